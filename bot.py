@@ -1,0 +1,106 @@
+"""小店群助手: the entry point.
+
+    python bot.py [run] [--config FILE] [--db FILE]     run on the transport config.toml names (console by default)
+    python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until ISO-TIME] [--seed N]
+    python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
+
+Bad input (a broken config, a malformed script) ends with a message that says what and where, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from core.assistant import Assistant
+from core.clock import SystemClock, VirtualClock
+from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from core.runner import run_live
+from core.store import StoreError, open_store
+from core.templates import TemplateProblem, Templates
+from transports import make_transport
+from transports.replay import ScriptError, parse_time, read_script, replay
+
+BAD_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="小店群助手：微信小商店的社群助手")
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="run the bot (the default)")
+    replay = commands.add_parser("replay", help="drive the bot from a JSON-lines script on a virtual clock")
+    replay.add_argument("script", type=Path)
+    replay.add_argument("--owner", action="append", metavar="WXID", help="owner id replacing config's (repeatable)")
+    replay.add_argument("--until", metavar="ISO-TIME", help="let the clock run on to this time after the last event")
+    replay.add_argument("--seed", type=int, default=0, help="seed for the outbox's random pauses (default 0)")
+    check = commands.add_parser("check-config", help="check config.toml and the templates, then exit")
+    for sub in (parser, run, replay, check):
+        sub.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: config.toml)")
+    for sub in (parser, run, replay):
+        sub.add_argument("--db", type=Path, help="store file (default: [store] path; replay: a fresh temporary one)")
+    return parser
+
+
+def _run(config: Config, db_path: Path | None) -> None:
+    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz))
+    try:
+        transport = make_transport(config)
+        # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
+        asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: whatever is still queued stays in the store and goes out at the next start
+
+
+def _replay(config: Config, args: argparse.Namespace) -> int:
+    try:
+        with args.script.open(encoding="utf-8") as source:
+            timeline = read_script(source)
+        until = parse_time(args.until, "--until") if args.until else None
+    except (OSError, ScriptError, ValueError) as error:
+        print(f"replay: {args.script}: {error}", file=sys.stderr)
+        return BAD_INPUT
+    if until and timeline and until < timeline[-1][0]:
+        print(f"replay: --until {args.until} is before the script's last event", file=sys.stderr)
+        return BAD_INPUT
+    if args.owner:
+        config = config.with_owners(args.owner)
+    start = timeline[0][0] if timeline else until
+    if start is None:
+        return 0  # an empty script and no --until: nothing happens, nothing is sent
+    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
+        db = open_store(args.db or Path(scratch) / "store.db")
+        assistant = Assistant(config, db, VirtualClock(start, config.tz), seed=args.seed)
+        asyncio.run(replay(assistant, assistant.clock, timeline, until))
+        db.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.command in ("replay", "check-config") else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        config = load_config(args.config)
+        if args.command == "replay":
+            return _replay(config, args)
+        if args.command == "check-config":
+            if problems := Templates().check():
+                raise TemplateProblem("\n".join(problems))
+            print(f"{args.config}: OK, and every template renders and passes the lint")
+            return 0
+        _run(config, args.db)
+        return 0
+    except (ConfigError, TemplateProblem, StoreError) as error:
+        print(f"bot.py: {error}", file=sys.stderr)
+        return BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The core: takes events from a transport, hands them to the features, fires due jobs, and sends from the outbox.
+
+It is synchronous and reads time only from its clock, so the live runner and the replay drive the very same code;
+only how time passes differs. Each event or job is handled in one transaction together with what it queues, so
+a crash leaves either all of its effects in the store or none of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import asdict
+
+from sqlite_utils import Database
+
+import handlers  # noqa: F401  (importing the packages registers their features)
+import schedules  # noqa: F401
+from core import commands
+from core.clock import Clock, to_db
+from core.config import Config
+from core.context import Context
+from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
+from core.outbox import Outbox, Outgoing
+from core.registry import REGISTRY
+from core.templates import TemplateProblem, Templates
+from core.timers import Timer, Timers
+from core.transport import Transport, TransportUnavailable
+
+log = logging.getLogger(__name__)
+
+RECURRING_PREFIX = "recurring:"
+EVENT_TYPES = {Login: "login", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join", Leave: "leave"}
+
+
+class Assistant:
+    def __init__(self, config: Config, db: Database, clock: Clock, *, seed: int | None = None):
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.templates = Templates()
+        if problems := self.templates.check():
+            raise TemplateProblem("templates/ cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz)
+        self.timers = Timers(db, config.tz)
+        with db.atomic():
+            self._plan_recurring_jobs()
+            if interrupted := self.outbox.interrupted_sends():
+                self._report_to_owner(uncertain=interrupted)
+
+    @property
+    def bot_id(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'bot_id'").fetchone()
+        return row[0] if row else None
+
+    # Events in
+
+    def handle(self, event: Event) -> None:
+        ctx = Context(self, event)
+        with self.db.atomic():
+            if not isinstance(event, Tick):
+                self._record(event, ctx.now)
+            self._update_directory(event, ctx.now)
+            match event:
+                case Message(sender=sender) if sender == self.bot_id:
+                    pass  # our own message echoed back: answering it would loop
+                case Message(text=text) if (parsed := commands.parse(text)) is not None:
+                    self._guarded(commands.run, ctx, event, *parsed)
+                case Message():
+                    self._call_each(REGISTRY.on_message, ctx, event)
+                case Join():
+                    self._call_each(REGISTRY.on_join, ctx, event)
+                case Leave():
+                    self._call_each(REGISTRY.on_leave, ctx, event)
+
+    def _record(self, event: Event, now: dt.datetime) -> None:
+        data = asdict(event)
+        self.db["events"].insert(
+            {
+                "at": to_db(now),
+                "type": EVENT_TYPES[type(event)],
+                "room": data.pop("room", None),
+                "contact": data.pop("sender", None) or data.pop("contact", None) or data.get("id"),
+                "text": data.pop("text", None),
+                "data": json.dumps(data, ensure_ascii=False),
+            }
+        )
+
+    def _update_directory(self, event: Event, now: dt.datetime) -> None:
+        """Keep who is who and who is in which room, for names in messages and for the features' queries."""
+        contacts, members = self.db["contacts"], self.db["room_members"]
+        match event:
+            case Login(id=bot_id, name=name):
+                self.db["meta"].upsert({"key": "bot_id", "value": bot_id}, pk="key")
+                contacts.upsert({"id": bot_id, "name": name}, pk="id")
+            case ContactSeen(id=contact, name=name):
+                contacts.upsert({"id": contact, "name": name}, pk="id")
+            case RoomSeen(id=room, topic=topic, members=listed):
+                self.db["rooms"].upsert({"id": room, "topic": topic}, pk="id")
+                if listed:  # a full member list: whoever is not on it has left
+                    marks = ",".join("?" * len(listed))
+                    self.db.execute(f"DELETE FROM room_members WHERE room = ? AND contact NOT IN ({marks})", [room, *listed])
+                    members.insert_all(
+                        ({"room": room, "contact": c, "joined_at": to_db(now)} for c in listed), ignore=True
+                    )
+            case Message(sender=sender, room=room, sender_name=name):
+                if name:
+                    contacts.upsert({"id": sender, "name": name}, pk="id")
+                if room:  # a message in a room proves membership, whatever the transport told us before
+                    self.db["rooms"].insert({"id": room, "topic": None}, ignore=True)
+                    members.insert({"room": room, "contact": sender, "joined_at": to_db(now)}, ignore=True)
+            case Join(room=room, contact=contact, contact_name=name):
+                if name:
+                    contacts.upsert({"id": contact, "name": name}, pk="id")
+                self.db["rooms"].insert({"id": room, "topic": None}, ignore=True)
+                members.insert({"room": room, "contact": contact, "joined_at": to_db(now)}, ignore=True)
+            case Leave(room=room, contact=contact):
+                self.db.execute("DELETE FROM room_members WHERE room = ? AND contact = ?", [room, contact])
+
+    def _call_each(self, features: list[Callable], ctx: Context, event: Event) -> None:
+        for feature in features:
+            self._guarded(feature, ctx, event)
+
+    def _guarded(self, feature: Callable, *args) -> None:
+        """Run one feature in a savepoint: a failing feature is logged and undone, the others still run."""
+        try:
+            with self.db.atomic():
+                feature(*args)
+        except Exception:
+            log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), args[1:])
+
+    # Jobs
+
+    def _plan_recurring_jobs(self) -> None:
+        """Give every recurring job a timer. A due time missed while the bot was down is kept (it fires at once);
+        otherwise the next time is recomputed, so that a changed time in config takes effect."""
+        now = self.clock.now()
+        for name in REGISTRY.recurring:
+            planned = self.timers.get(RECURRING_PREFIX + name)
+            if planned is None or planned.due_at > now:
+                self._schedule_next(name, after=now)
+
+    def _schedule_next(self, name: str, after: dt.datetime) -> None:
+        trigger = REGISTRY.recurring[name].trigger(self.config)
+        # Strictly after: a virtual clock fires exactly on time, and the same moment must not come round again.
+        next_at = trigger.get_next_fire_time(None, after + dt.timedelta(microseconds=1))
+        if next_at is not None:
+            self.timers.schedule(RECURRING_PREFIX + name, name, next_at)
+
+    def fire_due_timers(self) -> None:
+        now = self.clock.now()
+        while due := self.timers.due(now):
+            for timer in due:
+                with self.db.atomic():
+                    self._guarded(self._run_timer, Context(self), timer)
+                    self.timers.remove(timer)
+                    if timer.key.startswith(RECURRING_PREFIX) and timer.job in REGISTRY.recurring:
+                        self._schedule_next(timer.job, after=max(now, timer.due_at))
+
+    def _run_timer(self, ctx: Context, timer: Timer) -> None:
+        if timer.key.startswith(RECURRING_PREFIX) and timer.job in REGISTRY.recurring:
+            REGISTRY.recurring[timer.job].run(ctx, timer.due_at)
+        elif timer.job in REGISTRY.jobs:
+            REGISTRY.jobs[timer.job](ctx, timer.payload)
+        else:
+            log.warning("dropping timer %s: no feature handles job %r any more", timer.key, timer.job)
+
+    # Messages out
+
+    def next_wakeup(self) -> dt.datetime | None:
+        """The next moment something is due: a job, or the outbox's next send."""
+        times = [t for t in (self.timers.next_due_at(), self.outbox.next_send_time()) if t is not None]
+        return min(times, default=None)
+
+    async def send_due(self, transport: Transport) -> bool:
+        """Send the outbox's next message if the pacing allows it now; True when one went out."""
+        with self.db.atomic():
+            message, expired = self.outbox.take_due(self.clock.now())
+            if expired:
+                self._report_to_owner(expired=expired)
+        if message is None:
+            return False
+        try:
+            await transport.send(message)
+        except TransportUnavailable as error:
+            log.warning("could not send message %s (%s): will try again", message.id, error)
+            self.outbox.retry_later(message, self.clock.now())
+            return False
+        self.outbox.mark_sent(message, self.clock.now())
+        return True
+
+    def _report_to_owner(self, *, expired: list[Outgoing] = (), uncertain: list[Outgoing] = ()) -> None:
+        ctx = Context(self)
+
+        def describe(message: Outgoing) -> dict:
+            where = ctx.topic_of(message.room) if message.room else ctx.name_of(message.to)
+            return {"kind": message.kind, "where": where, "text": message.text}
+
+        ctx.tell_owner(
+            "outbox_report",
+            "outbox_report",
+            expired=[describe(m) for m in expired],
+            uncertain=[describe(m) for m in uncertain],
+        )

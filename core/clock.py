@@ -1,0 +1,46 @@
+"""Where the core gets the time from.
+
+The core never calls datetime.now() itself: live runs read the system clock, replays and tests a virtual clock
+that only moves when told to, so that "20:00 on a Friday" is reached in microseconds and never by sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+
+class SystemClock:
+    def __init__(self, tz: ZoneInfo):
+        self.tz = tz
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(self.tz)
+
+
+class VirtualClock:
+    """A clock that stands still until set; it refuses to go backwards, as real time does."""
+
+    def __init__(self, start: dt.datetime, tz: ZoneInfo):
+        self.tz = tz
+        self._now = start.astimezone(tz)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def set(self, moment: dt.datetime) -> None:
+        if moment < self._now:
+            raise ValueError(f"the clock cannot go back from {self._now.isoformat()} to {moment.isoformat()}")
+        self._now = moment.astimezone(self.tz)
+
+
+Clock = SystemClock | VirtualClock
+
+
+def to_db(moment: dt.datetime) -> str:
+    """Store times in UTC with a fixed format, so that SQL can compare them as text."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_db(text: str, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(tz)

@@ -1,0 +1,72 @@
+"""What a handler, command or job is given: the time, the config, the store, and the ways to speak.
+
+Handlers speak only through here, so every message is rendered from a template, linted, and queued in the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from core.events import Message
+
+if TYPE_CHECKING:
+    from core.assistant import Assistant
+
+
+class Context:
+    def __init__(self, assistant: Assistant, event: object = None):
+        self.assistant = assistant
+        self.event = event
+        self.config = assistant.config
+        self.db = assistant.db
+        self.now: dt.datetime = assistant.clock.now()
+
+    def say(
+        self,
+        kind: str,
+        template: str,
+        *,
+        room: str | None = None,
+        to: str | None = None,
+        expires_at: dt.datetime | None = None,
+        **variables,
+    ) -> int:
+        """Render `template` and queue it for a room (addressing `to` there, if given) or a private chat with `to`.
+
+        `kind` names the feature that speaks (command_reply, welcome, …): it is what replay prints and what the
+        owner's reports count.
+        """
+        text = self.assistant.templates.render(template, **variables)
+        return self.assistant.outbox.enqueue(
+            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at
+        )
+
+    def reply(self, kind: str, template: str, **variables) -> int:
+        """Answer the message being handled, where it was said: in its room addressing the sender, or in private."""
+        message = self.event
+        if not isinstance(message, Message):
+            raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
+        return self.say(kind, template, room=message.room, to=message.sender, **variables)
+
+    def tell_owner(self, kind: str, template: str, **variables) -> None:
+        """Tell every owner, in private."""
+        for owner in self.config.owner.ids:
+            self.say(kind, template, to=owner, **variables)
+
+    def schedule(self, key: str, job: str, at: dt.datetime, **payload) -> None:
+        self.assistant.timers.schedule(key, job, at, payload)
+
+    def cancel(self, key: str) -> None:
+        self.assistant.timers.cancel(key)
+
+    def is_owner(self, contact: str) -> bool:
+        return contact in self.config.owner.ids
+
+    def name_of(self, contact: str) -> str:
+        row = self.db.execute("SELECT name FROM contacts WHERE id = ?", [contact]).fetchone()
+        return row[0] if row and row[0] else contact
+
+    def topic_of(self, room: str) -> str:
+        row = self.db.execute("SELECT topic FROM rooms WHERE id = ?", [room]).fetchone()
+        return row[0] if row and row[0] else room

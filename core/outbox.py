@@ -1,0 +1,158 @@
+"""The one way out: every message the bot sends is queued here, in the store, and paced.
+
+An account ban is this product's real outage, and WeChat bans accounts that post like machines. So messages leave
+one at a time, in the order they were queued, no faster than the limits in config (one every few seconds to the
+same chat, a random pause when switching chats, a ceiling per minute for the whole account). The pacing reads the
+send times recorded in the store, so a restart or a long outage never ends in a burst.
+
+Over the limit a message waits; it is never dropped, unless it carries an `expires_at` and can no longer go out
+before it: then it is marked expired and reported to the owner rather than sent late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from core.clock import from_db, to_db
+from core.config import OutboxConfig
+
+MAX_RETRY_DELAY = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    room: str | None
+    to: str | None  # the contact of a private chat, or the member addressed in a room
+    kind: str
+    text: str
+    expires_at: dt.datetime | None = None
+
+    @property
+    def chat(self) -> str:
+        return self.room or self.to
+
+
+def _ceil_to_second(moment: dt.datetime) -> dt.datetime:
+    return moment if not moment.microsecond else moment.replace(microsecond=0) + dt.timedelta(seconds=1)
+
+
+class Outbox:
+    def __init__(self, db: Database, limits: OutboxConfig, rng: random.Random, tz: ZoneInfo):
+        self.db = db
+        self.limits = limits
+        self.rng = rng
+        self.tz = tz
+
+    def enqueue(
+        self,
+        *,
+        now: dt.datetime,
+        kind: str,
+        text: str,
+        room: str | None = None,
+        to: str | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> int:
+        if not (room or to):
+            raise ValueError("a message needs a room or a contact to go to")
+        row = {
+            "created_at": to_db(now),
+            "not_before": to_db(now),
+            "expires_at": to_db(expires_at) if expires_at else None,
+            "room": room,
+            "to_contact": to,
+            "kind": kind,
+            "text": text,
+            "status": "queued",
+            "attempts": 0,
+            # Drawn now, not when sending, so that a seeded replay paces identically on every run.
+            "pause_seconds": self.rng.uniform(*self.limits.switch_pause_seconds),
+        }
+        return self.db["outbox"].insert(row).last_pk
+
+    def queued_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+
+    def _head(self) -> dict | None:
+        rows = self.db.query("SELECT * FROM outbox WHERE status = 'queued' ORDER BY id LIMIT 1")
+        return next(rows, None)
+
+    def _sent_times(self, limit: int, chat: str | None = None) -> list[tuple[dt.datetime, str]]:
+        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
+        rows = self.db.execute(
+            f"SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where} ORDER BY sent_at DESC LIMIT :n",
+            {"chat": chat, "n": limit},
+        ).fetchall()
+        return [(from_db(sent_at, self.tz), sent_chat) for sent_at, sent_chat in rows]
+
+    def _earliest(self, row: dict) -> dt.datetime:
+        """The first moment the pacing rules let this message go."""
+        chat = row["room"] or row["to_contact"]
+        earliest = from_db(row["not_before"], self.tz)
+        recent = self._sent_times(self.limits.account_per_minute)
+        if recent:
+            last_at, last_chat = recent[0]
+            gap = self.limits.per_chat_interval_seconds if last_chat == chat else row["pause_seconds"]
+            earliest = max(earliest, last_at + dt.timedelta(seconds=gap))
+        if len(recent) == self.limits.account_per_minute:
+            earliest = max(earliest, recent[-1][0] + dt.timedelta(minutes=1))
+        if same_chat := self._sent_times(1, chat):
+            earliest = max(earliest, same_chat[0][0] + dt.timedelta(seconds=self.limits.per_chat_interval_seconds))
+        return _ceil_to_second(earliest)
+
+    def _deadline(self, row: dict) -> dt.datetime | None:
+        return from_db(row["expires_at"], self.tz) if row["expires_at"] else None
+
+    def next_send_time(self) -> dt.datetime | None:
+        """When the next message may go, or when it must be given up; None when nothing waits."""
+        row = self._head()
+        if row is None:
+            return None
+        earliest, deadline = self._earliest(row), self._deadline(row)
+        return min(earliest, deadline) if deadline else earliest
+
+    def take_due(self, now: dt.datetime) -> tuple[Outgoing | None, list[Outgoing]]:
+        """Return the message that may go now (marked as sending) and those given up on the way as too late."""
+        expired = []
+        while (row := self._head()) is not None:
+            earliest, deadline = self._earliest(row), self._deadline(row)
+            if deadline and earliest > deadline:
+                self.db["outbox"].update(row["id"], {"status": "expired"})
+                expired.append(self._outgoing(row))
+                continue
+            if earliest > now:
+                return None, expired
+            self.db["outbox"].update(row["id"], {"status": "sending"})
+            return self._outgoing(row), expired
+        return None, expired
+
+    def mark_sent(self, message: Outgoing, now: dt.datetime) -> None:
+        self.db["outbox"].update(message.id, {"status": "sent", "sent_at": to_db(now)})
+
+    def retry_later(self, message: Outgoing, now: dt.datetime) -> None:
+        """The transport could not send: keep the message at the head, and back off before trying again."""
+        attempts = self.db["outbox"].get(message.id)["attempts"] + 1
+        delay = min(dt.timedelta(seconds=self.limits.retry_seconds * 2 ** (attempts - 1)), MAX_RETRY_DELAY)
+        self.db["outbox"].update(
+            message.id, {"status": "queued", "attempts": attempts, "not_before": to_db(now + delay)}
+        )
+
+    def interrupted_sends(self) -> list[Outgoing]:
+        """Messages a crash caught in the middle of sending: WeChat may or may not have delivered them.
+
+        They are not sent again (a duplicate in a group is worse than asking the owner to check), but marked
+        uncertain and returned, so that the owner is told.
+        """
+        rows = list(self.db.query("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id"))
+        for row in rows:
+            self.db["outbox"].update(row["id"], {"status": "uncertain"})
+        return [self._outgoing(row) for row in rows]
+
+    def _outgoing(self, row: dict) -> Outgoing:
+        return Outgoing(row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row))

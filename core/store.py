@@ -1,0 +1,85 @@
+"""The bot's SQLite store: opened in WAL mode and migrated in order on every start.
+
+The schema version lives in SQLite's own `user_version`, so an old store.db is brought up to date by running the
+migrations it has not seen, each in its own transaction. Later features append migrations; they never edit one
+that has shipped, because owners' stores already ran it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+
+class StoreError(Exception):
+    pass
+
+
+def _foundation(db: Database) -> None:
+    db["events"].create(
+        {"id": int, "at": str, "type": str, "room": str, "contact": str, "text": str, "data": str}, pk="id"
+    )
+    db["events"].create_index(["room", "at"])
+    db["events"].create_index(["contact", "at"])
+    db["contacts"].create({"id": str, "name": str}, pk="id")
+    db["rooms"].create({"id": str, "topic": str}, pk="id")
+    db["room_members"].create({"room": str, "contact": str, "joined_at": str}, pk=("room", "contact"))
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["outbox"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "not_before": str,
+            "expires_at": str,
+            "room": str,
+            "to_contact": str,
+            "kind": str,
+            "text": str,
+            "status": str,  # queued, sending, sent, expired, uncertain
+            "sent_at": str,
+            "attempts": int,
+            "pause_seconds": float,
+        },
+        pk="id",
+        not_null={"created_at", "not_before", "kind", "text", "status", "attempts"},
+    )
+    db["outbox"].create_index(["status", "id"])
+    db["outbox"].create_index(["sent_at"])
+    db["timers"].create({"key": str, "job": str, "due_at": str, "payload": str}, pk="key", not_null={"job", "due_at"})
+    db["timers"].create_index(["due_at"])
+    db["command_refusals"].create({"id": int, "contact": str, "at": str, "text": str}, pk="id")
+    db["command_refusals"].create_index(["contact"])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_foundation]
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> None:
+    version = schema_version(db)
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"the store is at schema version {version}, newer than this bot knows ({len(MIGRATIONS)}): "
+            "update the bot rather than let an old one write to it"
+        )
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def open_store(path: Path | str) -> Database:
+    """Open (creating if need be) and migrate the store at path; ':memory:' gives a throwaway one."""
+    if str(path) == ":memory:":
+        db = Database(memory=True)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.enable_wal()
+    migrate(db)
+    return db

@@ -1,0 +1,60 @@
+"""Jobs that fall due at a time, kept in the store so that a restart forgets none of them.
+
+Why not APScheduler's own scheduler loop: APScheduler 3 reads the wall clock itself (datetime.now in its scheduler
+and executors), so a replay could not drive it on a virtual clock. The bot keeps due times here, in the same
+SQLite store as everything else, and uses APScheduler's triggers for the calendar arithmetic of recurring jobs
+(see core/registry.py). Each timer has a key: scheduling the same key again moves it instead of adding a twin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from core.clock import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Timer:
+    key: str
+    job: str
+    due_at: dt.datetime
+    payload: dict
+
+
+class Timers:
+    def __init__(self, db: Database, tz: ZoneInfo):
+        self.db = db
+        self.tz = tz
+
+    def schedule(self, key: str, job: str, due_at: dt.datetime, payload: dict | None = None) -> None:
+        row = {"key": key, "job": job, "due_at": to_db(due_at), "payload": json.dumps(payload or {}, ensure_ascii=False)}
+        self.db["timers"].upsert(row, pk="key")
+
+    def cancel(self, key: str) -> None:
+        self.db.execute("DELETE FROM timers WHERE key = ?", [key])
+
+    def get(self, key: str) -> Timer | None:
+        return next(iter(self._select("WHERE key = ?", [key], 1)), None)
+
+    def next_due_at(self) -> dt.datetime | None:
+        due_at = self.db.execute("SELECT min(due_at) FROM timers").fetchone()[0]
+        return from_db(due_at, self.tz) if due_at else None
+
+    def due(self, now: dt.datetime, limit: int = 20) -> list[Timer]:
+        return self._select("WHERE due_at <= ?", [to_db(now)], limit)
+
+    def upcoming(self, limit: int) -> list[Timer]:
+        return self._select("", [], limit)
+
+    def _select(self, where: str, params: list, limit: int) -> list[Timer]:
+        rows = self.db.query(f"SELECT * FROM timers {where} ORDER BY due_at, key LIMIT ?", [*params, limit])
+        return [Timer(r["key"], r["job"], from_db(r["due_at"], self.tz), json.loads(r["payload"])) for r in rows]
+
+    def remove(self, timer: Timer) -> None:
+        """Remove a timer that has fired, unless its job already moved it to a later time under the same key."""
+        self.db.execute("DELETE FROM timers WHERE key = ? AND due_at = ?", [timer.key, to_db(timer.due_at)])

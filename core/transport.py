@@ -1,0 +1,25 @@
+"""The seam between the core and a chat backend (console, replay, wechaty), in the manner of Errbot's backends.
+
+A transport turns what it sees into core events and delivers them; it sends what the outbox hands it. Only a
+transport module knows its backend: the core and the features never import one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from core.events import Event
+from core.outbox import Outgoing
+
+
+class TransportUnavailable(Exception):
+    """The backend cannot send right now (disconnected, logged out): the outbox keeps the message and retries."""
+
+
+class Transport(Protocol):
+    async def run(self, deliver: Callable[[Event], None]) -> None:
+        """Deliver events until the backend ends (console input closed, service stopped)."""
+
+    async def send(self, message: Outgoing) -> None:
+        """Send one message, or raise TransportUnavailable."""

@@ -1,0 +1,3 @@
+"""Chat features, one concern per module. Each registers itself with the decorators of core.registry."""
+
+from handlers import admin  # noqa: F401

@@ -1,0 +1,104 @@
+"""The console transport: a simulated WeChat account in the terminal, the embedded default of `make run`.
+
+The demo groups and members come from [console] in config.toml. Each line typed is an event (the syntax is
+SYNTAX below, printed at start); the bot's answers print with their room, the person addressed and the kind of
+message. The owner is whoever config.toml names first in [owner] ids, and types as 店主.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from core.config import Config
+from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen
+from core.outbox import Outgoing
+
+BOT_ID = "console_bot"
+SYNTAX = """\
+模拟微信（控制台）。每行一条消息：
+  /status                         您（店主）私聊机器人发指令
+  小王: 你好                       小王私聊机器人
+  @普通会员群 小王: 什么时候发货？    小王在群里发言（文字里写 @{bot} 即@机器人）
+  @普通会员群 店主: /status         您在群里发指令
+  @普通会员群 +小李                 小李进群；@普通会员群 -小李 退群
+  Ctrl-D                          退出（待发消息先按节奏发完；Ctrl-C 立即退出，待发消息下次启动再发）
+群：{rooms}
+"""
+_LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
+
+
+class ConsoleError(ValueError):
+    """A line the console cannot understand; it is explained on screen and nothing is lost."""
+
+
+class Console:
+    def __init__(self, config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+        self.config = config
+        self.stdin = stdin
+        self.stdout = stdout
+        self.owner_id = config.owner.ids[0]
+        self.bot_name = config.console.bot_name
+        self.ids = {config.console.owner_name: self.owner_id}  # name -> id, for everyone the console knows
+        for room in config.console.rooms:
+            for name in room.members:
+                self.ids.setdefault(name, f"console_{name}")
+        self.rooms = {room.topic: f"console_room_{n}" for n, room in enumerate(config.console.rooms, start=1)}
+        self.names = {v: k for k, v in {**self.ids, **self.rooms}.items()}
+
+    def _demo_account(self) -> list[Event]:
+        events: list[Event] = [Login(BOT_ID, self.bot_name)]
+        events += [ContactSeen(contact, name) for name, contact in self.ids.items()]
+        events += [
+            RoomSeen(self.rooms[room.topic], room.topic, tuple(self.ids[name] for name in room.members))
+            for room in self.config.console.rooms
+        ]
+        return events
+
+    def parse(self, line: str) -> Event:
+        line = line.strip()
+        if line.startswith(("/", "／")):
+            return Message(self.owner_id, line)
+        match = _LINE.match(line)
+        if not match:
+            raise ConsoleError("看不懂这一行。格式：小王: 你好　或　@群名 小王: 你好　或　@群名 +小李")
+        room = None
+        if match["room"]:
+            room = self.rooms.get(match["room"])
+            if room is None:
+                raise ConsoleError(f"没有叫 {match['room']} 的群（可用：{'、'.join(self.rooms)}）")
+        if match["move"]:
+            if room is None:
+                raise ConsoleError("进群和退群要写明群名：@群名 +小李")
+            contact = self.ids.setdefault(match["mover"], f"console_{match['mover']}")
+            self.names[contact] = match["mover"]
+            return Join(room, contact, match["mover"]) if match["move"] == "+" else Leave(room, contact)
+        speaker = match["speaker"].strip()
+        contact = self.ids.setdefault(speaker, f"console_{speaker}")
+        self.names[contact] = speaker
+        mentions = (BOT_ID,) if f"@{self.bot_name}" in match["text"] else ()
+        return Message(contact, match["text"], room, mentions, sender_name=speaker)
+
+    async def run(self, deliver: Callable[[Event], None]) -> None:
+        for event in self._demo_account():
+            deliver(event)
+        self._print(SYNTAX.format(bot=self.bot_name, rooms="、".join(self.rooms)))
+        while line := await asyncio.to_thread(self.stdin.readline):
+            if not line.strip():
+                continue
+            try:
+                deliver(self.parse(line))
+            except ConsoleError as error:
+                self._print(f"  ! {error}")
+
+    async def send(self, message: Outgoing) -> None:
+        where = f"[{self.names.get(message.room, message.room)}]" if message.room else "[私聊]"
+        to = f" → {self.names.get(message.to, message.to)}" if message.to else ""
+        body = "\n".join("    " + line for line in message.text.splitlines())
+        self._print(f"{where}{to} ({message.kind})\n{body}")
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
