@@ -13,17 +13,16 @@ import argparse
 import asyncio
 import logging
 import sys
-import tempfile
 from pathlib import Path
 
 from core.assistant import Assistant
-from core.clock import SystemClock, VirtualClock
+from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
 from core.runner import run_live
 from core.store import StoreError, open_store
 from core.templates import TemplateProblem, Templates
 from transports import make_transport
-from transports.replay import ScriptError, parse_time, read_script, replay
+from transports.replay import ScriptError, parse_time, read_script, run_script
 
 BAD_INPUT = 2
 
@@ -68,14 +67,7 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
-    start = timeline[0][0] if timeline else until
-    if start is None:
-        return 0  # an empty script and no --until: nothing happens, nothing is sent
-    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
-        db = open_store(args.db or Path(scratch) / "store.db")
-        assistant = Assistant(config, db, VirtualClock(start, config.tz), seed=args.seed)
-        asyncio.run(replay(assistant, assistant.clock, timeline, until))
-        db.close()
+    run_script(config, timeline, until=until, db_path=args.db, seed=args.seed)
     return 0
 
 

@@ -36,11 +36,13 @@ EVENT_TYPES = {Login: "login", ContactSeen: "contact", RoomSeen: "room", Message
 
 
 class Assistant:
-    def __init__(self, config: Config, db: Database, clock: Clock, *, seed: int | None = None):
+    def __init__(
+        self, config: Config, db: Database, clock: Clock, *, seed: int | None = None, templates: Templates | None = None
+    ):
         self.config = config
         self.db = db
         self.clock = clock
-        self.templates = Templates()
+        self.templates = templates or Templates()
         if problems := self.templates.check():
             raise TemplateProblem("templates/ cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
         self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz)

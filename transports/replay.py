@@ -8,16 +8,21 @@ JSON line. Nothing sleeps: the clock jumps from one due moment to the next.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from core.assistant import Assistant
 from core.clock import VirtualClock
+from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
 from core.outbox import Outgoing
+from core.store import open_store
 
 
 class ScriptError(Exception):
@@ -161,3 +166,25 @@ async def replay(
     while (next_send := assistant.outbox.next_send_time()) is not None:
         clock.set(max(next_send, clock.now()))
         await assistant.send_due(output)
+
+
+def run_script(
+    config: Config,
+    timeline: list[tuple[dt.datetime, Event]],
+    *,
+    until: dt.datetime | None = None,
+    db_path: Path | None = None,
+    seed: int = 0,
+    out: TextIO = sys.stdout,
+) -> None:
+    """Replay a checked script against the store at db_path, or against a fresh temporary one (never store.db)."""
+    start = timeline[0][0] if timeline else until
+    if start is None:
+        return  # an empty script and no --until: nothing happens, nothing is sent
+    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
+        db = open_store(db_path or Path(scratch) / "store.db")
+        try:
+            assistant = Assistant(config, db, VirtualClock(start, config.tz), seed=seed)
+            asyncio.run(replay(assistant, assistant.clock, timeline, until, out))
+        finally:
+            db.close()

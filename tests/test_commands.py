@@ -1,0 +1,63 @@
+"""Admin commands: the owner (by WeChat id) gets answers; anyone else is refused once, politely, and recorded."""
+
+from core.store import open_store
+from tests.conftest import BOT, OWNER, at, replay_events, say, shop
+
+
+def test_owner_gets_help_in_private():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/help", room=None)])
+    assert len(sent) == 1
+    reply = sent[0]
+    assert (reply["room"], reply["to"], reply["kind"]) == (None, OWNER, "command_reply")
+    assert "/status" in reply["text"] and "/help" in reply["text"]
+    assert reply["at"] == at("2026-11-25 10:01")
+
+
+def test_full_width_slash_and_a_leading_mention_in_a_group_work_too():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "@小店助手\u2005／status", mentions=[BOT])])
+    assert [(m["room"], m["to"], m["kind"]) for m in sent] == [("r1@chatroom", OWNER, "command_reply")]
+    assert "群：1 个，成员：3 人" in sent[0]["text"]
+
+
+def test_a_member_renamed_to_the_owners_name_is_still_refused():
+    events = shop() + [
+        {"at": at("2026-11-25 10:01"), "type": "contact", "id": "wxid_a", "name": "店主"},
+        say("2026-11-25 10:02", "wxid_a", "/status"),
+    ]
+    sent = replay_events(events)
+    assert len(sent) == 1
+    assert sent[0]["to"] == "wxid_a" and "仅限店主" in sent[0]["text"]
+    assert "运行状态" not in sent[0]["text"]
+
+
+def test_a_non_owner_is_refused_once_and_every_attempt_is_recorded(tmp_path):
+    db_path = tmp_path / "store.db"
+    events = shop() + [say(f"2026-11-25 10:0{n}", "wxid_a", "/status") for n in range(1, 4)]
+    sent = replay_events(events, db_path=db_path)
+    assert [m["kind"] for m in sent] == ["command_reply"]
+    refusals = list(open_store(db_path).query("SELECT contact, text FROM command_refusals"))
+    assert refusals == [{"contact": "wxid_a", "text": "/status"}] * 3
+
+
+def test_an_unknown_command_gets_one_line_and_the_usage():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/发货", room=None)])
+    assert len(sent) == 1
+    assert sent[0]["text"] == "抱歉，没有 /发货 这个指令。用法：/help"
+
+
+def test_bad_arguments_get_the_reason_and_the_usage():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/status now please", room=None)])
+    assert sent[0]["text"] == "抱歉，/status 不需要参数。用法：/status"
+
+
+def test_help_for_one_command_shows_its_usage():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/help status", room=None)])
+    assert "/status" in sent[0]["text"] and "/help [指令名]" not in sent[0]["text"]
+
+
+def test_ordinary_chat_and_the_bots_own_echo_get_no_command_reply():
+    events = shop() + [
+        say("2026-11-25 10:01", "wxid_a", "今天天气不错 /不是指令"),
+        say("2026-11-25 10:02", BOT, "/help"),
+    ]
+    assert replay_events(events) == []

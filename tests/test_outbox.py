@@ -1,0 +1,165 @@
+"""The outbox paces what the bot sends so that the account is not banned, never drops what waits, gives up on
+what is no longer timely (and tells the owner), and loses or repeats nothing across a restart."""
+
+import asyncio
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import textwrap
+
+from core.context import Context
+from core.transport import TransportUnavailable
+from transports.replay import replay
+from tests.conftest import OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop
+
+
+def moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def queue(assistant, chats: list[str], **options) -> None:
+    """Queue one short message per chat given (rooms end in @chatroom, anything else is a private chat)."""
+    ctx = Context(assistant)
+    for n, chat in enumerate(chats):
+        where = {"room": chat} if chat.endswith("@chatroom") else {"to": chat}
+        ctx.say("command_reply", "command_error", problem=f"第{n}条", usage="/help", **where, **options)
+
+
+def drain(assistant, until: str | None = None) -> list[dict]:
+    out = io.StringIO()
+    asyncio.run(replay(assistant, assistant.clock, [], moment(until) if until else None, out))
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def sent_times(sent: list[dict]) -> list[dt.datetime]:
+    return [dt.datetime.fromisoformat(m["at"]) for m in sent]
+
+
+def test_messages_to_one_chat_are_spaced_and_the_account_stays_under_its_minute_limit(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom"] * 14)
+    sent = drain(assistant)
+    times = sent_times(sent)
+    assert len(sent) == 14, "nothing is dropped"
+    assert [m["text"] for m in sent] == [f"抱歉，第{n}条。用法：/help" for n in range(14)], "first queued, first sent"
+    assert all(b - a >= dt.timedelta(seconds=3) for a, b in zip(times, times[1:]))
+    for start in times:
+        assert sum(start <= t < start + dt.timedelta(minutes=1) for t in times) <= 6
+    assert times[0] == moment("2026-11-25T10:00"), "the first message goes at once"
+
+
+def test_switching_chats_pauses_three_to_five_seconds(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom", "r2@chatroom", "wxid_a", "r1@chatroom"])
+    times = sent_times(drain(assistant))
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+    assert all(3 <= gap <= 6 for gap in gaps), gaps  # a random 3-5 s pause, rounded up to the second
+    assert len(set(gaps)) > 1, "the pause varies, as a person's would"
+
+
+def test_the_same_seed_paces_identically():
+    events = shop() + [
+        {"at": at("2026-11-25 10:01"), "type": "message", "from": OWNER, "text": t} for t in ("/help", "/status")
+    ] + [{"at": at("2026-11-25 10:01"), "type": "message", "from": OWNER, "room": "r1@chatroom", "text": "/help"}]
+    assert replay_events(events, seed=7) == replay_events(events, seed=7)
+
+
+def test_after_a_long_outage_what_waited_is_paced_not_burst(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = assistant_at("2026-11-25T10:00", db_path=db_path)
+    queue(before, ["r1@chatroom", "r2@chatroom"] * 6)
+    before.db.close()  # the bot goes down with 12 messages queued, and comes back two hours later
+    after = assistant_at("2026-11-25T12:00", db_path=db_path)
+    times = sent_times(drain(after))
+    assert len(times) == 12 and times[0] == moment("2026-11-25T12:00")
+    for start in times:
+        assert sum(start <= t < start + dt.timedelta(minutes=1) for t in times) <= 6
+
+
+def test_a_message_that_can_no_longer_go_out_in_time_is_dropped_and_reported(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom"] * 6)  # these fill the first minute
+    Context(assistant).say(
+        "flash_sale", "command_error", room="r2@chatroom", expires_at=moment("2026-11-25T10:00:30"),
+        problem="闪购即将结束", usage="/help",
+    )
+    sent = drain(assistant)
+    assert not any(m["kind"] == "flash_sale" for m in sent), "never sent late"
+    reports = [m for m in sent if m["kind"] == "outbox_report"]
+    assert len(reports) == 1 and reports[0]["to"] == OWNER and reports[0]["room"] is None
+    assert "闪购即将结束" in reports[0]["text"] and "已取消" in reports[0]["text"]
+    assert assistant.db.execute("SELECT status FROM outbox WHERE kind = 'flash_sale'").fetchone()[0] == "expired"
+
+
+def test_a_disconnected_transport_keeps_the_message_and_sends_it_once_later(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom"])
+
+    class Flaky:
+        def __init__(self):
+            self.failures, self.sent = 2, []
+
+        async def send(self, message):
+            if self.failures:
+                self.failures -= 1
+                raise TransportUnavailable("puppet service disconnected")
+            self.sent.append((assistant.clock.now(), message.text))
+
+    transport = Flaky()
+    for _ in range(10):
+        assistant.clock.set(max(assistant.next_wakeup(), assistant.clock.now()))
+        asyncio.run(assistant.send_due(transport))
+    assert [text for _, text in transport.sent] == ["抱歉，第0条。用法：/help"]
+    assert transport.sent[0][0] == moment("2026-11-25T10:01:30"), "backs off 30 s, then 60 s"
+
+
+KILL_AFTER_ENQUEUE = textwrap.dedent(
+    """
+    import datetime as dt, os, signal, sys
+    from zoneinfo import ZoneInfo
+    sys.path.insert(0, {root!r})
+    from core.assistant import Assistant
+    from core.clock import VirtualClock
+    from core.config import load_config
+    from core.events import Message
+    from core.store import open_store
+    config = load_config().with_owners(["wxid_owner"])
+    clock = VirtualClock(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), config.tz)
+    assistant = Assistant(config, open_store({db!r}), clock)
+    assistant.handle(Message("wxid_owner", "/help"))
+    {before_kill}
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def kill_bot(db_path, before_kill: str = "") -> None:
+    script = KILL_AFTER_ENQUEUE.format(root=str(ROOT), db=str(db_path), before_kill=before_kill)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == -9, result.stderr
+
+
+def restart(db_path, tmp_path, when: str) -> list[dict]:
+    script = tmp_path / f"tick-{when[-5:].replace(':', '')}.jsonl"
+    script.write_text(json.dumps({"at": at(when), "type": "tick"}) + "\n", encoding="utf-8")
+    result = run_bot("replay", str(script), "--db", str(db_path), "--owner", OWNER)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_killed_between_enqueue_and_send_the_message_goes_out_once(tmp_path):
+    db_path = tmp_path / "store.db"
+    kill_bot(db_path)
+    first = restart(db_path, tmp_path, "2026-11-25 10:05")
+    assert [(m["to"], m["kind"]) for m in first] == [(OWNER, "command_reply")] and "/status" in first[0]["text"]
+    assert restart(db_path, tmp_path, "2026-11-25 10:10") == [], "sent once, never again"
+
+
+def test_killed_in_the_middle_of_a_send_the_owner_is_asked_to_check_instead_of_a_duplicate(tmp_path):
+    db_path = tmp_path / "store.db"
+    kill_bot(db_path, before_kill="assistant.outbox.take_due(clock.now())")
+    sent = restart(db_path, tmp_path, "2026-11-25 10:05")
+    assert [m["kind"] for m in sent] == ["outbox_report"]
+    assert "可能未送达" in sent[0]["text"] and "/help" in sent[0]["text"]

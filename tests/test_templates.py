@@ -1,0 +1,79 @@
+"""Every message comes from a template; a template that addresses people as 亲, says what the advertising law
+forbids, or needs a variable nobody gives is refused before the bot can speak."""
+
+import shutil
+
+import pytest
+
+from core.templates import TEMPLATE_DIR, TemplateProblem, Templates
+from tests.conftest import run_bot
+
+
+@pytest.fixture
+def template_dir(tmp_path):
+    directory = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, directory)
+    return directory
+
+
+def test_every_shipped_template_renders_and_passes_the_lint():
+    assert Templates().check() == []
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("亲，您的快递已发出", "addresses people as '亲"),
+        ("各位亲们，早上好", "亲们"),
+        ("全网最低价，只此一家", "最低价"),
+        ("本店销量第一", "销量第一"),
+        ("手慢无，快来", "手慢无"),
+    ],
+)
+def test_lint_refuses_forbidden_wording(template_dir, text, problem):
+    (template_dir / "bad.j2").write_text(text, encoding="utf-8")
+    (template_dir / "samples.toml").write_text(
+        (template_dir / "samples.toml").read_text(encoding="utf-8") + "\n[bad]\n", encoding="utf-8"
+    )
+    problems = Templates(template_dir).check()
+    assert problems and all("bad.j2" in p for p in problems)
+    assert any(problem in p for p in problems)
+
+
+@pytest.mark.parametrize("text", ["我们会亲自为您核对", "适合亲子出游", "欢迎您的亲友一起来", "父亲节快乐"])
+def test_lint_leaves_ordinary_words_with_亲_alone(template_dir, text):
+    (template_dir / "fine.j2").write_text(text, encoding="utf-8")
+    (template_dir / "samples.toml").write_text(
+        (template_dir / "samples.toml").read_text(encoding="utf-8") + "\n[fine]\n", encoding="utf-8"
+    )
+    assert Templates(template_dir).check() == []
+
+
+def test_a_missing_variable_is_an_error_not_an_empty_hole(template_dir):
+    (template_dir / "command_error.j2").write_text("抱歉，{{ problem }}。用法：{{ usage }}（{{ hint }}）", encoding="utf-8")
+    problems = Templates(template_dir).check()
+    assert any("command_error.j2" in p and "'hint' is undefined" in p for p in problems)
+
+
+def test_a_banned_word_arriving_through_a_variable_is_caught_when_rendering():
+    with pytest.raises(TemplateProblem, match="绝对"):
+        Templates().render("command_error", problem="绝对不会出错", usage="/help")
+
+
+def test_templates_are_sandboxed():
+    templates = Templates()
+    source = "{{ problem.__class__.__mro__[1].__subclasses__() }}"
+    template = templates.env.from_string(source)
+    with pytest.raises(Exception, match="unsafe|not safely|access"):
+        template.render(problem="x")
+
+
+def test_a_template_without_samples_is_reported(template_dir):
+    (template_dir / "orphan.j2").write_text("您好", encoding="utf-8")
+    assert Templates(template_dir).check() == ["template orphan.j2 has no sample variables in samples.toml"]
+
+
+def test_the_bot_will_not_start_with_a_broken_template(template_dir, assistant_at):
+    (template_dir / "help.j2").write_text("亲，{{ commands }}", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match="help.j2 addresses people as '亲'"):
+        assistant_at("2026-11-25T10:00", templates=Templates(template_dir))
