@@ -57,7 +57,7 @@ def replay_events(events: list[dict], *, until: str | None = None, db_path: Path
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
-def run_bot(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
+def run_bot(*args: str, stdin: str = "", timeout: float = 60, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run bot.py as a user would, in a separate process."""
     return subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), *args],
@@ -65,7 +65,7 @@ def run_bot(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.Comp
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=cwd,
     )
 
 

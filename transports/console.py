@@ -2,7 +2,7 @@
 
 The demo groups and members come from [console] in config.toml. Each line typed is an event (the syntax is
 SYNTAX below, printed at start); the bot's answers print with their room, the person addressed and the kind of
-message. The owner is whoever config.toml names first in [owner] ids, and types as 店主.
+message. The person at the keyboard is the owner (the first of [owner] ids), typing as 店主, and is in every group.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Console:
         events: list[Event] = [Login(BOT_ID, self.bot_name)]
         events += [ContactSeen(contact, name) for name, contact in self.ids.items()]
         events += [
-            RoomSeen(self.rooms[room.topic], room.topic, tuple(self.ids[name] for name in room.members))
+            RoomSeen(self.rooms[room.topic], room.topic, (self.owner_id, *(self.ids[name] for name in room.members)))
             for room in self.config.console.rooms
         ]
         return events

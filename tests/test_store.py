@@ -1,0 +1,47 @@
+"""The store is created on first run, migrated in order, in WAL mode, and records every event and every send."""
+
+import pytest
+
+from core.store import MIGRATIONS, StoreError, open_store, schema_version
+from tests.conftest import OWNER, replay_events, say, shop
+
+
+def test_a_new_store_is_created_at_the_latest_schema_in_wal_mode(tmp_path):
+    db = open_store(tmp_path / "sub" / "store.db")
+    assert schema_version(db) == len(MIGRATIONS)
+    assert db.journal_mode == "wal"
+    assert {"events", "outbox", "timers", "contacts", "rooms", "room_members"} <= set(db.table_names())
+
+
+def test_reopening_keeps_the_data_and_runs_no_migration_twice(tmp_path):
+    db = open_store(tmp_path / "store.db")
+    db["meta"].insert({"key": "shop", "value": "小店"})
+    db.close()
+    again = open_store(tmp_path / "store.db")
+    assert again["meta"].get("shop")["value"] == "小店"
+
+
+def test_a_store_from_a_newer_bot_is_refused_rather_than_damaged(tmp_path):
+    db = open_store(tmp_path / "store.db")
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this bot knows"):
+        open_store(tmp_path / "store.db")
+
+
+def test_every_chat_event_and_every_message_sent_is_recorded(tmp_path):
+    db_path = tmp_path / "store.db"
+    events = shop() + [
+        say("2026-11-25 10:01", "wxid_a", "你好"),
+        {"at": "2026-11-25T10:02:00+08:00", "type": "join", "room": "r1@chatroom", "contact": "wxid_c", "name": "阿芳"},
+        {"at": "2026-11-25T10:03:00+08:00", "type": "leave", "room": "r1@chatroom", "contact": "wxid_b"},
+        say("2026-11-25 10:04", OWNER, "/help", room=None),
+    ]
+    replay_events(events, db_path=db_path)
+    db = open_store(db_path)
+    types = [row["type"] for row in db.query("SELECT type FROM events ORDER BY id")]
+    assert types == ["login", "contact", "contact", "contact", "room", "message", "join", "leave", "message"]
+    members = {row["contact"] for row in db.query("SELECT contact FROM room_members WHERE room = 'r1@chatroom'")}
+    assert members == {OWNER, "wxid_a", "wxid_c"}
+    assert db["contacts"].get("wxid_c")["name"] == "阿芳"
+    assert [row["status"] for row in db.query("SELECT status FROM outbox")] == ["sent"]
