@@ -73,13 +73,16 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.command in ("replay", "check-config") else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     try:
         config = load_config(args.config)
+        # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
+        # they would interleave with the conversation itself.
+        quiet = args.command in ("replay", "check-config") or config.transport.kind == "console"
+        logging.basicConfig(
+            level=logging.WARNING if quiet else logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
         if args.command == "replay":
             return _replay(config, args)
         if args.command == "check-config":
