@@ -71,7 +71,7 @@ class Assistant:
                 case Message(text=text) if (parsed := commands.parse(text)) is not None:
                     self._guarded(commands.run, ctx, event, *parsed)
                 case Message():
-                    self._call_each(REGISTRY.on_message, ctx, event)
+                    self._call_each([handler for _, handler in REGISTRY.on_message], ctx, event)
                 case Join():
                     self._call_each(REGISTRY.on_join, ctx, event)
                 case Leave():
@@ -122,16 +122,19 @@ class Assistant:
                 self.db.execute("DELETE FROM room_members WHERE room = ? AND contact = ?", [room, contact])
 
     def _call_each(self, features: list[Callable], ctx: Context, event: Event) -> None:
+        """Call the features in order, until one says it has dealt with the event for good (returns True)."""
         for feature in features:
-            self._guarded(feature, ctx, event)
+            if self._guarded(feature, ctx, event) is True:
+                return
 
-    def _guarded(self, feature: Callable, *args) -> None:
+    def _guarded(self, feature: Callable, *args):
         """Run one feature in a savepoint: a failing feature is logged and undone, the others still run."""
         try:
             with self.db.atomic():
-                feature(*args)
+                return feature(*args)
         except Exception:
             log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), args[1:])
+            return None
 
     # Jobs
 

@@ -104,7 +104,9 @@ class WorkingHoursConfig(Section):
     friday: OpeningHours = "09:00-18:00"
     saturday: OpeningHours = "10:00-16:00"
     sunday: OpeningHours = "closed"
-    holidays: list[dt.date] = []
+    follow_public_holidays: bool = True  # closed on China's public holidays, open on their make-up workdays (调休)
+    make_up_workday_hours: OpeningHours = "09:00-18:00"
+    holidays: list[dt.date] = []  # the shop's own closed days, and public holidays of years the calendar lacks
     make_up_workdays: list[dt.date] = []
 
 

@@ -41,7 +41,7 @@ class Recurring:
 @dataclass
 class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
-    on_message: list[Callable] = field(default_factory=list)
+    on_message: list[tuple[int, Callable]] = field(default_factory=list)  # (priority, handler), sorted
     on_join: list[Callable] = field(default_factory=list)
     on_leave: list[Callable] = field(default_factory=list)
     jobs: dict[str, Callable[[Context, dict], None]] = field(default_factory=dict)
@@ -66,10 +66,19 @@ def command(name: str, *, usage: str, summary: str, aliases: tuple[str, ...] = (
     return register
 
 
-def on_message(handler):
-    """A handler for every message that is not an admin command."""
-    REGISTRY.on_message.append(handler)
-    return handler
+def on_message(priority: int = 50):
+    """A handler for every message that is not an admin command.
+
+    Handlers run in priority order, lowest first. One that returns True has dealt with the message for good (a
+    complaint, say, must not also get the off-hours auto-reply), and the handlers after it are skipped.
+    """
+
+    def register(handler):
+        REGISTRY.on_message.append((priority, handler))
+        REGISTRY.on_message.sort(key=lambda entry: entry[0])
+        return handler
+
+    return register
 
 
 def on_join(handler):

@@ -53,7 +53,33 @@ def _foundation(db: Database) -> None:
     db["command_refusals"].create_index(["contact"])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_foundation]
+def _customer_service(db: Database) -> None:
+    # One off-hours reply per person per closed period: the period is named by the opening that ends it.
+    db["off_hours_replies"].create({"contact": str, "period_opens_at": str, "at": str}, pk=("contact", "period_opens_at"))
+    db["complaints"].create(
+        {
+            "id": int,
+            "contact": str,
+            "room": str,
+            "reason": str,
+            "text": str,
+            "opened_at": str,
+            "clock_starts_at": str,  # opened_at, or the next opening when the complaint came in off hours
+            "deadline_at": str,
+            "contacted_at": str,
+            "resolved_at": str,
+            "compensation": str,
+            "coupon_value": float,
+        },
+        pk="id",
+        not_null={"contact", "reason", "text", "opened_at", "clock_starts_at", "deadline_at"},
+    )
+    db["complaints"].create_index(["contact", "resolved_at"])
+    db["complaints"].create_index(["opened_at"])
+    db["complaint_messages"].create({"complaint": int, "at": str, "text": str}, foreign_keys=[("complaint", "complaints")])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service]
 
 
 def schema_version(db: Database) -> int:

@@ -38,6 +38,10 @@ class Timers:
     def cancel(self, key: str) -> None:
         self.db.execute("DELETE FROM timers WHERE key = ?", [key])
 
+    def cancel_prefix(self, prefix: str) -> None:
+        """Cancel every timer whose key starts with prefix (compared as text: ids hold '_', which LIKE would not)."""
+        self.db.execute("DELETE FROM timers WHERE substr(key, 1, length(:p)) = :p", {"p": prefix})
+
     def get(self, key: str) -> Timer | None:
         return next(iter(self._select("WHERE key = ?", [key], 1)), None)
 

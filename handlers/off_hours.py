@@ -1,0 +1,35 @@
+"""Outside working hours, a member who asks the shop gets one polite reply: when service opens, and whom to call.
+
+Once per person per closed period, so that a member who writes five messages at night is not answered five times;
+never to the owner, never to another account's automatic reply.
+"""
+
+from __future__ import annotations
+
+from core.clock import to_db
+from core.context import Context
+from core.events import Message
+from core.registry import on_message
+from handlers.addressing import asks_the_shop
+from handlers.opening_hours import describe_opening, is_open, next_opening
+
+NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
+
+
+@on_message(priority=60)
+def reply_outside_working_hours(ctx: Context, message: Message) -> None:
+    if is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
+        return
+    opening = next_opening(ctx.config, ctx.now)
+    first_this_period = ctx.db.execute(
+        "INSERT OR IGNORE INTO off_hours_replies (contact, period_opens_at, at) VALUES (?, ?, ?)",
+        [message.sender, to_db(opening) if opening else NO_OPENING, to_db(ctx.now)],
+    ).rowcount
+    if not first_this_period:
+        return
+    ctx.reply(
+        "off_hours_reply",
+        "off_hours_reply",
+        opens=describe_opening(opening, ctx.now) if opening else None,
+        phone=ctx.config.owner.emergency_phone,
+    )

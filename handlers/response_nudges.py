@@ -1,0 +1,47 @@
+"""In working hours, a question to the shop that nobody answers within the set time (15 minutes by default)
+makes the bot nudge the owner, with who asked what, and where. The owner speaking in that room clears it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.clock import from_db, to_db
+from core.context import Context
+from core.events import Message
+from core.registry import job, on_message
+from handlers.addressing import asks_the_shop
+from handlers.opening_hours import is_open
+
+
+def _key(chat: str, sender: str = "") -> str:
+    return f"nudge:{chat}:{sender}"
+
+
+@on_message(priority=70)
+def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
+    if ctx.is_owner(message.sender):
+        if message.room:  # the owner has spoken in the group: whatever waited there is being seen to
+            ctx.assistant.timers.cancel_prefix(_key(message.room))
+        return
+    if not is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
+        return
+    key = _key(message.room or message.sender, message.sender)
+    if ctx.assistant.timers.get(key):
+        return  # the first unanswered question keeps its clock; later ones do not push it back
+    wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
+    ctx.schedule(key, "response_nudge", ctx.now + wait, room=message.room, sender=message.sender,
+                 text=message.text, asked_at=to_db(ctx.now))
+
+
+@job("response_nudge")
+def nudge_owner(ctx: Context, question: dict) -> None:
+    asked_at = from_db(question["asked_at"], ctx.config.tz)
+    ctx.tell_owner(
+        "response_nudge",
+        "response_nudge",
+        who=ctx.name_of(question["sender"]),
+        where=ctx.topic_of(question["room"]) if question["room"] else None,
+        text=question["text"],
+        asked_at=asked_at.strftime("%H:%M"),
+        minutes=int((ctx.now - asked_at).total_seconds() // 60),
+    )
