@@ -75,14 +75,14 @@ def next_opening(config: Config, moment: dt.datetime) -> dt.datetime | None:
     return None
 
 
-def describe_opening(opening: dt.datetime, now: dt.datetime) -> str:
-    """How a person says when service opens: '今天9:00', '明天9:00', '周一9:00', or '10月8日9:00'."""
-    days = (opening.date() - now.astimezone(opening.tzinfo).date()).days
-    clock = f"{opening.hour}:{opening.minute:02d}"
+def spoken_time(moment: dt.datetime, now: dt.datetime) -> str:
+    """How a person says a coming time: '今天9:00', '明天9:00', '周一9:00', or '10月8日9:00'."""
+    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
+    clock = f"{moment.hour}:{moment.minute:02d}"
     if days == 0:
         return f"今天{clock}"
     if days == 1:
         return f"明天{clock}"
-    if days < 7:
-        return f"{WEEKDAY_NAMES[opening.weekday()]}{clock}"
-    return f"{opening.month}月{opening.day}日{clock}"
+    if 1 < days < 7:
+        return f"{WEEKDAY_NAMES[moment.weekday()]}{clock}"
+    return f"{moment.month}月{moment.day}日{clock}"

@@ -1,3 +1,3 @@
 """Jobs that run on the clock rather than on a message. Each registers itself with core.registry.recurring."""
 
-from schedules import maintenance  # noqa: F401
+from schedules import maintenance, weekly_review  # noqa: F401

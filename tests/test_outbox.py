@@ -162,4 +162,4 @@ def test_killed_in_the_middle_of_a_send_the_owner_is_asked_to_check_instead_of_a
     kill_bot(db_path, before_kill="assistant.outbox.take_due(clock.now())")
     sent = restart(db_path, tmp_path, "2026-11-25 10:05")
     assert [m["kind"] for m in sent] == ["outbox_report"]
-    assert "可能未送达" in sent[0]["text"] and "/help" in sent[0]["text"]
+    assert "可能未送达" in sent[0]["text"] and "以下是可用的管理指令" in sent[0]["text"]

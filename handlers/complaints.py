@@ -1,0 +1,209 @@
+"""Complaints (差评, 投诉, 退货 …) followed up within the hour.
+
+A complaint is acknowledged to the member at once, and the owner is alerted in private with a deadline; the bot
+reminds the owner before the deadline and flags the complaint overdue at it, unless the owner has acted
+(/contacted or /resolve). The hour runs in working hours: a complaint at night is due an hour after opening.
+A member with an open complaint gets no second alert: what they add is gathered under the first.
+Detection itself lives in handlers/complaint_rules.py; the weekly review in schedules/weekly_review.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from core.clock import from_db, to_db
+from core.context import Context
+from core.events import Message
+from core.registry import UsageError, command, job, on_message
+from handlers.addressing import is_auto_reply
+from handlers.complaint_rules import classify
+from handlers.opening_hours import is_open, next_opening, spoken_time
+
+# What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
+COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
+REVIEW_DAYS = 7
+
+
+def _open_complaint(ctx: Context, contact: str) -> dict | None:
+    rows = ctx.db.query(
+        "SELECT * FROM complaints WHERE contact = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1", [contact]
+    )
+    return next(rows, None)
+
+
+@on_message(priority=10)
+def take_complaint(ctx: Context, message: Message) -> bool | None:
+    if ctx.is_owner(message.sender) or is_auto_reply(message.text):
+        return None
+    reason = classify(message.text)
+    if reason is None:
+        return None
+    if (complaint := _open_complaint(ctx, message.sender)) is not None:
+        ctx.db["complaint_messages"].insert({"complaint": complaint["id"], "at": to_db(ctx.now), "text": message.text})
+        return True
+    service = ctx.config.service
+    starts = ctx.now if is_open(ctx.config, ctx.now) else next_opening(ctx.config, ctx.now) or ctx.now
+    deadline = starts + dt.timedelta(minutes=service.complaint_deadline_minutes)
+    complaint_id = ctx.db["complaints"].insert(
+        {
+            "contact": message.sender,
+            "room": message.room,
+            "reason": reason,
+            "text": message.text,
+            "opened_at": to_db(ctx.now),
+            "clock_starts_at": to_db(starts),
+            "deadline_at": to_db(deadline),
+        }
+    ).last_pk
+    ctx.db["complaint_messages"].insert({"complaint": complaint_id, "at": to_db(ctx.now), "text": message.text})
+    ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else spoken_time(starts, ctx.now))
+    ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
+    reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
+    ctx.schedule(f"complaint:{complaint_id}:reminder", "complaint_reminder", reminder_at, complaint=complaint_id)
+    ctx.schedule(f"complaint:{complaint_id}:overdue", "complaint_overdue", deadline, complaint=complaint_id)
+    return True
+
+
+def _get(ctx: Context, complaint_id: int) -> dict | None:
+    return next(ctx.db.query("SELECT * FROM complaints WHERE id = ?", [complaint_id]), None)
+
+
+def _describe(ctx: Context, complaint: dict) -> dict:
+    """The variables every complaint template is given."""
+    deadline = from_db(complaint["deadline_at"], ctx.config.tz)
+    follow_ups = ctx.db.execute(
+        "SELECT count(*) - 1 FROM complaint_messages WHERE complaint = ?", [complaint["id"]]
+    ).fetchone()[0]
+    return {
+        "id": complaint["id"],
+        "who": ctx.name_of(complaint["contact"]),
+        "where": ctx.topic_of(complaint["room"]) if complaint["room"] else None,
+        "reason": complaint["reason"],
+        "text": complaint["text"],
+        "deadline": spoken_time(deadline, ctx.now),
+        "minutes_left": int((deadline - ctx.now).total_seconds() // 60),
+        "follow_ups": max(follow_ups, 0),
+    }
+
+
+def _still_waiting(ctx: Context, complaint_id: int) -> dict | None:
+    complaint = _get(ctx, complaint_id)
+    if complaint is None or complaint["contacted_at"] or complaint["resolved_at"]:
+        return None
+    return complaint
+
+
+@job("complaint_reminder")
+def remind_owner(ctx: Context, payload: dict) -> None:
+    if complaint := _still_waiting(ctx, payload["complaint"]):
+        ctx.tell_owner("complaint_reminder", "complaint_reminder", **_describe(ctx, complaint))
+
+
+@job("complaint_overdue")
+def flag_overdue(ctx: Context, payload: dict) -> None:
+    if complaint := _still_waiting(ctx, payload["complaint"]):
+        ctx.tell_owner("complaint_overdue", "complaint_overdue", **_describe(ctx, complaint))
+
+
+def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
+    if not args or not args[0].lstrip("#").isdigit():
+        raise UsageError("请写明投诉编号")
+    complaint = _get(ctx, int(args[0].lstrip("#")))
+    if complaint is None:
+        raise UsageError(f"没有编号为 {args[0]} 的投诉")
+    if complaint["resolved_at"]:
+        raise UsageError(f"投诉 #{complaint['id']} 已经处理完毕")
+    return complaint
+
+
+def _stop_reminders(ctx: Context, complaint_id: int) -> None:
+    ctx.assistant.timers.cancel_prefix(f"complaint:{complaint_id}:")
+
+
+@command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",))
+def mark_contacted(ctx: Context, args: list[str]) -> None:
+    if len(args) != 1:
+        raise UsageError("只需要一个投诉编号")
+    complaint = _complaint_from_args(ctx, args)
+    ctx.db["complaints"].update(complaint["id"], {"contacted_at": complaint["contacted_at"] or to_db(ctx.now)})
+    _stop_reminders(ctx, complaint["id"])
+    ctx.reply("command_reply", "complaint_updated", id=complaint["id"], who=ctx.name_of(complaint["contact"]),
+              resolved=False, compensation=None, amount=None)
+
+
+@command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无", summary="结案并记录补偿方式", aliases=("结案",))
+def resolve(ctx: Context, args: list[str]) -> None:
+    complaint = _complaint_from_args(ctx, args)
+    if len(args) < 2 or args[1] not in COMPENSATIONS:
+        raise UsageError(f"请写明补偿方式（{'、'.join(COMPENSATIONS)}）")
+    compensation, needs_amount = ("券" if args[1] == "优惠券" else args[1]), COMPENSATIONS[args[1]]
+    amount = None
+    if needs_amount:
+        try:
+            amount = float(args[2])
+        except (IndexError, ValueError):
+            raise UsageError(f"{args[1]}需要写金额，例如 /resolve {complaint['id']} {args[1]} 10") from None
+        if amount <= 0:
+            raise UsageError("金额要大于0")
+    elif len(args) > 2:
+        raise UsageError(f"{args[1]}后面不需要金额")
+    ctx.db["complaints"].update(
+        complaint["id"],
+        {
+            "contacted_at": complaint["contacted_at"] or to_db(ctx.now),
+            "resolved_at": to_db(ctx.now),
+            "compensation": compensation,
+            "coupon_value": amount,
+        },
+    )
+    _stop_reminders(ctx, complaint["id"])
+    ctx.reply("command_reply", "complaint_updated", id=complaint["id"], who=ctx.name_of(complaint["contact"]),
+              resolved=True, compensation=compensation, amount=amount)
+
+
+@command("complaints", usage="/complaints [week]", summary="未结的投诉（最早的在前），或 week：近7天汇总", aliases=("投诉",))
+def list_complaints(ctx: Context, args: list[str]) -> None:
+    if args == ["week"] or args == ["周"]:
+        ctx.reply("command_reply", "weekly_review", **week_figures(ctx))
+        return
+    if args:
+        raise UsageError("只能不带参数，或带 week")
+    rows = ctx.db.query("SELECT * FROM complaints WHERE resolved_at IS NULL ORDER BY opened_at, id")
+    complaints = [{**_describe(ctx, row), "contacted": bool(row["contacted_at"])} for row in rows]
+    ctx.reply("command_reply", "complaints_open", complaints=complaints)
+
+
+def week_figures(ctx: Context) -> dict:
+    """The week's complaints summed up for the owner: by reason, how many were followed up within the hour,
+    the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be fixed."""
+    since = ctx.now - dt.timedelta(days=REVIEW_DAYS)
+    rows = list(ctx.db.query("SELECT * FROM complaints WHERE opened_at >= ? ORDER BY id", [to_db(since)]))
+    tz = ctx.config.tz
+
+    def minutes_to_act(row: dict) -> int:
+        acted = row["contacted_at"] or row["resolved_at"]
+        end = from_db(acted, tz) if acted else ctx.now
+        return int((end - from_db(row["clock_starts_at"], tz)).total_seconds() // 60)
+
+    def in_time(row: dict) -> bool:
+        acted = row["contacted_at"] or row["resolved_at"]
+        return bool(acted) and acted <= row["deadline_at"]
+
+    by_reason = Counter(row["reason"] for row in rows)
+    by_member = Counter(row["contact"] for row in rows)
+    slowest = max(rows, key=minutes_to_act, default=None)
+    return {
+        "since": since.strftime("%m-%d"),
+        "until": ctx.now.strftime("%m-%d"),
+        "total": len(rows),
+        "by_reason": by_reason.most_common(),
+        "in_time": sum(in_time(row) for row in rows),
+        "open": sum(not row["resolved_at"] for row in rows),
+        "slowest": {**_describe(ctx, slowest), "minutes": minutes_to_act(slowest)} if slowest else None,
+        "repeat_reasons": [reason for reason, count in by_reason.most_common() if count > 1],
+        "repeat_members": [ctx.name_of(contact) for contact, count in by_member.most_common() if count > 1],
+        "reshipped": sum(row["compensation"] in ("补发", "换货") for row in rows),
+        "coupons": sum(row["coupon_value"] or 0 for row in rows if row["compensation"] == "券"),
+        "refunds": sum(row["coupon_value"] or 0 for row in rows if row["compensation"] == "退款"),
+    }

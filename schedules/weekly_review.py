@@ -1,0 +1,21 @@
+"""The owner's weekly review of complaints, on the day and at the time [service] in config.toml gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apscheduler.triggers.cron import CronTrigger
+
+from core.context import Context
+from core.registry import recurring
+from handlers.complaints import week_figures
+
+
+def _weekly(config) -> CronTrigger:
+    at = config.service.weekly_review_time
+    return CronTrigger(day_of_week=config.service.weekly_review_day[:3], hour=at.hour, minute=at.minute, timezone=config.tz)
+
+
+@recurring("weekly_review", trigger=_weekly)
+def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
+    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx))

@@ -1,0 +1,149 @@
+"""Complaints are acknowledged, the owner is alerted with a deadline, reminded at 45 minutes, told at 60 that the
+complaint is overdue unless followed up, and everything is summed up weekly. All of it survives a restart."""
+
+import json
+
+from core.store import open_store
+from tests.conftest import OWNER, at, replay_events, run_bot, say, shop
+
+COMPLAINT = "买的杯子收到就是碎的，质量太差了，我要投诉！"
+
+
+def kinds(sent):
+    return [(m["kind"], m["to"], m["at"][11:16]) for m in sent]
+
+
+def test_a_complaint_at_10_is_acknowledged_alerted_reminded_at_10_45_and_overdue_at_11():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT)], until="2026-11-25 12:00")
+    assert kinds(sent) == [
+        ("complaint_ack", "wxid_a", "10:00"),
+        ("complaint_alert", OWNER, "10:00"),
+        ("complaint_reminder", OWNER, "10:45"),
+        ("complaint_overdue", OWNER, "11:00"),
+    ]
+    ack, alert, reminder, overdue = sent
+    assert ack["room"] == "r1@chatroom" and "一小时内联系您" in ack["text"] and "亲" not in ack["text"]
+    assert "#1" in alert["text"] and "小王" in alert["text"] and "普通会员群" in alert["text"]
+    assert "碎的" in alert["text"] and "品控" in alert["text"] and "今天11:00" in alert["text"]
+    assert alert["room"] is None, "the owner is alerted in private, not in the group"
+    assert "15 分钟后到期" in reminder["text"]
+    assert "已超时" in overdue["text"]
+
+
+def test_a_complaint_resolved_at_10_20_gets_no_reminder_and_its_compensation_is_recorded(tmp_path):
+    db_path = tmp_path / "store.db"
+    sent = replay_events(
+        shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT), say("2026-11-25 10:20", OWNER, "/resolve 1 券 10", room=None)],
+        until="2026-11-25 12:00",
+        db_path=db_path,
+    )
+    assert [k for k, _, _ in kinds(sent)] == ["complaint_ack", "complaint_alert", "command_reply"]
+    assert "已结案" in sent[-1]["text"] and "券 10.0 元" in sent[-1]["text"]
+    row = open_store(db_path)["complaints"].get(1)
+    assert (row["compensation"], row["coupon_value"]) == ("券", 10.0)
+
+
+def test_contacted_stops_the_reminders_but_leaves_the_complaint_open():
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
+            say("2026-11-25 10:30", OWNER, "/contacted 1", room=None),
+            say("2026-11-25 11:30", OWNER, "/complaints", room=None),
+        ],
+        until="2026-11-25 12:00",
+    )
+    assert [k for k, _, _ in kinds(sent)] == ["complaint_ack", "complaint_alert", "command_reply", "command_reply"]
+    assert "已联系，待结案" in sent[-1]["text"]
+
+
+def test_a_restart_between_complaint_and_reminder_still_reminds_and_flags(tmp_path):
+    db_path = tmp_path / "store.db"
+    first = tmp_path / "before.jsonl"
+    first.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT)]))
+    result = run_bot("replay", str(first), "--db", str(db_path), "--owner", OWNER, "--until", at("2026-11-25 10:30"))
+    assert [json.loads(line)["kind"] for line in result.stdout.splitlines()] == ["complaint_ack", "complaint_alert"]
+    # the bot is down from 10:30 to 10:40
+    second = tmp_path / "after.jsonl"
+    second.write_text(json.dumps({"at": at("2026-11-25 10:40"), "type": "tick"}))
+    result = run_bot("replay", str(second), "--db", str(db_path), "--owner", OWNER, "--until", at("2026-11-25 12:00"))
+    sent = [json.loads(line) for line in result.stdout.splitlines()]
+    assert kinds(sent) == [("complaint_reminder", OWNER, "10:45"), ("complaint_overdue", OWNER, "11:00")]
+
+
+def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alerts():
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
+            say("2026-11-25 10:05", "wxid_a", "而且快递还晚了三天，太差了"),
+            say("2026-11-25 10:06", "wxid_b", "我买的衣服发错货了，要的M码给我发了XL"),
+        ],
+        until="2026-11-25 10:50",
+    )
+    alerts = [m for m in sent if m["kind"] == "complaint_alert"]
+    assert len(alerts) == 2 and "小李" in alerts[1]["text"] and "发错货" in alerts[1]["text"]
+    reminders = [m for m in sent if m["kind"] == "complaint_reminder" and "#1" in m["text"]]
+    assert len(reminders) == 1 and "补充了 1 条" in reminders[0]["text"]
+
+
+def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_auto_reply():
+    sent = replay_events(shop("2026-11-25 22:00") + [say("2026-11-25 23:00", "wxid_a", COMPLAINT)], until="2026-11-26 11:00")
+    assert kinds(sent) == [
+        ("complaint_ack", "wxid_a", "23:00"),
+        ("complaint_alert", OWNER, "23:00"),
+        ("complaint_reminder", OWNER, "09:45"),
+        ("complaint_overdue", OWNER, "10:00"),
+    ]
+    assert "明天9:00上线后一小时内" in sent[0]["text"] and "明天10:00" in sent[1]["text"]
+
+
+def test_praise_and_negations_are_not_complaints():
+    sent = replay_events(
+        shop() + [say("2026-11-25 10:00", "wxid_a", "质量一点都不差，没有任何问题，好评！")], until="2026-11-25 12:00"
+    )
+    assert sent == []
+
+
+def test_bad_resolve_commands_say_what_is_wrong():
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
+            say("2026-11-25 10:01", OWNER, "/resolve 99 补发", room=None),
+            say("2026-11-25 10:02", OWNER, "/resolve 1 券", room=None),
+            say("2026-11-25 10:03", OWNER, "/resolve 1 送花", room=None),
+            say("2026-11-25 10:04", OWNER, "/contacted", room=None),
+        ]
+    )
+    errors = [m["text"] for m in sent if m["kind"] == "command_reply"]
+    assert errors == [
+        "抱歉，没有编号为 99 的投诉。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
+        "抱歉，券需要写金额，例如 /resolve 1 券 10。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
+        "抱歉，请写明补偿方式（补发、换货、券、优惠券、退款、道歉、无）。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
+        "抱歉，只需要一个投诉编号。用法：/contacted 编号",
+    ]
+
+
+def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
+    # 2026-11-30 is a Monday: the review goes out at 09:30 (config.toml).
+    sent = replay_events(
+        shop("2026-11-24 09:00")
+        + [
+            say("2026-11-24 10:00", "wxid_a", "快递一个星期了还没收到，什么物流啊"),
+            say("2026-11-24 10:10", OWNER, "/resolve 1 补发", room=None),
+            say("2026-11-25 10:00", "wxid_b", "等了五天快递还没到，太慢了"),
+            say("2026-11-25 12:00", OWNER, "/contacted 2", room=None),
+            say("2026-11-26 10:00", "wxid_a", "收到的杯子是碎的，质量太差"),
+            say("2026-11-26 10:30", OWNER, "/resolve 3 券 10", room=None),
+        ],
+        until="2026-11-30 10:00",
+    )
+    reviews = [m for m in sent if m["kind"] == "weekly_review"]
+    assert len(reviews) == 1 and reviews[0]["at"].startswith("2026-11-30T09:30") and reviews[0]["to"] == OWNER
+    text = reviews[0]["text"]
+    assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
+    assert "一小时内跟进：2/3" in text
+    assert "最慢：#2 小李（物流），120 分钟" in text
+    assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
+    assert "补发/换货 1 次" in text and "优惠券 10.0 元" in text
