@@ -1,0 +1,152 @@
+"""How many messages a second the whole core takes, against what SQLite itself allows on the same file.
+
+A shop with hundreds of groups sees bursts (a flash sale starting, a live stream). This pushes N mixed group
+messages (chat, questions, complaints, admin commands) through Assistant.handle on a store of 1,000 rooms and
+100,000 members, and times each one from event in to reply queued. The floor is a plain loop writing the same
+number of rows to the same SQLite file, in the same journal mode, one transaction per row: the ratio says how
+much of the bot's time is its own rather than the disk's.
+
+    python bench/throughput.py [--messages N] [--rooms R] [--members M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.assistant import Assistant  # noqa: E402
+from core.clock import VirtualClock, to_db  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.events import Login, Message  # noqa: E402
+from core.store import open_store  # noqa: E402
+
+OWNER = "wxid_owner"
+START = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning: working hours, so questions are watched
+SPACING = dt.timedelta(milliseconds=20)  # virtual time between two messages: a busy burst
+
+CHAT = ["哈哈哈", "早上好", "今天的包裹收到啦", "这个颜色好看", "+1", "谢谢群主", "我也想要", "晚上直播几点开始"]
+QUESTIONS = ["请问什么时候发货？", "这款还有货吗", "多少钱一件？", "快递几天能到？"]
+COMPLAINTS = ["收到的杯子是碎的，太差了", "等了一个星期快递还没到，我要投诉", "发错货了，我要的是红色"]
+COMMANDS = ["/status", "/complaints", "/help"]
+
+
+def build_shop(db, rooms: int, members: int) -> list[tuple[str, str]]:
+    """Fill the store with rooms and members, as months of running would; return (member, room) pairs."""
+    now = to_db(START.replace(tzinfo=dt.timezone.utc))
+    room_ids = [f"{n}@chatroom" for n in range(rooms)]
+    db["rooms"].insert_all(({"id": r, "topic": f"会员群{n}"} for n, r in enumerate(room_ids)), batch_size=5_000)
+    db["contacts"].insert_all(({"id": f"wxid_m{n}", "name": f"会员{n}"} for n in range(members)), batch_size=5_000)
+    placement = [(f"wxid_m{n}", room_ids[n % rooms]) for n in range(members)]
+    db["room_members"].insert_all(
+        ({"room": room, "contact": member, "joined_at": now} for member, room in placement), batch_size=5_000
+    )
+    return placement
+
+
+def mixed_messages(placement: list[tuple[str, str]], count: int, rng: random.Random) -> list[Message]:
+    messages = []
+    for _ in range(count):
+        member, room = rng.choice(placement)
+        roll = rng.random()
+        if roll < 0.70:
+            messages.append(Message(member, rng.choice(CHAT), room))
+        elif roll < 0.85:
+            messages.append(Message(member, rng.choice(QUESTIONS), room))
+        elif roll < 0.95:
+            messages.append(Message(member, rng.choice(COMPLAINTS), room))
+        else:
+            messages.append(Message(OWNER, rng.choice(COMMANDS), room))
+    return messages
+
+
+def bench_bot(path: Path, rooms: int, members: int, count: int) -> dict:
+    config = load_config().with_owners([OWNER])
+    db = open_store(path)
+    placement = build_shop(db, rooms, members)
+    clock = VirtualClock(START.replace(tzinfo=config.tz), config.tz)
+    assistant = Assistant(config, db, clock, seed=1)
+    assistant.handle(Login("wxid_bot", "小店助手"))
+    messages = mixed_messages(placement, count, random.Random(7))
+    queued_before = assistant.outbox.queued_count()
+    latencies = []
+    started = time.perf_counter()
+    for message in messages:
+        clock.set(clock.now() + SPACING)
+        began = time.perf_counter()
+        assistant.fire_due_timers()
+        assistant.handle(message)
+        latencies.append(time.perf_counter() - began)
+    elapsed = time.perf_counter() - started
+    replies = assistant.outbox.queued_count() - queued_before
+    db.close()
+    latencies.sort()
+    return {
+        "messages": count,
+        "seconds": elapsed,
+        "per_second": count / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "replies_queued": replies,
+    }
+
+
+def bench_floor(path: Path, count: int) -> dict:
+    """The same number of rows, the same file and journal mode, one transaction each: SQLite's own pace."""
+    db = open_store(path)
+    db.execute("CREATE TABLE floor (id INTEGER PRIMARY KEY, at TEXT, room TEXT, contact TEXT, text TEXT)")
+    conn = db.conn
+    started = time.perf_counter()
+    for n in range(count):
+        with db.atomic():
+            conn.execute("INSERT INTO floor (at, room, contact, text) VALUES (?, ?, ?, ?)", ("t", "r", f"c{n}", "x"))
+    elapsed = time.perf_counter() - started
+    db.close()
+    return {"rows": count, "seconds": elapsed, "per_second": count / elapsed}
+
+
+def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        path = Path(scratch) / "store.db"
+        bot = bench_bot(path, rooms, members, messages)
+        floor = bench_floor(path, messages)
+    return {
+        "bench": "throughput",
+        "rooms": rooms,
+        "members": members,
+        "bot": bot,
+        "floor": floor,
+        "ratio": bot["per_second"] / floor["per_second"],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def report(result: dict) -> str:
+    bot, floor = result["bot"], result["floor"]
+    return "\n".join(
+        [
+            f"throughput: {result['rooms']} rooms, {result['members']} members, {bot['messages']} messages",
+            f"  bot     {bot['per_second']:>9.0f} msg/s   p50 {bot['p50_ms']:.2f} ms   p99 {bot['p99_ms']:.2f} ms"
+            f"   replies queued {bot['replies_queued']}",
+            f"  floor   {floor['per_second']:>9.0f} rows/s (one transaction per row)",
+            f"  ratio   {result['ratio']:.0%} of the floor (goal >= 50%)   peak memory {result['peak_rss_mb']:.0f} MB"
+            " (goal < 200 MB)",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--rooms", type=int, default=1_000)
+    parser.add_argument("--members", type=int, default=100_000)
+    options = parser.parse_args()
+    print(report(run(options.messages, options.rooms, options.members)))
