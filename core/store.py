@@ -26,6 +26,7 @@ def _foundation(db: Database) -> None:
     db["contacts"].create({"id": str, "name": str}, pk="id")
     db["rooms"].create({"id": str, "topic": str}, pk="id")
     db["room_members"].create({"room": str, "contact": str, "joined_at": str}, pk=("room", "contact"))
+    db["room_members"].create_index(["contact"])  # "which groups is she in", and counting distinct members
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["outbox"].create(
         {
@@ -77,6 +78,7 @@ def _customer_service(db: Database) -> None:
     db["complaints"].create_index(["contact", "resolved_at"])
     db["complaints"].create_index(["opened_at"])
     db["complaint_messages"].create({"complaint": int, "at": str, "text": str}, foreign_keys=[("complaint", "complaints")])
+    db["complaint_messages"].create_index(["complaint"])
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service]

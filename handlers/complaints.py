@@ -23,6 +23,7 @@ from handlers.opening_hours import is_open, next_opening, spoken_time
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
+LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 
 
 def _open_complaint(ctx: Context, contact: str) -> dict | None:
@@ -169,9 +170,12 @@ def list_complaints(ctx: Context, args: list[str]) -> None:
         return
     if args:
         raise UsageError("只能不带参数，或带 week")
-    rows = ctx.db.query("SELECT * FROM complaints WHERE resolved_at IS NULL ORDER BY opened_at, id")
+    total = ctx.db.execute("SELECT count(*) FROM complaints WHERE resolved_at IS NULL").fetchone()[0]
+    rows = ctx.db.query(
+        "SELECT * FROM complaints WHERE resolved_at IS NULL ORDER BY opened_at, id LIMIT ?", [LISTED_AT_ONCE]
+    )
     complaints = [{**_describe(ctx, row), "contacted": bool(row["contacted_at"])} for row in rows]
-    ctx.reply("command_reply", "complaints_open", complaints=complaints)
+    ctx.reply("command_reply", "complaints_open", complaints=complaints, total=total)
 
 
 def week_figures(ctx: Context) -> dict:

@@ -147,3 +147,12 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
     assert "最慢：#2 小李（物流），120 分钟" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 10.0 元" in text
+
+
+def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are():
+    members = [{"at": at("2026-11-25 09:00"), "type": "contact", "id": f"wxid_m{n}", "name": f"会员{n}"} for n in range(12)]
+    complaints = [say(f"2026-11-25 10:{n:02d}", f"wxid_m{n}", "快递一周了还没收到") for n in range(12)]
+    sent = replay_events(shop("2026-11-25 09:00") + members + complaints + [say("2026-11-25 10:30", OWNER, "/complaints", room=None)])
+    listing = [m for m in sent if m["kind"] == "command_reply"][0]["text"]
+    assert "未结投诉 12 条（最早的在前，先列 10 条）" in listing
+    assert "#1 会员0" in listing and "#10 会员9" in listing and "#11" not in listing

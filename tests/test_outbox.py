@@ -163,3 +163,11 @@ def test_killed_in_the_middle_of_a_send_the_owner_is_asked_to_check_instead_of_a
     sent = restart(db_path, tmp_path, "2026-11-25 10:05")
     assert [m["kind"] for m in sent] == ["outbox_report"]
     assert "可能未送达" in sent[0]["text"] and "以下是可用的管理指令" in sent[0]["text"]
+
+
+def test_a_burst_handled_in_one_transaction_loses_and_repeats_nothing_after_a_kill(tmp_path):
+    db_path = tmp_path / "store.db"
+    kill_bot(db_path, before_kill='assistant.handle_many([Message("wxid_owner", f"/help {n}") for n in ("status", "help", "complaints")])')
+    sent = restart(db_path, tmp_path, "2026-11-25 10:05")
+    assert len(sent) == 4, "the first /help and the three of the burst, once each"
+    assert restart(db_path, tmp_path, "2026-11-25 10:10") == []
