@@ -2,6 +2,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+GATEWAY := tests/gateway
 
 .PHONY: run test bench check-config clean
 
@@ -15,7 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python bot.py run
 
-test: $(VENV)/.installed
+# The end-to-end tests run a real puppet-service gateway (node) on 127.0.0.1; its packages are pinned in the lock
+# file. Install scripts are not needed (and would reach beyond the registry), so they are skipped.
+$(GATEWAY)/node_modules/.installed: $(GATEWAY)/package.json $(GATEWAY)/package-lock.json
+	npm ci --prefix $(GATEWAY) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="小店群助手：微信小商店的社群助手")
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run the bot (the default)")
+    run.add_argument("--pretend-time", metavar="ISO-TIME", help="start the clock at this time and run on from there")
     replay = commands.add_parser("replay", help="drive the bot from a JSON-lines script on a virtual clock")
     replay.add_argument("script", type=Path)
     replay.add_argument("--owner", action="append", metavar="WXID", help="owner id replacing config's (repeatable)")
@@ -44,10 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(config: Config, db_path: Path | None) -> None:
-    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz))
+def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
+    transport = make_transport(config)
+    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz, pretend_time))
     try:
-        transport = make_transport(config)
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
         asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
     except KeyboardInterrupt:
@@ -90,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise TemplateProblem("\n".join(problems))
             print(f"{args.config}: OK, and every template renders and passes the lint")
             return 0
-        _run(config, args.db)
+        try:
+            pretend_time = parse_time(args.pretend_time, "--pretend-time") if getattr(args, "pretend_time", None) else None
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        _run(config, args.db, pretend_time)
         return 0
     except (ConfigError, TemplateProblem, StoreError) as error:
         print(f"bot.py: {error}", file=sys.stderr)

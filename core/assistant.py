@@ -27,7 +27,7 @@ from core.outbox import Outbox, Outgoing
 from core.registry import REGISTRY
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
-from core.transport import Transport, TransportUnavailable
+from core.transport import DeliveryUncertain, Transport, TransportUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +212,12 @@ class Assistant:
         except TransportUnavailable as error:
             log.warning("could not send message %s (%s): will try again", message.id, error)
             self.outbox.retry_later(message, self.clock.now())
+            return False
+        except DeliveryUncertain as error:
+            log.warning("message %s may or may not have gone out (%s): asking the owner", message.id, error)
+            with self.db.atomic():
+                self.outbox.mark_uncertain(message)
+                self._report_to_owner(uncertain=[message])
             return False
         self.outbox.mark_sent(message, self.clock.now())
         return True

@@ -11,11 +11,15 @@ from zoneinfo import ZoneInfo
 
 
 class SystemClock:
-    def __init__(self, tz: ZoneInfo):
+    """Real time; `starting_at` shifts it, so that a live run can start at, say, 23:00 and tick on from there
+    (`bot.py run --pretend-time`: to try the off-hours behaviour, and for the end-to-end tests)."""
+
+    def __init__(self, tz: ZoneInfo, starting_at: dt.datetime | None = None):
         self.tz = tz
+        self._shift = starting_at - dt.datetime.now(tz) if starting_at else dt.timedelta(0)
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(self.tz)
+        return dt.datetime.now(self.tz) + self._shift
 
 
 class VirtualClock:

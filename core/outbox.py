@@ -143,16 +143,19 @@ class Outbox:
             message.id, {"status": "queued", "attempts": attempts, "not_before": to_db(now + delay)}
         )
 
+    def mark_uncertain(self, message: Outgoing) -> None:
+        self.db["outbox"].update(message.id, {"status": "uncertain"})
+
     def interrupted_sends(self) -> list[Outgoing]:
         """Messages a crash caught in the middle of sending: WeChat may or may not have delivered them.
 
         They are not sent again (a duplicate in a group is worse than asking the owner to check), but marked
         uncertain and returned, so that the owner is told.
         """
-        rows = list(self.db.query("SELECT * FROM outbox WHERE status = 'sending' ORDER BY id"))
-        for row in rows:
-            self.db["outbox"].update(row["id"], {"status": "uncertain"})
-        return [self._outgoing(row) for row in rows]
+        interrupted = [self._outgoing(row) for row in self.db.query("SELECT * FROM outbox WHERE status = 'sending'")]
+        for message in interrupted:
+            self.mark_uncertain(message)
+        return interrupted
 
     def _outgoing(self, row: dict) -> Outgoing:
         return Outgoing(row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row))

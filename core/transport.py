@@ -14,7 +14,13 @@ from core.outbox import Outgoing
 
 
 class TransportUnavailable(Exception):
-    """The backend cannot send right now (disconnected, logged out): the outbox keeps the message and retries."""
+    """The backend cannot send right now (disconnected, logged out, refused): the message surely did not go out,
+    so the outbox keeps it and tries again later."""
+
+
+class DeliveryUncertain(Exception):
+    """The connection broke during the send: WeChat may or may not have the message. The outbox does not send it
+    again (a duplicate in a group is worse) and asks the owner to check instead."""
 
 
 class Transport(Protocol):
@@ -22,4 +28,4 @@ class Transport(Protocol):
         """Deliver events until the backend ends (console input closed, service stopped)."""
 
     async def send(self, message: Outgoing) -> None:
-        """Send one message, or raise TransportUnavailable."""
+        """Send one message, or raise TransportUnavailable or DeliveryUncertain."""

@@ -10,7 +10,7 @@ import sys
 import textwrap
 
 from core.context import Context
-from core.transport import TransportUnavailable
+from core.transport import DeliveryUncertain, TransportUnavailable
 from transports.replay import replay
 from tests.conftest import OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop
 
@@ -171,3 +171,25 @@ def test_a_burst_handled_in_one_transaction_loses_and_repeats_nothing_after_a_ki
     sent = restart(db_path, tmp_path, "2026-11-25 10:05")
     assert len(sent) == 4, "the first /help and the three of the burst, once each"
     assert restart(db_path, tmp_path, "2026-11-25 10:10") == []
+
+
+def test_a_send_cut_off_midway_is_not_repeated_and_the_owner_is_asked_to_check(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom"])
+
+    class CutOff:
+        def __init__(self):
+            self.sent = []
+
+        async def send(self, message):
+            if not self.sent and message.kind == "command_reply":
+                self.sent.append(message.text)
+                raise DeliveryUncertain("stream terminated mid-call")
+            self.sent.append(message.text)
+
+    transport = CutOff()
+    while (wake := assistant.next_wakeup()) is not None and wake < moment("2026-11-25T11:00"):
+        assistant.clock.set(max(wake, assistant.clock.now()))
+        asyncio.run(assistant.send_due(transport))
+    assert len(transport.sent) == 2, "the cut-off message once, then the report: never the message again"
+    assert "可能未送达" in transport.sent[1] and "第0条" in transport.sent[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.config import Config, ConfigError
+from core.config import Config
 from core.transport import Transport
 from transports.console import Console
 
@@ -10,4 +10,6 @@ from transports.console import Console
 def make_transport(config: Config) -> Transport:
     if config.transport.kind == "console":
         return Console(config)
-    raise ConfigError(f"transport.kind: {config.transport.kind!r} is not available in this build yet")
+    from transports.wechaty import WechatyTransport  # imported only when used: wechaty is slow to import
+
+    return WechatyTransport(config)

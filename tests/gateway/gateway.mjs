@@ -1,0 +1,66 @@
+// A Wechaty puppet-service gateway serving the mock puppet, for the end-to-end tests of the wechaty transport.
+//
+// The python bot connects to it over the real gRPC protocol, as it would to a paid puppet service. The test drives
+// the simulated WeChat through this process: one JSON command a line on stdin, one JSON event a line on stdout.
+//
+//   env: GATEWAY_PORT (listens on 127.0.0.1 only), WECHATY_PUPPET_SERVICE_TOKEN (insecure_…: no TLS on loopback)
+//   in:  {"do": "login", "id", "name"}              the bot's own account logs in
+//        {"do": "contact", "id", "name"}            a WeChat user exists
+//        {"do": "room", "id", "topic", "members"}   a group exists
+//        {"do": "say", "from", "room" | "to", "text", "mentions"}   a member speaks in a group or to the bot
+//        {"do": "join" | "leave", "room", "contact"}
+//   out: {"event": "ready"}                         listening
+//        {"event": "client_started"}                the bot's puppet has started on this gateway
+//        {"event": "done", "do"} / {"event": "error", "do", "error"}   each command's outcome
+//        {"event": "bot_said", "room", "to", "text"}                  every message the bot sends
+
+import readline from 'node:readline'
+import { PuppetServer } from 'wechaty-puppet-service'
+import { PuppetMock, mock } from 'wechaty-puppet-mock'
+
+const emit = (event) => process.stdout.write(JSON.stringify(event) + '\n')
+
+const mocker = new mock.Mocker()
+const puppet = new PuppetMock({ mocker })
+let botId
+
+// The mock delivers what the bot says as a message from the bot's account: that is how the test sees it.
+puppet.on('message', ({ messageId }) => {
+  const message = mocker.messagePayload(messageId)
+  if (message.talkerId === botId) {
+    emit({ event: 'bot_said', room: message.roomId || null, to: message.listenerId || null, text: message.text })
+  }
+})
+puppet.on('start', () => emit({ event: 'client_started' }))
+
+const server = new PuppetServer({
+  endpoint: `127.0.0.1:${process.env.GATEWAY_PORT}`,
+  puppet,
+  token: process.env.WECHATY_PUPPET_SERVICE_TOKEN,
+})
+await server.start()
+emit({ event: 'ready' })
+
+const contact = (id) => mocker.ContactMock.load(id)
+const room = (id) => mocker.RoomMock.load(id)
+const commands = {
+  login: (c) => { botId = c.id; mocker.login(mocker.createContact({ id: c.id, name: c.name })) },
+  contact: (c) => mocker.createContact({ id: c.id, name: c.name }),
+  room: (c) => mocker.createRoom({ id: c.id, topic: c.topic, memberIdList: c.members }),
+  say: (c) => contact(c.from).say(c.text, (c.mentions || []).map(contact)).to(c.room ? room(c.room) : contact(c.to)),
+  join: (c) => room(c.room).add(contact(c.contact)).by(contact(botId)),
+  leave: (c) => room(c.room).remove(contact(c.contact)).by(contact(botId)),
+}
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  const command = JSON.parse(line)
+  try {
+    commands[command.do](command)
+    emit({ event: 'done', do: command.do })
+  } catch (error) {
+    emit({ event: 'error', do: command.do, error: String(error) })
+  }
+}).on('close', async () => {
+  await server.stop()
+  process.exit(0)
+})

@@ -1,0 +1,150 @@
+"""The WeChat transport: python-wechaty against a Wechaty puppet service (a token, and an endpoint if given).
+
+The only module that imports wechaty. It turns Wechaty's events into the core's (login, messages in rooms and in
+private, joins and leaves) and says what the outbox hands it to a room or a contact.
+
+Two things this module does that python-wechaty does not do for us:
+- It drops the bot's own messages: the puppet service echoes every message the account sends, and a bot that
+  answered its own answers would flood a group in seconds.
+- It reconnects with back-off when the service drops (Wechaty.start() itself would sleep a fixed minute inside a
+  recursive restart). While disconnected, send() raises TransportUnavailable: the outbox keeps the message and
+  sends it, once, after the reconnection. A send cut off midway raises DeliveryUncertain instead: the service may
+  have delivered it, so it is not sent again and the owner is asked to check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+
+import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
+from grpclib.exceptions import GRPCError
+from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
+from wechaty_puppet import MessageType
+
+from core.config import Config, ConfigError
+from core.events import Event, Join, Leave, Login
+from core.events import Message as ChatMessage
+from core.events import RoomSeen
+from core.outbox import Outgoing
+from core.transport import DeliveryUncertain, TransportUnavailable
+
+log = logging.getLogger(__name__)
+
+TOKEN_VARIABLE = "WECHATY_PUPPET_SERVICE_TOKEN"
+ENDPOINT_VARIABLE = "WECHATY_PUPPET_SERVICE_ENDPOINT"
+FIRST_RETRY_SECONDS = 1.0
+LONGEST_RETRY_SECONDS = 60.0
+
+
+class WechatyTransport:
+    def __init__(self, config: Config):
+        settings = config.transport.wechaty
+        self.token = settings.token or os.environ.get(TOKEN_VARIABLE, "")
+        self.endpoint = settings.endpoint or os.environ.get(ENDPOINT_VARIABLE, "")
+        if not self.token:
+            raise ConfigError(
+                f"transport.wechaty.token: empty, and {TOKEN_VARIABLE} is not set: the puppet service needs a token"
+            )
+        self.bot: Wechaty | None = None
+        self.self_id: str | None = None
+        self.online = False
+        self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
+
+    async def run(self, deliver: Callable[[Event], None]) -> None:
+        """Stay connected for good: each time the service drops, wait (1 s, doubling to a minute) and reconnect."""
+        delay = FIRST_RETRY_SECONDS
+        while True:
+            self.bot = _Bot(self, deliver, WechatyOptions(token=self.token, endpoint=self.endpoint or None))
+            try:
+                # What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start()
+                # listens to the service's event stream until that stream ends.
+                await self.bot.init_puppet()
+                await self.bot.init_puppet_event_bridge(self.bot.puppet)
+                await self.bot.puppet.start()
+                log.warning("the puppet service closed the event stream")
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # grpclib, socket and wechaty errors alike mean "not connected"
+                log.warning("puppet service unreachable or dropped (%s: %s)", type(error).__name__, error)
+            if self.online:
+                delay = FIRST_RETRY_SECONDS  # we had a working connection: start the back-off afresh
+            self.online = False
+            await self._close()
+            log.info("reconnecting to the puppet service in %.0f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LONGEST_RETRY_SECONDS)
+
+    async def _close(self) -> None:
+        try:
+            await self.bot.puppet.stop()
+        except Exception:  # already gone; closing is best effort
+            pass
+
+    async def send(self, message: Outgoing) -> None:
+        if not self.online or self.bot is None:
+            raise TransportUnavailable("not connected to the puppet service")
+        try:
+            if message.room:
+                room = self.bot.Room.load(message.room)
+                await room.ready()
+                await room.say(message.text, [message.to] if message.to else None)
+            else:
+                contact = self.bot.Contact.load(message.to)
+                await contact.ready()
+                await contact.say(message.text)
+        except GRPCError as error:  # the service answered, and refused: nothing went out
+            raise TransportUnavailable(f"refused by the puppet service: {error}") from error
+        except Exception as error:  # the connection broke mid-call: the service may have sent it already
+            raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
+
+class _Bot(Wechaty):
+    """Wechaty's callbacks, translated into core events."""
+
+    def __init__(self, transport: WechatyTransport, deliver: Callable[[Event], None], options: WechatyOptions):
+        super().__init__(options)
+        self.transport = transport
+        self.deliver = deliver
+
+    async def on_login(self, contact: Contact) -> None:
+        self.transport.self_id = contact.contact_id
+        self.transport.online = True
+        log.info("logged in to WeChat")
+        self.deliver(Login(contact.contact_id, contact.name))
+
+    async def on_logout(self, contact: Contact) -> None:
+        self.transport.online = False
+        log.warning("logged out of WeChat: messages wait in the outbox until the account is back")
+
+    async def on_message(self, msg: Message) -> None:
+        talker = msg.talker()
+        if msg.is_self() or talker.contact_id == self.transport.self_id:
+            return  # our own message, echoed back by the service
+        if msg.type() != MessageType.MESSAGE_TYPE_TEXT:
+            return  # pictures, stickers and the like carry no text the features read
+        room = msg.room()
+        if room is not None:
+            await self._tell_topic(room)
+        mentions = (self.transport.self_id,) if room is not None and await msg.mention_self() else ()
+        self.deliver(
+            ChatMessage(talker.contact_id, msg.text(), room.room_id if room else None, mentions, talker.name)
+        )
+
+    async def on_room_join(self, room: Room, invitees: list[Contact], inviter: Contact, date) -> None:
+        await self._tell_topic(room)
+        for contact in invitees:
+            self.deliver(Join(room.room_id, contact.contact_id, contact.name))
+
+    async def on_room_leave(self, room: Room, leavers: list[Contact], remover: Contact, date) -> None:
+        for contact in leavers:
+            self.deliver(Leave(room.room_id, contact.contact_id))
+
+    async def _tell_topic(self, room: Room) -> None:
+        """Tell the core a room's name the first time it is seen, and whenever it changes."""
+        topic = await room.topic()
+        if topic and self.transport.topics.get(room.room_id) != topic:
+            self.transport.topics[room.room_id] = topic
+            self.deliver(RoomSeen(room.room_id, topic))
