@@ -27,12 +27,15 @@ from core.assistant import Assistant  # noqa: E402
 from core.clock import VirtualClock, to_db  # noqa: E402
 from core.config import load_config  # noqa: E402
 from core.events import Login, Message  # noqa: E402
+from core.runner import MAX_BURST  # noqa: E402  (the largest group commit the live runner makes)
 from core.store import open_store  # noqa: E402
 
 OWNER = "wxid_owner"
 START = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning: working hours, so questions are watched
 SPACING = dt.timedelta(milliseconds=20)  # virtual time between two messages: a busy burst
 
+# A burst as a busy group sees it: mostly chat, some questions, a few complaints, the odd owner command.
+MIX = {"chat": 0.80, "questions": 0.14, "complaints": 0.05, "commands": 0.01}
 CHAT = ["哈哈哈", "早上好", "今天的包裹收到啦", "这个颜色好看", "+1", "谢谢群主", "我也想要", "晚上直播几点开始"]
 QUESTIONS = ["请问什么时候发货？", "这款还有货吗", "多少钱一件？", "快递几天能到？"]
 COMPLAINTS = ["收到的杯子是碎的，太差了", "等了一个星期快递还没到，我要投诉", "发错货了，我要的是红色"]
@@ -57,11 +60,11 @@ def mixed_messages(placement: list[tuple[str, str]], count: int, rng: random.Ran
     for _ in range(count):
         member, room = rng.choice(placement)
         roll = rng.random()
-        if roll < 0.70:
+        if roll < MIX["chat"]:
             messages.append(Message(member, rng.choice(CHAT), room))
-        elif roll < 0.85:
+        elif roll < MIX["chat"] + MIX["questions"]:
             messages.append(Message(member, rng.choice(QUESTIONS), room))
-        elif roll < 0.95:
+        elif roll < 1 - MIX["commands"]:
             messages.append(Message(member, rng.choice(COMPLAINTS), room))
         else:
             messages.append(Message(OWNER, rng.choice(COMMANDS), room))
@@ -119,7 +122,7 @@ def bench_floor(path: Path, count: int) -> dict:
     return {"rows": count, "seconds": elapsed, "per_second": count / elapsed}
 
 
-def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, bursts: tuple[int, ...] = (1, 32)) -> dict:
+def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, bursts: tuple[int, ...] = (1, MAX_BURST)) -> dict:
     bots = []
     for burst in bursts:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:

@@ -25,6 +25,7 @@ from core.context import Context
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
 from core.outbox import Outbox, Outgoing
 from core.registry import REGISTRY
+from core.store import savepoint
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
 from core.transport import DeliveryUncertain, Transport, TransportUnavailable
@@ -61,7 +62,7 @@ class Assistant:
 
     def handle(self, event: Event) -> None:
         ctx = Context(self, event)
-        with self.db.atomic():
+        with savepoint(self.db):
             if not isinstance(event, Tick):
                 self._record(event, ctx.now)
             self._update_directory(event, ctx.now)
@@ -150,7 +151,7 @@ class Assistant:
     def _guarded(self, feature: Callable, *args):
         """Run one feature in a savepoint: a failing feature is logged and undone, the others still run."""
         try:
-            with self.db.atomic():
+            with savepoint(self.db):
                 return feature(*args)
         except Exception:
             log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), args[1:])

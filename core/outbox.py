@@ -61,20 +61,23 @@ class Outbox:
     ) -> int:
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
-        row = {
-            "created_at": to_db(now),
-            "not_before": to_db(now),
-            "expires_at": to_db(expires_at) if expires_at else None,
-            "room": room,
-            "to_contact": to,
-            "kind": kind,
-            "text": text,
-            "status": "queued",
-            "attempts": 0,
-            # Drawn now, not when sending, so that a seeded replay paces identically on every run.
-            "pause_seconds": self.rng.uniform(*self.limits.switch_pause_seconds),
-        }
-        return self.db["outbox"].insert(row).last_pk
+        # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
+        cursor = self.db.execute(
+            "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
+            " pause_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)",
+            [
+                to_db(now),
+                to_db(now),
+                to_db(expires_at) if expires_at else None,
+                room,
+                to,
+                kind,
+                text,
+                # Drawn now, not when sending, so that a seeded replay paces identically on every run.
+                self.rng.uniform(*self.limits.switch_pause_seconds),
+            ],
+        )
+        return cursor.lastrowid
 
     def queued_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]

@@ -14,7 +14,7 @@ from core.transport import Transport
 END_OF_INPUT = object()
 # Events waiting together are handled in one transaction (group commit): a burst in a flash sale costs one disk
 # sync per batch instead of one per message. Bounded, so that the first reply of a long burst is not held back.
-MAX_BURST = 64
+MAX_BURST = 16
 
 
 def _seconds_until(assistant: Assistant, moment) -> float | None:

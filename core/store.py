@@ -7,7 +7,8 @@ that has shipped, because owners' stores already ran it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -99,6 +100,24 @@ def migrate(db: Database) -> None:
         with db.atomic():
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
+
+
+@contextlib.contextmanager
+def savepoint(db: Database) -> Iterator[None]:
+    """A nested transaction that undoes only its own writes if the block fails.
+
+    sqlite-utils' atomic() does the same with a random name and more checks; this one runs for every event and
+    every feature (bench/throughput.py), and SQLite lets savepoints of one name nest, innermost first.
+    """
+    db.execute("SAVEPOINT step")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:  # some errors (a full disk) have already rolled everything back
+            db.execute("ROLLBACK TO step")
+            db.execute("RELEASE step")
+        raise
+    db.execute("RELEASE step")
 
 
 def open_store(path: Path | str) -> Database:

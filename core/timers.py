@@ -32,8 +32,11 @@ class Timers:
         self.tz = tz
 
     def schedule(self, key: str, job: str, due_at: dt.datetime, payload: dict | None = None) -> None:
-        row = {"key": key, "job": job, "due_at": to_db(due_at), "payload": json.dumps(payload or {}, ensure_ascii=False)}
-        self.db["timers"].upsert(row, pk="key")
+        self.db.execute(
+            "INSERT INTO timers (key, job, due_at, payload) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET job = excluded.job, due_at = excluded.due_at, payload = excluded.payload",
+            [key, job, to_db(due_at), json.dumps(payload or {}, ensure_ascii=False)],
+        )
 
     def cancel(self, key: str) -> None:
         self.db.execute("DELETE FROM timers WHERE key = ?", [key])

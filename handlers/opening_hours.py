@@ -31,6 +31,7 @@ def _warn_unknown_year(year: int) -> None:
     )
 
 
+@functools.lru_cache(maxsize=512)  # asked for every message; the calendar's own lookup is slow by comparison
 def _public_day(day: dt.date) -> str | None:
     """'holiday', 'make_up_workday', or None for an ordinary day (or a year the calendar does not know)."""
     try:
