@@ -82,7 +82,13 @@ def _customer_service(db: Database) -> None:
     db["complaint_messages"].create_index(["complaint"])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service]
+def _welcomes(db: Database) -> None:
+    # Who has been welcomed where (never twice), and who joined and waits for the gathered welcome of the minute.
+    db["welcomes"].create({"room": str, "contact": str, "at": str}, pk=("room", "contact"))
+    db["pending_welcomes"].create({"room": str, "contact": str, "joined_at": str}, pk=("room", "contact"))
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service, _welcomes]
 
 
 def schema_version(db: Database) -> int:

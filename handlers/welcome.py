@@ -1,0 +1,88 @@
+"""A member joining a shop group gets one welcome: what the group is for, its rules, and the next flash sale or
+member day. Never twice for the same member and group; joins within a minute of the first are gathered into one
+message, so that twenty people added together do not get twenty posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apscheduler.triggers.cron import CronTrigger
+
+from core.clock import to_db
+from core.config import Config
+from core.context import Context
+from core.events import Join, Leave
+from core.registry import job, on_join, on_leave
+from handlers.opening_hours import spoken_time
+
+GATHER = dt.timedelta(minutes=1)
+
+
+@on_join
+def note_newcomer(ctx: Context, joined: Join) -> None:
+    if joined.contact == ctx.assistant.bot_id or ctx.is_owner(joined.contact):
+        return
+    ctx.db.execute(
+        "INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",
+        [joined.room, joined.contact, to_db(ctx.now)],
+    )
+    key = f"welcome:{joined.room}"
+    if not ctx.assistant.timers.get(key):  # the first join of a burst sets the minute; later ones wait with it
+        ctx.schedule(key, "welcome", ctx.now + GATHER, room=joined.room)
+
+
+@on_leave
+def forget_newcomer(ctx: Context, left: Leave) -> None:
+    ctx.db.execute("DELETE FROM pending_welcomes WHERE room = ? AND contact = ?", [left.room, left.contact])
+
+
+@job("welcome")
+def welcome_newcomers(ctx: Context, payload: dict) -> None:
+    room = payload["room"]
+    newcomers = [
+        row[0]
+        for row in ctx.db.execute(
+            "SELECT contact FROM pending_welcomes WHERE room = ? AND contact NOT IN"
+            " (SELECT contact FROM welcomes WHERE room = ?) ORDER BY joined_at, contact",
+            [room, room],
+        )
+    ]
+    ctx.db.execute("DELETE FROM pending_welcomes WHERE room = ?", [room])
+    if not newcomers:
+        return
+    ctx.db.conn.executemany(
+        "INSERT INTO welcomes (room, contact, at) VALUES (?, ?, ?)", [(room, c, to_db(ctx.now)) for c in newcomers]
+    )
+    topic = ctx.topic_of(room)
+    ctx.say(
+        "welcome",
+        "welcome",
+        room=room,
+        to=newcomers[0] if len(newcomers) == 1 else None,
+        names="、".join(ctx.name_of(c) for c in newcomers),
+        topic=topic,
+        vip=topic in ctx.config.tiers.vip_rooms,
+        flash_sale=_next(ctx, _flash_sale_trigger),
+        member_day=_next(ctx, _member_day_trigger),
+    )
+
+
+def _flash_sale_trigger(config: Config) -> CronTrigger | None:
+    sale = config.campaigns.flash_sale
+    if not sale.enabled:
+        return None
+    return CronTrigger(day_of_week=sale.weekday[:3], hour=sale.time.hour, minute=sale.time.minute, timezone=config.tz)
+
+
+def _member_day_trigger(config: Config) -> CronTrigger | None:
+    day = config.campaigns.member_day
+    if not day.enabled:
+        return None
+    return CronTrigger(day=day.day_of_month, hour=day.time.hour, minute=day.time.minute, timezone=config.tz)
+
+
+def _next(ctx: Context, trigger_for) -> str | None:
+    trigger = trigger_for(ctx.config)
+    upcoming = trigger.get_next_fire_time(None, ctx.now) if trigger else None
+    return spoken_time(upcoming, ctx.now) if upcoming else None
