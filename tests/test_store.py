@@ -44,4 +44,7 @@ def test_every_chat_event_and_every_message_sent_is_recorded(tmp_path):
     members = {row["contact"] for row in db.query("SELECT contact FROM room_members WHERE room = 'r1@chatroom'")}
     assert members == {OWNER, "wxid_a", "wxid_c"}
     assert db["contacts"].get("wxid_c")["name"] == "阿芳"
-    assert [row["status"] for row in db.query("SELECT status FROM outbox")] == ["sent"]
+    assert [(row["kind"], row["status"]) for row in db.query("SELECT kind, status FROM outbox ORDER BY id")] == [
+        ("welcome", "sent"),
+        ("command_reply", "sent"),
+    ]
