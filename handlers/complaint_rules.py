@@ -1,8 +1,10 @@
-"""Is a member's message a complaint, and about what? Rules as data, in handlers/rules/complaints.toml.
+"""The complaint detector: is a member's message a complaint, and what is it about?
 
-Praise and negations are blanked out before the triggers are searched ("质量一点都不差" says nothing bad), and
-when several reasons match, the rules' priority picks the root cause. Plain regular expressions rather than a word
-segmenter: the phrases members use are short and the rules must stay readable to whoever extends them.
+`classify(text)` answers with one of REASONS, or None for anything else (questions, praise, chat). It knows no
+words itself: the rules are data, in handlers/rules/complaints.toml, whose comments say how a message is read
+(spelling, praise and negations, priority between reasons). `load_rules(path)` reads another rules file, e.g.
+a shop's extended copy. Plain regular expressions rather than a word segmenter: members' phrases are short,
+and the rules must stay readable to whoever extends them.
 """
 
 from __future__ import annotations
@@ -15,30 +17,97 @@ from pathlib import Path
 DEFAULT_RULES = Path(__file__).parent / "rules" / "complaints.toml"
 REASONS = ("物流", "品控", "发错货", "退款", "服务", "其他")
 
+# What a blanked-out phrase becomes: a full stop ends the clause, so the text on either side cannot join into
+# a trigger, and patterns that stay within a clause stop there.
+BLANK = "。"
+NEVER = re.compile("(?!)")  # what an empty list of patterns matches
+FRAGMENT_REFERENCE = re.compile(r"\{([A-Za-z_]\w*)\}")  # {name}; {2} and {1,3} stay regex repetitions
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """Rewrites a message the way the rules are written: simplified characters, typos corrected."""
+
+    traditional: dict[int, str]  # a str.translate table
+    typos: dict[str, str]
+    typo_pattern: re.Pattern
+
+    def normalise(self, text: str) -> str:
+        return self.typo_pattern.sub(lambda typo: self.typos[typo.group()], text.translate(self.traditional))
+
 
 @dataclass(frozen=True)
 class ComplaintRules:
+    spelling: Spelling
+    settled: re.Pattern
     not_a_complaint: re.Pattern
-    triggers: tuple[tuple[str, re.Pattern], ...]  # (reason, pattern), in priority order
+    negated_before: re.Pattern  # matches at the end of the text that precedes a problem
+    problems: tuple[tuple[str, re.Pattern], ...]  # (reason, pattern), in priority order
+    demands: tuple[tuple[str, re.Pattern], ...]  # likewise; consulted only when no problem is found
 
     def classify(self, text: str) -> str | None:
         """The reason of a complaint, or None when the message is not one."""
-        remaining = self.not_a_complaint.sub("　", text)
-        return next((reason for reason, pattern in self.triggers if pattern.search(remaining)), None)
+        text = self.spelling.normalise(text)
+        if self.settled.search(text):
+            return None
+        text = self.not_a_complaint.sub(BLANK, text)
+        for reason, pattern in (*self.problems, *self.demands):
+            if any(not self.negated_before.search(text, 0, found.start()) for found in pattern.finditer(text)):
+                return reason
+        return None
 
 
 def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = (set(data["priority"]) | set(data["triggers"])) - set(REASONS)
+    """The rules in a complaints.toml file; ValueError says what is wrong with a file that cannot be used."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    rules, priority = data["rules"], data["priority"]
+    named = set(priority) | set(rules["problems"]) | set(rules["demands"])
+    unknown = named - set(REASONS)
     if unknown:
         raise ValueError(f"{path}: unknown complaint reason(s) {sorted(unknown)}; known: {', '.join(REASONS)}")
+    if named - set(priority):
+        raise ValueError(f"{path}: reason(s) {sorted(named - set(priority))} missing from priority, so never chosen")
+
+    def either(patterns: list[str]) -> re.Pattern:
+        if not patterns:
+            return NEVER
+        return re.compile("|".join(f"(?:{_expand(pattern, data['fragments'], path)})" for pattern in patterns))
+
+    def by_priority(table: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern], ...]:
+        return tuple((reason, either(table[reason])) for reason in priority if reason in table)
+
     return ComplaintRules(
-        not_a_complaint=re.compile("|".join(f"(?:{p})" for p in data["not_a_complaint"])),
-        triggers=tuple(
-            (reason, re.compile("|".join(f"(?:{p})" for p in data["triggers"][reason])))
-            for reason in data["priority"]
-            if reason in data["triggers"]
-        ),
+        spelling=_spelling(data["spellings"], path),
+        settled=either(rules["settled"]),
+        not_a_complaint=either(rules["not_a_complaint"]),
+        negated_before=re.compile(f"(?:{either(rules['negators']).pattern})$"),
+        problems=by_priority(rules["problems"]),
+        demands=by_priority(rules["demands"]),
+    )
+
+
+def _expand(pattern: str, fragments: dict[str, str], path: Path) -> str:
+    def fragment(reference: re.Match) -> str:
+        name = reference.group(1)
+        if name not in fragments:
+            raise ValueError(f"{path}: pattern {pattern!r} uses {{{name}}}, which [fragments] does not define")
+        return f"(?:{fragments[name]})"
+
+    return FRAGMENT_REFERENCE.sub(fragment, pattern)
+
+
+def _spelling(spellings: dict, path: Path) -> Spelling:
+    pairs = spellings["traditional"].split()
+    odd = [pair for pair in pairs if len(pair) != 2]
+    if odd:
+        raise ValueError(f"{path}: traditional spellings are pairs of two characters (traditional, simplified): {odd}")
+    typos = spellings["typos"]
+    # Longest first, so that a typo containing a shorter one is replaced whole.
+    alternatives = sorted(typos, key=len, reverse=True)
+    return Spelling(
+        traditional=str.maketrans({pair[0]: pair[1] for pair in pairs}),
+        typos=typos,
+        typo_pattern=re.compile("|".join(map(re.escape, alternatives))) if alternatives else NEVER,
     )
 
 
