@@ -32,7 +32,6 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="小店群助手：微信小商店的社群助手")
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="run the bot (the default)")
-    run.add_argument("--pretend-time", metavar="ISO-TIME", help="start the clock at this time and run on from there")
     replay = commands.add_parser("replay", help="drive the bot from a JSON-lines script on a virtual clock")
     replay.add_argument("script", type=Path)
     replay.add_argument("--owner", action="append", metavar="WXID", help="owner id replacing config's (repeatable)")
@@ -43,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: config.toml)")
     for sub in (parser, run, replay):
         sub.add_argument("--db", type=Path, help="store file (default: [store] path; replay: a fresh temporary one)")
+    for sub in (parser, run):
+        sub.add_argument("--pretend-time", metavar="ISO-TIME", help="start the clock at this time and run on from there")
     return parser
 
 
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.config}: OK, and every template renders and passes the lint")
             return 0
         try:
-            pretend_time = parse_time(args.pretend_time, "--pretend-time") if getattr(args, "pretend_time", None) else None
+            pretend_time = parse_time(args.pretend_time, "--pretend-time") if args.pretend_time else None
         except ValueError as error:
             raise ConfigError(str(error)) from None
         _run(config, args.db, pretend_time)

@@ -36,3 +36,17 @@ def test_a_join_and_a_leave_are_seen(tmp_path):
 def test_replies_still_queued_at_ctrl_d_are_sent_before_exit(tmp_path):
     result = console(tmp_path, "/help\n/status\n")
     assert result.stdout.count("(command_reply)") == 2
+
+
+def test_pretend_time_shows_the_off_hours_reply_at_any_hour(tmp_path):
+    result = run_bot(
+        "run", "--db", str(tmp_path / "store.db"), "--pretend-time", "2026-11-25T23:00:00+08:00",
+        stdin="@普通会员群 小王: 请问什么时候发货？\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[普通会员群] → 小王 (off_hours_reply)" in result.stdout and "客服明天9:00上线" in result.stdout
+
+
+def test_a_bad_pretend_time_is_a_clear_error(tmp_path):
+    result = run_bot("run", "--db", str(tmp_path / "store.db"), "--pretend-time", "tonight")
+    assert result.returncode == 2 and "--pretend-time" in result.stderr and "Traceback" not in result.stderr
