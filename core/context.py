@@ -57,8 +57,12 @@ class Context:
     def schedule(self, key: str, job: str, at: dt.datetime, **payload) -> None:
         self.assistant.timers.schedule(key, job, at, payload)
 
-    def cancel(self, key: str) -> None:
-        self.assistant.timers.cancel(key)
+    def is_scheduled(self, key: str) -> bool:
+        return self.assistant.timers.get(key) is not None
+
+    def cancel_all(self, prefix: str) -> None:
+        """Cancel every job whose key starts with prefix: end keys' parts with ':' so that 'r1:' spares 'r10:'."""
+        self.assistant.timers.cancel_prefix(prefix)
 
     def is_owner(self, contact: str) -> bool:
         return contact in self.config.owner.ids

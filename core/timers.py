@@ -38,9 +38,6 @@ class Timers:
             [key, job, to_db(due_at), json.dumps(payload or {}, ensure_ascii=False)],
         )
 
-    def cancel(self, key: str) -> None:
-        self.db.execute("DELETE FROM timers WHERE key = ?", [key])
-
     def cancel_prefix(self, prefix: str) -> None:
         """Cancel every timer whose key starts with prefix (compared as text: ids hold '_', which LIKE would not)."""
         self.db.execute("DELETE FROM timers WHERE substr(key, 1, length(:p)) = :p", {"p": prefix})

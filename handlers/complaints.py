@@ -119,7 +119,7 @@ def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
 
 
 def _stop_reminders(ctx: Context, complaint_id: int) -> None:
-    ctx.assistant.timers.cancel_prefix(f"complaint:{complaint_id}:")
+    ctx.cancel_all(f"complaint:{complaint_id}:")
 
 
 @command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",))

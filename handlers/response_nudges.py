@@ -21,12 +21,12 @@ def _key(chat: str, sender: str = "") -> str:
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     if ctx.is_owner(message.sender):
         if message.room:  # the owner has spoken in the group: whatever waited there is being seen to
-            ctx.assistant.timers.cancel_prefix(_key(message.room))
+            ctx.cancel_all(_key(message.room))
         return
     if not is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
         return
     key = _key(message.room or message.sender, message.sender)
-    if ctx.assistant.timers.get(key):
+    if ctx.is_scheduled(key):
         return  # the first unanswered question keeps its clock; later ones do not push it back
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
     ctx.schedule(key, "response_nudge", ctx.now + wait, room=message.room, sender=message.sender,

@@ -27,8 +27,8 @@ def note_newcomer(ctx: Context, joined: Join) -> None:
         "INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",
         [joined.room, joined.contact, to_db(ctx.now)],
     )
-    key = f"welcome:{joined.room}"
-    if not ctx.assistant.timers.get(key):  # the first join of a burst sets the minute; later ones wait with it
+    key = f"welcome:{joined.room}:"
+    if not ctx.is_scheduled(key):  # the first join of a burst sets the minute; later ones wait with it
         ctx.schedule(key, "welcome", ctx.now + GATHER, room=joined.room)
 
 
