@@ -26,11 +26,21 @@ REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 
 
-def _open_complaint(ctx: Context, contact: str) -> dict | None:
-    rows = ctx.db.query(
-        "SELECT * FROM complaints WHERE contact = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1", [contact]
+# The message path below uses plain SQL: it runs for every message (bench/throughput.py), and sqlite-utils'
+# insert() and query() wrap each call in a savepoint of their own.
+
+
+def _open_complaint_id(ctx: Context, contact: str) -> int | None:
+    row = ctx.db.execute(
+        "SELECT id FROM complaints WHERE contact = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1", [contact]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _gather(ctx: Context, complaint_id: int, text: str) -> None:
+    ctx.db.execute(
+        "INSERT INTO complaint_messages (complaint, at, text) VALUES (?, ?, ?)", [complaint_id, to_db(ctx.now), text]
     )
-    return next(rows, None)
 
 
 @on_message(priority=10)
@@ -40,24 +50,18 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     reason = classify(message.text)
     if reason is None:
         return None
-    if (complaint := _open_complaint(ctx, message.sender)) is not None:
-        ctx.db["complaint_messages"].insert({"complaint": complaint["id"], "at": to_db(ctx.now), "text": message.text})
+    if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
+        _gather(ctx, open_id, message.text)
         return True
     service = ctx.config.service
     starts = ctx.now if is_open(ctx.config, ctx.now) else next_opening(ctx.config, ctx.now) or ctx.now
     deadline = starts + dt.timedelta(minutes=service.complaint_deadline_minutes)
-    complaint_id = ctx.db["complaints"].insert(
-        {
-            "contact": message.sender,
-            "room": message.room,
-            "reason": reason,
-            "text": message.text,
-            "opened_at": to_db(ctx.now),
-            "clock_starts_at": to_db(starts),
-            "deadline_at": to_db(deadline),
-        }
-    ).last_pk
-    ctx.db["complaint_messages"].insert({"complaint": complaint_id, "at": to_db(ctx.now), "text": message.text})
+    complaint_id = ctx.db.execute(
+        "INSERT INTO complaints (contact, room, reason, text, opened_at, clock_starts_at, deadline_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [message.sender, message.room, reason, message.text, to_db(ctx.now), to_db(starts), to_db(deadline)],
+    ).lastrowid
+    _gather(ctx, complaint_id, message.text)
     ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else spoken_time(starts, ctx.now))
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
