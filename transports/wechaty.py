@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 from collections.abc import Callable
+from pathlib import Path
 
 import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
 from grpclib.exceptions import GRPCError
@@ -48,6 +50,9 @@ class WechatyTransport:
             raise ConfigError(
                 f"transport.wechaty.token: empty, and {TOKEN_VARIABLE} is not set: the puppet service needs a token"
             )
+        # wechaty keeps a scheduler job store under CACHE_DIR (default: ./.wechaty in the working directory);
+        # keep it beside the shop's store instead of wherever the bot was started.
+        os.environ.setdefault("CACHE_DIR", str(Path(config.store.path).resolve().parent / ".wechaty"))
         self.bot: Wechaty | None = None
         self.self_id: str | None = None
         self.online = False
@@ -57,7 +62,15 @@ class WechatyTransport:
         """Stay connected for good: each time the service drops, wait (1 s, doubling to a minute) and reconnect."""
         delay = FIRST_RETRY_SECONDS
         while True:
-            self.bot = _Bot(self, deliver, WechatyOptions(token=self.token, endpoint=self.endpoint or None))
+            options = WechatyOptions(
+                token=self.token,
+                endpoint=self.endpoint or None,
+                # wechaty checks this port for its plugin web server at every login, and fails the login if it
+                # is taken (default 5000): give it a free one on loopback. No plugin is used, nothing listens.
+                host="127.0.0.1",
+                port=_free_port(),
+            )
+            self.bot = _Bot(self, deliver, options)
             try:
                 # What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start()
                 # listens to the service's event stream until that stream ends.
@@ -99,6 +112,12 @@ class WechatyTransport:
             raise TransportUnavailable(f"refused by the puppet service: {error}") from error
         except Exception as error:  # the connection broke mid-call: the service may have sent it already
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _Bot(Wechaty):
