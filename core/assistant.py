@@ -94,14 +94,11 @@ class Assistant:
     def _record(self, event: Event, now: dt.datetime) -> None:
         # Plain SQL on the hot path: every message passes here (see bench/throughput.py).
         data = dict(vars(event))  # events are flat; asdict() would deep-copy each one
-        row = (
-            to_db(now),
-            EVENT_TYPES[type(event)],
-            data.pop("room", None),
-            data.pop("sender", None) or data.pop("contact", None) or data.get("id"),
-            data.pop("text", None),
-            json.dumps(data, ensure_ascii=False),
-        )
+        room = data.pop("room", None)
+        contact = data.pop("sender", None) or data.pop("contact", None) or data.get("id")
+        text = data.pop("text", None)
+        extra = {key: value for key, value in data.items() if value}  # most messages have none: no JSON to write
+        row = (to_db(now), EVENT_TYPES[type(event)], room, contact, text, json.dumps(extra, ensure_ascii=False) if extra else None)
         self.db.execute("INSERT INTO events (at, type, room, contact, text, data) VALUES (?, ?, ?, ?, ?, ?)", row)
 
     def _update_directory(self, event: Event, now: dt.datetime) -> None:
@@ -136,10 +133,11 @@ class Assistant:
         self.db.execute("INSERT INTO contacts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [contact, name])
 
     def _add_member(self, room: str, contact: str, now: dt.datetime) -> None:
-        self.db.execute("INSERT OR IGNORE INTO rooms (id) VALUES (?)", [room])
-        self.db.execute(
+        added = self.db.execute(
             "INSERT OR IGNORE INTO room_members (room, contact, joined_at) VALUES (?, ?, ?)", [room, contact, to_db(now)]
-        )
+        ).rowcount
+        if added:  # a room is known once it has a member; most messages come from known members of known rooms
+            self.db.execute("INSERT OR IGNORE INTO rooms (id) VALUES (?)", [room])
 
     def _call_each(self, features: list[Callable], ctx: Context, event: Event) -> None:
         """Call the features in order, until one says it has dealt with the event for good (returns True)."""

@@ -34,7 +34,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         "status",
         now=ctx.now.strftime("%Y-%m-%d %H:%M"),
         rooms=ctx.db.execute("SELECT count(*) FROM rooms").fetchone()[0],
-        members=ctx.db.execute("SELECT count(DISTINCT contact) FROM room_members").fetchone()[0],
+        members=ctx.db.execute("SELECT members FROM member_count").fetchone()[0],
         queued=ctx.assistant.outbox.queued_count(),
         sent_today=ctx.db.execute(sent_today, [to_db(midnight)]).fetchone()[0],
         jobs=[{"job": t.job, "at": t.due_at.strftime("%m-%d %H:%M")} for t in ctx.assistant.timers.upcoming(UPCOMING_JOBS_SHOWN)],

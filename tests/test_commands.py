@@ -61,3 +61,23 @@ def test_ordinary_chat_and_the_bots_own_echo_get_no_command_reply():
         say("2026-11-25 10:02", BOT, "/help"),
     ]
     assert replay_events(events) == []
+
+
+def test_status_counts_each_member_once_however_many_groups_and_follows_joins_and_leaves():
+    def status(when):
+        return say(when, OWNER, "/status", room=None)
+
+    events = shop() + [
+        {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER, "wxid_a"]},
+        status("2026-11-25 10:01"),
+        {"at": at("2026-11-25 10:02"), "type": "join", "room": "r2@chatroom", "contact": "wxid_c"},
+        {"at": at("2026-11-25 10:02"), "type": "leave", "room": "r2@chatroom", "contact": "wxid_a"},
+        status("2026-11-25 10:03"),
+        {"at": at("2026-11-25 10:04"), "type": "leave", "room": "r1@chatroom", "contact": "wxid_a"},
+        # a refreshed member list drops whoever is not on it
+        {"at": at("2026-11-25 10:04"), "type": "room", "id": "r1@chatroom", "topic": "普通会员群", "members": [OWNER]},
+        status("2026-11-25 10:05"),
+    ]
+    replies = [m["text"] for m in replay_events(events) if m["kind"] == "command_reply"]
+    counts = [reply.split("成员：")[1].split(" 人")[0] for reply in replies]
+    assert counts == ["3", "4", "2"]
