@@ -71,6 +71,7 @@ class OwnerConfig(Section):
 class WechatyConfig(Section):
     token: str = ""
     endpoint: str = ""
+    watchdog_seconds: float = Field(default=30, gt=0, description="how often to check that the service still answers")
 
 
 class TransportConfig(Section):

@@ -37,6 +37,7 @@ def test_shipped_config_loads_with_its_documented_defaults():
         (('recompute_time = "03:30"', 'recompute_time = "25:00"'), "tiers.recompute_time", "time of day"),
         (('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), "timezone", "time zone"),
         (('kind = "console"', 'kind = "telegram"'), "transport.kind", "'console' or 'wechaty'"),
+        (("watchdog_seconds = 30", "watchdog_seconds = 0"), "transport.wechaty.watchdog_seconds", "greater than 0"),
         (('ids = ["wxid_owner_placeholder"]', "ids = []"), "owner.ids", "at least 1"),
         (("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [5, 3]"), "outbox.switch_pause_seconds", "shortest"),
     ],

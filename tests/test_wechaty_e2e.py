@@ -109,6 +109,7 @@ def e2e_config(tmp_path: Path, per_chat_seconds: float = 0.5) -> Path:
         ("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [0.5, 1]"),
         ("account_per_minute = 6", "account_per_minute = 60"),
         ("retry_seconds = 30", "retry_seconds = 1"),
+        ("watchdog_seconds = 30", "watchdog_seconds = 1"),  # every test then also checks that dings get answers
     ]:
         assert old in text
         text = text.replace(old, new)
@@ -117,20 +118,62 @@ def e2e_config(tmp_path: Path, per_chat_seconds: float = 0.5) -> Path:
     return path
 
 
+class Proxy:
+    """A TCP relay between the bot and the gateway that can fall silent: the connection stays open and nothing
+    gets through, as with a hung service or a dropped NAT mapping. New connections get through again."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.silenced: list[socket.socket] = []
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self.open += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                if source not in self.silenced:
+                    target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):  # one side gone: close the other, as a real connection would
+            end.close()
+
+    def fall_silent(self) -> None:
+        self.silenced += self.open
+
+    def close(self) -> None:
+        self.listener.close()
+
+
 class Shop:
     """A gateway, a bot process connected to it, and the simulated account, groups and members."""
 
-    def __init__(self, tmp_path: Path, pretend_time: str | None = None, per_chat_seconds: float = 0.5):
+    def __init__(self, tmp_path: Path, pretend_time: str | None = None, per_chat_seconds: float = 0.5,
+                 through_proxy: bool = False):
         self.tmp_path = tmp_path
         self.port = free_port()
         self.db = tmp_path / "store.db"
         self.gateway = self.start_gateway()
+        self.proxy = Proxy(self.port) if through_proxy else None
         command = [sys.executable, str(ROOT / "bot.py"), "run", "--config", str(e2e_config(tmp_path, per_chat_seconds)),
                    "--db", str(self.db)]
         if pretend_time:
             command += ["--pretend-time", pretend_time]
         env = {**os.environ, "WECHATY_PUPPET_SERVICE_TOKEN": TOKEN,
-               "WECHATY_PUPPET_SERVICE_ENDPOINT": f"127.0.0.1:{self.port}"}
+               "WECHATY_PUPPET_SERVICE_ENDPOINT": f"127.0.0.1:{self.proxy.port if self.proxy else self.port}"}
         self.bot_log = tmp_path / "bot.log"
         self.bot = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=self.bot_log.open("w"), stderr=subprocess.STDOUT)
         self.account_online()
@@ -140,8 +183,7 @@ class Shop:
 
     def account_online(self) -> None:
         """Once the bot's puppet has started on the gateway: the members, the group, then the bot's login."""
-        self.gateway.wait_for(lambda e: e["event"] == "client_started", START_TIMEOUT,
-                              f"the bot never connected\n--- bot log:\n{self.bot_log.read_text()}")
+        self.bot_connected()
         self.gateway.do("contact", id=OWNER, name="店主")
         self.gateway.do("contact", id=MEMBER, name="小王")
         self.gateway.do("contact", id=NEWCOMER, name="阿芳")
@@ -155,6 +197,10 @@ class Shop:
             if time.monotonic() > deadline:
                 pytest.fail(f"the bot never heard of its login\n--- bot log:\n{self.bot_log.read_text()}")
             time.sleep(0.1)
+
+    def bot_connected(self) -> None:
+        self.gateway.wait_for(lambda e: e["event"] == "client_started", START_TIMEOUT,
+                              f"the bot never connected\n--- bot log:\n{self.bot_log.read_text()}")
 
     def logins_seen(self) -> int:
         if not self.db.exists():
@@ -177,6 +223,8 @@ class Shop:
         self.bot.terminate()
         self.bot.wait(timeout=20)
         self.gateway.stop()
+        if self.proxy:
+            self.proxy.close()
 
 
 @pytest.fixture
@@ -199,6 +247,14 @@ def test_owner_gets_help_in_private_and_the_bots_own_echo_is_dropped(shop):
     assert "/status" in reply["text"] and "管理指令" in reply["text"]
     assert s.gateway.silent_for(2) == [], "the bot must not answer its own echoed message"
     assert s.query("SELECT count(*) FROM events WHERE type = 'message' AND contact = ?", (BOT,)) == [(0,)]
+
+
+def test_the_groups_and_their_members_are_known_from_login_before_anyone_speaks(shop):
+    s = shop()
+    members = s.until("SELECT contact FROM room_members WHERE room = ? ORDER BY contact", (ROOM,))
+    assert members == [(MEMBER,), (OWNER,)], "every member but the bot itself"
+    assert s.query("SELECT topic FROM rooms WHERE id = ?", (ROOM,)) == [("普通会员群",)]
+    assert s.query("SELECT name FROM contacts WHERE id = ?", (MEMBER,)) == [("小王",)]
 
 
 def test_a_members_group_message_reaches_the_handlers_with_its_room_and_sender(shop):
@@ -245,3 +301,15 @@ def test_a_gateway_restart_loses_and_repeats_no_message(shop):
     assert sorted(text[:4] for text in after[:2]) == ["指令用法", "运行状态"]
     assert "可能未送达" in after[2] and "以下是可用的管理指令" in after[2]
     assert sorted(s.query("SELECT status, count(*) FROM outbox GROUP BY status")) == [("sent", 3), ("uncertain", 1)]
+
+
+def test_a_service_that_stops_answering_is_left_and_reconnected(shop):
+    s = shop(through_proxy=True)
+    logins = s.logins_seen()
+    s.proxy.fall_silent()  # the connection stays open, and nothing gets through any more
+    s.bot_connected()  # the bot gave up on the silent connection and connected anew
+    # the service says at once that the account is still logged in
+    s.until("SELECT 1 FROM events WHERE type = 'login' GROUP BY type HAVING count(*) > ?", (logins,))
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/help"})
+    assert "以下是可用的管理指令" in s.gateway.bot_said(to=OWNER, timeout=30)["text"]
+    assert "stopped answering" in s.bot_log.read_text()

@@ -8,8 +8,12 @@ Two things this module does that python-wechaty does not do for us:
   answered its own answers would flood a group in seconds.
 - It reconnects with back-off when the service drops (Wechaty.start() itself would sleep a fixed minute inside a
   recursive restart). While disconnected, send() raises TransportUnavailable: the outbox keeps the message and
-  sends it, once, after the reconnection. A send cut off midway raises DeliveryUncertain instead: the service may
-  have delivered it, so it is not sent again and the owner is asked to check.
+  sends it, once, after the reconnection. A send cut off midway (or left unanswered) raises DeliveryUncertain
+  instead: the service may have delivered it, so it is not sent again and the owner is asked to check.
+- A watchdog pings the service (ding) while logged in. A service that stops answering without closing the
+  connection would otherwise leave the bot deaf for good, since nothing ever ends the event stream.
+- At login it reads the list of groups and their members, so that features know every group at once rather than
+  from its first message.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
 from wechaty_puppet import MessageType
 
 from core.config import Config, ConfigError
-from core.events import Event, Join, Leave, Login
+from core.events import ContactSeen, Event, Join, Leave, Login
 from core.events import Message as ChatMessage
 from core.events import RoomSeen
 from core.outbox import Outgoing
@@ -39,6 +43,7 @@ TOKEN_VARIABLE = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_VARIABLE = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
+ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
 
 
 class WechatyTransport:
@@ -53,13 +58,15 @@ class WechatyTransport:
         # wechaty keeps a scheduler job store under CACHE_DIR (default: ./.wechaty in the working directory);
         # keep it beside the shop's store instead of wherever the bot was started.
         os.environ.setdefault("CACHE_DIR", str(Path(config.store.path).resolve().parent / ".wechaty"))
+        self.watchdog_seconds = settings.watchdog_seconds
         self.bot: Wechaty | None = None
         self.self_id: str | None = None
         self.online = False
         self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
 
     async def run(self, deliver: Callable[[Event], None]) -> None:
-        """Stay connected for good: each time the service drops, wait (1 s, doubling to a minute) and reconnect."""
+        """Stay connected for good: each time the service drops or stops answering, wait (1 s, doubling to a
+        minute) and reconnect."""
         delay = FIRST_RETRY_SECONDS
         while True:
             options = WechatyOptions(
@@ -71,17 +78,14 @@ class WechatyTransport:
                 port=_free_port(),
             )
             self.bot = _Bot(self, deliver, options)
+            listening = asyncio.ensure_future(self._listen())
+            watching = asyncio.ensure_future(self._watch())
             try:
-                # What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start()
-                # listens to the service's event stream until that stream ends.
-                await self.bot.init_puppet()
-                await self.bot.init_puppet_event_bridge(self.bot.puppet)
-                await self.bot.puppet.start()
-                log.warning("the puppet service closed the event stream")
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # grpclib, socket and wechaty errors alike mean "not connected"
-                log.warning("puppet service unreachable or dropped (%s: %s)", type(error).__name__, error)
+                await asyncio.wait({listening, watching}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (listening, watching):
+                    task.cancel()
+                await asyncio.gather(listening, watching, return_exceptions=True)
             if self.online:
                 delay = FIRST_RETRY_SECONDS  # we had a working connection: start the back-off afresh
             self.online = False
@@ -90,28 +94,68 @@ class WechatyTransport:
             await asyncio.sleep(delay)
             delay = min(delay * 2, LONGEST_RETRY_SECONDS)
 
-    async def _close(self) -> None:
+    async def _listen(self) -> None:
+        """What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start() listens to
+        the service's event stream until that stream ends."""
         try:
-            await self.bot.puppet.stop()
+            await self.bot.init_puppet()
+            # wechaty's Contact, Room and Tag classes keep the objects they load in pools shared by every
+            # connection: objects loaded before a reconnection would still speak through the old, closed one.
+            for kind in (self.bot.Contact, self.bot.ContactSelf, self.bot.Room, self.bot.Tag):
+                kind._pool = {}
+            await self.bot.init_puppet_event_bridge(self.bot.puppet)
+            await self.bot.puppet.start()
+            log.warning("the puppet service closed the event stream")
+        except Exception as error:  # grpclib, socket and wechaty errors alike mean "not connected"
+            log.warning("puppet service unreachable or dropped (%s: %s)", type(error).__name__, error)
+
+    async def _watch(self) -> None:
+        """Return when the service, once logged in, leaves a ding unanswered."""
+        while True:
+            await asyncio.sleep(self.watchdog_seconds)
+            if not self.online:
+                continue  # before login the service may rightly wait (a QR code to scan): nothing to check
+            try:
+                await asyncio.wait_for(self.bot.puppet.ding("watchdog"), self._answer_timeout())
+            except Exception as error:
+                log.warning("the puppet service stopped answering (%s): reconnecting", type(error).__name__)
+                return
+
+    def _answer_timeout(self) -> float:
+        return min(ANSWER_TIMEOUT_SECONDS, self.watchdog_seconds)
+
+    async def _close(self) -> None:
+        """Close the connection and what wechaty started with it, without waiting on a service that is gone."""
+        puppet = self.bot.puppet
+        try:
+            await asyncio.wait_for(puppet.stop(), self._answer_timeout())
         except Exception:  # already gone; closing is best effort
-            pass
+            if puppet.channel is not None:
+                puppet.channel.close()
+        # Each Wechaty starts an APScheduler of its own for plugins at login; it would outlive the connection.
+        scheduler = self.bot._plugin_manager.scheduler
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
 
     async def send(self, message: Outgoing) -> None:
         if not self.online or self.bot is None:
             raise TransportUnavailable("not connected to the puppet service")
         try:
-            if message.room:
-                room = self.bot.Room.load(message.room)
-                await room.ready()
-                await room.say(message.text, [message.to] if message.to else None)
-            else:
-                contact = self.bot.Contact.load(message.to)
-                await contact.ready()
-                await contact.say(message.text)
+            await asyncio.wait_for(self._say(message), ANSWER_TIMEOUT_SECONDS)
         except GRPCError as error:  # the service answered, and refused: nothing went out
             raise TransportUnavailable(f"refused by the puppet service: {error}") from error
         except Exception as error:  # the connection broke mid-call: the service may have sent it already
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
+    async def _say(self, message: Outgoing) -> None:
+        if message.room:
+            room = self.bot.Room.load(message.room)
+            await room.ready()
+            await room.say(message.text, [message.to] if message.to else None)
+        else:
+            contact = self.bot.Contact.load(message.to)
+            await contact.ready()
+            await contact.say(message.text)
 
 
 def _free_port() -> int:
@@ -133,6 +177,23 @@ class _Bot(Wechaty):
         self.transport.online = True
         log.info("logged in to WeChat")
         self.deliver(Login(contact.contact_id, contact.name))
+        try:
+            await self._tell_groups()
+        except Exception as error:  # groups are then learnt from their messages, as before
+            log.warning("could not read the list of groups (%s: %s)", type(error).__name__, error)
+
+    async def _tell_groups(self) -> None:
+        """Tell the core every group the account is in, with its members: who joined or left while the bot was
+        away is then known too (a full member list replaces the stored one)."""
+        for room in await self.Room.find_all():
+            members = [m for m in await room.member_list() if m.contact_id != self.transport.self_id]
+            for member in members:
+                if member.name:
+                    self.deliver(ContactSeen(member.contact_id, member.name))
+            topic = await room.topic()
+            self.transport.topics[room.room_id] = topic
+            self.deliver(RoomSeen(room.room_id, topic, tuple(m.contact_id for m in members)))
+        log.info("read the list of groups and their members")
 
     async def on_logout(self, contact: Contact) -> None:
         self.transport.online = False
