@@ -66,9 +66,9 @@ class Assistant:
                 self._record(event, ctx.now)
             self._update_directory(event, ctx.now)
             match event:
-                case Message(sender=sender) if sender == self.bot_id:
-                    pass  # our own message echoed back: answering it would loop
-                case Message(text=text) if (parsed := commands.parse(text)) is not None:
+                # The transports drop the bot's own messages echoed back. What still comes from the bot's account
+                # was typed on the shop's phone: the shop speaking (features see it), but never a command.
+                case Message(text=text, sender=sender) if sender != self.bot_id and (parsed := commands.parse(text)):
                     self._guarded(commands.run, ctx, event, *parsed)
                 case Message():
                     self._call_each([handler for _, handler in REGISTRY.on_message], ctx, event)

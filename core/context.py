@@ -67,6 +67,10 @@ class Context:
     def is_owner(self, contact: str) -> bool:
         return contact in self.config.owner.ids
 
+    def is_shop(self, contact: str) -> bool:
+        """The shop speaking: an owner, or someone typing on the phone of the shop account the bot runs on."""
+        return self.is_owner(contact) or contact == self.assistant.bot_id
+
     def name_of(self, contact: str) -> str:
         row = self.db.execute("SELECT name FROM contacts WHERE id = ?", [contact]).fetchone()
         return row[0] if row and row[0] else contact

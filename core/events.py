@@ -33,6 +33,7 @@ class Message:
     room: str | None = None  # None: a private chat with the sender
     mentions: tuple[str, ...] = ()
     sender_name: str | None = None  # given by transports that know it; replays declare names with ContactSeen
+    to: str | None = None  # typed on the shop account's own phone in a private chat: the member it was written to
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def is_shop_question(text: str) -> bool:
 
 def asks_the_shop(ctx: Context, message: Message) -> bool:
     """True when a member (not the owner, not a bot) addresses the shop with this message."""
-    if ctx.is_owner(message.sender) or is_auto_reply(message.text):
+    if ctx.is_shop(message.sender) or is_auto_reply(message.text):
         return False
     if message.room is None or ctx.assistant.bot_id in message.mentions:
         return True

@@ -45,7 +45,7 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 
 @on_message(priority=10)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
-    if ctx.is_owner(message.sender) or is_auto_reply(message.text):
+    if ctx.is_shop(message.sender) or is_auto_reply(message.text):
         return None
     reason = classify(message.text)
     if reason is None:

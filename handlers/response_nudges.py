@@ -1,5 +1,6 @@
 """In working hours, a question to the shop that nobody answers within the set time (15 minutes by default)
-makes the bot nudge the owner, with who asked what, and where. The owner speaking in that room clears it."""
+makes the bot nudge the owner, with who asked what, and where. The shop answering clears it: the owner speaking in
+that room, or anyone writing from the shop account's own phone in that room or to that member."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ def _key(chat: str, sender: str = "") -> str:
 
 @on_message(priority=70)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
-    if ctx.is_owner(message.sender):
-        if message.room:  # the owner has spoken in the group: whatever waited there is being seen to
+    if ctx.is_shop(message.sender):
+        if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
             ctx.cancel_all(_key(message.room))
+        elif message.to:  # answered in private from the shop's phone
+            ctx.cancel_all(_key(message.to, message.to))
         return
     if not is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
         return

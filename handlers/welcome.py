@@ -21,7 +21,7 @@ GATHER = dt.timedelta(minutes=1)
 
 @on_join
 def note_newcomer(ctx: Context, joined: Join) -> None:
-    if joined.contact == ctx.assistant.bot_id or ctx.is_owner(joined.contact):
+    if ctx.is_shop(joined.contact):
         return
     ctx.db.execute(
         "INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",

@@ -47,3 +47,22 @@ def test_repeated_questions_from_one_member_nudge_once_from_the_first():
 def test_a_question_after_hours_gets_the_auto_reply_not_a_nudge():
     sent = replay_events(shop("2026-11-25 20:00") + [say("2026-11-25 20:00", "wxid_a", "发货了吗？")], until="2026-11-25 21:00")
     assert [m["kind"] for m in sent] == ["off_hours_reply"]
+
+
+def test_an_answer_typed_on_the_shop_accounts_own_phone_clears_it_in_the_group_and_in_private():
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", "请问我的快递到哪了？"),
+            say("2026-11-25 10:01", "wxid_b", "你好，在吗", room=None),
+            say("2026-11-25 10:05", BOT, "您好，今天下午到"),
+            say("2026-11-25 10:06", BOT, "在的，请讲", room=None, to="wxid_b"),
+        ],
+        until="2026-11-25 11:00",
+    )
+    assert nudges(sent) == []
+
+
+def test_the_shop_phone_is_not_an_owner_a_command_typed_there_is_neither_run_nor_refused():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", BOT, "/status")], until="2026-11-25 11:00")
+    assert sent == []

@@ -257,6 +257,19 @@ def test_the_groups_and_their_members_are_known_from_login_before_anyone_speaks(
     assert s.query("SELECT name FROM contacts WHERE id = ?", (MEMBER,)) == [("小王",)]
 
 
+def test_what_someone_types_on_the_shops_phone_reaches_the_core_and_the_bots_own_echo_does_not(shop):
+    s = shop()
+    s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "@小店助手 /status", "mentions": [BOT]})
+    s.gateway.bot_said(room=ROOM)  # the refusal, echoed back to the bot by the service
+    s.gateway.do("say", **{"from": BOT, "room": ROOM, "text": "您好，今天下午发货"})
+    s.gateway.do("say", **{"from": BOT, "to": MEMBER, "text": "单号稍后发您"})
+    rows = s.until("SELECT room, text FROM events WHERE type = 'message' AND contact = ? AND text = '单号稍后发您'", (BOT,))
+    assert rows == [(None, "单号稍后发您")]
+    assert s.query("SELECT room, text FROM events WHERE type = 'message' AND contact = ? ORDER BY id", (BOT,)) == [
+        (ROOM, "您好，今天下午发货"), (None, "单号稍后发您")], "the typed messages, and not the bot's own refusal"
+    assert s.query("SELECT json_extract(data, '$.to') FROM events WHERE text = '单号稍后发您'") == [(MEMBER,)]
+
+
 def test_a_members_group_message_reaches_the_handlers_with_its_room_and_sender(shop):
     s = shop()
     s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "@小店助手 /status", "mentions": [BOT]})

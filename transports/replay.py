@@ -52,7 +52,7 @@ def _build(kind: str, line: dict) -> Event:
         case "room":
             return RoomSeen(line["id"], line["topic"], tuple(line.get("members", ())))
         case "message":
-            return Message(line["from"], line["text"], line.get("room"), tuple(line.get("mentions", ())))
+            return Message(line["from"], line["text"], line.get("room"), tuple(line.get("mentions", ())), to=line.get("to"))
         case "join":
             return Join(line["room"], line["contact"], line.get("name"))
         case "leave":
@@ -62,7 +62,7 @@ def _build(kind: str, line: dict) -> Event:
 
 
 def _string_fields(kind: str) -> tuple[str, ...]:
-    optional = {"message": ("room",), "join": ("name",)}.get(kind, ())
+    optional = {"message": ("room", "to"), "join": ("name",)}.get(kind, ())
     return _REQUIRED[kind] + optional
 
 

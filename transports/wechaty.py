@@ -5,7 +5,8 @@ private, joins and leaves) and says what the outbox hands it to a room or a cont
 
 Two things this module does that python-wechaty does not do for us:
 - It drops the bot's own messages: the puppet service echoes every message the account sends, and a bot that
-  answered its own answers would flood a group in seconds.
+  answered its own answers would flood a group in seconds. Other messages from the account were typed by a person
+  on the shop's phone; they reach the core as the shop speaking (an answer that clears a waiting question).
 - It reconnects with back-off when the service drops (Wechaty.start() itself would sleep a fixed minute inside a
   recursive restart). While disconnected, send() raises TransportUnavailable: the outbox keeps the message and
   sends it, once, after the reconnection. A send cut off midway (or left unanswered) raises DeliveryUncertain
@@ -19,6 +20,7 @@ Two things this module does that python-wechaty does not do for us:
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import socket
@@ -43,6 +45,7 @@ TOKEN_VARIABLE = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_VARIABLE = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
+ECHOES_REMEMBERED = 200  # far more than the outbox sends before the echoes of its sends come back
 ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
 
 
@@ -63,6 +66,8 @@ class WechatyTransport:
         self.self_id: str | None = None
         self.online = False
         self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
+        # (chat, text) of what the bot said lately, to tell its echoes from what someone typed on the shop's phone
+        self.said_lately: collections.deque[tuple[str, str]] = collections.deque(maxlen=ECHOES_REMEMBERED)
 
     async def run(self, deliver: Callable[[Event], None]) -> None:
         """Stay connected for good: each time the service drops or stops answering, wait (1 s, doubling to a
@@ -140,6 +145,7 @@ class WechatyTransport:
     async def send(self, message: Outgoing) -> None:
         if not self.online or self.bot is None:
             raise TransportUnavailable("not connected to the puppet service")
+        self.said_lately.append((message.room or message.to, message.text))
         try:
             await asyncio.wait_for(self._say(message), ANSWER_TIMEOUT_SECONDS)
         except GRPCError as error:  # the service answered, and refused: nothing went out
@@ -200,18 +206,28 @@ class _Bot(Wechaty):
         log.warning("logged out of WeChat: messages wait in the outbox until the account is back")
 
     async def on_message(self, msg: Message) -> None:
-        talker = msg.talker()
-        if msg.is_self() or talker.contact_id == self.transport.self_id:
-            return  # our own message, echoed back by the service
         if msg.type() != MessageType.MESSAGE_TYPE_TEXT:
             return  # pictures, stickers and the like carry no text the features read
-        room = msg.room()
+        talker, room, text = msg.talker(), msg.room(), msg.text()
+        to = None
+        if msg.is_self() or talker.contact_id == self.transport.self_id:
+            listener = None if room else msg.to()
+            to = listener.contact_id if listener else None
+            if self._is_echo(room.room_id if room else to, text):
+                return
         if room is not None:
             await self._tell_topic(room)
         mentions = (self.transport.self_id,) if room is not None and await msg.mention_self() else ()
-        self.deliver(
-            ChatMessage(talker.contact_id, msg.text(), room.room_id if room else None, mentions, talker.name)
-        )
+        self.deliver(ChatMessage(talker.contact_id, text, room.room_id if room else None, mentions, talker.name, to))
+
+    def _is_echo(self, chat: str, text: str) -> bool:
+        """Whether the bot itself said this lately (the service may put "@name " before it). Each send echoes
+        once, so a match is used up."""
+        for said in self.transport.said_lately:
+            if said[0] == chat and text.endswith(said[1]):
+                self.transport.said_lately.remove(said)
+                return True
+        return False
 
     async def on_room_join(self, room: Room, invitees: list[Contact], inviter: Contact, date) -> None:
         await self._tell_topic(room)
