@@ -3,6 +3,7 @@
     python bot.py [run] [--config FILE] [--db FILE]     run on the transport config.toml names (console by default)
     python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until ISO-TIME] [--seed N]
     python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
+    python bot.py import-orders FILE.csv|FILE.xlsx [--config FILE] [--db FILE]   the back office's order export
 
 Bad input (a broken config, a malformed script) ends with a message that says what and where, and exit status 2.
 """
@@ -22,6 +23,8 @@ from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
 from core.runner import run_live
 from core.store import StoreError, open_store
 from core.templates import TemplateProblem, Templates
+from handlers.members import unlinked_buyers
+from imports.orders import OrderFileError, read_orders, save_orders
 from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script
 
@@ -38,9 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--until", metavar="ISO-TIME", help="let the clock run on to this time after the last event")
     replay.add_argument("--seed", type=int, default=0, help="seed for the outbox's random pauses (default 0)")
     check = commands.add_parser("check-config", help="check config.toml and the templates, then exit")
-    for sub in (parser, run, replay, check):
+    orders = commands.add_parser("import-orders", help="import the shop's order export (CSV or XLSX)")
+    orders.add_argument("file", type=Path)
+    for sub in (parser, run, replay, check, orders):
         sub.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: config.toml)")
-    for sub in (parser, run, replay):
+    for sub in (parser, run, replay, orders):
         sub.add_argument("--db", type=Path, help="store file (default: [store] path; replay: a fresh temporary one)")
     for sub in (parser, run):
         sub.add_argument("--pretend-time", metavar="ISO-TIME", help="start the clock at this time and run on from there")
@@ -74,13 +79,32 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_orders(config: Config, args: argparse.Namespace) -> int:
+    try:
+        export = read_orders(args.file, config)
+    except OrderFileError as error:
+        print(f"import-orders: {args.file}: {error}", file=sys.stderr)
+        return BAD_INPUT
+    db = open_store(args.db or config.store.path)
+    summary = save_orders(db, export.orders, config, SystemClock(config.tz).now())
+    print(
+        f"{args.file}: {len(export.orders)} 单（重复的行 {export.repeated_rows} 行已合并）："
+        f"新增 {summary.new}，更新 {summary.updated}，未变 {summary.unchanged}；退款/关闭 {summary.not_counted} 单不计入消费。"
+    )
+    if waiting := unlinked_buyers(db):
+        print(f"只有买家昵称、还未对应到成员的：{len(waiting)} 个昵称，{sum(b['orders'] for b in waiting)} 单。"
+              "在微信里给机器人发 /link 查看并确认（同名的成员不会被自动对应）。")
+    print("会员等级在今晚重算，或在微信里发 /tiers refresh 立即重算。")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
         # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
         # they would interleave with the conversation itself.
-        quiet = args.command in ("replay", "check-config") or config.transport.kind == "console"
+        quiet = args.command in ("replay", "check-config", "import-orders") or config.transport.kind == "console"
         logging.basicConfig(
             level=logging.WARNING if quiet else logging.INFO,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -88,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.command == "replay":
             return _replay(config, args)
+        if args.command == "import-orders":
+            return _import_orders(config, args)
         if args.command == "check-config":
             if problems := Templates().check():
                 raise TemplateProblem("\n".join(problems))

@@ -139,6 +139,23 @@ class TiersConfig(Section):
     regular_rooms: list[str] = []
 
 
+class OrderHeadersConfig(Section):
+    """Column names of the shop back office's order export, per field: the first one found in a file is read."""
+
+    order_id: list[str] = Field(["订单号", "订单编号"], min_length=1)
+    placed_at: list[str] = Field(["下单时间", "创建时间"], min_length=1)
+    buyer_id: list[str] = ["买家微信号", "微信号"]
+    buyer_name: list[str] = ["买家昵称", "昵称"]
+    amount: list[str] = Field(["实付金额", "实付款", "订单金额"], min_length=1)
+    status: list[str] = Field(["订单状态", "状态"], min_length=1)
+
+
+class OrdersConfig(Section):
+    headers: OrderHeadersConfig = OrderHeadersConfig()
+    # An order whose status contains one of these is stored but is no spend (refunded, closed, cancelled).
+    not_counted_statuses: list[str] = ["退款", "已关闭", "交易关闭", "已取消"]
+
+
 class FlashSaleConfig(Section):
     enabled: bool = True
     weekday: Weekday = "friday"
@@ -184,6 +201,7 @@ class Config(Section):
     service: ServiceConfig = ServiceConfig()
     windows: WindowsConfig = WindowsConfig()
     tiers: TiersConfig = TiersConfig()
+    orders: OrdersConfig = OrdersConfig()
     campaigns: CampaignsConfig = CampaignsConfig()
     console: ConsoleConfig = ConsoleConfig()
 

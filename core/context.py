@@ -26,6 +26,7 @@ class Context:
         self,
         kind: str,
         template: str,
+        /,
         *,
         room: str | None = None,
         to: str | None = None,
@@ -42,14 +43,14 @@ class Context:
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at
         )
 
-    def reply(self, kind: str, template: str, **variables) -> int:
+    def reply(self, kind: str, template: str, /, **variables) -> int:
         """Answer the message being handled, where it was said: in its room addressing the sender, or in private."""
         message = self.event
         if not isinstance(message, Message):
             raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
         return self.say(kind, template, room=message.room, to=message.sender, **variables)
 
-    def tell_owner(self, kind: str, template: str, **variables) -> None:
+    def tell_owner(self, kind: str, template: str, /, **variables) -> None:
         """Tell every owner, in private."""
         for owner in self.config.owner.ids:
             self.say(kind, template, to=owner, **variables)

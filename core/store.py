@@ -106,7 +106,37 @@ def _member_count(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service, _welcomes, _member_count]
+def _tiers(db: Database) -> None:
+    # Orders from the back office's export (or /order in chat). buyer_id is the WeChat id when the export has it;
+    # otherwise buyer_name is tied to a member only through a link the owner confirmed (buyer_links).
+    db.execute(
+        """CREATE TABLE orders (id TEXT PRIMARY KEY, placed_at TEXT NOT NULL, buyer_id TEXT, buyer_name TEXT,
+        amount REAL NOT NULL, status TEXT NOT NULL, counts INTEGER NOT NULL, source TEXT NOT NULL, saved_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX orders_by_time ON orders (placed_at)")
+    db.execute("CREATE INDEX orders_by_name ON orders (buyer_name)")
+    db.execute("CREATE INDEX contacts_by_name ON contacts (name)")  # "/tier @小王", and buyers' nicknames
+    db.execute("CREATE TABLE buyer_links (name TEXT PRIMARY KEY, contact TEXT NOT NULL, linked_at TEXT NOT NULL)")
+    # Messages a member sent per group and day (local date): activity without rereading every event.
+    db.execute(
+        """CREATE TABLE activity (contact TEXT NOT NULL, day TEXT NOT NULL, room TEXT NOT NULL, messages INTEGER NOT NULL,
+        PRIMARY KEY (contact, day, room)) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX activity_by_day ON activity (day)")
+    db.execute(
+        """CREATE TABLE member_tiers (contact TEXT PRIMARY KEY, tier TEXT NOT NULL, since TEXT NOT NULL,
+        last_qualified_at TEXT, reason TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE tier_changes (id INTEGER PRIMARY KEY, contact TEXT NOT NULL, at TEXT NOT NULL,
+        from_tier TEXT NOT NULL, to_tier TEXT NOT NULL, reason TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX tier_changes_by_contact ON tier_changes (contact)")
+    # Members of a VIP group who are not VIP, once told to the owner: told once, not every night.
+    db.execute("CREATE TABLE vip_room_outsiders (room TEXT, contact TEXT, told_at TEXT, PRIMARY KEY (room, contact))")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service, _welcomes, _member_count, _tiers]
 
 
 def schema_version(db: Database) -> int:

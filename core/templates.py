@@ -63,14 +63,14 @@ class Templates:
     def names(self) -> list[str]:
         return sorted(path.name.removesuffix(SUFFIX) for path in self.directory.glob(f"*{SUFFIX}"))
 
-    def render(self, name: str, **variables) -> str:
+    def render(self, template: str, /, **variables) -> str:
         """Render a template and lint the result, which catches a banned word arriving through a variable too."""
         try:
-            text = self.env.get_template(name + SUFFIX).render(**variables).strip()
+            text = self.env.get_template(template + SUFFIX).render(**variables).strip()
         except TemplateError as error:
-            raise TemplateProblem(f"template {name}{SUFFIX}: {error}") from error
+            raise TemplateProblem(f"template {template}{SUFFIX}: {error}") from error
         if problems := self.rules.problems(text):
-            raise TemplateProblem(f"template {name}{SUFFIX} {'; '.join(problems)}: {text!r}")
+            raise TemplateProblem(f"template {template}{SUFFIX} {'; '.join(problems)}: {text!r}")
         return text
 
     def check(self) -> list[str]:

@@ -1,6 +1,7 @@
 """The store is created on first run, migrated in order, in WAL mode, and records every event and every send."""
 
 import pytest
+from sqlite_utils import Database
 
 from core.store import MIGRATIONS, StoreError, _member_count, open_store, schema_version
 from tests.conftest import OWNER, replay_events, say, shop
@@ -51,15 +52,15 @@ def test_every_chat_event_and_every_message_sent_is_recorded(tmp_path):
 
 
 def test_a_store_from_before_the_member_count_counts_its_members_when_migrated(tmp_path):
-    db = open_store(tmp_path / "store.db")
-    db.execute("DROP TRIGGER member_counted")
-    db.execute("DROP TRIGGER member_uncounted")
-    db.execute("DROP TABLE member_count")
-    db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_member_count)}")
-    db["room_members"].insert_all(
+    old = Database(tmp_path / "store.db")
+    before = MIGRATIONS.index(_member_count)
+    for migration in MIGRATIONS[:before]:
+        migration(old)
+    old.execute(f"PRAGMA user_version = {before}")
+    old["room_members"].insert_all(
         [{"room": room, "contact": contact, "joined_at": "2026-11-25T02:00:00"} for room, contact in
          [("r1", "a"), ("r1", "b"), ("r2", "a")]]
     )
-    db.close()
+    old.close()
     migrated = open_store(tmp_path / "store.db")
     assert migrated.execute("SELECT members FROM member_count").fetchone()[0] == 2

@@ -1,0 +1,58 @@
+"""Orders the owner records in chat, and the owner's links between buyers' nicknames and group members.
+
+`/order @小王 199.5` records a sale made outside the back office (a transfer in WeChat, say). `/link 买家昵称 @小王`
+ties an export's nickname to a member: exports often carry only the nickname, which members change and share,
+so the bot never ties one by itself; `/link` alone lists the nicknames waiting, with the member to suggest when
+exactly one has that name.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from core.clock import to_db
+from core.context import Context
+from core.registry import UsageError, command
+from handlers.members import UNLINKED_SHOWN, find_member, unlinked_buyers
+
+
+@command("order", usage="/order @昵称|微信号 金额 [订单号]", summary="记一笔群外成交的订单，计入该成员的消费", aliases=("订单",))
+def record_order(ctx: Context, args: list[str]) -> None:
+    if len(args) not in (2, 3):
+        raise UsageError("请给出成员和金额，例如 /order @小王 199.5")
+    contact = find_member(ctx, args[0])
+    try:
+        amount = Decimal(args[1].lstrip("¥￥").removesuffix("元"))
+    except InvalidOperation:
+        raise UsageError(f"“{args[1]}”不是金额，例如 199.5") from None
+    if not amount.is_finite() or amount <= 0:
+        raise UsageError(f"“{args[1]}”不是金额，例如 199.5")
+    order_id = args[2] if len(args) == 3 else f"chat-{ctx.now:%Y%m%d%H%M%S}-{contact}"
+    if ctx.db.execute("SELECT 1 FROM orders WHERE id = ?", [order_id]).fetchone():
+        raise UsageError(f"订单号 {order_id} 已经记过了")
+    ctx.db.execute(
+        "INSERT INTO orders (id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at)"
+        " VALUES (?, ?, ?, ?, ?, '已完成', 1, 'chat', ?)",
+        [order_id, to_db(ctx.now), contact, ctx.name_of(contact), float(round(amount, 2)), to_db(ctx.now)],
+    )
+    ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount), order_id=order_id)
+
+
+@command("link", usage="/link [买家昵称 @昵称|微信号]", summary="把订单里的买家昵称对应到群成员；不带参数则列出待对应的昵称", aliases=("关联",))
+def link_buyer(ctx: Context, args: list[str]) -> None:
+    if not args:
+        waiting = unlinked_buyers(ctx.db)
+        ctx.reply("command_reply", "buyers_unlinked", buyers=waiting[:UNLINKED_SHOWN], total=len(waiting))
+        return
+    if len(args) != 2:
+        raise UsageError("请给出买家昵称和成员，例如 /link 小王 @小王")
+    name, contact = args[0], find_member(ctx, args[1])
+    orders, spend = ctx.db.execute(
+        "SELECT count(*), coalesce(sum(amount), 0) FROM orders WHERE buyer_id IS NULL AND buyer_name = ? AND counts = 1", [name]
+    ).fetchone()
+    ctx.db.execute(
+        "INSERT INTO buyer_links (name, contact, linked_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET contact = excluded.contact, linked_at = excluded.linked_at",
+        [name, contact, to_db(ctx.now)],
+    )
+    ctx.reply("command_reply", "buyer_linked", buyer=name, name=ctx.name_of(contact), contact=contact, orders=orders, spend=spend)

@@ -1,0 +1,235 @@
+"""Regular and VIP tiers, from what members spend (imported orders), how many orders, and how active they are.
+
+The rules live in [tiers] of config.toml. Tiers are computed in SQL over the whole store, nightly and on
+`/tiers refresh`, never by loading members into Python: a shop has 100,000 of them (bench/tiers.py). A VIP who
+stops qualifying keeps the tier for `grace_days` after the last time they qualified, so one quiet week does not
+demote anyone. Every change is recorded with its reason, and the owner gets one `tier_change` message: who became
+VIP and which VIP group to invite them to, who dropped, and who sits in a VIP group without being VIP. The bot
+removes nobody from a group; that stays the owner's call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from apscheduler.triggers.cron import CronTrigger
+
+from core.clock import from_db, to_db
+from core.context import Context
+from core.events import Message
+from core.registry import UsageError, command, on_message, recurring
+from handlers.members import find_member
+
+NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
+VIP_PAGE = 20
+ROOMS_SHOWN = 15  # the biggest groups, in /tiers
+
+
+@on_message(priority=5)
+def count_activity(ctx: Context, message: Message) -> None:
+    """One row per member, group and day: active days are counted without rereading the events (hot path)."""
+    if message.room is None or ctx.is_shop(message.sender):
+        return
+    ctx.db.execute(
+        "INSERT INTO activity (contact, day, room, messages) VALUES (?, ?, ?, 1)"
+        " ON CONFLICT (contact, day, room) DO UPDATE SET messages = messages + 1",
+        [message.sender, ctx.now.date().isoformat(), message.room],
+    )
+
+
+def _nightly(config) -> CronTrigger:
+    at = config.tiers.recompute_time
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=config.tz)
+
+
+@recurring("tier_recompute", trigger=_nightly)
+def recompute_nightly(ctx: Context, due_at: dt.datetime) -> None:
+    recompute_and_tell(ctx)
+
+
+def recompute_and_tell(ctx: Context) -> dict:
+    """Recompute every tier, tell the owner what changed (if anything did); return the counts of changes."""
+    changes = recompute(ctx)
+    if any(changes.values()):
+        ctx.tell_owner("tier_change", "tier_change", shown=NAMES_SHOWN, vip_rooms=ctx.config.tiers.vip_rooms, **changes)
+    return {kind: len(people) for kind, people in changes.items()}
+
+
+def recompute(ctx: Context) -> dict[str, list[dict]]:
+    """Every member's tier, in a few set-based statements; returns who rose, who dropped, and VIP-group outsiders."""
+    rules, db, now = ctx.config.tiers, ctx.db, ctx.now
+    shop = [*ctx.config.owner.ids, *([ctx.assistant.bot_id] if ctx.assistant.bot_id else [])]
+    params = {
+        "now": to_db(now),
+        "spend_since": to_db(now - dt.timedelta(days=rules.spend_window_days)),
+        "active_since": (now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat(),
+        "grace_since": to_db(now - dt.timedelta(days=rules.grace_days)),
+        "min_spend": rules.vip_min_spend, "min_orders": rules.vip_min_orders, "min_days": rules.vip_min_active_days,
+        "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
+        "shop": json.dumps(shop),
+    }
+    db.execute("DROP TABLE IF EXISTS temp.tiering")
+    db.execute(
+        """CREATE TEMP TABLE tiering AS
+        WITH buyers AS (
+            SELECT coalesce(o.buyer_id, l.contact) AS contact, sum(o.amount) AS spend, count(*) AS orders
+            FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
+            WHERE o.counts = 1 AND o.placed_at >= :spend_since GROUP BY 1),
+        active AS (SELECT contact, count(DISTINCT day) AS days FROM activity WHERE day >= :active_since GROUP BY contact),
+        everyone AS (
+            SELECT contact FROM room_members UNION SELECT contact FROM buyers WHERE contact IS NOT NULL
+            UNION SELECT contact FROM member_tiers),
+        figures AS (
+            SELECT e.contact, coalesce(b.spend, 0) AS spend, coalesce(b.orders, 0) AS orders, coalesce(a.days, 0) AS days
+            FROM everyone e LEFT JOIN buyers b USING (contact) LEFT JOIN active a USING (contact)
+            WHERE e.contact NOT IN (SELECT value FROM json_each(:shop))),
+        judged AS (
+            SELECT f.*, t.tier AS old_tier, t.last_qualified_at AS old_qualified,
+                (f.spend >= :min_spend OR f.orders >= :min_orders OR (:min_days > 0 AND f.days >= :min_days)) AS qualifies
+            FROM figures f LEFT JOIN member_tiers t USING (contact))
+        SELECT *,
+            CASE WHEN qualifies THEN 'vip'
+                 WHEN old_tier = 'vip' AND old_qualified >= :grace_since THEN 'vip'
+                 ELSE 'regular' END AS tier,
+            CASE WHEN spend >= :min_spend THEN printf('近%d天消费¥%.2f', :spend_days, spend)
+                 WHEN orders >= :min_orders THEN printf('近%d天%d单', :spend_days, orders)
+                 WHEN qualifies THEN printf('近%d天活跃%d天', :active_days, days)
+                 WHEN old_tier = 'vip' AND old_qualified >= :grace_since
+                     THEN printf('保留期内（近%d天消费¥%.2f、%d单）', :spend_days, spend, orders)
+                 ELSE printf('近%d天消费¥%.2f、%d单', :spend_days, spend, orders) END AS reason
+        FROM judged""",
+        params,
+    )
+    changed = _people(db, "SELECT contact, old_tier, tier, reason FROM tiering WHERE coalesce(old_tier, 'regular') != tier")
+    db.execute(
+        """INSERT INTO tier_changes (contact, at, from_tier, to_tier, reason)
+        SELECT contact, :now, coalesce(old_tier, 'regular'), tier, reason FROM tiering
+        WHERE coalesce(old_tier, 'regular') != tier""",
+        params,
+    )
+    db.execute(
+        """INSERT INTO member_tiers (contact, tier, since, last_qualified_at, reason)
+        SELECT contact, tier, :now, CASE WHEN qualifies THEN :now END, reason FROM tiering WHERE true
+        ON CONFLICT (contact) DO UPDATE SET
+            since = CASE WHEN tier != excluded.tier THEN excluded.since ELSE since END,
+            tier = excluded.tier,
+            last_qualified_at = coalesce(excluded.last_qualified_at, last_qualified_at),
+            reason = excluded.reason""",
+        params,
+    )
+    db.execute("DROP TABLE temp.tiering")
+    risen = [p for p in changed if p["tier"] == "vip"]
+    # A new VIP is no outsider any more; should they drop again one day, the owner hears of it again.
+    db.conn.executemany("DELETE FROM vip_room_outsiders WHERE contact = ?", [(p["contact"],) for p in risen])
+    for person in risen:
+        person["invite_to"] = _vip_rooms_missing(ctx, person["contact"])
+    return {
+        "risen": risen,
+        "dropped": [p for p in changed if p["tier"] == "regular"],
+        "outsiders": _new_vip_room_outsiders(ctx, shop),
+    }
+
+
+def _people(db, sql: str, params=()) -> list[dict]:
+    rows = db.execute(sql, params)
+    names = [column[0] for column in rows.description]
+    people = [dict(zip(names, row)) for row in rows]
+    for person in people:
+        found = db.execute("SELECT name FROM contacts WHERE id = ?", [person["contact"]]).fetchone()
+        person["name"] = found[0] if found and found[0] else person["contact"]
+    return people
+
+
+def _vip_rooms_missing(ctx: Context, contact: str) -> list[str]:
+    """The VIP groups (by name, from config) this member is not in yet."""
+    inside = {row[0] for row in ctx.db.execute(
+        "SELECT r.topic FROM room_members m JOIN rooms r ON r.id = m.room WHERE m.contact = ?", [contact])}
+    return [topic for topic in ctx.config.tiers.vip_rooms if topic not in inside]
+
+
+def _new_vip_room_outsiders(ctx: Context, shop: list[str]) -> list[dict]:
+    """Members of a VIP group who are not VIP and of whom the owner has not been told yet (then marked told)."""
+    outsiders = _people(
+        ctx.db,
+        """SELECT m.contact, r.topic AS room, m.room AS room_id FROM room_members m JOIN rooms r ON r.id = m.room
+        WHERE r.topic IN (SELECT value FROM json_each(?)) AND m.contact NOT IN (SELECT value FROM json_each(?))
+          AND coalesce((SELECT tier FROM member_tiers t WHERE t.contact = m.contact), 'regular') != 'vip'
+          AND NOT EXISTS (SELECT 1 FROM vip_room_outsiders o WHERE o.room = m.room AND o.contact = m.contact)
+        ORDER BY r.topic, m.contact""",
+        [json.dumps(ctx.config.tiers.vip_rooms), json.dumps(shop)],
+    )
+    ctx.db.conn.executemany(
+        "INSERT INTO vip_room_outsiders (room, contact, told_at) VALUES (?, ?, ?)",
+        [(p["room_id"], p["contact"], to_db(ctx.now)) for p in outsiders],
+    )
+    return outsiders
+
+
+# Commands
+
+@command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单和活跃度", aliases=("等级",))
+def show_tier(ctx: Context, args: list[str]) -> None:
+    if len(args) != 1:
+        raise UsageError("请给出一位成员")
+    contact = find_member(ctx, args[0])
+    rules = ctx.config.tiers
+    spend_since = to_db(ctx.now - dt.timedelta(days=rules.spend_window_days))
+    spend, orders = ctx.db.execute(
+        """SELECT coalesce(sum(o.amount), 0), count(*) FROM orders o
+        WHERE o.counts = 1 AND o.placed_at >= ?
+          AND (o.buyer_id = ? OR (o.buyer_id IS NULL AND o.buyer_name IN (SELECT name FROM buyer_links WHERE contact = ?)))""",
+        [spend_since, contact, contact],
+    ).fetchone()
+    active_since = (ctx.now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat()
+    days, messages = ctx.db.execute(
+        "SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity WHERE contact = ? AND day >= ?",
+        [contact, active_since],
+    ).fetchone()
+    tier = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
+    ctx.reply(
+        "command_reply", "tier",
+        name=ctx.name_of(contact), contact=contact,
+        tier=tier[0] if tier else None, since=_local_day(ctx, tier[1]) if tier else None, reason=tier[2] if tier else None,
+        spend=spend, orders=orders, spend_days=rules.spend_window_days,
+        days=days, messages=messages, active_days=rules.activity_window_days,
+    )
+
+
+@command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）")
+def list_vips(ctx: Context, args: list[str]) -> None:
+    if len(args) > 1 or (args and not args[0].isdigit()) or (args and int(args[0]) < 1):
+        raise UsageError("页码是从 1 开始的数字")
+    page = int(args[0]) if args else 1
+    total = ctx.db.execute("SELECT count(*) FROM member_tiers WHERE tier = 'vip'").fetchone()[0]
+    vips = _people(
+        ctx.db,
+        "SELECT contact, since, reason FROM member_tiers WHERE tier = 'vip' ORDER BY since, contact LIMIT ? OFFSET ?",
+        [VIP_PAGE, (page - 1) * VIP_PAGE],
+    )
+    for vip in vips:
+        vip["since"] = _local_day(ctx, vip["since"])
+    ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=max(1, -(-total // VIP_PAGE)))
+
+
+@command("tiers", usage="/tiers [refresh]", summary="各等级人数和各群的 VIP 人数；refresh 立即重算等级")
+def show_tiers(ctx: Context, args: list[str]) -> None:
+    if args not in ([], ["refresh"], ["刷新"]):
+        raise UsageError("只能跟 refresh")
+    refreshed = recompute_and_tell(ctx) if args else None
+    counts = dict(ctx.db.execute("SELECT tier, count(*) FROM member_tiers GROUP BY tier").fetchall())
+    rooms = ctx.db.execute(
+        """SELECT coalesce(r.topic, r.id), count(*), sum(t.tier = 'vip') FROM room_members m JOIN rooms r ON r.id = m.room
+        LEFT JOIN member_tiers t USING (contact) GROUP BY r.id ORDER BY count(*) DESC LIMIT ?""",
+        [ROOMS_SHOWN],
+    ).fetchall()
+    ctx.reply(
+        "command_reply", "tiers",
+        vip=counts.get("vip", 0), regular=counts.get("regular", 0), refreshed=refreshed,
+        rooms=[{"topic": topic, "members": members, "vips": vips or 0} for topic, members, vips in rooms],
+        vip_rooms=ctx.config.tiers.vip_rooms,
+    )
+
+
+def _local_day(ctx: Context, stored: str) -> str:
+    return from_db(stored, ctx.config.tz).strftime("%Y-%m-%d")

@@ -1,0 +1,89 @@
+"""Tiers from spend, orders and activity: computed nightly and on demand, told to the owner once per change,
+with the VIP group to invite to; a quiet VIP keeps the tier through the grace period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from core.config import load_config
+from tests.conftest import OWNER, ROOT, at, replay_events, run_bot, say, shop
+
+VIP_ROOM = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER]}
+
+
+def config_with(**tiers):
+    config = load_config().with_owners([OWNER])
+    return config.model_copy(update={"tiers": config.tiers.model_copy(update=tiers)})
+
+
+def owner_messages(sent, kind):
+    return [m for m in sent if m["kind"] == kind and m["to"] == OWNER]
+
+
+def test_a_member_crossing_into_vip_is_told_to_the_owner_with_the_group_to_invite_her_to():
+    script = ROOT / "tests" / "fixtures" / "replays" / "vip_crossing.jsonl"
+    result = run_bot("replay", str(script), "--owner", OWNER, "--until", "2026-11-26T04:00:00+08:00")
+    assert result.returncode == 0, result.stderr
+    sent = [json.loads(line) for line in result.stdout.splitlines()]
+    changes = [m for m in sent if m["kind"] == "tier_change"]
+    assert len(changes) == 1, "one message, after the night's recompute"
+    assert changes[0]["at"].startswith("2026-11-26T03:30") and changes[0]["to"] == OWNER
+    text = changes[0]["text"]
+    assert "新晋 VIP 1 位" in text and "小王：近90天消费¥605.00" in text and "请邀请进 VIP福利群" in text
+    assert "小李" not in text
+    # the nights before, she had not qualified yet: nothing was said
+    assert [m["kind"] for m in sent].count("command_reply") == 3
+
+
+def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once():
+    events = shop("2026-11-01 10:00") + [say("2026-11-01 10:01", OWNER, "/order 小王 600", room=None)]
+    sent = replay_events(events, until="2026-11-25 12:00", config=config_with(spend_window_days=7, grace_days=14))
+    changes = owner_messages(sent, "tier_change")
+    assert [m["at"][:10] for m in changes] == ["2026-11-02", "2026-11-23"]
+    assert "新晋 VIP 1 位" in changes[0]["text"]
+    # qualified last on the night of 11-08 (the order is 7 days old on 11-08 10:01, not yet at 03:30 of 11-08),
+    # kept for 14 days after: dropped on the first night past 11-22 03:30
+    assert "降为普通会员 1 位" in changes[1]["text"] and "小王：近7天消费¥0.00、0单" in changes[1]["text"]
+
+
+def test_activity_counts_days_and_messages_and_can_make_a_vip_when_config_says_so():
+    events = shop("2026-11-20 10:00")
+    for day in range(20, 26):
+        events += [say(f"2026-11-{day} 10:00", "wxid_b", "早上好"), say(f"2026-11-{day} 10:05", "wxid_b", "今天有新品吗")]
+    events += [say("2026-11-25 11:00", OWNER, "/tier 小李", room=None), say("2026-11-25 11:01", OWNER, "/tiers refresh", room=None),
+               say("2026-11-25 11:02", OWNER, "/tier 小李", room=None)]
+    sent = replay_events(events, config=config_with(vip_min_active_days=6, recompute_time=dt.time(23, 59)))
+    before, refreshed, after = [m["text"] for m in owner_messages(sent, "command_reply")]
+    assert "等级：普通会员" in before and "活跃 6 天，发言 12 条" in before, "5 active days at last night's recompute"
+    assert "新晋 VIP 1 位" in refreshed
+    assert "等级：VIP，自 2026-11-25 起" in after and "近30天活跃6天" in after
+    assert "小李：近30天活跃6天" in owner_messages(sent, "tier_change")[0]["text"]
+
+
+def test_a_non_vip_in_the_vip_group_is_listed_once_not_every_night():
+    events = shop() + [VIP_ROOM, {"at": at("2026-11-25 10:00"), "type": "join", "room": "r2@chatroom", "contact": "wxid_b"}]
+    sent = replay_events(events, until="2026-11-28 12:00")
+    changes = owner_messages(sent, "tier_change")
+    assert len(changes) == 1 and "在 VIP 群里但不是 VIP 的成员 1 位" in changes[0]["text"] and "小李（VIP福利群）" in changes[0]["text"]
+
+
+def test_tiers_vip_and_stats_give_the_owner_the_counts_and_the_figures():
+    events = shop() + [VIP_ROOM] + [
+        say("2026-11-25 10:01", OWNER, "/order 小王 300", room=None),
+        say("2026-11-25 10:02", OWNER, "/order 小王 250", room=None),
+        say("2026-11-25 10:03", OWNER, "/order 小李 99", room=None),
+        say("2026-11-25 10:04", "wxid_a", "谢谢店主"),
+        say("2026-11-25 10:05", OWNER, "/tiers refresh", room=None),
+        say("2026-11-25 10:06", OWNER, "/vip", room=None),
+        say("2026-11-25 10:07", OWNER, "/stats 30d", room=None),
+        say("2026-11-25 10:08", OWNER, "/vip 0", room=None),
+        say("2026-11-25 10:09", OWNER, "/stats 一个月", room=None),
+    ]
+    replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")][3:]
+    tiers, vips, stats, bad_page, bad_period = replies
+    assert "VIP 1 位，普通 1 位" in tiers and "普通会员群：3 人（VIP 1）" in tiers
+    assert "VIP 共 1 位" in vips and "小王：近90天消费¥550.00" in vips
+    assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人）" in stats
+    assert bad_page.startswith("抱歉") and "/vip [页码]" in bad_page
+    assert "30d" in bad_period and "/stats" in bad_period
