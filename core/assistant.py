@@ -49,6 +49,8 @@ class Assistant:
         self.timers = Timers(db, config.tz)
         self.bot_id = self._stored_bot_id()  # known before the next login, so that its echoes are still ignored
         with db.atomic():
+            for feature in REGISTRY.on_start:
+                self._guarded(feature, Context(self))
             self._plan_recurring_jobs()
             if interrupted := self.outbox.interrupted_sends():
                 self._report_to_owner(uncertain=interrupted)

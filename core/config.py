@@ -120,10 +120,10 @@ class ServiceConfig(Section):
 
 
 class WindowsConfig(Section):
-    promotion: list[TimeRange] = ["08:00-09:00", "20:00-22:00"]
-    light_content: list[TimeRange] = ["12:00-14:00"]
-    live_notice_weekday: list[TimeRange] = ["19:00-22:00"]
-    live_notice_weekend: list[TimeRange] = ["15:00-17:00"]
+    promotion: list[TimeRange] = Field(["08:00-09:00", "20:00-22:00"], min_length=1)
+    light_content: list[TimeRange] = Field(["12:00-14:00"], min_length=1)
+    live_notice_weekday: list[TimeRange] = Field(["19:00-22:00"], min_length=1)
+    live_notice_weekend: list[TimeRange] = Field(["15:00-17:00"], min_length=1)
     max_posts_per_room_per_day: int = Field(3, ge=1)
 
 
@@ -171,6 +171,7 @@ class MemberDayConfig(Section):
     time: ClockTime = "20:00"
     coupon_value: float = Field(10, gt=0)
     coupon_condition: str = "满99可用"
+    private_to_vip: bool = False  # also send each VIP member a personal coupon in private
 
 
 class CampaignsConfig(Section):
@@ -218,6 +219,19 @@ class Config(Section):
     def _reminder_before_deadline(self) -> Config:
         if self.service.complaint_reminder_minutes >= self.service.complaint_deadline_minutes:
             raise ValueError("service.complaint_reminder_minutes must be shorter than complaint_deadline_minutes")
+        return self
+
+    @model_validator(mode="after")
+    def _campaigns_inside_their_windows(self) -> Config:
+        for key, campaign in (("flash_sale", self.campaigns.flash_sale), ("member_day", self.campaigns.member_day)):
+            windows = self.windows.promotion
+            if campaign.enabled and not any(start <= campaign.time < end for start, end in windows):
+                spoken = ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in windows)
+                later = [start for start, _ in windows if start > campaign.time] or [windows[0][0]]
+                raise ValueError(
+                    f"campaigns.{key}.time {campaign.time:%H:%M} is outside the promotion windows ({spoken});"
+                    f" the next allowed time is {later[0]:%H:%M}"
+                )
         return self
 
     @property

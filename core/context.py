@@ -55,7 +55,7 @@ class Context:
         for owner in self.config.owner.ids:
             self.say(kind, template, to=owner, **variables)
 
-    def schedule(self, key: str, job: str, at: dt.datetime, **payload) -> None:
+    def schedule(self, key: str, job: str, at: dt.datetime, /, **payload) -> None:
         self.assistant.timers.schedule(key, job, at, payload)
 
     def is_scheduled(self, key: str) -> bool:

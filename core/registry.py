@@ -46,6 +46,7 @@ class Registry:
     on_leave: list[Callable] = field(default_factory=list)
     jobs: dict[str, Callable[[Context, dict], None]] = field(default_factory=dict)
     recurring: dict[str, Recurring] = field(default_factory=dict)
+    on_start: list[Callable] = field(default_factory=list)
 
     def find_command(self, word: str) -> Command | None:
         return next((c for c in self.commands.values() if word == c.name or word in c.aliases), None)
@@ -88,6 +89,12 @@ def on_join(handler):
 
 def on_leave(handler):
     REGISTRY.on_leave.append(handler)
+    return handler
+
+
+def on_start(handler):
+    """Run once each time the bot starts, before any event: to bring the store in line with config.toml."""
+    REGISTRY.on_start.append(handler)
     return handler
 
 

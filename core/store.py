@@ -136,7 +136,29 @@ def _tiers(db: Database) -> None:
     db.execute("CREATE TABLE vip_room_outsiders (room TEXT, contact TEXT, told_at TEXT, PRIMARY KEY (room, contact))")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_foundation, _customer_service, _welcomes, _member_count, _tiers]
+def _campaigns(db: Database) -> None:
+    # Campaigns from config.toml (source 'config', brought in line at every start) and from /campaign add.
+    db.execute(
+        """CREATE TABLE campaigns (name TEXT PRIMARY KEY, kind TEXT NOT NULL, weekday TEXT, day_of_month INTEGER,
+        time TEXT NOT NULL, details TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL)"""
+    )
+    # One row per post: (campaign, room, occurrence) is the idempotency key, written in the same transaction as
+    # the outbox message, so that a restart never posts twice. post_day counts the room's posts of a day.
+    db.execute(
+        """CREATE TABLE campaign_posts (campaign TEXT NOT NULL, room TEXT NOT NULL, occurrence TEXT NOT NULL,
+        post_day TEXT NOT NULL, outbox_id INTEGER NOT NULL, PRIMARY KEY (campaign, room, occurrence))"""
+    )
+    db.execute("CREATE INDEX campaign_posts_by_day ON campaign_posts (room, post_day)")
+    # Every coupon code handed out, so that the owner can later see who used what.
+    db.execute(
+        """CREATE TABLE coupons (code TEXT PRIMARY KEY, campaign TEXT NOT NULL, occurrence TEXT NOT NULL, room TEXT,
+        contact TEXT, value REAL NOT NULL, issued_at TEXT NOT NULL)"""
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns,
+]
 
 
 def schema_version(db: Database) -> int:

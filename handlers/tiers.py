@@ -24,6 +24,7 @@ from handlers.members import find_member
 NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
 VIP_PAGE = 20
 ROOMS_SHOWN = 15  # the biggest groups, in /tiers
+TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
 
 
 @on_message(priority=5)
@@ -69,25 +70,36 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
         "shop": json.dumps(shop),
     }
-    db.execute("DROP TABLE IF EXISTS temp.tiering")
+    # Each member's figures first, in temporary tables keyed by contact: joined as plain subqueries, SQLite would
+    # scan every buyer for every member.
+    for table in TEMPORARY:
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    db.execute("CREATE TEMP TABLE spend (contact TEXT PRIMARY KEY, spend REAL, orders INTEGER)")
+    db.execute(
+        """INSERT INTO spend
+        SELECT coalesce(o.buyer_id, l.contact) AS buyer, sum(o.amount), count(*)
+        FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
+        WHERE o.counts = 1 AND o.placed_at >= :spend_since GROUP BY buyer HAVING buyer IS NOT NULL""",
+        params,
+    )
+    db.execute("CREATE TEMP TABLE active (contact TEXT PRIMARY KEY, days INTEGER)")
+    db.execute(
+        "INSERT INTO active SELECT contact, count(DISTINCT day) FROM activity WHERE day >= :active_since GROUP BY contact",
+        params,
+    )
     db.execute(
         """CREATE TEMP TABLE tiering AS
-        WITH buyers AS (
-            SELECT coalesce(o.buyer_id, l.contact) AS contact, sum(o.amount) AS spend, count(*) AS orders
-            FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
-            WHERE o.counts = 1 AND o.placed_at >= :spend_since GROUP BY 1),
-        active AS (SELECT contact, count(DISTINCT day) AS days FROM activity WHERE day >= :active_since GROUP BY contact),
-        everyone AS (
-            SELECT contact FROM room_members UNION SELECT contact FROM buyers WHERE contact IS NOT NULL
-            UNION SELECT contact FROM member_tiers),
-        figures AS (
-            SELECT e.contact, coalesce(b.spend, 0) AS spend, coalesce(b.orders, 0) AS orders, coalesce(a.days, 0) AS days
-            FROM everyone e LEFT JOIN buyers b USING (contact) LEFT JOIN active a USING (contact)
-            WHERE e.contact NOT IN (SELECT value FROM json_each(:shop))),
+        WITH everyone AS (
+            SELECT contact FROM room_members UNION SELECT contact FROM spend UNION SELECT contact FROM member_tiers),
         judged AS (
-            SELECT f.*, t.tier AS old_tier, t.last_qualified_at AS old_qualified,
-                (f.spend >= :min_spend OR f.orders >= :min_orders OR (:min_days > 0 AND f.days >= :min_days)) AS qualifies
-            FROM figures f LEFT JOIN member_tiers t USING (contact))
+            SELECT e.contact, coalesce(s.spend, 0) AS spend, coalesce(s.orders, 0) AS orders, coalesce(a.days, 0) AS days,
+                t.tier AS old_tier, t.last_qualified_at AS old_qualified
+            FROM everyone e LEFT JOIN spend s USING (contact) LEFT JOIN active a USING (contact)
+                LEFT JOIN member_tiers t USING (contact)
+            WHERE e.contact NOT IN (SELECT value FROM json_each(:shop))),
+        qualified AS (
+            SELECT *, (spend >= :min_spend OR orders >= :min_orders OR (:min_days > 0 AND days >= :min_days)) AS qualifies
+            FROM judged)
         SELECT *,
             CASE WHEN qualifies THEN 'vip'
                  WHEN old_tier = 'vip' AND old_qualified >= :grace_since THEN 'vip'
@@ -98,7 +110,7 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
                  WHEN old_tier = 'vip' AND old_qualified >= :grace_since
                      THEN printf('保留期内（近%d天消费¥%.2f、%d单）', :spend_days, spend, orders)
                  ELSE printf('近%d天消费¥%.2f、%d单', :spend_days, spend, orders) END AS reason
-        FROM judged""",
+        FROM qualified""",
         params,
     )
     changed = _people(db, "SELECT contact, old_tier, tier, reason FROM tiering WHERE coalesce(old_tier, 'regular') != tier")
@@ -118,7 +130,8 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
             reason = excluded.reason""",
         params,
     )
-    db.execute("DROP TABLE temp.tiering")
+    for table in TEMPORARY:
+        db.execute(f"DROP TABLE temp.{table}")
     risen = [p for p in changed if p["tier"] == "vip"]
     # A new VIP is no outsider any more; should they drop again one day, the owner hears of it again.
     db.conn.executemany("DELETE FROM vip_room_outsiders WHERE contact = ?", [(p["contact"],) for p in risen])

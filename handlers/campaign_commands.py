@@ -1,0 +1,175 @@
+"""The owner's campaign commands: list, add, pause, resume, cancel and preview, in chat.
+
+    /campaigns
+    /campaign add 闪购 周五 20:00 8折 围巾,手套
+    /campaign add 会员日 每月18 20:00 10 满99可用
+    /campaign add 轻内容 周三 12:30 降温了，围巾的三种系法
+    /campaign add 直播 周六 15:30 冬季新品试穿
+    /campaign confirm                 (take the time the bot suggested for a campaign asked outside its window)
+    /campaign pause|resume|cancel 名称
+    /campaign preview 名称            (the exact text each kind of group would get)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from core.config import WEEKDAYS
+from core.context import Context
+from core.registry import UsageError, command
+from handlers.campaigns import Campaign, load, load_all, plan, post_variables, save, target_rooms
+from handlers.opening_hours import WEEKDAY_NAMES, spoken_time
+from handlers.windows import LABELS, describe, next_window, window_at
+
+KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "member_day", "轻内容": "light_content",
+              "直播": "live_notice", "直播预告": "live_notice"}
+MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
+CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+USAGE = "/campaign add 闪购|会员日|轻内容|直播 周五|每月18 20:00 内容"
+PENDING_KEY = "pending_campaign"  # in meta: a campaign waiting for the owner's /campaign confirm
+
+
+@command("campaigns", usage="/campaigns", summary="列出全部活动推送：时间、状态、下次推送", aliases=("活动",))
+def list_campaigns(ctx: Context, args: list[str]) -> None:
+    if args:
+        raise UsageError("/campaigns 不需要参数")
+    shown = []
+    for campaign in load_all(ctx.db):
+        planned = ctx.assistant.timers.get(f"campaign:{campaign.name}:post")
+        shown.append({"name": campaign.name, "label": LABELS[campaign.kind], "when": campaign.schedule_words(),
+                      "status": campaign.status, "rooms": len(target_rooms(ctx, campaign)),
+                      "next": spoken_time(planned.due_at, ctx.now) if planned and campaign.status == "active" else None})
+    ctx.reply("command_reply", "campaigns", campaigns=shown)
+
+
+@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview …", summary="添加、暂停、恢复、取消、预览活动推送")
+def change_campaign(ctx: Context, args: list[str]) -> None:
+    if not args:
+        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel 或 preview")
+    action, rest = args[0].lower(), args[1:]
+    if action == "add":
+        _add(ctx, rest)
+    elif action == "confirm":
+        _confirm(ctx)
+    elif action in ("pause", "resume", "cancel", "preview"):
+        if len(rest) != 1:
+            raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
+        campaign = load(ctx.db, rest[0])
+        if campaign is None or campaign.status == "cancelled" and action != "preview":
+            raise UsageError(f"没有名为“{rest[0]}”的活动，/campaigns 可查看全部")
+        if action == "preview":
+            _preview(ctx, campaign)
+        else:
+            _set_status(ctx, campaign, {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action])
+    else:
+        raise UsageError(f"不认识“{args[0]}”：可以是 add、confirm、pause、resume、cancel 或 preview")
+
+
+def _add(ctx: Context, args: list[str]) -> None:
+    if len(args) < 4 or args[0] not in KIND_WORDS:
+        raise UsageError(f"格式：{USAGE}")
+    kind = KIND_WORDS[args[0]]
+    weekday, day_of_month = _when(args[1])
+    time = _clock(args[2])
+    campaign = Campaign(_new_name(ctx, kind), kind, weekday, day_of_month, time, _details(kind, args[3:]), "active")
+    first = campaign.next_post(ctx.config, ctx.now)
+    if window_at(ctx.config, kind, first) is None:
+        suggested = next_window(ctx.config, kind, first).start
+        moved = Campaign(campaign.name, kind, weekday, day_of_month, suggested.time(), campaign.details, "active")
+        ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [PENDING_KEY, _dump(moved)])
+        raise UsageError(
+            f"{time:%H:%M} 不在{LABELS[kind]}的推送时段（{describe(ctx.config, kind, first.date())}）内。"
+            f"建议改到 {suggested:%H:%M}：回复 /campaign confirm 即按 {suggested:%H:%M} 添加"
+        )
+    _create(ctx, campaign)
+
+
+def _confirm(ctx: Context) -> None:
+    row = ctx.db.execute("SELECT value FROM meta WHERE key = ?", [PENDING_KEY]).fetchone()
+    if row is None:
+        raise UsageError("没有等待确认的活动")
+    ctx.db.execute("DELETE FROM meta WHERE key = ?", [PENDING_KEY])
+    _create(ctx, _load_dumped(row[0]))
+
+
+def _create(ctx: Context, campaign: Campaign) -> None:
+    save(ctx, campaign, "command")
+    first = plan(ctx, campaign, after=ctx.now)
+    ctx.reply("command_reply", "campaign_changed", name=campaign.name, label=LABELS[campaign.kind], change="added",
+              when=campaign.schedule_words(), next=spoken_time(first, ctx.now), rooms=len(target_rooms(ctx, campaign)))
+
+
+def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
+    changed = Campaign(campaign.name, campaign.kind, campaign.weekday, campaign.day_of_month, campaign.time,
+                       campaign.details, status)
+    save(ctx, changed, "command")
+    next_post = None
+    if status == "cancelled":
+        ctx.cancel_all(f"campaign:{campaign.name}:")
+    elif status == "active":
+        next_post = spoken_time(plan(ctx, changed, after=ctx.now), ctx.now)
+    ctx.reply("command_reply", "campaign_changed", name=campaign.name, label=LABELS[campaign.kind], change=status,
+              when=campaign.schedule_words(), next=next_post, rooms=len(target_rooms(ctx, campaign)))
+
+
+def _preview(ctx: Context, campaign: Campaign) -> None:
+    at = campaign.next_post(ctx.config, ctx.now)
+    window = window_at(ctx.config, campaign.kind, at) or next_window(ctx.config, campaign.kind, at)
+    vip_rooms = set(ctx.config.tiers.vip_rooms)
+    texts = {}
+    for _, topic in target_rooms(ctx, campaign):
+        group_kind = "VIP群" if topic in vip_rooms else "普通群"
+        if group_kind not in texts:
+            variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
+            texts[group_kind] = ctx.assistant.templates.render(campaign.kind, **variables)
+    ctx.reply("command_reply", "campaign_preview", name=campaign.name, next=spoken_time(at, ctx.now),
+              previews=[{"group_kind": kind, "text": text} for kind, text in texts.items()])
+
+
+def _when(word: str) -> tuple[str | None, int | None]:
+    if word in WEEKDAY_NAMES:
+        return WEEKDAYS[WEEKDAY_NAMES.index(word)], None
+    if (monthly := MONTHLY.match(word)) and 1 <= int(monthly[1]) <= 31:
+        return None, int(monthly[1])
+    raise UsageError(f"“{word}”不是周期：写 周一…周日，或 每月1…每月31")
+
+
+def _clock(word: str) -> dt.time:
+    found = CLOCK.match(word)
+    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+        raise UsageError(f"“{word}”不是时间，例如 20:00")
+    return dt.time(int(found[1]), int(found[2]))
+
+
+def _details(kind: str, words: list[str]) -> dict:
+    if kind == "flash_sale":
+        products = [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
+        return {"discount": words[0], "products": products, "duration_hours": 2}
+    if kind == "member_day":
+        try:
+            value = float(words[0].removesuffix("元"))
+        except ValueError:
+            raise UsageError(f"“{words[0]}”不是券面额，例如 10") from None
+        return {"coupon_value": value, "coupon_condition": " ".join(words[1:]) or "无门槛", "private_to_vip": False}
+    if kind == "light_content":
+        return {"text": " ".join(words)}
+    return {"topic": " ".join(words)}
+
+
+def _new_name(ctx: Context, kind: str) -> str:
+    taken = {row[0] for row in ctx.db.execute("SELECT name FROM campaigns")}
+    return next(f"{LABELS[kind]}{n}" for n in range(1, len(taken) + 2) if f"{LABELS[kind]}{n}" not in taken)
+
+
+def _dump(campaign: Campaign) -> str:
+    return json.dumps({"name": campaign.name, "kind": campaign.kind, "weekday": campaign.weekday,
+                       "day_of_month": campaign.day_of_month, "time": f"{campaign.time:%H:%M}",
+                       "details": campaign.details}, ensure_ascii=False)
+
+
+def _load_dumped(text: str) -> Campaign:
+    data = json.loads(text)
+    return Campaign(data["name"], data["kind"], data["weekday"], data["day_of_month"],
+                    dt.time.fromisoformat(data["time"]), data["details"], "active")

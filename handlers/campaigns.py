@@ -1,0 +1,308 @@
+"""Scheduled campaigns: the weekly flash sale (闪购日), the monthly member day (会员日), light content and
+live-stream notices, posted to the shop's groups inside their windows (handlers/windows.py).
+
+Rules a post keeps, whatever happens:
+- It goes out inside its window or not at all: queued with the window's end as its deadline, so that the outbox
+  drops (and reports) rather than sends late. A post due while the bot was down goes out if its window is still
+  open when the bot is back, and is skipped and reported if not.
+- Each post has an idempotency key, (campaign, room, occurrence), written in the same transaction as its outbox
+  message: a crash or restart at any moment neither loses nor repeats a post.
+- At most windows.max_posts_per_room_per_day campaign posts a group a day; one more is moved to the next window on
+  a later day, and the owner is told.
+- Posts to many groups are paced by the outbox; the groups that cannot fit in the window (VIP groups go first) are
+  moved to the next window, and the owner is told half an hour before the window opens.
+- Member-day coupons go to the VIP groups only (and to VIP members in private, if config says so), each with a
+  code recorded in the store.
+
+Jobs live in the store's timers table, with APScheduler's CronTrigger for the weekly arithmetic (see core/timers.py
+for why not APScheduler's own loop). Commands are in handlers/campaign_commands.py.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+
+from apscheduler.triggers.cron import CronTrigger
+
+from core.clock import to_db
+from core.config import WEEKDAYS, Config
+from core.context import Context
+from core.registry import job, on_start
+from handlers.opening_hours import WEEKDAY_NAMES, spoken_time
+from handlers.windows import LABELS, Window, next_window, window_at
+
+FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hears that not every group fits
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
+CODE_LENGTH = 8
+CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    kind: str
+    weekday: str | None  # weekly campaigns
+    day_of_month: int | None  # monthly ones
+    time: dt.time
+    details: dict
+    status: str  # active, paused, cancelled
+
+    def next_post(self, config: Config, after: dt.datetime) -> dt.datetime:
+        """The first post time strictly after `after`. A monthly day the month lacks (the 31st in November) falls
+        on the month's last day."""
+        if self.weekday:
+            trigger = CronTrigger(day_of_week=self.weekday[:3], hour=self.time.hour, minute=self.time.minute,
+                                  timezone=config.tz)
+            return trigger.get_next_fire_time(None, after + dt.timedelta(microseconds=1))
+        year, month = after.year, after.month
+        while True:
+            day = min(self.day_of_month, calendar.monthrange(year, month)[1])
+            candidate = dt.datetime.combine(dt.date(year, month, day), self.time, config.tz)
+            if candidate > after:
+                return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def schedule_words(self) -> str:
+        when = f"每{WEEKDAY_NAMES[WEEKDAYS.index(self.weekday)]}" if self.weekday else f"每月{self.day_of_month}日"
+        return f"{when} {self.time:%H:%M}"
+
+
+def load(db, name: str) -> Campaign | None:
+    row = db.execute(
+        "SELECT name, kind, weekday, day_of_month, time, details, status FROM campaigns WHERE name = ?", [name]
+    ).fetchone()
+    return _campaign(row) if row else None
+
+
+def load_all(db) -> list[Campaign]:
+    rows = db.execute(
+        "SELECT name, kind, weekday, day_of_month, time, details, status FROM campaigns ORDER BY created_at, name"
+    ).fetchall()
+    return [_campaign(row) for row in rows]
+
+
+def _campaign(row) -> Campaign:
+    name, kind, weekday, day_of_month, time, details, status = row
+    return Campaign(name, kind, weekday, day_of_month, dt.time.fromisoformat(time), json.loads(details), status)
+
+
+def save(ctx: Context, campaign: Campaign, source: str) -> None:
+    ctx.db.execute(
+        """INSERT INTO campaigns (name, kind, weekday, day_of_month, time, details, status, source, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,
+        weekday = excluded.weekday, day_of_month = excluded.day_of_month, time = excluded.time,
+        details = excluded.details, status = excluded.status""",
+        [campaign.name, campaign.kind, campaign.weekday, campaign.day_of_month, f"{campaign.time:%H:%M}",
+         json.dumps(campaign.details, ensure_ascii=False), campaign.status, source, to_db(ctx.now)],
+    )
+
+
+# Planning
+
+@on_start
+def bring_campaigns_in_line(ctx: Context) -> None:
+    """Config's campaigns into the store (edits to config.toml take effect; a pause by command is kept), then a
+    timer for every campaign. A post missed while the bot was down keeps its timer: it fires at once."""
+    for kind, settings in (("flash_sale", ctx.config.campaigns.flash_sale), ("member_day", ctx.config.campaigns.member_day)):
+        name = CONFIG_NAMES[kind]
+        stored = load(ctx.db, name)
+        if not settings.enabled:
+            status = "cancelled"
+        else:
+            status = stored.status if stored and stored.status == "paused" else "active"
+        details = settings.model_dump(exclude={"enabled", "weekday", "day_of_month", "time"})
+        save(ctx, Campaign(name, kind, getattr(settings, "weekday", None), getattr(settings, "day_of_month", None),
+                           settings.time, details, status), "config")
+    for campaign in load_all(ctx.db):
+        planned = ctx.assistant.timers.get(_post_key(campaign))
+        if campaign.status == "cancelled":
+            ctx.cancel_all(f"campaign:{campaign.name}:")
+        elif planned is None or planned.due_at > ctx.now:
+            plan(ctx, campaign, after=ctx.now)
+
+
+def plan(ctx: Context, campaign: Campaign, after: dt.datetime) -> dt.datetime:
+    """Schedule the campaign's next post after `after`, and the fit check half an hour before it."""
+    at = campaign.next_post(ctx.config, after)
+    ctx.schedule(_post_key(campaign), "campaign_post", at, campaign=campaign.name, at=to_db(at))
+    if at - FIT_WARNING > ctx.now:
+        ctx.schedule(f"campaign:{campaign.name}:fit", "campaign_fit_check", at - FIT_WARNING,
+                     campaign=campaign.name, at=to_db(at))
+    return at
+
+
+def _post_key(campaign: Campaign) -> str:
+    return f"campaign:{campaign.name}:post"
+
+
+def target_rooms(ctx: Context, campaign: Campaign) -> list[tuple[str, str]]:
+    """(room, topic) of the shop's groups this campaign goes to: VIP groups first, then the biggest."""
+    tiers = ctx.config.tiers
+    topics = tiers.vip_rooms if campaign.kind == "member_day" else [*tiers.vip_rooms, *tiers.regular_rooms]
+    return ctx.db.execute(
+        """SELECT r.id, r.topic FROM rooms r WHERE r.topic IN (SELECT value FROM json_each(:topics))
+        ORDER BY r.topic IN (SELECT value FROM json_each(:vip)) DESC,
+                 (SELECT count(*) FROM room_members m WHERE m.room = r.id) DESC, r.id""",
+        {"topics": json.dumps(topics), "vip": json.dumps(tiers.vip_rooms)},
+    ).fetchall()
+
+
+def capacity(ctx: Context, window: Window, start: dt.datetime) -> int:
+    """How many more posts the outbox can send between `start` and the window's end, after what it already holds:
+    the account's per-minute ceiling, or the pause between chats if that is slower."""
+    limits = ctx.config.outbox
+    per_minute = min(limits.account_per_minute, 60 / max(limits.switch_pause_seconds[1], 1))
+    minutes = max(0.0, (window.end - max(start, ctx.now)).total_seconds() / 60)
+    return max(0, int(minutes * per_minute) - ctx.assistant.outbox.queued_count())
+
+
+# Posting
+
+@job("campaign_fit_check")
+def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
+    campaign = load(ctx.db, payload["campaign"])
+    if campaign is None or campaign.status != "active":
+        return
+    at = dt.datetime.fromisoformat(payload["at"]).astimezone(ctx.config.tz)
+    window = window_at(ctx.config, campaign.kind, at)
+    rooms = target_rooms(ctx, campaign)
+    fits = capacity(ctx, window, at)
+    if len(rooms) > fits:
+        later = next_window(ctx.config, campaign.kind, window.end)
+        _tell(ctx, campaign, "will_not_fit", rooms=[topic for _, topic in rooms[fits:]], total=len(rooms), fits=fits,
+              window=window.spoken(), later=spoken_time(later.start, ctx.now))
+        ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'told')", [_fit_told_key(campaign, at)])
+
+
+@job("campaign_post")
+def post_campaign(ctx: Context, payload: dict) -> None:
+    campaign = load(ctx.db, payload["campaign"])
+    if campaign is None or campaign.status == "cancelled":
+        return
+    at = dt.datetime.fromisoformat(payload["at"]).astimezone(ctx.config.tz)
+    plan(ctx, campaign, after=at)
+    if campaign.status == "paused":
+        return
+    window = window_at(ctx.config, campaign.kind, at)
+    rooms = target_rooms(ctx, campaign)
+    if window is None or ctx.now >= window.end:  # the bot was down through the whole window
+        _tell(ctx, campaign, "skipped", rooms=[topic for _, topic in rooms], planned=f"{at:%m月%d日%H:%M}")
+        return
+    fit_told = ctx.db.execute("SELECT 1 FROM meta WHERE key = ?", [_fit_told_key(campaign, at)]).fetchone()
+    _post(ctx, campaign, at.date().isoformat(), rooms, window, tell_overflow=not fit_told)
+    if campaign.kind == "member_day" and ctx.config.campaigns.member_day.private_to_vip:
+        _send_private_coupons(ctx, campaign, at.date().isoformat(), window)
+
+
+@job("campaign_moved")
+def post_moved(ctx: Context, payload: dict) -> None:
+    """Posts moved out of an earlier window (the group's day was full, or the window was): their turn now."""
+    campaign = load(ctx.db, payload["campaign"])
+    if campaign is None or campaign.status == "cancelled":
+        return
+    window = window_at(ctx.config, campaign.kind, ctx.now)
+    wanted = set(payload["rooms"])
+    rooms = [(room, topic) for room, topic in target_rooms(ctx, campaign) if room in wanted]
+    if window is None:  # the bot was down through this window too
+        _tell(ctx, campaign, "skipped", rooms=[topic for _, topic in rooms], planned=f"{ctx.now:%m月%d日%H:%M}")
+        return
+    _post(ctx, campaign, payload["occurrence"], rooms, window, tell_overflow=True)
+
+
+def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[str, str]], window: Window,
+          *, tell_overflow: bool) -> None:
+    limit = ctx.config.windows.max_posts_per_room_per_day
+    today = ctx.now.date().isoformat()
+    room_for = capacity(ctx, window, ctx.now)
+    day_full, overflow = [], []
+    for room, topic in rooms:
+        if ctx.db.execute("SELECT 1 FROM campaign_posts WHERE campaign = ? AND room = ? AND occurrence = ?",
+                          [campaign.name, room, occurrence]).fetchone():
+            continue  # posted already, before a restart
+        posts_today = ctx.db.execute("SELECT count(*) FROM campaign_posts WHERE room = ? AND post_day = ?",
+                                     [room, today]).fetchone()[0]
+        if posts_today >= limit:
+            day_full.append((room, topic))
+        elif room_for <= 0:
+            overflow.append((room, topic))
+        else:
+            outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end,
+                                **post_variables(ctx, campaign, room, window, occurrence))
+            ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
+                           [campaign.name, room, occurrence, today, outbox_id])
+            room_for -= 1
+    if day_full:
+        later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
+        _move(ctx, campaign, occurrence, day_full, later)
+        _tell(ctx, campaign, "day_full", rooms=[t for _, t in day_full], limit=limit, later=spoken_time(later.start, ctx.now))
+    if overflow:
+        later = next_window(ctx.config, campaign.kind, window.end)
+        _move(ctx, campaign, occurrence, overflow, later)
+        if tell_overflow:
+            _tell(ctx, campaign, "will_not_fit", rooms=[t for _, t in overflow], total=len(rooms),
+                  fits=len(rooms) - len(overflow) - len(day_full), window=window.spoken(), later=spoken_time(later.start, ctx.now))
+
+
+def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[str, str]], window: Window) -> None:
+    key = f"campaign:{campaign.name}:moved:{occurrence}:{window.start:%Y%m%d%H%M}"
+    waiting = ctx.assistant.timers.get(key)
+    already = waiting.payload["rooms"] if waiting else []
+    ctx.schedule(key, "campaign_moved", window.start, campaign=campaign.name, occurrence=occurrence,
+                 rooms=already + [room for room, _ in rooms if room not in already])
+
+
+def post_variables(ctx: Context, campaign: Campaign, room: str | None, window: Window, occurrence: str,
+                   *, code: str | None = None) -> dict:
+    """What a campaign's template is given for one group (or, for a coupon in private, one member)."""
+    details = campaign.details
+    if campaign.kind == "flash_sale":
+        ends = max(ctx.now, window.start) + dt.timedelta(hours=details["duration_hours"])
+        return {"products": details["products"], "discount": details["discount"], "hours": details["duration_hours"],
+                "ends": f"{ends:%H:%M}"}
+    if campaign.kind == "member_day":
+        code = code or _issue_coupon(ctx, campaign, occurrence, room=room)
+        return {"value": details["coupon_value"], "condition": details["coupon_condition"], "code": code,
+                "until": "今天24:00"}
+    if campaign.kind == "light_content":
+        return {"text": details["text"]}
+    return {"topic": details["topic"], "starts": details.get("starts") or f"{window.start:%H:%M}"}
+
+
+def _issue_coupon(ctx: Context, campaign: Campaign, occurrence: str, *, room: str | None = None,
+                  contact: str | None = None) -> str:
+    while True:  # 31^8 codes: a collision is rare, and then simply drawn again
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        inserted = ctx.db.execute(
+            "INSERT OR IGNORE INTO coupons (code, campaign, occurrence, room, contact, value, issued_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [code, campaign.name, occurrence, room, contact, campaign.details["coupon_value"], to_db(ctx.now)],
+        ).rowcount
+        if inserted:
+            return code
+
+
+def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, window: Window) -> None:
+    vips = [row[0] for row in ctx.db.execute("SELECT contact FROM member_tiers WHERE tier = 'vip' ORDER BY contact")]
+    for contact in vips:
+        key = f"private:{contact}"
+        if ctx.db.execute("SELECT 1 FROM campaign_posts WHERE campaign = ? AND room = ? AND occurrence = ?",
+                          [campaign.name, key, occurrence]).fetchone():
+            continue
+        code = _issue_coupon(ctx, campaign, occurrence, contact=contact)
+        outbox_id = ctx.say("member_day", "member_day", to=contact, expires_at=window.end,
+                            **post_variables(ctx, campaign, None, window, occurrence, code=code))
+        ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
+                       [campaign.name, key, occurrence, ctx.now.date().isoformat(), outbox_id])
+
+
+def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:
+    ctx.tell_owner("campaign_notice", "campaign_notice", event=event, name=campaign.name,
+                   label=LABELS[campaign.kind], shown=10, **details)
+
+
+def _fit_told_key(campaign: Campaign, at: dt.datetime) -> str:
+    return f"fit_told:{campaign.name}:{to_db(at)}"
