@@ -141,8 +141,9 @@ class ReplayOutput:
         self.out.flush()
 
 
-async def _run_until(assistant: Assistant, clock: VirtualClock, moment: dt.datetime, output: ReplayOutput) -> None:
-    """Let the clock run to `moment`, stopping at each job and each send that falls due on the way."""
+async def run_until(assistant: Assistant, clock: VirtualClock, moment: dt.datetime, output: ReplayOutput) -> None:
+    """Let the clock run to `moment`, stopping at each job and each send that falls due on the way. Tests stop here
+    to kill the bot mid-way: unlike replay(), it leaves what is still queued in the store."""
     while (wake := assistant.next_wakeup()) is not None and wake <= moment:
         clock.set(max(wake, clock.now()))
         assistant.fire_due_timers()
@@ -160,9 +161,9 @@ async def replay(
     """Play the events, run the clock on to `until`, then let what is still queued go out at the outbox's pace."""
     output = ReplayOutput(clock, out)
     for at, event in timeline:
-        await _run_until(assistant, clock, at, output)
+        await run_until(assistant, clock, at, output)
         assistant.handle(event)
-    await _run_until(assistant, clock, max(until or clock.now(), clock.now()), output)
+    await run_until(assistant, clock, max(until or clock.now(), clock.now()), output)
     while (next_send := assistant.outbox.next_send_time()) is not None:
         clock.set(max(next_send, clock.now()))
         await assistant.send_due(output)
