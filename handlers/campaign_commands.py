@@ -57,8 +57,10 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
         if len(rest) != 1:
             raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
         campaign = load(ctx.db, rest[0])
-        if campaign is None or campaign.status == "cancelled" and action != "preview":
+        if campaign is None:
             raise UsageError(f"没有名为“{rest[0]}”的活动，/campaigns 可查看全部")
+        if campaign.status == "off":
+            raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
         if action == "preview":
             _preview(ctx, campaign)
         else:

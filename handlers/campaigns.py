@@ -49,7 +49,7 @@ class Campaign:
     day_of_month: int | None  # monthly ones
     time: dt.time
     details: dict
-    status: str  # active, paused, cancelled
+    status: str  # active, paused, cancelled (by command), off (enabled = false in config.toml)
 
     def next_post(self, config: Config, after: dt.datetime) -> dt.datetime:
         """The first post time strictly after `after`. A monthly day the month lacks (the 31st in November) falls
@@ -105,21 +105,21 @@ def save(ctx: Context, campaign: Campaign, source: str) -> None:
 
 @on_start
 def bring_campaigns_in_line(ctx: Context) -> None:
-    """Config's campaigns into the store (edits to config.toml take effect; a pause by command is kept), then a
-    timer for every campaign. A post missed while the bot was down keeps its timer: it fires at once."""
+    """Config's campaigns into the store (edits to config.toml take effect; a pause or cancel by command is kept),
+    then a timer for every campaign. A post missed while the bot was down keeps its timer: it fires at once."""
     for kind, settings in (("flash_sale", ctx.config.campaigns.flash_sale), ("member_day", ctx.config.campaigns.member_day)):
         name = CONFIG_NAMES[kind]
         stored = load(ctx.db, name)
         if not settings.enabled:
-            status = "cancelled"
+            status = "off"
         else:
-            status = stored.status if stored and stored.status == "paused" else "active"
+            status = stored.status if stored and stored.status in ("paused", "cancelled") else "active"
         details = settings.model_dump(exclude={"enabled", "weekday", "day_of_month", "time"})
         save(ctx, Campaign(name, kind, getattr(settings, "weekday", None), getattr(settings, "day_of_month", None),
                            settings.time, details, status), "config")
     for campaign in load_all(ctx.db):
         planned = ctx.assistant.timers.get(_post_key(campaign))
-        if campaign.status == "cancelled":
+        if campaign.status not in ("active", "paused"):
             ctx.cancel_all(f"campaign:{campaign.name}:")
         elif planned is None or planned.due_at > ctx.now:
             plan(ctx, campaign, after=ctx.now)
@@ -181,7 +181,7 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
 @job("campaign_post")
 def post_campaign(ctx: Context, payload: dict) -> None:
     campaign = load(ctx.db, payload["campaign"])
-    if campaign is None or campaign.status == "cancelled":
+    if campaign is None or campaign.status not in ("active", "paused"):
         return
     at = dt.datetime.fromisoformat(payload["at"]).astimezone(ctx.config.tz)
     plan(ctx, campaign, after=at)
@@ -202,7 +202,7 @@ def post_campaign(ctx: Context, payload: dict) -> None:
 def post_moved(ctx: Context, payload: dict) -> None:
     """Posts moved out of an earlier window (the group's day was full, or the window was): their turn now."""
     campaign = load(ctx.db, payload["campaign"])
-    if campaign is None or campaign.status == "cancelled":
+    if campaign is None or campaign.status not in ("active", "paused"):
         return
     window = window_at(ctx.config, campaign.kind, ctx.now)
     wanted = set(payload["rooms"])

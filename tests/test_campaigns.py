@@ -190,3 +190,15 @@ def test_owner_adds_a_campaign_outside_its_window_confirms_the_suggestion_previe
     assert "周八" in bad and "/campaign" in bad
     kinds = [(p["kind"], local(p).strftime("%m-%d %H:%M")) for p in posts(sent)]
     assert ("light_content", "11-26 12:00") in kinds and not [k for k in kinds if k[0] == "flash_sale"]
+
+
+def test_a_cancelled_config_campaign_stays_cancelled_after_a_restart_until_resumed(tmp_path):
+    db_path = tmp_path / "store.db"
+    replay_events(shop() + [VIP_ROOM, say("2026-11-25 10:01", OWNER, "/campaign cancel 闪购日", room=None)],
+                  until="2026-11-25 11:00", db_path=db_path)
+    restarted = replay_events([{"at": at("2026-11-26 10:00"), "type": "tick"}], until="2026-11-28 12:00", db_path=db_path)
+    assert [p for p in posts(restarted) if p["kind"] == "flash_sale"] == []
+    resumed = replay_events([say("2026-11-30 10:00", OWNER, "/campaign resume 闪购日", room=None)],
+                            until="2026-12-05 12:00", db_path=db_path)
+    assert "已恢复 闪购日" in owner_told(resumed, "command_reply")[0]
+    assert {local(p).strftime("%m-%d %H:%M") for p in posts(resumed) if p["kind"] == "flash_sale"} == {"12-04 20:00"}
