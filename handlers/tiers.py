@@ -75,11 +75,18 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
     for table in TEMPORARY:
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
     db.execute("CREATE TEMP TABLE spend (contact TEXT PRIMARY KEY, spend REAL, orders INTEGER)")
+    # By WeChat id, then by the nicknames the owner linked: two statements, so that the first reads an index in
+    # buyer order instead of sorting a million orders by an expression.
     db.execute(
-        """INSERT INTO spend
-        SELECT coalesce(o.buyer_id, l.contact) AS buyer, sum(o.amount), count(*)
-        FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
-        WHERE o.counts = 1 AND o.placed_at >= :spend_since GROUP BY buyer HAVING buyer IS NOT NULL""",
+        """INSERT INTO spend SELECT buyer_id, sum(amount), count(*) FROM orders
+        WHERE buyer_id IS NOT NULL AND counts = 1 AND placed_at >= :spend_since GROUP BY buyer_id""",
+        params,
+    )
+    db.execute(
+        """INSERT INTO spend SELECT l.contact, sum(o.amount), count(*) FROM buyer_links l CROSS JOIN orders o
+        ON o.buyer_id IS NULL AND o.buyer_name = l.name WHERE o.counts = 1 AND o.placed_at >= :spend_since
+        GROUP BY l.contact
+        ON CONFLICT (contact) DO UPDATE SET spend = spend + excluded.spend, orders = orders + excluded.orders""",
         params,
     )
     db.execute("CREATE TEMP TABLE active (contact TEXT PRIMARY KEY, days INTEGER)")
@@ -165,7 +172,8 @@ def _new_vip_room_outsiders(ctx: Context, shop: list[str]) -> list[dict]:
     """Members of a VIP group who are not VIP and of whom the owner has not been told yet (then marked told)."""
     outsiders = _people(
         ctx.db,
-        """SELECT m.contact, r.topic AS room, m.room AS room_id FROM room_members m JOIN rooms r ON r.id = m.room
+        # CROSS JOIN: from the few VIP groups to their members, not through every membership of the shop
+        """SELECT m.contact, r.topic AS room, m.room AS room_id FROM rooms r CROSS JOIN room_members m ON m.room = r.id
         WHERE r.topic IN (SELECT value FROM json_each(?)) AND m.contact NOT IN (SELECT value FROM json_each(?))
           AND coalesce((SELECT tier FROM member_tiers t WHERE t.contact = m.contact), 'regular') != 'vip'
           AND NOT EXISTS (SELECT 1 FROM vip_room_outsiders o WHERE o.room = m.room AND o.contact = m.contact)
