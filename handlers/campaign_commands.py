@@ -19,7 +19,7 @@ import re
 from core.config import WEEKDAYS
 from core.context import Context
 from core.registry import UsageError, command
-from handlers.campaigns import Campaign, load, load_all, plan, post_variables, save, target_rooms
+from handlers.campaigns import Campaign, load, load_all, plan, planned_post, post_variables, save, target_rooms
 from handlers.opening_hours import WEEKDAY_NAMES, spoken_time
 from handlers.windows import LABELS, describe, next_window, window_at
 
@@ -37,10 +37,10 @@ def list_campaigns(ctx: Context, args: list[str]) -> None:
         raise UsageError("/campaigns 不需要参数")
     shown = []
     for campaign in load_all(ctx.db):
-        planned = ctx.assistant.timers.get(f"campaign:{campaign.name}:post")
+        planned = planned_post(ctx, campaign)
         shown.append({"name": campaign.name, "label": LABELS[campaign.kind], "when": campaign.schedule_words(),
                       "status": campaign.status, "rooms": len(target_rooms(ctx, campaign)),
-                      "next": spoken_time(planned.due_at, ctx.now) if planned and campaign.status == "active" else None})
+                      "next": spoken_time(planned, ctx.now) if planned else None})
     ctx.reply("command_reply", "campaigns", campaigns=shown)
 
 

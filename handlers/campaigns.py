@@ -135,6 +135,17 @@ def plan(ctx: Context, campaign: Campaign, after: dt.datetime) -> dt.datetime:
     return at
 
 
+def planned_post(ctx: Context, campaign: Campaign) -> dt.datetime | None:
+    timer = ctx.assistant.timers.get(_post_key(campaign))
+    return timer.due_at if timer and campaign.status == "active" else None
+
+
+def next_post(ctx: Context, kind: str) -> dt.datetime | None:
+    """When the next post of this kind (flash_sale, member_day …) is planned, over the active campaigns."""
+    planned = [planned_post(ctx, c) for c in load_all(ctx.db) if c.kind == kind]
+    return min((at for at in planned if at), default=None)
+
+
 def _post_key(campaign: Campaign) -> str:
     return f"campaign:{campaign.name}:post"
 

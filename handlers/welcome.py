@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from apscheduler.triggers.cron import CronTrigger
-
 from core.clock import to_db
-from core.config import Config
 from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
+from handlers.campaigns import next_post
 from handlers.opening_hours import spoken_time
 
 GATHER = dt.timedelta(minutes=1)
@@ -63,26 +61,11 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
         names="、".join(ctx.name_of(c) for c in newcomers),
         topic=topic,
         vip=topic in ctx.config.tiers.vip_rooms,
-        flash_sale=_next(ctx, _flash_sale_trigger),
-        member_day=_next(ctx, _member_day_trigger),
+        flash_sale=_next(ctx, "flash_sale"),
+        member_day=_next(ctx, "member_day"),
     )
 
 
-def _flash_sale_trigger(config: Config) -> CronTrigger | None:
-    sale = config.campaigns.flash_sale
-    if not sale.enabled:
-        return None
-    return CronTrigger(day_of_week=sale.weekday[:3], hour=sale.time.hour, minute=sale.time.minute, timezone=config.tz)
-
-
-def _member_day_trigger(config: Config) -> CronTrigger | None:
-    day = config.campaigns.member_day
-    if not day.enabled:
-        return None
-    return CronTrigger(day=day.day_of_month, hour=day.time.hour, minute=day.time.minute, timezone=config.tz)
-
-
-def _next(ctx: Context, trigger_for) -> str | None:
-    trigger = trigger_for(ctx.config)
-    upcoming = trigger.get_next_fire_time(None, ctx.now) if trigger else None
+def _next(ctx: Context, kind: str) -> str | None:
+    upcoming = next_post(ctx, kind)
     return spoken_time(upcoming, ctx.now) if upcoming else None
