@@ -120,14 +120,12 @@ def _preview(ctx: Context, campaign: Campaign) -> None:
     at = campaign.next_post(ctx.config, ctx.now)
     window = window_at(ctx.config, campaign.kind, at) or next_window(ctx.config, campaign.kind, at)
     vip_rooms = set(ctx.config.tiers.vip_rooms)
-    texts = {}
-    for _, topic in target_rooms(ctx, campaign):
-        group_kind = "VIP群" if topic in vip_rooms else "普通群"
-        if group_kind not in texts:
-            variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
-            texts[group_kind] = ctx.assistant.templates.render(campaign.kind, **variables)
+    kinds_by_text: dict[str, list[str]] = {}  # the same text for both kinds of group is shown once
+    for group_kind in dict.fromkeys("VIP群" if topic in vip_rooms else "普通群" for _, topic in target_rooms(ctx, campaign)):
+        variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
+        kinds_by_text.setdefault(ctx.assistant.templates.render(campaign.kind, **variables), []).append(group_kind)
     ctx.reply("command_reply", "campaign_preview", name=campaign.name, next=spoken_time(at, ctx.now),
-              previews=[{"group_kind": kind, "text": text} for kind, text in texts.items()])
+              previews=[{"group_kind": "、".join(kinds), "text": text} for text, kinds in kinds_by_text.items()])
 
 
 def _when(word: str) -> tuple[str | None, int | None]:
