@@ -70,7 +70,7 @@ def read_orders(path: Path, config: Config) -> OrderFile:
     orders: dict[str, Order] = {}
     rows_read = 0
     for line, cells in tqdm(rows, desc="读取订单", unit="行", disable=not sys.stderr.isatty(), leave=False):
-        if all(_text(cell) == "" for cell in cells):
+        if not "".join(str(cell) for cell in cells if cell is not None).strip():
             continue  # blank rows, often at the end of an export
         rows_read += 1
         try:
@@ -88,10 +88,10 @@ def read_orders(path: Path, config: Config) -> OrderFile:
 
 def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datetime) -> ImportSummary:
     """Write the orders in one transaction: new ones added, changed ones updated, the same ones left alone."""
-    not_counted = config.orders.not_counted_statuses
+    not_counted, saved_at = config.orders.not_counted_statuses, to_db(now)
     rows = [
         (o.id, to_db(o.placed_at), o.buyer_id, o.buyer_name, o.amount, o.status,
-         0 if any(word in o.status for word in not_counted) else 1, "import", to_db(now))
+         0 if any(word in o.status for word in not_counted) else 1, "import", saved_at)
         for o in orders
     ]
     fields = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at"
