@@ -8,6 +8,7 @@
     /campaign confirm                 (take the time the bot suggested for a campaign asked outside its window)
     /campaign pause|resume|cancel 名称
     /campaign preview 名称            (the exact text each kind of group would get)
+    /coupon 券码                      (which group or member a member-day code was given to)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import json
 import re
 
+from core.clock import from_db
 from core.config import WEEKDAYS
 from core.context import Context
 from core.registry import UsageError, command
@@ -173,3 +175,18 @@ def _load_dumped(text: str) -> Campaign:
     data = json.loads(text)
     return Campaign(data["name"], data["kind"], data["weekday"], data["day_of_month"],
                     dt.time.fromisoformat(data["time"]), data["details"], "active")
+
+
+@command("coupon", usage="/coupon 券码", summary="查一张会员日券码发给了哪个群或哪位会员", aliases=("券码",))
+def find_coupon(ctx: Context, args: list[str]) -> None:
+    if len(args) != 1:
+        raise UsageError("请给出一个券码")
+    row = ctx.db.execute(
+        "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [args[0].upper()]
+    ).fetchone()
+    if row is None:
+        raise UsageError(f"没有券码 {args[0]}：请核对（券码不含 0、O、1、I、L）")
+    code, campaign, room, contact, value, issued_at = row
+    ctx.reply("command_reply", "coupon", code=code, campaign=campaign, value=value,
+              given_to=ctx.topic_of(room) if room else ctx.name_of(contact), in_group=room is not None,
+              issued=from_db(issued_at, ctx.config.tz).strftime("%Y-%m-%d %H:%M"))

@@ -89,6 +89,11 @@ def test_member_day_goes_to_vip_groups_with_a_recorded_code_each(tmp_path):
     assert [room for room, _ in codes] == ["r2@chatroom", "r4@chatroom"] and codes[0][1] != codes[1][1]
     for room, code in codes:
         assert code in next(p["text"] for p in member_day if p["room"] == room)
+    lookups = [say("2026-12-19 10:00", OWNER, f"/coupon {codes[1][1].lower()}", room=None),
+               say("2026-12-19 10:01", OWNER, "/coupon NOSUCH00", room=None)]
+    found, missing = owner_told(replay_events(lookups, db_path=db_path, config=config), "command_reply")
+    assert f"券码 {codes[1][1]}：会员日的 10 元券，2026-12-18 20:00 发给群“VIP福利二群”" in found
+    assert "没有券码 NOSUCH00" in missing
 
 
 def test_private_vip_coupons_when_config_asks_for_them(tmp_path):
