@@ -136,6 +136,8 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
             say("2026-11-25 12:00", OWNER, "/contacted 2", room=None),
             say("2026-11-26 10:00", "wxid_a", "收到的杯子是碎的，质量太差"),
             say("2026-11-26 10:30", OWNER, "/resolve 3 券 10", room=None),
+            say("2026-11-27 10:00", OWNER, "/order 小王 99", room=None),
+            say("2026-11-28 10:00", OWNER, "/order 小王 120", room=None),
         ],
         until="2026-11-30 10:00",
     )
@@ -147,6 +149,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
     assert "最慢：#2 小李（物流），120 分钟" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 10.0 元" in text
+    assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
 
 
 def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are():

@@ -88,3 +88,11 @@ def test_check_config_command_accepts_the_shipped_config():
     result = run_bot("check-config")
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def test_a_campaign_outside_its_window_is_refused_with_the_next_allowed_time(tmp_path):
+    path = write_config(tmp_path, ('time = "20:00"\nduration_hours', 'time = "23:00"\nduration_hours'))
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "campaigns.flash_sale.time 23:00 is outside the promotion windows (08:00-09:00, 20:00-22:00)" in str(error.value)
+    assert "the next allowed time is 08:00" in str(error.value)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from core.config import load_config
+from core.store import open_store
 from tests.conftest import OWNER, ROOT, at, replay_events, run_bot, say, shop
 
 VIP_ROOM = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER]}
@@ -36,15 +37,20 @@ def test_a_member_crossing_into_vip_is_told_to_the_owner_with_the_group_to_invit
     assert [m["kind"] for m in sent].count("command_reply") == 3
 
 
-def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once():
+def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once(tmp_path):
     events = shop("2026-11-01 10:00") + [say("2026-11-01 10:01", OWNER, "/order 小王 600", room=None)]
-    sent = replay_events(events, until="2026-11-25 12:00", config=config_with(spend_window_days=7, grace_days=14))
+    sent = replay_events(events, until="2026-11-25 12:00", config=config_with(spend_window_days=7, grace_days=14),
+                         db_path=tmp_path / "store.db")
     changes = owner_messages(sent, "tier_change")
     assert [m["at"][:10] for m in changes] == ["2026-11-02", "2026-11-23"]
     assert "新晋 VIP 1 位" in changes[0]["text"]
     # qualified last on the night of 11-08 (the order is 7 days old on 11-08 10:01, not yet at 03:30 of 11-08),
     # kept for 14 days after: dropped on the first night past 11-22 03:30
     assert "降为普通会员 1 位" in changes[1]["text"] and "小王：近7天消费¥0.00、0单" in changes[1]["text"]
+    recorded = open_store(tmp_path / "store.db").execute(
+        "SELECT substr(at, 1, 10), from_tier, to_tier, reason FROM tier_changes WHERE contact = 'wxid_a' ORDER BY id").fetchall()
+    assert recorded == [("2026-11-01", "regular", "vip", "近7天消费¥600.00"),
+                        ("2026-11-22", "vip", "regular", "近7天消费¥0.00、0单")], "each change kept with its reason (UTC dates)"
 
 
 def test_activity_counts_days_and_messages_and_can_make_a_vip_when_config_says_so():
