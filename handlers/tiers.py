@@ -152,12 +152,16 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
 
 
 def _people(db, sql: str, params=()) -> list[dict]:
+    """The rows of a query that selects `contact`, in its order, each with the person's name (else their id)."""
     rows = db.execute(sql, params)
-    names = [column[0] for column in rows.description]
-    people = [dict(zip(names, row)) for row in rows]
+    columns = [column[0] for column in rows.description]
+    people = [dict(zip(columns, row)) for row in rows]
+    names = dict(db.execute(
+        "SELECT id, name FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([person["contact"] for person in people])],
+    ).fetchall())
     for person in people:
-        found = db.execute("SELECT name FROM contacts WHERE id = ?", [person["contact"]]).fetchone()
-        person["name"] = found[0] if found and found[0] else person["contact"]
+        person["name"] = names.get(person["contact"]) or person["contact"]
     return people
 
 
