@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
 
-from core.clock import to_db
+from core.clock import from_db, to_db
 from core.config import WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
@@ -178,8 +178,10 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
     campaign = load(ctx.db, payload["campaign"])
     if campaign is None or campaign.status != "active":
         return
-    at = dt.datetime.fromisoformat(payload["at"]).astimezone(ctx.config.tz)
+    at = from_db(payload["at"], ctx.config.tz)
     window = window_at(ctx.config, campaign.kind, at)
+    if window is None:  # [windows] changed since the post was planned: the post itself will say so
+        return
     rooms = target_rooms(ctx, campaign)
     fits = capacity(ctx, window, at)
     if len(rooms) > fits:
@@ -194,7 +196,7 @@ def post_campaign(ctx: Context, payload: dict) -> None:
     campaign = load(ctx.db, payload["campaign"])
     if campaign is None or campaign.status not in ("active", "paused"):
         return
-    at = dt.datetime.fromisoformat(payload["at"]).astimezone(ctx.config.tz)
+    at = from_db(payload["at"], ctx.config.tz)
     plan(ctx, campaign, after=at)
     if campaign.status == "paused":
         return
@@ -203,7 +205,7 @@ def post_campaign(ctx: Context, payload: dict) -> None:
     if window is None or ctx.now >= window.end:  # the bot was down through the whole window
         _tell(ctx, campaign, "skipped", rooms=[topic for _, topic in rooms], planned=f"{at:%m月%d日%H:%M}")
         return
-    fit_told = ctx.db.execute("SELECT 1 FROM meta WHERE key = ?", [_fit_told_key(campaign, at)]).fetchone()
+    fit_told = ctx.db.execute("DELETE FROM meta WHERE key = ?", [_fit_told_key(campaign, at)]).rowcount
     _post(ctx, campaign, at.date().isoformat(), rooms, window, tell_overflow=not fit_told)
     if campaign.kind == "member_day" and ctx.config.campaigns.member_day.private_to_vip:
         _send_private_coupons(ctx, campaign, at.date().isoformat(), window)
