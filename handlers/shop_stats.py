@@ -11,6 +11,7 @@ import re
 from core.clock import to_db
 from core.context import Context
 from core.registry import UsageError, command
+from handlers.tiers import IN_SHOP_GROUPS, shop_groups
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
@@ -30,9 +31,10 @@ def shop_figures(ctx: Context, days: int) -> dict:
         [to_db(since)],
     ).fetchone()
     groups = ctx.db.execute(
-        """SELECT coalesce(r.topic, a.room), sum(a.messages), count(DISTINCT a.contact) FROM activity a
-        LEFT JOIN rooms r ON r.id = a.room WHERE a.day > ? GROUP BY a.room ORDER BY 2 DESC LIMIT ?""",
-        [since.date().isoformat(), ACTIVE_GROUPS_SHOWN],
+        f"""SELECT coalesce(r.topic, a.room), sum(a.messages), count(DISTINCT a.contact) FROM activity a
+        LEFT JOIN rooms r ON r.id = a.room WHERE a.day > :since AND {IN_SHOP_GROUPS}
+        GROUP BY a.room ORDER BY 2 DESC LIMIT :shown""",
+        {"since": since.date().isoformat(), "shown": ACTIVE_GROUPS_SHOWN, "shop_groups": shop_groups(ctx.config)},
     ).fetchall()
     return {
         "days": days,

@@ -25,6 +25,15 @@ NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and 
 VIP_PAGE = 20
 ROOMS_SHOWN = 15  # the biggest groups, in /tiers
 TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
+# Activity counts in the shop's groups (tiers.vip_rooms and regular_rooms), not in the family group the shop's
+# account also sits in; with no group listed, in every group. Applied when reading, to keep the hot path one write.
+IN_SHOP_GROUPS = ("(:shop_groups IS NULL OR room IN"
+                  " (SELECT id FROM rooms WHERE topic IN (SELECT value FROM json_each(:shop_groups))))")
+
+
+def shop_groups(config) -> str | None:
+    topics = [*config.tiers.vip_rooms, *config.tiers.regular_rooms]
+    return json.dumps(topics, ensure_ascii=False) if topics else None
 
 
 @on_message(priority=5)
@@ -69,6 +78,7 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         "min_spend": rules.vip_min_spend, "min_orders": rules.vip_min_orders, "min_days": rules.vip_min_active_days,
         "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
         "shop": json.dumps(shop),
+        "shop_groups": shop_groups(ctx.config),
     }
     # Each member's figures first, in temporary tables keyed by contact: joined as plain subqueries, SQLite would
     # scan every buyer for every member.
@@ -91,7 +101,8 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
     )
     db.execute("CREATE TEMP TABLE active (contact TEXT PRIMARY KEY, days INTEGER)")
     db.execute(
-        "INSERT INTO active SELECT contact, count(DISTINCT day) FROM activity WHERE day >= :active_since GROUP BY contact",
+        f"INSERT INTO active SELECT contact, count(DISTINCT day) FROM activity"
+        f" WHERE day >= :active_since AND {IN_SHOP_GROUPS} GROUP BY contact",
         params,
     )
     db.execute(
@@ -208,8 +219,9 @@ def show_tier(ctx: Context, args: list[str]) -> None:
     ).fetchone()
     active_since = (ctx.now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat()
     days, messages = ctx.db.execute(
-        "SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity WHERE contact = ? AND day >= ?",
-        [contact, active_since],
+        f"SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity"
+        f" WHERE contact = :contact AND day >= :since AND {IN_SHOP_GROUPS}",
+        {"contact": contact, "since": active_since, "shop_groups": shop_groups(ctx.config)},
     ).fetchone()
     tier = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
     ctx.reply(

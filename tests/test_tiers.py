@@ -53,10 +53,12 @@ def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once(tmp
                         ("2026-11-22", "vip", "regular", "近7天消费¥0.00、0单")], "each change kept with its reason (UTC dates)"
 
 
-def test_activity_counts_days_and_messages_and_can_make_a_vip_when_config_says_so():
-    events = shop("2026-11-20 10:00")
+def test_activity_in_the_shop_groups_counts_days_and_messages_and_can_make_a_vip_when_config_says_so():
+    family = {"at": at("2026-11-20 10:00"), "type": "room", "id": "r9@chatroom", "topic": "家人群", "members": ["wxid_b"]}
+    events = shop("2026-11-20 10:00") + [family]
     for day in range(20, 26):
-        events += [say(f"2026-11-{day} 10:00", "wxid_b", "早上好"), say(f"2026-11-{day} 10:05", "wxid_b", "今天有新品吗")]
+        events += [say(f"2026-11-{day} 10:00", "wxid_b", "早上好"), say(f"2026-11-{day} 10:05", "wxid_b", "今天有新品吗"),
+                   say(f"2026-11-{day} 11:00", "wxid_b", "妈，晚上回家吃饭", room="r9@chatroom")]  # not a shop group
     events += [say("2026-11-25 11:00", OWNER, "/tier 小李", room=None), say("2026-11-25 11:01", OWNER, "/tiers refresh", room=None),
                say("2026-11-25 11:02", OWNER, "/tier 小李", room=None)]
     sent = replay_events(events, config=config_with(vip_min_active_days=6, recompute_time=dt.time(23, 59)))
