@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -24,6 +24,8 @@ from core.clock import to_db
 from core.config import Config
 
 REQUIRED = ("order_id", "placed_at", "amount", "status")
+AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$")
+AMOUNT_DECORATION = re.compile(r"[¥￥,元\s]")
 PROBLEMS_SHOWN = 50
 
 
@@ -170,29 +172,26 @@ def _columns(header: list[str], config: Config) -> tuple[dict[str, int], list[st
 
 
 def _order(cells: list, columns: dict[str, int], config: Config) -> Order:
-    def cell(field: str):
-        index = columns.get(field)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    order_id = _text(cell("order_id"))
+    values = {field: _text(cells[index]) if index < len(cells) else "" for field, index in columns.items()}
+    order_id = values["order_id"]
     if not order_id:
         raise ValueError("订单号 is empty")
-    buyer_id, buyer_name = _text(cell("buyer_id")) or None, _text(cell("buyer_name")) or None
+    buyer_id, buyer_name = values.get("buyer_id") or None, values.get("buyer_name") or None
     if not buyer_id and not buyer_name:
         raise ValueError(f"order {order_id} has neither 买家微信号 nor 买家昵称")
-    return Order(order_id, _time(cell("placed_at"), config), buyer_id, buyer_name, _amount(cell("amount")),
-                 _text(cell("status")))
+    placed_at = cells[columns["placed_at"]] if columns["placed_at"] < len(cells) else None
+    return Order(order_id, _time(placed_at, values["placed_at"], config), buyer_id, buyer_name,
+                 _amount(values["amount"]), values["status"])
 
 
 def _text(cell) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _time(cell, config: Config) -> dt.datetime:
+def _time(cell, text: str, config: Config) -> dt.datetime:
     if isinstance(cell, dt.datetime):  # XLSX keeps times as times
         moment = cell
     else:
-        text = _text(cell)
         try:
             moment = dt.datetime.fromisoformat(text.replace("/", "-"))
         except ValueError:
@@ -200,12 +199,9 @@ def _time(cell, config: Config) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
 
 
-def _amount(cell) -> float:
-    text = _text(cell).replace("¥", "").replace("￥", "").replace(",", "").replace("元", "").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"实付金额 {_text(cell)!r} is not an amount like 199.50") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(f"实付金额 {_text(cell)!r} is not an amount like 199.50")
-    return float(round(amount, 2))
+def _amount(text: str) -> float:
+    """Yuan with at most two decimals, as exports write them: "199.50", "¥1,299", "88元"."""
+    plain = AMOUNT_DECORATION.sub("", text)
+    if not AMOUNT.match(plain):
+        raise ValueError(f"实付金额 {text!r} is not an amount like 199.50")
+    return float(plain)
