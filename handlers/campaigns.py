@@ -233,8 +233,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
     room_for = capacity(ctx, window, ctx.now)
     day_full, overflow = [], []
     for room, topic in rooms:
-        if ctx.db.execute("SELECT 1 FROM campaign_posts WHERE campaign = ? AND room = ? AND occurrence = ?",
-                          [campaign.name, room, occurrence]).fetchone():
+        if _posted(ctx, campaign, room, occurrence):
             continue  # posted already, before a restart
         posts_today = ctx.db.execute("SELECT count(*) FROM campaign_posts WHERE room = ? AND post_day = ?",
                                      [room, today]).fetchone()[0]
@@ -245,8 +244,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
         else:
             outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end,
                                 **post_variables(ctx, campaign, room, window, occurrence))
-            ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
-                           [campaign.name, room, occurrence, today, outbox_id])
+            _record_post(ctx, campaign, room, occurrence, outbox_id)
             room_for -= 1
     if day_full:
         later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
@@ -301,15 +299,24 @@ def _issue_coupon(ctx: Context, campaign: Campaign, occurrence: str, *, room: st
 def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, window: Window) -> None:
     vips = [row[0] for row in ctx.db.execute("SELECT contact FROM member_tiers WHERE tier = 'vip' ORDER BY contact")]
     for contact in vips:
-        key = f"private:{contact}"
-        if ctx.db.execute("SELECT 1 FROM campaign_posts WHERE campaign = ? AND room = ? AND occurrence = ?",
-                          [campaign.name, key, occurrence]).fetchone():
+        chat = f"private:{contact}"  # its own idempotency key, apart from the groups (and from their daily cap)
+        if _posted(ctx, campaign, chat, occurrence):
             continue
         code = _issue_coupon(ctx, campaign, occurrence, contact=contact)
         outbox_id = ctx.say("member_day", "member_day", to=contact, expires_at=window.end,
                             **post_variables(ctx, campaign, None, window, occurrence, code=code))
-        ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
-                       [campaign.name, key, occurrence, ctx.now.date().isoformat(), outbox_id])
+        _record_post(ctx, campaign, chat, occurrence, outbox_id)
+
+
+def _posted(ctx: Context, campaign: Campaign, chat: str, occurrence: str) -> bool:
+    return ctx.db.execute("SELECT 1 FROM campaign_posts WHERE campaign = ? AND room = ? AND occurrence = ?",
+                          [campaign.name, chat, occurrence]).fetchone() is not None
+
+
+def _record_post(ctx: Context, campaign: Campaign, chat: str, occurrence: str, outbox_id: int) -> None:
+    """The idempotency key, in the same transaction as the outbox message it stands for."""
+    ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
+                   [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id])
 
 
 def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:

@@ -72,8 +72,7 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
     shop = [*ctx.config.owner.ids, *([ctx.assistant.bot_id] if ctx.assistant.bot_id else [])]
     params = {
         "now": to_db(now),
-        "spend_since": to_db(now - dt.timedelta(days=rules.spend_window_days)),
-        "active_since": (now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat(),
+        **_windows_start(ctx),
         "grace_since": to_db(now - dt.timedelta(days=rules.grace_days)),
         "min_spend": rules.vip_min_spend, "min_orders": rules.vip_min_orders, "min_days": rules.vip_min_active_days,
         "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
@@ -162,6 +161,15 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
     }
 
 
+def _windows_start(ctx: Context) -> dict[str, str]:
+    """Where the spend window (a stored time) and the activity window (a local day, today included) begin."""
+    rules = ctx.config.tiers
+    return {
+        "spend_since": to_db(ctx.now - dt.timedelta(days=rules.spend_window_days)),
+        "active_since": (ctx.now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat(),
+    }
+
+
 def _people(db, sql: str, params=()) -> list[dict]:
     """The rows of a query that selects `contact`, in its order, each with the person's name (else their id)."""
     rows = db.execute(sql, params)
@@ -210,18 +218,17 @@ def show_tier(ctx: Context, args: list[str]) -> None:
         raise UsageError("请给出一位成员")
     contact = find_member(ctx, args[0])
     rules = ctx.config.tiers
-    spend_since = to_db(ctx.now - dt.timedelta(days=rules.spend_window_days))
+    since = _windows_start(ctx)
     spend, orders = ctx.db.execute(
         """SELECT coalesce(sum(o.amount), 0), count(*) FROM orders o
         WHERE o.counts = 1 AND o.placed_at >= ?
           AND (o.buyer_id = ? OR (o.buyer_id IS NULL AND o.buyer_name IN (SELECT name FROM buyer_links WHERE contact = ?)))""",
-        [spend_since, contact, contact],
+        [since["spend_since"], contact, contact],
     ).fetchone()
-    active_since = (ctx.now.date() - dt.timedelta(days=rules.activity_window_days - 1)).isoformat()
     days, messages = ctx.db.execute(
         f"SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity"
         f" WHERE contact = :contact AND day >= :since AND {IN_SHOP_GROUPS}",
-        {"contact": contact, "since": active_since, "shop_groups": shop_groups(ctx.config)},
+        {"contact": contact, "since": since["active_since"], "shop_groups": shop_groups(ctx.config)},
     ).fetchone()
     tier = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
     ctx.reply(
