@@ -44,7 +44,7 @@ class Assistant:
         self.clock = clock
         self.templates = templates or Templates()
         if problems := self.templates.check():
-            raise TemplateProblem("templates/ cannot be used:\n" + "\n".join(f"  - {p}" for p in problems))
+            raise TemplateProblem("templates/ 里的模板不能用：\n" + "\n".join(f"  - {p}" for p in problems))
         self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz)
         self.timers = Timers(db, config.tz)
         self.bot_id = self._stored_bot_id()  # known before the next login, so that its echoes are still ignored

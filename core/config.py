@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+
+from core.templates import copy_problems
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
@@ -50,10 +53,18 @@ def _parse_hours(value: object) -> tuple[dt.time, dt.time] | None:
     return None if value == "closed" else _parse_range(value)
 
 
+def _shop_copy(value: str) -> str:
+    """Campaign texts are the shop's copy: the lint applies when they are written, here, not when they are sent."""
+    if problems := copy_problems(value):
+        raise ValueError("；".join(problems))
+    return value
+
+
 # Times are written as strings in config.toml and parsed here, so that "9:00" or "09:00-08:00" is refused by name.
 ClockTime = Annotated[dt.time, BeforeValidator(_parse_clock)]
 TimeRange = Annotated[tuple[dt.time, dt.time], BeforeValidator(_parse_range)]
 OpeningHours = Annotated[tuple[dt.time, dt.time] | None, BeforeValidator(_parse_hours)]
+ShopCopy = Annotated[str, AfterValidator(_shop_copy)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__
 
@@ -161,8 +172,8 @@ class FlashSaleConfig(Section):
     weekday: Weekday = "friday"
     time: ClockTime = "20:00"
     duration_hours: int = Field(2, ge=1)
-    discount: str = "8折"
-    products: list[str] = []
+    discount: ShopCopy = "8折"
+    products: list[ShopCopy] = []
 
 
 class MemberDayConfig(Section):
@@ -170,7 +181,7 @@ class MemberDayConfig(Section):
     day_of_month: int = Field(18, ge=1, le=31)
     time: ClockTime = "20:00"
     coupon_value: float = Field(10, gt=0)
-    coupon_condition: str = "满99可用"
+    coupon_condition: ShopCopy = "满99可用"
     private_to_vip: bool = False  # also send each VIP member a personal coupon in private
 
 

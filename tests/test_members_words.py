@@ -1,0 +1,63 @@
+"""Members' words are theirs: the copy lint checks the shop's own copy when it is written (templates, campaign
+texts in config.toml and in /campaign add), never what members write or what they are called. A complaint that
+says 绝对, or a member called 顶级吃货, is answered like any other."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from core.config import Config, ConfigError, load_config
+from core.store import open_store
+from tests.conftest import OWNER, ROOT, at, replay_events, say, shop
+
+TOP_FOODIE = {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_c", "name": "顶级吃货"}
+VIP_ROOM = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER]}
+
+
+def test_a_complaint_with_a_word_the_shop_may_not_use_is_still_acknowledged_and_alerted():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "杯子是碎的，绝对是发货前就坏了，我要投诉")],
+                         until="2026-11-25 10:05")
+    kinds = [m["kind"] for m in sent]
+    assert kinds == ["complaint_ack", "complaint_alert"]
+    assert "绝对" in sent[1]["text"], "the owner sees the member's own words"
+
+
+def test_a_member_with_a_superlative_nickname_is_welcomed_served_and_tiered(tmp_path):
+    db_path = tmp_path / "store.db"
+    sent = replay_events(
+        shop() + [
+            TOP_FOODIE,
+            {"at": at("2026-11-25 10:00"), "type": "join", "room": "r1@chatroom", "contact": "wxid_c"},
+            say("2026-11-25 10:05", "wxid_c", "快递三天了还没收到，我要投诉"),
+            say("2026-11-25 10:10", OWNER, "/order wxid_c 600", room=None),
+            say("2026-11-25 10:11", OWNER, "/tiers refresh", room=None),
+        ],
+        until="2026-11-25 10:20",
+        db_path=db_path,
+    )
+    by_kind = {m["kind"]: m for m in sent}
+    assert "顶级吃货" in by_kind["welcome"]["text"]
+    assert "顶级吃货" in by_kind["complaint_alert"]["text"] and "complaint_ack" in by_kind
+    replies = [m["text"] for m in sent if m["kind"] == "command_reply"]
+    assert any("顶级吃货" in r and "600" in r for r in replies), "the /order was recorded"
+    assert "顶级吃货" in by_kind["tier_change"]["text"]
+    tiers = dict(open_store(db_path).execute("SELECT contact, tier FROM member_tiers").fetchall())
+    assert tiers["wxid_c"] == "vip", "one such nickname must not roll back the shop's recompute"
+
+
+def test_campaign_copy_in_config_is_linted_when_the_config_loads_names_the_key(tmp_path):
+    source = (ROOT / "config.toml").read_text(encoding="utf-8").replace('products = []', 'products = ["全网最低价围巾"]')
+    path = tmp_path / "config.toml"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "campaigns.flash_sale.products" in str(error.value) and "最低价" in str(error.value)
+
+
+def test_a_member_day_condition_with_hard_sell_wording_is_refused():
+    raw = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
+    raw["campaigns"]["member_day"]["coupon_condition"] = "手慢无"
+    with pytest.raises(Exception, match="手慢无"):
+        Config.model_validate(raw)
