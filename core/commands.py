@@ -36,6 +36,15 @@ def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:
     if not ctx.is_owner(message.sender):
         _refuse(ctx, message)
         return
+    if message.room is None:
+        _answer(ctx, name, args)
+        return
+    # Typed in a group: the answer may name a member's spend, tier or complaint, which the group must not read.
+    _answer(ctx.in_private(), name, args)
+    ctx.reply("command_reply", "answered_in_private")
+
+
+def _answer(ctx: Context, name: str, args: list[str]) -> None:
     command = REGISTRY.find_command(name)
     if command is None:
         ctx.reply("command_reply", "command_error", problem=f"没有 /{name} 这个指令", usage="/help")

@@ -5,6 +5,7 @@ Handlers speak only through here, so every message is rendered from a template, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,14 @@ class Context:
         if not isinstance(message, Message):
             raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
         return self.say(kind, template, room=message.room, to=message.sender, **variables)
+
+    def in_private(self) -> Context:
+        """The same moment and message, answered in a private chat with its sender rather than where it was said:
+        how an owner's command typed in a group is answered, since replies about members never go into a group."""
+        message = self.event
+        if not isinstance(message, Message):
+            raise TypeError("in_private() answers a message")
+        return Context(self.assistant, dataclasses.replace(message, room=None))
 
     def tell_owner(self, kind: str, template: str, /, **variables) -> None:
         """Tell every owner, in private."""

@@ -15,8 +15,23 @@ def test_owner_gets_help_in_private():
 
 def test_full_width_slash_and_a_leading_mention_in_a_group_work_too():
     sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "@小店助手\u2005／status", mentions=[BOT])])
-    assert [(m["room"], m["to"], m["kind"]) for m in sent] == [("r1@chatroom", OWNER, "command_reply")]
-    assert "群：1 个，成员：3 人" in sent[0]["text"]
+    assert [(m["room"], m["to"], m["kind"]) for m in sent] == [(None, OWNER, "command_reply"), ("r1@chatroom", OWNER, "command_reply")]
+    assert "群" in sent[0]["text"] and "成员" in sent[0]["text"]
+
+
+def test_a_command_about_a_member_typed_in_a_group_is_answered_in_private_only():
+    sent = replay_events(shop() + [
+        say("2026-11-25 10:00", "wxid_a", "杯子碎了，我要投诉"),
+        say("2026-11-25 10:01", OWNER, "/order @小王 600", room=None),
+        say("2026-11-25 10:02", OWNER, "/tier @小王"),
+        say("2026-11-25 10:03", OWNER, "/complaints"),
+        say("2026-11-25 10:04", OWNER, "/stats"),
+    ], until="2026-11-25 10:10")
+    in_group = [m for m in sent if m["room"] and m["kind"] == "command_reply"]
+    assert [m["text"] for m in in_group] == ["已私信回复您。"] * 3
+    private = [m["text"] for m in sent if m["room"] is None and m["to"] == OWNER and m["kind"] == "command_reply"]
+    assert any("600" in text for text in private[1:]), "the tier, with its spend, went to the owner in private"
+    assert any("#1" in text for text in private), "the complaint list went to the owner in private"
 
 
 def test_a_member_renamed_to_the_owners_name_is_still_refused():
