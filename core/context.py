@@ -74,12 +74,17 @@ class Context:
         """Cancel every job whose key starts with prefix: end keys' parts with ':' so that 'r1:' spares 'r10:'."""
         self.assistant.timers.cancel_prefix(prefix)
 
+    @property
+    def bot_id(self) -> str | None:
+        """The bot's own WeChat id, once it has logged in (or from the store, before the next login)."""
+        return self.assistant.bot_id
+
     def is_owner(self, contact: str) -> bool:
         return contact in self.config.owner.ids
 
     def is_shop(self, contact: str) -> bool:
         """The shop speaking: an owner, or someone typing on the phone of the shop account the bot runs on."""
-        return self.is_owner(contact) or contact == self.assistant.bot_id
+        return self.is_owner(contact) or contact == self.bot_id
 
     def name_of(self, contact: str) -> str:
         row = self.db.execute("SELECT name FROM contacts WHERE id = ?", [contact]).fetchone()

@@ -14,6 +14,7 @@ from core.clock import to_db
 from core.context import Context
 from core.registry import UsageError, command
 from handlers.members import UNLINKED_SHOWN, find_member, unlinked_buyers
+from handlers.tiers import recompute, tell_changes
 
 
 @command("order", usage="/order @昵称|微信号 金额 [订单号]", summary="记一笔群外成交的订单，计入该成员的消费", aliases=("订单",))
@@ -35,7 +36,13 @@ def record_order(ctx: Context, args: list[str]) -> None:
         " VALUES (?, ?, ?, ?, ?, '已完成', 1, 'chat', ?)",
         [order_id, to_db(ctx.now), contact, ctx.name_of(contact), float(round(amount, 2)), to_db(ctx.now)],
     )
-    ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount), order_id=order_id)
+    # The tier follows the order at once, so that /tier never contradicts the spend it shows; the owner's answer
+    # comes first, then the tier_change it caused.
+    changes = recompute(ctx)
+    tier = ctx.db.execute("SELECT tier, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
+    ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount), order_id=order_id,
+              tier=tier[0] if tier else None, reason=tier[1] if tier else None)
+    tell_changes(ctx, changes)
 
 
 @command("link", usage="/link [买家昵称 @昵称|微信号]", summary="把订单里的买家昵称对应到群成员；不带参数则列出待对应的昵称", aliases=("关联",))

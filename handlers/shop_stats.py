@@ -11,7 +11,8 @@ import re
 from core.clock import to_db
 from core.context import Context
 from core.registry import UsageError, command
-from handlers.tiers import IN_SHOP_GROUPS, shop_groups
+from core.directory import member_count, query_params
+from handlers.tiers import IN_SHOP_GROUPS, tier_counts
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
@@ -20,7 +21,7 @@ PERIOD = re.compile(r"^(\d{1,3})(?:d|天)?$")
 
 def shop_figures(ctx: Context, days: int) -> dict:
     since = ctx.now - dt.timedelta(days=days)
-    tiers = dict(ctx.db.execute("SELECT tier, count(*) FROM member_tiers GROUP BY tier").fetchall())
+    tiers = tier_counts(ctx)
     # A buyer is a member (by WeChat id or the owner's link) or, until linked, a nickname of the export.
     buyers, repeat_buyers, orders, revenue = ctx.db.execute(
         """WITH per_buyer AS (
@@ -34,13 +35,13 @@ def shop_figures(ctx: Context, days: int) -> dict:
         f"""SELECT coalesce(r.topic, a.room), sum(a.messages), count(DISTINCT a.contact) FROM activity a
         LEFT JOIN rooms r ON r.id = a.room WHERE a.day > :since AND {IN_SHOP_GROUPS}
         GROUP BY a.room ORDER BY 2 DESC LIMIT :shown""",
-        {"since": since.date().isoformat(), "shown": ACTIVE_GROUPS_SHOWN, "shop_groups": shop_groups(ctx.config)},
+        {"since": since.date().isoformat(), "shown": ACTIVE_GROUPS_SHOWN, **query_params(ctx.config, ctx.bot_id)},
     ).fetchall()
     return {
         "days": days,
-        "members": ctx.db.execute("SELECT members FROM member_count").fetchone()[0],
-        "vips": tiers.get("vip", 0),
-        "regulars": tiers.get("regular", 0),
+        "members": member_count(ctx.db, ctx.config, ctx.bot_id),
+        "vips": tiers["vip"],
+        "regulars": tiers["regular"],
         "buyers": buyers,
         "repeat_rate": repeat_buyers / buyers if buyers else None,
         "repeat_target": REPEAT_TARGET,

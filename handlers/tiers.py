@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.clock import from_db, to_db
 from core.context import Context
+from core.directory import MEMBERS, SHOP_ROOMS, query_params
 from core.events import Message
 from core.registry import UsageError, command, on_message, recurring
 from handlers.members import find_member
@@ -25,15 +26,9 @@ NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and 
 VIP_PAGE = 20
 ROOMS_SHOWN = 15  # the biggest groups, in /tiers
 TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
-# Activity counts in the shop's groups (tiers.vip_rooms and regular_rooms), not in the family group the shop's
-# account also sits in; with no group listed, in every group. Applied when reading, to keep the hot path one write.
-IN_SHOP_GROUPS = ("(:shop_groups IS NULL OR room IN"
-                  " (SELECT id FROM rooms WHERE topic IN (SELECT value FROM json_each(:shop_groups))))")
-
-
-def shop_groups(config) -> str | None:
-    topics = [*config.tiers.vip_rooms, *config.tiers.regular_rooms]
-    return json.dumps(topics, ensure_ascii=False) if topics else None
+# Activity counts in the shop's groups (core/directory.py), not in the family group the shop's account also sits
+# in. Applied when reading, to keep the hot path one write. Takes directory.query_params().
+IN_SHOP_GROUPS = f"room IN (SELECT id FROM ({SHOP_ROOMS}))"
 
 
 @on_message(priority=5)
@@ -55,21 +50,19 @@ def _nightly(config) -> CronTrigger:
 
 @recurring("tier_recompute", trigger=_nightly)
 def recompute_nightly(ctx: Context, due_at: dt.datetime) -> None:
-    recompute_and_tell(ctx)
+    tell_changes(ctx, recompute(ctx))
 
 
-def recompute_and_tell(ctx: Context) -> dict:
-    """Recompute every tier, tell the owner what changed (if anything did); return the counts of changes."""
-    changes = recompute(ctx)
+def tell_changes(ctx: Context, changes: dict[str, list[dict]]) -> None:
+    """One tier_change message to the owner with what a recompute changed, if it changed anything."""
     if any(changes.values()):
         ctx.tell_owner("tier_change", "tier_change", shown=NAMES_SHOWN, vip_rooms=ctx.config.tiers.vip_rooms, **changes)
-    return {kind: len(people) for kind, people in changes.items()}
 
 
 def recompute(ctx: Context) -> dict[str, list[dict]]:
     """Every member's tier, in a few set-based statements; returns who rose, who dropped, and VIP-group outsiders."""
     rules, db, now = ctx.config.tiers, ctx.db, ctx.now
-    shop = [*ctx.config.owner.ids, *([ctx.assistant.bot_id] if ctx.assistant.bot_id else [])]
+    shop = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
     params = {
         "now": to_db(now),
         **_windows_start(ctx),
@@ -77,7 +70,7 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         "min_spend": rules.vip_min_spend, "min_orders": rules.vip_min_orders, "min_days": rules.vip_min_active_days,
         "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
         "shop": json.dumps(shop),
-        "shop_groups": shop_groups(ctx.config),
+        **query_params(ctx.config, ctx.bot_id),
     }
     # Each member's figures first, in temporary tables keyed by contact: joined as plain subqueries, SQLite would
     # scan every buyer for every member.
@@ -228,7 +221,7 @@ def show_tier(ctx: Context, args: list[str]) -> None:
     days, messages = ctx.db.execute(
         f"SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity"
         f" WHERE contact = :contact AND day >= :since AND {IN_SHOP_GROUPS}",
-        {"contact": contact, "since": since["active_since"], "shop_groups": shop_groups(ctx.config)},
+        {"contact": contact, "since": since["active_since"], **query_params(ctx.config, ctx.bot_id)},
     ).fetchone()
     tier = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
     ctx.reply(
@@ -260,19 +253,33 @@ def list_vips(ctx: Context, args: list[str]) -> None:
 def show_tiers(ctx: Context, args: list[str]) -> None:
     if args not in ([], ["refresh"], ["刷新"]):
         raise UsageError("只能跟 refresh")
-    refreshed = recompute_and_tell(ctx) if args else None
-    counts = dict(ctx.db.execute("SELECT tier, count(*) FROM member_tiers GROUP BY tier").fetchall())
+    refreshed = recompute(ctx) if args else None
     rooms = ctx.db.execute(
-        """SELECT coalesce(r.topic, r.id), count(*), sum(t.tier = 'vip') FROM room_members m JOIN rooms r ON r.id = m.room
-        LEFT JOIN member_tiers t USING (contact) GROUP BY r.id ORDER BY count(*) DESC LIMIT ?""",
-        [ROOMS_SHOWN],
+        f"""SELECT r.topic, count(*), coalesce(sum(t.tier = 'vip'), 0) FROM ({SHOP_ROOMS}) r
+        JOIN room_members m ON m.room = r.id LEFT JOIN member_tiers t USING (contact)
+        WHERE m.contact NOT IN (SELECT value FROM json_each(:shop_people))
+        GROUP BY r.id ORDER BY count(*) DESC LIMIT :shown""",
+        {**query_params(ctx.config, ctx.bot_id), "shown": ROOMS_SHOWN},
     ).fetchall()
+    counts = tier_counts(ctx)
     ctx.reply(
         "command_reply", "tiers",
-        vip=counts.get("vip", 0), regular=counts.get("regular", 0), refreshed=refreshed,
-        rooms=[{"topic": topic, "members": members, "vips": vips or 0} for topic, members, vips in rooms],
+        vip=counts["vip"], regular=counts["regular"],
+        refreshed={kind: len(people) for kind, people in refreshed.items()} if refreshed else None,
+        rooms=[{"topic": topic, "members": members, "vips": vips} for topic, members, vips in rooms],
         vip_rooms=ctx.config.tiers.vip_rooms,
     )
+    if refreshed:  # the owner's answer first, then what it caused
+        tell_changes(ctx, refreshed)
+
+
+def tier_counts(ctx: Context) -> dict[str, int]:
+    """Members (core/directory.py) per tier; a member not tiered yet (joined since the last recompute) is regular."""
+    counts = dict(ctx.db.execute(
+        f"SELECT coalesce(t.tier, 'regular'), count(*) FROM ({MEMBERS}) m LEFT JOIN member_tiers t USING (contact) GROUP BY 1",
+        query_params(ctx.config, ctx.bot_id),
+    ).fetchall())
+    return {"vip": counts.get("vip", 0), "regular": counts.get("regular", 0)}
 
 
 def _local_day(ctx: Context, stored: str) -> str:

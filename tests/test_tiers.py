@@ -8,7 +8,7 @@ import json
 
 from core.config import load_config
 from core.store import open_store
-from tests.conftest import OWNER, ROOT, at, replay_events, run_bot, say, shop
+from tests.conftest import BOT, OWNER, ROOT, at, replay_events, run_bot, say, shop
 
 VIP_ROOM = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER]}
 
@@ -28,13 +28,14 @@ def test_a_member_crossing_into_vip_is_told_to_the_owner_with_the_group_to_invit
     assert result.returncode == 0, result.stderr
     sent = [json.loads(line) for line in result.stdout.splitlines()]
     changes = [m for m in sent if m["kind"] == "tier_change"]
-    assert len(changes) == 1, "one message, after the night's recompute"
-    assert changes[0]["at"].startswith("2026-11-26T03:30") and changes[0]["to"] == OWNER
+    assert len(changes) == 1, "one message: the /order that made her VIP tells it; the night's recompute adds nothing"
+    assert changes[0]["at"].startswith("2026-11-25T15:00") and changes[0]["to"] == OWNER
     text = changes[0]["text"]
     assert "新晋 VIP 1 位" in text and "小王：近90天消费¥605.00" in text and "请邀请进 VIP福利群" in text
     assert "小李" not in text
     # the nights before, she had not qualified yet: nothing was said
-    assert [m["kind"] for m in sent].count("command_reply") == 3
+    # three /order answers in private, and 已私信回复您 in the group where the last one was typed
+    assert [m["kind"] for m in sent].count("command_reply") == 4
 
 
 def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once(tmp_path):
@@ -42,7 +43,7 @@ def test_a_quiet_vip_keeps_the_tier_through_the_grace_period_then_drops_once(tmp
     sent = replay_events(events, until="2026-11-25 12:00", config=config_with(spend_window_days=7, grace_days=14),
                          db_path=tmp_path / "store.db")
     changes = owner_messages(sent, "tier_change")
-    assert [m["at"][:10] for m in changes] == ["2026-11-02", "2026-11-23"]
+    assert [m["at"][:10] for m in changes] == ["2026-11-01", "2026-11-23"], "at the /order, then the night past grace"
     assert "新晋 VIP 1 位" in changes[0]["text"]
     # qualified last on the night of 11-08 (the order is 7 days old on 11-08 10:01, not yet at 03:30 of 11-08),
     # kept for 14 days after: dropped on the first night past 11-22 03:30
@@ -90,8 +91,29 @@ def test_tiers_vip_and_stats_give_the_owner_the_counts_and_the_figures():
     ]
     replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")][3:]
     tiers, vips, stats, bad_page, bad_period = replies
-    assert "VIP 1 位，普通 1 位" in tiers and "普通会员群：3 人（VIP 1）" in tiers
+    assert "VIP 1 位，普通 1 位" in tiers and "普通会员群：2 人（VIP 1）" in tiers, "the owner is no member"
     assert "VIP 共 1 位" in vips and "小王：近90天消费¥550.00" in vips
     assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人）" in stats
     assert bad_page.startswith("抱歉") and "/vip [页码]" in bad_page
     assert "30d" in bad_period and "/stats" in bad_period
+
+
+def test_stats_and_tiers_count_the_same_members_after_an_order(tmp_path):
+    """A member is someone in a shop group who is neither the owner nor the bot: not the family group's people,
+    not a buyer outside the groups. /tier reads the tier /order just changed, not a stale one."""
+    family = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r9@chatroom", "topic": "家人群",
+              "members": [OWNER, BOT, "wxid_mum"]}
+    newcomer = {"at": at("2026-11-25 10:00"), "type": "join", "room": "r1@chatroom", "contact": "wxid_c"}
+    events = shop() + [family, newcomer] + [
+        say("2026-11-25 10:05", OWNER, "/order @小王 600", room=None),
+        say("2026-11-25 10:06", OWNER, "/tier @小王", room=None),
+        say("2026-11-25 10:07", OWNER, "/stats", room=None),
+        say("2026-11-25 10:08", OWNER, "/tiers", room=None),
+    ]
+    sent = replay_events(events, until="2026-11-25 10:30")
+    order, tier, stats, tiers = [m["text"] for m in owner_messages(sent, "command_reply")]
+    kinds = [m["kind"] for m in sent if m["to"] == OWNER]
+    assert kinds.index("tier_change") > kinds.index("command_reply"), "the /order answer comes before what it caused"
+    assert "VIP" in tier and "600" in tier
+    assert "成员 3 人：VIP 1，普通 2" in stats
+    assert "VIP 1 位，普通 2 位" in tiers and "普通会员群：3 人（VIP 1）" in tiers
