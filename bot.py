@@ -17,6 +17,7 @@ import logging
 import sys
 from pathlib import Path
 
+import features
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
     transport = make_transport(config)
-    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz, pretend_time))
+    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz, pretend_time), features.load())
     try:
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
         asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
@@ -75,7 +76,7 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
-    run_script(config, timeline, until=until, db_path=args.db, seed=args.seed)
+    run_script(config, features.load(), timeline, until=until, db_path=args.db, seed=args.seed)
     return 0
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import features  # noqa: E402
 from core.assistant import Assistant  # noqa: E402
 from core.clock import VirtualClock  # noqa: E402
 from core.config import load_config  # noqa: E402
@@ -47,7 +48,7 @@ def run(rooms: int = 2_000, days: int = 31) -> dict:
         db = open_store(Path(scratch) / "store.db")
         clock = VirtualClock(start, config.tz)
         began = time.perf_counter()
-        assistant = Assistant(config, db, clock, seed=1)
+        assistant = Assistant(config, db, clock, features.load(), seed=1)
         planning = time.perf_counter() - began
         setup = [Login("wxid_bot", "小店助手")] + [RoomSeen(f"{n}@chatroom", t, (OWNER,)) for n, t in enumerate(topics)]
         assistant.handle_many(setup)

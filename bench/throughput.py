@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import features  # noqa: E402
 from core.assistant import Assistant  # noqa: E402
 from core.clock import VirtualClock, to_db  # noqa: E402
 from core.config import load_config  # noqa: E402
@@ -80,7 +81,7 @@ def bench_bot(path: Path, rooms: int, members: int, count: int, burst: int) -> d
     db = open_store(path)
     placement = build_shop(db, rooms, members)
     clock = VirtualClock(START.replace(tzinfo=config.tz), config.tz)
-    assistant = Assistant(config, db, clock, seed=1)
+    assistant = Assistant(config, db, clock, features.load(), seed=1)
     assistant.handle(Login("wxid_bot", "小店助手"))
     messages = mixed_messages(placement, count, random.Random(7))
     queued_before = assistant.outbox.queued_count()

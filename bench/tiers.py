@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import features  # noqa: E402
 from core.assistant import Assistant  # noqa: E402
 from core.clock import VirtualClock, to_db  # noqa: E402
 from core.config import load_config  # noqa: E402
@@ -94,7 +95,7 @@ def run(members: int = 100_000, orders: int = 1_000_000, messages: int = 5_000_0
         build_store(db, members, orders, messages, rng)
         built = time.perf_counter() - began
         activity_rows = db.execute("SELECT count(*) FROM activity").fetchone()[0]
-        assistant = Assistant(config, db, VirtualClock(NOW.replace(tzinfo=config.tz), config.tz))
+        assistant = Assistant(config, db, VirtualClock(NOW.replace(tzinfo=config.tz), config.tz), features.load())
         began = time.perf_counter()
         with db.atomic():
             first = recompute_and_tell(Context(assistant))

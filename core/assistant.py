@@ -15,15 +15,13 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-import handlers  # noqa: F401  (importing the packages registers their features)
-import schedules  # noqa: F401
 from core import commands
 from core.clock import Clock, to_db
 from core.config import Config
 from core.context import Context
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
 from core.outbox import Outbox, Outgoing
-from core.registry import REGISTRY
+from core.registry import Handler, Registry
 from core.store import savepoint
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
@@ -36,10 +34,20 @@ EVENT_TYPES = {Login: "login", ContactSeen: "contact", RoomSeen: "room", Message
 
 
 class Assistant:
+    """One shop's bot: its config, its store, its clock, and the features it runs (a Registry: the core knows none)."""
+
     def __init__(
-        self, config: Config, db: Database, clock: Clock, *, seed: int | None = None, templates: Templates | None = None
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        features: Registry,
+        *,
+        seed: int | None = None,
+        templates: Templates | None = None,
     ):
         self.config = config
+        self.features = features
         self.db = db
         self.clock = clock
         self.templates = templates or Templates()
@@ -49,8 +57,8 @@ class Assistant:
         self.timers = Timers(db, config.tz)
         self.bot_id = self._stored_bot_id()  # known before the next login, so that its echoes are still ignored
         with db.atomic():
-            for feature in REGISTRY.on_start:
-                self._guarded(feature, Context(self))
+            for feature in features.on_start:
+                self._guarded(feature.run, Context(self))
             self._plan_recurring_jobs()
             if interrupted := self.outbox.interrupted_sends():
                 self._report_to_owner(uncertain=interrupted)
@@ -73,11 +81,11 @@ class Assistant:
                 case Message(text=text, sender=sender) if sender != self.bot_id and (parsed := commands.parse(text)):
                     self._guarded(commands.run, ctx, event, *parsed)
                 case Message():
-                    self._call_each([handler for _, handler in REGISTRY.on_message], ctx, event)
+                    self._call_each(self.features.on_message, ctx, event)
                 case Join():
-                    self._call_each(REGISTRY.on_join, ctx, event)
+                    self._call_each(self.features.on_join, ctx, event)
                 case Leave():
-                    self._call_each(REGISTRY.on_leave, ctx, event)
+                    self._call_each(self.features.on_leave, ctx, event)
 
     def handle_many(self, events: list[Event]) -> None:
         """Handle a burst of events in one transaction: group commit, one disk sync for all of them.
@@ -141,10 +149,13 @@ class Assistant:
         if added:  # a room is known once it has a member; most messages come from known members of known rooms
             self.db.execute("INSERT OR IGNORE INTO rooms (id) VALUES (?)", [room])
 
-    def _call_each(self, features: list[Callable], ctx: Context, event: Event) -> None:
-        """Call the features in order, until one says it has dealt with the event for good (returns True)."""
-        for feature in features:
-            if self._guarded(feature, ctx, event) is True:
+    def _call_each(self, handlers: list[Handler], ctx: Context, event: Event) -> None:
+        """Call the handlers whose rule accepts the event, in order, until one says it has dealt with the event for
+        good (returns True)."""
+        for handler in handlers:
+            if handler.rule is not None and not self._guarded(handler.rule, ctx, event):
+                continue
+            if self._guarded(handler.run, ctx, event) is True:
                 return
 
     def _guarded(self, feature: Callable, *args):
@@ -162,13 +173,13 @@ class Assistant:
         """Give every recurring job a timer. A due time missed while the bot was down is kept (it fires at once);
         otherwise the next time is recomputed, so that a changed time in config takes effect."""
         now = self.clock.now()
-        for name in REGISTRY.recurring:
+        for name in self.features.recurring:
             planned = self.timers.get(RECURRING_PREFIX + name)
             if planned is None or planned.due_at > now:
                 self._schedule_next(name, after=now)
 
     def _schedule_next(self, name: str, after: dt.datetime) -> None:
-        trigger = REGISTRY.recurring[name].trigger(self.config)
+        trigger = self.features.recurring[name].trigger(self.config)
         # Strictly after: a virtual clock fires exactly on time, and the same moment must not come round again.
         next_at = trigger.get_next_fire_time(None, after + dt.timedelta(microseconds=1))
         if next_at is not None:
@@ -181,14 +192,14 @@ class Assistant:
                 with self.db.atomic():
                     self._guarded(self._run_timer, Context(self), timer)
                     self.timers.remove(timer)
-                    if timer.key.startswith(RECURRING_PREFIX) and timer.job in REGISTRY.recurring:
+                    if timer.key.startswith(RECURRING_PREFIX) and timer.job in self.features.recurring:
                         self._schedule_next(timer.job, after=max(now, timer.due_at))
 
     def _run_timer(self, ctx: Context, timer: Timer) -> None:
-        if timer.key.startswith(RECURRING_PREFIX) and timer.job in REGISTRY.recurring:
-            REGISTRY.recurring[timer.job].run(ctx, timer.due_at)
-        elif timer.job in REGISTRY.jobs:
-            REGISTRY.jobs[timer.job](ctx, timer.payload)
+        if timer.key.startswith(RECURRING_PREFIX) and timer.job in self.features.recurring:
+            self.features.recurring[timer.job].run(ctx, timer.due_at)
+        elif timer.job in self.features.jobs:
+            self.features.jobs[timer.job](ctx, timer.payload)
         else:
             log.warning("dropping timer %s: no feature handles job %r any more", timer.key, timer.job)
 

@@ -12,7 +12,7 @@ import re
 from core.clock import to_db
 from core.context import Context
 from core.events import Message
-from core.registry import REGISTRY, UsageError
+from core.registry import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:
 
 
 def _answer(ctx: Context, name: str, args: list[str]) -> None:
-    command = REGISTRY.find_command(name)
+    command = ctx.find_command(name)
     if command is None:
         ctx.reply("command_reply", "command_error", problem=f"没有 /{name} 这个指令", usage="/help")
         return

@@ -13,6 +13,7 @@ from core.events import Message
 
 if TYPE_CHECKING:
     from core.assistant import Assistant
+    from core.registry import Command
 
 
 class Context:
@@ -50,6 +51,14 @@ class Context:
         if not isinstance(message, Message):
             raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
         return self.say(kind, template, room=message.room, to=message.sender, **variables)
+
+    def find_command(self, word: str) -> Command | None:
+        """The owner's command named `word` (or one of its aliases) among the features this bot runs."""
+        return self.assistant.features.find_command(word)
+
+    def commands(self) -> list[Command]:
+        """Every command of this bot, by name: what /help lists."""
+        return sorted(self.assistant.features.commands.values(), key=lambda command: command.name)
 
     def in_private(self) -> Context:
         """The same moment and message, answered in a private chat with its sender rather than where it was said:

@@ -45,3 +45,12 @@ def shop_room_count(db, config: Config) -> int:
 def is_member(db, config: Config, bot_id: str | None, contact: str) -> bool:
     return db.execute(f"SELECT 1 FROM ({MEMBERS}) WHERE contact = :contact",
                       {**query_params(config, bot_id), "contact": contact}).fetchone() is not None
+
+
+def in_shop_group(db, config: Config, room: str) -> bool:
+    """True for one of the shop's groups. Asked for many messages: by topic from config, one indexed lookup."""
+    topics = shop_topics(config)
+    if not topics:
+        return True
+    row = db.execute("SELECT topic FROM rooms WHERE id = ?", [room]).fetchone()
+    return row is not None and row[0] in topics

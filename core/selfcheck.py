@@ -81,7 +81,7 @@ def rehearse(config: Config, registry: Registry, start: dt.datetime) -> list[str
         with tempfile.TemporaryDirectory(prefix="selfcheck-") as scratch:
             db = open_store(Path(scratch) / "store.db")
             try:
-                assistant = Assistant(config, db, VirtualClock(start, config.tz), seed=0)
+                assistant = Assistant(config, db, VirtualClock(start, config.tz), registry, seed=0)
                 timeline = _script(config, registry, start)
                 asyncio.run(replay(assistant, assistant.clock, timeline, until=start + MONTH, out=io.StringIO()))
             finally:

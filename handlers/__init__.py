@@ -1,14 +1,1 @@
-"""Chat features, one concern per module. Each registers itself with the decorators of core.registry."""
-
-from handlers import (  # noqa: F401
-    admin,
-    campaign_commands,
-    campaigns,
-    complaints,
-    off_hours,
-    orders,
-    response_nudges,
-    shop_stats,
-    tiers,
-    welcome,
-)
+"""Chat features, one concern per module, declared with the decorators of core.registry and listed in features.py."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.clock import to_db
 from core.context import Context
-from core.registry import REGISTRY, UsageError, command
+from core.registry import UsageError, command
 
 UPCOMING_JOBS_SHOWN = 5
 
@@ -14,12 +14,12 @@ def show_help(ctx: Context, args: list[str]) -> None:
     if len(args) > 1:
         raise UsageError("一次只能查看一个指令")
     if args:
-        found = REGISTRY.find_command(args[0].lstrip("/／").lower())
+        found = ctx.find_command(args[0].lstrip("/／").lower())
         if found is None:
             raise UsageError(f"没有 /{args[0].lstrip('/／')} 这个指令")
         shown = [found]
     else:
-        shown = sorted(REGISTRY.commands.values(), key=lambda c: c.name)
+        shown = ctx.commands()
     ctx.reply("command_reply", "help", commands=[{"usage": c.usage, "summary": c.summary} for c in shown])
 
 

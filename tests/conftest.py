@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import features
 from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.config import load_config
@@ -21,6 +22,7 @@ from transports.replay import read_script, run_script
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OWNER = "wxid_owner"
+FEATURES = features.load()
 BOT = "wxid_bot"
 
 
@@ -53,7 +55,7 @@ def replay_events(events: list[dict], *, until: str | None = None, db_path: Path
     timeline = read_script(io.StringIO("\n".join(json.dumps(e, ensure_ascii=False) for e in events)))
     out = io.StringIO()
     until_at = dt.datetime.fromisoformat(at(until)) if until else None
-    run_script(config, timeline, until=until_at, db_path=db_path, seed=seed, out=out)
+    run_script(config, FEATURES, timeline, until=until_at, db_path=db_path, seed=seed, out=out)
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -71,14 +73,15 @@ def run_bot(*args: str, stdin: str = "", timeout: float = 60, cwd: Path = ROOT) 
 
 @pytest.fixture
 def assistant_at(tmp_path):
-    """Build an Assistant on a virtual clock and a temporary store: assistant_at('2026-11-25 10:00')."""
+    """Build an Assistant on a virtual clock and a temporary store: assistant_at('2026-11-25 10:00'); every feature
+    unless `features=` gives a Registry of just the ones a test needs."""
 
-    def build(start: str, db_path: Path | None = None, templates=None, **config_changes):
+    def build(start: str, db_path: Path | None = None, templates=None, features=None, **config_changes):
         config = load_config().with_owners([OWNER])
         if config_changes:
             config = config.model_copy(update=config_changes)
         db = open_store(db_path or tmp_path / "store.db")
         clock = VirtualClock(dt.datetime.fromisoformat(start).replace(tzinfo=SHANGHAI), config.tz)
-        return Assistant(config, db, clock, seed=1, templates=templates)
+        return Assistant(config, db, clock, features or FEATURES, seed=1, templates=templates)
 
     return build

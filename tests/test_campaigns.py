@@ -9,6 +9,7 @@ import io
 import json
 from collections import Counter
 
+import features
 from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.events import RoomSeen
@@ -128,7 +129,7 @@ def test_a_restart_in_the_middle_of_the_window_sends_the_rest_once(tmp_path):
 
     def bot_at(start: str) -> Assistant:
         clock = VirtualClock(dt.datetime.fromisoformat(at(start)), config.tz)
-        return Assistant(config, open_store(db_path), clock, seed=1)
+        return Assistant(config, open_store(db_path), clock, features.load(), seed=1)
 
     def run(assistant: Assistant, until: str) -> list[dict]:
         out = io.StringIO()

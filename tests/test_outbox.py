@@ -121,13 +121,14 @@ KILL_AFTER_ENQUEUE = textwrap.dedent(
     from zoneinfo import ZoneInfo
     sys.path.insert(0, {root!r})
     from core.assistant import Assistant
+    import features
     from core.clock import VirtualClock
     from core.config import load_config
     from core.events import Message
     from core.store import open_store
     config = load_config().with_owners(["wxid_owner"])
     clock = VirtualClock(dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), config.tz)
-    assistant = Assistant(config, open_store({db!r}), clock)
+    assistant = Assistant(config, open_store({db!r}), clock, features.load())
     assistant.handle(Message("wxid_owner", "/help"))
     {before_kill}
     os.kill(os.getpid(), signal.SIGKILL)

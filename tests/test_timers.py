@@ -1,14 +1,22 @@
 """Jobs fire at their own time on the virtual clock, survive a restart, and a missed one fires once, not per miss."""
 
 import asyncio
-import dataclasses
 import datetime as dt
 import io
 
 from core.context import Context
-from core.registry import REGISTRY
+from core.registry import Job, Recurring, Registry
+from schedules.maintenance import optimize_store
 from transports.replay import replay
 from tests.conftest import SHANGHAI
+
+
+def jobs(**runs) -> Registry:
+    """A bot with just these one-shot jobs, by name."""
+    registry = Registry()
+    for name, run in runs.items():
+        registry.add(Job(name, run))
+    return registry
 
 
 def moment(text: str) -> dt.datetime:
@@ -19,19 +27,20 @@ def run_to(assistant, until: str) -> None:
     asyncio.run(replay(assistant, assistant.clock, [], moment(until), io.StringIO()))
 
 
-def test_a_job_fires_at_its_own_time_between_events(assistant_at, monkeypatch):
+def test_a_job_fires_at_its_own_time_between_events(assistant_at):
     fired = []
-    monkeypatch.setitem(REGISTRY.jobs, "remember", lambda ctx, payload: fired.append((ctx.now, payload)))
-    assistant = assistant_at("2026-11-25T10:00")
-    Context(assistant).schedule("reminder:1", "remember", moment("2026-11-25T10:45"), complaint=1)
+    remember = Job("remember", lambda ctx, payload: fired.append((ctx.now, payload)))
+    registry = Registry()
+    registry.add(remember)
+    assistant = assistant_at("2026-11-25T10:00", features=registry)
+    remember.schedule(Context(assistant), moment("2026-11-25T10:45"), complaint=1)
     run_to(assistant, "2026-11-25T12:00")
     assert fired == [(moment("2026-11-25T10:45"), {"complaint": 1})]
 
 
-def test_scheduling_the_same_key_again_moves_the_job_instead_of_doubling_it(assistant_at, monkeypatch):
+def test_scheduling_the_same_key_again_moves_the_job_instead_of_doubling_it(assistant_at):
     fired = []
-    monkeypatch.setitem(REGISTRY.jobs, "remember", lambda ctx, payload: fired.append(ctx.now))
-    assistant = assistant_at("2026-11-25T10:00")
+    assistant = assistant_at("2026-11-25T10:00", features=jobs(remember=lambda ctx, payload: fired.append(ctx.now)))
     ctx = Context(assistant)
     ctx.schedule("reminder:1", "remember", moment("2026-11-25T10:45"))
     ctx.schedule("reminder:1", "remember", moment("2026-11-25T11:00"))
@@ -39,27 +48,26 @@ def test_scheduling_the_same_key_again_moves_the_job_instead_of_doubling_it(assi
     assert fired == [moment("2026-11-25T11:00")]
 
 
-def test_a_job_scheduled_before_a_restart_still_fires(assistant_at, monkeypatch, tmp_path):
+def test_a_job_scheduled_before_a_restart_still_fires(assistant_at, tmp_path):
     fired = []
-    monkeypatch.setitem(REGISTRY.jobs, "remember", lambda ctx, payload: fired.append(ctx.now))
+    registry = jobs(remember=lambda ctx, payload: fired.append(ctx.now))
     db_path = tmp_path / "store.db"
-    before = assistant_at("2026-11-25T10:00", db_path=db_path)
+    before = assistant_at("2026-11-25T10:00", db_path=db_path, features=registry)
     Context(before).schedule("reminder:1", "remember", moment("2026-11-25T10:45"))
     before.db.close()
-    after = assistant_at("2026-11-25T10:30", db_path=db_path)
+    after = assistant_at("2026-11-25T10:30", db_path=db_path, features=registry)
     run_to(after, "2026-11-25T12:00")
     assert fired == [moment("2026-11-25T10:45")]
 
 
-def test_a_failing_job_is_logged_and_does_not_stop_the_others(assistant_at, monkeypatch, caplog):
+def test_a_failing_job_is_logged_and_does_not_stop_the_others(assistant_at, caplog):
     fired = []
 
     def broken(ctx, payload):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(REGISTRY.jobs, "broken", broken)
-    monkeypatch.setitem(REGISTRY.jobs, "remember", lambda ctx, payload: fired.append(ctx.now))
-    assistant = assistant_at("2026-11-25T10:00")
+    assistant = assistant_at("2026-11-25T10:00",
+                             features=jobs(broken=broken, remember=lambda ctx, payload: fired.append(ctx.now)))
     Context(assistant).schedule("a", "broken", moment("2026-11-25T10:10"))
     Context(assistant).schedule("b", "remember", moment("2026-11-25T10:20"))
     run_to(assistant, "2026-11-25T11:00")
@@ -68,14 +76,15 @@ def test_a_failing_job_is_logged_and_does_not_stop_the_others(assistant_at, monk
     assert "broken" not in [t.job for t in assistant.timers.upcoming(10)], "the broken job does not fire again"
 
 
-def test_a_recurring_job_missed_while_down_runs_once_then_keeps_its_rhythm(assistant_at, monkeypatch, tmp_path):
+def test_a_recurring_job_missed_while_down_runs_once_then_keeps_its_rhythm(assistant_at, tmp_path):
     runs = []
-    counting = dataclasses.replace(REGISTRY.recurring["store_maintenance"], run=lambda ctx, due: runs.append((ctx.now, due)))
-    monkeypatch.setitem(REGISTRY.recurring, "store_maintenance", counting)
+    nightly = optimize_store.__bot_feature__
+    registry = Registry()
+    registry.add(Recurring(nightly.name, nightly.trigger, lambda ctx, due: runs.append((ctx.now, due))))
     db_path = tmp_path / "store.db"
-    before = assistant_at("2026-11-25T10:00", db_path=db_path)
+    before = assistant_at("2026-11-25T10:00", db_path=db_path, features=registry)
     before.db.close()  # down for three nights
-    after = assistant_at("2026-11-28T12:00", db_path=db_path)
+    after = assistant_at("2026-11-28T12:00", db_path=db_path, features=registry)
     run_to(after, "2026-11-29T05:00")
     assert runs == [
         (moment("2026-11-28T12:00"), moment("2026-11-26T04:00")),

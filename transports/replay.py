@@ -22,6 +22,7 @@ from core.clock import VirtualClock
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
 from core.outbox import Outgoing
+from core.registry import Registry
 from core.store import open_store
 
 
@@ -171,6 +172,7 @@ async def replay(
 
 def run_script(
     config: Config,
+    features: Registry,
     timeline: list[tuple[dt.datetime, Event]],
     *,
     until: dt.datetime | None = None,
@@ -185,7 +187,7 @@ def run_script(
     with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
         db = open_store(db_path or Path(scratch) / "store.db")
         try:
-            assistant = Assistant(config, db, VirtualClock(start, config.tz), seed=seed)
+            assistant = Assistant(config, db, VirtualClock(start, config.tz), features, seed=seed)
             asyncio.run(replay(assistant, assistant.clock, timeline, until, out))
         finally:
             db.close()

@@ -1,0 +1,31 @@
+"""The features this bot runs: the modules of handlers/ and schedules/, gathered into the Registry the core is given.
+
+Adding a feature: write its module with the decorators of core/registry.py, and list it here. A test that needs
+only some features builds its own Registry.collect([...]).
+"""
+
+from __future__ import annotations
+
+from core.registry import Registry
+from handlers import (
+    admin,
+    campaign_commands,
+    campaigns,
+    complaints,
+    off_hours,
+    orders,
+    response_nudges,
+    shop_stats,
+    tiers,
+    welcome,
+)
+from schedules import maintenance, weekly_review
+
+MODULES = (
+    admin, campaign_commands, campaigns, complaints, off_hours, orders, response_nudges, shop_stats, tiers, welcome,
+    maintenance, weekly_review,
+)
+
+
+def load() -> Registry:
+    return Registry.collect(MODULES)
