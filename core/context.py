@@ -14,6 +14,7 @@ from core.events import Message
 if TYPE_CHECKING:
     from core.assistant import Assistant
     from core.registry import Command
+    from core.timers import Timer
 
 
 class Context:
@@ -78,6 +79,18 @@ class Context:
 
     def is_scheduled(self, key: str) -> bool:
         return self.assistant.timers.get(key) is not None
+
+    def timer(self, key: str) -> Timer | None:
+        """The job scheduled under `key`, with its due time and payload, if there is one."""
+        return self.assistant.timers.get(key)
+
+    def render(self, template: str, /, **variables) -> str:
+        """A template's text without sending it: what a preview shows."""
+        return self.assistant.templates.render(template, **variables)
+
+    def queued_count(self) -> int:
+        """How many messages wait in the outbox: what a campaign's fit estimate must leave room for."""
+        return self.assistant.outbox.queued_count()
 
     def cancel_all(self, prefix: str) -> None:
         """Cancel every job whose key starts with prefix: end keys' parts with ':' so that 'r1:' spares 'r10:'."""
