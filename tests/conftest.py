@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -17,7 +18,8 @@ from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.config import load_config
 from core.store import open_store
-from transports.replay import read_script, run_script
+from core.events import ContactSeen, Join, Leave, Login, Message, RoomSeen
+from transports.replay import ReplayOutput, read_script, run_script, run_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -85,3 +87,97 @@ def assistant_at(tmp_path):
         return Assistant(config, db, clock, features or FEATURES, seed=1, templates=templates)
 
     return build
+
+
+class Person:
+    """Someone in the test shop, who can say things in private or in a group (by its topic)."""
+
+    def __init__(self, bot: ShopBot, contact: str):
+        self.bot, self.id = bot, contact
+
+    def says(self, text: str, *, room: str | None = None, mentions_bot: bool = False, to: str | None = None) -> list[dict]:
+        """Say `text` now, in private or in the group of that topic; `to` names whom the shop's phone wrote to in
+        private. Returns what the bot sent in answer at once."""
+        mentions = (BOT,) if mentions_bot else ()
+        room_id = self.bot.room_id(room) if room else None
+        return self.bot.handle(Message(self.id, text, room_id, mentions, to=self.bot.ids.get(to, to)))
+
+    def joins(self, room: str) -> list[dict]:
+        return self.bot.handle(Join(self.bot.room_id(room), self.id))
+
+    def leaves(self, room: str) -> list[dict]:
+        return self.bot.handle(Leave(self.bot.room_id(room), self.id))
+
+
+class ShopBot:
+    """The whole bot, driven like errbot's TestBot: people say things, the virtual clock moves, and what the bot
+    sent is read back in the replay's output format ({"at", "room", "to", "kind", "text"})."""
+
+    def __init__(self, assistant: Assistant, groups: dict[str, list[str]], names: dict[str, str]):
+        self.assistant, self.clock = assistant, assistant.clock
+        self.output_lines = io.StringIO()
+        self.output = ReplayOutput(self.clock, self.output_lines)
+        self.ids = {name: contact for contact, name in names.items()}
+        self.rooms = {topic: f"room{n}@chatroom" for n, topic in enumerate(groups, start=1)}
+        for event in [Login(BOT, "小店助手"), *(ContactSeen(contact, name) for contact, name in names.items())]:
+            assistant.handle(event)
+        for topic, members in groups.items():
+            assistant.handle(RoomSeen(self.rooms[topic], topic, (OWNER, BOT, *(self.ids[m] for m in members))))
+        self.owner = Person(self, OWNER)
+        self.shop_phone = Person(self, BOT)  # someone typing on the phone of the account the bot runs on
+
+    def member(self, name: str) -> Person:
+        if name not in self.ids:
+            self.ids[name] = f"wxid_{len(self.ids)}"
+            self.assistant.handle(ContactSeen(self.ids[name], name))
+        return Person(self, self.ids[name])
+
+    def room_id(self, topic: str) -> str:
+        return self.rooms[topic]
+
+    def handle(self, event) -> list[dict]:
+        before = len(self.sent())
+        self.assistant.handle(event)
+        self.advance()  # what is due at this moment goes out
+        return self.sent()[before:]
+
+    def advance(self, **delta) -> list[dict]:
+        """Let the clock run on (advance(minutes=45), advance(days=2)); jobs and sends fall due on the way."""
+        before = len(self.sent())
+        moment = self.clock.now() + dt.timedelta(**delta)
+        asyncio.run(run_until(self.assistant, self.clock, moment, self.output))
+        return self.sent()[before:]
+
+    def sent(self, kind: str | None = None, to: str | None = None) -> list[dict]:
+        """Every message sent so far, or those of one kind, or to one person (a name, or 'owner')."""
+        lines = [json.loads(line) for line in self.output_lines.getvalue().splitlines()]
+        contact = OWNER if to == "owner" else self.ids.get(to, to)
+        return [m for m in lines if (kind is None or m["kind"] == kind) and (to is None or m["to"] == contact)]
+
+    def texts(self, kind: str | None = None, to: str | None = None) -> list[str]:
+        return [m["text"] for m in self.sent(kind, to)]
+
+
+@pytest.fixture
+def shop_bot(tmp_path):
+    """shop_bot(start="2026-11-25 10:00", groups={"普通会员群": ["小王", "小李"]}) → a ShopBot on a temporary store.
+
+    Members are named by nickname; their ids are made up. The owner (OWNER) and the bot are in every group.
+    `features=` runs just some features; config changes go as keyword arguments, as for assistant_at.
+    """
+    made = []
+
+    def build(start: str = "2026-11-25 10:00", groups: dict[str, list[str]] | None = None, *, features=None,
+              config=None, db_path: Path | None = None) -> ShopBot:
+        config = config or load_config().with_owners([OWNER])
+        groups = groups if groups is not None else {"普通会员群": ["小王", "小李"]}
+        everyone = dict.fromkeys(name for members in groups.values() for name in members)
+        names = {OWNER: "店主", **{f"wxid_{n}": name for n, name in enumerate(everyone, start=1)}}
+        clock = VirtualClock(dt.datetime.fromisoformat(start).replace(tzinfo=SHANGHAI), config.tz)
+        db = open_store(db_path or tmp_path / f"store{len(made)}.db")
+        made.append(db)
+        return ShopBot(Assistant(config, db, clock, features or FEATURES, seed=1), groups, names)
+
+    yield build
+    for db in made:
+        db.close()

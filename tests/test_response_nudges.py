@@ -3,45 +3,41 @@
 from tests.conftest import BOT, OWNER, replay_events, say, shop
 
 
-def nudges(sent):
-    return [m for m in sent if m["kind"] == "response_nudge"]
-
-
-def test_an_unanswered_question_nudges_the_owner_after_15_minutes():
-    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "请问我的快递到哪了？")], until="2026-11-25 11:00")
-    assert len(nudges(sent)) == 1
-    nudge = sent[0]
-    assert nudge["at"].startswith("2026-11-25T10:15") and nudge["to"] == OWNER and nudge["room"] is None
+def test_an_unanswered_question_nudges_the_owner_after_15_minutes(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("请问我的快递到哪了？", room="普通会员群")
+    assert bot.advance(minutes=14) == []
+    nudge, = bot.advance(minutes=1)
+    assert (nudge["kind"], nudge["to"], nudge["room"]) == ("response_nudge", OWNER, None)
     assert "小王" in nudge["text"] and "普通会员群" in nudge["text"] and "快递到哪了" in nudge["text"]
 
 
-def test_the_owner_answering_in_the_group_clears_it():
-    sent = replay_events(
-        shop() + [say("2026-11-25 10:00", "wxid_a", "请问我的快递到哪了？"), say("2026-11-25 10:10", OWNER, "今天下午到")],
-        until="2026-11-25 11:00",
-    )
-    assert nudges(sent) == []
+def test_the_owner_answering_in_the_group_clears_it(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("请问我的快递到哪了？", room="普通会员群")
+    bot.advance(minutes=10)
+    bot.owner.says("今天下午到", room="普通会员群")
+    bot.advance(hours=1)
+    assert bot.sent(kind="response_nudge") == []
 
 
-def test_a_private_question_and_an_at_mention_are_watched_but_member_chat_is_not():
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", "你好，在吗", room=None),
-            say("2026-11-25 10:01", "wxid_b", "@小店助手 你好", mentions=[BOT]),
-            say("2026-11-25 10:02", "wxid_b", "今天天气真好"),
-        ],
-        until="2026-11-25 11:00",
-    )
-    assert [("私聊" in m["text"], "小李" in m["text"]) for m in nudges(sent)] == [(True, False), (False, True)]
+def test_a_private_question_and_an_at_mention_are_watched_but_member_chat_is_not(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("你好，在吗")
+    bot.member("小李").says("@小店助手 你好", room="普通会员群", mentions_bot=True)
+    bot.member("小李").says("今天天气真好", room="普通会员群")
+    bot.advance(hours=1)
+    nudged = {("私聊" in text, "小李" in text) for text in bot.texts(kind="response_nudge")}
+    assert nudged == {(True, False), (False, True)}, "小王 in private and 小李's @, not 小李's chat"
 
 
-def test_repeated_questions_from_one_member_nudge_once_from_the_first():
-    sent = replay_events(
-        shop() + [say("2026-11-25 10:00", "wxid_a", "发货了吗？"), say("2026-11-25 10:10", "wxid_a", "发货了吗？？")],
-        until="2026-11-25 11:00",
-    )
-    assert [m["at"][:16] for m in nudges(sent)] == ["2026-11-25T10:15"]
+def test_repeated_questions_from_one_member_nudge_once_from_the_first(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("发货了吗？", room="普通会员群")
+    bot.advance(minutes=10)
+    bot.member("小王").says("发货了吗？？", room="普通会员群")
+    bot.advance(hours=1)
+    assert [m["at"][:16] for m in bot.sent(kind="response_nudge")] == ["2026-11-25T10:15"]
 
 
 def test_a_question_after_hours_gets_the_auto_reply_not_a_nudge():
@@ -49,18 +45,15 @@ def test_a_question_after_hours_gets_the_auto_reply_not_a_nudge():
     assert [m["kind"] for m in sent] == ["off_hours_reply"]
 
 
-def test_an_answer_typed_on_the_shop_accounts_own_phone_clears_it_in_the_group_and_in_private():
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", "请问我的快递到哪了？"),
-            say("2026-11-25 10:01", "wxid_b", "你好，在吗", room=None),
-            say("2026-11-25 10:05", BOT, "您好，今天下午到"),
-            say("2026-11-25 10:06", BOT, "在的，请讲", room=None, to="wxid_b"),
-        ],
-        until="2026-11-25 11:00",
-    )
-    assert nudges(sent) == []
+def test_an_answer_typed_on_the_shop_accounts_own_phone_clears_it_in_the_group_and_in_private(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("请问我的快递到哪了？", room="普通会员群")
+    bot.member("小李").says("你好，在吗")
+    bot.advance(minutes=5)
+    bot.shop_phone.says("您好，今天下午到", room="普通会员群")
+    bot.shop_phone.says("在的，请讲", to="小李")
+    bot.advance(hours=1)
+    assert bot.sent(kind="response_nudge") == []
 
 
 def test_the_shop_phone_is_not_an_owner_a_command_typed_there_is_neither_run_nor_refused():
