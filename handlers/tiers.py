@@ -72,10 +72,28 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         "shop": json.dumps(shop),
         **query_params(ctx.config, ctx.bot_id),
     }
-    # Each member's figures first, in temporary tables keyed by contact: joined as plain subqueries, SQLite would
-    # scan every buyer for every member.
     for table in TEMPORARY:
         db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    _gather_figures(db, params)
+    _judge(db, params)
+    changed = _record_changes(db, params)
+    for table in TEMPORARY:
+        db.execute(f"DROP TABLE temp.{table}")
+    risen = [p for p in changed if p["tier"] == "vip"]
+    # A new VIP is no outsider any more; should they drop again one day, the owner hears of it again.
+    db.conn.executemany("DELETE FROM vip_room_outsiders WHERE contact = ?", [(p["contact"],) for p in risen])
+    for person in risen:
+        person["invite_to"] = _vip_rooms_missing(ctx, person["contact"])
+    return {
+        "risen": risen,
+        "dropped": [p for p in changed if p["tier"] == "regular"],
+        "outsiders": _new_vip_room_outsiders(ctx, shop),
+    }
+
+
+def _gather_figures(db, params: dict) -> None:
+    """Each member's spend, orders and active days, in temporary tables keyed by contact: joined as plain
+    subqueries, SQLite would scan every buyer for every member."""
     db.execute("CREATE TEMP TABLE spend (contact TEXT PRIMARY KEY, spend REAL, orders INTEGER)")
     # By WeChat id, then by the nicknames the owner linked: two statements, so that the first reads an index in
     # buyer order instead of sorting a million orders by an expression.
@@ -97,6 +115,10 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         f" WHERE day >= :active_since AND {IN_SHOP_GROUPS} GROUP BY contact",
         params,
     )
+
+
+def _judge(db, params: dict) -> None:
+    """The temporary table `tiering`: every member's figures, old tier, new tier and the reason, in words."""
     db.execute(
         """CREATE TEMP TABLE tiering AS
         WITH everyone AS (
@@ -123,6 +145,10 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
         FROM qualified""",
         params,
     )
+
+
+def _record_changes(db, params: dict) -> list[dict]:
+    """Write the new tiers and the history of changes; return the members whose tier changed."""
     changed = _people(db, "SELECT contact, old_tier, tier, reason FROM tiering WHERE coalesce(old_tier, 'regular') != tier")
     db.execute(
         """INSERT INTO tier_changes (contact, at, from_tier, to_tier, reason)
@@ -140,18 +166,7 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
             reason = excluded.reason""",
         params,
     )
-    for table in TEMPORARY:
-        db.execute(f"DROP TABLE temp.{table}")
-    risen = [p for p in changed if p["tier"] == "vip"]
-    # A new VIP is no outsider any more; should they drop again one day, the owner hears of it again.
-    db.conn.executemany("DELETE FROM vip_room_outsiders WHERE contact = ?", [(p["contact"],) for p in risen])
-    for person in risen:
-        person["invite_to"] = _vip_rooms_missing(ctx, person["contact"])
-    return {
-        "risen": risen,
-        "dropped": [p for p in changed if p["tier"] == "regular"],
-        "outsiders": _new_vip_room_outsiders(ctx, shop),
-    }
+    return changed
 
 
 def _windows_start(ctx: Context) -> dict[str, str]:
