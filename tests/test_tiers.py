@@ -95,3 +95,22 @@ def test_tiers_vip_and_stats_give_the_owner_the_counts_and_the_figures():
     assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人）" in stats
     assert bad_page.startswith("抱歉") and "/vip [页码]" in bad_page
     assert "30d" in bad_period and "/stats" in bad_period
+
+
+def test_tier_with_an_empty_mention_asks_who_is_meant():
+    events = shop() + [say("2026-11-25 10:01", OWNER, text, room=None) for text in ("/tier @", "/tier ＠", "/tier \u200b@")]
+    replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")]
+    assert len(replies) == 3
+    assert all("请写出是哪位成员" in reply and "没有找到" not in reply for reply in replies)
+
+
+def test_a_nickname_with_invisible_or_full_width_characters_is_found_as_it_reads():
+    events = shop() + [
+        {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_a", "name": "小\u200d王\u202c"},
+        {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_m", "name": "Ｍｉｋｉ🐱"},
+        say("2026-11-25 10:01", OWNER, "/tier 小王", room=None),
+        say("2026-11-25 10:02", OWNER, "/tier ＠小王", room=None),
+        say("2026-11-25 10:03", OWNER, "/tier @Miki🐱", room=None),
+    ]
+    replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")]
+    assert [reply.splitlines()[0] for reply in replies] == ["小\u200d王\u202c（wxid_a）"] * 2 + ["Ｍｉｋｉ🐱（wxid_m）"]
