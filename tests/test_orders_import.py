@@ -226,3 +226,22 @@ def test_link_takes_nicknames_with_spaces_emoji_or_invisible_characters(tmp_path
     assert "已把买家昵称“阿花”对应到 小李（wxid_b）：1 单，共 ¥50.00" in ahua
     assert "“🌸" + "长" * 28 + "…”" in long_link and "1 单，共 ¥20.00" in long_link
     assert "所有订单都已对应到成员" in listing
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("missing.csv", None, "文件不存在"),
+        ("orders.txt", b"x", "不是 .csv 或 .xlsx 文件"),
+        ("orders.csv", b"", "文件是空的"),
+        ("orders.csv", "订单号,下单时间\n".encode("utf-16"), "既不是 UTF-8 也不是 GBK"),
+        ("orders.xlsx", b"not a zip", "不是能读取的 XLSX 文件"),
+        ("orders.csv", ",".join(HEADER).encode() + b"\n", "文件只有表头，没有订单"),
+    ],
+)
+def test_a_file_that_cannot_be_read_at_all_says_why_in_chinese(tmp_path, name, content, reason):
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    result = import_orders(tmp_path / name, tmp_path / "store.db")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"没有导入任何订单，共 1 个问题：\n  - {reason}" in result.stderr
