@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from core.clock import to_db
 from core.context import Context
@@ -16,20 +17,54 @@ from core.registry import UsageError
 
 log = logging.getLogger(__name__)
 
-# "@小店助手 /help" in a group: the mention in front is how WeChat addresses the bot, not part of the command.
-_LEADING_MENTIONS = re.compile(r"^(?:@\S+[\s\u2005]+)*")
+# Format characters (Unicode category Cf: zero-width space and joiner, BOM, right-to-left overrides and isolates)
+# are invisible, and WeChat and copy-paste scatter them into what the owner types. Cf lives only in these planes.
+_FORMAT_CHARACTERS = dict.fromkeys(
+    code for codes in (range(0x20000), range(0xE0000, 0xE1000)) for code in codes
+    if unicodedata.category(chr(code)) == "Cf"
+)
 _PREFIXES = ("/", "／")
+QUOTED_AT_MOST = 30
+
+
+def plain(text: str) -> str:
+    """Text as it reads, for comparing what was typed with what is stored: NFKC, without format characters."""
+    return unicodedata.normalize("NFKC", text.translate(_FORMAT_CHARACTERS))
+
+
+def shorten(typed: str) -> str:
+    """What someone typed, as a reply may show it: at most ~30 characters, a longer word cut with "…"."""
+    return typed if len(typed) <= QUOTED_AT_MOST else typed[:QUOTED_AT_MOST - 1] + "…"
+
+
+def quote(typed: str) -> str:
+    """What someone typed, quoted in an error: “小王”."""
+    return f"“{shorten(typed)}”"
 
 
 def parse(text: str) -> tuple[str, list[str]] | None:
-    """Split a command into its name and arguments; None when the text is not a command."""
-    text = _LEADING_MENTIONS.sub("", text.strip())
-    if not text.startswith(_PREFIXES):
+    """Split a command into its name and arguments; None when the text is not a command.
+
+    Format characters go. A word that NFKC turns into plain ASCII ("／ｓｔａｔｕｓ", "３０ｄ", "＠ｍｉｋｉ") is taken in
+    that form; any other word keeps its characters, because NFKC would turn the Chinese punctuation of a campaign's
+    text (！，：（）…) into ASCII. Leading @-mentions ("@小店助手 /help" in a group) are how WeChat addresses the bot.
+    """
+    if "/" not in text and "／" not in text:
+        return None  # most messages: no command, and no need to look closer
+    words = [_ascii_if_possible(word) for word in text.translate(_FORMAT_CHARACTERS).split()]
+    while words and words[0].startswith(("@", "＠")):
+        words.pop(0)
+    if not words or not words[0].startswith(_PREFIXES):
         return None
-    words = text[1:].split()
+    words = [words[0][1:], *words[1:]] if len(words[0]) > 1 else words[1:]
     if not words:
         return None
-    return words[0].lower(), words[1:]
+    return unicodedata.normalize("NFKC", words[0]).lower(), words[1:]
+
+
+def _ascii_if_possible(word: str) -> str:
+    normal = unicodedata.normalize("NFKC", word)
+    return normal if normal.isascii() else word
 
 
 def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:

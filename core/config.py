@@ -165,6 +165,9 @@ class OrdersConfig(Section):
     headers: OrderHeadersConfig = OrderHeadersConfig()
     # An order whose status contains one of these is stored but is no spend (refunded, closed, cancelled).
     not_counted_statuses: list[str] = ["退款", "已关闭", "交易关闭", "已取消"]
+    # The largest amount one order may have, in yuan: a larger one in /order or in an import is a typo (or 1e30).
+    # At most 1e12: beyond, a float no longer holds the fen.
+    max_order_amount: float = Field(100000, gt=0, le=1e12)
 
 
 class FlashSaleConfig(Section):

@@ -11,21 +11,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlite_utils import Database
 from tqdm import tqdm
 
-from core.clock import to_db
+from core.clock import SystemClock, to_db
+from core.commands import quote
 from core.config import Config
 
 REQUIRED = ("order_id", "placed_at", "amount", "status")
-AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$")
-AMOUNT_DECORATION = re.compile(r"[¥￥,元\s]")
+# Yuan, at most two decimals, thousand separators only in groups of three ("1,234.50"; "1,2,3,4" is no amount).
+AMOUNT = re.compile(r"\s*¥?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?)\s*元?\s*")
+TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")  # also unpadded: "2026-11-2 9:05"
+EARLIEST_ORDER = dt.date(2000, 1, 1)
+ORDER_ID_AT_MOST = 64
 PROBLEMS_SHOWN = 50
 
 
@@ -34,8 +41,8 @@ class OrderFileError(Exception):
 
     def __init__(self, problems: list[str]):
         shown = "\n".join(f"  - {problem}" for problem in problems[:PROBLEMS_SHOWN])
-        more = f"\n  … and {len(problems) - PROBLEMS_SHOWN} more" if len(problems) > PROBLEMS_SHOWN else ""
-        super().__init__(f"nothing was imported, {len(problems)} problem(s):\n{shown}{more}")
+        more = f"\n  ……另有 {len(problems) - PROBLEMS_SHOWN} 个" if len(problems) > PROBLEMS_SHOWN else ""
+        super().__init__(f"没有导入任何订单，共 {len(problems)} 个问题：\n{shown}{more}")
         self.problems = problems
 
 
@@ -63,29 +70,51 @@ class ImportSummary:
     not_counted: int  # refunded, closed or cancelled, among the file's orders
 
 
-def read_orders(path: Path, config: Config) -> OrderFile:
-    """Every order of the file, checked; OrderFileError lists all the bad rows at once."""
+def read_orders(path: Path, config: Config, now: dt.datetime | None = None) -> OrderFile:
+    """Every order of the file, checked; OrderFileError lists all the bad rows at once. `now` (the system clock
+    by default) bounds the order times: none can be placed after tomorrow."""
     header, rows = _rows(Path(path))
     columns, problems = _columns(header, config)
     if problems:
         raise OrderFileError(problems)
+    latest = (now or SystemClock(config.tz).now()).astimezone(config.tz).date() + dt.timedelta(days=1)
     orders: dict[str, Order] = {}
     rows_read = 0
-    for line, cells in tqdm(rows, desc="读取订单", unit="行", disable=not sys.stderr.isatty(), leave=False):
-        if not "".join(str(cell) for cell in cells if cell is not None).strip():
-            continue  # blank rows, often at the end of an export
-        rows_read += 1
-        try:
-            order = _order(cells, columns, config)
-        except ValueError as error:
-            problems.append(f"line {line}: {error}")
-            continue
-        orders[order.id] = order
+    try:
+        for line, cells in tqdm(rows, desc="读取订单", unit="行", disable=not sys.stderr.isatty(), leave=False):
+            written = "".join(str(cell) for cell in cells if cell is not None)
+            if not written.strip():
+                continue  # blank rows, often at the end of an export
+            rows_read += 1
+            try:
+                if "\x00" in written:  # a file cut short by a crash is padded with NUL bytes
+                    raise ValueError("有空字符（\\0），文件可能没有保存完整：请重新导出")
+                order = _order(cells, columns, config, latest)
+            except ValueError as error:
+                problems.append(f"第 {line} 行：{error}")
+                continue
+            orders[order.id] = order
+    except _UnreadableLine as unreadable:
+        problems.append(str(unreadable))
     if problems:
         raise OrderFileError(problems)
     if not orders:
-        raise OrderFileError(["the file has a header but no order rows"])
+        raise OrderFileError(["文件只有表头，没有订单"])
     return OrderFile(list(orders.values()), rows_read - len(orders))
+
+
+def parse_amount(text: str) -> Decimal:
+    """Yuan with at most two decimals, as people write them: "199.50", "¥1,299", "88元", "１９９．５"; ValueError
+    for anything else (1e30, NaN, -5, 1.005, 1,2,3,4). Whether the amount is too large is the caller's to say."""
+    written = AMOUNT.fullmatch(unicodedata.normalize("NFKC", text))  # full-width digits, ￥ and ， as well
+    if written is None:
+        raise ValueError(f"{text!r} is not an amount")
+    return Decimal(written[1].replace(",", ""))
+
+
+def yuan(amount: float) -> str:
+    """An amount as the owner reads it in a rule: 100000, 99.50."""
+    return f"{amount:.2f}".removesuffix(".00")
 
 
 def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datetime) -> ImportSummary:
@@ -117,14 +146,18 @@ def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datet
     return ImportSummary(new, updated, len(rows) - new - updated, sum(1 for row in rows if not row[6]))
 
 
+class _UnreadableLine(Exception):
+    """A line the CSV reader gives up on (a field over its size limit): the file is damaged from there on."""
+
+
 def _rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list]]]:
     """The header and the (line number, cells) of each row, as the owner sees them in a spreadsheet."""
     if not path.exists():
-        raise OrderFileError([f"{path}: no such file"])
+        raise OrderFileError(["文件不存在：请检查路径和文件名"])
     if path.suffix.lower() == ".xlsx":
         return _xlsx_rows(path)
     if path.suffix.lower() != ".csv":
-        raise OrderFileError([f"{path}: not a .csv or .xlsx file (export the orders as one of them)"])
+        raise OrderFileError(["不是 .csv 或 .xlsx 文件：请在后台把订单导出为其中一种"])
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):  # back offices export UTF-8 (often with a BOM) or GBK
         try:
@@ -133,12 +166,23 @@ def _rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise OrderFileError([f"{path}: neither UTF-8 nor GBK text; save it again as CSV (UTF-8)"])
+        raise OrderFileError(["既不是 UTF-8 也不是 GBK 编码的文本：请另存为“CSV UTF-8”"])
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise OrderFileError([f"{path}: the file is empty"])
-    return header, ((reader.line_num, row) for row in reader)
+        raise OrderFileError(["文件是空的"])
+    return header, _csv_rows(reader)
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise _UnreadableLine(f"第 {reader.line_num} 行：读不出来（文件可能已损坏），之后的行没有检查：请重新导出") from None
+        yield reader.line_num, row
 
 
 def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list]]]:
@@ -146,12 +190,12 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list]]]:
 
     try:
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise OrderFileError([f"{path}: not a readable XLSX file ({error})"]) from None
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise OrderFileError(["不是能读取的 XLSX 文件（可能已损坏）：请重新导出，或另存为 CSV"]) from None
     rows = enumerate(sheet.iter_rows(values_only=True), start=1)
     _, header = next(rows, (1, None))
     if header is None:
-        raise OrderFileError([f"{path}: the first sheet is empty"])
+        raise OrderFileError(["第一个工作表是空的"])
     return [_text(cell) for cell in header], ((line, list(cells)) for line, cells in rows)
 
 
@@ -164,44 +208,71 @@ def _columns(header: list[str], config: Config) -> tuple[dict[str, int], list[st
         if found is not None:
             columns[field] = found
         elif field in REQUIRED:
-            problems.append(f"line 1: no column {' or '.join(candidates)} (other names go in [orders.headers] {field})")
+            problems.append(f"第 1 行：没有“{'”或“'.join(candidates)}”列（别的列名请写进 config.toml 的 [orders.headers] {field}）")
     if "buyer_id" not in columns and "buyer_name" not in columns:
         buyer = config.orders.headers.buyer_id + config.orders.headers.buyer_name
-        problems.append(f"line 1: no buyer column ({' or '.join(buyer)})")
+        problems.append(f"第 1 行：没有买家列（“{'”或“'.join(buyer)}”）")
     return columns, problems
 
 
-def _order(cells: list, columns: dict[str, int], config: Config) -> Order:
-    values = {field: _text(cells[index]) if index < len(cells) else "" for field, index in columns.items()}
+def _order(cells: list, columns: dict[str, int], config: Config, latest: dt.date) -> Order:
+    cell = {field: cells[index] if index < len(cells) else None for field, index in columns.items()}
+    values = {field: _text(value) for field, value in cell.items()}
     order_id = values["order_id"]
     if not order_id:
-        raise ValueError("订单号 is empty")
+        raise ValueError("订单号是空的")
+    if len(order_id) > ORDER_ID_AT_MOST:
+        raise ValueError(f"订单号{quote(order_id)}太长（最多 {ORDER_ID_AT_MOST} 个字符）：是不是选错了列？")
     buyer_id, buyer_name = values.get("buyer_id") or None, values.get("buyer_name") or None
     if not buyer_id and not buyer_name:
-        raise ValueError(f"order {order_id} has neither 买家微信号 nor 买家昵称")
-    placed_at = cells[columns["placed_at"]] if columns["placed_at"] < len(cells) else None
-    return Order(order_id, _time(placed_at, values["placed_at"], config), buyer_id, buyer_name,
-                 _amount(values["amount"]), values["status"])
+        raise ValueError(f"订单{quote(order_id)}既没有买家微信号，也没有买家昵称")
+    return Order(order_id, _time(cell["placed_at"], values["placed_at"], config, latest), buyer_id, buyer_name,
+                 _amount(_amount_text(cell["amount"]), config.orders.max_order_amount), values["status"])
 
 
 def _text(cell) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _time(cell, text: str, config: Config) -> dt.datetime:
-    if isinstance(cell, dt.datetime):  # XLSX keeps times as times
+def _time(cell, text: str, config: Config, latest: dt.date) -> dt.datetime:
+    if isinstance(cell, dt.datetime):  # XLSX keeps times as times (or as text, when typed in by hand)
         moment = cell
     else:
-        try:
-            moment = dt.datetime.fromisoformat(text.replace("/", "-"))
-        except ValueError:
-            raise ValueError(f"下单时间 {text!r} is not a time like 2026-11-20 14:30:00") from None
+        moment = _written_time(text.replace("/", "-"))
+        if moment is None:
+            raise ValueError(f"下单时间{quote(text)}不是时间，例如 2026-11-20 14:30:00")
+    if moment.date() < EARLIEST_ORDER:
+        raise ValueError(f"下单时间{quote(text)}早于 {EARLIEST_ORDER}，不会是本店的订单")
+    if moment.date() > latest:
+        raise ValueError(f"下单时间{quote(text)}晚于明天（{latest}）：请检查日期")
     return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
 
 
-def _amount(text: str) -> float:
-    """Yuan with at most two decimals, as exports write them: "199.50", "¥1,299", "88元"."""
-    plain = AMOUNT_DECORATION.sub("", text)
-    if not AMOUNT.match(plain):
-        raise ValueError(f"实付金额 {text!r} is not an amount like 199.50")
-    return float(plain)
+def _written_time(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for layout in TIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    return None
+
+
+def _amount_text(cell) -> str:
+    """XLSX keeps amounts as numbers, and a formula's 59.9 can come out as 59.900000000000006: read to the fen."""
+    if isinstance(cell, float) and math.isfinite(cell) and abs(cell * 100 - round(cell * 100)) < 1e-6:
+        return f"{cell:.2f}"
+    return _text(cell)
+
+
+def _amount(text: str, ceiling: float) -> float:
+    try:
+        amount = parse_amount(text)
+    except ValueError:
+        raise ValueError(f"实付金额{quote(text)}不是金额，例如 199.50") from None
+    if amount > ceiling:
+        raise ValueError(f"实付金额{quote(text)}超过每单上限 {yuan(ceiling)} 元（config.toml 的 [orders] max_order_amount）")
+    return float(amount)

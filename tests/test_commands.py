@@ -1,5 +1,8 @@
 """Admin commands: the owner (by WeChat id) gets answers; anyone else is refused once, politely, and recorded."""
 
+import pytest
+
+from core.commands import parse
 from core.store import open_store
 from tests.conftest import BOT, OWNER, at, replay_events, say, shop
 
@@ -96,3 +99,22 @@ def test_status_counts_each_member_once_however_many_groups_and_follows_joins_an
     replies = [m["text"] for m in replay_events(events) if m["kind"] == "command_reply"]
     counts = [reply.split("成员：")[1].split(" 人")[0] for reply in replies]
     assert counts == ["3", "4", "2"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["\u200b/status", "\ufeff/status", "\u202e/status", "\u2066/status\u2069", "／ｓｔａｔｕｓ", "/ＳＴＡＴＵＳ", "／status"],
+)
+def test_invisible_characters_and_full_width_letters_around_a_command_are_ignored(typed):
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, typed, room=None)])
+    assert [m["kind"] for m in sent] == ["command_reply"] and "群：1 个，成员：3 人" in sent[0]["text"]
+
+
+def test_full_width_digits_in_arguments_count_but_chinese_punctuation_is_kept():
+    assert parse("／ｓｔａｔｓ　３０ｄ") == ("stats", ["30d"])
+    assert parse("/campaign add 轻内容 周三 12:30 上新！（限时）") == ("campaign", ["add", "轻内容", "周三", "12:30", "上新！（限时）"])
+
+
+def test_a_very_long_unknown_word_is_not_echoed_whole():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/tier " + "王" * 500, room=None)])
+    assert "没有找到“" + "王" * 29 + "…”" in sent[0]["text"] and len(sent[0]["text"]) < 200

@@ -51,26 +51,61 @@ def test_until_lets_the_clock_run_on_and_recurring_jobs_fire(tmp_path):
     assert "11-27 04:00 store_maintenance" in result.stdout, "the 04:00 job ran and planned its next night"
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
 @pytest.mark.parametrize(
     "bad_line, reason",
     [
-        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a"', "not valid JSON"),
-        ('{"at": "2026-11-25T10:05:00+08:00", "type": "mesage", "from": "wxid_a", "text": "x"}', "unknown type 'mesage'"),
-        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a"}', "needs 'text'"),
-        ('{"at": "2026-11-25T09:00:00+08:00", "type": "tick"}', "time goes backwards"),
-        ('{"at": "2026-11-25T10:05:00", "type": "tick"}', "no UTC offset"),
-        ('{"type": "tick"}', "needs 'at'"),
-        ('{"at": "2026-11-25T10:05:00+08:00", "type": "room", "id": "r2", "topic": "x", "members": "wxid_a"}', "list of ids"),
-        ('[1, 2]', "one JSON object"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a"', "不是合法的 JSON"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "mesage", "from": "wxid_a", "text": "x"}', "不认识的 type “mesage”"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a"}', "message 事件缺少字段 text"),
+        ('{"at": "2026-11-25T09:00:00+08:00", "type": "tick"}', "时间倒退了"),
+        ('{"at": "2026-11-25T10:05:00", "type": "tick"}', "没有时区"),
+        ('{"type": "tick"}', "缺少字段 at"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "room", "id": "r2", "topic": "x", "members": "wxid_a"}', "列表"),
+        ('[1, 2]', "每行要是一个 JSON 对象"),
+        # Lines that used to crash the replay with a traceback, or keep it running for hours
+        ('{"at": "0001-01-01T00:00:00+08:00", "type": "tick"}', "时间“0001-01-01T00:00:00+08:00”超出范围（2000–2100 年）"),
+        ('{"at": "9999-12-31T23:59:59-08:00", "type": "tick"}', "超出范围（2000–2100 年）"),
+        ('{"at": "2999-01-01T00:00:00+08:00", "type": "tick"}', "超出范围（2000–2100 年）"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a", "text": "\\ud800"}', "单独的代理字符"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "contact", "id": "wxid_c", "name": "x", "\\udfff": 1}', "单独的代理字符"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "tick", "x": ' + DEEP + '}', "嵌套超过 4 层"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "tick", "x": [[[[1]]]]}', "嵌套超过 4 层"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": ["tick"]}', '不认识的 type “["tick"]”'),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "contact", "id": 42, "name": "x"}', "字段 id 要是字符串"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "tick", "n": ' + "1" * 5000 + '}', "数字位数太多"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a", "text": "' + "长" * 400_000 + '"}',
+         "一行超过 1 MB"),
     ],
 )
 def test_a_malformed_line_stops_the_replay_with_its_number_and_nothing_is_sent(tmp_path, bad_line, reason):
-    lines = shop() + [say("2026-11-25 10:01", OWNER, "/help", room=None), bad_line]
+    lines = shop() + [say("2026-11-25 10:01", OWNER, "/help", room=None), bad_line, say("2026-11-25 10:06", OWNER, "/help", room=None)]
     result = run_bot("replay", write_script(tmp_path, lines), "--owner", OWNER)
     assert result.returncode == 2
     assert result.stdout == "", "the script is checked before the clock starts"
-    assert f"line {len(lines)}:" in result.stderr and reason in result.stderr
-    assert "Traceback" not in result.stderr
+    assert f"第 {len(lines) - 1} 行：" in result.stderr and reason in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr) < 300
+
+
+def test_a_byte_that_is_not_utf8_is_placed_on_its_line(tmp_path):
+    script = tmp_path / "script.jsonl"
+    script.write_bytes(write_script_bytes(shop()) + b'{"at": "2026-11-25T10:05:00+08:00", "type": "tick", "x": "\xff"}\n')
+    result = run_bot("replay", str(script))
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"第 {len(shop()) + 1} 行：不是 UTF-8 文本" in result.stderr
+
+
+def write_script_bytes(lines: list) -> bytes:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8")
+
+
+@pytest.mark.parametrize("until", ["9999-12-31T23:59:59-08:00", "0001-01-01T00:00:00+08:00", "2200-01-01T00:00:00+08:00"])
+def test_until_outside_the_years_2000_to_2100_is_refused_at_once(tmp_path, until):
+    result = run_bot("replay", write_script(tmp_path, shop()), "--until", until, timeout=20)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert "--until" in result.stderr and "超出范围（2000–2100 年）" in result.stderr
 
 
 def test_until_before_the_last_event_is_refused(tmp_path):

@@ -117,3 +117,22 @@ def test_stats_and_tiers_count_the_same_members_after_an_order(tmp_path):
     assert "VIP" in tier and "600" in tier
     assert "成员 3 人：VIP 1，普通 2" in stats
     assert "VIP 1 位，普通 2 位" in tiers and "普通会员群：3 人（VIP 1）" in tiers
+
+
+def test_tier_with_an_empty_mention_asks_who_is_meant():
+    events = shop() + [say("2026-11-25 10:01", OWNER, text, room=None) for text in ("/tier @", "/tier ＠", "/tier \u200b@")]
+    replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")]
+    assert len(replies) == 3
+    assert all("请写出是哪位成员" in reply and "没有找到" not in reply for reply in replies)
+
+
+def test_a_nickname_with_invisible_or_full_width_characters_is_found_as_it_reads():
+    events = shop() + [
+        {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_a", "name": "小\u200d王\u202c"},
+        {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_m", "name": "Ｍｉｋｉ🐱"},
+        say("2026-11-25 10:01", OWNER, "/tier 小王", room=None),
+        say("2026-11-25 10:02", OWNER, "/tier ＠小王", room=None),
+        say("2026-11-25 10:03", OWNER, "/tier @Miki🐱", room=None),
+    ]
+    replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")]
+    assert [reply.splitlines()[0] for reply in replies] == ["小\u200d王\u202c（wxid_a）"] * 2 + ["Ｍｉｋｉ🐱（wxid_m）"]

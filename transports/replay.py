@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
+import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from core.assistant import Assistant
 from core.clock import VirtualClock
+from core.commands import quote
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
 from core.outbox import Outgoing
@@ -28,8 +32,16 @@ from core.store import open_store
 
 class ScriptError(Exception):
     def __init__(self, line: int, reason: str):
-        super().__init__(f"line {line}: {reason}")
+        super().__init__(f"第 {line} 行：{reason}")
         self.line = line
+
+
+# Limits that keep a script from crashing the replay half-way or running it for hours: times outside these years
+# overflow when converted (year 1 or 9999 with an offset) or leave the clock millennia of nights to run through.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+LINE_BYTES_AT_MOST = 1 << 20
+NESTING_AT_MOST = 4  # an event, a list in it, and room to grow
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # valid JSON ("\ud800"), but no UTF-8 output can carry it
 
 
 # For each event type: its required fields, and how to build the core's event from a checked line.
@@ -67,55 +79,102 @@ def _string_fields(kind: str) -> tuple[str, ...]:
     return _REQUIRED[kind] + optional
 
 
-def parse_time(text: object, what: str = "'at'") -> dt.datetime:
+def parse_time(text: object, what: str = "at") -> dt.datetime:
     if not isinstance(text, str):
-        raise ValueError(f"{what} must be an ISO 8601 time string with an offset, like 2026-11-25T20:00:00+08:00")
+        raise ValueError(f"{what} 要写成带时区的 ISO 8601 时间字符串，例如 2026-11-25T20:00:00+08:00")
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not an ISO 8601 time") from None
+        raise ValueError(f"{what} 的时间{quote(text)}不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00") from None
     if moment.tzinfo is None:
-        raise ValueError(f"{what} {text!r} has no UTC offset (write e.g. +08:00)")
+        raise ValueError(f"{what} 的时间{quote(text)}没有时区（请加上，例如 +08:00）")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"{what} 的时间{quote(text)}超出范围（{EARLIEST_YEAR}–{LATEST_YEAR} 年）")
     return moment
 
 
 def _check_line(number: int, text: str) -> tuple[dt.datetime, Event]:
-    try:
-        line = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ScriptError(number, f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(line, dict):
-        raise ScriptError(number, "each line must be one JSON object")
+    line = _json_object(number, text)
     kind = line.get("type")
-    if kind not in _REQUIRED:
-        raise ScriptError(number, f"unknown type {kind!r} (known: {', '.join(_REQUIRED)})")
+    if not isinstance(kind, str) or kind not in _REQUIRED:
+        shown = kind if isinstance(kind, str) else json.dumps(kind, ensure_ascii=False)
+        raise ScriptError(number, f"不认识的 type {quote(shown)}（可以是 {'、'.join(_REQUIRED)}）")
     if "at" not in line:
-        raise ScriptError(number, f"a {kind} event needs 'at'")
+        raise ScriptError(number, f"{kind} 事件缺少字段 at")
     try:
         at = parse_time(line["at"])
     except ValueError as error:
         raise ScriptError(number, str(error)) from None
     for name in _REQUIRED[kind]:
         if name not in line:
-            raise ScriptError(number, f"a {kind} event needs {name!r}")
+            raise ScriptError(number, f"{kind} 事件缺少字段 {name}")
     for name in _string_fields(kind):
         if name in line and not (isinstance(line[name], str) or (name == "room" and line[name] is None)):
-            raise ScriptError(number, f"{name!r} must be a string")
+            raise ScriptError(number, f"字段 {name} 要是字符串")
     for name in ("members", "mentions"):
         if name in line and not (isinstance(line[name], list) and all(isinstance(i, str) for i in line[name])):
-            raise ScriptError(number, f"{name!r} must be a list of ids")
+            raise ScriptError(number, f"字段 {name} 要是微信号（字符串）的列表")
     return at, _build(kind, line)
+
+
+def _json_object(number: int, text: str) -> dict:
+    """The line's JSON object, if the replay can carry it through: not nested too deep, no lone surrogate."""
+    try:
+        line = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScriptError(number, f"不是合法的 JSON（第 {error.colno} 列有误）") from None
+    except RecursionError:
+        raise ScriptError(number, f"嵌套超过 {NESTING_AT_MOST} 层") from None
+    except ValueError:  # a number of thousands of digits
+        raise ScriptError(number, "不是能读的 JSON（数字位数太多）") from None
+    if not isinstance(line, dict):
+        raise ScriptError(number, "每行要是一个 JSON 对象 {…}")
+    # Most lines cannot be nested too deep nor hold a surrogate (escaped as \ud800, or raw in a text read in memory)
+    if text.count("{") + text.count("[") > NESTING_AT_MOST or "\\u" in text or LONE_SURROGATE.search(text):
+        _check_values(number, line)
+    return line
+
+
+def _check_values(number: int, line: dict) -> None:
+    values = [(line, 1)]
+    while values:
+        value, depth = values.pop()
+        if isinstance(value, (dict, list)) and depth > NESTING_AT_MOST:
+            raise ScriptError(number, f"嵌套超过 {NESTING_AT_MOST} 层")
+        if isinstance(value, dict):
+            values.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            values.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and LONE_SURROGATE.search(value):
+            raise ScriptError(number, "有单独的代理字符（如 \\ud800），无法写成 UTF-8")
+
+
+def _numbered_lines(source: TextIO) -> Iterator[tuple[int, str]]:
+    """Each line with its number. A file is read as bytes, so that a line too long is refused without reading it
+    whole, and a byte that is not UTF-8 is placed on its own line."""
+    raw = getattr(source, "buffer", None)
+    for number in itertools.count(1):
+        chunk = (raw or source).readline(LINE_BYTES_AT_MOST + 1)
+        if not chunk:
+            return
+        if len(chunk.rstrip(b"\r\n" if raw else "\r\n")) > LINE_BYTES_AT_MOST:
+            raise ScriptError(number, "一行超过 1 MB：一行只写一个事件")
+        try:
+            text = chunk.decode("utf-8") if raw else chunk
+        except UnicodeDecodeError:
+            raise ScriptError(number, "不是 UTF-8 文本") from None
+        yield number, text
 
 
 def read_script(source: TextIO) -> list[tuple[dt.datetime, Event]]:
     """Check every line first: a bad script stops before anything is sent."""
     timeline: list[tuple[dt.datetime, Event]] = []
-    for number, text in enumerate(source, start=1):
+    for number, text in _numbered_lines(source):
         if not text.strip():
             continue
         at, event = _check_line(number, text)
         if timeline and at < timeline[-1][0]:
-            raise ScriptError(number, f"time goes backwards: {at.isoformat()} is before the line above")
+            raise ScriptError(number, f"时间倒退了：{at.isoformat()} 早于上一行")
         timeline.append((at, event))
     return timeline
 
