@@ -20,7 +20,7 @@ from typing import TextIO
 from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.config import Config
-from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
+from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import Outgoing
 from core.store import open_store
 
@@ -34,6 +34,7 @@ class ScriptError(Exception):
 # For each event type: its required fields, and how to build the core's event from a checked line.
 _REQUIRED = {
     "login": ("id", "name"),
+    "logout": (),
     "contact": ("id", "name"),
     "room": ("id", "topic"),
     "message": ("from", "text"),
@@ -47,6 +48,8 @@ def _build(kind: str, line: dict) -> Event:
     match kind:
         case "login":
             return Login(line["id"], line["name"])
+        case "logout":
+            return Logout()
         case "contact":
             return ContactSeen(line["id"], line["name"])
         case "room":
