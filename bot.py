@@ -4,6 +4,7 @@
     python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until ISO-TIME] [--seed N]
     python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
     python bot.py import-orders FILE.csv|FILE.xlsx [--config FILE] [--db FILE]   the back office's order export
+    python bot.py doctor [--config FILE] [--wait SECONDS]   check the connection to the puppet service, send nothing
 
 Bad input (a broken config, a malformed script) ends with a message that says what and where, and exit status 2.
 """
@@ -12,15 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sys
 from pathlib import Path
 
 import features
+from core import logs
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from core.instance import AlreadyRunning, InstanceLock, claim
 from core.runner import run_live
 from core.store import StoreError, open_store
 from core.templates import TemplateProblem, Templates
@@ -30,6 +34,7 @@ from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script
 
 BAD_INPUT = 2
+ALREADY_RUNNING = 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="check config.toml and the templates, then exit")
     orders = commands.add_parser("import-orders", help="import the shop's order export (CSV or XLSX)")
     orders.add_argument("file", type=Path)
-    for sub in (parser, run, replay, check, orders):
+    doctor = commands.add_parser("doctor", help="检查与 puppet 服务的连接（不发送任何消息）")
+    doctor.add_argument("--wait", type=float, default=60, metavar="SECONDS", help="最多等待账号登录的秒数（默认 60）")
+    for sub in (parser, run, replay, check, orders, doctor):
         sub.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: config.toml)")
     for sub in (parser, run, replay, orders):
         sub.add_argument("--db", type=Path, help="store file (default: [store] path; replay: a fresh temporary one)")
@@ -53,14 +60,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
-    transport = make_transport(config)
-    assistant = Assistant(config, open_store(db_path or config.store.path), SystemClock(config.tz, pretend_time), features.load())
+def _claim(store: Path | str) -> InstanceLock:
+    """The store for this process alone, held until it exits; or exit 1 naming the process that has it."""
     try:
-        # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
-        asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
-    except KeyboardInterrupt:
-        pass  # Ctrl-C: whatever is still queued stays in the store and goes out at the next start
+        return claim(store)
+    except AlreadyRunning as error:
+        print(f"bot.py: {error}", file=sys.stderr)
+        sys.exit(ALREADY_RUNNING)
+
+
+def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
+    store = db_path or config.store.path
+    with _claim(store):
+        transport = make_transport(config)
+        assistant = Assistant(config, open_store(store), SystemClock(config.tz, pretend_time), features.load())
+        try:
+            # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
+            asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
+        except KeyboardInterrupt:
+            pass  # Ctrl-C: whatever is still queued stays in the store and goes out at the next start
 
 
 def _replay(config: Config, args: argparse.Namespace) -> int:
@@ -76,7 +94,8 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
-    run_script(config, features.load(), timeline, until=until, db_path=args.db, seed=args.seed)
+    with _claim(args.db) if args.db else contextlib.nullcontext():  # a fresh temporary store is ours alone
+        run_script(config, features.load(), timeline, until=until, db_path=args.db, seed=args.seed)
     return 0
 
 
@@ -105,16 +124,17 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
         # they would interleave with the conversation itself.
-        quiet = args.command in ("replay", "check-config", "import-orders") or config.transport.kind == "console"
-        logging.basicConfig(
-            level=logging.WARNING if quiet else logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        quiet = args.command in ("replay", "check-config", "import-orders", "doctor")
+        quiet = quiet or config.transport.kind == "console"
+        logs.set_up(logging.WARNING if quiet else logging.INFO)
         if args.command == "replay":
             return _replay(config, args)
         if args.command == "import-orders":
             return _import_orders(config, args)
+        if args.command == "doctor":
+            from transports.wechaty import doctor  # wechaty is slow to import: only when used
+
+            return asyncio.run(doctor(config, args.wait))
         if args.command == "check-config":
             if problems := Templates().check():
                 raise TemplateProblem("\n".join(problems))

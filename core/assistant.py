@@ -19,7 +19,7 @@ from core import commands
 from core.clock import Clock, to_db
 from core.config import Config
 from core.context import Context
-from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
+from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import Outbox, Outgoing
 from core.registry import Handler, Registry
 from core.store import savepoint
@@ -30,7 +30,10 @@ from core.transport import DeliveryUncertain, Transport, TransportUnavailable
 log = logging.getLogger(__name__)
 
 RECURRING_PREFIX = "recurring:"
-EVENT_TYPES = {Login: "login", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join", Leave: "leave"}
+EVENT_TYPES = {
+    Login: "login", Logout: "logout", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join",
+    Leave: "leave",
+}
 
 
 class Assistant:
@@ -118,6 +121,9 @@ class Assistant:
                 self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bot_id', ?)", [bot_id])
                 self.bot_id = bot_id
                 self._name_contact(bot_id, name)
+                self._connection(online=True, now=now)
+            case Logout():
+                self._connection(online=False, now=now)
             case ContactSeen(id=contact, name=name):
                 self._name_contact(contact, name)
             case RoomSeen(id=room, topic=topic, members=listed):
@@ -138,6 +144,14 @@ class Assistant:
                 self._add_member(room, contact, now)
             case Leave(room=room, contact=contact):
                 self.db.execute("DELETE FROM room_members WHERE room = ? AND contact = ?", [room, contact])
+
+    def _connection(self, *, online: bool, now: dt.datetime) -> None:
+        """Meta 'connection': whether the account is online and since when (for /status). A login while online
+        (the service telling it again after a reconnection) keeps the moment it came online."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'connection'").fetchone()
+        if row is None or json.loads(row[0])["online"] != online:
+            state = json.dumps({"online": online, "since": to_db(now)})
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)", [state])
 
     def _name_contact(self, contact: str, name: str) -> None:
         self.db.execute("INSERT INTO contacts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [contact, name])
@@ -164,7 +178,10 @@ class Assistant:
             with savepoint(self.db):
                 return feature(*args)
         except Exception:
-            log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), args[1:])
+            # Named by the event (whose repr holds ids only) or the timer's key: never a command's words or a
+            # timer's payload, which may hold what a member wrote (see core/logs.py).
+            subject = args[1] if len(args) > 1 else None
+            log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), getattr(subject, "key", subject))
             return None
 
     # Jobs

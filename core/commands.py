@@ -95,6 +95,6 @@ def _refuse(ctx: Context, message: Message) -> None:
         "SELECT 1 FROM command_refusals WHERE contact = ? LIMIT 1", [message.sender]
     ).fetchone()
     ctx.db["command_refusals"].insert({"contact": message.sender, "at": to_db(ctx.now), "text": message.text})
-    log.info("refused a command from %s (not an owner): %r", message.sender, message.text)
+    log.info("refused a command from %s (not an owner; what was typed is in command_refusals)", message.sender)
     if not refused_before:
         ctx.reply("command_reply", "command_refused")

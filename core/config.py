@@ -277,7 +277,17 @@ def load_config(path: Path | str = DEFAULT_CONFIG) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as error:
         problems = "\n".join(f"  - {_describe(e)}" for e in error.errors())
         raise ConfigError(f"{path} has {error.error_count()} problem(s):\n{problems}") from None
+    return _store_beside(config, path.resolve().parent)
+
+
+def _store_beside(config: Config, folder: Path) -> Config:
+    """[store] path is relative to the config file's folder, so that the bot started from another directory
+    still finds the same store (`--db` on the command line stays relative to where the user typed it)."""
+    if config.store.path == ":memory:":
+        return config
+    store = config.store.model_copy(update={"path": str(folder / Path(config.store.path).expanduser())})
+    return config.model_copy(update={"store": store})

@@ -1,8 +1,12 @@
-"""What a transport tells the core. Plain data, the same whichever transport saw it."""
+"""What a transport tells the core. Plain data, the same whichever transport saw it.
+
+What members wrote and their nicknames are left out of the events' repr: an event in a log line (a feature that
+failed on it) then names ids only, and the log holds no member's words (see core/logs.py).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -14,9 +18,14 @@ class Login:
 
 
 @dataclass(frozen=True)
+class Logout:
+    """The bot's account is offline: logged out of WeChat, or the puppet service dropped."""
+
+
+@dataclass(frozen=True)
 class ContactSeen:
     id: str
-    name: str
+    name: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -29,10 +38,11 @@ class RoomSeen:
 @dataclass(frozen=True)
 class Message:
     sender: str
-    text: str
+    text: str = field(repr=False)
     room: str | None = None  # None: a private chat with the sender
     mentions: tuple[str, ...] = ()
-    sender_name: str | None = None  # given by transports that know it; replays declare names with ContactSeen
+    # given by transports that know it; replays declare names with ContactSeen
+    sender_name: str | None = field(default=None, repr=False)
     to: str | None = None  # typed on the shop account's own phone in a private chat: the member it was written to
 
 
@@ -40,7 +50,7 @@ class Message:
 class Join:
     room: str
     contact: str
-    contact_name: str | None = None
+    contact_name: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -54,4 +64,4 @@ class Tick:
     """Only moves the clock: jobs due by then fire."""
 
 
-Event = Login | ContactSeen | RoomSeen | Message | Join | Leave | Tick
+Event = Login | Logout | ContactSeen | RoomSeen | Message | Join | Leave | Tick

@@ -8,6 +8,7 @@ that has shipped, because owners' stores already ran it.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -200,11 +201,19 @@ def savepoint(db: Database) -> Iterator[None]:
 
 
 def open_store(path: Path | str) -> Database:
-    """Open (creating if need be) and migrate the store at path; ':memory:' gives a throwaway one."""
+    """Open (creating if need be) and migrate the store at path; ':memory:' gives a throwaway one.
+
+    The store holds members' messages and nicknames: the bot creates it readable by its own user only (0600;
+    SQLite gives the -wal and -shm files the store's permissions), its folder and the media/ folder beside it
+    (members' pictures) 0700. Existing files and folders keep the permissions their owner gave them.
+    """
     if str(path) == ":memory:":
         db = Database(memory=True)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (path.parent / "media").mkdir(mode=0o700, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # before SQLite creates it with the umask's mode
         db = Database(path)
         db.enable_wal()
     migrate(db)

@@ -305,8 +305,11 @@ def test_a_gateway_restart_loses_and_repeats_no_message(shop):
     # bot cannot know it, so it must not send it again; it asks the owner to check instead.
     s.gateway.process.kill()
     s.gateway.process.wait()
+    # the drop is the account going offline, for /status
+    s.until("SELECT 1 FROM meta WHERE key = 'connection' AND json_extract(value, '$.online') = 0")
     s.gateway = s.start_gateway()  # same port: the bot reconnects by itself, with back-off
     s.account_online()
+    s.until("SELECT 1 FROM meta WHERE key = 'connection' AND json_extract(value, '$.online') = 1")
     after = [s.gateway.bot_said(to=OWNER, timeout=60)["text"] for _ in range(3)]
     assert s.gateway.silent_for(5) == [], "nothing more, nothing twice"
     assert "以下是可用的管理指令" in first["text"]
@@ -326,3 +329,63 @@ def test_a_service_that_stops_answering_is_left_and_reconnected(shop):
     s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/help"})
     assert "以下是可用的管理指令" in s.gateway.bot_said(to=OWNER, timeout=30)["text"]
     assert "stopped answering" in s.bot_log.read_text()
+
+
+def test_neither_the_token_nor_what_members_write_nor_their_nicknames_reach_the_log(shop):
+    s = shop()
+    nickname, phrase = "甄秘密昵称", "暗号是蓝色大象"
+    s.gateway.do("contact", id="wxid_secretive_e2e", name=nickname)
+    s.gateway.do("join", room=ROOM, contact="wxid_secretive_e2e")
+    s.gateway.do("say", **{"from": "wxid_secretive_e2e", "room": ROOM, "text": f"@小店助手 /status {phrase}",
+                           "mentions": [BOT]})
+    assert s.gateway.bot_said(room=ROOM)["text"].startswith(f"@{nickname}"), "refused, addressed by name"
+    s.gateway.do("say", **{"from": "wxid_secretive_e2e", "room": ROOM, "text": f"我家住在蓝色大象路，{phrase}"})
+    s.until("SELECT 1 FROM events WHERE text LIKE '我家住在%'")
+    log = s.bot_log.read_text()
+    assert "logged in to WeChat" in log and "wxid_secretive_e2e" in log, "the bot logs at INFO, with ids"
+    assert TOKEN not in log
+    assert "蓝色大象" not in log and nickname not in log
+
+
+def run_doctor(tmp_path: Path, endpoint: str, token: str | None = TOKEN, wait: float = 60) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WECHATY_PUPPET_SERVICE")}
+    env["WECHATY_PUPPET_SERVICE_ENDPOINT"] = endpoint
+    if token:
+        env["WECHATY_PUPPET_SERVICE_TOKEN"] = token
+    command = [sys.executable, str(ROOT / "bot.py"), "doctor", "--config", str(e2e_config(tmp_path)), "--wait", str(wait)]
+    return subprocess.Popen(command, cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_doctor_logs_in_lists_the_groups_and_sends_nothing(tmp_path):
+    port = free_port()
+    gateway = Gateway(port, tmp_path / "gateway.log")
+    try:
+        doctor = run_doctor(tmp_path, f"127.0.0.1:{port}")
+        gateway.wait_for(lambda e: e["event"] == "client_started", START_TIMEOUT, "doctor never connected")
+        gateway.do("contact", id=OWNER, name="店主")
+        gateway.do("room", id=ROOM, topic="普通会员群", members=[BOT, OWNER])
+        gateway.do("login", id=BOT, name="小店助手")
+        out, err = doctor.communicate(timeout=START_TIMEOUT)
+        assert doctor.returncode == 0, out + err
+        assert "已登录 小店助手" in out and "1 个" in out and "普通会员群" in out and "没有发送任何消息" in out
+        assert TOKEN not in out + err and "Traceback" not in err
+        assert gateway.silent_for(1) == []
+    finally:
+        gateway.stop()
+
+
+def test_doctor_says_why_it_could_not_connect(tmp_path):
+    port = free_port()
+    nobody = f"127.0.0.1:{free_port()}"
+    outcomes = {"no token": run_doctor(tmp_path, nobody, token=None), "unreachable": run_doctor(tmp_path, nobody)}
+    gateway = Gateway(port, tmp_path / "gateway.log")
+    try:
+        outcomes["refused"] = run_doctor(tmp_path, f"127.0.0.1:{port}", token="insecure_wrong_token_e2e")
+        outcomes["no login"] = run_doctor(tmp_path, f"127.0.0.1:{port}", wait=3)
+        said = {name: doctor.communicate(timeout=START_TIMEOUT) + (doctor.returncode,) for name, doctor in outcomes.items()}
+    finally:
+        gateway.stop()
+    reasons = {"no token": "没有设置令牌", "unreachable": "连接不上", "refused": "拒绝了这个令牌", "no login": "3 秒内账号没有登录"}
+    for name, (out, err, status) in said.items():
+        assert status == 1 and reasons[name] in err and "Traceback" not in err, (name, out, err)
+        assert "insecure_wrong_token_e2e" not in out + err and TOKEN not in out + err

@@ -24,7 +24,7 @@ from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.commands import quote
 from core.config import Config
-from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen, Tick
+from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import Outgoing
 from core.registry import Registry
 from core.store import open_store
@@ -47,6 +47,7 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # valid JSON ("\ud800"), but no 
 # For each event type: its required fields, and how to build the core's event from a checked line.
 _REQUIRED = {
     "login": ("id", "name"),
+    "logout": (),
     "contact": ("id", "name"),
     "room": ("id", "topic"),
     "message": ("from", "text"),
@@ -60,6 +61,8 @@ def _build(kind: str, line: dict) -> Event:
     match kind:
         case "login":
             return Login(line["id"], line["name"])
+        case "logout":
+            return Logout()
         case "contact":
             return ContactSeen(line["id"], line["name"])
         case "room":

@@ -15,6 +15,11 @@ Two things this module does that python-wechaty does not do for us:
   connection would otherwise leave the bot deaf for good, since nothing ever ends the event stream.
 - At login it reads the list of groups and their members, so that features know every group at once rather than
   from its first message.
+- It tells the core when the account goes offline (Logout): logged out, or the service dropped.
+- The token never reaches a log: it is handed to core.logs' filter, and python-wechaty's own loggers (which write
+  to stderr by themselves, and log the token) are routed through it.
+
+doctor() is `bot.py doctor`: one connection, wait for the login, tell what the account sees, and leave.
 """
 
 from __future__ import annotations
@@ -24,22 +29,28 @@ import collections
 import logging
 import os
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
+import wechaty_puppet_service  # noqa: F401  (wechaty imports it at the first connection: too late for its loggers)
+from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
 from wechaty_puppet import MessageType
 
+from core import logs
 from core.config import Config, ConfigError
-from core.events import ContactSeen, Event, Join, Leave, Login
+from core.events import ContactSeen, Event, Join, Leave, Login, Logout
 from core.events import Message as ChatMessage
 from core.events import RoomSeen
 from core.outbox import Outgoing
 from core.transport import DeliveryUncertain, TransportUnavailable
 
 log = logging.getLogger(__name__)
+logs.adopt_library_loggers()  # python-wechaty's loggers, each with a stderr handler of its own, are made at import
 
 TOKEN_VARIABLE = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_VARIABLE = "WECHATY_PUPPET_SERVICE_ENDPOINT"
@@ -47,6 +58,7 @@ FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
 ECHOES_REMEMBERED = 200  # far more than the outbox sends before the echoes of its sends come back
 ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
+DOCTOR_ROOMS_LISTED = 20
 
 
 class WechatyTransport:
@@ -58,6 +70,7 @@ class WechatyTransport:
             raise ConfigError(
                 f"transport.wechaty.token: empty, and {TOKEN_VARIABLE} is not set: the puppet service needs a token"
             )
+        logs.keep_secret(self.token)
         # wechaty keeps a scheduler job store under CACHE_DIR (default: ./.wechaty in the working directory);
         # keep it beside the shop's store instead of wherever the bot was started.
         os.environ.setdefault("CACHE_DIR", str(Path(config.store.path).resolve().parent / ".wechaty"))
@@ -65,6 +78,7 @@ class WechatyTransport:
         self.bot: Wechaty | None = None
         self.self_id: str | None = None
         self.online = False
+        self.ready = asyncio.Event()  # set once logged in and the groups are read (doctor waits for it)
         self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
         # (chat, text) of what the bot said lately, to tell its echoes from what someone typed on the shop's phone
         self.said_lately: collections.deque[tuple[str, str]] = collections.deque(maxlen=ECHOES_REMEMBERED)
@@ -74,15 +88,7 @@ class WechatyTransport:
         minute) and reconnect."""
         delay = FIRST_RETRY_SECONDS
         while True:
-            options = WechatyOptions(
-                token=self.token,
-                endpoint=self.endpoint or None,
-                # wechaty checks this port for its plugin web server at every login, and fails the login if it
-                # is taken (default 5000): give it a free one on loopback. No plugin is used, nothing listens.
-                host="127.0.0.1",
-                port=_free_port(),
-            )
-            self.bot = _Bot(self, deliver, options)
+            self.bot = _Bot(self, deliver, self._options())
             listening = asyncio.ensure_future(self._listen())
             watching = asyncio.ensure_future(self._watch())
             try:
@@ -93,26 +99,45 @@ class WechatyTransport:
                 await asyncio.gather(listening, watching, return_exceptions=True)
             if self.online:
                 delay = FIRST_RETRY_SECONDS  # we had a working connection: start the back-off afresh
-            self.online = False
+            self.went_offline(deliver)
             await self._close()
             log.info("reconnecting to the puppet service in %.0f s", delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, LONGEST_RETRY_SECONDS)
 
+    def _options(self) -> WechatyOptions:
+        return WechatyOptions(
+            token=self.token,
+            endpoint=self.endpoint or None,
+            # wechaty checks this port for its plugin web server at every login, and fails the login if it is
+            # taken (default 5000): give it a free one on loopback. No plugin is used, nothing listens.
+            host="127.0.0.1",
+            port=_free_port(),
+        )
+
+    def went_offline(self, deliver: Callable[[Event], None]) -> None:
+        """Tell the core once that the account is offline (a logout and the drop after it are one outage)."""
+        if self.online:
+            self.online = False
+            deliver(Logout())
+
     async def _listen(self) -> None:
-        """What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start() listens to
-        the service's event stream until that stream ends."""
         try:
-            await self.bot.init_puppet()
-            # wechaty's Contact, Room and Tag classes keep the objects they load in pools shared by every
-            # connection: objects loaded before a reconnection would still speak through the old, closed one.
-            for kind in (self.bot.Contact, self.bot.ContactSelf, self.bot.Room, self.bot.Tag):
-                kind._pool = {}
-            await self.bot.init_puppet_event_bridge(self.bot.puppet)
-            await self.bot.puppet.start()
+            await self._connect()
             log.warning("the puppet service closed the event stream")
         except Exception as error:  # grpclib, socket and wechaty errors alike mean "not connected"
             log.warning("puppet service unreachable or dropped (%s: %s)", type(error).__name__, error)
+
+    async def _connect(self) -> None:
+        """What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start() listens to
+        the service's event stream until that stream ends."""
+        await self.bot.init_puppet()
+        # wechaty's Contact, Room and Tag classes keep the objects they load in pools shared by every connection:
+        # objects loaded before a reconnection would still speak through the old, closed one.
+        for kind in (self.bot.Contact, self.bot.ContactSelf, self.bot.Room, self.bot.Tag):
+            kind._pool = {}
+        await self.bot.init_puppet_event_bridge(self.bot.puppet)
+        await self.bot.puppet.start()
 
     async def _watch(self) -> None:
         """Return when the service, once logged in, leaves a ding unanswered."""
@@ -181,12 +206,13 @@ class _Bot(Wechaty):
     async def on_login(self, contact: Contact) -> None:
         self.transport.self_id = contact.contact_id
         self.transport.online = True
-        log.info("logged in to WeChat")
+        log.info("logged in to WeChat as %s", contact.contact_id)
         self.deliver(Login(contact.contact_id, contact.name))
         try:
             await self._tell_groups()
         except Exception as error:  # groups are then learnt from their messages, as before
             log.warning("could not read the list of groups (%s: %s)", type(error).__name__, error)
+        self.transport.ready.set()
 
     async def _tell_groups(self) -> None:
         """Tell the core every group the account is in, with its members: who joined or left while the bot was
@@ -202,7 +228,7 @@ class _Bot(Wechaty):
         log.info("read the list of groups and their members")
 
     async def on_logout(self, contact: Contact) -> None:
-        self.transport.online = False
+        self.transport.went_offline(self.deliver)
         log.warning("logged out of WeChat: messages wait in the outbox until the account is back")
 
     async def on_message(self, msg: Message) -> None:
@@ -244,3 +270,61 @@ class _Bot(Wechaty):
         if topic and self.transport.topics.get(room.room_id) != topic:
             self.transport.topics[room.room_id] = topic
             self.deliver(RoomSeen(room.room_id, topic))
+
+
+async def doctor(config: Config, wait_seconds: float, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Connect once with the configured token and endpoint, wait for the login (at most wait_seconds), print the
+    account and its groups, and disconnect; 1 with the reason (in Chinese) when that fails. Sends nothing.
+
+    python-wechaty asks the service to stop and start the account's puppet at every connection: a bot running on
+    the same token is disturbed (it reconnects by itself). Run it before starting the bot, or with the bot stopped."""
+    try:
+        transport = WechatyTransport(config)
+    except ConfigError:
+        print(f"没有设置令牌：请设置环境变量 {TOKEN_VARIABLE}（或在本地配置的 [transport.wechaty] token 中填写）。", file=err)
+        return 1
+    seen: list[Event] = []
+    transport.bot = _Bot(transport, seen.append, transport._options())
+    connecting = asyncio.ensure_future(transport._connect())
+    logged_in = asyncio.ensure_future(transport.ready.wait())
+    try:
+        await asyncio.wait({connecting, logged_in}, timeout=wait_seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (connecting, logged_in):
+            task.cancel()
+        outcome = (await asyncio.gather(connecting, logged_in, return_exceptions=True))[0]
+        await transport._close()
+    if not transport.ready.is_set():
+        print(_why_no_login(transport, outcome, wait_seconds), file=err)
+        return 1
+    _describe_account(seen, out)
+    return 0
+
+
+def _why_no_login(transport: WechatyTransport, outcome: object, wait_seconds: float) -> str:
+    where = transport.endpoint or "（按令牌查找的地址）"
+    if isinstance(outcome, asyncio.CancelledError):
+        return (f"{wait_seconds:g} 秒内账号没有登录：请按服务商的说明扫码登录，再运行一次；"
+                "或用 --wait 多等一会儿。")
+    if isinstance(outcome, GRPCError) and outcome.status in (Status.UNAUTHENTICATED, Status.PERMISSION_DENIED):
+        return "puppet 服务拒绝了这个令牌：请核对令牌是否写全、是否已过期（可向服务商确认）。"
+    if isinstance(outcome, GRPCError):
+        return f"puppet 服务 {where} 返回了错误（{outcome.status.name}）：请把这行发给服务商。"
+    if outcome is None:
+        return f"puppet 服务 {where} 在账号登录前断开了连接：请稍后再试，或联系服务商。"
+    if not transport.endpoint:
+        return f"没有设置服务地址，按令牌也没找到：请向服务商要地址，设置 {ENDPOINT_VARIABLE}=主机:端口。"
+    reason = logs.REDACTOR.redact(f"{type(outcome).__name__}: {outcome}")
+    return f"连接不上 puppet 服务 {where}：请检查地址、端口和网络（{reason}）。"
+
+
+def _describe_account(seen: list[Event], out: TextIO) -> None:
+    account = next(event for event in seen if isinstance(event, Login))
+    topics = list({event.id: event.topic or event.id for event in seen if isinstance(event, RoomSeen)}.values())
+    print(f"连接正常：已登录 {account.name}（{account.id}）。", file=out)
+    print(f"账号所在的群：{len(topics)} 个", file=out)
+    for topic in topics[:DOCTOR_ROOMS_LISTED]:
+        print(f"  {topic}", file=out)
+    if len(topics) > DOCTOR_ROOMS_LISTED:
+        print(f"  ……（只列出前 {DOCTOR_ROOMS_LISTED} 个）", file=out)
+    print("检查完毕：没有发送任何消息，已断开连接。", file=out)
