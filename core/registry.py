@@ -23,12 +23,23 @@ class UsageError(Exception):
 
 
 @dataclass(frozen=True)
+class Action:
+    """One of a command's sub-commands (`/campaign add …`), shown by /help with its own usage and examples."""
+
+    usage: str
+    summary: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Command:
     name: str
     usage: str
     summary: str
     run: Callable[[Context, list[str]], None]
+    examples: tuple[str, ...]  # what /help shows: an owner copies an example sooner than reads a usage line
     aliases: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,13 +66,20 @@ class Registry:
 REGISTRY = Registry()
 
 
-def command(name: str, *, usage: str, summary: str, aliases: tuple[str, ...] = ()):
-    """An owner-only chat command, `/name args…`; the function gets the context and the words after the name."""
+def command(name: str, *, usage: str, summary: str, examples: tuple[str, ...], aliases: tuple[str, ...] = (),
+            actions: tuple[Action, ...] = ()):
+    """An owner-only chat command, `/name args…`; the function gets the context and the words after the name.
+
+    Every command has at least one example, and so has each of its actions: checked here, at import, so that a
+    command without one never starts.
+    """
+    if isinstance(examples, str) or not examples or any(not action.examples for action in actions):
+        raise ValueError(f"command /{name} needs at least one example (and one for each of its actions)")
 
     def register(run):
         if name in REGISTRY.commands:
             raise ValueError(f"command /{name} is declared twice")
-        REGISTRY.commands[name] = Command(name, usage, summary, run, aliases)
+        REGISTRY.commands[name] = Command(name, usage, summary, run, tuple(examples), aliases, tuple(actions))
         return run
 
     return register
