@@ -141,7 +141,7 @@ def _create(ctx: Context, campaign: Campaign) -> None:
 def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
     changed = Campaign(campaign.name, campaign.kind, campaign.weekday, campaign.day_of_month, campaign.time,
                        campaign.details, status)
-    if status in HOLDS_A_SLOT:  # resuming a cancelled campaign: its slot may have been taken since
+    if campaign.status not in HOLDS_A_SLOT and status in HOLDS_A_SLOT:  # back from cancelled: its slot may be taken
         _refuse_a_taken_slot(ctx, changed)
     save(ctx, changed, "command")
     next_post = None
