@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from core import commands
-from core.clock import Clock, to_db
+from core.clock import Clock, from_db, to_db
 from core.config import Config
 from core.context import Context
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
@@ -121,9 +121,9 @@ class Assistant:
                 self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('bot_id', ?)", [bot_id])
                 self.bot_id = bot_id
                 self._name_contact(bot_id, name)
-                self._connection(online=True, now=now)
+                self._record_connection(online=True, now=now)
             case Logout():
-                self._connection(online=False, now=now)
+                self._record_connection(online=False, now=now)
             case ContactSeen(id=contact, name=name):
                 self._name_contact(contact, name)
             case RoomSeen(id=room, topic=topic, members=listed):
@@ -145,13 +145,21 @@ class Assistant:
             case Leave(room=room, contact=contact):
                 self.db.execute("DELETE FROM room_members WHERE room = ? AND contact = ?", [room, contact])
 
-    def _connection(self, *, online: bool, now: dt.datetime) -> None:
+    def _record_connection(self, *, online: bool, now: dt.datetime) -> None:
         """Meta 'connection': whether the account is online and since when (for /status). A login while online
         (the service telling it again after a reconnection) keeps the moment it came online."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'connection'").fetchone()
-        if row is None or json.loads(row[0])["online"] != online:
+        known = self.connection()
+        if known is None or known["online"] != online:
             state = json.dumps({"online": online, "since": to_db(now)})
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)", [state])
+
+    def connection(self) -> dict | None:
+        """{"online": bool, "since": datetime} as the transport last told, or None before any login."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'connection'").fetchone()
+        if row is None:
+            return None
+        state = json.loads(row[0])
+        return {"online": bool(state["online"]), "since": from_db(state["since"], self.config.tz)}
 
     def _name_contact(self, contact: str, name: str) -> None:
         self.db.execute("INSERT INTO contacts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [contact, name])

@@ -92,6 +92,17 @@ class Context:
         """How many messages wait in the outbox: what a campaign's fit estimate must leave room for."""
         return self.assistant.outbox.queued_count()
 
+    def next_send_time(self) -> dt.datetime | None:
+        return self.assistant.outbox.next_send_time()
+
+    def sent_since(self, moment: dt.datetime) -> int:
+        """How many messages the bot has sent since `moment`."""
+        return self.assistant.outbox.sent_since(moment)
+
+    def connection(self) -> dict | None:
+        """{"online": bool, "since": datetime} as the transport last told the core at login or logout; None before."""
+        return self.assistant.connection()
+
     def cancel_all(self, prefix: str) -> None:
         """Cancel every job whose key starts with prefix: end keys' parts with ':' so that 'r1:' spares 'r10:'."""
         self.assistant.timers.cancel_prefix(prefix)

@@ -79,6 +79,9 @@ class Outbox:
         )
         return cursor.lastrowid
 
+    def sent_since(self, moment: dt.datetime) -> int:
+        return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?", [to_db(moment)]).fetchone()[0]
+
     def queued_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
 

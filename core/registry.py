@@ -144,14 +144,14 @@ def _mark(function: Callable, declared) -> Callable:
     return function
 
 
-def command(name: str, *, usage: str, summary: str, examples: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
+def command(name: str, *, usage: str, summary: str, examples: tuple[str, ...], aliases: tuple[str, ...] = (),
             actions: tuple[Action, ...] = ()):
     """An owner-only chat command, `/name args…`; the function gets the context and the words after the name.
 
     Every command has at least one example, and so has each of its actions: checked here, at import, so that a
     command without one never starts.
     """
-    if isinstance(examples, str) or any(not action.examples for action in actions):
+    if isinstance(examples, str) or not examples or any(not action.examples for action in actions):
         raise ValueError(f"command /{name} needs at least one example (and one for each of its actions)")
     return lambda run: _mark(run, Command(name, usage, summary, run, tuple(examples), aliases, tuple(actions)))
 

@@ -1,41 +1,75 @@
-"""The owner's basic commands: what the bot can do (/help) and how it is doing (/status)."""
+"""The owner's basic commands: what the bot can do (/help) and how the shop's assistant is doing (/status).
+
+/status answers what the owner checks at a glance, in words: whether the bot is connected to WeChat and since
+when, when each campaign posts next and where, the complaints waiting (and overdue), the outbox, the groups.
+It names no job, key or table: those are the bot's business.
+"""
 
 from __future__ import annotations
 
-from core.clock import to_db
 from core.context import Context
-from core.registry import UsageError, command
+from core.directory import member_count, shop_room_count
+from core.registry import Command, UsageError, command
+from handlers.campaigns import load_all, planned_post, target_rooms
+from handlers.complaints import open_complaint_counts
+from handlers.timewords import moment_words
 
-UPCOMING_JOBS_SHOWN = 5
+ROOMS_NAMED = 3  # a campaign going to this many groups or fewer names them; more are counted
 
 
-@command("help", usage="/help [指令名]", summary="列出全部指令，或查看某个指令的用法", aliases=("帮助",))
+@command("help", usage="/help [指令名]", summary="列出全部指令，或查看某个指令的用法和例子", aliases=("帮助",),
+         examples=("/help", "/help campaign"))
 def show_help(ctx: Context, args: list[str]) -> None:
     if len(args) > 1:
         raise UsageError("一次只能查看一个指令")
-    if args:
-        found = ctx.find_command(args[0].lstrip("/／").lower())
-        if found is None:
-            raise UsageError(f"没有 /{args[0].lstrip('/／')} 这个指令")
-        shown = [found]
-    else:
-        shown = ctx.commands()
-    ctx.reply("command_reply", "help", commands=[{"usage": c.usage, "summary": c.summary} for c in shown])
+    if not args:
+        ctx.reply("command_reply", "help", detailed=False, commands=[_help_entry(c) for c in ctx.commands()])
+        return
+    word = args[0].lstrip("/／").lower()
+    found = ctx.find_command(word)
+    if found is None:
+        raise UsageError(f"没有 /{word[:20]} 这个指令")
+    # /campaign and /campaigns, /tier and /tiers: the owner cannot know which of a pair holds what, so both show.
+    family = [c for c in ctx.commands() if c.name.rstrip("s") == found.name.rstrip("s")]
+    ctx.reply("command_reply", "help", detailed=True, commands=[_help_entry(c) for c in family])
 
 
-@command("status", usage="/status", summary="查看机器人运行状态：群、成员、待发消息、下一个任务", aliases=("状态",))
+def _help_entry(found: Command) -> dict:
+    actions = [{"usage": a.usage, "summary": a.summary, "examples": list(a.examples)} for a in found.actions]
+    return {"usage": found.usage, "summary": found.summary, "examples": list(found.examples), "actions": actions}
+
+
+@command("status", usage="/status", summary="查看机器人运行状态：微信连接、活动推送、投诉、待发消息、群和成员", aliases=("状态",),
+         examples=("/status",))
 def show_status(ctx: Context, args: list[str]) -> None:
     if args:
         raise UsageError("/status 不需要参数")
-    midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
-    sent_today = "SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?"
+    now = ctx.now
+    open_complaints, overdue = open_complaint_counts(ctx)
+    next_send = ctx.next_send_time()
+    connection = ctx.connection()
     ctx.reply(
         "command_reply",
         "status",
-        now=ctx.now.strftime("%Y-%m-%d %H:%M"),
-        rooms=ctx.db.execute("SELECT count(*) FROM rooms").fetchone()[0],
-        members=ctx.db.execute("SELECT members FROM member_count").fetchone()[0],
-        queued=ctx.assistant.outbox.queued_count(),
-        sent_today=ctx.db.execute(sent_today, [to_db(midnight)]).fetchone()[0],
-        jobs=[{"job": t.job, "at": t.due_at.strftime("%m-%d %H:%M")} for t in ctx.assistant.timers.upcoming(UPCOMING_JOBS_SHOWN)],
+        connection={**connection, "since": moment_words(connection["since"], now)} if connection else None,
+        campaigns=_next_posts(ctx),
+        complaints=open_complaints,
+        overdue=overdue,
+        sent_today=ctx.sent_since(now.replace(hour=0, minute=0, second=0, microsecond=0)),
+        queued=ctx.queued_count(),
+        next_send=None if next_send is None else "马上" if next_send <= now else moment_words(next_send, now),
+        rooms=shop_room_count(ctx.db, ctx.config),
+        members=member_count(ctx.db, ctx.config, ctx.bot_id),
     )
+
+
+def _next_posts(ctx: Context) -> list[dict]:
+    """Each active campaign's next post: when, and to which groups (named when few, counted when many)."""
+    planned = sorted(((at, campaign) for campaign in load_all(ctx.db) if (at := planned_post(ctx, campaign))),
+                     key=lambda pair: pair[0])
+    shown = []
+    for at, campaign in planned:
+        topics = [topic or room for room, topic in target_rooms(ctx, campaign)]
+        shown.append({"title": campaign.title, "at": moment_words(at, ctx.now), "rooms": len(topics),
+                      "named": topics if len(topics) <= ROOMS_NAMED else []})
+    return shown

@@ -1,14 +1,8 @@
-"""The owner's campaign commands: list, add, pause, resume, cancel and preview, in chat.
+"""The owner's campaign commands: list, add, confirm, pause, resume, cancel and preview, in chat.
 
-    /campaigns
-    /campaign add 闪购 周五 20:00 8折 围巾,手套
-    /campaign add 会员日 每月18 20:00 10 满99可用
-    /campaign add 轻内容 周三 12:30 降温了，围巾的三种系法
-    /campaign add 直播 周六 15:30 冬季新品试穿
-    /campaign confirm                 (take the time the bot suggested for a campaign asked outside its window)
-    /campaign pause|resume|cancel 名称
-    /campaign preview 名称            (the exact text each kind of group would get)
-    /coupon 券码                      (which group or member a member-day code was given to)
+Each action's usage and examples are in ACTIONS below: /help campaign shows them. A campaign added at a time
+outside its window is refused with the next allowed time, which /campaign confirm takes; one added into a slot
+another campaign of its kind already holds (same day, same time) is refused, naming that campaign.
 """
 
 from __future__ import annotations
@@ -20,9 +14,9 @@ import re
 from core.clock import from_db
 from core.config import WEEKDAYS
 from core.context import Context
-from core.registry import UsageError, command
+from core.registry import Action, UsageError, command
 from handlers.campaigns import Campaign, load, load_all, plan, planned_post, post_variables, save, target_rooms
-from handlers.opening_hours import WEEKDAY_NAMES, spoken_time
+from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 
 KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "member_day", "轻内容": "light_content",
@@ -31,22 +25,44 @@ MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 USAGE = "/campaign add 闪购|会员日|轻内容|直播 周五|每月18 20:00 内容"
 PENDING_KEY = "pending_campaign"  # in meta: a campaign waiting for the owner's /campaign confirm
+HOLDS_A_SLOT = ("active", "paused")  # a cancelled campaign gives its day and time up; a paused one keeps them
+ADD_ACTIONS = {
+    "flash_sale": Action("/campaign add 闪购 周几|每月几 时间 折扣 商品,商品", "添加闪购：限时折扣，2小时内有效",
+                         ("/campaign add 闪购 周五 20:00 8折 围巾,手套", "/campaign add 闪购 每月8 8:30 9折 保温杯")),
+    "member_day": Action("/campaign add 会员日 周几|每月几 时间 券面额 [使用条件]", "添加会员日：VIP群每群一张券",
+                         ("/campaign add 会员日 每月18 20:00 10 满99可用", "/campaign add 会员日 周六 8:00 5")),
+    "light_content": Action("/campaign add 轻内容 周几|每月几 时间 文字", "添加轻内容：穿搭、保养之类的小贴士",
+                            ("/campaign add 轻内容 周三 12:30 降温了，围巾的三种系法", "/campaign add 轻内容 周一 13:00 手套怎么选尺码")),
+    "live_notice": Action("/campaign add 直播 周几|每月几 时间 主题", "添加直播预告",
+                          ("/campaign add 直播 周六 15:30 冬季新品试穿", "/campaign add 直播 周四 20:00 围巾的十种搭配")),
+}
+ACTIONS = (
+    *ADD_ACTIONS.values(),
+    Action("/campaign confirm", "添加的时间不在推送时段内时，按机器人建议的时间添加（先 add，再 confirm）",
+           ("/campaign add 轻内容 周四 20:00 围巾的三种系法", "/campaign confirm")),
+    Action("/campaign pause 名称", "暂停推送，保留设置", ("/campaign pause 闪购日", "/campaign pause 轻内容1")),
+    Action("/campaign resume 名称", "恢复暂停或取消的推送", ("/campaign resume 闪购日", "/campaign resume 直播预告1")),
+    Action("/campaign cancel 名称", "取消推送", ("/campaign cancel 轻内容1", "/campaign cancel 直播预告1")),
+    Action("/campaign preview 名称", "预览各类群收到的文案", ("/campaign preview 会员日", "/campaign preview 闪购日")),
+)
 
 
-@command("campaigns", usage="/campaigns", summary="列出全部活动推送：时间、状态、下次推送", aliases=("活动",))
+@command("campaigns", usage="/campaigns", summary="列出全部活动推送：时间、状态、下次推送", aliases=("活动",),
+         examples=("/campaigns",))
 def list_campaigns(ctx: Context, args: list[str]) -> None:
     if args:
         raise UsageError("/campaigns 不需要参数")
     shown = []
     for campaign in load_all(ctx.db):
         planned = planned_post(ctx, campaign)
-        shown.append({"name": campaign.name, "label": LABELS[campaign.kind], "when": campaign.schedule_words(),
+        shown.append({"name": campaign.name, "title": campaign.title, "when": campaign.schedule_words(),
                       "status": campaign.status, "rooms": len(target_rooms(ctx, campaign)),
-                      "next": spoken_time(planned, ctx.now) if planned else None})
+                      "next": moment_words(planned, ctx.now) if planned else None})
     ctx.reply("command_reply", "campaigns", campaigns=shown)
 
 
-@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview …", summary="添加、暂停、恢复、取消、预览活动推送")
+@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview …", summary="添加、暂停、恢复、取消、预览活动推送",
+         examples=tuple(example for action in ACTIONS for example in action.examples), actions=ACTIONS)
 def change_campaign(ctx: Context, args: list[str]) -> None:
     if not args:
         raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel 或 preview")
@@ -60,7 +76,7 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
             raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
         campaign = load(ctx.db, rest[0])
         if campaign is None:
-            raise UsageError(f"没有名为“{rest[0]}”的活动，/campaigns 可查看全部")
+            raise UsageError(f"没有名为“{rest[0][:20]}”的活动，/campaigns 可查看全部")
         if campaign.status == "off":
             raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
         if action == "preview":
@@ -68,13 +84,15 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
         else:
             _set_status(ctx, campaign, {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action])
     else:
-        raise UsageError(f"不认识“{args[0]}”：可以是 add、confirm、pause、resume、cancel 或 preview")
+        raise UsageError(f"不认识“{args[0][:20]}”：可以是 add、confirm、pause、resume、cancel 或 preview")
 
 
 def _add(ctx: Context, args: list[str]) -> None:
-    if len(args) < 4 or args[0] not in KIND_WORDS:
+    if not args or args[0] not in KIND_WORDS:
         raise UsageError(f"格式：{USAGE}")
     kind = KIND_WORDS[args[0]]
+    if len(args) < 4:
+        raise UsageError(f"格式：{ADD_ACTIONS[kind].usage}，例如 {ADD_ACTIONS[kind].examples[0]}")
     weekday, day_of_month = _when(args[1])
     time = _clock(args[2])
     campaign = Campaign(_new_name(ctx, kind), kind, weekday, day_of_month, time, _details(kind, args[3:]), "active")
@@ -82,12 +100,26 @@ def _add(ctx: Context, args: list[str]) -> None:
     if window_at(ctx.config, kind, first) is None:
         suggested = next_window(ctx.config, kind, first).start
         moved = Campaign(campaign.name, kind, weekday, day_of_month, suggested.time(), campaign.details, "active")
+        _refuse_a_taken_slot(ctx, moved)  # a suggestion the confirm would refuse is no suggestion
         ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [PENDING_KEY, _dump(moved)])
         raise UsageError(
-            f"{time:%H:%M} 不在{LABELS[kind]}的推送时段（{describe(ctx.config, kind, first.date())}）内。"
-            f"建议改到 {suggested:%H:%M}：回复 /campaign confirm 即按 {suggested:%H:%M} 添加"
+            f"{clock_words(time)} 不在{LABELS[kind]}的推送时段（{describe(ctx.config, kind, first.date())}）内。"
+            f"建议改到 {clock_words(suggested)}：回复 /campaign confirm 即按 {clock_words(suggested)} 添加"
         )
     _create(ctx, campaign)
+
+
+def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
+    """Two campaigns of one kind at the same day and time would post twice in the same minute: the owner meant
+    to change the first one, or mistyped the day."""
+    slot = (campaign.kind, campaign.weekday, campaign.day_of_month, campaign.time)
+    taken = next((other for other in load_all(ctx.db) if other.name != campaign.name and other.status in HOLDS_A_SLOT
+                  and (other.kind, other.weekday, other.day_of_month, other.time) == slot), None)
+    if taken is None:
+        return
+    state = f"已暂停，/campaign resume {taken.name} 可恢复" if taken.status == "paused" else "正在推送"
+    raise UsageError(f"{taken.schedule_words()} 已经有 {taken.title}（{state}）。要换内容，请先 "
+                     f"/campaign cancel {taken.name} 再添加；或者换个时间")
 
 
 def _confirm(ctx: Context) -> None:
@@ -99,22 +131,25 @@ def _confirm(ctx: Context) -> None:
 
 
 def _create(ctx: Context, campaign: Campaign) -> None:
+    _refuse_a_taken_slot(ctx, campaign)
     save(ctx, campaign, "command")
     first = plan(ctx, campaign, after=ctx.now)
-    ctx.reply("command_reply", "campaign_changed", name=campaign.name, label=LABELS[campaign.kind], change="added",
-              when=campaign.schedule_words(), next=spoken_time(first, ctx.now), rooms=len(target_rooms(ctx, campaign)))
+    ctx.reply("command_reply", "campaign_changed", name=campaign.name, title=campaign.title, change="added",
+              when=campaign.schedule_words(), next=moment_words(first, ctx.now), rooms=len(target_rooms(ctx, campaign)))
 
 
 def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
     changed = Campaign(campaign.name, campaign.kind, campaign.weekday, campaign.day_of_month, campaign.time,
                        campaign.details, status)
+    if campaign.status not in HOLDS_A_SLOT and status in HOLDS_A_SLOT:  # back from cancelled: its slot may be taken
+        _refuse_a_taken_slot(ctx, changed)
     save(ctx, changed, "command")
     next_post = None
     if status == "cancelled":
         ctx.cancel_all(f"campaign:{campaign.name}:")
     elif status == "active":
-        next_post = spoken_time(plan(ctx, changed, after=ctx.now), ctx.now)
-    ctx.reply("command_reply", "campaign_changed", name=campaign.name, label=LABELS[campaign.kind], change=status,
+        next_post = moment_words(plan(ctx, changed, after=ctx.now), ctx.now)
+    ctx.reply("command_reply", "campaign_changed", name=campaign.name, title=campaign.title, change=status,
               when=campaign.schedule_words(), next=next_post, rooms=len(target_rooms(ctx, campaign)))
 
 
@@ -126,7 +161,7 @@ def _preview(ctx: Context, campaign: Campaign) -> None:
     for group_kind in dict.fromkeys("VIP群" if topic in vip_rooms else "普通群" for _, topic in target_rooms(ctx, campaign)):
         variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
         kinds_by_text.setdefault(ctx.assistant.templates.render(campaign.kind, **variables), []).append(group_kind)
-    ctx.reply("command_reply", "campaign_preview", name=campaign.name, next=spoken_time(at, ctx.now),
+    ctx.reply("command_reply", "campaign_preview", title=campaign.title, next=moment_words(at, ctx.now),
               previews=[{"group_kind": "、".join(kinds), "text": text} for text, kinds in kinds_by_text.items()])
 
 
@@ -177,7 +212,8 @@ def _load_dumped(text: str) -> Campaign:
                     dt.time.fromisoformat(data["time"]), data["details"], "active")
 
 
-@command("coupon", usage="/coupon 券码", summary="查一张会员日券码发给了哪个群或哪位会员", aliases=("券码",))
+@command("coupon", usage="/coupon 券码", summary="查一张会员日券码发给了哪个群或哪位会员", aliases=("券码",),
+         examples=("/coupon K7PX3M9Q",))
 def find_coupon(ctx: Context, args: list[str]) -> None:
     if len(args) != 1:
         raise UsageError("请给出一个券码")
@@ -189,4 +225,4 @@ def find_coupon(ctx: Context, args: list[str]) -> None:
     code, campaign, room, contact, value, issued_at = row
     ctx.reply("command_reply", "coupon", code=code, campaign=campaign, value=value,
               given_to=ctx.topic_of(room) if room else ctx.name_of(contact), in_group=room is not None,
-              issued=from_db(issued_at, ctx.config.tz).strftime("%Y-%m-%d %H:%M"))
+              issued=moment_words(from_db(issued_at, ctx.config.tz), ctx.now))

@@ -4,7 +4,8 @@ live-stream notices, posted to the shop's groups inside their windows (handlers/
 Rules a post keeps, whatever happens:
 - It goes out inside its window or not at all: queued with the window's end as its deadline, so that the outbox
   drops (and reports) rather than sends late. A post due while the bot was down goes out if its window is still
-  open when the bot is back, and is skipped and reported if not.
+  open when the bot is back, and is skipped and reported if not: one notice per campaign for the whole outage,
+  with how many posts it skipped and when the next goes, never a move to a day already past.
 - Each post has an idempotency key, (campaign, room, occurrence), written in the same transaction as its outbox
   message: a crash or restart at any moment neither loses nor repeats a post.
 - At most windows.max_posts_per_room_per_day campaign posts a group a day; one more is moved to the next window on
@@ -32,7 +33,7 @@ from core.clock import from_db, to_db
 from core.config import WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
-from handlers.opening_hours import WEEKDAY_NAMES, spoken_time
+from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, Window, next_window, window_at
 
 FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hears that not every group fits
@@ -68,7 +69,13 @@ class Campaign:
 
     def schedule_words(self) -> str:
         when = f"每{WEEKDAY_NAMES[WEEKDAYS.index(self.weekday)]}" if self.weekday else f"每月{self.day_of_month}日"
-        return f"{when} {self.time:%H:%M}"
+        return f"{when} {clock_words(self.time)}"
+
+    @property
+    def title(self) -> str:
+        """How texts name it: '闪购日', '轻内容1'; the kind follows in brackets only when the name does not say it."""
+        label = LABELS[self.kind]
+        return self.name if label in self.name else f"{self.name}（{label}）"
 
 
 def load(db, name: str) -> Campaign | None:
@@ -180,14 +187,16 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
         return
     at = from_db(payload["at"], ctx.config.tz)
     window = window_at(ctx.config, campaign.kind, at)
-    if window is None:  # [windows] changed since the post was planned: the post itself will say so
+    # [windows] changed since the post was planned, or the bot was down until the window opened: too late to
+    # warn ahead, and the post itself says what it could not do (a warning now could name a day already past).
+    if window is None or ctx.now >= window.start:
         return
     rooms = target_rooms(ctx, campaign)
     fits = capacity(ctx, window, at)
     if len(rooms) > fits:
         later = next_window(ctx.config, campaign.kind, window.end)
         _tell(ctx, campaign, "will_not_fit", rooms=[topic for _, topic in rooms[fits:]], total=len(rooms), fits=fits,
-              window=window.spoken(), later=spoken_time(later.start, ctx.now))
+              window=window.spoken(), later=moment_words(later.start, ctx.now))
         ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'told')", [_fit_told_key(campaign, at)])
 
 
@@ -197,14 +206,19 @@ def post_campaign(ctx: Context, payload: dict) -> None:
     if campaign is None or campaign.status not in ("active", "paused"):
         return
     at = from_db(payload["at"], ctx.config.tz)
-    plan(ctx, campaign, after=at)
     if campaign.status == "paused":
+        plan(ctx, campaign, after=at)
         return
-    window = window_at(ctx.config, campaign.kind, at)
     rooms = target_rooms(ctx, campaign)
-    if window is None or ctx.now >= window.end:  # the bot was down through the whole window
-        _tell(ctx, campaign, "skipped", rooms=[topic for _, topic in rooms], planned=f"{at:%m月%d日%H:%M}")
+    if _window_gone(ctx, campaign, at):  # the bot was down through the whole window
+        last, missed = at, 1
+        while (following := campaign.next_post(ctx.config, last)) < ctx.now and _window_gone(ctx, campaign, following):
+            last, missed = following, missed + 1  # a long outage: every occurrence it swallowed, in one notice
+        plan(ctx, campaign, after=last)
+        _gather_skipped(ctx, campaign, at, missed, rooms)
         return
+    plan(ctx, campaign, after=at)
+    window = window_at(ctx.config, campaign.kind, at)
     fit_told = ctx.db.execute("DELETE FROM meta WHERE key = ?", [_fit_told_key(campaign, at)]).rowcount
     _post(ctx, campaign, at.date().isoformat(), rooms, window, tell_overflow=not fit_told)
     if campaign.kind == "member_day" and ctx.config.campaigns.member_day.private_to_vip:
@@ -221,7 +235,8 @@ def post_moved(ctx: Context, payload: dict) -> None:
     wanted = set(payload["rooms"])
     rooms = [(room, topic) for room, topic in target_rooms(ctx, campaign) if room in wanted]
     if window is None:  # the bot was down through this window too
-        _tell(ctx, campaign, "skipped", rooms=[topic for _, topic in rooms], planned=f"{ctx.now:%m月%d日%H:%M}")
+        planned = dt.datetime.combine(dt.date.fromisoformat(payload["occurrence"]), campaign.time, ctx.config.tz)
+        _gather_skipped(ctx, campaign, planned, 1, rooms)
         return
     _post(ctx, campaign, payload["occurrence"], rooms, window, tell_overflow=True)
 
@@ -249,13 +264,13 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
     if day_full:
         later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
         _move(ctx, campaign, occurrence, day_full, later)
-        _tell(ctx, campaign, "day_full", rooms=[t for _, t in day_full], limit=limit, later=spoken_time(later.start, ctx.now))
+        _tell(ctx, campaign, "day_full", rooms=[t for _, t in day_full], limit=limit, later=moment_words(later.start, ctx.now))
     if overflow:
         later = next_window(ctx.config, campaign.kind, window.end)
         _move(ctx, campaign, occurrence, overflow, later)
         if tell_overflow:
             _tell(ctx, campaign, "will_not_fit", rooms=[t for _, t in overflow], total=len(rooms),
-                  fits=len(rooms) - len(overflow) - len(day_full), window=window.spoken(), later=spoken_time(later.start, ctx.now))
+                  fits=len(rooms) - len(overflow) - len(day_full), window=window.spoken(), later=moment_words(later.start, ctx.now))
 
 
 def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[str, str]], window: Window) -> None:
@@ -319,9 +334,36 @@ def _record_post(ctx: Context, campaign: Campaign, chat: str, occurrence: str, o
                    [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id])
 
 
+def _window_gone(ctx: Context, campaign: Campaign, at: dt.datetime) -> bool:
+    window = window_at(ctx.config, campaign.kind, at)
+    return window is None or ctx.now >= window.end
+
+
+def _gather_skipped(ctx: Context, campaign: Campaign, planned: dt.datetime, posts: int, rooms: list[tuple[str, str]]) -> None:
+    """Posts skipped for an outage are told once per campaign: gathered in a job due now, which runs after every
+    job the outage left overdue (those are due earlier), when the next post is planned and can be named."""
+    key = f"campaign:{campaign.name}:skipped"
+    waiting = ctx.assistant.timers.get(key)
+    gathered = waiting.payload if waiting else {"campaign": campaign.name, "posts": 0, "planned": to_db(planned), "rooms": []}
+    gathered["posts"] += posts
+    gathered["planned"] = min(gathered["planned"], to_db(planned))
+    gathered["rooms"] += [topic for _, topic in rooms if topic not in gathered["rooms"]]
+    ctx.schedule(key, "campaign_skipped", ctx.now, **gathered)
+
+
+@job("campaign_skipped")
+def tell_skipped(ctx: Context, payload: dict) -> None:
+    campaign = load(ctx.db, payload["campaign"])
+    if campaign is None:
+        return
+    following = planned_post(ctx, campaign)
+    _tell(ctx, campaign, "skipped", rooms=payload["rooms"], posts=payload["posts"],
+          planned=moment_words(from_db(payload["planned"], ctx.config.tz), ctx.now),
+          next=moment_words(following, ctx.now) if following else None)
+
+
 def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:
-    ctx.tell_owner("campaign_notice", "campaign_notice", event=event, name=campaign.name,
-                   label=LABELS[campaign.kind], shown=10, **details)
+    ctx.tell_owner("campaign_notice", "campaign_notice", event=event, title=campaign.title, shown=10, **details)
 
 
 def _fit_told_key(campaign: Campaign, at: dt.datetime) -> str:

@@ -18,7 +18,8 @@ from core.events import Message
 from core.registry import UsageError, command, job, on_message
 from handlers.addressing import is_auto_reply
 from handlers.complaint_rules import classify
-from handlers.opening_hours import is_open, next_opening, spoken_time
+from handlers.opening_hours import is_open, next_opening
+from handlers.timewords import date_words, duration_words, moment_words, remaining_words
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
@@ -62,7 +63,7 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
         [message.sender, message.room, reason, message.text, to_db(ctx.now), to_db(starts), to_db(deadline)],
     ).lastrowid
     _gather(ctx, complaint_id, message.text)
-    ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else spoken_time(starts, ctx.now))
+    ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else moment_words(starts, ctx.now))
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     ctx.schedule(f"complaint:{complaint_id}:reminder", "complaint_reminder", reminder_at, complaint=complaint_id)
@@ -86,8 +87,8 @@ def _describe(ctx: Context, complaint: dict) -> dict:
         "where": ctx.topic_of(complaint["room"]) if complaint["room"] else None,
         "reason": complaint["reason"],
         "text": complaint["text"],
-        "deadline": spoken_time(deadline, ctx.now),
-        "minutes_left": int((deadline - ctx.now).total_seconds() // 60),
+        "deadline": moment_words(deadline, ctx.now),
+        "left": remaining_words(deadline, ctx.now),
         "follow_ups": max(follow_ups, 0),
     }
 
@@ -126,7 +127,8 @@ def _stop_reminders(ctx: Context, complaint_id: int) -> None:
     ctx.cancel_all(f"complaint:{complaint_id}:")
 
 
-@command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",))
+@command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",),
+         examples=("/contacted 12",))
 def mark_contacted(ctx: Context, args: list[str]) -> None:
     if len(args) != 1:
         raise UsageError("只需要一个投诉编号")
@@ -137,7 +139,8 @@ def mark_contacted(ctx: Context, args: list[str]) -> None:
               resolved=False, compensation=None, amount=None)
 
 
-@command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无", summary="结案并记录补偿方式", aliases=("结案",))
+@command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无", summary="结案并记录补偿方式", aliases=("结案",),
+         examples=("/resolve 12 补发", "/resolve 12 券 10", "/resolve 12 退款 59.9"))
 def resolve(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
     if len(args) < 2 or args[1] not in COMPENSATIONS:
@@ -167,7 +170,8 @@ def resolve(ctx: Context, args: list[str]) -> None:
               resolved=True, compensation=compensation, amount=amount)
 
 
-@command("complaints", usage="/complaints [week]", summary="未结的投诉（最早的在前），或 week：近7天汇总", aliases=("投诉",))
+@command("complaints", usage="/complaints [week]", summary="未结的投诉（最早的在前），或 week：近7天汇总", aliases=("投诉",),
+         examples=("/complaints", "/complaints week"))
 def list_complaints(ctx: Context, args: list[str]) -> None:
     if args == ["week"] or args == ["周"]:
         ctx.reply("command_reply", "weekly_review", **week_figures(ctx))
@@ -182,6 +186,14 @@ def list_complaints(ctx: Context, args: list[str]) -> None:
     ctx.reply("command_reply", "complaints_open", complaints=complaints, total=total)
 
 
+def open_complaint_counts(ctx: Context) -> tuple[int, int]:
+    """How many complaints are open, and how many of those are past their deadline with nobody in touch yet."""
+    return ctx.db.execute(
+        "SELECT count(*), coalesce(sum(contacted_at IS NULL AND deadline_at <= ?), 0) FROM complaints WHERE resolved_at IS NULL",
+        [to_db(ctx.now)],
+    ).fetchone()
+
+
 def week_figures(ctx: Context) -> dict:
     """The week's complaints summed up for the owner: by reason, how many were followed up within the hour,
     the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be fixed."""
@@ -189,10 +201,10 @@ def week_figures(ctx: Context) -> dict:
     rows = list(ctx.db.query("SELECT * FROM complaints WHERE opened_at >= ? ORDER BY id", [to_db(since)]))
     tz = ctx.config.tz
 
-    def minutes_to_act(row: dict) -> int:
+    def time_to_act(row: dict) -> dt.timedelta:
         acted = row["contacted_at"] or row["resolved_at"]
         end = from_db(acted, tz) if acted else ctx.now
-        return int((end - from_db(row["clock_starts_at"], tz)).total_seconds() // 60)
+        return end - from_db(row["clock_starts_at"], tz)
 
     def in_time(row: dict) -> bool:
         acted = row["contacted_at"] or row["resolved_at"]
@@ -200,15 +212,15 @@ def week_figures(ctx: Context) -> dict:
 
     by_reason = Counter(row["reason"] for row in rows)
     by_member = Counter(row["contact"] for row in rows)
-    slowest = max(rows, key=minutes_to_act, default=None)
+    slowest = max(rows, key=time_to_act, default=None)
     return {
-        "since": since.strftime("%m-%d"),
-        "until": ctx.now.strftime("%m-%d"),
+        "since": date_words(since.date(), ctx.now.date()),
+        "until": date_words(ctx.now.date(), ctx.now.date()),
         "total": len(rows),
         "by_reason": by_reason.most_common(),
         "in_time": sum(in_time(row) for row in rows),
         "open": sum(not row["resolved_at"] for row in rows),
-        "slowest": {**_describe(ctx, slowest), "minutes": minutes_to_act(slowest)} if slowest else None,
+        "slowest": {**_describe(ctx, slowest), "took": duration_words(time_to_act(slowest))} if slowest else None,
         "repeat_reasons": [reason for reason, count in by_reason.most_common() if count > 1],
         "repeat_members": [ctx.name_of(contact) for contact, count in by_member.most_common() if count > 1],
         "reshipped": sum(row["compensation"] in ("补发", "换货") for row in rows),

@@ -11,7 +11,8 @@ from core.context import Context
 from core.events import Message
 from core.registry import on_message
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import spoken_time, is_open, next_opening
+from handlers.opening_hours import is_open, next_opening
+from handlers.timewords import moment_words
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
@@ -30,6 +31,6 @@ def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     ctx.reply(
         "off_hours_reply",
         "off_hours_reply",
-        opens=spoken_time(opening, ctx.now) if opening else None,
+        opens=moment_words(opening, ctx.now) if opening else None,
         phone=ctx.config.owner.emergency_phone,
     )

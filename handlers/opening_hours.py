@@ -18,7 +18,6 @@ from core.config import WEEKDAYS, Config
 log = logging.getLogger(__name__)
 
 SEARCH_DAYS = 60  # a shop closed for longer than this has no "next opening" worth promising
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 @functools.cache
@@ -75,15 +74,3 @@ def next_opening(config: Config, moment: dt.datetime) -> dt.datetime | None:
             return dt.datetime.combine(day, hours[0], tzinfo=config.tz)
     return None
 
-
-def spoken_time(moment: dt.datetime, now: dt.datetime) -> str:
-    """How a person says a coming time: '今天9:00', '明天9:00', '周一9:00', or '10月8日9:00'."""
-    days = (moment.date() - now.astimezone(moment.tzinfo).date()).days
-    clock = f"{moment.hour}:{moment.minute:02d}"
-    if days == 0:
-        return f"今天{clock}"
-    if days == 1:
-        return f"明天{clock}"
-    if 1 < days < 7:
-        return f"{WEEKDAY_NAMES[moment.weekday()]}{clock}"
-    return f"{moment.month}月{moment.day}日{clock}"

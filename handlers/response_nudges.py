@@ -12,6 +12,7 @@ from core.events import Message
 from core.registry import job, on_message
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import is_open
+from handlers.timewords import duration_words, moment_words
 
 
 def _key(chat: str, sender: str = "") -> str:
@@ -45,6 +46,6 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         who=ctx.name_of(question["sender"]),
         where=ctx.topic_of(question["room"]) if question["room"] else None,
         text=question["text"],
-        asked_at=asked_at.strftime("%H:%M"),
-        minutes=int((ctx.now - asked_at).total_seconds() // 60),
+        asked_at=moment_words(asked_at, ctx.now),
+        waited=duration_words(ctx.now - asked_at),
     )

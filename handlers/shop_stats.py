@@ -51,7 +51,8 @@ def shop_figures(ctx: Context, days: int) -> dict:
     }
 
 
-@command("stats", usage="/stats [天数，如 30d]", summary="店铺数据：各等级人数、买家、复购率、客单价、活跃群", aliases=("数据",))
+@command("stats", usage="/stats [天数，如 30d]", summary="店铺数据：各等级人数、买家、复购率、客单价、活跃群", aliases=("数据",),
+         examples=("/stats", "/stats 7d"))
 def show_stats(ctx: Context, args: list[str]) -> None:
     if len(args) > 1 or (args and not PERIOD.match(args[0])):
         raise UsageError("天数写成 30d 或 30天")

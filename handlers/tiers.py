@@ -220,7 +220,8 @@ def _new_vip_room_outsiders(ctx: Context, shop: list[str]) -> list[dict]:
 
 # Commands
 
-@command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单和活跃度", aliases=("等级",))
+@command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单和活跃度", aliases=("等级",),
+         examples=("/tier @小王", "/tier wxid_abc123"))
 def show_tier(ctx: Context, args: list[str]) -> None:
     if len(args) != 1:
         raise UsageError("请给出一位成员")
@@ -248,7 +249,7 @@ def show_tier(ctx: Context, args: list[str]) -> None:
     )
 
 
-@command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）")
+@command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）", examples=("/vip", "/vip 2"))
 def list_vips(ctx: Context, args: list[str]) -> None:
     if len(args) > 1 or (args and not args[0].isdigit()) or (args and int(args[0]) < 1):
         raise UsageError("页码是从 1 开始的数字")
@@ -264,7 +265,8 @@ def list_vips(ctx: Context, args: list[str]) -> None:
     ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=max(1, -(-total // VIP_PAGE)))
 
 
-@command("tiers", usage="/tiers [refresh]", summary="各等级人数和各群的 VIP 人数；refresh 立即重算等级")
+@command("tiers", usage="/tiers [refresh]", summary="各等级人数和各群的 VIP 人数；refresh 立即重算等级",
+         examples=("/tiers", "/tiers refresh"))
 def show_tiers(ctx: Context, args: list[str]) -> None:
     if args not in ([], ["refresh"], ["刷新"]):
         raise UsageError("只能跟 refresh")

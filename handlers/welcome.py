@@ -12,7 +12,7 @@ from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
 from handlers.campaigns import next_post
-from handlers.opening_hours import spoken_time
+from handlers.timewords import moment_words
 
 GATHER = dt.timedelta(minutes=1)
 
@@ -68,4 +68,4 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
 
 def _next(ctx: Context, kind: str) -> str | None:
     upcoming = next_post(ctx, kind)
-    return spoken_time(upcoming, ctx.now) if upcoming else None
+    return moment_words(upcoming, ctx.now) if upcoming else None

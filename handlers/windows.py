@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.config import Config
+from handlers.timewords import clock_words
 
 KINDS = ("flash_sale", "member_day", "light_content", "live_notice")
 LABELS = {"flash_sale": "闪购", "member_day": "会员日", "light_content": "轻内容", "live_notice": "直播预告"}
@@ -23,7 +24,7 @@ class Window:
     end: dt.datetime
 
     def spoken(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{clock_words(self.start)}-{clock_words(self.end)}"
 
 
 def ranges_on(config: Config, kind: str, day: dt.date) -> list[tuple[dt.time, dt.time]]:
@@ -57,4 +58,4 @@ def next_window(config: Config, kind: str, after: dt.datetime, *, later_day: boo
 
 
 def describe(config: Config, kind: str, day: dt.date) -> str:
-    return "、".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in ranges_on(config, kind, day))
+    return "、".join(f"{clock_words(start)}-{clock_words(end)}" for start, end in ranges_on(config, kind, day))

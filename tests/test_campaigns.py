@@ -93,7 +93,7 @@ def test_member_day_goes_to_vip_groups_with_a_recorded_code_each(tmp_path):
     lookups = [say("2026-12-19 10:00", OWNER, f"/coupon {codes[1][1].lower()}", room=None),
                say("2026-12-19 10:01", OWNER, "/coupon NOSUCH00", room=None)]
     found, missing = owner_told(replay_events(lookups, db_path=db_path, config=config), "command_reply")
-    assert f"券码 {codes[1][1]}：会员日的 10 元券，2026-12-18 20:00 发给群“VIP福利二群”" in found
+    assert f"券码 {codes[1][1]}：会员日的 10 元券，昨天20:00 发给群“VIP福利二群”" in found
     assert "没有券码 NOSUCH00" in missing
 
 
@@ -189,10 +189,11 @@ def test_owner_adds_a_campaign_outside_its_window_confirms_the_suggestion_previe
     sent = replay_events(events, until="2026-11-28 23:00")
     refused, added, preview, paused, listing, bad = owner_told(sent, "command_reply")
     assert "20:00 不在轻内容的推送时段（12:00-14:00）内" in refused and "/campaign confirm" in refused
-    assert "已添加 轻内容1（轻内容）：每周四 12:00" in added
+    assert "已添加 轻内容1：每周四 12:00" in added
     assert "【VIP群】" in preview and "示例券码" in preview and "【普通群】" not in preview
     assert "已暂停 闪购日" in paused
-    assert "闪购日（闪购）每周五 20:00，2 个群，已暂停" in listing and "轻内容1" in listing
+    assert "闪购日 每周五 20:00，2 个群，已暂停" in listing and "轻内容1 每周四 12:00" in listing
+    assert "会员日 每月18日 20:00" in listing and "（会员日）" not in listing and "（闪购）" not in listing
     assert "周八" in bad and "/campaign" in bad
     kinds = [(p["kind"], local(p).strftime("%m-%d %H:%M")) for p in posts(sent)]
     assert ("light_content", "11-26 12:00") in kinds and not [k for k in kinds if k[0] == "flash_sale"]
@@ -208,3 +209,45 @@ def test_a_cancelled_config_campaign_stays_cancelled_after_a_restart_until_resum
                             until="2026-12-05 12:00", db_path=db_path)
     assert "已恢复 闪购日" in owner_told(resumed, "command_reply")[0]
     assert {local(p).strftime("%m-%d %H:%M") for p in posts(resumed) if p["kind"] == "flash_sale"} == {"12-04 20:00"}
+
+
+def test_a_second_campaign_in_a_slot_already_taken_is_refused_naming_the_first():
+    events = shop() + [VIP_ROOM] + [say(f"2026-11-25 10:{n:02d}", OWNER, text, room=None) for n, text in enumerate([
+        "/campaign add 闪购 周五 20:00 9折 袜子",
+        "/campaign add 轻内容 周四 12:00 手套怎么选尺码",
+        "/campaign pause 轻内容1",
+        "/campaign add 轻内容 周四 12:00 围巾的三种系法",
+        "/campaign add 轻内容 周四 20:00 围巾的三种系法",
+        "/campaign cancel 轻内容1",
+        "/campaign add 轻内容 周四 12:00 围巾的三种系法",
+        "/campaign resume 轻内容1",
+        "/campaign add 轻内容 周四 12:30 帽子",
+        "/campaign add 闪购 每月18 20:00 9折 袜子",
+    ], start=1)]
+    replies = owner_told(replay_events(events), "command_reply")
+    flash, added, paused, same_paused, suggested_taken, cancelled, readded, resumed, other_time, other_day = replies
+    assert flash.startswith("抱歉，每周五 20:00 已经有 闪购日（正在推送）") and "/campaign cancel 闪购日" in flash
+    assert added.startswith("已添加 轻内容1")
+    assert "每周四 12:00 已经有 轻内容1（已暂停，/campaign resume 轻内容1 可恢复）" in same_paused
+    assert "已经有 轻内容1" in suggested_taken and "/campaign confirm" not in suggested_taken
+    assert readded.startswith("已添加 轻内容2：每周四 12:00")
+    assert "每周四 12:00 已经有 轻内容2（正在推送）" in resumed
+    assert other_time.startswith("已添加 轻内容3") and other_day.startswith("已添加 闪购1：每月18日 20:00")
+
+
+def test_a_bot_down_for_weeks_tells_once_per_campaign_how_many_posts_were_skipped_and_when_the_next_goes(tmp_path):
+    db_path = tmp_path / "store.db"
+    replay_events(shop() + [VIP_ROOM, say("2026-11-25 10:01", OWNER, "/campaign add 直播 周六 15:30 冬季新品试穿", room=None)],
+                  until="2026-11-25 12:00", db_path=db_path)
+    # down from Wednesday 25 November to Saturday 19 December, 10:00
+    sent = replay_events([{"at": at("2026-12-19 10:00"), "type": "tick"}], until="2026-12-19 16:00", db_path=db_path)
+    notices = owner_told(sent)
+    assert len(notices) == 3, notices
+    flash, member_day, live = sorted(notices, key=lambda text: ("闪购日", "会员日", "直播预告1").index(text.split("：")[0]))
+    assert "4 次推送（最早一次原定 11月27日20:00）没能在时段内发出，已跳过" in flash and "下次推送 下周五20:00" in flash
+    assert "原定 昨天20:00 的推送没能在时段内发出，已跳过" in member_day and "下次推送 2027年1月18日20:00" in member_day
+    assert "3 次推送（最早一次原定 11月28日15:30）" in live and "下次推送 今天15:30" in live
+    for text in notices:
+        assert "离线" in text and "顺延" not in text and "改到" not in text
+    assert [(p["kind"], local(p).strftime("%m-%d %H:%M")) for p in posts(sent)] == [("live_notice", "12-19 15:30")] * 2
+

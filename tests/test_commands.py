@@ -4,7 +4,7 @@ import pytest
 
 from core.commands import parse
 from core.store import open_store
-from tests.conftest import BOT, OWNER, at, replay_events, say, shop
+from tests.conftest import BOT, FEATURES, OWNER, at, replay_events, say, shop
 
 
 def test_owner_gets_help_in_private():
@@ -98,7 +98,7 @@ def test_status_counts_each_member_once_however_many_groups_and_follows_joins_an
     ]
     replies = [m["text"] for m in replay_events(events) if m["kind"] == "command_reply"]
     counts = [reply.split("成员：")[1].split(" 人")[0] for reply in replies]
-    assert counts == ["3", "4", "2"]
+    assert counts == ["2", "3", "1"], "members of the shop's groups, the owner not counted"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_status_counts_each_member_once_however_many_groups_and_follows_joins_an
 )
 def test_invisible_characters_and_full_width_letters_around_a_command_are_ignored(typed):
     sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, typed, room=None)])
-    assert [m["kind"] for m in sent] == ["command_reply"] and "群：1 个，成员：3 人" in sent[0]["text"]
+    assert [m["kind"] for m in sent] == ["command_reply"] and "群：1 个，成员：2 人" in sent[0]["text"]
 
 
 def test_full_width_digits_in_arguments_count_but_chinese_punctuation_is_kept():
@@ -118,3 +118,118 @@ def test_full_width_digits_in_arguments_count_but_chinese_punctuation_is_kept():
 def test_a_very_long_unknown_word_is_not_echoed_whole():
     sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/tier " + "王" * 500, room=None)])
     assert "没有找到“" + "王" * 29 + "…”" in sent[0]["text"] and len(sent[0]["text"]) < 200
+
+
+def test_help_alone_is_one_line_per_command():
+    text = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/help", room=None)])[0]["text"]
+    assert len(text.splitlines()) == 1 + len(FEATURES.commands)
+    assert "例：" not in text
+
+
+def test_every_command_has_examples_and_one_declared_without_any_stops_at_import():
+    import pytest
+
+    from core.registry import command
+
+    assert all(c.examples and all(e.startswith(f"/{c.name}") for e in c.examples) for c in FEATURES.commands.values()), \
+        "each example is a command the owner can copy"
+    for examples in ((), "/nothing"):
+        with pytest.raises(ValueError, match="example"):
+            command("nothing", usage="/nothing", summary="无", examples=examples)
+    assert "nothing" not in FEATURES.commands
+
+
+def test_help_for_any_command_shows_its_examples():
+    events = shop() + [say("2026-11-25 10:01", OWNER, f"/help {name}", room=None) for name in sorted(FEATURES.commands)]
+    for name, reply in zip(sorted(FEATURES.commands), replay_events(events)):
+        assert f"例：{FEATURES.commands[name].examples[0]}" in reply["text"], name
+
+
+def test_help_campaign_shows_the_syntax_and_two_examples_of_each_action_under_all_its_names():
+    events = shop() + [say("2026-11-25 10:01", OWNER, f"/help {word}", room=None) for word in ("campaign", "活动", "campaigns")]
+    replies = [m["text"] for m in replay_events(events)]
+    assert replies[0] == replies[1] == replies[2]
+    text = replies[0]
+    for kind in ("闪购", "会员日", "轻内容", "直播"):
+        assert f"· /campaign add {kind} 周几|每月几 时间" in text
+        assert text.count(f"例：/campaign add {kind} ") >= 2
+    for action in ("confirm", "pause", "resume", "cancel", "preview"):
+        assert f"· /campaign {action}" in text
+    for action in ("pause", "resume", "cancel", "preview"):
+        assert text.count(f"例：/campaign {action} ") == 2
+    assert "例：/campaigns" in text and len(text) < 2000
+
+
+def status_text(db_path, when="2026-11-25 11:40"):
+    return replay_events([say(when, OWNER, "/status", room=None)], db_path=db_path)[0]["text"]
+
+
+def test_status_says_what_the_owner_cares_about_in_words_and_no_internal_names(tmp_path):
+    import json
+
+    db_path = tmp_path / "store.db"
+    vip_room = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER, "wxid_a"]}
+    replay_events(shop() + [vip_room, say("2026-11-25 10:00", "wxid_a", "买的杯子收到就是碎的，质量太差了，我要投诉！"),
+                            say("2026-11-25 10:05", "wxid_b", "等了五天快递还没到，太慢了"),
+                            say("2026-11-25 10:06", OWNER, "/contacted 2", room=None)],
+                  until="2026-11-25 11:30", db_path=db_path)
+    assert "连接状态未知" in status_text(tmp_path / "never_logged_in.db")
+    text = status_text(db_path)
+    assert "微信：已连接（自今天10:00起）" in text, "the login of the script"
+    assert "闪购日 周五20:00，发到 VIP福利群、普通会员群" in text
+    assert "会员日 12月18日20:00，发到 VIP福利群" in text
+    assert "投诉：未结 2 条，其中 1 条已超时，/complaints 查看" in text
+    assert "今天已发 7 条，待发 0 条" in text and "群：2 个，成员：2 人" in text
+    for internal in ("store_maintenance", "campaign_", "_check", "recurring", "weekly_review", "tier"):
+        assert internal not in text
+    store = open_store(db_path)
+    store.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)",
+                  [json.dumps({"online": True, "since": "2026-11-25T01:00:00.000000+00:00"})])
+    store.conn.commit()
+    assert "微信：已连接（自今天9:00起）" in status_text(db_path, "2026-11-25 11:41")
+    store.execute("UPDATE meta SET value = ? WHERE key = 'connection'",
+                  [json.dumps({"online": False, "since": "2026-11-24T14:30:00.000000+00:00"})])
+    store.conn.commit()
+    assert "微信：未连接（自昨天22:30起断开）" in status_text(db_path, "2026-11-25 11:42")
+
+
+def test_status_counts_the_groups_of_a_campaign_when_there_are_many_and_says_when_the_outbox_goes_next():
+    rooms = [{"at": at("2026-11-25 10:00"), "type": "room", "id": f"m{n}@chatroom", "topic": f"会员{n}群", "members": [OWNER]}
+             for n in range(5)]
+    events = shop() + rooms + [say("2026-11-25 10:01", OWNER, "/help", room=None), say("2026-11-25 10:01", OWNER, "/help", room=None),
+                               say("2026-11-25 10:01", OWNER, "/status", room=None)]
+    from core.config import load_config
+
+    config = load_config().with_owners([OWNER])
+    config = config.model_copy(update={"tiers": config.tiers.model_copy(update={"regular_rooms": [f"会员{n}群" for n in range(5)]})})
+    text = replay_events(events, config=config)[-1]["text"]
+    assert "闪购日 周五20:00，发到 5 个群" in text
+    assert "待发 1 条，下一条今天10:01发出" in text
+
+
+def orders_of(db_path, name, count):
+    store = open_store(db_path)
+    for n in range(count):
+        store.execute("INSERT INTO orders (id, placed_at, buyer_name, amount, status, counts, source, saved_at)"
+                      " VALUES (?, '2026-11-20T02:00:00.000000+00:00', ?, 50, '已完成', 1, 'export', '')", [f"{name}{n}", name])
+    store.conn.commit()
+
+
+def test_relinking_a_nickname_says_whom_it_was_tied_to_and_unlink_removes_the_link(tmp_path):
+    db_path = tmp_path / "store.db"
+    replay_events(shop(), db_path=db_path)
+    orders_of(db_path, "王小二", 3)
+    commands = ["/link 王小二 @小王", "/link 王小二 wxid_b", "/link 王小二 wxid_b", "/unlink 王小二", "/取消关联 王小二", "/unlink"]
+    sent = replay_events([say(f"2026-11-25 10:0{n}", OWNER, text, room=None) for n, text in enumerate(commands)],
+                         db_path=db_path)
+    first, relinked, same, unlinked, again, bare = [m["text"] for m in sent if m["kind"] == "command_reply"]
+    tier_changes = [m["text"] for m in sent if m["kind"] == "tier_change"]
+    assert ["小王" in tier_changes[0], "小李" in tier_changes[1]] == [True, True] and len(tier_changes) == 2, \
+        "the 3 orders make 小王 VIP, then 小李 too, told as it happens; 小王 keeps the tier through the grace period"
+    assert "已把买家昵称“王小二”对应到 小王（wxid_a）" in first and "原来" not in first
+    assert "原来对应 小王，现改为 小李" in relinked and "3 单" in relinked
+    assert "本来就对应 小李" in same
+    assert "已取消买家昵称“王小二”与 小李 的对应：3 单" in unlinked
+    assert again == "抱歉，买家昵称“王小二”没有对应到成员，/link 可查看待对应的昵称。用法：/unlink 买家昵称"
+    assert bare.startswith("抱歉，请给出一个买家昵称")
+    assert open_store(db_path).execute("SELECT count(*) FROM buyer_links").fetchone()[0] == 0

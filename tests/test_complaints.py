@@ -26,8 +26,8 @@ def test_a_complaint_at_10_is_acknowledged_alerted_reminded_at_10_45_and_overdue
     assert "#1" in alert["text"] and "小王" in alert["text"] and "普通会员群" in alert["text"]
     assert "碎的" in alert["text"] and "品控" in alert["text"] and "今天11:00" in alert["text"]
     assert alert["room"] is None, "the owner is alerted in private, not in the group"
-    assert "15 分钟后到期" in reminder["text"]
-    assert "已超时" in overdue["text"]
+    assert "还剩15分钟（今天11:00到期）" in reminder["text"]
+    assert "期限是今天11:00，已到期，仍未跟进" in overdue["text"]
 
 
 def test_a_complaint_resolved_at_10_20_gets_no_reminder_and_its_compensation_is_recorded(tmp_path):
@@ -146,7 +146,8 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
     text = reviews[0]["text"]
     assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
     assert "一小时内跟进：2/3" in text
-    assert "最慢：#2 小李（物流），120 分钟" in text
+    assert text.startswith("每周回顾（11月23日 至 11月30日）")
+    assert "最慢：#2 小李（物流），2小时才跟进" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 10.0 元" in text
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
@@ -159,3 +160,30 @@ def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are():
     listing = [m for m in sent if m["kind"] == "command_reply"][0]["text"]
     assert "未结投诉 12 条（最早的在前，先列 10 条）" in listing
     assert "#1 会员0" in listing and "#10 会员9" in listing and "#11" not in listing
+
+
+def test_the_owner_reads_time_left_and_time_overdue_in_words_never_negative_minutes(tmp_path):
+    db_path = tmp_path / "store.db"
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
+            say("2026-11-25 10:40", OWNER, "/complaints", room=None),
+            say("2026-11-26 12:10", OWNER, "/complaints", room=None),
+        ],
+        until="2026-11-26 13:00",
+        db_path=db_path,
+    )
+    before, after = [m["text"] for m in sent if m["kind"] == "command_reply"]
+    assert "还剩20分钟" in before
+    assert "已超时1天1小时" in after and "-" not in after and "分钟" not in after
+
+
+def test_an_overdue_flag_sent_late_after_an_outage_says_how_late(tmp_path):
+    db_path = tmp_path / "store.db"
+    replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT)], until="2026-11-25 10:30", db_path=db_path)
+    # the bot is down from 10:30 until 12:30: the reminder and the overdue flag go out when it is back
+    sent = replay_events([{"at": at("2026-11-25 12:30"), "type": "tick"}], until="2026-11-25 13:00", db_path=db_path)
+    reminder, overdue = [m["text"] for m in sent]
+    assert "已超时1小时30分钟（今天11:00到期）" in reminder
+    assert "期限是今天11:00，已超时1小时30分钟，仍未跟进" in overdue

@@ -104,7 +104,7 @@ def test_nicknames_are_never_tied_to_a_member_silently_and_link_lists_them_with_
         say("2026-11-25 10:02", OWNER, "/link 小王 @小王", room=None),
         say("2026-11-25 10:03", OWNER, "/link 小王 wxid_c", room=None),
     ]
-    listing, ambiguous, linked = [m["text"] for m in replay_events(events, db_path=db_path)]
+    listing, ambiguous, linked = [m["text"] for m in replay_events(events, db_path=db_path) if m["kind"] == "command_reply"]
     assert "王小二" in listing and "/link 王小二 wxid_e" in listing, "one member of that name: suggested, not linked"
     assert "有 2 位成员同名（wxid_a、wxid_c）" in listing and "路人甲" in listing
     assert "有 2 位成员都叫“小王”" in ambiguous
@@ -222,8 +222,8 @@ def test_link_takes_nicknames_with_spaces_emoji_or_invisible_characters(tmp_path
         say("2026-11-25 10:04", OWNER, "/link", room=None),
     ]
     miki, ahua, long_link, listing = [m["text"] for m in replay_events(events, db_path=db_path)]
-    assert "已把买家昵称“Miki Chen”对应到 小王（wxid_a）：1 单，共 ¥99.00" in miki
-    assert "已把买家昵称“阿花”对应到 小李（wxid_b）：1 单，共 ¥50.00" in ahua
+    assert "已把买家昵称“Miki Chen”对应到 小王（wxid_a）。1 单，共 ¥99.00，计入 小王 的消费" in miki
+    assert "已把买家昵称“阿花”对应到 小李（wxid_b）。1 单，共 ¥50.00，计入 小李 的消费" in ahua
     assert "“🌸" + "长" * 28 + "…”" in long_link and "1 单，共 ¥20.00" in long_link
     assert "所有订单都已对应到成员" in listing
 

@@ -66,3 +66,8 @@ def test_a_vip_group_gets_the_vip_welcome():
     config = config.model_copy(update={"tiers": config.tiers.model_copy(update={"vip_rooms": ["普通会员群"]})})
     sent = replay_events(shop() + [join("2026-11-25 10:00", "wxid_c", "阿芳")], until="2026-11-25 10:05", config=config)
     assert "VIP会员福利群" in sent[0]["text"]
+
+
+def test_a_welcome_on_saturday_says_next_fridays_flash_sale_not_a_bare_weekday():
+    sent = replay_events(shop("2026-11-28 10:00") + [join("2026-11-28 10:00", "wxid_c", "阿芳")], until="2026-11-28 10:05")
+    assert "近期活动：下周五20:00闪购日，12月18日20:00会员日" in welcomes(sent)[0]["text"]
