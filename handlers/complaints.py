@@ -174,7 +174,7 @@ def resolve(ctx: Context, args: list[str]) -> None:
          examples=("/complaints", "/complaints week"))
 def list_complaints(ctx: Context, args: list[str]) -> None:
     if args == ["week"] or args == ["周"]:
-        ctx.reply("command_reply", "weekly_review", **week_figures(ctx))
+        ctx.reply("command_reply", "complaints_week", **week_figures(ctx))
         return
     if args:
         raise UsageError("只能不带参数，或带 week")

@@ -187,3 +187,11 @@ def test_an_overdue_flag_sent_late_after_an_outage_says_how_late(tmp_path):
     reminder, overdue = [m["text"] for m in sent]
     assert "已超时1小时30分钟（今天11:00到期）" in reminder
     assert "期限是今天11:00，已超时1小时30分钟，仍未跟进" in overdue
+
+
+def test_complaints_week_sums_up_the_last_seven_days_for_the_owner():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT),
+                                   say("2026-11-25 10:30", OWNER, "/complaints week", room=None)])
+    week = [m for m in sent if m["kind"] == "command_reply"][-1]
+    assert week["to"] == OWNER and week["room"] is None
+    assert week["text"].startswith("近 7 天的投诉") and "投诉共 1 条：品控 1" in week["text"]
