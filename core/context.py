@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class Context:
     def __init__(self, assistant: Assistant, event: object = None):
-        self.assistant = assistant
+        self._assistant = assistant  # private: features speak through the methods below, never around them
         self.event = event
         self.config = assistant.config
         self.db = assistant.db
@@ -41,8 +41,8 @@ class Context:
         `kind` names the feature that speaks (command_reply, welcome, …): it is what replay prints and what the
         owner's reports count.
         """
-        text = self.assistant.templates.render(template, **variables)
-        return self.assistant.outbox.enqueue(
+        text = self._assistant.templates.render(template, **variables)
+        return self._assistant.outbox.enqueue(
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at
         )
 
@@ -55,11 +55,11 @@ class Context:
 
     def find_command(self, word: str) -> Command | None:
         """The owner's command named `word` (or one of its aliases) among the features this bot runs."""
-        return self.assistant.features.find_command(word)
+        return self._assistant.features.find_command(word)
 
     def commands(self) -> list[Command]:
         """Every command of this bot, by name: what /help lists."""
-        return sorted(self.assistant.features.commands.values(), key=lambda command: command.name)
+        return sorted(self._assistant.features.commands.values(), key=lambda command: command.name)
 
     def in_private(self) -> Context:
         """The same moment and message, answered in a private chat with its sender rather than where it was said:
@@ -67,7 +67,7 @@ class Context:
         message = self.event
         if not isinstance(message, Message):
             raise TypeError("in_private() answers a message")
-        return Context(self.assistant, dataclasses.replace(message, room=None))
+        return Context(self._assistant, dataclasses.replace(message, room=None))
 
     def tell_owner(self, kind: str, template: str, /, **variables) -> None:
         """Tell every owner, in private."""
@@ -75,42 +75,42 @@ class Context:
             self.say(kind, template, to=owner, **variables)
 
     def schedule(self, key: str, job: str, at: dt.datetime, /, **payload) -> None:
-        self.assistant.timers.schedule(key, job, at, payload)
+        self._assistant.timers.schedule(key, job, at, payload)
 
     def is_scheduled(self, key: str) -> bool:
-        return self.assistant.timers.get(key) is not None
+        return self._assistant.timers.get(key) is not None
 
     def timer(self, key: str) -> Timer | None:
         """The job scheduled under `key`, with its due time and payload, if there is one."""
-        return self.assistant.timers.get(key)
+        return self._assistant.timers.get(key)
 
     def render(self, template: str, /, **variables) -> str:
         """A template's text without sending it: what a preview shows."""
-        return self.assistant.templates.render(template, **variables)
+        return self._assistant.templates.render(template, **variables)
 
     def queued_count(self) -> int:
         """How many messages wait in the outbox: what a campaign's fit estimate must leave room for."""
-        return self.assistant.outbox.queued_count()
+        return self._assistant.outbox.queued_count()
 
     def next_send_time(self) -> dt.datetime | None:
-        return self.assistant.outbox.next_send_time()
+        return self._assistant.outbox.next_send_time()
 
     def sent_since(self, moment: dt.datetime) -> int:
         """How many messages the bot has sent since `moment`."""
-        return self.assistant.outbox.sent_since(moment)
+        return self._assistant.outbox.sent_since(moment)
 
     def connection(self) -> dict | None:
         """{"online": bool, "since": datetime} as the transport last told the core at login or logout; None before."""
-        return self.assistant.connection()
+        return self._assistant.connection()
 
     def cancel_all(self, prefix: str) -> None:
         """Cancel every job whose key starts with prefix: end keys' parts with ':' so that 'r1:' spares 'r10:'."""
-        self.assistant.timers.cancel_prefix(prefix)
+        self._assistant.timers.cancel_prefix(prefix)
 
     @property
     def bot_id(self) -> str | None:
         """The bot's own WeChat id, once it has logged in (or from the store, before the next login)."""
-        return self.assistant.bot_id
+        return self._assistant.bot_id
 
     def is_owner(self, contact: str) -> bool:
         return contact in self.config.owner.ids

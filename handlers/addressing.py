@@ -28,6 +28,6 @@ def asks_the_shop(ctx: Context, message: Message) -> bool:
     """True when a member (not the owner, not a bot) addresses the shop with this message."""
     if ctx.is_shop(message.sender) or is_auto_reply(message.text):
         return False
-    if message.room is None or ctx.assistant.bot_id in message.mentions:
+    if message.room is None or ctx.bot_id in message.mentions:
         return True
     return is_shop_question(message.text)

@@ -125,7 +125,7 @@ def bring_campaigns_in_line(ctx: Context) -> None:
         save(ctx, Campaign(name, kind, getattr(settings, "weekday", None), getattr(settings, "day_of_month", None),
                            settings.time, details, status), "config")
     for campaign in load_all(ctx.db):
-        planned = ctx.assistant.timers.get(_post_key(campaign))
+        planned = ctx.timer(_post_key(campaign))
         if campaign.status not in ("active", "paused"):
             ctx.cancel_all(f"campaign:{campaign.name}:")
         elif planned is None or planned.due_at > ctx.now:
@@ -143,7 +143,7 @@ def plan(ctx: Context, campaign: Campaign, after: dt.datetime) -> dt.datetime:
 
 
 def planned_post(ctx: Context, campaign: Campaign) -> dt.datetime | None:
-    timer = ctx.assistant.timers.get(_post_key(campaign))
+    timer = ctx.timer(_post_key(campaign))
     return timer.due_at if timer and campaign.status == "active" else None
 
 
@@ -175,7 +175,7 @@ def capacity(ctx: Context, window: Window, start: dt.datetime) -> int:
     limits = ctx.config.outbox
     per_minute = min(limits.account_per_minute, 60 / max(limits.switch_pause_seconds[1], 1))
     minutes = max(0.0, (window.end - max(start, ctx.now)).total_seconds() / 60)
-    return max(0, int(minutes * per_minute) - ctx.assistant.outbox.queued_count())
+    return max(0, int(minutes * per_minute) - ctx.queued_count())
 
 
 # Posting
@@ -275,7 +275,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
 
 def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[str, str]], window: Window) -> None:
     key = f"campaign:{campaign.name}:moved:{occurrence}:{window.start:%Y%m%d%H%M}"
-    waiting = ctx.assistant.timers.get(key)
+    waiting = ctx.timer(key)
     already = waiting.payload["rooms"] if waiting else []
     ctx.schedule(key, "campaign_moved", window.start, campaign=campaign.name, occurrence=occurrence,
                  rooms=already + [room for room, _ in rooms if room not in already])
@@ -343,7 +343,7 @@ def _gather_skipped(ctx: Context, campaign: Campaign, planned: dt.datetime, post
     """Posts skipped for an outage are told once per campaign: gathered in a job due now, which runs after every
     job the outage left overdue (those are due earlier), when the next post is planned and can be named."""
     key = f"campaign:{campaign.name}:skipped"
-    waiting = ctx.assistant.timers.get(key)
+    waiting = ctx.timer(key)
     gathered = waiting.payload if waiting else {"campaign": campaign.name, "posts": 0, "planned": to_db(planned), "rooms": []}
     gathered["posts"] += posts
     gathered["planned"] = min(gathered["planned"], to_db(planned))

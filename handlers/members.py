@@ -24,7 +24,7 @@ def find_member(ctx: Context, word: str) -> str:
         raise UsageError("请写出是哪位成员：@昵称 或微信号，例如 @小王")
     message = ctx.event
     if word.startswith(("@", "＠")) and isinstance(message, Message):
-        mentioned = [m for m in message.mentions if m != ctx.assistant.bot_id]
+        mentioned = [m for m in message.mentions if m != ctx.bot_id]
         if len(mentioned) == 1:  # the transport knows exactly whom the owner tapped on
             return mentioned[0]
     if ctx.db.execute("SELECT 1 FROM contacts WHERE id = ?", [name]).fetchone():
