@@ -75,6 +75,7 @@ class Context:
             self.say(kind, template, to=owner, **variables)
 
     def schedule(self, key: str, job: str, at: dt.datetime, /, **payload) -> None:
+        """The timer under a job's handle: features write `that_job.schedule(ctx, at, key=…)` (core/registry.py)."""
         self._assistant.timers.schedule(key, job, at, payload)
 
     def is_scheduled(self, key: str) -> bool:

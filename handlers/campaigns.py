@@ -135,10 +135,10 @@ def bring_campaigns_in_line(ctx: Context) -> None:
 def plan(ctx: Context, campaign: Campaign, after: dt.datetime) -> dt.datetime:
     """Schedule the campaign's next post after `after`, and the fit check half an hour before it."""
     at = campaign.next_post(ctx.config, after)
-    ctx.schedule(_post_key(campaign), "campaign_post", at, campaign=campaign.name, at=to_db(at))
+    post_campaign.schedule(ctx, at, key=_post_key(campaign), campaign=campaign.name, at=to_db(at))
     if at - FIT_WARNING > ctx.now:
-        ctx.schedule(f"campaign:{campaign.name}:fit", "campaign_fit_check", at - FIT_WARNING,
-                     campaign=campaign.name, at=to_db(at))
+        warn_if_groups_will_not_fit.schedule(ctx, at - FIT_WARNING, key=f"campaign:{campaign.name}:fit",
+                                             campaign=campaign.name, at=to_db(at))
     return at
 
 
@@ -277,8 +277,8 @@ def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
     key = f"campaign:{campaign.name}:moved:{occurrence}:{window.start:%Y%m%d%H%M}"
     waiting = ctx.timer(key)
     already = waiting.payload["rooms"] if waiting else []
-    ctx.schedule(key, "campaign_moved", window.start, campaign=campaign.name, occurrence=occurrence,
-                 rooms=already + [room for room, _ in rooms if room not in already])
+    post_moved.schedule(ctx, window.start, key=key, campaign=campaign.name, occurrence=occurrence,
+                        rooms=already + [room for room, _ in rooms if room not in already])
 
 
 def post_variables(ctx: Context, campaign: Campaign, room: str | None, window: Window, occurrence: str,
@@ -348,7 +348,7 @@ def _gather_skipped(ctx: Context, campaign: Campaign, planned: dt.datetime, post
     gathered["posts"] += posts
     gathered["planned"] = min(gathered["planned"], to_db(planned))
     gathered["rooms"] += [topic for _, topic in rooms if topic not in gathered["rooms"]]
-    ctx.schedule(key, "campaign_skipped", ctx.now, **gathered)
+    tell_skipped.schedule(ctx, ctx.now, key=key, **gathered)
 
 
 @job("campaign_skipped")

@@ -66,8 +66,8 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else moment_words(starts, ctx.now))
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
-    ctx.schedule(f"complaint:{complaint_id}:reminder", "complaint_reminder", reminder_at, complaint=complaint_id)
-    ctx.schedule(f"complaint:{complaint_id}:overdue", "complaint_overdue", deadline, complaint=complaint_id)
+    remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)
+    flag_overdue.schedule(ctx, deadline, key=f"complaint:{complaint_id}:overdue", complaint=complaint_id)
     return True
 
 

@@ -33,8 +33,8 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     if ctx.is_scheduled(key):
         return  # the first unanswered question keeps its clock; later ones do not push it back
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
-    ctx.schedule(key, "response_nudge", ctx.now + wait, room=message.room, sender=message.sender,
-                 text=message.text, asked_at=to_db(ctx.now))
+    nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.text,
+                         asked_at=to_db(ctx.now))
 
 
 @job("response_nudge")

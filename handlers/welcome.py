@@ -27,7 +27,7 @@ def note_newcomer(ctx: Context, joined: Join) -> None:
     )
     key = f"welcome:{joined.room}:"
     if not ctx.is_scheduled(key):  # the first join of a burst sets the minute; later ones wait with it
-        ctx.schedule(key, "welcome", ctx.now + GATHER, room=joined.room)
+        welcome_newcomers.schedule(ctx, ctx.now + GATHER, key=key, room=joined.room)
 
 
 @on_leave
