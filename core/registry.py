@@ -73,7 +73,7 @@ class Job:
     def __call__(self, ctx: Context, payload: dict) -> None:
         self.run(ctx, payload)
 
-    def schedule(self, ctx: Context, at: dt.datetime, *, key: str | None = None, **payload: Any) -> None:
+    def schedule(self, ctx: Context, at: dt.datetime, /, *, key: str | None = None, **payload: Any) -> None:
         """Run this job at `at` with `payload`. Scheduling the same key again moves the timer (default key: the
         job's name and payload) instead of adding a twin."""
         ctx.schedule(key or f"{self.name}:{sorted(payload.items())}", self.name, at, **payload)
