@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.context import Context
 from core.events import Message
+from core.rules import from_member, mentions_bot, private, rule
 
 RULES = tomllib.loads((Path(__file__).parent / "rules" / "questions.toml").read_text(encoding="utf-8"))
 
@@ -24,10 +25,17 @@ def is_shop_question(text: str) -> bool:
     return any(t in text for t in RULES["topics"]) and any(m in text for m in RULES["markers"])
 
 
-def asks_the_shop(ctx: Context, message: Message) -> bool:
-    """True when a member (not the owner, not a bot) addresses the shop with this message."""
-    if ctx.is_shop(message.sender) or is_auto_reply(message.text):
-        return False
-    if message.room is None or ctx.bot_id in message.mentions:
-        return True
+@rule
+def automatic_reply(ctx: Context, message: Message) -> bool:
+    """Another account's automatic reply: never answered, or two bots would answer each other for ever."""
+    return is_auto_reply(message.text)
+
+
+@rule
+def about_the_shop(ctx: Context, message: Message) -> bool:
     return is_shop_question(message.text)
+
+
+# A member (not the owner, not a bot) addressing the shop: in private, by @-mentioning the bot, or by asking a
+# group about orders, delivery, price or stock.
+asks_the_shop = from_member & ~automatic_reply & (private | mentions_bot | about_the_shop)

@@ -16,7 +16,8 @@ from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
 from core.registry import UsageError, command, job, on_message
-from handlers.addressing import is_auto_reply
+from core.rules import from_member
+from handlers.addressing import automatic_reply
 from handlers.complaint_rules import classify
 from handlers.opening_hours import is_open, next_opening
 from handlers.timewords import date_words, duration_words, moment_words, remaining_words
@@ -44,10 +45,8 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
     )
 
 
-@on_message(priority=10)
+@on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
-    if ctx.is_shop(message.sender) or is_auto_reply(message.text):
-        return None
     reason = classify(message.text)
     if reason is None:
         return None

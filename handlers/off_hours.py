@@ -11,16 +11,14 @@ from core.context import Context
 from core.events import Message
 from core.registry import on_message
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import is_open, next_opening
+from handlers.opening_hours import next_opening, shop_open
 from handlers.timewords import moment_words
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
 
-@on_message(priority=60)
+@on_message(priority=60, rule=asks_the_shop & ~shop_open)
 def reply_outside_working_hours(ctx: Context, message: Message) -> None:
-    if is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
-        return
     opening = next_opening(ctx.config, ctx.now)
     first_this_period = ctx.db.execute(
         "INSERT OR IGNORE INTO off_hours_replies (contact, period_opens_at, at) VALUES (?, ?, ?)",

@@ -14,6 +14,7 @@ import logging
 import chinese_calendar
 
 from core.config import WEEKDAYS, Config
+from core.rules import rule
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,12 @@ def is_open(config: Config, moment: dt.datetime) -> bool:
     local = moment.astimezone(config.tz)
     hours = hours_on(config, local.date())
     return hours is not None and hours[0] <= local.time() < hours[1]
+
+
+@rule
+def shop_open(ctx, event) -> bool:
+    """In working hours now (a rule for handlers: core/rules.py)."""
+    return is_open(ctx.config, ctx.now)
 
 
 def next_opening(config: Config, moment: dt.datetime) -> dt.datetime | None:

@@ -10,8 +10,9 @@ from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
 from core.registry import job, on_message
+from core.rules import from_shop
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import is_open
+from handlers.opening_hours import shop_open
 from handlers.timewords import duration_words, moment_words
 
 
@@ -19,16 +20,16 @@ def _key(chat: str, sender: str = "") -> str:
     return f"nudge:{chat}:{sender}"
 
 
-@on_message(priority=70)
+@on_message(priority=70, rule=from_shop)
+def clear_when_the_shop_answers(ctx: Context, message: Message) -> None:
+    if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
+        ctx.cancel_all(_key(message.room))
+    elif message.to:  # answered in private from the shop's phone
+        ctx.cancel_all(_key(message.to, message.to))
+
+
+@on_message(priority=70, rule=asks_the_shop & shop_open)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
-    if ctx.is_shop(message.sender):
-        if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
-            ctx.cancel_all(_key(message.room))
-        elif message.to:  # answered in private from the shop's phone
-            ctx.cancel_all(_key(message.to, message.to))
-        return
-    if not is_open(ctx.config, ctx.now) or not asks_the_shop(ctx, message):
-        return
     key = _key(message.room or message.sender, message.sender)
     if ctx.is_scheduled(key):
         return  # the first unanswered question keeps its clock; later ones do not push it back

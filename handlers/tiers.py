@@ -20,6 +20,7 @@ from core.context import Context
 from core.directory import MEMBERS, SHOP_ROOMS, query_params
 from core.events import Message
 from core.registry import UsageError, command, on_message, recurring
+from core.rules import from_member, in_group
 from handlers.members import find_member
 
 NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
@@ -31,11 +32,9 @@ TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
 IN_SHOP_GROUPS = f"room IN (SELECT id FROM ({SHOP_ROOMS}))"
 
 
-@on_message(priority=5)
+@on_message(priority=5, rule=in_group & from_member)
 def count_activity(ctx: Context, message: Message) -> None:
     """One row per member, group and day: active days are counted without rereading the events (hot path)."""
-    if message.room is None or ctx.is_shop(message.sender):
-        return
     ctx.db.execute(
         "INSERT INTO activity (contact, day, room, messages) VALUES (?, ?, ?, 1)"
         " ON CONFLICT (contact, day, room) DO UPDATE SET messages = messages + 1",

@@ -11,16 +11,15 @@ from core.clock import to_db
 from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
+from core.rules import from_member
 from handlers.campaigns import next_post
 from handlers.timewords import moment_words
 
 GATHER = dt.timedelta(minutes=1)
 
 
-@on_join
+@on_join(rule=from_member)
 def note_newcomer(ctx: Context, joined: Join) -> None:
-    if ctx.is_shop(joined.contact):
-        return
     ctx.db.execute(
         "INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",
         [joined.room, joined.contact, to_db(ctx.now)],
