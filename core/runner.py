@@ -55,7 +55,10 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain |
         while await assistant.send_due(transport):
             pass
         try:
-            event = await asyncio.wait_for(inbox.get(), _seconds_until(assistant, assistant.next_wakeup()))
+            # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation (Ctrl-C) that comes just as an event
+            # arrives, and the bot would run on.
+            async with asyncio.timeout(_seconds_until(assistant, assistant.next_wakeup())):
+                event = await inbox.get()
         except TimeoutError:
             continue
         burst = [event]
