@@ -23,7 +23,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -53,7 +53,7 @@ COMMANDS = {
 class Option:
     commands: tuple[str, ...]  # the commands it applies to
     default: object
-    settings: dict = field(default_factory=dict)  # add_argument's keywords
+    settings: dict  # add_argument's keywords
 
 
 OPTIONS = {
@@ -288,8 +288,14 @@ def main(argv: list[str] | None = None) -> int:
             return _check_config(args.config)
         _run(config, args.db, _time_option(args, "pretend_time", config))
         return 0
-    except (ConfigError, TemplateProblem, StoreError) as error:
-        print(error, file=sys.stderr)
+    except ConfigError as error:
+        print(error, file=sys.stderr)  # it names the file, and each problem's line and key
+        return BAD_INPUT
+    except TemplateProblem as error:
+        print(f"templates/ 里的消息模板有问题，改好再启动：\n{error}", file=sys.stderr)
+        return BAD_INPUT
+    except StoreError as error:
+        print(f"数据库用不了：{error}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
