@@ -3,6 +3,9 @@
 Every setting lives in one pydantic model so that a typo or a bad value stops the bot at start-up with the key
 and the reason, instead of surfacing weeks later as a post sent at the wrong hour. Unknown keys are errors too:
 a misspelt key silently falling back to its default is the worst kind of config bug.
+
+The owner edits this file, so the errors are written for the owner: in Chinese, one line per problem, with the
+file's line, the key and its plain name, what is expected and what was found; never pydantic's own wording.
 """
 
 from __future__ import annotations
@@ -412,7 +415,7 @@ def _reason(error: dict) -> str:
               "too_long": "最多写 {max_length} 项"}
     if kind in bounds:
         return f"{bounds[kind].format(**{k: f'{v:g}' if isinstance(v, float) else v for k, v in ctx.items()})}，现在是 {found}"
-    expected = {"int": "整数", "float": "数字", "bool": "true 或 false", "string": "文字（加引号）", "list": "列表，如 [\"…\"]",
+    expected = {"int": "整数", "float": "数字", "bool": " true 或 false", "string": "文字（加引号）", "list": "列表，如 [\"…\"]",
                 "tuple": "列表，如 [3, 5]", "date": "日期，如 2027-01-01", "model": "一段设置（[段名] 下面的键）",
                 "dict": "一段设置（[段名] 下面的键）"}
     return f"要写{expected.get(kind.split('_')[0], '别的值')}，现在是 {found}"

@@ -55,12 +55,12 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain |
         while await assistant.send_due(transport):
             pass
         try:
-            # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation (Ctrl-C) that comes just as an event
-            # arrives, and the bot would run on.
-            async with asyncio.timeout(_seconds_until(assistant, assistant.next_wakeup())):
-                event = await inbox.get()
+            event = await asyncio.wait_for(inbox.get(), _seconds_until(assistant, assistant.next_wakeup()))
         except TimeoutError:
             continue
+        if asyncio.current_task().cancelling():
+            # Python 3.11's wait_for swallows a cancellation (Ctrl-C) that comes just as an event arrives
+            raise asyncio.CancelledError
         burst = [event]
         while burst[-1] is not END_OF_INPUT and not inbox.empty() and len(burst) < MAX_BURST:
             burst.append(inbox.get_nowait())
