@@ -1,12 +1,15 @@
 """小店群助手: the entry point.
 
-    python bot.py [run] [--config FILE] [--db FILE]     run on the transport config.toml names (console by default)
-    python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until ISO-TIME] [--seed N]
+    python bot.py [run] [--config FILE] [--db FILE] [--pretend-time TIME]   run on the transport config.toml names
+    python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until TIME] [--seed N]
     python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
     python bot.py import-orders FILE.csv|FILE.xlsx [--config FILE] [--db FILE]   the back office's order export
     python bot.py doctor [--config FILE] [--wait SECONDS]   check the connection to the puppet service, send nothing
 
-Bad input (a broken config, a malformed script) ends with a message that says what and where, and exit status 2.
+Options go before or after the command alike, and one that the command does not use is refused by name rather
+than ignored. Everything printed here is for the shop owner, so in Chinese, argparse's own wording included. Bad
+input (a broken config, a malformed script, a wrong option) ends with a message that says what and where, and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -15,16 +18,23 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
+import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import features
 from core import logs
 from core.assistant import Assistant
 from core.clock import SystemClock
-from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_path
 from core.instance import AlreadyRunning, InstanceLock, claim
+from core.selfcheck import rehearse
 from core.runner import run_live
 from core.store import StoreError, open_store
 from core.templates import TemplateProblem, Templates
@@ -34,30 +44,170 @@ from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script
 
 BAD_INPUT = 2
+INTERRUPTED = 130
 ALREADY_RUNNING = 1
 
+COMMANDS = {
+    "run": "运行机器人（不写命令时就是它）",
+    "replay": "按脚本（每行一个 JSON 事件）在虚拟时钟上驱动机器人，发出的消息逐行打印",
+    "check-config": "检查配置文件和所有消息模板，然后退出",
+    "import-orders": "导入小商店后台导出的订单（CSV 或 XLSX）",
+    "doctor": "检查与微信服务（puppet 服务）的连接：登录、列出群，不发送任何消息",
+}
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bot.py", description="小店群助手：微信小商店的社群助手")
-    commands = parser.add_subparsers(dest="command")
-    run = commands.add_parser("run", help="run the bot (the default)")
-    replay = commands.add_parser("replay", help="drive the bot from a JSON-lines script on a virtual clock")
-    replay.add_argument("script", type=Path)
-    replay.add_argument("--owner", action="append", metavar="WXID", help="owner id replacing config's (repeatable)")
-    replay.add_argument("--until", metavar="ISO-TIME", help="let the clock run on to this time after the last event")
-    replay.add_argument("--seed", type=int, default=0, help="seed for the outbox's random pauses (default 0)")
-    check = commands.add_parser("check-config", help="check config.toml and the templates, then exit")
-    orders = commands.add_parser("import-orders", help="import the shop's order export (CSV or XLSX)")
-    orders.add_argument("file", type=Path)
-    doctor = commands.add_parser("doctor", help="检查与 puppet 服务的连接（不发送任何消息）")
-    doctor.add_argument("--wait", type=float, default=60, metavar="SECONDS", help="最多等待账号登录的秒数（默认 60）")
-    for sub in (parser, run, replay, check, orders, doctor):
-        sub.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: config.toml)")
-    for sub in (parser, run, replay, orders):
-        sub.add_argument("--db", type=Path, help="store file (default: [store] path; replay: a fresh temporary one)")
-    for sub in (parser, run):
-        sub.add_argument("--pretend-time", metavar="ISO-TIME", help="start the clock at this time and run on from there")
+
+@dataclass(frozen=True)
+class Option:
+    commands: tuple[str, ...]  # the commands it applies to
+    default: object
+    settings: dict  # add_argument's keywords
+
+
+OPTIONS = {
+    "config": Option(tuple(COMMANDS), DEFAULT_CONFIG, dict(type=Path, metavar="文件", help="配置文件（默认 config.toml）")),
+    "db": Option(("run", "replay", "import-orders"), None, dict(
+        type=Path, metavar="文件",
+        help="数据库文件（默认：配置里 [store] 的 path；replay 和 --pretend-time 默认用临时数据库，退出时删除）")),
+    "pretend_time": Option(("run",), None, dict(
+        metavar="时间", help="假装现在是这个时间，时钟从这里往后走，如 2026-11-25T23:00（不写时区即配置里的时区）")),
+    "owner": Option(("replay",), None, dict(
+        action="append", metavar="微信号", help="用这个店主微信号代替配置里的（可写多次）")),
+    "until": Option(("replay",), None, dict(metavar="时间", help="最后一个事件之后，让时钟继续走到这个时间")),
+    "seed": Option(("replay",), 0, dict(type=int, metavar="数字", help="发送间隔随机停顿的种子（默认 0）")),
+    "wait": Option(("doctor",), 60.0, dict(type=float, metavar="秒", help="最多等待账号登录的秒数（默认 60）")),
+}
+
+# argparse's own English, in the owner's words: (its message, as a pattern) -> the Chinese, from the same groups.
+ARGPARSE_ERRORS = {
+    r"the following arguments are required: (.+)": "缺少{0}",
+    r"unrecognized arguments: (.+)": "不认识的参数：{0}",
+    r"argument (.+?): invalid choice: '?(.+?)'? \(choose from (.+)\)": "{0}不能是 {1}，可选：{2}",
+    r"argument (.+?): expected one argument": "{0} 后面要写一个值",
+    r"argument (.+?): invalid int value: (.+)": "{0} 要写整数，现在是 {1}",
+    r"argument (.+?): (?:expected|ignored|invalid).*": "{0} 的写法不对",
+    r"ambiguous option: (\S+) could match (.+)": "{0} 不明确，可能是 {1}",
+}
+
+
+def _flag(dest: str) -> str:
+    return "--" + dest.replace("_", "-")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Chinese: its titles, its help option and its errors (exit status 2, with a hint)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示这段说明，然后退出")
+
+    def error(self, message: str):
+        for pattern, chinese in ARGPARSE_ERRORS.items():
+            if match := re.fullmatch(pattern, message):
+                # 'run', 'replay' -> run、replay
+                message = chinese.format(*(re.sub(r"'([^']*)'", r"\1", g).replace(", ", "、") for g in match.groups()))
+                break
+        self.exit(BAD_INPUT, f"{self.prog}：{message}\n用法见 {self.prog} --help\n")
+
+
+class _Commands(argparse._SubParsersAction):
+    """The command's own options go into the namespace of those written before it.
+
+    argparse parses a command into a fresh namespace and copies it over: a default of the command's would replace
+    an option given before the command, and `--owner a replay s --owner b` would lose a.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values[0])
+        self.choices[values[0]].parse_args(values[1:], namespace)
+
+
+def _add_options(parser: _Parser, command: str) -> None:
+    """Every option, so that each is accepted anywhere and checked afterwards; shown where it applies only.
+
+    No defaults here (SUPPRESS): an option absent from the namespace was not given, whichever side it was on.
+    """
+    for dest, option in OPTIONS.items():
+        shown = option.settings if command in option.commands else {**option.settings, "help": argparse.SUPPRESS}
+        parser.add_argument(_flag(dest), dest=dest, default=argparse.SUPPRESS, **shown)
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="bot.py",
+        description="小店群助手：微信小商店的社群助手。",
+        epilog="选项写在命令前后都可以，如 bot.py --config 我的配置.toml run。\n每个命令的选项：bot.py 命令 --help",
+    )
+    _add_options(parser, "run")  # without a command, the bot runs
+    commands = parser.add_subparsers(
+        action=_Commands, dest="command", title="命令", metavar="命令", help="不写命令时就是 run")
+    for name, summary in COMMANDS.items():
+        command = commands.add_parser(name, help=summary, description=summary)
+        if name == "replay":
+            command.add_argument("script", type=Path, metavar="脚本", help="事件脚本（.jsonl：每行一个 JSON 对象）")
+        if name == "import-orders":
+            command.add_argument("file", type=Path, metavar="订单文件", help="后台导出的订单（.csv 或 .xlsx）")
+        _add_options(command, name)
     return parser
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, every option checked against its command, and the defaults of those not given."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    args.command = args.command or "run"
+    for dest, option in OPTIONS.items():
+        if hasattr(args, dest) and args.command not in option.commands:
+            usable = "、".join(_flag(d) for d, o in OPTIONS.items() if args.command in o.commands)
+            _refuse(args.command, f"{_flag(dest)} 不能用于 {args.command}（它的选项：{usable}）")
+        if not hasattr(args, dest):
+            setattr(args, dest, option.default)
+    return args
+
+
+def _refuse(command: str, message: str) -> NoReturn:
+    """An option refused after parsing, in the words and with the exit status of argparse's refusals."""
+    _Parser(prog=f"bot.py {command}").error(message)
+
+
+def _time_option(args: argparse.Namespace, dest: str, config: Config) -> dt.datetime | None:
+    """An ISO time given on the command line; one without an offset is in the config's time zone."""
+    text = getattr(args, dest)
+    if text is None:
+        return None
+    try:
+        return parse_time(text, _flag(dest), default_tz=config.tz)
+    except ValueError as error:
+        _refuse(args.command, str(error))
+
+
+@contextlib.contextmanager
+def _store(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> Iterator[tuple[Path, bool]]:
+    """The store to run on, and whether it is a temporary one.
+
+    A pretend time writes messages and sends dated in the future: in the real store they would hold back every
+    send of the next real run. So a pretend run gets a fresh store of its own, deleted at exit, unless the owner
+    names one with --db.
+    """
+    if pretend_time is None:
+        yield db_path or Path(config.store.path), False
+        return
+    moment = f"{pretend_time.astimezone(config.tz):%Y-%m-%d %H:%M}"
+    if db_path:
+        print(f"模拟时间 {moment} 运行，使用数据库 {shown_path(db_path)}", file=sys.stderr)
+        yield db_path, False
+        return
+    with tempfile.TemporaryDirectory(prefix="xiaodian-") as directory:
+        path = Path(directory) / "store.db"
+        print(f"模拟时间 {moment} 运行，使用临时数据库 {path}（退出时删除），不会写入 {shown_path(config.store.path)}",
+              file=sys.stderr)
+        yield path, True
 
 
 def _claim(store: Path | str) -> InstanceLock:
@@ -65,37 +215,46 @@ def _claim(store: Path | str) -> InstanceLock:
     try:
         return claim(store)
     except AlreadyRunning as error:
-        print(f"bot.py: {error}", file=sys.stderr)
+        print(error, file=sys.stderr)
         sys.exit(ALREADY_RUNNING)
 
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
-    store = db_path or config.store.path
-    with _claim(store):
+    with _store(config, db_path, pretend_time) as (path, temporary), _claim(path):
         transport = make_transport(config)
-        assistant = Assistant(config, open_store(store), SystemClock(config.tz, pretend_time), features.load())
+        assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
+        # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,
+        # unless the owner asks again.
+        drain = functools.partial(transport.draining, kept=not temporary) if config.transport.kind == "console" else None
         try:
-            # At the console, a closed input means "I am done typing", not "stop now": let the answers out first.
-            asyncio.run(run_live(assistant, transport, drain_on_exit=config.transport.kind == "console"))
+            asyncio.run(run_live(assistant, transport, drain=drain))
         except KeyboardInterrupt:
             pass  # Ctrl-C: whatever is still queued stays in the store and goes out at the next start
+        if waiting := assistant.outbox.queued_count():
+            where = "临时数据库已删除，不会再发" if temporary else f"留在 {shown_path(path)} 里，下次启动再发"
+            print(f"已退出。还有 {waiting} 条没发，{where}。", file=sys.stderr)
 
 
 def _replay(config: Config, args: argparse.Namespace) -> int:
     try:
         with args.script.open(encoding="utf-8") as source:
             timeline = read_script(source)
-        until = parse_time(args.until, "--until") if args.until else None
-    except (OSError, ScriptError, ValueError) as error:
-        print(f"replay: {args.script}: {error}", file=sys.stderr)
+    except FileNotFoundError:
+        print(f"找不到回放脚本 {args.script}", file=sys.stderr)
         return BAD_INPUT
-    if until and timeline and until < timeline[-1][0]:
-        print(f"replay: --until {args.until} is before the script's last event", file=sys.stderr)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"读不了回放脚本 {args.script}（{error.__class__.__name__}），它要是 UTF-8 编码的文本", file=sys.stderr)
+        return BAD_INPUT
+    except ScriptError as error:
+        print(f"回放脚本 {args.script} 有误，什么都没有发送：{error}", file=sys.stderr)
+        return BAD_INPUT
+    if args.until and timeline and args.until < timeline[-1][0]:
+        print(f"--until {args.until.isoformat()} 早于脚本的最后一个事件（{timeline[-1][0].isoformat()}）", file=sys.stderr)
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
     with _claim(args.db) if args.db else contextlib.nullcontext():  # a fresh temporary store is ours alone
-        run_script(config, features.load(), timeline, until=until, db_path=args.db, seed=args.seed)
+        run_script(config, features.load(), timeline, until=args.until, db_path=args.db, seed=args.seed)
     return 0
 
 
@@ -103,13 +262,14 @@ def _import_orders(config: Config, args: argparse.Namespace) -> int:
     try:
         export = read_orders(args.file, config)
     except OrderFileError as error:
-        print(f"import-orders: {args.file}: {error}", file=sys.stderr)
+        print(f"订单文件 {args.file} 没有导入：{error}", file=sys.stderr)
         return BAD_INPUT
     db = open_store(args.db or config.store.path)
     summary = save_orders(db, export.orders, config, SystemClock(config.tz).now())
+    merged = f"（重复的行 {export.repeated_rows} 行已合并）" if export.repeated_rows else ""
     print(
-        f"{args.file}: {len(export.orders)} 单（重复的行 {export.repeated_rows} 行已合并）："
-        f"新增 {summary.new}，更新 {summary.updated}，未变 {summary.unchanged}；退款/关闭 {summary.not_counted} 单不计入消费。"
+        f"{args.file}：{len(export.orders)} 单{merged}：新增 {summary.new}，更新 {summary.updated}，"
+        f"未变 {summary.unchanged}；退款/关闭 {summary.not_counted} 单不计入消费。"
     )
     if waiting := unlinked_buyers(db):
         print(f"只有买家昵称、还未对应到成员的：{len(waiting)} 个昵称，{sum(b['orders'] for b in waiting)} 单。"
@@ -118,37 +278,53 @@ def _import_orders(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_config(config: Config, config_path: Path) -> int:
+    if problems := Templates().check():
+        raise TemplateProblem("\n".join(problems))
+    # A month of a small shop on a throwaway store, every command's examples typed: the templates with the
+    # variables the code really gives them, and every job on its way (core/selfcheck.py).
+    today = SystemClock(config.tz).now().replace(hour=9, minute=0, second=0, microsecond=0)
+    if failures := rehearse(config, features.load(), today):
+        print(f"用 {shown_path(config_path)} 试运行一个月时出了 {len(failures)} 个问题：", file=sys.stderr)
+        print("\n".join(f"  - {failure}" for failure in failures), file=sys.stderr)
+        return BAD_INPUT
+    print(f"{shown_path(config_path)} 没有问题，所有消息模板都能正常生成，试运行一个月（每个指令、每个定时任务）也都正常")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _arguments(argv)
     try:
         config = load_config(args.config)
         # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
         # they would interleave with the conversation itself.
         quiet = args.command in ("replay", "check-config", "import-orders", "doctor")
-        quiet = quiet or config.transport.kind == "console"
-        logs.set_up(logging.WARNING if quiet else logging.INFO)
+        logs.set_up(logging.WARNING if quiet or config.transport.kind == "console" else logging.INFO)
         if args.command == "replay":
+            args.until = _time_option(args, "until", config)
             return _replay(config, args)
         if args.command == "import-orders":
             return _import_orders(config, args)
+        if args.command == "check-config":
+            return _check_config(config, args.config)
         if args.command == "doctor":
             from transports.wechaty import doctor  # wechaty is slow to import: only when used
 
             return asyncio.run(doctor(config, args.wait))
-        if args.command == "check-config":
-            if problems := Templates().check():
-                raise TemplateProblem("\n".join(problems))
-            print(f"{args.config}: OK, and every template renders and passes the lint")
-            return 0
-        try:
-            pretend_time = parse_time(args.pretend_time, "--pretend-time") if args.pretend_time else None
-        except ValueError as error:
-            raise ConfigError(str(error)) from None
-        _run(config, args.db, pretend_time)
+        _run(config, args.db, _time_option(args, "pretend_time", config))
         return 0
-    except (ConfigError, TemplateProblem, StoreError) as error:
-        print(f"bot.py: {error}", file=sys.stderr)
+    except ConfigError as error:
+        print(error, file=sys.stderr)  # it names the file, and each problem's line and key
         return BAD_INPUT
+    except TemplateProblem as error:
+        print(f"templates/ 里的消息模板有问题，改好再启动：\n{error}", file=sys.stderr)
+        return BAD_INPUT
+    except StoreError as error:
+        print(f"数据库用不了：{error}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

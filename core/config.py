@@ -3,11 +3,18 @@
 Every setting lives in one pydantic model so that a typo or a bad value stops the bot at start-up with the key
 and the reason, instead of surfacing weeks later as a post sent at the wrong hour. Unknown keys are errors too:
 a misspelt key silently falling back to its default is the worst kind of config bug.
+
+The owner edits this file, so the errors are written for the owner: in Chinese, one line per problem, with the
+file's line, the key and its plain name, what is expected and what was found; never pydantic's own wording.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
+import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -22,35 +29,48 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; the message names the file, the key and the reason."""
+    """A config file that cannot be used; the message names the file, and each problem's line, key and reason."""
+
+
+class ConfigProblems(ValueError):
+    """What a check across several keys found, each problem with the key to report it at (pydantic would report
+    a model validator's error at the top level, where no line of the file can be pointed at)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(reason for _, reason in problems))
+        self.problems = problems
 
 
 def _parse_clock(value: object) -> dt.time:
-    if not isinstance(value, str):
-        raise ValueError("must be a time of day written as a string like '09:00'")
     try:
-        hours, minutes = value.split(":")
-        if len(hours) != 2 or len(minutes) != 2:
+        hours, minutes = str(value).split(":")
+        if not isinstance(value, str) or len(hours) != 2 or len(minutes) != 2:
             raise ValueError
         return dt.time(int(hours), int(minutes))
     except ValueError:
-        raise ValueError(f"{value!r} is not a time of day like '09:00'") from None
+        raise ValueError(f"要写成 \"09:00\" 这样的时刻（加引号，两位小时:两位分钟），现在是 {_shown(value)}") from None
 
 
 def _parse_range(value: object) -> tuple[dt.time, dt.time]:
-    if not isinstance(value, str):
-        raise ValueError("must be a time range written as a string like '09:00-18:00'")
-    start, sep, end = value.partition("-")
-    if not sep:
-        raise ValueError(f"{value!r} is not a time range like '09:00-18:00'")
-    opens, closes = _parse_clock(start.strip()), _parse_clock(end.strip())
+    start, sep, end = str(value).partition("-")
+    try:
+        if not isinstance(value, str) or not sep:
+            raise ValueError
+        opens, closes = _parse_clock(start.strip()), _parse_clock(end.strip())
+    except ValueError:
+        raise ValueError(f"要写成 \"09:00-18:00\" 这样的时段（加引号），现在是 {_shown(value)}") from None
     if opens >= closes:
-        raise ValueError(f"{value!r} ends before it starts")
+        raise ValueError(f"{_shown(value)} 结束得比开始早，要写成 \"09:00-18:00\" 这样")
     return opens, closes
 
 
 def _parse_hours(value: object) -> tuple[dt.time, dt.time] | None:
-    return None if value == "closed" else _parse_range(value)
+    if value == "closed":
+        return None
+    try:
+        return _parse_range(value)
+    except ValueError as error:
+        raise ValueError(f"{error}（不营业写 \"closed\"）") from None
 
 
 def _shop_copy(value: str) -> str:
@@ -67,6 +87,7 @@ OpeningHours = Annotated[tuple[dt.time, dt.time] | None, BeforeValidator(_parse_
 ShopCopy = Annotated[str, AfterValidator(_shop_copy)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__
+WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
 
 
 class Section(BaseModel):
@@ -104,7 +125,7 @@ class OutboxConfig(Section):
     @classmethod
     def _ordered(cls, pause: tuple[float, float]) -> tuple[float, float]:
         if not 0 <= pause[0] <= pause[1]:
-            raise ValueError("must be [shortest, longest] with 0 <= shortest <= longest")
+            raise ValueError(f"要写成 [最短, 最长]，且 0 ≤ 最短 ≤ 最长，现在是 {_shown(list(pause))}")
         return pause
 
 
@@ -226,26 +247,22 @@ class Config(Section):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{name!r} is not a time zone name like 'Asia/Shanghai'") from None
+            raise ValueError(f"{_shown(name)} 不是时区名，要写成 \"Asia/Shanghai\" 这样") from None
         return name
 
     @model_validator(mode="after")
-    def _reminder_before_deadline(self) -> Config:
-        if self.service.complaint_reminder_minutes >= self.service.complaint_deadline_minutes:
-            raise ValueError("service.complaint_reminder_minutes must be shorter than complaint_deadline_minutes")
-        return self
-
-    @model_validator(mode="after")
-    def _campaigns_inside_their_windows(self) -> Config:
-        for key, campaign in (("flash_sale", self.campaigns.flash_sale), ("member_day", self.campaigns.member_day)):
-            windows = self.windows.promotion
-            if campaign.enabled and not any(start <= campaign.time < end for start, end in windows):
-                spoken = ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in windows)
-                later = [start for start, _ in windows if start > campaign.time] or [windows[0][0]]
-                raise ValueError(
-                    f"campaigns.{key}.time {campaign.time:%H:%M} is outside the promotion windows ({spoken});"
-                    f" the next allowed time is {later[0]:%H:%M}"
-                )
+    def _consistent(self) -> Config:
+        """Checks across keys, every problem at once, each at the key the owner should change."""
+        problems = []
+        reminder, deadline = self.service.complaint_reminder_minutes, self.service.complaint_deadline_minutes
+        if reminder >= deadline:
+            problems.append(("service.complaint_reminder_minutes", f"要比投诉处理时限（{deadline} 分钟）短，现在是 {reminder}"))
+        for key in ("flash_sale", "member_day"):
+            campaign = getattr(self.campaigns, key)
+            if campaign.enabled and not any(start <= campaign.time < end for start, end in self.windows.promotion):
+                problems.append((f"campaigns.{key}.time", _window_advice(campaign, self.windows.promotion)))
+        if problems:
+            raise ConfigProblems(problems)
         return self
 
     @property
@@ -257,30 +274,218 @@ class Config(Section):
         return self.model_copy(update={"owner": self.owner.model_copy(update={"ids": list(owner_ids)})})
 
 
-def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    if error["type"] == "extra_forbidden":
-        return f"{key}: unknown key (not a setting of this bot: check its spelling and its section)"
-    if error["type"] == "missing":
-        return f"{key}: missing, and it has no default"
-    reason = error["msg"].removeprefix("Value error, ")
-    return f"{key}: {reason} (got {error['input']!r})"
+# The owner's words for each section and key, shown beside the key in every error. A key missing here is shown
+# by its name alone.
+NAMES = {
+    "timezone": "时区",
+    "owner": "店主", "owner.ids": "店主微信号", "owner.emergency_phone": "紧急电话",
+    "transport": "连接方式", "transport.kind": "连接方式", "transport.wechaty": "微信连接",
+    "transport.wechaty.token": "服务令牌", "transport.wechaty.endpoint": "服务地址",
+    "transport.wechaty.watchdog_seconds": "连接检查间隔秒数",
+    "store": "数据库", "store.path": "数据库文件",
+    "outbox": "发送节奏", "outbox.per_chat_interval_seconds": "同一聊天的发送间隔秒数",
+    "outbox.switch_pause_seconds": "换聊天时的停顿秒数", "outbox.account_per_minute": "每分钟最多发送条数",
+    "outbox.retry_seconds": "发送失败后的重试等待秒数",
+    "working_hours": "营业时间", **{f"working_hours.{day}": f"{name}营业时间" for day, name in WEEKDAY_NAMES.items()},
+    "working_hours.follow_public_holidays": "按法定节假日休息", "working_hours.make_up_workday_hours": "调休上班日的营业时间",
+    "working_hours.holidays": "店休日", "working_hours.make_up_workdays": "额外营业日",
+    "service": "客服", "service.response_nudge_minutes": "提醒回复前等待的分钟数",
+    "service.complaint_reminder_minutes": "投诉提醒分钟数", "service.complaint_deadline_minutes": "投诉处理时限分钟数",
+    "service.weekly_review_day": "每周回顾的星期", "service.weekly_review_time": "每周回顾的时间",
+    "windows": "发布时段", "windows.promotion": "促销时段", "windows.light_content": "轻内容时段",
+    "windows.live_notice_weekday": "工作日直播预告时段", "windows.live_notice_weekend": "周末直播预告时段",
+    "windows.max_posts_per_room_per_day": "每群每天最多发布条数",
+    "tiers": "会员等级", "tiers.spend_window_days": "消费统计天数", "tiers.vip_min_spend": "VIP 最低消费",
+    "tiers.vip_min_orders": "VIP 最少订单数", "tiers.vip_min_active_days": "VIP 最少活跃天数",
+    "tiers.activity_window_days": "活跃统计天数", "tiers.grace_days": "VIP 保留天数", "tiers.recompute_time": "每晚重算时间",
+    "tiers.vip_rooms": "VIP 群", "tiers.regular_rooms": "普通会员群",
+    "orders": "订单导入", "orders.not_counted_statuses": "不计消费的订单状态", "orders.headers": "订单表的列名",
+    "orders.headers.order_id": "订单号列名", "orders.headers.placed_at": "下单时间列名",
+    "orders.headers.buyer_id": "买家微信号列名", "orders.headers.buyer_name": "买家昵称列名",
+    "orders.headers.amount": "实付金额列名", "orders.headers.status": "订单状态列名",
+    "campaigns": "活动", "campaigns.flash_sale": "闪购", "campaigns.flash_sale.enabled": "闪购开关",
+    "campaigns.flash_sale.weekday": "闪购星期", "campaigns.flash_sale.time": "闪购时间",
+    "campaigns.flash_sale.duration_hours": "闪购时长小时数", "campaigns.flash_sale.discount": "闪购折扣",
+    "campaigns.flash_sale.products": "闪购商品",
+    "campaigns.member_day": "会员日", "campaigns.member_day.enabled": "会员日开关",
+    "campaigns.member_day.day_of_month": "会员日日期", "campaigns.member_day.time": "会员日时间",
+    "campaigns.member_day.coupon_value": "会员日券面额", "campaigns.member_day.coupon_condition": "会员日用券条件",
+    "campaigns.member_day.private_to_vip": "会员日私发券",
+    "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
+    "console.rooms.topic": "群名", "console.rooms.members": "群成员",
+}
+
+# tomllib's syntax errors, in the owner's words; the position is read from the end of its message.
+TOML_ERRORS = {
+    "Invalid value": "值写得不对（文字要加引号，如 \"09:00\"）",
+    "Expected '=' after a key in a key/value pair": "键的后面缺少 =",
+    "Expected ']' at the end of a table declaration": "段名缺少结尾的 ]",
+    "Expected ']]' at the end of an array declaration": "段名缺少结尾的 ]]",
+    "Expected newline or end of document after a statement": "一行只能写一个设置（值要加引号吗？）",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Cannot declare": "同一段写了两次",
+    "Unclosed array": "列表缺少结尾的 ]",
+    "Unclosed inline table": "{ } 没有配对",
+    "Unterminated string": "引号没有配对",
+    "Invalid statement": "看不懂这一行",
+    "Invalid date or datetime": "日期写得不对，要写成 2027-01-01 这样",
+    "Invalid initial character for a key part": "键名的开头不对",
+    "Illegal character": "有不允许的字符",
+    "Found invalid character": "有不允许的字符",
+}
+SHOWN_CHARACTERS = 30  # what the owner wrote is quoted back, never more than this
+
+
+def _shown(value: object) -> str:
+    """A value as config.toml writes it, short."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def _window_advice(campaign: FlashSaleConfig | MemberDayConfig, windows: list[tuple[dt.time, dt.time]]) -> str:
+    """Why a campaign's time is refused, and a whole fix: the nearest window, on the campaign's own day."""
+
+    def minutes(moment: dt.time) -> int:
+        return moment.hour * 60 + moment.minute
+
+    at = minutes(campaign.time)
+    start, end = min(windows, key=lambda w: max(minutes(w[0]) - at, at - minutes(w[1]) + 1, 0))
+    if isinstance(campaign, FlashSaleConfig):
+        day, spoken_day = f'weekday = "{campaign.weekday}"', WEEKDAY_NAMES[campaign.weekday]
+    else:
+        day, spoken_day = f"day_of_month = {campaign.day_of_month}", f"每月 {campaign.day_of_month} 日"
+    allowed = "、".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in windows)
+    return (
+        f"{campaign.time:%H:%M} 不在促销时段内（{allowed}）。"
+        f'可改为 {day} 且 time = "{start:%H:%M}"，即{spoken_day} {start:%H:%M}-{end:%H:%M} 内'
+    )
+
+
+def _key_lines(text: str) -> dict[tuple, int]:
+    """Line numbers of the tables and keys of a TOML file, by path: ("outbox", "account_per_minute") -> 37.
+
+    tomllib keeps no positions, so the lines are scanned, following the [table] and [[array]] headers (the n-th
+    [[console.rooms]] is ("console", "rooms", n)). Good enough to point at a line: not a TOML parser.
+    """
+    lines: dict[tuple, int] = {}
+    table: tuple = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := re.match(r"\s*\[\[\s*([^\]]+?)\s*\]\]", line):
+            path = _dotted(header[1])
+            table = (*path, sum(1 for known in lines if known[:-1] == path and isinstance(known[-1], int)))
+        elif header := re.match(r"\s*\[\s*([^\]]+?)\s*\]", line):
+            table = _dotted(header[1])
+        elif key := re.match(r"\s*([\w\-.\"' ]+?)\s*=", line):
+            lines.setdefault((*table, *_dotted(key[1])), number)
+            continue
+        else:
+            continue
+        lines.setdefault(table, number)
+    return lines
+
+
+def _dotted(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
+def _line_of(loc: tuple, lines: dict[tuple, int]) -> int | None:
+    """The key's line, else its table's (a key that is missing), else none (a table that is missing too)."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _section_keys(loc: tuple) -> list[str]:
+    """The keys the section holding loc's last key may have."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = getattr(annotation, "__args__", (annotation,))[0]
+    return list(model.model_fields)
+
+
+def _reason(error: dict) -> str:
+    """What is wrong with one value: what is expected, and what was found."""
+    kind, ctx, found = error["type"], error.get("ctx", {}), _shown(error["input"])
+    if kind == "extra_forbidden":
+        known = _section_keys(error["loc"])
+        close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1, cutoff=0.6)
+        hint = f"是不是 {close[0]}？" if close else f"这里可用的有：{'、'.join(known)}"
+        return f"没有这个设置（拼写或所在的段不对）。{hint}"
+    if kind == "missing":
+        return f"项数不够，现在是 {found}" if isinstance(error["loc"][-1], int) else "缺少这个设置，它必须填写"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", ctx["expected"])
+        close = difflib.get_close_matches(str(error["input"]).lower(), allowed, n=1)
+        hint = f"是不是 \"{close[0]}\"？" if close else ""
+        return f"只能是 {'、'.join(allowed)} 之一，现在是 {found}。{hint}".removesuffix("。")
+    if kind == "value_error":
+        return str(ctx["error"])
+    bounds = {"greater_than": "要大于 {gt}", "greater_than_equal": "至少要 {ge}", "less_than": "要小于 {lt}",
+              "less_than_equal": "最多 {le}", "too_short": "至少要写 {min_length} 项",
+              "too_long": "最多写 {max_length} 项"}
+    if kind in bounds:
+        return f"{bounds[kind].format(**{k: f'{v:g}' if isinstance(v, float) else v for k, v in ctx.items()})}，现在是 {found}"
+    expected = {"int": "整数", "float": "数字", "bool": " true 或 false", "string": "文字（加引号）", "list": "列表，如 [\"…\"]",
+                "tuple": "列表，如 [3, 5]", "date": "日期，如 2027-01-01", "model": "一段设置（[段名] 下面的键）",
+                "dict": "一段设置（[段名] 下面的键）"}
+    return f"要写{expected.get(kind.split('_')[0], '别的值')}，现在是 {found}"
+
+
+def _describe(error: dict, lines: dict[tuple, int]) -> list[str]:
+    """One line per problem: where (line and key, in plain words), what is expected and what was found."""
+    if isinstance(cause := error.get("ctx", {}).get("error"), ConfigProblems):
+        found = [(tuple(key.split(".")), reason) for key, reason in cause.problems]
+    else:
+        # A missing item of a list is the list's problem: it is too short.
+        loc = error["loc"][:-1] if error["type"] == "missing" and isinstance(error["loc"][-1], int) else error["loc"]
+        found = [(loc, _reason(error))]
+    described = []
+    for loc, reason in found:
+        # list items counted from 1, as the owner counts them: console.rooms[2].topic
+        key = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
+        name = NAMES.get(".".join(str(part) for part in loc if isinstance(part, str)))
+        where = f"第 {line} 行 " if (line := _line_of(loc, lines)) else ""
+        described.append(f"{where}{key}{f'（{name}）' if name else ''}：{reason}")
+    return described
+
+
+def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> ConfigError:
+    message, _, position = str(error).rpartition(" (at ")
+    reason = next((words for start, words in TOML_ERRORS.items() if message.startswith(start)), "TOML 格式不对")
+    if place := re.match(r"line (\d+), column (\d+)", position):
+        line = text.splitlines()[int(place[1]) - 1].strip()
+        return ConfigError(f"{shown_path(path)} 第 {place[1]} 行第 {place[2]} 列：{reason}。这一行是：{line[:SHOWN_CHARACTERS]}")
+    return ConfigError(f"{shown_path(path)} 在文件末尾：{reason}")
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as the owner would type it: relative to where the bot was started when it is below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def load_config(path: Path | str = DEFAULT_CONFIG) -> Config:
-    """Load and check a config file; raise ConfigError naming every bad key at once."""
+    """Load and check a config file; raise ConfigError naming every problem at once, one line each."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError(f"找不到配置文件 {shown_path(path)}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"读不了配置文件 {shown_path(path)}（{error.__class__.__name__}），它要是 UTF-8 编码的文本") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        raise _syntax_error(path, text, error) from None
     try:
         config = Config.model_validate(raw)
     except ValidationError as error:
-        problems = "\n".join(f"  - {_describe(e)}" for e in error.errors())
-        raise ConfigError(f"{path} has {error.error_count()} problem(s):\n{problems}") from None
+        lines = _key_lines(text)
+        problems = [line for e in error.errors() for line in _describe(e, lines)]
+        raise ConfigError(f"{shown_path(path)} 有 {len(problems)} 处问题，改好再启动：\n" + "\n".join(problems)) from None
     return _store_beside(config, path.resolve().parent)
 
 

@@ -7,6 +7,7 @@ until the next job or the next send the outbox's pacing allows.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from core.assistant import Assistant
 from core.transport import Transport
@@ -16,15 +17,35 @@ END_OF_INPUT = object()
 # sync per batch instead of one per message. Bounded, so that the first reply of a long burst is not held back.
 MAX_BURST = 16
 
+# Told how many messages wait and about how many seconds they take; returns when the owner wants to stop at once.
+Drain = Callable[[int, float], Awaitable[None]]
+
 
 def _seconds_until(assistant: Assistant, moment) -> float | None:
     return None if moment is None else max(0.0, (moment - assistant.clock.now()).total_seconds())
 
 
-async def run_live(assistant: Assistant, transport: Transport, *, drain_on_exit: bool = False) -> None:
-    """Run until the transport ends; with drain_on_exit, then send what is still queued, at the outbox's pace.
+def drain_seconds(assistant: Assistant) -> float:
+    """About how long the queued messages take to go out at the outbox's pace: a figure for the owner to decide
+    whether to wait, so rough on purpose (every gap taken as the average pause between chats)."""
+    first = assistant.outbox.next_send_time()
+    if first is None:
+        return 0.0
+    limits = assistant.config.outbox
+    gap = max(limits.per_chat_interval_seconds, sum(limits.switch_pause_seconds) / 2)
+    sends = [_seconds_until(assistant, first)]
+    for n in range(1, assistant.outbox.queued_count()):
+        at = sends[-1] + gap
+        if n >= limits.account_per_minute:  # no more than account_per_minute in any minute
+            at = max(at, sends[n - limits.account_per_minute] + 60)
+        sends.append(at)
+    return sends[-1]
 
-    Without it, queued messages stay in the store and go out at the next start.
+
+async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain | None = None) -> None:
+    """Run until the transport ends; with drain, then send what is still queued, at the outbox's pace.
+
+    Without it, or when drain returns early, queued messages stay in the store and go out at the next start.
     """
     inbox: asyncio.Queue = asyncio.Queue()
     feeding = asyncio.create_task(transport.run(inbox.put_nowait))
@@ -37,6 +58,9 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain_on_exit:
             event = await asyncio.wait_for(inbox.get(), _seconds_until(assistant, assistant.next_wakeup()))
         except TimeoutError:
             continue
+        if asyncio.current_task().cancelling():
+            # Python 3.11's wait_for swallows a cancellation (Ctrl-C) that comes just as an event arrives
+            raise asyncio.CancelledError
         burst = [event]
         while burst[-1] is not END_OF_INPUT and not inbox.empty() and len(burst) < MAX_BURST:
             burst.append(inbox.get_nowait())
@@ -45,6 +69,22 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain_on_exit:
         if ended:
             break
     await feeding  # a transport that failed raises here
-    while drain_on_exit and (next_send := assistant.outbox.next_send_time()) is not None:
-        await asyncio.sleep(_seconds_until(assistant, next_send))
-        await assistant.send_due(transport)
+    if drain and (waiting := assistant.outbox.queued_count()):
+        await _drain(assistant, transport, drain(waiting, drain_seconds(assistant)))
+
+
+async def _drain(assistant: Assistant, transport: Transport, stop_asked: Awaitable[None]) -> None:
+    """Send what is queued, one message at a time as the pacing allows, until none is left or stop_asked ends.
+
+    Stopping between two sends is safe: a message is either sent and marked so, or still queued in the store.
+    """
+    stop = asyncio.ensure_future(stop_asked)
+    try:
+        while (next_send := assistant.outbox.next_send_time()) is not None:
+            await asyncio.wait({stop}, timeout=_seconds_until(assistant, next_send))
+            if stop.done():
+                stop.result()  # the owner asked to stop (or the transport failed: that is raised)
+                return
+            await assistant.send_due(transport)
+    finally:
+        stop.cancel()

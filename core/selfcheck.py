@@ -43,13 +43,13 @@ class _Failures(logging.Handler):
 
 
 def _doing(args) -> str:
-    """What the bot was doing when a feature failed, from the arguments core.assistant logs: (feature, its args)."""
-    handled = args[1][0] if isinstance(args, tuple) and len(args) == 2 and args[1] else None
+    """What the bot was doing when a feature failed, from what core.assistant logs: (feature, event or timer key)."""
+    handled = args[1] if isinstance(args, tuple) and len(args) == 2 else None
     if isinstance(handled, Message):
         who = "店主" if handled.sender == OWNER else "成员"
         return f"{who}{'在群里' if handled.room else '私聊'}发“{handled.text[:30]}”时"
-    if job := getattr(handled, "job", None):
-        return f"定时任务 {job} 运行时"
+    if isinstance(handled, str):
+        return f"定时任务 {handled} 运行时"
     return f"{type(handled).__name__} 事件时" if handled is not None else ""
 
 

@@ -51,6 +51,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
     ctx.reply(
         "command_reply",
         "status",
+        now=f"{now:%Y-%m-%d %H:%M}",
         connection={**connection, "since": moment_words(connection["since"], now)} if connection else None,
         campaigns=_next_posts(ctx),
         complaints=open_complaints,

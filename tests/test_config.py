@@ -1,4 +1,5 @@
-"""A broken config.toml stops the bot with the key and the reason, before it can misbehave in a group."""
+"""A broken config.toml stops the bot before it can misbehave in a group, telling the owner, in Chinese, one line
+per problem: the line of the file, the key in plain words, what is expected and what was found."""
 
 import datetime as dt
 
@@ -7,15 +8,30 @@ import pytest
 from core.config import DEFAULT_CONFIG, ConfigError, load_config
 from tests.conftest import run_bot
 
+ENGLISH = ("Input should", "Field required", "Extra inputs", "Value error", "problem(s)", "not valid TOML", "got ")
+
 
 def write_config(tmp_path, replace: tuple[str, str] | None = None, append: str = ""):
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     if replace:
         assert replace[0] in text, "the test edits a line that config.toml no longer has"
-        text = text.replace(*replace)
+        text = text.replace(*replace, 1)
     path = tmp_path / "config.toml"
     path.write_text(text + append, encoding="utf-8")
     return path
+
+
+def line_of(path, text: str) -> int:
+    """The number of the file's first line holding text (the shipped file's lines move as keys are added)."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def problems(path) -> list[str]:
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert not any(english in message for english in ENGLISH), message
+    return message.splitlines()[1:]
 
 
 def test_shipped_config_loads_with_its_documented_defaults():
@@ -29,70 +45,126 @@ def test_shipped_config_loads_with_its_documented_defaults():
 
 
 @pytest.mark.parametrize(
-    "replace, key, reason",
+    "replace, problem",
     [
-        (("account_per_minute = 6", 'account_per_minute = "six"'), "outbox.account_per_minute", "integer"),
-        (('monday = "09:00-18:00"', 'monday = "9点到6点"'), "working_hours.monday", "time range"),
-        (('monday = "09:00-18:00"', 'monday = "18:00-09:00"'), "working_hours.monday", "ends before it starts"),
-        (('recompute_time = "03:30"', 'recompute_time = "25:00"'), "tiers.recompute_time", "time of day"),
-        (('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), "timezone", "time zone"),
-        (('kind = "console"', 'kind = "telegram"'), "transport.kind", "'console' or 'wechaty'"),
-        (("watchdog_seconds = 30", "watchdog_seconds = 0"), "transport.wechaty.watchdog_seconds", "greater than 0"),
-        (('ids = ["wxid_owner_placeholder"]', "ids = []"), "owner.ids", "at least 1"),
-        (("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [5, 3]"), "outbox.switch_pause_seconds", "shortest"),
+        (("account_per_minute = 6", 'account_per_minute = "six"'),
+         'outbox.account_per_minute（每分钟最多发送条数）：要写整数，现在是 "six"'),
+        (('monday = "09:00-18:00"', 'monday = "9点到6点"'),
+         'working_hours.monday（周一营业时间）：要写成 "09:00-18:00" 这样的时段（加引号），现在是 "9点到6点"'),
+        (('monday = "09:00-18:00"', 'monday = "18:00-09:00"'), 'working_hours.monday（周一营业时间）："18:00-09:00" 结束得比开始早'),
+        (('recompute_time = "03:30"', 'recompute_time = "25:00"'),
+         'tiers.recompute_time（每晚重算时间）：要写成 "09:00" 这样的时刻'),
+        (('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), 'timezone（时区）："Mars/Olympus" 不是时区名'),
+        (('kind = "console"', 'kind = "telegram"'), 'transport.kind（连接方式）：只能是 console、wechaty 之一，现在是 "telegram"'),
+        (('weekday = "friday"', 'weekday = "Friday"'), '现在是 "Friday"。是不是 "friday"？'),
+        (("watchdog_seconds = 30", "watchdog_seconds = 0"), "transport.wechaty.watchdog_seconds（连接检查间隔秒数）：要大于 0，现在是 0"),
+        (('ids = ["wxid_owner_placeholder"]', "ids = []"), "owner.ids（店主微信号）：至少要写 1 项，现在是 []"),
+        (("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [5, 3]"), "要写成 [最短, 最长]，且 0 ≤ 最短 ≤ 最长，现在是 [5.0, 3.0]"),
+        (("holidays = []", 'holidays = ["2027-13-01"]'), 'working_hours.holidays[1]（店休日）：要写日期，如 2027-01-01，现在是 "2027-13-01"'),
     ],
 )
-def test_a_bad_value_is_named_with_its_key_and_reason(tmp_path, replace, key, reason):
-    with pytest.raises(ConfigError) as error:
-        load_config(write_config(tmp_path, replace))
-    assert f"{key}:" in str(error.value)
-    assert reason in str(error.value)
+def test_a_bad_value_is_named_with_its_line_key_and_what_is_expected(tmp_path, replace, problem):
+    path = write_config(tmp_path, replace)
+    assert len(lines := problems(path)) == 1
+    assert lines[0].startswith(f"第 {line_of(path, replace[1].splitlines()[0])} 行 ") and problem in lines[0], lines[0]
 
 
-def test_an_unknown_key_is_refused_rather_than_ignored(tmp_path):
+def test_an_unknown_key_is_refused_with_the_closest_known_one(tmp_path):
     path = write_config(tmp_path, ("account_per_minute = 6", "account_per_minute = 6\naccount_per_minut = 6"))
-    with pytest.raises(ConfigError, match=r"outbox\.account_per_minut: unknown key"):
-        load_config(path)
+    assert problems(path) == [
+        f"第 {line_of(path, 'account_per_minut =')} 行 outbox.account_per_minut：没有这个设置（拼写或所在的段不对）。"
+        "是不是 account_per_minute？"
+    ]
 
 
-def test_every_problem_is_reported_at_once(tmp_path):
+def test_an_unknown_section_and_a_key_of_the_second_demo_group_are_found(tmp_path):
+    path = write_config(tmp_path, ("[outbox]", "[outbx]"))
+    assert problems(path) == [f"第 {line_of(path, '[outbx]')} 行 outbx：没有这个设置（拼写或所在的段不对）。是不是 outbox？"]
+    path = write_config(tmp_path, ('topic = "VIP福利群"', 'topc = "VIP福利群"'))
+    assert problems(path)[1] == (
+        f"第 {line_of(path, 'topc =')} 行 console.rooms[2].topc：没有这个设置（拼写或所在的段不对）。是不是 topic？"
+    )
+
+
+def test_a_missing_owner_id_points_at_its_section(tmp_path):
+    path = write_config(tmp_path, ('ids = ["wxid_owner_placeholder"]', ""))
+    assert problems(path) == [f"第 {line_of(path, '[owner]')} 行 owner.ids（店主微信号）：缺少这个设置，它必须填写"]
+    path = write_config(tmp_path, ("[owner]", "[ownr]"))
+    assert "owner（店主）：缺少这个设置，它必须填写" in problems(path), "no line: the section is missing too"
+
+
+def test_every_problem_is_reported_at_once_one_line_each(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the file is named as the owner would type it
     path = write_config(tmp_path, ("retry_seconds = 30", "retry_seconds = -1\nextra = 1"))
     with pytest.raises(ConfigError) as error:
         load_config(path)
-    assert "2 problem(s)" in str(error.value)
-    assert "outbox.retry_seconds" in str(error.value) and "outbox.extra" in str(error.value)
+    first, *lines = str(error.value).splitlines()
+    assert first == "config.toml 有 2 处问题，改好再启动："
+    assert lines == [
+        f"第 {line_of(path, 'retry_seconds')} 行 outbox.retry_seconds（发送失败后的重试等待秒数）：要大于 0，现在是 -1",
+        f"第 {line_of(path, 'extra = 1')} 行 outbox.extra：没有这个设置（拼写或所在的段不对）。"
+        "这里可用的有：per_chat_interval_seconds、switch_pause_seconds、account_per_minute、retry_seconds",
+    ]
 
 
 def test_complaint_reminder_must_come_before_the_deadline(tmp_path):
     path = write_config(tmp_path, ("complaint_reminder_minutes = 45", "complaint_reminder_minutes = 75"))
-    with pytest.raises(ConfigError, match="complaint_reminder_minutes must be shorter"):
-        load_config(path)
+    assert problems(path) == [
+        f"第 {line_of(path, 'complaint_reminder_minutes')} 行 service.complaint_reminder_minutes（投诉提醒分钟数）："
+        "要比投诉处理时限（60 分钟）短，现在是 75"
+    ]
 
 
-def test_broken_toml_says_where(tmp_path):
-    path = write_config(tmp_path, append="\n[outbox\n")
-    with pytest.raises(ConfigError, match="not valid TOML.*line"):
+@pytest.mark.parametrize(
+    "broken, where, reason",
+    [
+        ("\n[shop\n", "第 {last} 行第 6 列", "段名缺少结尾的 ]。这一行是：[shop"),
+        ("\n[outbox]\n", "第 {last} 行第 8 列", "同一段写了两次"),
+        ('\n[extra]\nwords = 8折\n', "第 {last} 行第 10 列", "一行只能写一个设置（值要加引号吗？）。这一行是：words = 8折"),
+    ],
+)
+def test_broken_toml_says_where_in_chinese(tmp_path, monkeypatch, broken, where, reason):
+    monkeypatch.chdir(tmp_path)
+    path = write_config(tmp_path, append=broken)
+    with pytest.raises(ConfigError) as error:
         load_config(path)
+    last = len(path.read_text(encoding="utf-8").splitlines())
+    assert str(error.value).startswith(f"config.toml {where.format(last=last)}："), str(error.value)
+    assert reason in str(error.value) and "Expected" not in str(error.value)
 
 
 def test_the_bot_refuses_to_start_on_a_broken_config_and_says_why(tmp_path):
     path = write_config(tmp_path, ('saturday = "10:00-16:00"', 'saturday = "10:00"'))
-    result = run_bot("run", "--config", str(path), "--db", str(tmp_path / "store.db"))
+    result = run_bot("run", "--config", str(path), "--db", str(tmp_path / "store.db"), cwd=tmp_path)
     assert result.returncode == 2
-    assert "working_hours.saturday" in result.stderr and "time range" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "config.toml 有 1 处问题，改好再启动：",
+        f'第 {line_of(path, "saturday")} 行 working_hours.saturday（周六营业时间）：要写成 "09:00-18:00" 这样的时段（加引号），'
+        '现在是 "10:00"（不营业写 "closed"）',
+    ]
     assert not (tmp_path / "store.db").exists(), "nothing should be created from a config that was refused"
 
 
 def test_check_config_command_accepts_the_shipped_config():
     result = run_bot("check-config")
     assert result.returncode == 0, result.stderr
-    assert "OK" in result.stdout
+    assert result.stdout == "config.toml 没有问题，所有消息模板都能正常生成，试运行一个月（每个指令、每个定时任务）也都正常\n"
 
 
-def test_a_campaign_outside_its_window_is_refused_with_the_next_allowed_time(tmp_path):
-    path = write_config(tmp_path, ('time = "20:00"\nduration_hours', 'time = "23:00"\nduration_hours'))
-    with pytest.raises(ConfigError) as error:
-        load_config(path)
-    assert "campaigns.flash_sale.time 23:00 is outside the promotion windows (08:00-09:00, 20:00-22:00)" in str(error.value)
-    assert "the next allowed time is 08:00" in str(error.value)
+@pytest.mark.parametrize(
+    "key, old, new, advice",
+    [
+        ("flash_sale", 'time = "20:00"\nduration_hours', 'time = "23:00"\nduration_hours',
+         'campaigns.flash_sale.time（闪购时间）：23:00 不在促销时段内（08:00-09:00、20:00-22:00）。'
+         '可改为 weekday = "friday" 且 time = "20:00"，即周五 20:00-22:00 内'),
+        ("member_day", 'time = "20:00"\ncoupon_value', 'time = "07:30"\ncoupon_value',
+         'campaigns.member_day.time（会员日时间）：07:30 不在促销时段内（08:00-09:00、20:00-22:00）。'
+         '可改为 day_of_month = 18 且 time = "08:00"，即每月 18 日 08:00-09:00 内'),
+    ],
+)
+def test_a_campaign_outside_its_window_is_refused_with_a_whole_fix(tmp_path, key, old, new, advice):
+    path = write_config(tmp_path, (old, new))
+    section_start = line_of(path, f"[campaigns.{key}]")
+    line = section_start + next(n for n, text in enumerate(path.read_text().splitlines()[section_start:], 1)
+                                if text.startswith("time ="))
+    assert problems(path) == [f"第 {line} 行 {advice}"]

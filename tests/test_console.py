@@ -1,6 +1,19 @@
 """`make run` opens the console transport: a simulated account in the terminal, driven line by line."""
 
-from tests.conftest import run_bot
+import asyncio
+import io
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from core.context import Context
+from core.runner import drain_seconds, run_live
+from core.store import open_store
+from tests.conftest import OWNER, ROOT, run_bot
+from transports.console import Console
 
 
 def console(tmp_path, typed: str):
@@ -33,9 +46,92 @@ def test_a_join_and_a_leave_are_seen(tmp_path):
     assert "成员：4 人" in result.stdout
 
 
-def test_replies_still_queued_at_ctrl_d_are_sent_before_exit(tmp_path):
+def test_replies_still_queued_at_ctrl_d_are_sent_before_exit_and_the_wait_is_announced(tmp_path):
     result = console(tmp_path, "/help\n/status\n")
     assert result.stdout.count("(command_reply)") == 2
+    # One reply may go out before the input ends; the other waits 3 s (same chat), estimated at 4.
+    notice = re.search(r"还有 [12] 条待发送，约 [34] 秒；再按一次 Ctrl-D 或 Ctrl-C 立即退出，未发的下次启动再发", result.stdout)
+    assert notice and notice.start() < result.stdout.rindex("(command_reply)"), "said before the wait"
+
+
+class Terminal(io.StringIO):
+    """Typed input on a terminal, where Ctrl-D can be pressed again after the first."""
+
+    def isatty(self):
+        return True
+
+
+def test_a_second_ctrl_d_stops_at_once_and_keeps_what_is_unsent(assistant_at, tmp_path):
+    assistant = assistant_at("2026-11-25 10:00")
+    out = io.StringIO()
+    console = Console(assistant.config.with_owners([OWNER]), Terminal("/help\n/status\n/help\n"), out)
+    started = time.monotonic()
+    asyncio.run(asyncio.wait_for(run_live(assistant, console, drain=console.draining), 20))
+    assert time.monotonic() - started < 2, "the second Ctrl-D does not wait for the outbox's pace"
+    before, notice, after = re.split(r"(还有 \d 条待发送)", out.getvalue())
+    assert "(command_reply)" not in after, "nothing more is sent after the second Ctrl-D"
+    sent = before.count("(command_reply)")
+    statuses = dict(open_store(tmp_path / "store.db").execute("SELECT status, count(*) FROM outbox GROUP BY status"))
+    assert notice == f"还有 {3 - sent} 条待发送" and statuses.get("queued") == 3 - sent, "the unsent stay queued"
+
+
+def test_the_announced_wait_matches_the_outbox_pace(assistant_at):
+    assistant = assistant_at("2026-11-25 10:00")
+    ctx = Context(assistant)
+    for n in range(12):
+        ctx.say("command_reply", "command_error", problem=f"第{n}条", usage="/help", to=f"wxid_{n % 3}")
+    announced = drain_seconds(assistant)
+
+    class Sink:
+        async def send(self, message):
+            pass
+
+    start = assistant.clock.now()
+    while (next_send := assistant.outbox.next_send_time()) is not None:
+        assistant.clock.set(max(next_send, assistant.clock.now()))
+        asyncio.run(assistant.send_due(Sink()))
+    taken = (assistant.clock.now() - start).total_seconds()
+    assert taken > 60, "12 messages at 6 a minute take more than a minute"
+    assert abs(announced - taken) <= 0.15 * taken, (announced, taken)
+
+
+def console_process(tmp_path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "run", "--db", str(tmp_path / "store.db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )
+
+
+def read_until(process: subprocess.Popen, text: str) -> None:
+    while text not in (line := process.stdout.readline()):
+        assert line, f"the console ended before printing {text!r}: {process.stderr.read()}"
+
+
+def test_ctrl_c_while_the_outbox_drains_stops_at_once_and_keeps_what_is_unsent(tmp_path):
+    bot = console_process(tmp_path)
+    bot.stdin.write("/help\n/status\n/help\n")
+    bot.stdin.close()
+    read_until(bot, "条待发送")
+    bot.send_signal(signal.SIGINT)
+    bot.wait(timeout=3)  # the next send would be 3 s away
+    err = bot.stderr.read()
+    assert bot.returncode == 0 and "Traceback" not in err
+    db = open_store(tmp_path / "store.db")
+    queued = db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+    assert queued >= 2 and f"还有 {queued} 条没发，留在 store.db 里，下次启动再发" in err
+    assert db.execute("SELECT count(*) FROM outbox WHERE status NOT IN ('queued', 'sent')").fetchone()[0] == 0
+
+
+def test_ctrl_c_while_waiting_for_input_quits_at_once(tmp_path):
+    bot = console_process(tmp_path)
+    read_until(bot, "群：普通会员群")
+    bot.send_signal(signal.SIGINT)
+    try:
+        bot.wait(timeout=5)  # with the input still open: it used to hang until Enter
+    finally:
+        bot.kill()
+        bot.stdin.close()
+    assert bot.returncode == 0 and "Traceback" not in bot.stderr.read()
 
 
 def test_pretend_time_shows_the_off_hours_reply_at_any_hour(tmp_path):
@@ -45,8 +141,23 @@ def test_pretend_time_shows_the_off_hours_reply_at_any_hour(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "[普通会员群] → 小王 (off_hours_reply)" in result.stdout and "客服明天9:00上线" in result.stdout
+    assert "模拟时间 2026-11-25 23:00 运行，使用数据库" in result.stderr, "the owner's own --db is used"
+    assert (tmp_path / "store.db").exists()
+
+
+def test_pretend_time_without_db_never_touches_the_real_store(tmp_path):
+    result = run_bot("run", "--pretend-time", "2026-11-25T23:00", stdin="/status\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "运行状态（2026-11-25 23:00）" in result.stdout, "a time without an offset is the config's time zone"
+    notice = result.stderr.splitlines()[0]
+    assert notice.startswith("模拟时间 2026-11-25 23:00 运行，使用临时数据库 ") and notice.endswith(f"不会写入 {ROOT / 'store.db'}")
+    assert not (tmp_path / "store.db").exists()
+    temporary = notice.split("使用临时数据库 ")[1].split("（")[0]
+    assert temporary.endswith("store.db") and not Path(temporary).exists(), "deleted at exit"
 
 
 def test_a_bad_pretend_time_is_a_clear_error(tmp_path):
     result = run_bot("run", "--db", str(tmp_path / "store.db"), "--pretend-time", "tonight")
-    assert result.returncode == 2 and "--pretend-time" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--pretend-time 的时间“tonight”不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00" in result.stderr
+    assert "bot.py run --help" in result.stderr

@@ -3,6 +3,9 @@
 The demo groups and members come from [console] in config.toml. Each line typed is an event (the syntax is
 SYNTAX below, printed at start); the bot's answers print with their room, the person addressed and the kind of
 message. The person at the keyboard is the owner (the first of [owner] ids), typing as 店主, and is in every group.
+
+Ctrl-D ends the typing, not the bot: the runner then sends what is still queued, at the outbox's pace, after the
+console has said how many and how long; a second Ctrl-D (or Ctrl-C) stops at once, and what is unsent stays queued.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
@@ -24,8 +28,8 @@ SYNTAX = """\
   小王: 你好                       小王私聊机器人
   @普通会员群 小王: 什么时候发货？    小王在群里发言（文字里写 @{bot} 即@机器人）
   @普通会员群 店主: /status         您在群里发指令
-  @普通会员群 +小李                 小李进群；@普通会员群 -小李 退群
-  Ctrl-D                          退出（待发消息先按节奏发完；Ctrl-C 立即退出，待发消息下次启动再发）
+  @普通会员群 +小张                 小张进群（一分钟后收到欢迎）；@普通会员群 -小张 退群
+  Ctrl-D                          退出：待发消息先按节奏发完；再按一次 Ctrl-D 或 Ctrl-C 立即退出
 群：{rooms}
 """
 _LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
@@ -48,6 +52,7 @@ class Console:
                 self.ids.setdefault(name, f"console_{name}")
         self.rooms = {room.topic: f"console_room_{n}" for n, room in enumerate(config.console.rooms, start=1)}
         self.names = {v: k for k, v in {**self.ids, **self.rooms}.items()}
+        self._lines: asyncio.Queue | None = None  # what is typed, once run() has started reading
 
     def _demo_account(self) -> list[Event]:
         events: list[Event] = [Login(BOT_ID, self.bot_name)]
@@ -64,7 +69,7 @@ class Console:
             return Message(self.owner_id, line)
         match = _LINE.match(line)
         if not match:
-            raise ConsoleError("看不懂这一行。格式：小王: 你好　或　@群名 小王: 你好　或　@群名 +小李")
+            raise ConsoleError("看不懂这一行。格式：小王: 你好　或　@群名 小王: 你好　或　@群名 +小张")
         room = None
         if match["room"]:
             room = self.rooms.get(match["room"])
@@ -72,7 +77,7 @@ class Console:
                 raise ConsoleError(f"没有叫 {match['room']} 的群（可用：{'、'.join(self.rooms)}）")
         if match["move"]:
             if room is None:
-                raise ConsoleError("进群和退群要写明群名：@群名 +小李")
+                raise ConsoleError("进群和退群要写明群名：@群名 +小张")
             contact = self.ids.setdefault(match["mover"], f"console_{match['mover']}")
             self.names[contact] = match["mover"]
             return Join(room, contact, match["mover"]) if match["move"] == "+" else Leave(room, contact)
@@ -82,17 +87,50 @@ class Console:
         mentions = (BOT_ID,) if f"@{self.bot_name}" in match["text"] else ()
         return Message(contact, match["text"], room, mentions, sender_name=speaker)
 
+    def _start_reading(self) -> asyncio.Queue:
+        """Lines typed, as they come; an empty string at each end of input (Ctrl-D).
+
+        Read in a daemon thread rather than asyncio's executor, whose threads the exit waits for: a read blocked
+        on the keyboard would hold Ctrl-C up until the next Enter. A terminal is read on after the first Ctrl-D,
+        for the second; a pipe or a file ends only once.
+        """
+        loop, lines = asyncio.get_running_loop(), asyncio.Queue()
+
+        def read() -> None:
+            ends, last_end = 0, 2 if self.stdin.isatty() else 1
+            while ends < last_end:
+                line = self.stdin.readline()
+                ends += not line
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
+                except RuntimeError:  # the loop is closed: the bot has stopped
+                    return
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return lines
+
     async def run(self, deliver: Callable[[Event], None]) -> None:
+        self._lines = self._start_reading()
         for event in self._demo_account():
             deliver(event)
         self._print(SYNTAX.format(bot=self.bot_name, rooms="、".join(self.rooms)))
-        while line := await asyncio.to_thread(self.stdin.readline):
+        while line := await self._lines.get():
             if not line.strip():
                 continue
             try:
                 deliver(self.parse(line))
             except ConsoleError as error:
                 self._print(f"  ! {error}")
+
+    async def draining(self, waiting: int, seconds: float, *, kept: bool = True) -> None:
+        """After Ctrl-D: say what still waits and for how long; return at a second Ctrl-D.
+
+        kept: whether the store outlives this run (a temporary one does not), so what is unsent goes out later.
+        """
+        later = "未发的下次启动再发" if kept else "未发的随临时数据库删除"
+        self._print(f"还有 {waiting} 条待发送，约 {spoken_duration(seconds)}；再按一次 Ctrl-D 或 Ctrl-C 立即退出，{later}")
+        while await self._lines.get():
+            self._print("  ! 正在退出，这一行没有发出")
 
     async def send(self, message: Outgoing) -> None:
         where = f"[{self.names.get(message.room, message.room)}]" if message.room else "[私聊]"
@@ -102,3 +140,11 @@ class Console:
 
     def _print(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
+
+
+def spoken_duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} 秒"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} 分钟"
+    return f"{seconds / 3600:.1f} 小时".replace(".0 ", " ")

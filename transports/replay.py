@@ -82,13 +82,17 @@ def _string_fields(kind: str) -> tuple[str, ...]:
     return _REQUIRED[kind] + optional
 
 
-def parse_time(text: object, what: str = "at") -> dt.datetime:
+def parse_time(text: object, what: str = "at", default_tz: dt.tzinfo | None = None) -> dt.datetime:
+    """An ISO 8601 time between 2000 and 2100; without an offset it is refused, or read in `default_tz` if given
+    (what the command line does: the owner types 2026-11-25T23:00 and means the shop's time)."""
     if not isinstance(text, str):
         raise ValueError(f"{what} 要写成带时区的 ISO 8601 时间字符串，例如 2026-11-25T20:00:00+08:00")
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{what} 的时间{quote(text)}不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00") from None
+    if moment.tzinfo is None and default_tz is not None:
+        moment = moment.replace(tzinfo=default_tz)
     if moment.tzinfo is None:
         raise ValueError(f"{what} 的时间{quote(text)}没有时区（请加上，例如 +08:00）")
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
