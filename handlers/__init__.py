@@ -7,6 +7,7 @@ from handlers import (  # noqa: F401
     complaints,
     off_hours,
     orders,
+    outbox_report,
     response_nudges,
     shop_stats,
     tiers,
