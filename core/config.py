@@ -81,6 +81,7 @@ class TransportConfig(Section):
 
 class StoreConfig(Section):
     path: str = "store.db"
+    retention_days: int = Field(90, ge=0, description="history older than this is deleted at night; 0 keeps all")
 
 
 class OutboxConfig(Section):
