@@ -69,7 +69,7 @@ def test_retention_zero_keeps_everything(assistant_at):
 
 
 def test_a_slow_batch_makes_the_next_one_smaller_and_a_quick_one_larger():
-    assert next_span(2_000, BATCH_SECONDS * 2) == 1_000
+    assert next_span(2_000, BATCH_SECONDS * 2) == 1_000, "sized to take BATCH_SECONDS"
     assert next_span(2_000, BATCH_SECONDS / 10) == 4_000, "at most doubled"
     assert next_span(2_000, 10) == 500, "at most quartered: one slow batch may be noise"
 
