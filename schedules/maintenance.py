@@ -7,7 +7,7 @@ are kept. Then SQLite's planner statistics are brought up to date (PRAGMA optimi
 SQLite checkpoints it by itself as it grows.
 
 Deleting a year of history in one go would hold SQLite's write lock for seconds, and the bot answers nothing
-meanwhile. So it goes in batches, each its own job and its own transaction, a second apart, so that the bot
+meanwhile. So it goes in batches, each its own job and its own transaction, a quarter second apart, so that the bot
 handles what arrived in between. Each batch is a span of row ids (old rows come first: ids grow with time), timed,
 and the next span is sized for its DELETE to take about BATCH_SECONDS. The commit then writes the pages the
 delete dirtied (scattered index pages, mostly), which takes about as long again, and now and then SQLite
