@@ -14,6 +14,7 @@ from handlers import (
     complaints,
     off_hours,
     orders,
+    outbox_report,
     response_nudges,
     shop_stats,
     tiers,
@@ -22,8 +23,8 @@ from handlers import (
 from schedules import maintenance, weekly_review
 
 MODULES = (
-    admin, campaign_commands, campaigns, complaints, off_hours, orders, response_nudges, shop_stats, tiers, welcome,
-    maintenance, weekly_review,
+    admin, campaign_commands, campaigns, complaints, off_hours, orders, outbox_report, response_nudges, shop_stats,
+    tiers, welcome, maintenance, weekly_review,
 )
 
 

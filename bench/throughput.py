@@ -6,13 +6,20 @@ messages (chat, questions, complaints, admin commands) through Assistant.handle 
 number of rows to the same SQLite file, in the same journal mode, one transaction per row: the ratio says how
 much of the bot's time is its own rather than the disk's.
 
-    python bench/throughput.py [--messages N] [--rooms R] [--members M]
+The aged run does the same on a store with a year of history behind it (1,000,000 sent messages, 5,000,000
+events), and also times the sends, whose pacing looks up the latest sends before each one; then it runs the
+night's pruning ([store] retention_days) and reports how long it took, its longest batch (the write lock is held
+that long), and the store's size before and after.
+
+    python bench/throughput.py [--messages N] [--rooms R] [--members M] [--aged-sent N] [--aged-events N]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
+import io
 import random
 import resource
 import statistics
@@ -30,10 +37,14 @@ from core.config import load_config  # noqa: E402
 from core.events import Login, Message  # noqa: E402
 from core.runner import MAX_BURST  # noqa: E402  (the largest group commit the live runner makes)
 from core.store import open_store  # noqa: E402
+from schedules.maintenance import PRUNING_KEY, QUIET_HOUR  # noqa: E402
+from transports.replay import ReplayOutput  # noqa: E402
 
 OWNER = "wxid_owner"
 START = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning: working hours, so questions are watched
 SPACING = dt.timedelta(milliseconds=20)  # virtual time between two messages: a busy burst
+YEAR = dt.timedelta(days=365)
+AGED_SENDS = 2_000  # sends timed on the aged store
 
 # A burst as a busy group sees it: mostly chat, some questions, a few complaints, the odd owner command.
 MIX = {"chat": 0.80, "questions": 0.14, "complaints": 0.05, "commands": 0.01}
@@ -109,6 +120,100 @@ def bench_bot(path: Path, rooms: int, members: int, count: int, burst: int) -> d
     }
 
 
+def add_history(db, rooms: int, members: int, sent: int, events: int) -> None:
+    """A year of history before START, generated inside SQLite (a recursive CTE): sent messages and raw events,
+    spread evenly over the year, in time order as the bot would have written them."""
+    start = START.replace(tzinfo=dt.timezone.utc) - YEAR
+    moment = "strftime('%Y-%m-%dT%H:%M:%S', :start + n * :step, 'unixepoch') || '.000000+00:00'"
+    numbers = "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < :count)"
+    with db.atomic():
+        db.execute(
+            f"""{numbers} INSERT INTO outbox (created_at, not_before, room, kind, text, status, sent_at, attempts,
+            pause_seconds) SELECT {moment}, {moment}, (n % :rooms) || '@chatroom', 'command_reply', '好的，已为您登记',
+            'sent', {moment}, 0, 4.0 FROM seq""",
+            {"start": start.timestamp(), "step": YEAR.total_seconds() / sent, "count": sent, "rooms": rooms},
+        )
+        db.execute(
+            f"""{numbers} INSERT INTO events (at, type, room, contact, text) SELECT {moment}, 'message',
+            (n % :rooms) || '@chatroom', 'wxid_m' || (n % :members), '今天的包裹收到啦' FROM seq""",
+            {"start": start.timestamp(), "step": YEAR.total_seconds() / events, "count": events, "rooms": rooms,
+             "members": members},
+        )
+
+
+def store_mb(db) -> float:
+    pages, page_size = (db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size"))
+    return pages * page_size / 1e6
+
+
+def free_mb(db) -> float:
+    return db.execute("PRAGMA freelist_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0] / 1e6
+
+
+def bench_aged(path: Path, rooms: int, members: int, count: int, sent: int, events: int) -> dict:
+    """Messages and sends on a store with a year behind it, then the night's pruning of that year."""
+    config = load_config().with_owners([OWNER])
+    db = open_store(path)
+    placement = build_shop(db, rooms, members)
+    started = time.perf_counter()
+    add_history(db, rooms, members, sent, events)
+    filled = time.perf_counter() - started
+    size_before = store_mb(db)
+    clock = VirtualClock(START.replace(tzinfo=config.tz), config.tz)
+    assistant = Assistant(config, db, clock, seed=1)
+    assistant.handle(Login("wxid_bot", "小店助手"))
+    handling = []
+    for message in mixed_messages(placement, count, random.Random(7)):
+        clock.set(clock.now() + SPACING)
+        began = time.perf_counter()
+        assistant.handle_many([message])
+        handling.append(time.perf_counter() - began)
+    output, sending = ReplayOutput(clock, io.StringIO()), []
+    while len(sending) < AGED_SENDS and (next_send := assistant.outbox.next_send_time()) is not None:
+        clock.set(max(next_send, clock.now()))
+        began = time.perf_counter()
+        asyncio.run(assistant.send_due(output))
+        sending.append(time.perf_counter() - began)
+    pruning = prune_overnight(assistant, clock)
+    result = {
+        "messages": count, "history_sent": sent, "history_events": events, "fill_seconds": filled,
+        "message_p99_ms": percentile(handling, 0.99) * 1000, "sends": len(sending),
+        "send_p99_ms": percentile(sending, 0.99) * 1000, "store_mb_before": size_before,
+        "store_mb_after": store_mb(db), "free_mb_after": free_mb(db), **pruning,
+    }
+    db.close()
+    return result
+
+
+def prune_overnight(assistant: Assistant, clock: VirtualClock) -> dict:
+    """Run the clock to the next night's maintenance, then time each job until the pruning is done: each is one
+    transaction, so its time is about how long the write lock is held."""
+    night = (clock.now() + dt.timedelta(days=1)).replace(hour=QUIET_HOUR, minute=0, second=0, microsecond=0)
+    while (wake := assistant.timers.next_due_at()) is not None and wake < night:
+        clock.set(max(wake, clock.now()))
+        assistant.fire_due_timers()
+    left = {table: assistant.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("events", "outbox")}
+    batches, moment = [], night
+    while moment is not None:
+        clock.set(moment)
+        began = time.perf_counter()
+        assistant.fire_due_timers()
+        batches.append(time.perf_counter() - began)
+        moment = pending.due_at if (pending := assistant.timers.get(PRUNING_KEY)) else None
+    kept = {table: assistant.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in left}
+    return {
+        "pruned_rows": sum(left.values()) - sum(kept.values()), "pruning_batches": len(batches),
+        "pruning_seconds": sum(batches), "pruning_p50_batch_ms": percentile(batches, 0.5) * 1000,
+        "pruning_p99_batch_ms": percentile(batches, 0.99) * 1000, "pruning_max_batch_ms": max(batches) * 1000,
+        "pruning_minutes_on_the_clock": (clock.now() - night).total_seconds() / 60,
+    }
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * fraction) - 1)]
+
+
 def bench_floor(path: Path, count: int) -> dict:
     """The same number of rows, the same file and journal mode, one transaction each: SQLite's own pace."""
     db = open_store(path)
@@ -123,7 +228,10 @@ def bench_floor(path: Path, count: int) -> dict:
     return {"rows": count, "seconds": elapsed, "per_second": count / elapsed}
 
 
-def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, bursts: tuple[int, ...] = (1, MAX_BURST)) -> dict:
+def run(
+    messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, bursts: tuple[int, ...] = (1, MAX_BURST),
+    aged_sent: int = 1_000_000, aged_events: int = 5_000_000,
+) -> dict:
     bots = []
     for burst in bursts:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
@@ -132,6 +240,8 @@ def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, burs
         path = Path(scratch) / "store.db"
         build_shop(open_store(path), rooms, members)  # the same file size and mode as the bot's
         floor = bench_floor(path, messages)
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        aged = bench_aged(Path(scratch) / "store.db", rooms, members, messages, aged_sent, aged_events)
     for bot in bots:
         bot["ratio_to_floor"] = bot["per_second"] / floor["per_second"]
     return {
@@ -140,6 +250,7 @@ def run(messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, burs
         "members": members,
         "bot": bots,
         "floor": floor,
+        "aged": aged,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -154,7 +265,24 @@ def report(result: dict) -> str:
             f"  p50 {bot['p50_ms']:6.2f} ms  p99 {bot['p99_ms']:6.2f} ms  ({mode}; {bot['replies_queued']} replies queued)"
         )
     lines.append(f"  floor  {floor['per_second']:>8.0f} rows/s (plain inserts, one transaction a row, same file and mode)")
-    lines.append(f"  goals: >= 50% of floor, p99 < 20 ms, memory < 200 MB; peak memory {result['peak_rss_mb']:.0f} MB")
+    aged = result["aged"]
+    lines.append(
+        f"  aged   a year of history ({aged['history_sent']:,} sent, {aged['history_events']:,} events; made in"
+        f" {aged['fill_seconds']:.0f} s): message p99 {aged['message_p99_ms']:.2f} ms,"
+        f" send p99 {aged['send_p99_ms']:.2f} ms ({aged['sends']} sends)"
+    )
+    lines.append(
+        f"  prune  {aged['pruned_rows']:,} rows in {aged['pruning_seconds']:.1f} s of work over"
+        f" {aged['pruning_batches']} batches ({aged['pruning_minutes_on_the_clock']:.0f} min on the clock); a batch,"
+        f" commit and WAL checkpoint included: p50 {aged['pruning_p50_batch_ms']:.1f} ms,"
+        f" p99 {aged['pruning_p99_batch_ms']:.1f} ms, longest {aged['pruning_max_batch_ms']:.1f} ms;"
+        f" store {aged['store_mb_before']:.0f} MB before,"
+        f" {aged['store_mb_after']:.0f} MB after ({aged['free_mb_after']:.0f} MB of it free pages, reused by new rows)"
+    )
+    lines.append(
+        f"  goals: >= 50% of floor, p99 < 20 ms (aged store too), pruning batches < 50 ms, memory < 200 MB;"
+        f" peak memory {result['peak_rss_mb']:.0f} MB"
+    )
     return "\n".join(lines)
 
 
@@ -163,5 +291,8 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--rooms", type=int, default=1_000)
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--aged-sent", type=int, default=1_000_000)
+    parser.add_argument("--aged-events", type=int, default=5_000_000)
     options = parser.parse_args()
-    print(report(run(options.messages, options.rooms, options.members)))
+    print(report(run(options.messages, options.rooms, options.members, aged_sent=options.aged_sent,
+                     aged_events=options.aged_events)))

@@ -25,11 +25,14 @@ from core.registry import Handler, Registry
 from core.store import savepoint
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
-from core.transport import DeliveryUncertain, Transport, TransportUnavailable
+from core.transport import DeliveryUncertain, SendRefused, Transport, TransportUnavailable
+from core.given_up import report_given_up
 
 log = logging.getLogger(__name__)
 
 RECURRING_PREFIX = "recurring:"
+ERROR_REPORT_KEY = "error_reported:"  # in meta, per feature: when the owner was last told it failed
+ERROR_REPORT_EVERY = dt.timedelta(hours=1)
 EVENT_TYPES = {
     Login: "login", Logout: "logout", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join",
     Leave: "leave",
@@ -63,8 +66,10 @@ class Assistant:
             for feature in features.on_start:
                 self._guarded(feature.run, Context(self))
             self._plan_recurring_jobs()
-            if interrupted := self.outbox.interrupted_sends():
-                self._report_to_owner(uncertain=interrupted)
+            # What a crash caught mid-send, and what expired while the bot was down: one report for both.
+            interrupted, expired = self.outbox.interrupted_sends(), self.outbox.expire_overdue(self.clock.now())
+            if interrupted or expired:
+                self._report_to_owner(uncertain=interrupted, expired=expired)
 
     def _stored_bot_id(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'bot_id'").fetchone()
@@ -181,7 +186,8 @@ class Assistant:
                 return
 
     def _guarded(self, feature: Callable, *args):
-        """Run one feature in a savepoint: a failing feature is logged and undone, the others still run."""
+        """Run one feature in a savepoint: a failing feature is logged and undone, the others still run, and the
+        owner hears of it (whatever it was about to say is lost with its savepoint)."""
         try:
             with savepoint(self.db):
                 return feature(*args)
@@ -189,8 +195,33 @@ class Assistant:
             # Named by the event (whose repr holds ids only) or the timer's key: never a command's words or a
             # timer's payload, which may hold what a member wrote (see core/logs.py).
             subject = args[1] if len(args) > 1 else None
-            log.exception("%s failed on %r", getattr(feature, "__qualname__", feature), getattr(subject, "key", subject))
+            name = self._feature_name(feature, args)
+            log.exception("%s failed on %r", name, getattr(subject, "key", subject))
+            self._tell_owner_of_failure(name, subject)
             return None
+
+    def _feature_name(self, feature: Callable, args: tuple) -> str:
+        """The failing feature as a developer finds it in the code: a command, a job, or a module's function."""
+        if feature is commands.run and (command := self.features.find_command(args[2])):
+            return f"/{command.name}"
+        if args and isinstance(args[-1], Timer):
+            return f"job {args[-1].job}"
+        return f"{getattr(feature, '__module__', '?')}.{getattr(feature, '__qualname__', feature)}"
+
+    def _tell_owner_of_failure(self, name: str, about: object) -> None:
+        """At most once an hour per feature: a broken feature fails on every message, and the owner needs to hear
+        it once, in words, without a traceback or what a member wrote."""
+        ctx = Context(self)
+        key = ERROR_REPORT_KEY + name
+        told = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        if told and from_db(told[0], self.config.tz) > ctx.now - ERROR_REPORT_EVERY:
+            return
+        try:
+            with savepoint(self.db):
+                self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, to_db(ctx.now)])
+                ctx.tell_owner("error_report", "error_report", doing=_doing(ctx, about), feature=name)
+        except Exception:
+            log.exception("could not tell the owner that %s failed", name)
 
     # Jobs
 
@@ -255,19 +286,30 @@ class Assistant:
                 self.outbox.mark_uncertain(message)
                 self._report_to_owner(uncertain=[message])
             return False
+        except SendRefused as error:
+            log.warning("message %s was refused (%s): telling the owner", message.id, error)
+            with self.db.atomic():
+                self.outbox.mark_refused(message)
+                self._report_to_owner(refused=[message])
+            return False
         self.outbox.mark_sent(message, self.clock.now())
         return True
 
-    def _report_to_owner(self, *, expired: list[Outgoing] = (), uncertain: list[Outgoing] = ()) -> None:
-        ctx = Context(self)
+    def _report_to_owner(self, **given_up: list[Outgoing]) -> None:
+        report_given_up(Context(self), **given_up)
 
-        def describe(message: Outgoing) -> dict:
-            where = ctx.topic_of(message.room) if message.room else ctx.name_of(message.to)
-            return {"kind": message.kind, "where": where, "text": message.text}
 
-        ctx.tell_owner(
-            "outbox_report",
-            "outbox_report",
-            expired=[describe(m) for m in expired],
-            uncertain=[describe(m) for m in uncertain],
-        )
+def _doing(ctx: Context, about: object) -> str:
+    """What the bot was doing, in the owner's words: where, never what anyone wrote."""
+    match about:
+        case Message(room=None):
+            return "处理一条私聊消息"
+        case Message(room=room):
+            return f"处理“{ctx.topic_of(room)}”里的一条消息"
+        case Join():
+            return "处理新成员入群"
+        case Leave():
+            return "处理成员退群"
+        case Timer():
+            return "执行定时任务"
+    return "启动"

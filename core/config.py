@@ -113,6 +113,7 @@ class TransportConfig(Section):
 
 class StoreConfig(Section):
     path: str = "store.db"
+    retention_days: int = Field(90, ge=0, description="history older than this is deleted at night; 0 keeps all")
 
 
 class OutboxConfig(Section):
@@ -282,7 +283,7 @@ NAMES = {
     "transport": "连接方式", "transport.kind": "连接方式", "transport.wechaty": "微信连接",
     "transport.wechaty.token": "服务令牌", "transport.wechaty.endpoint": "服务地址",
     "transport.wechaty.watchdog_seconds": "连接检查间隔秒数",
-    "store": "数据库", "store.path": "数据库文件",
+    "store": "数据库", "store.path": "数据库文件", "store.retention_days": "历史记录保留天数",
     "outbox": "发送节奏", "outbox.per_chat_interval_seconds": "同一聊天的发送间隔秒数",
     "outbox.switch_pause_seconds": "换聊天时的停顿秒数", "outbox.account_per_minute": "每分钟最多发送条数",
     "outbox.retry_seconds": "发送失败后的重试等待秒数",
@@ -299,7 +300,7 @@ NAMES = {
     "tiers.vip_min_orders": "VIP 最少订单数", "tiers.vip_min_active_days": "VIP 最少活跃天数",
     "tiers.activity_window_days": "活跃统计天数", "tiers.grace_days": "VIP 保留天数", "tiers.recompute_time": "每晚重算时间",
     "tiers.vip_rooms": "VIP 群", "tiers.regular_rooms": "普通会员群",
-    "orders": "订单导入", "orders.not_counted_statuses": "不计消费的订单状态", "orders.headers": "订单表的列名",
+    "orders": "订单导入", "orders.not_counted_statuses": "不计消费的订单状态", "orders.max_order_amount": "单笔订单金额上限", "orders.headers": "订单表的列名",
     "orders.headers.order_id": "订单号列名", "orders.headers.placed_at": "下单时间列名",
     "orders.headers.buyer_id": "买家微信号列名", "orders.headers.buyer_name": "买家昵称列名",
     "orders.headers.amount": "实付金额列名", "orders.headers.status": "订单状态列名",

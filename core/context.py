@@ -10,11 +10,22 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from core.events import Message
+from core.outbox import Outgoing, excerpt
 
 if TYPE_CHECKING:
     from core.assistant import Assistant
     from core.registry import Command
     from core.timers import Timer
+
+# How long a message stays worth sending when its caller gives no deadline of its own. An answer to a person goes
+# stale: a complaint acknowledged days late, or an owner's /status from yesterday, is worse than the owner being
+# told it was given up. Posts and notices to the owner carry none: late, they are still true.
+DEFAULT_LIFETIMES = {
+    "complaint_ack": dt.timedelta(minutes=30),
+    "welcome": dt.timedelta(hours=1),
+    "off_hours_reply": dt.timedelta(hours=1),  # its caller gives the next opening; this is for when none is known
+    "command_reply": dt.timedelta(days=1),
+}
 
 
 class Context:
@@ -34,16 +45,20 @@ class Context:
         room: str | None = None,
         to: str | None = None,
         expires_at: dt.datetime | None = None,
+        about: str | None = None,
         **variables,
     ) -> int:
         """Render `template` and queue it for a room (addressing `to` there, if given) or a private chat with `to`.
 
         `kind` names the feature that speaks (command_reply, welcome, …): it is what replay prints and what the
-        owner's reports count.
+        owner's reports count. Without `expires_at`, the kind's lifetime in DEFAULT_LIFETIMES gives the deadline.
+        `about` is what the message answers, for the owner's report should it not go out.
         """
         text = self._assistant.templates.render(template, **variables)
+        if expires_at is None and kind in DEFAULT_LIFETIMES:
+            expires_at = self.now + DEFAULT_LIFETIMES[kind]
         return self._assistant.outbox.enqueue(
-            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at
+            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about
         )
 
     def reply(self, kind: str, template: str, /, **variables) -> int:
@@ -51,7 +66,7 @@ class Context:
         message = self.event
         if not isinstance(message, Message):
             raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
-        return self.say(kind, template, room=message.room, to=message.sender, **variables)
+        return self.say(kind, template, room=message.room, to=message.sender, about=excerpt(message.text), **variables)
 
     def find_command(self, word: str) -> Command | None:
         """The owner's command named `word` (or one of its aliases) among the features this bot runs."""
@@ -99,6 +114,10 @@ class Context:
     def sent_since(self, moment: dt.datetime) -> int:
         """How many messages the bot has sent since `moment`."""
         return self._assistant.outbox.sent_since(moment)
+
+    def given_up(self, *, limit: int, offset: int = 0) -> tuple[list[tuple[str, Outgoing]], int]:
+        """A page of the messages that did not go out, newest first, each with why; and how many there are."""
+        return self._assistant.outbox.given_up(limit=limit, offset=offset)
 
     def connection(self) -> dict | None:
         """{"online": bool, "since": datetime} as the transport last told the core at login or logout; None before."""

@@ -6,13 +6,16 @@ same chat, a random pause when switching chats, a ceiling per minute for the who
 send times recorded in the store, so a restart or a long outage never ends in a burst.
 
 Over the limit a message waits; it is never dropped, unless it carries an `expires_at` and can no longer go out
-before it: then it is marked expired and reported to the owner rather than sent late.
+before it (the clock is past it, or the pacing would only let it go after it): then it is marked expired and
+reported to the owner rather than sent late. Every message that does not go out (expired, uncertain after a
+crash, refused by the backend) stays in the store, given up, for the owner's /skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -22,6 +25,28 @@ from core.clock import from_db, to_db
 from core.config import OutboxConfig
 
 MAX_RETRY_DELAY = dt.timedelta(minutes=10)
+GIVEN_UP = ("expired", "uncertain", "refused")
+EXCERPT_CHARS = 30  # what a report quotes of a message: enough to recognise it, never the whole text
+ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _clings(char: str) -> bool:
+    """A character that belongs with the one before it: a combining mark, a variation selector, a skin tone."""
+    code = ord(char)
+    modifier = 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF
+    return modifier or char == ZERO_WIDTH_JOINER or bool(unicodedata.combining(char))
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first `limit` characters on one line, cut where a character ends (never between an emoji and its
+    modifier or in a joined emoji), with "…" when something was cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = limit
+    while cut > 0 and (_clings(flat[cut]) or flat[cut - 1] == ZERO_WIDTH_JOINER):
+        cut -= 1
+    return flat[:cut] + "…"
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,8 @@ class Outgoing:
     kind: str
     text: str
     expires_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+    about: str | None = None  # the beginning of the member's message this one answers, if it answers one
 
     @property
     def chat(self) -> str:
@@ -58,13 +85,14 @@ class Outbox:
         room: str | None = None,
         to: str | None = None,
         expires_at: dt.datetime | None = None,
+        about: str | None = None,
     ) -> int:
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(
             "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
-            " pause_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)",
+            " pause_seconds, about) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)",
             [
                 to_db(now),
                 to_db(now),
@@ -75,6 +103,7 @@ class Outbox:
                 text,
                 # Drawn now, not when sending, so that a seeded replay paces identically on every run.
                 self.rng.uniform(*self.limits.switch_pause_seconds),
+                about,
             ],
         )
         return cursor.lastrowid
@@ -90,6 +119,8 @@ class Outbox:
         return next(rows, None)
 
     def _sent_times(self, limit: int, chat: str | None = None) -> list[tuple[dt.datetime, str]]:
+        # Written to match the indexes outbox_sends and outbox_sends_by_chat (core/store.py), so that the lookup
+        # reads a few index entries however long the sent history is.
         where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
         rows = self.db.execute(
             f"SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where} ORDER BY sent_at DESC LIMIT :n",
@@ -124,12 +155,17 @@ class Outbox:
         return min(earliest, deadline) if deadline else earliest
 
     def take_due(self, now: dt.datetime) -> tuple[Outgoing | None, list[Outgoing]]:
-        """Return the message that may go now (marked as sending) and those given up on the way as too late."""
-        expired = []
+        """Return the message that may go now (marked as sending) and those given up on the way as too late.
+
+        A message is given up when the clock has reached its deadline, or the pacing would only let it go at or
+        after it: what counts is max(now, earliest), since after a restart the pacing's earliest lies in the past.
+        The deadline itself is too late, as a window's end is outside the window.
+        """
+        expired = self.expire_overdue(now)
         while (row := self._head()) is not None:
             earliest, deadline = self._earliest(row), self._deadline(row)
-            if deadline and earliest > deadline:
-                self.db["outbox"].update(row["id"], {"status": "expired"})
+            if deadline and max(now, earliest) >= deadline:
+                self._give_up(row["id"], "expired")
                 expired.append(self._outgoing(row))
                 continue
             if earliest > now:
@@ -137,6 +173,16 @@ class Outbox:
             self.db["outbox"].update(row["id"], {"status": "sending"})
             return self._outgoing(row), expired
         return None, expired
+
+    def expire_overdue(self, now: dt.datetime) -> list[Outgoing]:
+        """Give up every queued message whose deadline the clock has passed, wherever it is in the queue: after
+        days down they are all found at once, and the owner gets one report rather than one per send."""
+        rows = list(self.db.query(
+            "SELECT * FROM outbox WHERE status = 'queued' AND expires_at <= ? ORDER BY id", [to_db(now)]
+        ))
+        for row in rows:
+            self._give_up(row["id"], "expired")
+        return [self._outgoing(row) for row in rows]
 
     def mark_sent(self, message: Outgoing, now: dt.datetime) -> None:
         self.db["outbox"].update(message.id, {"status": "sent", "sent_at": to_db(now)})
@@ -150,7 +196,23 @@ class Outbox:
         )
 
     def mark_uncertain(self, message: Outgoing) -> None:
-        self.db["outbox"].update(message.id, {"status": "uncertain"})
+        self._give_up(message.id, "uncertain")
+
+    def mark_refused(self, message: Outgoing) -> None:
+        self._give_up(message.id, "refused")
+
+    def _give_up(self, message_id: int, status: str) -> None:
+        self.db.execute("UPDATE outbox SET status = ? WHERE id = ?", [status, message_id])
+
+    def given_up(self, *, limit: int, offset: int = 0) -> tuple[list[tuple[str, Outgoing]], int]:
+        """A page of the messages that did not go out, newest first, each with why; and how many there are."""
+        marks = ", ".join("?" * len(GIVEN_UP))
+        rows = self.db.query(
+            f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id DESC LIMIT ? OFFSET ?", [*GIVEN_UP, limit, offset]
+        )
+        page = [(row["status"], self._outgoing(row)) for row in rows]
+        total = self.db.execute(f"SELECT count(*) FROM outbox WHERE status IN ({marks})", GIVEN_UP).fetchone()[0]
+        return page, total
 
     def interrupted_sends(self) -> list[Outgoing]:
         """Messages a crash caught in the middle of sending: WeChat may or may not have delivered them.
@@ -164,4 +226,7 @@ class Outbox:
         return interrupted
 
     def _outgoing(self, row: dict) -> Outgoing:
-        return Outgoing(row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row))
+        return Outgoing(
+            row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row),
+            from_db(row["created_at"], self.tz), row["about"],
+        )

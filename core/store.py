@@ -160,8 +160,20 @@ def _campaigns(db: Database) -> None:
     )
 
 
+def _outbox_history(db: Database) -> None:
+    # What a message answered (the first 30 characters of the member's message), so that the owner's report of a
+    # reply given up says what the member had asked. Status may now also be 'refused' (the backend refused it).
+    db.execute("ALTER TABLE outbox ADD COLUMN about TEXT")
+    # The pacing reads the latest sends before every send, for the whole account and for one chat. Over the
+    # sent_at index alone SQLite searched by status and sorted every sent row: 92 ms at 200,000 rows, 741 ms at a
+    # million. These two answer from the first entries; the first also counts /status's sends of the day.
+    db.execute("DROP INDEX idx_outbox_sent_at")
+    db.execute("CREATE INDEX outbox_sends ON outbox (status, sent_at)")
+    db.execute("CREATE INDEX outbox_sends_by_chat ON outbox (status, coalesce(room, to_contact), sent_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns,
+    _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history,
 ]
 
 

@@ -23,9 +23,14 @@ class DeliveryUncertain(Exception):
     again (a duplicate in a group is worse) and asks the owner to check instead."""
 
 
+class SendRefused(Exception):
+    """The backend refused the message for good (the account is no longer in that group, the contact is unknown):
+    trying again would fail again. The outbox gives it up and the owner is told."""
+
+
 class Transport(Protocol):
     async def run(self, deliver: Callable[[Event], None]) -> None:
         """Deliver events until the backend ends (console input closed, service stopped)."""
 
     async def send(self, message: Outgoing) -> None:
-        """Send one message, or raise TransportUnavailable or DeliveryUncertain."""
+        """Send one message, or raise TransportUnavailable, DeliveryUncertain or SendRefused."""

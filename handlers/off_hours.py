@@ -29,6 +29,7 @@ def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     ctx.reply(
         "off_hours_reply",
         "off_hours_reply",
+        expires_at=opening,  # "客服明天9:00上线" is stale once the shop has opened
         opens=moment_words(opening, ctx.now) if opening else None,
         phone=ctx.config.owner.emergency_phone,
     )

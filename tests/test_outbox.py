@@ -10,7 +10,9 @@ import sys
 import textwrap
 
 from core.context import Context
-from core.transport import DeliveryUncertain, TransportUnavailable
+from core.events import ContactSeen, Message, RoomSeen
+from core.outbox import excerpt
+from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 from transports.replay import replay
 from tests.conftest import OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop
 
@@ -194,3 +196,118 @@ def test_a_send_cut_off_midway_is_not_repeated_and_the_owner_is_asked_to_check(a
         asyncio.run(assistant.send_due(transport))
     assert len(transport.sent) == 2, "the cut-off message once, then the report: never the message again"
     assert "可能未送达" in transport.sent[1] and "第0条" in transport.sent[1]
+
+
+def test_a_flash_sale_post_whose_window_closed_while_the_bot_was_down_is_given_up_not_sent(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = assistant_at("2026-11-27T20:00", db_path=db_path)
+    Context(before).say(
+        "flash_sale", "command_error", room="r1@chatroom", expires_at=moment("2026-11-27T22:00"),
+        problem="今晚8点闪购", usage="/help",
+    )
+    before.db.close()  # down before it went out, back three days later
+    sent = drain(assistant_at("2026-11-30T09:00", db_path=db_path))
+    assert [m["kind"] for m in sent] == ["outbox_report"], "never sent after its window"
+    assert "闪购" in sent[0]["text"] and "今晚8点闪购" in sent[0]["text"] and "2天前" in sent[0]["text"]
+
+
+def test_a_post_is_given_up_when_the_pacing_would_only_let_it_go_after_its_deadline(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = assistant_at("2026-11-27T21:59", db_path=db_path)
+    queue(before, ["r1@chatroom"] * 6)
+    Context(before).say("flash_sale", "command_error", room="r2@chatroom", expires_at=moment("2026-11-27T22:00"),
+                        problem="今晚8点闪购", usage="/help")
+    sent = drain(before)
+    assert "flash_sale" not in [m["kind"] for m in sent]
+
+
+def test_answers_to_people_carry_a_deadline_and_are_not_sent_hours_late(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = assistant_at("2026-11-25T10:00", db_path=db_path)
+    for event in (ContactSeen("wxid_a", "小王"), RoomSeen("r1@chatroom", "普通会员群", ("wxid_a", OWNER))):
+        before.handle(event)
+    before.handle(Message("wxid_a", "收到的杯子是碎的，太差了", "r1@chatroom"))  # a complaint: ack and alert
+    before.handle(Message(OWNER, "/status"))
+    before.db.close()  # the bot goes down before sending anything, for two days
+    sent = drain(assistant_at("2026-11-27T10:00", db_path=db_path))
+    kinds = [m["kind"] for m in sent]
+    assert "complaint_ack" not in kinds and "command_reply" not in kinds, "stale answers are given up"
+    assert "complaint_alert" in kinds, "what the owner must know still goes, late or not"
+    assert kinds.count("outbox_report") == 1
+
+
+def test_an_off_hours_reply_is_not_sent_once_the_shop_has_opened(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = assistant_at("2026-11-25T23:00", db_path=db_path)
+    before.handle(Message("wxid_a", "请问什么时候发货？"))
+    before.db.close()  # down through the night; the shop opened at 09:00
+    sent = drain(assistant_at("2026-11-26T09:30", db_path=db_path))
+    assert [m["kind"] for m in sent] == ["outbox_report"]
+    assert "下班自动回复" in sent[0]["text"] and "请问什么时候发货？" in sent[0]["text"]
+
+
+def test_an_uncertain_send_is_reported_by_kind_group_and_the_beginning_of_its_text(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    assistant.handle(RoomSeen("r1@chatroom", "普通会员群", ("wxid_a",)))
+    long_problem = "这是一条很长的消息，" * 6
+    Context(assistant).say("command_reply", "command_error", room="r1@chatroom", problem=long_problem, usage="/help")
+
+    class CutOff:
+        async def send(self, message):
+            if message.kind == "command_reply":
+                raise DeliveryUncertain("stream terminated mid-call")
+            self.report = message.text
+
+    transport = CutOff()
+    while assistant.outbox.next_send_time() is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+        asyncio.run(assistant.send_due(transport))
+    first_30 = ("抱歉，" + long_problem)[:30]
+    assert "可能未送达" in transport.report and "普通会员群" in transport.report and "指令回复" in transport.report
+    assert f"“{first_30}…”" in transport.report, "the first 30 characters, cut, never the whole text"
+
+
+def test_a_send_the_backend_refuses_for_good_is_not_retried_and_the_owner_is_told(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["gone@chatroom"])
+
+    class Refusing:
+        def __init__(self):
+            self.tries, self.sent = 0, []
+
+        async def send(self, message):
+            if message.room == "gone@chatroom":
+                self.tries += 1
+                raise SendRefused("not a member of this room any more")
+            self.sent.append(message)
+
+    transport = Refusing()
+    while assistant.outbox.next_send_time() is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+        asyncio.run(assistant.send_due(transport))
+    assert transport.tries == 1
+    assert [m.kind for m in transport.sent] == ["outbox_report"] and transport.sent[0].to == OWNER
+    assert "被微信拒收" in transport.sent[0].text and "gone@chatroom" in transport.sent[0].text
+    assert assistant.db.execute("SELECT status FROM outbox WHERE room = 'gone@chatroom'").fetchone()[0] == "refused"
+
+
+def test_excerpts_cut_where_a_character_ends():
+    assert excerpt("短消息") == "短消息"
+    assert excerpt("一二三四五六七八九十" * 4) == "一二三四五六七八九十" * 3 + "…"
+    family = "👨\u200d👩\u200d👧"
+    cut = excerpt("一" * 28 + family + "尾")
+    assert cut in ("一" * 28 + "…", "一" * 28 + family + "…") and "\u200d…" not in cut
+    assert excerpt("一" * 29 + "👍🏽" + "尾") == "一" * 29 + "…", "never a thumb without its skin tone"
+    assert excerpt("第一行\n第二行") == "第一行 第二行"
+
+
+def test_the_pacing_finds_the_last_sends_through_an_index_not_by_sorting_the_history(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    for chat in (None, "r1@chatroom"):
+        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
+        plan = assistant.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where}"
+            " ORDER BY sent_at DESC LIMIT :n", {"chat": chat, "n": 6},
+        ).fetchall()
+        details = " ".join(row[-1] for row in plan)
+        assert "TEMP B-TREE" not in details and "outbox_sends" in details, details

@@ -6,7 +6,7 @@ import io
 
 from core.context import Context
 from core.registry import Job, Recurring, Registry
-from schedules.maintenance import optimize_store
+from schedules.maintenance import maintain_store
 from transports.replay import replay
 from tests.conftest import SHANGHAI
 
@@ -78,7 +78,7 @@ def test_a_failing_job_is_logged_and_does_not_stop_the_others(assistant_at, capl
 
 def test_a_recurring_job_missed_while_down_runs_once_then_keeps_its_rhythm(assistant_at, tmp_path):
     runs = []
-    nightly = optimize_store.__bot_feature__
+    nightly = maintain_store.__bot_feature__
     registry = Registry()
     registry.add(Recurring(nightly.name, nightly.trigger, lambda ctx, due: runs.append((ctx.now, due))))
     db_path = tmp_path / "store.db"

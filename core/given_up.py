@@ -1,0 +1,83 @@
+"""What did not go out, told to the owner: one summary when messages are given up (/skipped lists them all).
+
+A message is given up when it can no longer go out in time (expired), when a crash or a broken connection left it
+unknown whether WeChat has it (uncertain), or when WeChat refused it for good (refused). None is dropped silently:
+each is named by whom it was for, what it was, what the member had asked, and how long ago it was queued. After
+days down hundreds are given up at once, so the summary lists a few and counts the rest: one short message to the
+owner, and /skipped pages through everything (as long as the store keeps it: [store] retention_days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from core.context import Context
+from core.outbox import Outgoing, excerpt
+
+# Every kind the bot speaks with (the replay's `kind`, README), as the owner would name it.
+KIND_WORDS = {
+    "flash_sale": "闪购",
+    "member_day": "会员日",
+    "light_content": "轻内容",
+    "live_notice": "直播预告",
+    "command_reply": "指令回复",
+    "welcome": "欢迎",
+    "off_hours_reply": "下班自动回复",
+    "complaint_ack": "投诉回复",
+    "complaint_alert": "投诉提醒",
+    "complaint_reminder": "投诉催办",
+    "complaint_overdue": "投诉超时",
+    "response_nudge": "待回复提醒",
+    "weekly_review": "每周回顾",
+    "tier_change": "会员等级变动",
+    "campaign_notice": "活动提醒",
+    "outbox_report": "发件箱提醒",
+    "error_report": "故障提醒",
+}
+WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
+SHOWN = 10  # messages listed in a summary, and on a page of /skipped
+WHO_CHARS = 20
+
+
+def describe(ctx: Context, message: Outgoing) -> dict:
+    """One given-up message as the owner reads it: short, and quoting at most 30 characters of anything."""
+    if message.room:
+        who = ctx.topic_of(message.room) + (f"·{ctx.name_of(message.to)}" if message.to else "")
+    else:
+        who = ctx.name_of(message.to)
+    return {
+        "who": excerpt(who, WHO_CHARS),
+        "what": KIND_WORDS.get(message.kind, message.kind),
+        "text": excerpt(message.text),
+        "about": message.about,
+        "ago": ago(ctx.now, message.created_at),
+    }
+
+
+def ago(now: dt.datetime, then: dt.datetime) -> str:
+    """How long ago, as a person says it: 刚刚, 5分钟前, 2小时前, 3天前."""
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "刚刚"
+    for unit, words in ((86_400, "天"), (3_600, "小时"), (60, "分钟")):
+        if seconds >= unit:
+            return f"{int(seconds // unit)}{words}前"
+
+
+def report_given_up(
+    ctx: Context, *, expired: Sequence[Outgoing] = (), uncertain: Sequence[Outgoing] = (),
+    refused: Sequence[Outgoing] = (),
+) -> None:
+    """Tell the owner, in one message, what was just given up: the ones to check in WeChat first, newest first."""
+    given_up = {"uncertain": uncertain, "refused": refused, "expired": expired}
+    listed = [(why, message) for why, messages in given_up.items() for message in reversed(messages)][:SHOWN]
+    total = sum(len(messages) for messages in given_up.values())
+    ctx.tell_owner(
+        "outbox_report",
+        "outbox_report",
+        counts={why: len(messages) for why, messages in given_up.items()},
+        listed=[dict(describe(ctx, message), why=WHY[why]) for why, message in listed],
+        total=total,
+        more=total - len(listed),
+    )
