@@ -170,7 +170,7 @@ class Outbox:
                 continue
             if earliest > now:
                 return None, expired
-            self.db["outbox"].update(row["id"], {"status": "sending"})
+            self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", [row["id"]])
             return self._outgoing(row), expired
         return None, expired
 
@@ -185,15 +185,16 @@ class Outbox:
         return [self._outgoing(row) for row in rows]
 
     def mark_sent(self, message: Outgoing, now: dt.datetime) -> None:
-        self.db["outbox"].update(message.id, {"status": "sent", "sent_at": to_db(now)})
+        # Plain SQL, as on every send path here: sqlite-utils' update() reads the table's schema on each call
+        # (bench/campaigns.py).
+        self.db.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?", [to_db(now), message.id])
 
     def retry_later(self, message: Outgoing, now: dt.datetime) -> None:
         """The transport could not send: keep the message at the head, and back off before trying again."""
-        attempts = self.db["outbox"].get(message.id)["attempts"] + 1
+        attempts = self.db.execute("SELECT attempts FROM outbox WHERE id = ?", [message.id]).fetchone()[0] + 1
         delay = min(dt.timedelta(seconds=self.limits.retry_seconds * 2 ** (attempts - 1)), MAX_RETRY_DELAY)
-        self.db["outbox"].update(
-            message.id, {"status": "queued", "attempts": attempts, "not_before": to_db(now + delay)}
-        )
+        self.db.execute("UPDATE outbox SET status = 'queued', attempts = ?, not_before = ? WHERE id = ?",
+                        [attempts, to_db(now + delay), message.id])
 
     def mark_uncertain(self, message: Outgoing) -> None:
         self._give_up(message.id, "uncertain")
