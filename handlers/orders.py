@@ -41,7 +41,8 @@ def record_order(ctx: Context, args: list[str]) -> None:
     changes = recompute(ctx)
     tier = ctx.db.execute("SELECT tier, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
     ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount),
-              order_id=shorten(order_id), tier=tier[0] if tier else None, reason=tier[1] if tier else None)
+              order_id=shorten(order_id) if len(args) == 3 else None,  # a made-up key means nothing to the owner
+              tier=tier[0] if tier else None, reason=tier[1] if tier else None)
     tell_changes(ctx, changes)
 
 

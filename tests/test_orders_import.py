@@ -202,7 +202,7 @@ def test_amounts_as_people_write_them_are_recorded_and_a_long_order_id_is_refuse
     typed = ["¥199.5", "199.5元", "1,234.50", "１９９．５", "￥100000", "88 X" + "9" * 500]
     events = shop() + [say(f"2026-11-25 10:0{n}", OWNER, f"/order 小王 {amount}", room=None) for n, amount in enumerate(typed)]
     replies = [m["text"] for m in replay_events(events, db_path=db_path) if m["kind"] == "command_reply"]
-    assert all(reply.startswith("已记下 小王 的订单") for reply in replies[:5]), replies
+    assert all(reply.startswith("已记下 小王 的一笔群外成交") for reply in replies[:5]), replies
     assert "订单号“X999" in replies[5] and "最多 64 个字符" in replies[5] and len(replies[5]) < 150
     amounts = open_store(db_path).execute("SELECT amount FROM orders ORDER BY placed_at").fetchall()
     assert amounts == [(199.5,), (199.5,), (1234.5,), (199.5,), (100000.0,)]

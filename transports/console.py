@@ -115,12 +115,16 @@ class Console:
             deliver(event)
         self._print(SYNTAX.format(bot=self.bot_name, rooms="、".join(self.rooms)))
         while line := await self._lines.get():
-            if not line.strip():
-                continue
-            try:
-                deliver(self.parse(line))
-            except ConsoleError as error:
-                self._print(f"  ! {error}")
+            self.take(line, deliver)
+
+    def take(self, line: str, deliver: Callable[[Event], None]) -> None:
+        """One line typed: its event delivered, or what is wrong with it shown (nothing is lost: type it again)."""
+        if not line.strip():
+            return
+        try:
+            deliver(self.parse(line))
+        except ConsoleError as error:
+            self._print(f"  ! {error}")
 
     async def draining(self, waiting: int, seconds: float, *, kept: bool = True) -> None:
         """After Ctrl-D: say what still waits and for how long; return at a second Ctrl-D.
