@@ -12,6 +12,7 @@ import unicodedata
 
 from core.clock import to_db
 from core.context import Context
+from core.text import excerpt
 from core.events import Message
 from core.registry import UsageError
 
@@ -24,22 +25,11 @@ _FORMAT_CHARACTERS = dict.fromkeys(
     if unicodedata.category(chr(code)) == "Cf"
 )
 _PREFIXES = ("/", "／")
-QUOTED_AT_MOST = 30
 
 
 def plain(text: str) -> str:
     """Text as it reads, for comparing what was typed with what is stored: NFKC, without format characters."""
     return unicodedata.normalize("NFKC", text.translate(_FORMAT_CHARACTERS))
-
-
-def shorten(typed: str) -> str:
-    """What someone typed, as a reply may show it: at most ~30 characters, a longer word cut with "…"."""
-    return typed if len(typed) <= QUOTED_AT_MOST else typed[:QUOTED_AT_MOST - 1] + "…"
-
-
-def quote(typed: str) -> str:
-    """What someone typed, quoted in an error: “小王”."""
-    return f"“{shorten(typed)}”"
 
 
 def parse(text: str) -> tuple[str, list[str]] | None:
@@ -82,7 +72,7 @@ def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:
 def _answer(ctx: Context, name: str, args: list[str]) -> None:
     command = ctx.find_command(name)
     if command is None:
-        ctx.reply("command_reply", "command_error", problem=f"没有 /{name} 这个指令", usage="/help")
+        ctx.reply("command_reply", "command_error", problem=f"没有 /{excerpt(name, 20)} 这个指令", usage="/help")
         return
     try:
         command.run(ctx, args)

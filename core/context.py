@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 from core.events import Message
-from core.outbox import Outgoing, excerpt
+from core.outbox import Outgoing
+from core.text import excerpt
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from core.assistant import Assistant
@@ -26,6 +30,20 @@ DEFAULT_LIFETIMES = {
     "off_hours_reply": dt.timedelta(hours=1),  # its caller gives the next opening; this is for when none is known
     "command_reply": dt.timedelta(days=1),
 }
+
+MESSAGE_AT_MOST = 2000  # characters: a longer chat message is not read; long lists are paged (/vip 2, /skipped 2)
+CUT_NOTE = "\n…（内容太长，后面的省略了）"
+
+
+def _fit(text: str, template: str) -> str:
+    """The message as sent: a template that renders past MESSAGE_AT_MOST (a list someone forgot to page) is cut at
+    a line, visibly, rather than sent as a wall of text; the log says which template, to page it properly."""
+    if len(text) <= MESSAGE_AT_MOST:
+        return text
+    log.warning("template %s rendered %d characters: cut to %d", template, len(text), MESSAGE_AT_MOST)
+    room = MESSAGE_AT_MOST - len(CUT_NOTE)
+    cut = text.rfind("\n", 0, room)
+    return text[:cut if cut > room // 2 else room] + CUT_NOTE
 
 
 class Context:
@@ -54,7 +72,7 @@ class Context:
         owner's reports count. Without `expires_at`, the kind's lifetime in DEFAULT_LIFETIMES gives the deadline.
         `about` is what the message answers, for the owner's report should it not go out.
         """
-        text = self._assistant.templates.render(template, **variables)
+        text = _fit(self._assistant.templates.render(template, **variables), template)
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
         return self._assistant.outbox.enqueue(

@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from core.context import Context
-from core.outbox import Outgoing, excerpt
+from core.outbox import Outgoing
+from core.text import excerpt
 
 # Every kind the bot speaks with (the replay's `kind`, README), as the owner would name it.
 KIND_WORDS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.context import Context
 from core.directory import member_count, shop_room_count
 from core.registry import Command, UsageError, command
+from core.text import excerpt
 from handlers.campaigns import load_all, planned_post, target_rooms
 from handlers.complaints import open_complaint_counts
 from handlers.timewords import moment_words
@@ -28,7 +29,7 @@ def show_help(ctx: Context, args: list[str]) -> None:
     word = args[0].lstrip("/／").lower()
     found = ctx.find_command(word)
     if found is None:
-        raise UsageError(f"没有 /{word[:20]} 这个指令")
+        raise UsageError(f"没有 /{excerpt(word, 20)} 这个指令")
     # /campaign and /campaigns, /tier and /tiers: the owner cannot know which of a pair holds what, so both show.
     family = [c for c in ctx.commands() if c.name.rstrip("s") == found.name.rstrip("s")]
     ctx.reply("command_reply", "help", detailed=True, commands=[_help_entry(c) for c in family])

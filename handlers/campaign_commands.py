@@ -15,10 +15,15 @@ from core.clock import from_db
 from core.config import WEEKDAYS
 from core.context import Context
 from core.registry import Action, UsageError, command
+from core.templates import copy_problems
+from core.text import quote
 from handlers.campaigns import Campaign, load, load_all, plan, planned_post, post_variables, save, target_rooms
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
+from imports.orders import parse_amount
 
+COPY_AT_MOST = 500  # characters of a campaign's own words: a post is read on a phone
+COUPON_AT_MOST = 10_000
 KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "member_day", "轻内容": "light_content",
               "直播": "live_notice", "直播预告": "live_notice"}
 MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
@@ -76,7 +81,7 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
             raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
         campaign = load(ctx.db, rest[0])
         if campaign is None:
-            raise UsageError(f"没有名为“{rest[0][:20]}”的活动，/campaigns 可查看全部")
+            raise UsageError(f"没有名为{quote(rest[0], 20)}的活动，/campaigns 可查看全部")
         if campaign.status == "off":
             raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
         if action == "preview":
@@ -84,7 +89,7 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
         else:
             _set_status(ctx, campaign, {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action])
     else:
-        raise UsageError(f"不认识“{args[0][:20]}”：可以是 add、confirm、pause、resume、cancel 或 preview")
+        raise UsageError(f"不认识{quote(args[0], 20)}：可以是 add、confirm、pause、resume、cancel 或 preview")
 
 
 def _add(ctx: Context, args: list[str]) -> None:
@@ -170,29 +175,37 @@ def _when(word: str) -> tuple[str | None, int | None]:
         return WEEKDAYS[WEEKDAY_NAMES.index(word)], None
     if (monthly := MONTHLY.match(word)) and 1 <= int(monthly[1]) <= 31:
         return None, int(monthly[1])
-    raise UsageError(f"“{word}”不是周期：写 周一…周日，或 每月1…每月31")
+    raise UsageError(f"{quote(word)}不是周期：写 周一…周日，或 每月1…每月31")
 
 
 def _clock(word: str) -> dt.time:
     found = CLOCK.match(word)
     if not found or int(found[1]) > 23 or int(found[2]) > 59:
-        raise UsageError(f"“{word}”不是时间，例如 20:00")
+        raise UsageError(f"{quote(word)}不是时间，例如 20:00")
     return dt.time(int(found[1]), int(found[2]))
 
 
 def _details(kind: str, words: list[str]) -> dict:
+    """A campaign's own words, checked as the shop's copy is: the lint, and a length a group reads."""
+    text = " ".join(words)
+    if len(text) > COPY_AT_MOST:
+        raise UsageError(f"内容太长（{len(text)} 字），请控制在 {COPY_AT_MOST} 字以内")
+    if problems := copy_problems(text):
+        raise UsageError(f"这段文案{'；'.join(problems)}，请换个说法")
     if kind == "flash_sale":
         products = [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
         return {"discount": words[0], "products": products, "duration_hours": 2}
     if kind == "member_day":
         try:
-            value = float(words[0].removesuffix("元"))
+            value = parse_amount(words[0])
         except ValueError:
-            raise UsageError(f"“{words[0]}”不是券面额，例如 10") from None
-        return {"coupon_value": value, "coupon_condition": " ".join(words[1:]) or "无门槛", "private_to_vip": False}
+            value = None
+        if value is None or not 0 < value <= COUPON_AT_MOST:
+            raise UsageError(f"{quote(words[0])}不是券面额：写 0.01 到 {COUPON_AT_MOST} 之间的金额，例如 10")
+        return {"coupon_value": float(value), "coupon_condition": " ".join(words[1:]) or "无门槛", "private_to_vip": False}
     if kind == "light_content":
-        return {"text": " ".join(words)}
-    return {"topic": " ".join(words)}
+        return {"text": text}
+    return {"topic": text}
 
 
 def _new_name(ctx: Context, kind: str) -> str:
@@ -221,7 +234,7 @@ def find_coupon(ctx: Context, args: list[str]) -> None:
         "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [args[0].upper()]
     ).fetchone()
     if row is None:
-        raise UsageError(f"没有券码 {args[0]}：请核对（券码不含 0、O、1、I、L）")
+        raise UsageError(f"没有券码{quote(args[0])}：请核对（券码不含 0、O、1、I、L）")
     code, campaign, room, contact, value, issued_at = row
     ctx.reply("command_reply", "coupon", code=code, campaign=campaign, value=value,
               given_to=ctx.topic_of(room) if room else ctx.name_of(contact), in_group=room is not None,

@@ -17,6 +17,7 @@ from core.context import Context
 from core.events import Message
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member
+from core.text import excerpt
 from handlers.addressing import automatic_reply
 from handlers.complaint_rules import classify
 from handlers.opening_hours import is_open, next_opening
@@ -116,7 +117,7 @@ def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
         raise UsageError("请写明投诉编号")
     complaint = _get(ctx, int(args[0].lstrip("#")))
     if complaint is None:
-        raise UsageError(f"没有编号为 {args[0]} 的投诉")
+        raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
     if complaint["resolved_at"]:
         raise UsageError(f"投诉 #{complaint['id']} 已经处理完毕")
     return complaint

@@ -5,7 +5,8 @@ them, and a nickname is tied to a member only by the owner's /link.
 
 from __future__ import annotations
 
-from core.commands import plain, quote
+from core.commands import plain
+from core.text import quote
 from core.context import Context
 from core.events import Message
 from core.registry import UsageError

@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.clock import to_db
-from core.commands import plain, quote, shorten
+from core.commands import plain
+from core.text import excerpt, quote
 from core.context import Context
 from core.registry import UsageError, command
 from handlers.members import UNLINKED_SHOWN, find_member, unlinked_buyers, with_plain
@@ -41,7 +42,7 @@ def record_order(ctx: Context, args: list[str]) -> None:
     changes = recompute(ctx)
     tier = ctx.db.execute("SELECT tier, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
     ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount),
-              order_id=shorten(order_id) if len(args) == 3 else None,  # a made-up key means nothing to the owner
+              order_id=excerpt(order_id) if len(args) == 3 else None,  # a made-up key means nothing to the owner
               tier=tier[0] if tier else None, reason=tier[1] if tier else None)
     tell_changes(ctx, changes)
 
@@ -81,7 +82,7 @@ def link_buyer(ctx: Context, args: list[str]) -> None:
         " ON CONFLICT (name) DO UPDATE SET contact = excluded.contact, linked_at = excluded.linked_at",
         [(name, contact, to_db(ctx.now)) for name in names],
     )
-    ctx.reply("command_reply", "buyer_linked", buyer=shorten(typed), name=ctx.name_of(contact), contact=contact,
+    ctx.reply("command_reply", "buyer_linked", buyer=excerpt(typed), name=ctx.name_of(contact), contact=contact,
               orders=orders, spend=spend, before=ctx.name_of(before) if before else None, unchanged=before == contact)
     tell_changes(ctx, recompute(ctx))  # the linked orders count for the member from now on, as /order's do
 
@@ -98,7 +99,7 @@ def unlink_buyer(ctx: Context, args: list[str]) -> None:
         raise UsageError(f"买家昵称{quote(typed)}没有对应到成员，/link 可查看待对应的昵称")
     orders, spend = _orders_of(ctx, names)
     ctx.db.conn.executemany("DELETE FROM buyer_links WHERE name = ?", [(name,) for name in names])
-    ctx.reply("command_reply", "buyer_unlinked", buyer=shorten(typed), name=ctx.name_of(contact), orders=orders, spend=spend)
+    ctx.reply("command_reply", "buyer_unlinked", buyer=excerpt(typed), name=ctx.name_of(contact), orders=orders, spend=spend)
     tell_changes(ctx, recompute(ctx))
 
 

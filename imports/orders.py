@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from tqdm import tqdm
 
 from core.clock import SystemClock, to_db
-from core.commands import quote
+from core.text import quote
 from core.config import Config
 
 REQUIRED = ("order_id", "placed_at", "amount", "status")

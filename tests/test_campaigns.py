@@ -94,7 +94,7 @@ def test_member_day_goes_to_vip_groups_with_a_recorded_code_each(tmp_path):
                say("2026-12-19 10:01", OWNER, "/coupon NOSUCH00", room=None)]
     found, missing = owner_told(replay_events(lookups, db_path=db_path, config=config), "command_reply")
     assert f"券码 {codes[1][1]}：会员日的 10 元券，昨天20:00 发给群“VIP福利二群”" in found
-    assert "没有券码 NOSUCH00" in missing
+    assert "没有券码“NOSUCH00”" in missing
 
 
 def test_private_vip_coupons_when_config_asks_for_them(tmp_path):
@@ -251,3 +251,24 @@ def test_a_bot_down_for_weeks_tells_once_per_campaign_how_many_posts_were_skippe
         assert "离线" in text and "顺延" not in text and "改到" not in text
     assert [(p["kind"], local(p).strftime("%m-%d %H:%M")) for p in posts(sent)] == [("live_notice", "12-19 15:30")] * 2
 
+
+
+def test_campaign_copy_typed_in_chat_is_linted_and_kept_short_and_a_coupon_is_an_amount():
+    commands = ["/campaign add 轻内容 周三 12:30 全网最低价，手慢无", "/campaign add 轻内容 周三 12:30 " + "好" * 600,
+                "/campaign add 会员日 每月18 20:00 1e30 满99可用", "/campaign add 会员日 每月18 20:00 nan 满99可用"]
+    sent = replay_events(shop() + [say("2026-11-25 10:0" + str(n), OWNER, text, room=None) for n, text in enumerate(commands)])
+    lint, long, huge, nan = [m["text"] for m in sent]
+    assert "最低价" in lint and "手慢无" in lint and "请换个说法" in lint
+    assert "内容太长（600 字）" in long and len(long) < 200
+    assert "不是券面额" in huge and "不是券面额" in nan
+
+
+def test_no_message_is_longer_than_a_phone_reads_whatever_a_template_renders(assistant_at):
+    from core.context import MESSAGE_AT_MOST, Context
+    from core.events import Message
+
+    assistant = assistant_at("2026-11-25T10:00")
+    ctx = Context(assistant, Message(OWNER, "/help"))
+    ctx.reply("command_reply", "command_error", problem="\n".join(["很长的一行内容"] * 500), usage="/help")
+    text = assistant.db.execute("SELECT text FROM outbox ORDER BY id DESC").fetchone()[0]
+    assert len(text) <= MESSAGE_AT_MOST and text.endswith("…（内容太长，后面的省略了）")

@@ -117,7 +117,7 @@ def test_full_width_digits_in_arguments_count_but_chinese_punctuation_is_kept():
 
 def test_a_very_long_unknown_word_is_not_echoed_whole():
     sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/tier " + "王" * 500, room=None)])
-    assert "没有找到“" + "王" * 29 + "…”" in sent[0]["text"] and len(sent[0]["text"]) < 200
+    assert "没有找到“" + "王" * 30 + "…”" in sent[0]["text"] and len(sent[0]["text"]) < 200
 
 
 def test_help_alone_is_one_line_per_command():

@@ -11,7 +11,7 @@ import textwrap
 
 from core.context import Context
 from core.events import ContactSeen, Message, RoomSeen
-from core.outbox import excerpt
+from core.text import excerpt
 from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 from transports.replay import replay
 from tests.conftest import OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from core.assistant import Assistant
 from core.clock import VirtualClock
-from core.commands import quote
+from core.text import quote
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import Outgoing
