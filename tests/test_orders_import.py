@@ -224,7 +224,7 @@ def test_link_takes_nicknames_with_spaces_emoji_or_invisible_characters(tmp_path
     miki, ahua, long_link, listing = [m["text"] for m in replay_events(events, db_path=db_path)]
     assert "已把买家昵称“Miki Chen”对应到 小王（wxid_a）。1 单，共 ¥99.00，计入 小王 的消费" in miki
     assert "已把买家昵称“阿花”对应到 小李（wxid_b）。1 单，共 ¥50.00，计入 小李 的消费" in ahua
-    assert "“🌸" + "长" * 28 + "…”" in long_link and "1 单，共 ¥20.00" in long_link
+    assert "“🌸" + "长" * 29 + "…”" in long_link and "1 单，共 ¥20.00" in long_link
     assert "所有订单都已对应到成员" in listing
 
 
