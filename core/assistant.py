@@ -280,20 +280,21 @@ class Assistant:
             log.warning("could not send message %s (%s): will try again", message.id, error)
             self.outbox.retry_later(message, self.clock.now())
             return False
-        except DeliveryUncertain as error:
-            log.warning("message %s may or may not have gone out (%s): asking the owner", message.id, error)
-            with self.db.atomic():
-                self.outbox.mark_uncertain(message)
-                self._report_to_owner(uncertain=[message])
+        except DeliveryUncertain as error:  # it may or may not have gone out: the owner checks, it is not re-sent
+            self._give_up(message, "uncertain", error)
             return False
         except SendRefused as error:
-            log.warning("message %s was refused (%s): telling the owner", message.id, error)
-            with self.db.atomic():
-                self.outbox.mark_refused(message)
-                self._report_to_owner(refused=[message])
+            self._give_up(message, "refused", error)
             return False
         self.outbox.mark_sent(message, self.clock.now())
         return True
+
+    def _give_up(self, message: Outgoing, why: str, error: Exception) -> None:
+        """A message that will not be tried again: marked, and told to the owner, in one transaction."""
+        log.warning("message %s given up as %s (%s): telling the owner", message.id, why, error)
+        with self.db.atomic():
+            self.outbox.give_up(message, why)
+            self._report_to_owner(**{why: [message]})
 
     def _report_to_owner(self, **given_up: list[Outgoing]) -> None:
         report_given_up(Context(self), **given_up)

@@ -172,11 +172,9 @@ class Outbox:
         self.db.execute("UPDATE outbox SET status = 'queued', attempts = ?, not_before = ? WHERE id = ?",
                         [attempts, to_db(now + delay), message.id])
 
-    def mark_uncertain(self, message: Outgoing) -> None:
-        self._give_up(message.id, "uncertain")
-
-    def mark_refused(self, message: Outgoing) -> None:
-        self._give_up(message.id, "refused")
+    def give_up(self, message: Outgoing, why: str) -> None:
+        """Mark a message taken for sending as not to be tried again: 'uncertain' or 'refused' (GIVEN_UP)."""
+        self._give_up(message.id, why)
 
     def _give_up(self, message_id: int, status: str) -> None:
         self.db.execute("UPDATE outbox SET status = ? WHERE id = ?", [status, message_id])
@@ -199,7 +197,7 @@ class Outbox:
         """
         interrupted = [self._outgoing(row) for row in self.db.query("SELECT * FROM outbox WHERE status = 'sending'")]
         for message in interrupted:
-            self.mark_uncertain(message)
+            self.give_up(message, "uncertain")
         return interrupted
 
     def _outgoing(self, row: dict) -> Outgoing:
