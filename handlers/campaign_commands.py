@@ -15,7 +15,7 @@ from core.clock import from_db
 from core.config import WEEKDAYS
 from core.context import Context
 from core.registry import Action, UsageError, command
-from handlers.campaigns import Campaign, load, load_all, plan, planned_post, post_variables, save, target_rooms
+from handlers.campaigns import Campaign, coupon, load, load_all, plan, planned_post, post_variables, save, target_rooms
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 
@@ -196,7 +196,7 @@ def _details(kind: str, words: list[str]) -> dict:
 
 
 def _new_name(ctx: Context, kind: str) -> str:
-    taken = {row[0] for row in ctx.db.execute("SELECT name FROM campaigns")}
+    taken = {campaign.name for campaign in load_all(ctx.db)}
     return next(f"{LABELS[kind]}{n}" for n in range(1, len(taken) + 2) if f"{LABELS[kind]}{n}" not in taken)
 
 
@@ -217,9 +217,7 @@ def _load_dumped(text: str) -> Campaign:
 def find_coupon(ctx: Context, args: list[str]) -> None:
     if len(args) != 1:
         raise UsageError("请给出一个券码")
-    row = ctx.db.execute(
-        "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [args[0].upper()]
-    ).fetchone()
+    row = coupon(ctx.db, args[0].upper())
     if row is None:
         raise UsageError(f"没有券码 {args[0]}：请核对（券码不含 0、O、1、I、L）")
     code, campaign, room, contact, value, issued_at = row

@@ -309,6 +309,13 @@ def _issue_coupon(ctx: Context, campaign: Campaign, occurrence: str, *, room: st
             return code
 
 
+def coupon(db, code: str) -> tuple | None:
+    """(code, campaign, room, contact, value, issued_at) of a coupon issued, by its code: whom it went to."""
+    return db.execute(
+        "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [code]
+    ).fetchone()
+
+
 def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, window: Window) -> None:
     for contact in vip_contacts(ctx):
         chat = f"private:{contact}"  # its own idempotency key, apart from the groups (and from their daily cap)
