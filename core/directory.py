@@ -48,14 +48,17 @@ def query_params(config: Config, bot_id: str | None) -> dict:
 
 
 def member_count(db, config: Config, bot_id: str | None) -> int:
+    """How many members the shop has (see above): /status, /stats and the weekly review count the same."""
     return db.execute(f"SELECT count(*) FROM ({MEMBERS})", query_params(config, bot_id)).fetchone()[0]
 
 
 def shop_room_count(db, config: Config) -> int:
+    """How many of the shop's groups the bot has seen."""
     return db.execute(f"SELECT count(*) FROM ({SHOP_ROOMS})", query_params(config, None)).fetchone()[0]
 
 
 def is_member(db, config: Config, bot_id: str | None, contact: str) -> bool:
+    """Whether this contact is a member (see above)."""
     return db.execute(f"SELECT 1 FROM ({MEMBERS}) WHERE contact = :contact",
                       {**query_params(config, bot_id), "contact": contact}).fetchone() is not None
 
