@@ -38,7 +38,7 @@ from core.selfcheck import rehearse
 from core.runner import run_live
 from core.store import StoreError, open_store
 from core.templates import TemplateProblem, Templates
-from handlers.members import unlinked_buyers
+from handlers.order_book import unlinked_buyers
 from imports.orders import OrderFileError, read_orders, save_orders
 from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script

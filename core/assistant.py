@@ -31,7 +31,7 @@ from core.given_up import report_given_up
 log = logging.getLogger(__name__)
 
 RECURRING_PREFIX = "recurring:"
-ERROR_REPORT_KEY = "error_reported:"  # in meta, per feature: when the owner was last told it failed
+ERROR_REPORTS = "error_reported"  # memo namespace, per feature: when the owner was last told it failed (keys as before)
 ERROR_REPORT_EVERY = dt.timedelta(hours=1)
 EVENT_TYPES = {
     Login: "login", Logout: "logout", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join",
@@ -212,13 +212,13 @@ class Assistant:
         """At most once an hour per feature: a broken feature fails on every message, and the owner needs to hear
         it once, in words, without a traceback or what a member wrote."""
         ctx = Context(self)
-        key = ERROR_REPORT_KEY + name
-        told = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        if told and from_db(told[0], self.config.tz) > ctx.now - ERROR_REPORT_EVERY:
+        reported = ctx.memo(ERROR_REPORTS)
+        told = reported.get(name)
+        if told and from_db(told, self.config.tz) > ctx.now - ERROR_REPORT_EVERY:
             return
         try:
             with savepoint(self.db):
-                self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, to_db(ctx.now)])
+                reported.set(name, to_db(ctx.now))
                 ctx.tell_owner("error_report", "error_report", doing=_doing(ctx, about), feature=name)
         except Exception:
             log.exception("could not tell the owner that %s failed", name)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from core.clock import to_db
-from core.context import Context
-from core.text import excerpt
 from core.events import Message
 from core.registry import UsageError
+from core.text import excerpt
+
+if TYPE_CHECKING:  # a type name only: core/directory.py reads names with plain(), and the Context reads through it
+    from core.context import Context
 
 log = logging.getLogger(__name__)
 

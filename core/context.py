@@ -10,7 +10,9 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
+from core import directory
 from core.events import Message
+from core.memo import Memo
 from core.outbox import Outgoing
 from core.text import excerpt
 
@@ -158,9 +160,13 @@ class Context:
         return self.is_owner(contact) or contact == self.bot_id
 
     def name_of(self, contact: str) -> str:
-        row = self.db.execute("SELECT name FROM contacts WHERE id = ?", [contact]).fetchone()
-        return row[0] if row and row[0] else contact
+        """The contact's nickname, else the id (core/directory.py)."""
+        return directory.name_of(self.db, contact)
 
     def topic_of(self, room: str) -> str:
-        row = self.db.execute("SELECT topic FROM rooms WHERE id = ?", [room]).fetchone()
-        return row[0] if row and row[0] else room
+        """The group's topic, else its id (core/directory.py)."""
+        return directory.topic_of(self.db, room)
+
+    def memo(self, namespace: str) -> Memo:
+        """A feature's own notes in the store (core/memo.py): namespace is the feature's, e.g. "campaigns"."""
+        return Memo(self.db, namespace)

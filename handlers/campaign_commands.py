@@ -17,7 +17,7 @@ from core.context import Context
 from core.registry import Action, UsageError, command
 from core.templates import copy_problems
 from core.text import quote
-from handlers.campaigns import Campaign, load, load_all, plan, planned_post, post_variables, save, target_rooms
+from handlers.campaigns import Campaign, coupon, load, load_all, plan, planned_post, post_variables, save, target_rooms
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 from imports.orders import parse_amount
@@ -29,7 +29,7 @@ KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "m
 MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 USAGE = "/campaign add 闪购|会员日|轻内容|直播 周五|每月18 20:00 内容"
-PENDING_KEY = "pending_campaign"  # in meta: a campaign waiting for the owner's /campaign confirm
+MEMO, PENDING = "campaign_commands", "pending"  # ctx.memo: a campaign waiting for the owner's /campaign confirm
 HOLDS_A_SLOT = ("active", "paused")  # a cancelled campaign gives its day and time up; a paused one keeps them
 ADD_ACTIONS = {
     "flash_sale": Action("/campaign add 闪购 周几|每月几 时间 折扣 商品,商品", "添加闪购：限时折扣，2小时内有效",
@@ -106,7 +106,7 @@ def _add(ctx: Context, args: list[str]) -> None:
         suggested = next_window(ctx.config, kind, first).start
         moved = Campaign(campaign.name, kind, weekday, day_of_month, suggested.time(), campaign.details, "active")
         _refuse_a_taken_slot(ctx, moved)  # a suggestion the confirm would refuse is no suggestion
-        ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [PENDING_KEY, _dump(moved)])
+        ctx.memo(MEMO).set(PENDING, _dump(moved))
         raise UsageError(
             f"{clock_words(time)} 不在{LABELS[kind]}的推送时段（{describe(ctx.config, kind, first.date())}）内。"
             f"建议改到 {clock_words(suggested)}：回复 /campaign confirm 即按 {clock_words(suggested)} 添加"
@@ -128,11 +128,11 @@ def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
 
 
 def _confirm(ctx: Context) -> None:
-    row = ctx.db.execute("SELECT value FROM meta WHERE key = ?", [PENDING_KEY]).fetchone()
-    if row is None:
+    pending = ctx.memo(MEMO).get(PENDING)
+    if pending is None:
         raise UsageError("没有等待确认的活动")
-    ctx.db.execute("DELETE FROM meta WHERE key = ?", [PENDING_KEY])
-    _create(ctx, _load_dumped(row[0]))
+    ctx.memo(MEMO).forget(PENDING)
+    _create(ctx, _load_dumped(pending))
 
 
 def _create(ctx: Context, campaign: Campaign) -> None:
@@ -209,7 +209,7 @@ def _details(kind: str, words: list[str]) -> dict:
 
 
 def _new_name(ctx: Context, kind: str) -> str:
-    taken = {row[0] for row in ctx.db.execute("SELECT name FROM campaigns")}
+    taken = {campaign.name for campaign in load_all(ctx.db)}
     return next(f"{LABELS[kind]}{n}" for n in range(1, len(taken) + 2) if f"{LABELS[kind]}{n}" not in taken)
 
 
@@ -230,9 +230,7 @@ def _load_dumped(text: str) -> Campaign:
 def find_coupon(ctx: Context, args: list[str]) -> None:
     if len(args) != 1:
         raise UsageError("请给出一个券码")
-    row = ctx.db.execute(
-        "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [args[0].upper()]
-    ).fetchone()
+    row = coupon(ctx.db, args[0].upper())
     if row is None:
         raise UsageError(f"没有券码{quote(args[0])}：请核对（券码不含 0、O、1、I、L）")
     code, campaign, room, contact, value, issued_at = row

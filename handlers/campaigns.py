@@ -29,10 +29,12 @@ from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core import directory
 from core.clock import from_db, to_db
 from core.config import WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
+from handlers.tiers import vip_contacts
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, Window, next_window, window_at
 
@@ -40,6 +42,7 @@ FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hea
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
 CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
+MEMO = "campaigns"  # ctx.memo: the fit warnings given, so that the post does not repeat them
 
 
 @dataclass(frozen=True)
@@ -161,12 +164,7 @@ def target_rooms(ctx: Context, campaign: Campaign) -> list[tuple[str, str]]:
     """(room, topic) of the shop's groups this campaign goes to: VIP groups first, then the biggest."""
     tiers = ctx.config.tiers
     topics = tiers.vip_rooms if campaign.kind == "member_day" else [*tiers.vip_rooms, *tiers.regular_rooms]
-    return ctx.db.execute(
-        """SELECT r.id, r.topic FROM rooms r WHERE r.topic IN (SELECT value FROM json_each(:topics))
-        ORDER BY r.topic IN (SELECT value FROM json_each(:vip)) DESC,
-                 (SELECT count(*) FROM room_members m WHERE m.room = r.id) DESC, r.id""",
-        {"topics": json.dumps(topics), "vip": json.dumps(tiers.vip_rooms)},
-    ).fetchall()
+    return directory.rooms_by_size(ctx.db, topics, first=tiers.vip_rooms)
 
 
 def capacity(ctx: Context, window: Window, start: dt.datetime) -> int:
@@ -197,7 +195,7 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
         later = next_window(ctx.config, campaign.kind, window.end)
         _tell(ctx, campaign, "will_not_fit", rooms=[topic for _, topic in rooms[fits:]], total=len(rooms), fits=fits,
               window=window.spoken(), later=moment_words(later.start, ctx.now))
-        ctx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'told')", [_fit_told_key(campaign, at)])
+        ctx.memo(MEMO).set(_fit_told_key(campaign, at), "told")
 
 
 @job("campaign_post")
@@ -219,7 +217,7 @@ def post_campaign(ctx: Context, payload: dict) -> None:
         return
     plan(ctx, campaign, after=at)
     window = window_at(ctx.config, campaign.kind, at)
-    fit_told = ctx.db.execute("DELETE FROM meta WHERE key = ?", [_fit_told_key(campaign, at)]).rowcount
+    fit_told = ctx.memo(MEMO).forget(_fit_told_key(campaign, at))
     _post(ctx, campaign, at.date().isoformat(), rooms, window, tell_overflow=not fit_told)
     if campaign.kind == "member_day" and ctx.config.campaigns.member_day.private_to_vip:
         _send_private_coupons(ctx, campaign, at.date().isoformat(), window)
@@ -311,9 +309,15 @@ def _issue_coupon(ctx: Context, campaign: Campaign, occurrence: str, *, room: st
             return code
 
 
+def coupon(db, code: str) -> tuple | None:
+    """(code, campaign, room, contact, value, issued_at) of a coupon issued, by its code: whom it went to."""
+    return db.execute(
+        "SELECT code, campaign, room, contact, value, issued_at FROM coupons WHERE code = ?", [code]
+    ).fetchone()
+
+
 def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, window: Window) -> None:
-    vips = [row[0] for row in ctx.db.execute("SELECT contact FROM member_tiers WHERE tier = 'vip' ORDER BY contact")]
-    for contact in vips:
+    for contact in vip_contacts(ctx):
         chat = f"private:{contact}"  # its own idempotency key, apart from the groups (and from their daily cap)
         if _posted(ctx, campaign, chat, occurrence):
             continue

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from core.clock import to_db
 from core.context import Context
 from core.registry import UsageError, command
-from core.directory import member_count, query_params
-from handlers.tiers import IN_SHOP_GROUPS, tier_counts
+from core.directory import member_count
+from handlers import order_book
+from handlers.tiers import active_groups, tier_counts
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
@@ -22,21 +22,7 @@ PERIOD = re.compile(r"^(\d{1,3})(?:d|天)?$")
 def shop_figures(ctx: Context, days: int) -> dict:
     since = ctx.now - dt.timedelta(days=days)
     tiers = tier_counts(ctx)
-    # A buyer is a member (by WeChat id or the owner's link) or, until linked, a nickname of the export.
-    buyers, repeat_buyers, orders, revenue = ctx.db.execute(
-        """WITH per_buyer AS (
-            SELECT coalesce(o.buyer_id, l.contact, 'name:' || o.buyer_name) AS buyer, count(*) AS orders, sum(o.amount) AS spend
-            FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
-            WHERE o.counts = 1 AND o.placed_at >= ? GROUP BY 1)
-        SELECT count(*), coalesce(sum(orders >= 2), 0), coalesce(sum(orders), 0), coalesce(sum(spend), 0) FROM per_buyer""",
-        [to_db(since)],
-    ).fetchone()
-    groups = ctx.db.execute(
-        f"""SELECT coalesce(r.topic, a.room), sum(a.messages), count(DISTINCT a.contact) FROM activity a
-        LEFT JOIN rooms r ON r.id = a.room WHERE a.day > :since AND {IN_SHOP_GROUPS}
-        GROUP BY a.room ORDER BY 2 DESC LIMIT :shown""",
-        {"since": since.date().isoformat(), "shown": ACTIVE_GROUPS_SHOWN, **query_params(ctx.config, ctx.bot_id)},
-    ).fetchall()
+    buyers, repeat_buyers, orders, revenue = order_book.sales_figures(ctx.db, since)
     return {
         "days": days,
         "members": member_count(ctx.db, ctx.config, ctx.bot_id),
@@ -47,7 +33,7 @@ def shop_figures(ctx: Context, days: int) -> dict:
         "repeat_target": REPEAT_TARGET,
         "orders": orders,
         "average_order": revenue / orders if orders else None,
-        "active_groups": [{"topic": topic, "messages": messages, "people": people} for topic, messages, people in groups],
+        "active_groups": active_groups(ctx, since.date(), ACTIVE_GROUPS_SHOWN),
     }
 
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import NamedTuple
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core import directory
 from core.clock import from_db, to_db
 from core.context import Context
-from core.directory import MEMBERS, SHOP_ROOMS, query_params
+from core.directory import GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, SHOP_MEMBERSHIPS, SHOP_ROOMS, query_params
 from core.events import Message
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
+from handlers import order_book
 from handlers.members import find_member
 
 NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
@@ -30,6 +33,12 @@ TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
 # Activity counts in the shop's groups (core/directory.py), not in the family group the shop's account also sits
 # in. Applied when reading, to keep the hot path one write. Takes directory.query_params().
 IN_SHOP_GROUPS = f"room IN (SELECT id FROM ({SHOP_ROOMS}))"
+
+
+class Tier(NamedTuple):
+    tier: str  # 'vip' or 'regular'
+    since: str  # stored time
+    reason: str  # in words, for the owner
 
 
 @on_message(priority=5, rule=in_group & from_member)
@@ -61,14 +70,12 @@ def tell_changes(ctx: Context, changes: dict[str, list[dict]]) -> None:
 def recompute(ctx: Context) -> dict[str, list[dict]]:
     """Every member's tier, in a few set-based statements; returns who rose, who dropped, and VIP-group outsiders."""
     rules, db, now = ctx.config.tiers, ctx.db, ctx.now
-    shop = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
     params = {
         "now": to_db(now),
         **_windows_start(ctx),
         "grace_since": to_db(now - dt.timedelta(days=rules.grace_days)),
         "min_spend": rules.vip_min_spend, "min_orders": rules.vip_min_orders, "min_days": rules.vip_min_active_days,
         "spend_days": rules.spend_window_days, "active_days": rules.activity_window_days,
-        "shop": json.dumps(shop),
         **query_params(ctx.config, ctx.bot_id),
     }
     for table in TEMPORARY:
@@ -86,28 +93,14 @@ def recompute(ctx: Context) -> dict[str, list[dict]]:
     return {
         "risen": risen,
         "dropped": [p for p in changed if p["tier"] == "regular"],
-        "outsiders": _new_vip_room_outsiders(ctx, shop),
+        "outsiders": _new_vip_room_outsiders(ctx),
     }
 
 
 def _gather_figures(db, params: dict) -> None:
     """Each member's spend, orders and active days, in temporary tables keyed by contact: joined as plain
-    subqueries, SQLite would scan every buyer for every member."""
-    db.execute("CREATE TEMP TABLE spend (contact TEXT PRIMARY KEY, spend REAL, orders INTEGER)")
-    # By WeChat id, then by the nicknames the owner linked: two statements, so that the first reads an index in
-    # buyer order instead of sorting a million orders by an expression.
-    db.execute(
-        """INSERT INTO spend SELECT buyer_id, sum(amount), count(*) FROM orders
-        WHERE buyer_id IS NOT NULL AND counts = 1 AND placed_at >= :spend_since GROUP BY buyer_id""",
-        params,
-    )
-    db.execute(
-        """INSERT INTO spend SELECT l.contact, sum(o.amount), count(*) FROM buyer_links l CROSS JOIN orders o
-        ON o.buyer_id IS NULL AND o.buyer_name = l.name WHERE o.counts = 1 AND o.placed_at >= :spend_since
-        GROUP BY l.contact
-        ON CONFLICT (contact) DO UPDATE SET spend = spend + excluded.spend, orders = orders + excluded.orders""",
-        params,
-    )
+    subqueries, SQLite would scan every buyer for every member. The spend is the order book's to sum."""
+    order_book.fill_spend(db, params)
     db.execute("CREATE TEMP TABLE active (contact TEXT PRIMARY KEY, days INTEGER)")
     db.execute(
         f"INSERT INTO active SELECT contact, count(DISTINCT day) FROM activity"
@@ -119,15 +112,15 @@ def _gather_figures(db, params: dict) -> None:
 def _judge(db, params: dict) -> None:
     """The temporary table `tiering`: every member's figures, old tier, new tier and the reason, in words."""
     db.execute(
-        """CREATE TEMP TABLE tiering AS
+        f"""CREATE TEMP TABLE tiering AS
         WITH everyone AS (
-            SELECT contact FROM room_members UNION SELECT contact FROM spend UNION SELECT contact FROM member_tiers),
+            {IN_ANY_GROUP} UNION SELECT contact FROM spend UNION SELECT contact FROM member_tiers),
         judged AS (
             SELECT e.contact, coalesce(s.spend, 0) AS spend, coalesce(s.orders, 0) AS orders, coalesce(a.days, 0) AS days,
                 t.tier AS old_tier, t.last_qualified_at AS old_qualified
             FROM everyone e LEFT JOIN spend s USING (contact) LEFT JOIN active a USING (contact)
                 LEFT JOIN member_tiers t USING (contact)
-            WHERE e.contact NOT IN (SELECT value FROM json_each(:shop))),
+            WHERE e.contact NOT IN (SELECT value FROM json_each(:shop_people))),
         qualified AS (
             SELECT *, (spend >= :min_spend OR orders >= :min_orders OR (:min_days > 0 AND days >= :min_days)) AS qualifies
             FROM judged)
@@ -182,10 +175,7 @@ def _people(db, sql: str, params=()) -> list[dict]:
     rows = db.execute(sql, params)
     columns = [column[0] for column in rows.description]
     people = [dict(zip(columns, row)) for row in rows]
-    names = dict(db.execute(
-        "SELECT id, name FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
-        [json.dumps([person["contact"] for person in people])],
-    ).fetchall())
+    names = directory.names_of(db, [person["contact"] for person in people])
     for person in people:
         person["name"] = names.get(person["contact"]) or person["contact"]
     return people
@@ -193,22 +183,19 @@ def _people(db, sql: str, params=()) -> list[dict]:
 
 def _vip_rooms_missing(ctx: Context, contact: str) -> list[str]:
     """The VIP groups (by name, from config) this member is not in yet."""
-    inside = {row[0] for row in ctx.db.execute(
-        "SELECT r.topic FROM room_members m JOIN rooms r ON r.id = m.room WHERE m.contact = ?", [contact])}
+    inside = directory.rooms_of(ctx.db, contact)
     return [topic for topic in ctx.config.tiers.vip_rooms if topic not in inside]
 
 
-def _new_vip_room_outsiders(ctx: Context, shop: list[str]) -> list[dict]:
+def _new_vip_room_outsiders(ctx: Context) -> list[dict]:
     """Members of a VIP group who are not VIP and of whom the owner has not been told yet (then marked told)."""
     outsiders = _people(
         ctx.db,
-        # CROSS JOIN: from the few VIP groups to their members, not through every membership of the shop
-        """SELECT m.contact, r.topic AS room, m.room AS room_id FROM rooms r CROSS JOIN room_members m ON m.room = r.id
-        WHERE r.topic IN (SELECT value FROM json_each(?)) AND m.contact NOT IN (SELECT value FROM json_each(?))
-          AND coalesce((SELECT tier FROM member_tiers t WHERE t.contact = m.contact), 'regular') != 'vip'
-          AND NOT EXISTS (SELECT 1 FROM vip_room_outsiders o WHERE o.room = m.room AND o.contact = m.contact)
-        ORDER BY r.topic, m.contact""",
-        [json.dumps(ctx.config.tiers.vip_rooms), json.dumps(shop)],
+        f"""SELECT g.contact, g.room, g.room_id FROM ({GROUP_MEMBERS}) g
+        WHERE coalesce((SELECT tier FROM member_tiers t WHERE t.contact = g.contact), 'regular') != 'vip'
+          AND NOT EXISTS (SELECT 1 FROM vip_room_outsiders o WHERE o.room = g.room_id AND o.contact = g.contact)
+        ORDER BY g.room, g.contact""",
+        {"group_topics": json.dumps(ctx.config.tiers.vip_rooms), **query_params(ctx.config, ctx.bot_id)},
     )
     ctx.db.conn.executemany(
         "INSERT INTO vip_room_outsiders (room, contact, told_at) VALUES (?, ?, ?)",
@@ -227,22 +214,18 @@ def show_tier(ctx: Context, args: list[str]) -> None:
     contact = find_member(ctx, args[0])
     rules = ctx.config.tiers
     since = _windows_start(ctx)
-    spend, orders = ctx.db.execute(
-        """SELECT coalesce(sum(o.amount), 0), count(*) FROM orders o
-        WHERE o.counts = 1 AND o.placed_at >= ?
-          AND (o.buyer_id = ? OR (o.buyer_id IS NULL AND o.buyer_name IN (SELECT name FROM buyer_links WHERE contact = ?)))""",
-        [since["spend_since"], contact, contact],
-    ).fetchone()
+    spend, orders = order_book.member_spend(ctx.db, contact, since["spend_since"])
     days, messages = ctx.db.execute(
         f"SELECT count(DISTINCT day), coalesce(sum(messages), 0) FROM activity"
         f" WHERE contact = :contact AND day >= :since AND {IN_SHOP_GROUPS}",
         {"contact": contact, "since": since["active_since"], **query_params(ctx.config, ctx.bot_id)},
     ).fetchone()
-    tier = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
+    tier = tier_of(ctx, contact)
     ctx.reply(
         "command_reply", "tier",
         name=ctx.name_of(contact), contact=contact,
-        tier=tier[0] if tier else None, since=_local_day(ctx, tier[1]) if tier else None, reason=tier[2] if tier else None,
+        tier=tier.tier if tier else None, since=_local_day(ctx, tier.since) if tier else None,
+        reason=tier.reason if tier else None,
         spend=spend, orders=orders, spend_days=rules.spend_window_days,
         days=days, messages=messages, active_days=rules.activity_window_days,
     )
@@ -271,10 +254,8 @@ def show_tiers(ctx: Context, args: list[str]) -> None:
         raise UsageError("只能跟 refresh")
     refreshed = recompute(ctx) if args else None
     rooms = ctx.db.execute(
-        f"""SELECT r.topic, count(*), coalesce(sum(t.tier = 'vip'), 0) FROM ({SHOP_ROOMS}) r
-        JOIN room_members m ON m.room = r.id LEFT JOIN member_tiers t USING (contact)
-        WHERE m.contact NOT IN (SELECT value FROM json_each(:shop_people))
-        GROUP BY r.id ORDER BY count(*) DESC LIMIT :shown""",
+        f"""SELECT m.topic, count(*), coalesce(sum(t.tier = 'vip'), 0) FROM ({SHOP_MEMBERSHIPS}) m
+        LEFT JOIN member_tiers t USING (contact) GROUP BY m.room ORDER BY count(*) DESC LIMIT :shown""",
         {**query_params(ctx.config, ctx.bot_id), "shown": ROOMS_SHOWN},
     ).fetchall()
     counts = tier_counts(ctx)
@@ -296,6 +277,28 @@ def tier_counts(ctx: Context) -> dict[str, int]:
         query_params(ctx.config, ctx.bot_id),
     ).fetchall())
     return {"vip": counts.get("vip", 0), "regular": counts.get("regular", 0)}
+
+
+def tier_of(ctx: Context, contact: str) -> Tier | None:
+    """The member's tier as the last recompute left it (since when, and why); None before their first."""
+    row = ctx.db.execute("SELECT tier, since, reason FROM member_tiers WHERE contact = ?", [contact]).fetchone()
+    return Tier(*row) if row else None
+
+
+def vip_contacts(ctx: Context) -> list[str]:
+    """Every VIP's contact, by id: whom a member day's private coupons go to."""
+    return [row[0] for row in ctx.db.execute("SELECT contact FROM member_tiers WHERE tier = 'vip' ORDER BY contact")]
+
+
+def active_groups(ctx: Context, since: dt.date, shown: int) -> list[dict]:
+    """The shop's groups with the most messages after `since` (a local day): topic, messages, people who spoke."""
+    rows = ctx.db.execute(
+        f"""SELECT room, sum(messages), count(DISTINCT contact) FROM activity
+        WHERE day > :since AND {IN_SHOP_GROUPS} GROUP BY room ORDER BY 2 DESC LIMIT :shown""",
+        {"since": since.isoformat(), "shown": shown, **query_params(ctx.config, ctx.bot_id)},
+    ).fetchall()
+    topics = directory.topics_of(ctx.db, [room for room, _, _ in rows])
+    return [{"topic": topics.get(room, room), "messages": messages, "people": people} for room, messages, people in rows]
 
 
 def _local_day(ctx: Context, stored: str) -> str:

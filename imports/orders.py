@@ -26,6 +26,7 @@ from tqdm import tqdm
 from core.clock import SystemClock, to_db
 from core.text import quote
 from core.config import Config
+from handlers import order_book
 
 REQUIRED = ("order_id", "placed_at", "amount", "status")
 # Yuan, at most two decimals, thousand separators only in groups of three ("1,234.50"; "1,2,3,4" is no amount).
@@ -118,31 +119,15 @@ def yuan(amount: float) -> str:
 
 
 def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datetime) -> ImportSummary:
-    """Write the orders in one transaction: new ones added, changed ones updated, the same ones left alone."""
+    """Write the orders in one transaction (handlers/order_book.py): new ones added, changed ones updated, the same
+    ones left alone. Whether an order counts is decided here, from the statuses config does not count."""
     not_counted, saved_at = config.orders.not_counted_statuses, to_db(now)
     rows = [
         (o.id, to_db(o.placed_at), o.buyer_id, o.buyer_name, o.amount, o.status,
          0 if any(word in o.status for word in not_counted) else 1, "import", saved_at)
         for o in orders
     ]
-    fields = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at"
-    changed = "(o.placed_at, o.buyer_id, o.buyer_name, o.amount, o.status) IS NOT (i.placed_at, i.buyer_id, i.buyer_name, i.amount, i.status)"
-    with db.atomic():
-        db.execute("CREATE TEMP TABLE incoming AS SELECT * FROM orders WHERE 0")
-        try:
-            db.conn.executemany(f"INSERT INTO incoming ({fields}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            new = db.execute("SELECT count(*) FROM incoming WHERE id NOT IN (SELECT id FROM orders)").fetchone()[0]
-            updated = db.execute(f"SELECT count(*) FROM incoming i JOIN orders o USING (id) WHERE {changed}").fetchone()[0]
-            db.execute(
-                f"""INSERT INTO orders ({fields}) SELECT {fields} FROM incoming WHERE true
-                ON CONFLICT (id) DO UPDATE SET placed_at = excluded.placed_at, buyer_id = excluded.buyer_id,
-                buyer_name = excluded.buyer_name, amount = excluded.amount, status = excluded.status,
-                counts = excluded.counts, saved_at = excluded.saved_at
-                WHERE (placed_at, buyer_id, buyer_name, amount, status)
-                IS NOT (excluded.placed_at, excluded.buyer_id, excluded.buyer_name, excluded.amount, excluded.status)"""
-            )
-        finally:
-            db.execute("DROP TABLE temp.incoming")
+    new, updated = order_book.save_import(db, rows)
     return ImportSummary(new, updated, len(rows) - new - updated, sum(1 for row in rows if not row[6]))
 
 

