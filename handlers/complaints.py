@@ -4,7 +4,8 @@ A complaint is acknowledged to the member at once, and the owner is alerted in p
 reminds the owner before the deadline and flags the complaint overdue at it, unless the owner has acted
 (/contacted or /resolve). The hour runs in working hours: a complaint at night is due an hour after opening.
 A member with an open complaint gets no second alert: what they add is gathered under the first.
-Detection itself lives in handlers/complaint_rules.py; the weekly review in schedules/weekly_review.py.
+Detection itself lives in handlers/complaint_detection.py (rules, then a model); the weekly review in
+schedules/weekly_review.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from core.context import Context
 from core.events import Message
 from core.registry import UsageError, command, job, on_message
 from handlers.addressing import is_auto_reply
-from handlers.complaint_rules import classify
+from handlers.complaint_detection import detect
 from handlers.opening_hours import is_open, next_opening, spoken_time
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
@@ -47,7 +48,7 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 def take_complaint(ctx: Context, message: Message) -> bool | None:
     if ctx.is_shop(message.sender) or is_auto_reply(message.text):
         return None
-    reason = classify(message.text)
+    reason = detect(message.text)
     if reason is None:
         return None
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
