@@ -11,6 +11,7 @@ from handlers import (
     admin,
     campaign_commands,
     campaigns,
+    complaint_detection,
     complaints,
     off_hours,
     orders,
@@ -23,8 +24,8 @@ from handlers import (
 from schedules import maintenance, weekly_review
 
 MODULES = (
-    admin, campaign_commands, campaigns, complaints, off_hours, orders, outbox_report, response_nudges, shop_stats,
-    tiers, welcome, maintenance, weekly_review,
+    admin, campaign_commands, campaigns, complaint_detection, complaints, off_hours, orders, outbox_report,
+    response_nudges, shop_stats, tiers, welcome, maintenance, weekly_review,
 )
 
 

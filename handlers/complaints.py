@@ -4,7 +4,8 @@ A complaint is acknowledged to the member at once, and the owner is alerted in p
 reminds the owner before the deadline and flags the complaint overdue at it, unless the owner has acted
 (/contacted or /resolve). The hour runs in working hours: a complaint at night is due an hour after opening.
 A member with an open complaint gets no second alert: what they add is gathered under the first.
-Detection itself lives in handlers/complaint_rules.py; the weekly review in schedules/weekly_review.py.
+Detection itself lives in handlers/complaint_detection.py (rules, then a model); the weekly review in
+schedules/weekly_review.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.registry import UsageError, command, job, on_message
 from core.rules import from_member
 from core.text import excerpt
 from handlers.addressing import automatic_reply
-from handlers.complaint_rules import classify
+from handlers.complaint_detection import detect
 from handlers.opening_hours import is_open, next_opening
 from handlers.timewords import date_words, duration_words, moment_words, remaining_words
 
@@ -48,7 +49,7 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 
 @on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
-    reason = classify(message.text)
+    reason = detect(message.text)
     if reason is None:
         return None
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:

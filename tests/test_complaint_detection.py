@@ -82,6 +82,9 @@ def test_one_reason_is_chosen_when_several_are_named(text, reason):
         "我朋友说要给别家差评，还是你家好",
         "上次那个破损的已经给我补发了，谢谢",
         "不好意思，刚才发错群了",
+        "洗了几次，不掉色不起球，很满意",  # praise that names a problem to deny it
+        "是我自己弄错尺码了，能换一个吗",  # the member's own slip
+        "质量问题的话运费谁出？",
     ],
 )
 def test_praise_negations_questions_and_other_shops_are_not_complaints(text):

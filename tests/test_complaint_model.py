@@ -1,0 +1,96 @@
+"""The complaint model: its data, its direct scorer, complaints the rules miss, and the rules alone when it cannot
+be trained. Its precision and recall are figures of bench/complaint_accuracy.py, not asserted here."""
+
+import re
+import unicodedata
+
+import pytest
+
+from handlers import complaint_detection
+from handlers.complaint_model import DATA, TEST, TRAIN, VALIDATION, fit, read_examples
+from tests.conftest import OWNER, replay_events, say, shop
+
+HARD_NEGATIVES = {"question_delivery", "question_refund_policy", "praise_negword", "joke", "general_gripe",
+                  "settled_worry_self"}
+IMPLICIT = {"wrong_colour_size", "missing_parts", "coupon_price", "fees", "delivery_left_crushed", "repeat", "sarcasm"}
+
+
+def normalised(text: str) -> str:
+    text = complaint_detection.RULES.spelling.normalise(unicodedata.normalize("NFKC", text)).lower()
+    return re.sub(r"[\W_]+", "", re.sub(r"\d+", "0", text))
+
+
+@pytest.fixture
+def without_model_data(monkeypatch, tmp_path):
+    """The model's data gone: the next start trains nothing. The trained model is restored afterwards."""
+    monkeypatch.setattr(complaint_detection, "DATA", tmp_path / "missing")
+    complaint_detection.current_model.cache_clear()
+    yield
+    complaint_detection.current_model.cache_clear()
+
+
+def test_the_training_data_is_large_varied_and_apart_from_the_frozen_split():
+    learning = read_examples(DATA / TRAIN) + read_examples(DATA / VALIDATION)
+    frozen = read_examples(DATA / TEST)
+    categories = {e.category for e in learning}
+    assert len(learning) >= 1500 and len(frozen) >= 300
+    assert sum(e.complaint for e in learning) >= 0.4 * len(learning)
+    assert sum(not e.complaint and e.category in HARD_NEGATIVES for e in learning) >= 0.3 * len(learning)
+    assert IMPLICIT <= categories
+    texts = [normalised(e.text) for e in learning + frozen]
+    assert len(set(texts)) == len(texts), "near-duplicates, within or across the splits"
+
+
+def test_the_direct_scorer_equals_predict_proba_on_the_whole_frozen_split():
+    model = complaint_detection.current_model()
+    training = read_examples(DATA / TRAIN)
+    pipeline = fit([model.normalise(e.text) for e in training], [e.complaint for e in training])
+    texts = [model.normalise(e.text) for e in read_examples(DATA / TEST)]
+    expected = pipeline.predict_proba(texts)[:, 1]
+    assert max(abs(model.scorer.probability(text) - p) for text, p in zip(texts, expected)) < 1e-9
+
+
+@pytest.mark.parametrize("text", ["发来的比图片小一半", "耍人呢", "券没用上，多付了十块", "同样的毛病第二次了", "运费收了我二十，说好包邮"])
+def test_complaints_without_the_rules_words_are_found_and_filed_as_other(text):
+    assert complaint_detection.RULES.classify(text) is None
+    assert complaint_detection.detect(text) == "其他"
+
+
+@pytest.mark.parametrize("text", ["几点发货呀", "今天天气真好", "收到了，谢谢老板", "味道很好闻，一点不刺鼻"])
+def test_questions_chat_and_praise_are_not_complaints(text):
+    assert complaint_detection.detect(text) is None
+
+
+def test_the_rules_still_give_the_reason():
+    assert complaint_detection.detect("快递一个星期了还没收到") == "物流"
+    assert complaint_detection.detect("要的白色给我发成了黑色") == "发错货"
+
+
+def test_a_member_complaint_the_rules_miss_is_acknowledged_and_the_owner_alerted():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "拍的杏色，来了件灰的，耍人呢")],
+                         until="2026-11-25 10:10")
+    assert [(m["kind"], m["to"]) for m in sent] == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)]
+    assert "其他" in sent[1]["text"]
+
+
+def test_without_its_data_the_bot_runs_on_the_rules_and_tells_the_owner_at_start(without_model_data):
+    sent = replay_events(
+        shop()
+        + [
+            say("2026-11-25 10:00", "wxid_a", "拍的杏色，来了件灰的，耍人呢"),
+            say("2026-11-25 10:05", "wxid_b", "快递一个星期了还没收到"),
+        ],
+        until="2026-11-25 10:10",
+    )
+    assert [(m["kind"], m["to"]) for m in sent] == [
+        ("complaint_model_missing", OWNER),
+        ("complaint_ack", "wxid_b"),
+        ("complaint_alert", OWNER),
+    ]
+    assert sent[0]["text"] == "投诉识别模型未加载，暂用关键词规则。"
+
+
+def test_unreadable_data_names_the_line(tmp_path):
+    (tmp_path / TRAIN).write_text('{"text": "快递没到", "complaint": true}\n{"text": 没引号}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"train.jsonl:2"):
+        read_examples(tmp_path / TRAIN)
