@@ -78,6 +78,8 @@ class Assistant:
     # Events in
 
     def handle(self, event: Event) -> None:
+        """Take one event from the transport: its record, the directory's update and whatever the features
+        queue are kept or undone together (a savepoint), so a crash never leaves half of it."""
         ctx = Context(self, event)
         with savepoint(self.db):
             if not isinstance(event, Tick):
@@ -242,6 +244,8 @@ class Assistant:
             self.timers.schedule(RECURRING_PREFIX + name, name, next_at)
 
     def fire_due_timers(self) -> None:
+        """Run every job due by now, and those the jobs make due by now; each commits with its timer's
+        removal, so that a crash neither loses nor repeats one. A recurring job gets its next time."""
         now = self.clock.now()
         while due := self.timers.due(now):
             for timer in due:

@@ -19,6 +19,7 @@ class SystemClock:
         self._shift = starting_at - dt.datetime.now(tz) if starting_at else dt.timedelta(0)
 
     def now(self) -> dt.datetime:
+        """Now in the shop's time zone, shifted by `--pretend-time` if it was given."""
         return dt.datetime.now(self.tz) + self._shift
 
 
@@ -30,9 +31,11 @@ class VirtualClock:
         self._now = start.astimezone(tz)
 
     def now(self) -> dt.datetime:
+        """The moment the clock was last set to: it never moves by itself."""
         return self._now
 
     def set(self, moment: dt.datetime) -> None:
+        """Move the clock on to `moment`, as a replay or a test steps through time; ValueError if it is earlier."""
         if moment < self._now:
             raise ValueError(f"the clock cannot go back from {self._now.isoformat()} to {moment.isoformat()}")
         self._now = moment.astimezone(self.tz)
@@ -47,4 +50,5 @@ def to_db(moment: dt.datetime) -> str:
 
 
 def from_db(text: str, tz: ZoneInfo) -> dt.datetime:
+    """A time stored by to_db, back in the shop's time zone."""
     return dt.datetime.fromisoformat(text).astimezone(tz)

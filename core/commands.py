@@ -61,6 +61,8 @@ def _ascii_if_possible(word: str) -> str:
 
 
 def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:
+    """Answer a command typed in chat: an owner's is run (answered in private if typed in a group), anyone
+    else's is refused and recorded."""
     if not ctx.is_owner(message.sender):
         _refuse(ctx, message)
         return

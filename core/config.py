@@ -91,32 +91,50 @@ WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周
 
 
 class Section(BaseModel):
+    """The base of every config.toml section: an unknown key is an error (not a silent default), and the
+    values are frozen once loaded."""
+
     # validate_default: the defaults below are written like config.toml values and parsed the same way.
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class OwnerConfig(Section):
+    """[owner]: who may run commands, by WeChat id (anyone can copy a nickname), and the phone number the
+    off-hours reply gives for emergencies."""
+
     ids: list[str] = Field(min_length=1, description="WeChat ids of the owner(s); never nicknames")
     emergency_phone: str = ""
 
 
 class WechatyConfig(Section):
+    """[transport.wechaty]: the puppet service to log in through. Token and endpoint are best left empty
+    and set in the environment (WECHATY_PUPPET_SERVICE_TOKEN, …_ENDPOINT), so that no secret sits in the file."""
+
     token: str = ""
     endpoint: str = ""
     watchdog_seconds: float = Field(default=30, gt=0, description="how often to check that the service still answers")
 
 
 class TransportConfig(Section):
+    """[transport]: which backend the bot runs on: "console" simulates an account in the terminal, "wechaty"
+    logs into WeChat."""
+
     kind: Literal["console", "wechaty"] = "console"
     wechaty: WechatyConfig = WechatyConfig()
 
 
 class StoreConfig(Section):
+    """[store]: the SQLite file (relative to config.toml's folder), and how many days of event log and finished
+    messages the nightly clean-up keeps (0: all of it)."""
+
     path: str = "store.db"
     retention_days: int = Field(90, ge=0, description="history older than this is deleted at night; 0 keeps all")
 
 
 class OutboxConfig(Section):
+    """[outbox]: the pacing that keeps the account from being banned (core/outbox.py), in seconds but for
+    account_per_minute; retry_seconds is the first back-off when WeChat is unreachable (doubling, up to 10 min)."""
+
     per_chat_interval_seconds: float = Field(3.0, ge=0)
     switch_pause_seconds: tuple[float, float] = (3.0, 5.0)
     account_per_minute: int = Field(6, ge=1)
@@ -131,6 +149,9 @@ class OutboxConfig(Section):
 
 
 class WorkingHoursConfig(Section):
+    """[working_hours]: opening hours per weekday ("closed" is read as None), and the days that override them:
+    China's public holidays and make-up workdays (调休), and the shop's own."""
+
     monday: OpeningHours = "09:00-18:00"
     tuesday: OpeningHours = "09:00-18:00"
     wednesday: OpeningHours = "09:00-18:00"
@@ -145,6 +166,9 @@ class WorkingHoursConfig(Section):
 
 
 class ServiceConfig(Section):
+    """[service]: the minutes a question waits before the owner is nudged, and a complaint before the reminder
+    and the deadline (from the next opening, if it came in off hours); and when the weekly review goes."""
+
     response_nudge_minutes: int = Field(15, ge=1)
     complaint_reminder_minutes: int = Field(45, ge=1)
     complaint_deadline_minutes: int = Field(60, ge=1)
@@ -153,6 +177,9 @@ class ServiceConfig(Section):
 
 
 class WindowsConfig(Section):
+    """[windows]: the times of day each kind of post may go out in (never outside them), and how many
+    campaign posts a group gets a day at most."""
+
     promotion: list[TimeRange] = Field(["08:00-09:00", "20:00-22:00"], min_length=1)
     light_content: list[TimeRange] = Field(["12:00-14:00"], min_length=1)
     live_notice_weekday: list[TimeRange] = Field(["19:00-22:00"], min_length=1)
@@ -161,6 +188,9 @@ class WindowsConfig(Section):
 
 
 class TiersConfig(Section):
+    """[tiers]: who is VIP (spend or orders in spend_window_days, or active days in activity_window_days, where
+    0 turns that rule off), how long a VIP keeps it, and the shop's groups by topic (none listed: every group)."""
+
     spend_window_days: int = Field(90, ge=1)
     vip_min_spend: float = Field(500.0, ge=0)
     vip_min_orders: int = Field(3, ge=1)
@@ -184,6 +214,9 @@ class OrderHeadersConfig(Section):
 
 
 class OrdersConfig(Section):
+    """[orders]: how `import-orders` reads the back office's export, which order statuses are no spend, and the
+    largest amount (in yuan) one order may have before it is refused as a typo."""
+
     headers: OrderHeadersConfig = OrderHeadersConfig()
     # An order whose status contains one of these is stored but is no spend (refunded, closed, cancelled).
     not_counted_statuses: list[str] = ["退款", "已关闭", "交易关闭", "已取消"]
@@ -193,6 +226,9 @@ class OrdersConfig(Section):
 
 
 class FlashSaleConfig(Section):
+    """[campaigns.flash_sale]: the weekly flash sale, posted to every shop group at a time inside a promotion
+    window; discount and products are the shop's copy, linted when the file loads."""
+
     enabled: bool = True
     weekday: Weekday = "friday"
     time: ClockTime = "20:00"
@@ -202,6 +238,9 @@ class FlashSaleConfig(Section):
 
 
 class MemberDayConfig(Section):
+    """[campaigns.member_day]: the monthly coupon post to the VIP groups; coupon_value is in yuan, and a
+    day_of_month the month lacks falls on its last day (31: the last day of every month)."""
+
     enabled: bool = True
     day_of_month: int = Field(18, ge=1, le=31)
     time: ClockTime = "20:00"
@@ -211,11 +250,16 @@ class MemberDayConfig(Section):
 
 
 class CampaignsConfig(Section):
+    """[campaigns]: the two campaigns config.toml defines; the others are added in chat (/campaign add) and
+    live in the store."""
+
     flash_sale: FlashSaleConfig = FlashSaleConfig()
     member_day: MemberDayConfig = MemberDayConfig()
 
 
 class ConsoleRoom(Section):
+    """One [[console.rooms]]: a demo group of the console transport, its topic and its members by nickname."""
+
     topic: str
     members: list[str]
 
@@ -229,6 +273,9 @@ class ConsoleConfig(Section):
 
 
 class Config(Section):
+    """The whole of config.toml, checked at once by load_config: every part of the bot reads its settings
+    here. `timezone` is the zone every time of day in the file is meant in."""
+
     timezone: str = "Asia/Shanghai"
     owner: OwnerConfig
     transport: TransportConfig = TransportConfig()
@@ -268,6 +315,7 @@ class Config(Section):
 
     @property
     def tz(self) -> ZoneInfo:
+        """The shop's time zone, in which every time of day in config.toml is meant."""
         return ZoneInfo(self.timezone)
 
     def with_owners(self, owner_ids: list[str]) -> Config:
@@ -347,6 +395,7 @@ def _window_advice(campaign: FlashSaleConfig | MemberDayConfig, windows: list[tu
     """Why a campaign's time is refused, and a whole fix: the nearest window, on the campaign's own day."""
 
     def minutes(moment: dt.time) -> int:
+        """Minutes since midnight, so that times and windows compare as numbers."""
         return moment.hour * 60 + moment.minute
 
     at = minutes(campaign.time)

@@ -49,6 +49,9 @@ def _fit(text: str, template: str) -> str:
 
 
 class Context:
+    """What a feature is given for one event or job: one fixed `now`, the config, the store, and its only
+    ways to speak and to schedule."""
+
     def __init__(self, assistant: Assistant, event: object = None):
         self._assistant = assistant  # private: features speak through the methods below, never around them
         self.event = event
@@ -114,6 +117,7 @@ class Context:
         self._assistant.timers.schedule(key, job, at, payload)
 
     def is_scheduled(self, key: str) -> bool:
+        """Whether a job waits under `key`: in a burst (joins, questions) the first timer stays, not moved."""
         return self._assistant.timers.get(key) is not None
 
     def timer(self, key: str) -> Timer | None:
@@ -129,6 +133,7 @@ class Context:
         return self._assistant.outbox.queued_count()
 
     def next_send_time(self) -> dt.datetime | None:
+        """When the outbox's next message may go, or None when nothing waits: for /status."""
         return self._assistant.outbox.next_send_time()
 
     def sent_since(self, moment: dt.datetime) -> int:
@@ -153,6 +158,7 @@ class Context:
         return self._assistant.bot_id
 
     def is_owner(self, contact: str) -> bool:
+        """Whether `contact` is one of the owner's WeChat ids in config: never judged by nickname."""
         return contact in self.config.owner.ids
 
     def is_shop(self, contact: str) -> bool:

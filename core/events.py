@@ -24,12 +24,17 @@ class Logout:
 
 @dataclass(frozen=True)
 class ContactSeen:
+    """A contact's nickname, as a transport learnt it (or a replay declares it): what texts name people by."""
+
     id: str
     name: str = field(repr=False)
 
 
 @dataclass(frozen=True)
 class RoomSeen:
+    """A group the account is in, with its topic; `members`, when given, is the full list: whoever is not on it
+    has left."""
+
     id: str
     topic: str
     members: tuple[str, ...] = ()
@@ -37,6 +42,9 @@ class RoomSeen:
 
 @dataclass(frozen=True)
 class Message:
+    """A message in a group or a private chat. One from the bot's own account was typed on the shop's
+    phone: the shop speaking, never a command."""
+
     sender: str
     text: str = field(repr=False)
     room: str | None = None  # None: a private chat with the sender
@@ -48,6 +56,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Join:
+    """A member joined a group: the on_join features hear of it, and the directory counts them from now."""
+
     room: str
     contact: str
     contact_name: str | None = field(default=None, repr=False)
@@ -55,6 +65,8 @@ class Join:
 
 @dataclass(frozen=True)
 class Leave:
+    """A member left a group: the directory stops counting them there."""
+
     room: str
     contact: str
 

@@ -38,12 +38,14 @@ class InstanceLock:
         self.release()
 
     def release(self) -> None:
+        """Let the store go, so that another bot may take it; a second call does nothing."""
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
 
 
 def lock_path(store: Path | str) -> Path:
+    """The lock file beside the store: one per store, so that bots on different stores never block each other."""
     return Path(f"{store}.lock")
 
 

@@ -27,16 +27,23 @@ SHORTEST_SECRET = 6  # a shorter "token" would mask common words everywhere; no 
 
 
 class Redactor(logging.Filter):
+    """The filter every root handler carries: masks the puppet token, and anything shaped like one, in
+    every record."""
+
     def __init__(self) -> None:
         super().__init__()
         self.secrets: set[str] = set()
 
     def redact(self, text: str) -> str:
+        """Text with every known secret and token-shaped word masked: for records, and for an error shown to the
+        owner outside the log (transports/wechaty.py)."""
         for secret in self.secrets:
             text = text.replace(secret, MASK)
         return TOKEN_SHAPE.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the secrets in the record's message, exception and stack before any handler formats them; a
+        record is never dropped."""
         try:
             message = record.getMessage()
         except Exception:  # a malformed record: the handler reports it (without its arguments) when it emits

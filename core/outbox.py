@@ -27,6 +27,8 @@ MAX_RETRY_DELAY = dt.timedelta(minutes=10)
 GIVEN_UP = ("expired", "uncertain", "refused")
 @dataclass(frozen=True)
 class Outgoing:
+    """A queued message as a transport sends it, and as the owner's report names it when it does not go out."""
+
     id: int
     room: str | None
     to: str | None  # the contact of a private chat, or the member addressed in a room
@@ -38,6 +40,7 @@ class Outgoing:
 
     @property
     def chat(self) -> str:
+        """Where the message goes: the room, else the private chat with `to`."""
         return self.room or self.to
 
 
@@ -46,6 +49,9 @@ def _ceil_to_second(moment: dt.datetime) -> dt.datetime:
 
 
 class Outbox:
+    """The queue every message leaves by (see the top): enqueued by the features, taken as the pacing allows,
+    and marked with how its send ended."""
+
     def __init__(self, db: Database, limits: OutboxConfig, rng: random.Random, tz: ZoneInfo):
         self.db = db
         self.limits = limits
@@ -63,6 +69,7 @@ class Outbox:
         expires_at: dt.datetime | None = None,
         about: str | None = None,
     ) -> int:
+        """Queue a message behind all others; its id is returned so that a campaign post can record it."""
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
@@ -85,9 +92,11 @@ class Outbox:
         return cursor.lastrowid
 
     def sent_since(self, moment: dt.datetime) -> int:
+        """How many messages went out since `moment`: /status's sends of the day."""
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?", [to_db(moment)]).fetchone()[0]
 
     def queued_count(self) -> int:
+        """How many messages wait: what a campaign's fit and the drain at shutdown must allow for."""
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
 
     def _head(self) -> dict | None:
@@ -161,6 +170,7 @@ class Outbox:
         return [self._outgoing(row) for row in rows]
 
     def mark_sent(self, message: Outgoing, now: dt.datetime) -> None:
+        """Record that the transport sent the message: the pacing counts from its sent_at."""
         # Plain SQL, as on every send path here: sqlite-utils' update() reads the table's schema on each call
         # (bench/campaigns.py).
         self.db.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?", [to_db(now), message.id])

@@ -40,6 +40,8 @@ class Action:
 
 @dataclass(frozen=True)
 class Command:
+    """An owner's chat command, `/name args…`, declared with @command; /help lists it with usage and examples."""
+
     name: str
     usage: str
     summary: str
@@ -81,6 +83,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Recurring:
+    """A job that repeats on a calendar trigger (@recurring); a due time missed while the bot was down still
+    fires, once, at the next start."""
+
     name: str
     trigger: Callable[[Config], BaseTrigger]  # from the config, so that times set there are honoured
     run: Callable[[Context, dt.datetime], None]  # gets the time it was due, which a restart may have passed
@@ -111,6 +116,7 @@ class Registry:
         return registry
 
     def add(self, declared: Command | Handler | Job | Recurring) -> None:
+        """File a declared feature where the core looks for it; ValueError for a second command or job of its name."""
         match declared:
             case Command(name=name):
                 _unique(self.commands, name, declared, "command /")
@@ -125,6 +131,7 @@ class Registry:
                 getattr(self, on).append(declared)
 
     def find_command(self, word: str) -> Command | None:
+        """The command `/word` runs, by name or alias; None when no feature declares it."""
         return next((c for c in self.commands.values() if word == c.name or word in c.aliases), None)
 
 
@@ -186,6 +193,7 @@ def job(name: str):
     """A one-shot job; the decorated name becomes its handle: `that_job.schedule(ctx, at, key=…, **payload)`."""
 
     def declare(run) -> Job:
+        """Wrap the function in its Job handle, marked so that Registry.collect finds it."""
         handle = Job(name, run)
         object.__setattr__(handle, MARK, handle)  # a frozen dataclass: the mark goes past its __setattr__
         return handle

@@ -18,6 +18,9 @@ from core.events import Join, Leave, Message
 
 @dataclass(frozen=True)
 class Rule:
+    """A named predicate on (context, event) that combines with &, | and ~; the name is what a rule shows in
+    its repr."""
+
     check: Callable[[Context, object], bool]
     name: str
 
@@ -62,11 +65,13 @@ from_member = ~from_shop
 
 @rule
 def from_owner(ctx: Context, event: object) -> bool:
+    """Said or done by one of the owner's ids in config (not by the shop's phone: see from_shop)."""
     return (person := _person(event)) is not None and ctx.is_owner(person)
 
 
 @rule
 def in_group(ctx: Context, event: object) -> bool:
+    """In a group (any the account is in), not a private chat."""
     return getattr(event, "room", None) is not None
 
 
@@ -82,4 +87,5 @@ def in_shop_group(ctx: Context, event: object) -> bool:
 
 @rule
 def mentions_bot(ctx: Context, event: object) -> bool:
+    """A message that @-mentions the bot's account: a member addressing the shop in a group."""
     return isinstance(event, Message) and ctx.bot_id is not None and ctx.bot_id in event.mentions

@@ -38,6 +38,7 @@ class _Failures(logging.Handler):
         self.problems: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Keep a failure the core logs as a line of check-config's report, instead of printing its traceback."""
         reason = f"{record.exc_info[1]}" if record.exc_info else record.getMessage()
         self.problems.append(f"{_doing(record.args)}出错：{reason[:300]}")
 

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 
 class StoreError(Exception):
+    """A store this bot cannot use (a newer bot's schema): the owner is told, and nothing is written to it."""
     pass
 
 
@@ -178,10 +179,13 @@ MIGRATIONS: list[Callable[[Database], None]] = [
 
 
 def schema_version(db: Database) -> int:
+    """How many of MIGRATIONS the store has run (SQLite's user_version)."""
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(db: Database) -> None:
+    """Run the migrations the store has not seen, each in its own transaction; StoreError for a store newer
+    than this bot, which an old bot must not write to."""
     version = schema_version(db)
     if version > len(MIGRATIONS):
         raise StoreError(

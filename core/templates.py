@@ -32,11 +32,14 @@ class TemplateProblem(Exception):
 
 @dataclass(frozen=True)
 class LintRules:
+    """The word lists of a lint.toml: what the shop's copy must not say, and how it must not address people."""
+
     banned_words: tuple[str, ...]
     forbidden_address: tuple[re.Pattern, ...]
 
     @classmethod
     def load(cls, path: Path) -> LintRules:
+        """Read the rules from a lint.toml, where the word lists grow without touching code."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return cls(
             banned_words=tuple(data["advertising_law"] + data["hard_sell"]),
@@ -44,6 +47,7 @@ class LintRules:
         )
 
     def problems(self, text: str) -> list[str]:
+        """What is wrong with a text, one line per problem in the owner's words; empty when it may ship."""
         found = [f"用了禁用词“{word}”（广告法或硬广用语）" for word in self.banned_words if word in text]
         found += [
             f"称呼用了“{match.group(0).strip(' ，。！？、,.!?~～:：')}”（请用“您”）"
@@ -65,6 +69,9 @@ def copy_problems(text: str) -> list[str]:
 
 
 class Templates:
+    """The templates/ folder: renders every message the bot sends, and checks every template before the bot
+    starts."""
+
     def __init__(self, directory: Path = TEMPLATE_DIR):
         self.directory = directory
         self.rules = LintRules.load(directory / "lint.toml")
@@ -78,6 +85,7 @@ class Templates:
         )
 
     def names(self) -> list[str]:
+        """Every template's name (its file without .j2): what the start-up check goes through."""
         return sorted(path.name.removesuffix(SUFFIX) for path in self.directory.glob(f"*{SUFFIX}"))
 
     def render(self, template: str, /, **variables) -> str:

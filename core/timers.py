@@ -20,6 +20,8 @@ from core.clock import from_db, to_db
 
 @dataclass(frozen=True)
 class Timer:
+    """A job due at a time, with its payload, as stored; the key names it, for moving or cancelling it."""
+
     key: str
     job: str
     due_at: dt.datetime
@@ -27,11 +29,14 @@ class Timer:
 
 
 class Timers:
+    """The store's timers table: the jobs that fall due, kept across restarts (see the top)."""
+
     def __init__(self, db: Database, tz: ZoneInfo):
         self.db = db
         self.tz = tz
 
     def schedule(self, key: str, job: str, due_at: dt.datetime, payload: dict | None = None) -> None:
+        """Set the timer under `key`; one already there is moved, its job and payload replaced, never twinned."""
         self.db.execute(
             "INSERT INTO timers (key, job, due_at, payload) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET job = excluded.job, due_at = excluded.due_at, payload = excluded.payload",
@@ -43,16 +48,20 @@ class Timers:
         self.db.execute("DELETE FROM timers WHERE substr(key, 1, length(:p)) = :p", {"p": prefix})
 
     def get(self, key: str) -> Timer | None:
+        """The timer under `key`, if one is set: whether a job waits, and when."""
         return next(iter(self._select("WHERE key = ?", [key], 1)), None)
 
     def next_due_at(self) -> dt.datetime | None:
+        """When the earliest timer falls due (None: no timer): how long the live loop may sleep."""
         due_at = self.db.execute("SELECT min(due_at) FROM timers").fetchone()[0]
         return from_db(due_at, self.tz) if due_at else None
 
     def due(self, now: dt.datetime, limit: int = 20) -> list[Timer]:
+        """The timers due by `now`, earliest first, at most `limit`: the caller fires them and asks again."""
         return self._select("WHERE due_at <= ?", [to_db(now)], limit)
 
     def upcoming(self, limit: int) -> list[Timer]:
+        """The next `limit` timers, earliest first, due or not."""
         return self._select("", [], limit)
 
     def _select(self, where: str, params: list, limit: int) -> list[Timer]:

@@ -29,6 +29,8 @@ class SendRefused(Exception):
 
 
 class Transport(Protocol):
+    """What a chat backend gives the core (core/runner.py): events in, as they come; one message out at a time."""
+
     async def run(self, deliver: Callable[[Event], None]) -> None:
         """Deliver events until the backend ends (console input closed, service stopped)."""
 
