@@ -38,11 +38,6 @@ class Outgoing:
     created_at: dt.datetime | None = None
     about: str | None = None  # the beginning of the member's message this one answers, if it answers one
 
-    @property
-    def chat(self) -> str:
-        """Where the message goes: the room, else the private chat with `to`."""
-        return self.room or self.to
-
 
 def _ceil_to_second(moment: dt.datetime) -> dt.datetime:
     return moment if not moment.microsecond else moment.replace(microsecond=0) + dt.timedelta(seconds=1)

@@ -17,7 +17,6 @@ from sqlite_utils import Database
 
 class StoreError(Exception):
     """A store this bot cannot use (a newer bot's schema): the owner is told, and nothing is written to it."""
-    pass
 
 
 def _foundation(db: Database) -> None:

@@ -60,10 +60,6 @@ class Timers:
         """The timers due by `now`, earliest first, at most `limit`: the caller fires them and asks again."""
         return self._select("WHERE due_at <= ?", [to_db(now)], limit)
 
-    def upcoming(self, limit: int) -> list[Timer]:
-        """The next `limit` timers, earliest first, due or not."""
-        return self._select("", [], limit)
-
     def _select(self, where: str, params: list, limit: int) -> list[Timer]:
         rows = self.db.query(f"SELECT * FROM timers {where} ORDER BY due_at, key LIMIT ?", [*params, limit])
         return [Timer(r["key"], r["job"], from_db(r["due_at"], self.tz), json.loads(r["payload"])) for r in rows]
