@@ -69,19 +69,22 @@ class Context:
         to: str | None = None,
         expires_at: dt.datetime | None = None,
         about: str | None = None,
+        broadcast: bool = False,
         **variables,
     ) -> int:
         """Render `template` and queue it for a room (addressing `to` there, if given) or a private chat with `to`.
 
         `kind` names the feature that speaks (command_reply, welcome, …): it is what replay prints and what the
         owner's reports count. Without `expires_at`, the kind's lifetime in DEFAULT_LIFETIMES gives the deadline.
-        `about` is what the message answers, for the owner's report should it not go out.
+        `about` is what the message answers, for the owner's report should it not go out. A `broadcast` (a
+        campaign post) lets every answer to a person go before it.
         """
         text = _fit(self._assistant.templates.render(template, **variables), template)
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
         return self._assistant.outbox.enqueue(
-            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about
+            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about,
+            broadcast=broadcast,
         )
 
     def reply(self, kind: str, template: str, /, **variables) -> int:

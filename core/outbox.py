@@ -63,14 +63,16 @@ class Outbox:
         to: str | None = None,
         expires_at: dt.datetime | None = None,
         about: str | None = None,
+        broadcast: bool = False,
     ) -> int:
-        """Queue a message behind all others; its id is returned so that a campaign post can record it."""
+        """Queue a message; its id is returned so that a campaign post can record it. A broadcast (a campaign
+        post) waits behind every answer to a person, queued before or after it."""
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(
             "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
-            " pause_seconds, about) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)",
+            " pause_seconds, about, broadcast) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
             [
                 to_db(now),
                 to_db(now),
@@ -82,6 +84,7 @@ class Outbox:
                 # Drawn now, not when sending, so that a seeded replay paces identically on every run.
                 self.rng.uniform(*self.limits.switch_pause_seconds),
                 about,
+                int(broadcast),
             ],
         )
         return cursor.lastrowid
@@ -95,7 +98,8 @@ class Outbox:
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
 
     def _head(self) -> dict | None:
-        rows = self.db.query("SELECT * FROM outbox WHERE status = 'queued' ORDER BY id LIMIT 1")
+        # Conversation first, then broadcasts; each in the order queued (the index outbox_queue).
+        rows = self.db.query("SELECT * FROM outbox WHERE status = 'queued' ORDER BY broadcast, id LIMIT 1")
         return next(rows, None)
 
     def _sent_times(self, limit: int, chat: str | None = None) -> list[tuple[dt.datetime, str]]:

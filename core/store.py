@@ -172,8 +172,21 @@ def _outbox_history(db: Database) -> None:
     db.execute("CREATE INDEX outbox_sends_by_chat ON outbox (status, coalesce(room, to_contact), sent_at)")
 
 
+def _broadcast_lane(db: Database) -> None:
+    # Campaign posts to hundreds of groups queue for hours at the outbox's pace; an answer to a person (a
+    # complaint's acknowledgement, an off-hours reply) must not wait behind them and expire. The queue takes
+    # conversation first, then broadcasts, each in order (core/outbox.py).
+    db.execute("ALTER TABLE outbox ADD COLUMN broadcast INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX outbox_queue ON outbox (status, broadcast, id)")
+    # Members are counted through core/directory.py now (in a shop group, not the owner or the bot): the count
+    # the triggers kept counted everyone in any group, and nothing reads it any more.
+    db.execute("DROP TRIGGER member_counted")
+    db.execute("DROP TRIGGER member_uncounted")
+    db.execute("DROP TABLE member_count")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history,
+    _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
 ]
 
 

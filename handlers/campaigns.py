@@ -38,7 +38,8 @@ from handlers.tiers import vip_contacts
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, Window, next_window, window_at
 
-FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hears that not every group fits
+FIT_WARNING = dt.timedelta(minutes=30)
+ANSWERS_SHARE = 0.1  # of a window's sends, kept for answers to people and notices to the owner  # how long before a window the owner hears that not every group fits
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
 CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
@@ -169,11 +170,12 @@ def target_rooms(ctx: Context, campaign: Campaign) -> list[tuple[str, str]]:
 
 def capacity(ctx: Context, window: Window, start: dt.datetime) -> int:
     """How many more posts the outbox can send between `start` and the window's end, after what it already holds:
-    the account's per-minute ceiling, or the pause between chats if that is slower."""
+    the account's per-minute ceiling, or the pause between chats if that is slower, less the share kept for
+    answers to people (they go before posts, and a post planned into their slots would be given up at the end)."""
     limits = ctx.config.outbox
     per_minute = min(limits.account_per_minute, 60 / max(limits.switch_pause_seconds[1], 1))
     minutes = max(0.0, (window.end - max(start, ctx.now)).total_seconds() / 60)
-    return max(0, int(minutes * per_minute) - ctx.queued_count())
+    return max(0, int(minutes * per_minute * (1 - ANSWERS_SHARE)) - ctx.queued_count())
 
 
 # Posting
@@ -255,7 +257,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
         elif room_for <= 0:
             overflow.append((room, topic))
         else:
-            outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end,
+            outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
                                 **post_variables(ctx, campaign, room, window, occurrence))
             _record_post(ctx, campaign, room, occurrence, outbox_id)
             room_for -= 1
@@ -322,7 +324,7 @@ def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, win
         if _posted(ctx, campaign, chat, occurrence):
             continue
         code = _issue_coupon(ctx, campaign, occurrence, contact=contact)
-        outbox_id = ctx.say("member_day", "member_day", to=contact, expires_at=window.end,
+        outbox_id = ctx.say("member_day", "member_day", to=contact, expires_at=window.end, broadcast=True,
                             **post_variables(ctx, campaign, None, window, occurrence, code=code))
         _record_post(ctx, campaign, chat, occurrence, outbox_id)
 

@@ -3,6 +3,8 @@
 import pytest
 from sqlite_utils import Database
 
+from core.config import TiersConfig, load_config
+from core.directory import member_count
 from core.store import MIGRATIONS, StoreError, _member_count, open_store, schema_version
 from tests.conftest import OWNER, replay_events, say, shop
 
@@ -51,7 +53,7 @@ def test_every_chat_event_and_every_message_sent_is_recorded(tmp_path):
     ]
 
 
-def test_a_store_from_before_the_member_count_counts_its_members_when_migrated(tmp_path):
+def test_a_store_from_before_the_member_count_is_migrated_and_counts_its_members_by_the_shops_rule(tmp_path):
     old = Database(tmp_path / "store.db")
     before = MIGRATIONS.index(_member_count)
     for migration in MIGRATIONS[:before]:
@@ -59,8 +61,11 @@ def test_a_store_from_before_the_member_count_counts_its_members_when_migrated(t
     old.execute(f"PRAGMA user_version = {before}")
     old["room_members"].insert_all(
         [{"room": room, "contact": contact, "joined_at": "2026-11-25T02:00:00"} for room, contact in
-         [("r1", "a"), ("r1", "b"), ("r2", "a")]]
+         [("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "wxid_owner")]]
     )
+    old["rooms"].insert_all([{"id": "r1", "topic": "普通会员群"}, {"id": "r2", "topic": "VIP福利群"}])
     old.close()
     migrated = open_store(tmp_path / "store.db")
-    assert migrated.execute("SELECT members FROM member_count").fetchone()[0] == 2
+    assert schema_version(migrated) == len(MIGRATIONS)
+    config = load_config().with_owners(["wxid_owner"]).model_copy(update={"tiers": TiersConfig()})  # any group
+    assert member_count(migrated, config, None) == 2, "a and b, not the owner"
