@@ -23,6 +23,7 @@ import time
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core import history
 from core.clock import to_db
 from core.context import Context
 from core.registry import job, recurring
@@ -30,11 +31,6 @@ from core.registry import job, recurring
 log = logging.getLogger(__name__)
 
 QUIET_HOUR = 4
-# Per table: the column that says how old a row is, and which rows may go at all.
-PRUNED = {
-    "events": ("at", "1"),
-    "outbox": ("created_at", "status IN ('sent', 'expired', 'uncertain', 'refused')"),
-}
 PRUNING_KEY = "store_pruning"
 BATCH_SECONDS = 0.010
 FIRST_SPAN, MIN_SPAN, MAX_SPAN = 1_000, 100, 200_000  # row ids per batch
@@ -55,21 +51,16 @@ def maintain_store(ctx: Context, due_at: dt.datetime) -> None:
 @job("store_pruning")
 def prune_batch(ctx: Context, step: dict) -> None:
     """Delete one span of old rows, then come back shortly for the next; at the end, PRAGMA optimize."""
-    tables = list(PRUNED)
     table, after = step["table"], step["after"]
-    while (first := _first_old_row(ctx, table, after, step["before"])) is None:
-        if table == tables[-1]:
+    while (first := history.first_old_row(ctx.db, table, after, step["before"])) is None:
+        if table == history.TABLES[-1]:
             log.info("pruned %d rows of history from before %s", step["deleted"], step["before"])
             optimize(ctx)
             return
-        table, after = tables[tables.index(table) + 1], 0
-    column, which = PRUNED[table]
+        table, after = history.TABLES[history.TABLES.index(table) + 1], 0
     span = step["span"]
     started = time.perf_counter()
-    deleted = ctx.db.execute(
-        f"DELETE FROM {table} WHERE rowid >= ? AND rowid < ? AND {column} < ? AND {which}",
-        [first, first + span, step["before"]],
-    ).rowcount
+    deleted = history.delete_span(ctx.db, table, first, span, step["before"])
     took = time.perf_counter() - started
     prune_batch.schedule(ctx, ctx.now + BETWEEN_BATCHES, key=PRUNING_KEY, before=step["before"], table=table,
                          after=first + span - 1, span=next_span(span, took), deleted=step["deleted"] + deleted)
@@ -78,13 +69,6 @@ def prune_batch(ctx: Context, step: dict) -> None:
 def optimize(ctx: Context) -> None:
     ctx.db.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
     ctx.db.execute("PRAGMA optimize")
-
-
-def _first_old_row(ctx: Context, table: str, after: int, before: str) -> int | None:
-    """The first row id past `after`, if that row is older than the cut-off: past it, everything is recent."""
-    column, _ = PRUNED[table]
-    row = ctx.db.execute(f"SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1", [after]).fetchone()
-    return row[0] if row and row[1] < before else None
 
 
 def next_span(span: int, took: float) -> int:

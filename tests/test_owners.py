@@ -11,12 +11,12 @@ from core.context import Context
 ROOT = Path(__file__).resolve().parent.parent
 # The owners, as README's table gives them; core/store.py creates and migrates every table.
 OWNERS = {
-    "events": {"core/assistant.py"},
+    "events": {"core/assistant.py", "core/history.py"},
     "contacts": {"core/assistant.py", "core/directory.py"},
     "rooms": {"core/assistant.py", "core/directory.py"},
     "room_members": {"core/assistant.py", "core/directory.py"},
     "meta": {"core/assistant.py", "core/memo.py"},
-    "outbox": {"core/outbox.py"},
+    "outbox": {"core/outbox.py", "core/history.py"},
     "timers": {"core/timers.py"},
     "orders": {"handlers/order_book.py"},
     "buyer_links": {"handlers/order_book.py"},

@@ -1,0 +1,34 @@
+"""The store's history: the raw event log and the outbox's finished messages, and which of their old rows may go.
+
+Both grow with every message for as long as the bot runs; neither is the shop's record (orders, complaints, tier
+history, coupons and campaign posts are, and are kept). The nightly job (schedules/maintenance.py) decides when
+and how fast; this module, beside the tables' writers in core/, decides what: never a message still queued.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+# Per table: the column that says how old a row is, and which rows may go at all.
+PRUNED = {
+    "events": ("at", "1"),
+    "outbox": ("created_at", "status IN ('sent', 'expired', 'uncertain', 'refused')"),
+}
+TABLES = tuple(PRUNED)
+
+
+def first_old_row(db: Database, table: str, after: int, before: str) -> int | None:
+    """The first row id past `after`, if that row is older than the cut-off: past it, everything is recent
+    (ids grow with time)."""
+    column, _ = PRUNED[table]
+    row = db.execute(f"SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1", [after]).fetchone()
+    return row[0] if row and row[1] < before else None
+
+
+def delete_span(db: Database, table: str, first: int, span: int, before: str) -> int:
+    """Delete the rows that may go among ids first … first + span - 1; return how many went."""
+    column, which = PRUNED[table]
+    return db.execute(
+        f"DELETE FROM {table} WHERE rowid >= ? AND rowid < ? AND {column} < ? AND {which}",
+        [first, first + span, before],
+    ).rowcount
