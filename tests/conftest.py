@@ -148,6 +148,13 @@ class ShopBot:
         asyncio.run(run_until(self.assistant, self.clock, moment, self.output))
         return self.sent()[before:]
 
+    def advance_to(self, when: str) -> list[dict]:
+        """Let the clock run on to a moment in Shanghai time ('2026-11-26 10:00'), for scripts that span days."""
+        moment = dt.datetime.fromisoformat(at(when))
+        if moment < self.clock.now():
+            raise ValueError(f"{when} is before the bot's clock ({self.clock.now():%Y-%m-%d %H:%M:%S})")
+        return self.advance(seconds=(moment - self.clock.now()).total_seconds())
+
     def sent(self, kind: str | None = None, to: str | None = None) -> list[dict]:
         """Every message sent so far, or those of one kind, or to one person (a name, or 'owner')."""
         lines = [json.loads(line) for line in self.output_lines.getvalue().splitlines()]
@@ -163,7 +170,8 @@ def shop_bot(tmp_path):
     """shop_bot(start="2026-11-25 10:00", groups={"普通会员群": ["小王", "小李"]}) → a ShopBot on a temporary store.
 
     Members are named by nickname; their ids are made up. The owner (OWNER) and the bot are in every group.
-    `features=` runs just some features; config changes go as keyword arguments, as for assistant_at.
+    `features=` runs just some features; `config=` a changed Config. A restart is a second shop_bot on the same
+    `db_path=`, started later: it logs in and sees its contacts and groups again, as after a real restart.
     """
     made = []
 

@@ -4,7 +4,7 @@ complaint is overdue unless followed up, and everything is summed up weekly. All
 import json
 
 from core.store import open_store
-from tests.conftest import OWNER, at, replay_events, run_bot, say, shop
+from tests.conftest import OWNER, at, run_bot, say, shop
 
 COMPLAINT = "买的杯子收到就是碎的，质量太差了，我要投诉！"
 
@@ -13,16 +13,19 @@ def kinds(sent):
     return [(m["kind"], m["to"], m["at"][11:16]) for m in sent]
 
 
-def test_a_complaint_at_10_is_acknowledged_alerted_reminded_at_10_45_and_overdue_at_11():
-    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT)], until="2026-11-25 12:00")
-    assert kinds(sent) == [
-        ("complaint_ack", "wxid_a", "10:00"),
+def test_a_complaint_at_10_is_acknowledged_alerted_reminded_at_10_45_and_overdue_at_11(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(hours=2)
+    assert kinds(bot.sent()) == [
+        ("complaint_ack", wang.id, "10:00"),
         ("complaint_alert", OWNER, "10:00"),
         ("complaint_reminder", OWNER, "10:45"),
         ("complaint_overdue", OWNER, "11:00"),
     ]
-    ack, alert, reminder, overdue = sent
-    assert ack["room"] == "r1@chatroom" and "一小时内联系您" in ack["text"] and "亲" not in ack["text"]
+    ack, alert, reminder, overdue = bot.sent()
+    assert ack["room"] == bot.room_id("普通会员群") and "一小时内联系您" in ack["text"] and "亲" not in ack["text"]
     assert "#1" in alert["text"] and "小王" in alert["text"] and "普通会员群" in alert["text"]
     assert "碎的" in alert["text"] and "品控" in alert["text"] and "今天11:00" in alert["text"]
     assert alert["room"] is None, "the owner is alerted in private, not in the group"
@@ -30,31 +33,30 @@ def test_a_complaint_at_10_is_acknowledged_alerted_reminded_at_10_45_and_overdue
     assert "期限是今天11:00，已到期，仍未跟进" in overdue["text"]
 
 
-def test_a_complaint_resolved_at_10_20_gets_no_reminder_and_its_compensation_is_recorded(tmp_path):
+def test_a_complaint_resolved_at_10_20_gets_no_reminder_and_its_compensation_is_recorded(shop_bot, tmp_path):
     db_path = tmp_path / "store.db"
-    sent = replay_events(
-        shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT), say("2026-11-25 10:20", OWNER, "/resolve 1 券 10", room=None)],
-        until="2026-11-25 12:00",
-        db_path=db_path,
-    )
-    assert [k for k, _, _ in kinds(sent)] == ["complaint_ack", "complaint_alert", "command_reply"]
-    assert "已结案" in sent[-1]["text"] and "券 10.0 元" in sent[-1]["text"]
+    bot = shop_bot("2026-11-25 10:00", db_path=db_path)
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=20)
+    bot.owner.says("/resolve 1 券 10")
+    bot.advance_to("2026-11-25 12:00")
+    assert [kind for kind, _, _ in kinds(bot.sent())] == ["complaint_ack", "complaint_alert", "command_reply"]
+    reply = bot.texts()[-1]
+    assert "已结案" in reply and "券 10.0 元" in reply
     row = open_store(db_path)["complaints"].get(1)
     assert (row["compensation"], row["coupon_value"]) == ("券", 10.0)
 
 
-def test_contacted_stops_the_reminders_but_leaves_the_complaint_open():
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
-            say("2026-11-25 10:30", OWNER, "/contacted 1", room=None),
-            say("2026-11-25 11:30", OWNER, "/complaints", room=None),
-        ],
-        until="2026-11-25 12:00",
-    )
-    assert [k for k, _, _ in kinds(sent)] == ["complaint_ack", "complaint_alert", "command_reply", "command_reply"]
-    assert "已联系，待结案" in sent[-1]["text"]
+def test_contacted_stops_the_reminders_but_leaves_the_complaint_open(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=30)
+    bot.owner.says("/contacted 1")
+    bot.advance(hours=1)
+    bot.owner.says("/complaints")
+    bot.advance(minutes=30)
+    assert [kind for kind, _, _ in kinds(bot.sent())] == ["complaint_ack", "complaint_alert", "command_reply", "command_reply"]
+    assert "已联系，待结案" in bot.texts()[-1]
 
 
 def test_a_restart_between_complaint_and_reminder_still_reminds_and_flags(tmp_path):
@@ -71,53 +73,51 @@ def test_a_restart_between_complaint_and_reminder_still_reminds_and_flags(tmp_pa
     assert kinds(sent) == [("complaint_reminder", OWNER, "10:45"), ("complaint_overdue", OWNER, "11:00")]
 
 
-def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alerts():
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
-            say("2026-11-25 10:05", "wxid_a", "而且快递还晚了三天，太差了"),
-            say("2026-11-25 10:06", "wxid_b", "我买的衣服发错货了，要的M码给我发了XL"),
-        ],
-        until="2026-11-25 10:50",
-    )
-    alerts = [m for m in sent if m["kind"] == "complaint_alert"]
-    assert len(alerts) == 2 and "小李" in alerts[1]["text"] and "发错货" in alerts[1]["text"]
-    reminders = [m for m in sent if m["kind"] == "complaint_reminder" and "#1" in m["text"]]
-    assert len(reminders) == 1 and "补充了 1 条" in reminders[0]["text"]
+def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alerts(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=5)
+    bot.member("小王").says("而且快递还晚了三天，太差了", room="普通会员群")
+    bot.advance(minutes=1)
+    bot.member("小李").says("我买的衣服发错货了，要的M码给我发了XL", room="普通会员群")
+    bot.advance_to("2026-11-25 10:50")
+    alerts = bot.texts(kind="complaint_alert")
+    assert len(alerts) == 2 and "小李" in alerts[1] and "发错货" in alerts[1]
+    reminders = [text for text in bot.texts(kind="complaint_reminder") if "#1" in text]
+    assert len(reminders) == 1 and "补充了 1 条" in reminders[0]
 
 
-def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_auto_reply():
-    sent = replay_events(shop("2026-11-25 22:00") + [say("2026-11-25 23:00", "wxid_a", COMPLAINT)], until="2026-11-26 11:00")
-    assert kinds(sent) == [
-        ("complaint_ack", "wxid_a", "23:00"),
+def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_auto_reply(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    wang = bot.member("小王")
+    bot.advance(hours=1)
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance_to("2026-11-26 11:00")
+    assert kinds(bot.sent()) == [
+        ("complaint_ack", wang.id, "23:00"),
         ("complaint_alert", OWNER, "23:00"),
         ("complaint_reminder", OWNER, "09:45"),
         ("complaint_overdue", OWNER, "10:00"),
     ]
-    assert "明天9:00上线后一小时内" in sent[0]["text"] and "明天10:00" in sent[1]["text"]
+    ack, alert = bot.texts()[:2]
+    assert "明天9:00上线后一小时内" in ack and "明天10:00" in alert
 
 
-def test_praise_and_negations_are_not_complaints():
-    sent = replay_events(
-        shop() + [say("2026-11-25 10:00", "wxid_a", "质量一点都不差，没有任何问题，好评！")], until="2026-11-25 12:00"
-    )
-    assert sent == []
+def test_praise_and_negations_are_not_complaints(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("质量一点都不差，没有任何问题，好评！", room="普通会员群")
+    bot.advance(hours=2)
+    assert bot.sent() == []
 
 
-def test_bad_resolve_commands_say_what_is_wrong():
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
-            say("2026-11-25 10:01", OWNER, "/resolve 99 补发", room=None),
-            say("2026-11-25 10:02", OWNER, "/resolve 1 券", room=None),
-            say("2026-11-25 10:03", OWNER, "/resolve 1 送花", room=None),
-            say("2026-11-25 10:04", OWNER, "/contacted", room=None),
-        ]
-    )
-    errors = [m["text"] for m in sent if m["kind"] == "command_reply"]
-    assert errors == [
+def test_bad_resolve_commands_say_what_is_wrong(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    for command in ("/resolve 99 补发", "/resolve 1 券", "/resolve 1 送花", "/contacted"):
+        bot.advance(minutes=1)
+        bot.owner.says(command)
+    bot.advance(minutes=1)
+    assert bot.texts(kind="command_reply") == [
         "抱歉，没有编号为 99 的投诉。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
         "抱歉，券需要写金额，例如 /resolve 1 券 10。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
         "抱歉，请写明补偿方式（补发、换货、券、优惠券、退款、道歉、无）。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
@@ -125,23 +125,25 @@ def test_bad_resolve_commands_say_what_is_wrong():
     ]
 
 
-def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
+def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot):
     # 2026-11-30 is a Monday: the review goes out at 09:30 (config.toml).
-    sent = replay_events(
-        shop("2026-11-24 09:00")
-        + [
-            say("2026-11-24 10:00", "wxid_a", "快递一个星期了还没收到，什么物流啊"),
-            say("2026-11-24 10:10", OWNER, "/resolve 1 补发", room=None),
-            say("2026-11-25 10:00", "wxid_b", "等了五天快递还没到，太慢了"),
-            say("2026-11-25 12:00", OWNER, "/contacted 2", room=None),
-            say("2026-11-26 10:00", "wxid_a", "收到的杯子是碎的，质量太差"),
-            say("2026-11-26 10:30", OWNER, "/resolve 3 券 10", room=None),
-            say("2026-11-27 10:00", OWNER, "/order 小王 99", room=None),
-            say("2026-11-28 10:00", OWNER, "/order 小王 120", room=None),
-        ],
-        until="2026-11-30 10:00",
-    )
-    reviews = [m for m in sent if m["kind"] == "weekly_review"]
+    bot = shop_bot("2026-11-24 09:00")
+    wang, li, group = bot.member("小王"), bot.member("小李"), "普通会员群"
+    script = [  # members complain in the group, the owner answers the bot in private
+        ("2026-11-24 10:00", wang, "快递一个星期了还没收到，什么物流啊", group),
+        ("2026-11-24 10:10", bot.owner, "/resolve 1 补发", None),
+        ("2026-11-25 10:00", li, "等了五天快递还没到，太慢了", group),
+        ("2026-11-25 12:00", bot.owner, "/contacted 2", None),
+        ("2026-11-26 10:00", wang, "收到的杯子是碎的，质量太差", group),
+        ("2026-11-26 10:30", bot.owner, "/resolve 3 券 10", None),
+        ("2026-11-27 10:00", bot.owner, "/order 小王 99", None),
+        ("2026-11-28 10:00", bot.owner, "/order 小王 120", None),
+    ]
+    for when, person, text, room in script:
+        bot.advance_to(when)
+        person.says(text, room=room)
+    bot.advance_to("2026-11-30 10:00")
+    reviews = bot.sent(kind="weekly_review")
     assert len(reviews) == 1 and reviews[0]["at"].startswith("2026-11-30T09:30") and reviews[0]["to"] == OWNER
     text = reviews[0]["text"]
     assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
@@ -153,45 +155,53 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats():
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
 
 
-def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are():
-    members = [{"at": at("2026-11-25 09:00"), "type": "contact", "id": f"wxid_m{n}", "name": f"会员{n}"} for n in range(12)]
-    complaints = [say(f"2026-11-25 10:{n:02d}", f"wxid_m{n}", "快递一周了还没收到") for n in range(12)]
-    sent = replay_events(shop("2026-11-25 09:00") + members + complaints + [say("2026-11-25 10:30", OWNER, "/complaints", room=None)])
-    listing = [m for m in sent if m["kind"] == "command_reply"][0]["text"]
+def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are(shop_bot):
+    bot = shop_bot("2026-11-25 09:00")
+    members = [bot.member(f"会员{n}") for n in range(12)]
+    bot.advance(hours=1)
+    for member in members:
+        member.says("快递一周了还没收到", room="普通会员群")
+        bot.advance(minutes=1)
+    bot.advance_to("2026-11-25 10:30")
+    bot.owner.says("/complaints")
+    bot.advance(minutes=1)
+    listing = bot.texts(kind="command_reply")[0]
     assert "未结投诉 12 条（最早的在前，先列 10 条）" in listing
     assert "#1 会员0" in listing and "#10 会员9" in listing and "#11" not in listing
 
 
-def test_the_owner_reads_time_left_and_time_overdue_in_words_never_negative_minutes(tmp_path):
-    db_path = tmp_path / "store.db"
-    sent = replay_events(
-        shop()
-        + [
-            say("2026-11-25 10:00", "wxid_a", COMPLAINT),
-            say("2026-11-25 10:40", OWNER, "/complaints", room=None),
-            say("2026-11-26 12:10", OWNER, "/complaints", room=None),
-        ],
-        until="2026-11-26 13:00",
-        db_path=db_path,
-    )
-    before, after = [m["text"] for m in sent if m["kind"] == "command_reply"]
+def test_the_owner_reads_time_left_and_time_overdue_in_words_never_negative_minutes(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=40)
+    bot.owner.says("/complaints")
+    bot.advance_to("2026-11-26 12:10")
+    bot.owner.says("/complaints")
+    bot.advance_to("2026-11-26 13:00")
+    before, after = bot.texts(kind="command_reply")
     assert "还剩20分钟" in before
     assert "已超时1天1小时" in after and "-" not in after and "分钟" not in after
 
 
-def test_an_overdue_flag_sent_late_after_an_outage_says_how_late(tmp_path):
+def test_an_overdue_flag_sent_late_after_an_outage_says_how_late(shop_bot, tmp_path):
     db_path = tmp_path / "store.db"
-    replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT)], until="2026-11-25 10:30", db_path=db_path)
+    before = shop_bot("2026-11-25 10:00", db_path=db_path)
+    before.member("小王").says(COMPLAINT, room="普通会员群")
+    before.advance(minutes=30)
     # the bot is down from 10:30 until 12:30: the reminder and the overdue flag go out when it is back
-    sent = replay_events([{"at": at("2026-11-25 12:30"), "type": "tick"}], until="2026-11-25 13:00", db_path=db_path)
-    reminder, overdue = [m["text"] for m in sent]
+    after = shop_bot("2026-11-25 12:30", db_path=db_path)
+    after.advance(minutes=30)
+    reminder, overdue = after.texts()
     assert "已超时1小时30分钟（今天11:00到期）" in reminder
     assert "期限是今天11:00，已超时1小时30分钟，仍未跟进" in overdue
 
 
-def test_complaints_week_sums_up_the_last_seven_days_for_the_owner():
-    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", COMPLAINT),
-                                   say("2026-11-25 10:30", OWNER, "/complaints week", room=None)])
-    week = [m for m in sent if m["kind"] == "command_reply"][-1]
+def test_complaints_week_sums_up_the_last_seven_days_for_the_owner(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=30)
+    bot.owner.says("/complaints week")
+    bot.advance(minutes=1)
+    week = bot.sent(kind="command_reply")[-1]
     assert week["to"] == OWNER and week["room"] is None
     assert week["text"].startswith("近 7 天的投诉") and "投诉共 1 条：品控 1" in week["text"]
