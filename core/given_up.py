@@ -35,6 +35,7 @@ KIND_WORDS = {
     "campaign_notice": "活动提醒",
     "outbox_report": "发件箱提醒",
     "error_report": "故障提醒",
+    "complaint_model_missing": "投诉识别提醒",
 }
 WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
 SHOWN = 10  # messages listed in a summary, and on a page of /skipped
