@@ -72,7 +72,12 @@ def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complain
 
 
 def corrections(ctx: Context) -> list[Example]:
-    rows = ctx.db.execute("SELECT text, is_complaint FROM complaint_corrections ORDER BY id").fetchall()
+    """The owner's verdicts as training examples: the latest per complaint, since one opened by /complaint and
+    then withdrawn by /notcomplaint is the owner changing their mind, not two examples that cancel out."""
+    rows = ctx.db.execute(
+        "SELECT text, is_complaint FROM complaint_corrections"
+        " WHERE id IN (SELECT max(id) FROM complaint_corrections GROUP BY complaint) ORDER BY id"
+    ).fetchall()
     return [Example(text, bool(is_complaint), CORRECTION) for text, is_complaint in rows]
 
 

@@ -4,6 +4,7 @@ that does worse on the frozen test split is not taken."""
 
 import pytest
 
+from core.context import Context
 from core.store import open_store
 from handlers import complaint_detection
 from tests.conftest import OWNER
@@ -119,3 +120,12 @@ def test_a_model_worse_on_the_frozen_split_is_not_taken(shop_bot, monkeypatch):
     assert complaint_detection.current_model() is in_use
     assert complaint_detection.detect(FALSE_ALARM) == "其他"
     assert "投诉识别：模型昨天10:00训练" in bot.texts(kind="command_reply")[-1]
+
+
+def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(MISSED, room="普通会员群")
+    bot.owner.says("/complaint @小王")
+    bot.owner.says("/notcomplaint 1")
+    examples = complaint_detection.corrections(Context(bot.assistant))
+    assert [(e.text, e.complaint) for e in examples] == [(MISSED, False)]
