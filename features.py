@@ -21,11 +21,11 @@ from handlers import (
     tiers,
     welcome,
 )
-from schedules import maintenance, weekly_review
+from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
     admin, campaign_commands, campaigns, complaint_detection, complaints, off_hours, orders, outbox_report,
-    response_nudges, shop_stats, tiers, welcome, maintenance, weekly_review,
+    response_nudges, shop_stats, tiers, welcome, complaint_training, maintenance, weekly_review,
 )
 
 

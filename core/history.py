@@ -32,3 +32,13 @@ def delete_span(db: Database, table: str, first: int, span: int, before: str) ->
         f"DELETE FROM {table} WHERE rowid >= ? AND rowid < ? AND {column} < ? AND {which}",
         [first, first + span, before],
     ).rowcount
+
+
+def latest_message(db: Database, contact: str) -> tuple[str | None, str, str] | None:
+    """What `contact` last wrote, in a group or in private, as (room, text, stored time); None when the log
+    holds nothing of theirs (they never wrote, or it is older than the retention)."""
+    return db.execute(
+        "SELECT room, text, at FROM events WHERE contact = ? AND type = 'message' AND text IS NOT NULL"
+        " ORDER BY at DESC, id DESC LIMIT 1",
+        [contact],
+    ).fetchone()

@@ -185,8 +185,21 @@ def _broadcast_lane(db: Database) -> None:
     db.execute("DROP TABLE member_count")
 
 
+def _complaint_corrections(db: Database) -> None:
+    # The owner's corrections of the complaint detector (/complaint for one it missed, /notcomplaint for a false
+    # alarm): a withdrawn complaint stays on record but is neither open nor counted, and each correction keeps the
+    # member's text, the model's extra training data (handlers/complaint_detection.py).
+    db.execute("ALTER TABLE complaints ADD COLUMN withdrawn_at TEXT")
+    db["complaint_corrections"].create(
+        {"id": int, "at": str, "complaint": int, "text": str, "is_complaint": int},
+        pk="id",
+        not_null={"at", "text", "is_complaint"},
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
+    _complaint_corrections,
 ]
 
 

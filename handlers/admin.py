@@ -1,7 +1,8 @@
 """The owner's basic commands: what the bot can do (/help) and how the shop's assistant is doing (/status).
 
 /status answers what the owner checks at a glance, in words: whether the bot is connected to WeChat and since
-when, when each campaign posts next and where, the complaints waiting (and overdue), the outbox, the groups.
+when, when each campaign posts next and where, the complaints waiting (and overdue), when the complaint model was
+trained and on how many of the owner's corrections, the outbox, the groups.
 It names no job, key or table: those are the bot's business.
 """
 
@@ -12,6 +13,7 @@ from core.directory import member_count, shop_room_count
 from core.registry import Command, UsageError, command
 from core.text import excerpt
 from handlers.campaigns import load_all, planned_post, target_rooms
+from handlers.complaint_detection import training_facts
 from handlers.complaints import open_complaint_counts
 from handlers.timewords import moment_words
 
@@ -49,6 +51,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
     open_complaints, overdue = open_complaint_counts(ctx)
     next_send = ctx.next_send_time()
     connection = ctx.connection()
+    model = training_facts(ctx)
     ctx.reply(
         "command_reply",
         "status",
@@ -57,6 +60,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         campaigns=_next_posts(ctx),
         complaints=open_complaints,
         overdue=overdue,
+        model={**model, "at": moment_words(model["at"], now)} if model else None,
         sent_today=ctx.sent_since(now.replace(hour=0, minute=0, second=0, microsecond=0)),
         queued=ctx.queued_count(),
         next_send=None if next_send is None else "马上" if next_send <= now else moment_words(next_send, now),

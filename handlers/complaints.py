@@ -4,6 +4,9 @@ A complaint is acknowledged to the member at once, and the owner is alerted in p
 reminds the owner before the deadline and flags the complaint overdue at it, unless the owner has acted
 (/contacted or /resolve). The hour runs in working hours: a complaint at night is due an hour after opening.
 A member with an open complaint gets no second alert: what they add is gathered under the first.
+The owner corrects the detector in chat: /complaint opens one it missed, from the member's latest message, on
+the same path as a detected one; /notcomplaint withdraws a false alarm, which then counts nowhere. Both are kept
+as training data (handlers/complaint_detection.py).
 Detection itself lives in handlers/complaint_detection.py (rules, then a model); the weekly review in
 schedules/weekly_review.py.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from core import history
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
@@ -20,11 +24,15 @@ from core.registry import UsageError, command, job, on_message
 from core.rules import from_member
 from core.text import excerpt
 from handlers.addressing import automatic_reply
-from handlers.complaint_detection import detect
+from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
+from handlers.complaint_rules import REASONS
+from handlers.members import find_member
 from handlers.opening_hours import is_open, next_opening
 from handlers.timewords import date_words, duration_words, moment_words, remaining_words
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
+# A withdrawn complaint (/notcomplaint: a false alarm) is neither open nor counted; it stays on record.
+OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
@@ -36,7 +44,7 @@ LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most
 
 def _open_complaint_id(ctx: Context, contact: str) -> int | None:
     row = ctx.db.execute(
-        "SELECT id FROM complaints WHERE contact = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1", [contact]
+        f"SELECT id FROM complaints WHERE contact = ? AND {OPEN} ORDER BY id DESC LIMIT 1", [contact]
     ).fetchone()
     return row[0] if row else None
 
@@ -55,6 +63,13 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
         _gather(ctx, open_id, message.text)
         return True
+    open_complaint(ctx, message, reason)
+    return True
+
+
+def open_complaint(ctx: Context, message: Message, reason: str) -> int:
+    """Open a complaint from the member's message, now: acknowledged where they wrote it, the owner alerted, and
+    the hour's reminder and overdue flag scheduled. Detected or opened by the owner's /complaint alike."""
     service = ctx.config.service
     starts = ctx.now if is_open(ctx.config, ctx.now) else next_opening(ctx.config, ctx.now) or ctx.now
     deadline = starts + dt.timedelta(minutes=service.complaint_deadline_minutes)
@@ -64,12 +79,13 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
         [message.sender, message.room, reason, message.text, to_db(ctx.now), to_db(starts), to_db(deadline)],
     ).lastrowid
     _gather(ctx, complaint_id, message.text)
-    ctx.reply("complaint_ack", "complaint_ack", opens=None if starts == ctx.now else moment_words(starts, ctx.now))
+    ctx.say("complaint_ack", "complaint_ack", room=message.room, to=message.sender, about=excerpt(message.text),
+            opens=None if starts == ctx.now else moment_words(starts, ctx.now))
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)
     flag_overdue.schedule(ctx, deadline, key=f"complaint:{complaint_id}:overdue", complaint=complaint_id)
-    return True
+    return complaint_id
 
 
 def _get(ctx: Context, complaint_id: int) -> dict | None:
@@ -96,7 +112,7 @@ def _describe(ctx: Context, complaint: dict) -> dict:
 
 def _still_waiting(ctx: Context, complaint_id: int) -> dict | None:
     complaint = _get(ctx, complaint_id)
-    if complaint is None or complaint["contacted_at"] or complaint["resolved_at"]:
+    if complaint is None or complaint["contacted_at"] or complaint["resolved_at"] or complaint["withdrawn_at"]:
         return None
     return complaint
 
@@ -121,6 +137,8 @@ def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
     if complaint["resolved_at"]:
         raise UsageError(f"投诉 #{complaint['id']} 已经处理完毕")
+    if complaint["withdrawn_at"]:
+        raise UsageError(f"投诉 #{complaint['id']} 已撤销（不是投诉）")
     return complaint
 
 
@@ -138,6 +156,41 @@ def mark_contacted(ctx: Context, args: list[str]) -> None:
     _stop_reminders(ctx, complaint["id"])
     ctx.reply("command_reply", "complaint_updated", id=complaint["id"], who=ctx.name_of(complaint["contact"]),
               resolved=False, compensation=None, amount=None)
+
+
+@command("complaint", usage="/complaint @昵称 [物流|品控|发错货|退款|服务|其他]",
+         summary="把机器人漏掉的投诉记上：按该成员最近的一条消息", aliases=("记投诉",),
+         examples=("/complaint @小王", "/complaint @小王 物流"))
+def open_missed(ctx: Context, args: list[str]) -> None:
+    if not args or len(args) > 2:
+        raise UsageError("请写出是哪位成员，原因可不写，例如 /complaint @小王 物流")
+    reason = args[1] if len(args) == 2 else MODEL_ONLY_REASON
+    if reason not in REASONS:
+        raise UsageError(f"原因只能是 {'、'.join(REASONS)}")
+    contact = find_member(ctx, args[0])
+    who = ctx.name_of(contact)
+    if (open_id := _open_complaint_id(ctx, contact)) is not None:
+        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
+        return
+    if (latest := history.latest_message(ctx.db, contact)) is None:
+        ctx.reply("command_reply", "complaint_correction", outcome="never_wrote", id=None, who=who)
+        return
+    room, text, _ = latest
+    complaint_id = open_complaint(ctx, Message(contact, text, room), reason)
+    record_correction(ctx, complaint_id, text, is_complaint=True)
+
+
+@command("notcomplaint", usage="/notcomplaint 编号", summary="撤销误报的投诉：不再提醒，不计入统计", aliases=("不是投诉",),
+         examples=("/notcomplaint 12",))
+def withdraw(ctx: Context, args: list[str]) -> None:
+    if len(args) != 1:
+        raise UsageError("只需要一个投诉编号")
+    complaint = _complaint_from_args(ctx, args)
+    ctx.db.execute("UPDATE complaints SET withdrawn_at = ? WHERE id = ?", [to_db(ctx.now), complaint["id"]])
+    _stop_reminders(ctx, complaint["id"])
+    record_correction(ctx, complaint["id"], complaint["text"], is_complaint=False)
+    ctx.reply("command_reply", "complaint_correction", outcome="withdrawn", id=complaint["id"],
+              who=ctx.name_of(complaint["contact"]))
 
 
 @command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无", summary="结案并记录补偿方式", aliases=("结案",),
@@ -179,10 +232,8 @@ def list_complaints(ctx: Context, args: list[str]) -> None:
         return
     if args:
         raise UsageError("只能不带参数，或带 week")
-    total = ctx.db.execute("SELECT count(*) FROM complaints WHERE resolved_at IS NULL").fetchone()[0]
-    rows = ctx.db.query(
-        "SELECT * FROM complaints WHERE resolved_at IS NULL ORDER BY opened_at, id LIMIT ?", [LISTED_AT_ONCE]
-    )
+    total = ctx.db.execute(f"SELECT count(*) FROM complaints WHERE {OPEN}").fetchone()[0]
+    rows = ctx.db.query(f"SELECT * FROM complaints WHERE {OPEN} ORDER BY opened_at, id LIMIT ?", [LISTED_AT_ONCE])
     complaints = [{**_describe(ctx, row), "contacted": bool(row["contacted_at"])} for row in rows]
     ctx.reply("command_reply", "complaints_open", complaints=complaints, total=total)
 
@@ -190,16 +241,19 @@ def list_complaints(ctx: Context, args: list[str]) -> None:
 def open_complaint_counts(ctx: Context) -> tuple[int, int]:
     """How many complaints are open, and how many of those are past their deadline with nobody in touch yet."""
     return ctx.db.execute(
-        "SELECT count(*), coalesce(sum(contacted_at IS NULL AND deadline_at <= ?), 0) FROM complaints WHERE resolved_at IS NULL",
+        f"SELECT count(*), coalesce(sum(contacted_at IS NULL AND deadline_at <= ?), 0) FROM complaints WHERE {OPEN}",
         [to_db(ctx.now)],
     ).fetchone()
 
 
 def week_figures(ctx: Context) -> dict:
     """The week's complaints summed up for the owner: by reason, how many were followed up within the hour,
-    the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be fixed."""
+    the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be fixed.
+    A withdrawn complaint (a false alarm) is left out."""
     since = ctx.now - dt.timedelta(days=REVIEW_DAYS)
-    rows = list(ctx.db.query("SELECT * FROM complaints WHERE opened_at >= ? ORDER BY id", [to_db(since)]))
+    rows = list(ctx.db.query(
+        "SELECT * FROM complaints WHERE opened_at >= ? AND withdrawn_at IS NULL ORDER BY id", [to_db(since)]
+    ))
     tz = ctx.config.tz
 
     def time_to_act(row: dict) -> dt.timedelta:

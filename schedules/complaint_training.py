@@ -1,0 +1,23 @@
+"""Every night, the complaint model is retrained with the owner's corrections of the day (/complaint,
+/notcomplaint), after the tiers' recompute (03:30) and the store's care (04:00), when nobody writes.
+
+Training takes about a second and holds no lock meanwhile; whether the new model replaces the one in use is
+decided in handlers/complaint_detection.py (not worse on the frozen test split).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apscheduler.triggers.cron import CronTrigger
+
+from core.context import Context
+from core.registry import recurring
+from handlers.complaint_detection import retrain
+
+HOUR, MINUTE = 4, 30
+
+
+@recurring("complaint_training", trigger=lambda config: CronTrigger(hour=HOUR, minute=MINUTE, timezone=config.tz))
+def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
+    retrain(ctx)

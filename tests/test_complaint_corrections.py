@@ -1,0 +1,131 @@
+"""The owner corrects the complaint detector in chat: /complaint opens one it missed, /notcomplaint withdraws a false
+alarm; both are kept with the member's text and train the model at the next start and every night, where a model
+that does worse on the frozen test split is not taken."""
+
+import pytest
+
+from core.context import Context
+from core.store import open_store
+from handlers import complaint_detection
+from tests.conftest import OWNER
+
+MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
+FALSE_ALARM = "这衣服穿着有点怪怪的"  # the model takes it for a complaint; the owner says it is not
+
+
+def kinds(sent):
+    return [(m["kind"], m["to"], m["at"][11:16]) for m in sent]
+
+
+@pytest.fixture(autouse=True)
+def base_model_afterwards():
+    """A test that trains with corrections leaves the model trained on the data alone for the next test."""
+    yield
+    complaint_detection.IN_USE.model = None
+
+
+def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_flagged_like_a_detected_one(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    bot = shop_bot("2026-11-25 10:00", db_path=db_path)
+    wang = bot.member("小王")
+    assert wang.says(MISSED, room="普通会员群") == []
+    bot.advance(minutes=5)
+    bot.owner.says("/complaint @小王 品控")
+    bot.owner.says("/complaints")
+    bot.advance(hours=2)
+    assert kinds(bot.sent()) == [
+        ("complaint_ack", wang.id, "10:05"),
+        ("complaint_alert", OWNER, "10:05"),
+        ("command_reply", OWNER, "10:05"),
+        ("complaint_reminder", OWNER, "10:50"),
+        ("complaint_overdue", OWNER, "11:05"),
+    ]
+    ack, alert, listing = bot.sent()[:3]
+    assert ack["room"] == bot.room_id("普通会员群"), "acknowledged where the member wrote it"
+    assert "#1" in alert["text"] and "品控" in alert["text"] and "有点冲" in alert["text"]
+    assert "#1 小王" in listing["text"]
+    store = open_store(db_path)
+    assert [(r["text"], r["is_complaint"], r["complaint"]) for r in store["complaint_corrections"].rows] == [(MISSED, 1, 1)]
+
+
+def test_complaint_says_so_for_a_member_with_an_open_complaint_or_who_never_wrote(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("买的杯子收到就是碎的，质量太差了", room="普通会员群")
+    bot.member("小李")
+    bot.advance(minutes=1)
+    for command in ("/complaint @小王", "/complaint @小李", "/complaint @小王 快递"):
+        bot.owner.says(command)
+    bot.advance(minutes=5)
+    assert bot.texts(kind="command_reply") == [
+        "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。",
+        "没有找到小李最近的消息，无法记为投诉：等对方发来消息后再记。",
+        "抱歉，原因只能是 物流、品控、发错货、退款、服务、其他。用法：/complaint @昵称 [物流|品控|发错货|退款|服务|其他]",
+    ]
+    assert len(bot.sent(kind="complaint_alert")) == 1
+
+
+def test_notcomplaint_stops_the_reminders_tells_the_member_nothing_and_leaves_the_week_figures(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    bot = shop_bot("2026-11-25 10:00", db_path=db_path)
+    bot.member("小王").says(FALSE_ALARM, room="普通会员群")
+    bot.advance(minutes=10)
+    bot.owner.says("/不是投诉 1")
+    bot.owner.says("/notcomplaint 1")
+    bot.owner.says("/complaints week")
+    bot.owner.says("/status")
+    bot.advance(hours=2)
+    assert [kind for kind, _, _ in kinds(bot.sent())] == ["complaint_ack", "complaint_alert"] + ["command_reply"] * 4
+    withdrawn, again, week, status = bot.texts(kind="command_reply")
+    assert withdrawn == "已撤销投诉 #1（小王）：不再提醒，也不计入统计；会用来改进投诉识别。"
+    assert "已撤销" in again and "用法：/notcomplaint 编号" in again
+    assert "投诉共 1 条" not in week and "没有未结的投诉" in status
+    store = open_store(db_path)
+    assert [(r["text"], r["is_complaint"]) for r in store["complaint_corrections"].rows] == [(FALSE_ALARM, 0)]
+
+
+def test_a_false_alarm_withdrawn_is_no_longer_taken_for_a_complaint_after_a_restart(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = shop_bot("2026-11-25 10:00", db_path=db_path)
+    before.member("小王").says(FALSE_ALARM, room="普通会员群")
+    before.owner.says("/notcomplaint 1")
+    after = shop_bot("2026-11-25 11:00", db_path=db_path)
+    after.member("小李").says(FALSE_ALARM, room="普通会员群")
+    after.owner.says("/status")
+    after.advance(minutes=5)
+    assert after.sent(kind="complaint_ack") == []
+    assert "投诉识别：模型今天11:00训练，含您的 1 条纠正" in after.texts(kind="command_reply")[-1]
+
+
+def test_the_nightly_training_takes_the_days_corrections(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(FALSE_ALARM, room="普通会员群")
+    bot.owner.says("/notcomplaint 1")
+    assert complaint_detection.detect(FALSE_ALARM) == "其他", "not before the night"
+    bot.advance_to("2026-11-26 09:00")
+    bot.owner.says("/status")
+    bot.advance(minutes=5)
+    assert complaint_detection.detect(FALSE_ALARM) is None
+    assert "投诉识别：模型今天4:30训练，含您的 1 条纠正" in bot.texts(kind="command_reply")[-1]
+
+
+def test_a_model_worse_on_the_frozen_split_is_not_taken(shop_bot, monkeypatch):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(FALSE_ALARM, room="普通会员群")
+    bot.owner.says("/notcomplaint 1")
+    in_use = complaint_detection.current_model()
+    monkeypatch.setattr(complaint_detection, "frozen_f1", lambda model: 0.9 if model is in_use else 0.8)
+    bot.advance_to("2026-11-26 09:00")
+    bot.owner.says("/status")
+    bot.advance(minutes=5)
+    assert complaint_detection.current_model() is in_use
+    assert complaint_detection.detect(FALSE_ALARM) == "其他"
+    assert "投诉识别：模型昨天10:00训练" in bot.texts(kind="command_reply")[-1]
+
+
+def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(MISSED, room="普通会员群")
+    bot.owner.says("/complaint @小王")
+    bot.owner.says("/notcomplaint 1")
+    examples = complaint_detection.corrections(Context(bot.assistant))
+    assert [(e.text, e.complaint) for e in examples] == [(MISSED, False)]
