@@ -57,11 +57,6 @@ def shop_room_count(db, config: Config) -> int:
     return db.execute(f"SELECT count(*) FROM ({SHOP_ROOMS})", query_params(config, None)).fetchone()[0]
 
 
-def is_member(db, config: Config, bot_id: str | None, contact: str) -> bool:
-    """Whether this contact is a member (see above)."""
-    return db.execute(f"SELECT 1 FROM ({MEMBERS}) WHERE contact = :contact",
-                      {**query_params(config, bot_id), "contact": contact}).fetchone() is not None
-
 
 def in_shop_group(db, config: Config, room: str) -> bool:
     """True for one of the shop's groups. Asked for many messages: by topic from config, one indexed lookup."""

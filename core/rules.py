@@ -64,12 +64,6 @@ from_member = ~from_shop
 
 
 @rule
-def from_owner(ctx: Context, event: object) -> bool:
-    """Said or done by one of the owner's ids in config (not by the shop's phone: see from_shop)."""
-    return (person := _person(event)) is not None and ctx.is_owner(person)
-
-
-@rule
 def in_group(ctx: Context, event: object) -> bool:
     """In a group (any the account is in), not a private chat."""
     return getattr(event, "room", None) is not None

@@ -178,6 +178,9 @@ def _broadcast_lane(db: Database) -> None:
     # conversation first, then broadcasts, each in order (core/outbox.py).
     db.execute("ALTER TABLE outbox ADD COLUMN broadcast INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE INDEX outbox_queue ON outbox (status, broadcast, id)")
+    # Before every send, every queued message past its deadline is given up (Outbox.expire_overdue): over the
+    # queue's status index that read all of a flash sale's thousands of queued posts, once per post.
+    db.execute("CREATE INDEX outbox_deadlines ON outbox (status, expires_at)")
     # Members are counted through core/directory.py now (in a shop group, not the owner or the bot): the count
     # the triggers kept counted everyone in any group, and nothing reads it any more.
     db.execute("DROP TRIGGER member_counted")
