@@ -5,6 +5,8 @@
     python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
     python bot.py import-orders FILE.csv|FILE.xlsx [--config FILE] [--db FILE]   the back office's order export
     python bot.py doctor [--config FILE] [--wait SECONDS]   check the connection to the puppet service, send nothing
+    python bot.py train-complaints [--config FILE] [--db FILE]   retrain the complaint model with the owner's
+        corrections and compare it with the one in use on the frozen test split; reads the store, writes nothing
 
 Options go before or after the command alike, and one that the command does not use is refused by name rather
 than ignored. Everything printed here is for the shop owner, so in Chinese, argparse's own wording included. Bad
@@ -21,6 +23,7 @@ import datetime as dt
 import functools
 import logging
 import re
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -36,16 +39,19 @@ from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_
 from core.instance import AlreadyRunning, InstanceLock, claim
 from core.selfcheck import rehearse
 from core.runner import run_live
-from core.store import StoreError, open_store
+from core.store import MIGRATIONS, StoreError, open_store, schema_version
+from handlers import complaint_detection
 from core.templates import TemplateProblem, Templates
 from handlers.order_book import unlinked_buyers
 from imports.orders import OrderFileError, read_orders, save_orders
+from schedules.complaint_training import HOUR, MINUTE
 from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script
 
 BAD_INPUT = 2
 INTERRUPTED = 130
 ALREADY_RUNNING = 1
+NIGHTLY_TRAINING = f"{HOUR}:{MINUTE:02d}"
 
 COMMANDS = {
     "run": "运行机器人（不写命令时就是它）",
@@ -53,6 +59,8 @@ COMMANDS = {
     "check-config": "检查配置文件和所有消息模板，然后退出",
     "import-orders": "导入小商店后台导出的订单（CSV 或 XLSX）",
     "doctor": "检查与微信服务（puppet 服务）的连接：登录、列出群，不发送任何消息",
+    "train-complaints": "用您的投诉更正（/complaint、/notcomplaint）重新训练投诉识别模型，在固定测试集上和现在用的比较；"
+                        "只读数据库，不做改动",
 }
 
 
@@ -65,7 +73,7 @@ class Option:
 
 OPTIONS = {
     "config": Option(tuple(COMMANDS), DEFAULT_CONFIG, dict(type=Path, metavar="文件", help="配置文件（默认 config.toml）")),
-    "db": Option(("run", "replay", "import-orders"), None, dict(
+    "db": Option(("run", "replay", "import-orders", "train-complaints"), None, dict(
         type=Path, metavar="文件",
         help="数据库文件（默认：配置里 [store] 的 path；replay 和 --pretend-time 默认用临时数据库，退出时删除）")),
     "pretend_time": Option(("run",), None, dict(
@@ -278,6 +286,48 @@ def _import_orders(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_only_store(path: Path) -> sqlite3.Connection:
+    """The store at path opened read-only: one that is missing is not created, and a running bot is not disturbed
+    (SQLite's WAL lets one read while it writes, so no instance lock is needed). StoreError says what is wrong."""
+    if not path.is_file():
+        raise StoreError(f"找不到数据库 {shown_path(path)}（用 --db 指定，或配置里 [store] 的 path）")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        version = schema_version(db)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a file that is not SQLite fails here
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{shown_path(path)} 不是机器人的数据库，读不出来") from None
+    if version < len(MIGRATIONS):
+        raise StoreError(f"{shown_path(path)} 是旧版本的数据库（或不是机器人的）：先用这个版本运行一次机器人，"
+                         "启动时会升级它")
+    return db
+
+
+def _train_complaints(config: Config, args: argparse.Namespace) -> int:
+    db = _read_only_store(args.db or Path(config.store.path))
+    try:
+        trial = complaint_detection.trial(db)
+    except (OSError, ValueError, ImportError) as error:
+        print(f"投诉识别模型没有训练成功，机器人仍用现在的模型（或关键词规则）：{error}", file=sys.stderr)
+        return BAD_INPUT
+    finally:
+        db.close()
+    print(f"在固定测试集上（看\u201c关键词规则或模型\u201d，和机器人判断投诉的方式一样）：\n"
+          f"{'':<12}{'精确率':>6}{'召回率':>6}{'F1':>8}")
+    for name, figures, used in (("现在用的", trial.before, trial.in_use_corrections),
+                                ("新训练的", trial.after, trial.corrections)):
+        print(f"{name:<8}{figures.precision:>9.3f}{figures.recall:>9.3f}{figures.f1:>8.3f}   含您的 {used} 条更正")
+    if not trial.corrections:
+        print("数据库里还没有您的更正，新模型和现在用的一样。用 /complaint、/notcomplaint 更正后再训练。")
+    elif trial.taken:
+        print(f"结论：采用。新模型不比现在的差。模型不存成文件，这里不改动正在运行的机器人：它在今晚 "
+              f"{NIGHTLY_TRAINING} 或下次启动时用同样的数据重新训练，就会用上它。")
+    else:
+        print(f"结论：不采用。新模型在固定测试集上比现在的差（F1 {trial.after.f1:.3f}，现在 {trial.before.f1:.3f}），"
+              f"今晚 {NIGHTLY_TRAINING} 的训练也不会换。请看看最近的 /complaint、/notcomplaint 有没有弄错的。")
+    return 0
+
+
 def _check_config(config: Config, config_path: Path) -> int:
     if problems := Templates().check():
         raise TemplateProblem("\n".join(problems))
@@ -298,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
         # they would interleave with the conversation itself.
-        quiet = args.command in ("replay", "check-config", "import-orders", "doctor")
+        quiet = args.command in ("replay", "check-config", "import-orders", "doctor", "train-complaints")
         logs.set_up(logging.WARNING if quiet or config.transport.kind == "console" else logging.INFO)
         if args.command == "replay":
             args.until = _time_option(args, "until", config)
@@ -307,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_orders(config, args)
         if args.command == "check-config":
             return _check_config(config, args.config)
+        if args.command == "train-complaints":
+            return _train_complaints(config, args)
         if args.command == "doctor":
             from transports.wechaty import doctor  # wechaty is slow to import: only when used
 

@@ -11,6 +11,11 @@ the next time the model is trained: at start, and every night after the tiers (s
 A model retrained with them replaces the one in use only when it is not worse on the frozen test split
 (`not_worse`), so that a hasty or mistaken correction cannot make the bot miss more. The model trained on the
 data alone is trained once per process (`base_model`); a store without corrections uses it as it is.
+
+`trial` is the same training and the same gate for `bot.py train-complaints`, from another process and on a store
+opened read-only: it reports, and puts nothing in use. A model is never saved to a file (a file can be replaced,
+and unpickling it runs code), so a model trained there cannot be handed to a running bot; the bot's own next
+training (04:30, or its next start) repeats it on the same data with the same gate and comes to the same verdict.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from dataclasses import dataclass
 
 from core.clock import from_db, to_db
 from core.context import Context
+from core.memo import Memo
 from core.registry import on_start
 from handlers.complaint_model import DATA, TEST, ComplaintModel, Example, read_examples, train
 from handlers.complaint_rules import load_rules
 
 log = logging.getLogger(__name__)
+MEMO = "complaint_model"  # the namespace of the notes on the model in use: when trained, on how many corrections
 
 RULES = load_rules()
 MODEL_ONLY_REASON = "其他"  # the model says "a complaint", not what about
@@ -42,10 +49,14 @@ class InUse:
 IN_USE = InUse()
 
 
+def _trained(extra: list[Example]) -> ComplaintModel:
+    return train(RULES.spelling.normalise, RULES.classify, DATA, extra)
+
+
 @functools.cache
 def base_model() -> ComplaintModel | None:
     try:
-        return train(RULES.spelling.normalise, RULES.classify, DATA)
+        return _trained([])
     except Exception:  # whatever the data or the library do, complaints are still taken: on the rules alone
         log.exception("complaint model not trained from %s; detecting complaints with the rules alone", DATA)
         return None
@@ -71,31 +82,45 @@ def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complain
     )
 
 
-def corrections(ctx: Context) -> list[Example]:
+def corrections(db, until: str | None = None) -> list[Example]:
     """The owner's verdicts as training examples: the latest per complaint, since one opened by /complaint and
-    then withdrawn by /notcomplaint is the owner changing their mind, not two examples that cancel out."""
-    rows = ctx.db.execute(
-        "SELECT text, is_complaint FROM complaint_corrections"
-        " WHERE id IN (SELECT max(id) FROM complaint_corrections GROUP BY complaint) ORDER BY id"
+    then withdrawn by /notcomplaint is the owner changing their mind, not two examples that cancel out.
+    `until` (a stored time): the verdicts as they stood then, those a model trained then was given."""
+    rows = db.execute(
+        "SELECT text, is_complaint FROM complaint_corrections WHERE id IN"
+        " (SELECT max(id) FROM complaint_corrections WHERE at <= coalesce(?, at) GROUP BY complaint) ORDER BY id",
+        [until],
     ).fetchall()
     return [Example(text, bool(is_complaint), CORRECTION) for text, is_complaint in rows]
 
 
+@dataclass(frozen=True)
+class Figures:
+    precision: float
+    recall: float
+    f1: float
+
+
+def frozen_figures(model: ComplaintModel) -> Figures:
+    """Precision, recall and F1 of "rules or model", as the bot flags complaints, on the frozen test split."""
+    examples = read_examples(DATA / TEST)
+    flagged = [RULES.classify(e.text) is not None or model.is_complaint(e.text) for e in examples]
+    hits = sum(f and e.complaint for f, e in zip(flagged, examples))
+    if not hits:
+        return Figures(0.0, 0.0, 0.0)
+    precision, recall = hits / sum(flagged), hits / sum(e.complaint for e in examples)
+    return Figures(precision, recall, 2 * precision * recall / (precision + recall))
+
+
 def frozen_f1(model: ComplaintModel) -> float:
-    """F1 of "rules or model", as the bot flags complaints, on the frozen test split at the model's own threshold.
+    """F1 of "rules or model" on the frozen test split at the model's own threshold: what the gate compares.
 
     Why F1 at the threshold rather than recall at precision 0.90: the threshold was chosen on validation, and
     the gate must judge the model the bot would really run, threshold included. Recall at a fixed precision
     would choose a new threshold on the frozen split, tuning on it; and on 300 messages one message moves that
     recall by a step, whereas F1 weighs the misses and the false alarms a correction may add alike.
     """
-    examples = read_examples(DATA / TEST)
-    flagged = [RULES.classify(e.text) is not None or model.is_complaint(e.text) for e in examples]
-    hits = sum(f and e.complaint for f, e in zip(flagged, examples))
-    if not hits:
-        return 0.0
-    precision, recall = hits / sum(flagged), hits / sum(e.complaint for e in examples)
-    return 2 * precision * recall / (precision + recall)
+    return frozen_figures(model).f1
 
 
 def not_worse(candidate: ComplaintModel, in_use: ComplaintModel | None) -> bool:
@@ -105,11 +130,11 @@ def not_worse(candidate: ComplaintModel, in_use: ComplaintModel | None) -> bool:
 def retrain(ctx: Context) -> bool:
     """Train with the store's corrections; the new model replaces the one in use if it is not worse. Whether it
     did (False too when there is no correction to train with)."""
-    extra = corrections(ctx)
+    extra = corrections(ctx.db)
     if not extra:
         return False
     try:
-        candidate = train(RULES.spelling.normalise, RULES.classify, DATA, extra)
+        candidate = _trained(extra)
     except Exception:
         log.exception("complaint model not retrained with %d corrections; the one in use stays", len(extra))
         return False
@@ -123,17 +148,42 @@ def retrain(ctx: Context) -> bool:
 def _use(ctx: Context, model: ComplaintModel | None, corrected: int) -> None:
     """Put `model` in use (None: the base model) and note when and on how many corrections, for /status."""
     IN_USE.model = model
-    notes = ctx.memo("complaint_model")
+    notes = ctx.memo(MEMO)
     notes.set("trained_at", to_db(ctx.now))
     notes.set("corrections", str(corrected))
 
 
 def training_facts(ctx: Context) -> dict | None:
     """When the model in use was trained and on how many corrections; None when the bot runs on the rules alone."""
-    notes = ctx.memo("complaint_model")
+    notes = ctx.memo(MEMO)
     if current_model() is None or notes.get("trained_at") is None:
         return None
     return {"at": from_db(notes.get("trained_at"), ctx.config.tz), "corrections": int(notes.get("corrections") or 0)}
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What training with a store's corrections gives, beside the model the bot on that store runs."""
+
+    corrections: int  # the owner's verdicts the new model was trained with
+    in_use_corrections: int  # and those the model in use was
+    before: Figures
+    after: Figures
+    taken: bool  # whether the gate lets the new model replace the one in use
+
+
+def trial(db) -> Trial:
+    """Train with all of `db`'s corrections and judge the result against the model in use, without putting it in
+    use or writing to `db`. The model in use is rebuilt from the corrections as they stood when it was trained
+    (the notes `_use` keeps); training is deterministic, so it is the one the bot runs. OSError or ValueError
+    when the data cannot be read, ImportError without scikit-learn."""
+    notes = Memo(db, MEMO)
+    trained_at, in_use_count = notes.get("trained_at"), int(notes.get("corrections") or 0)
+    in_use = _trained(corrections(db, trained_at) if in_use_count else [])
+    extra = corrections(db)
+    candidate = _trained(extra) if extra else in_use
+    return Trial(len(extra), in_use_count, frozen_figures(in_use), frozen_figures(candidate),
+                 not_worse(candidate, in_use))
 
 
 @on_start

@@ -127,5 +127,5 @@ def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_b
     bot.member("小王").says(MISSED, room="普通会员群")
     bot.owner.says("/complaint @小王")
     bot.owner.says("/notcomplaint 1")
-    examples = complaint_detection.corrections(Context(bot.assistant))
+    examples = complaint_detection.corrections(Context(bot.assistant).db)
     assert [(e.text, e.complaint) for e in examples] == [(MISSED, False)]
