@@ -44,6 +44,9 @@ class InUse:
     """The model detect() asks, when it is not the base model: one trained with a store's corrections."""
 
     model: ComplaintModel | None = None
+    # The corrections last trained with, taken or not: a night without new ones would train the same model again
+    # (and a month of check-config's rehearsal, thirty times).
+    tried: tuple[Example, ...] = ()
 
 
 IN_USE = InUse()
@@ -131,8 +134,9 @@ def retrain(ctx: Context) -> bool:
     """Train with the store's corrections; the new model replaces the one in use if it is not worse. Whether it
     did (False too when there is no correction to train with)."""
     extra = corrections(ctx.db)
-    if not extra:
+    if not extra or tuple(extra) == IN_USE.tried:
         return False
+    IN_USE.tried = tuple(extra)
     try:
         candidate = _trained(extra)
     except Exception:
@@ -189,6 +193,7 @@ def trial(db) -> Trial:
 @on_start
 def train_complaint_model(ctx: Context) -> None:
     _use(ctx, None, 0)  # this store's corrections, never another's: the base model is the one to beat
+    IN_USE.tried = ()
     if current_model() is None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")
         return

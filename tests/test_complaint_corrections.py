@@ -22,6 +22,7 @@ def base_model_afterwards():
     """A test that trains with corrections leaves the model trained on the data alone for the next test."""
     yield
     complaint_detection.IN_USE.model = None
+    complaint_detection.IN_USE.tried = ()
 
 
 def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_flagged_like_a_detected_one(shop_bot, tmp_path):
@@ -129,3 +130,15 @@ def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_b
     bot.owner.says("/notcomplaint 1")
     examples = complaint_detection.corrections(Context(bot.assistant).db)
     assert [(e.text, e.complaint) for e in examples] == [(MISSED, False)]
+
+
+def test_a_night_without_new_corrections_does_not_train_the_same_model_again(shop_bot, monkeypatch):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(FALSE_ALARM, room="普通会员群")
+    bot.owner.says("/notcomplaint 1")
+    trainings = []
+    trained = complaint_detection._trained
+    monkeypatch.setattr(complaint_detection, "_trained", lambda extra: trainings.append(len(extra)) or trained(extra))
+    bot.advance_to("2026-11-28 09:00")
+    assert trainings == [1], "once, on the first night"
+    assert complaint_detection.detect(FALSE_ALARM) is None

@@ -14,6 +14,7 @@ from tests.test_complaint_corrections import FALSE_ALARM
 def base_model_afterwards():
     yield
     complaint_detection.IN_USE.model = None
+    complaint_detection.IN_USE.tried = ()
 
 
 def corrected_store(shop_bot, tmp_path):
