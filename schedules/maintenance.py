@@ -24,7 +24,7 @@ import time
 from apscheduler.triggers.cron import CronTrigger
 
 from core import history
-from core.clock import to_db
+from core.clock import from_db, to_db
 from core.context import Context
 from core.registry import job, recurring
 
@@ -55,6 +55,7 @@ def prune_batch(ctx: Context, step: dict) -> None:
     while (first := history.first_old_row(ctx.db, table, after, step["before"])) is None:
         if table == history.TABLES[-1]:
             log.info("pruned %d rows of history from before %s", step["deleted"], step["before"])
+            history.prune_pictures(ctx.db, from_db(step["before"], ctx.config.tz))
             optimize(ctx)
             return
         table, after = history.TABLES[history.TABLES.index(table) + 1], 0
