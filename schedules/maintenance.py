@@ -2,7 +2,8 @@
 
 At 04:00 the history older than [store] retention_days goes: the raw event log (`events`, kept for inquiry only;
 activity and tiers have their own tables) and the outbox's finished messages (sent, expired, uncertain, refused;
-never one still queued). Orders, complaints, tier history, coupons and campaign posts are the shop's records and
+never one still queued), then the pictures of media/ kept before then that nothing uses any more (core/history.py,
+core/media.py). Orders, complaints, tier history, coupons and campaign posts are the shop's records and
 are kept. Then SQLite's planner statistics are brought up to date (PRAGMA optimize). The WAL file needs no job:
 SQLite checkpoints it by itself as it grows.
 

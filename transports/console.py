@@ -26,6 +26,7 @@ from core import media
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen
 from core.outbox import Outgoing
+from core.text import quote
 
 BOT_ID = "console_bot"
 SYNTAX = """\
@@ -107,7 +108,7 @@ class Console:
             return Message(sender, text, room, mentions, sender_name=sender_name)
         path = Path(picture["path"].strip()).expanduser()
         if not path.is_file():
-            raise ConsoleError(f"找不到图片文件 {picture['path'].strip()[:60]}：请写出图片的完整路径，例如 /image /home/我/杯子.jpg")
+            raise ConsoleError(f"找不到图片文件{quote(path.name)}：请写出图片的完整路径，例如 /image /home/我/杯子.jpg")
         try:
             kept, why = str(media.keep(self.media_folder, path)), None
         except media.PictureUnreadable as error:
