@@ -68,6 +68,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
         ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a", "image": 7}', "字段 image 要是字符串"),
         ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a", "media": "hologram"}',
          "不认识的 media “hologram”"),
+        ('{"at": "2026-11-25T10:05:00+08:00", "type": "message", "from": "wxid_a", "media": "image"}', "要用 image 字段"),
         ('{"at": "2026-11-25T09:00:00+08:00", "type": "tick"}', "时间倒退了"),
         ('{"at": "2026-11-25T10:05:00", "type": "tick"}', "没有时区"),
         ('{"type": "tick"}', "缺少字段 at"),

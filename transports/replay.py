@@ -70,9 +70,9 @@ def _build(kind: str, line: dict) -> Event:
         case "room":
             return RoomSeen(line["id"], line["topic"], tuple(line.get("members", ())))
         case "message":
-            media = "image" if "image" in line else line.get("media", "text")
             return Message(line["from"], line.get("text", ""), line.get("room"), tuple(line.get("mentions", ())),
-                           to=line.get("to"), media=media, image=line.get("image"))
+                           to=line.get("to"), media="image" if "image" in line else line.get("media", "text"),
+                           image=line.get("image"))
         case "join":
             return Join(line["room"], line["contact"], line.get("name"))
         case "leave":
@@ -140,6 +140,8 @@ def _check_message(number: int, line: dict) -> None:
             raise ScriptError(number, "带 image 的消息，media 只能是 image")
     elif line.get("media", "text") not in MEDIA:
         raise ScriptError(number, f"不认识的 media {quote(line['media'])}（可以是 {'、'.join(MEDIA)}）")
+    elif line.get("media") == "image":
+        raise ScriptError(number, "图片消息要用 image 字段写出图片文件")
     elif "text" not in line and line.get("media", "text") == "text":
         raise ScriptError(number, "message 事件缺少字段 text")
 
