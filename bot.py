@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import features
-from core import logs
+from core import logs, media
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_path
@@ -229,7 +229,7 @@ def _claim(store: Path | str) -> InstanceLock:
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
     with _store(config, db_path, pretend_time) as (path, temporary), _claim(path):
-        transport = make_transport(config)
+        transport = make_transport(config, media.folder_for(path))
         assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,
         # unless the owner asks again.

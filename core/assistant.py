@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from core import commands
+from core import commands, media
 from core.clock import Clock, from_db, to_db
 from core.config import Config
 from core.context import Context
@@ -85,6 +85,8 @@ class Assistant:
             if not isinstance(event, Tick):
                 self._record(event, ctx.now)
             self._update_directory(event, ctx.now)
+            if isinstance(event, Message) and event.unreadable:  # the features still see it: a picture, not kept
+                self._guarded(media.report_unreadable, ctx, event)
             match event:
                 # The transports drop the bot's own messages echoed back. What still comes from the bot's account
                 # was typed on the shop's phone: the shop speaking (features see it), but never a command.
@@ -117,6 +119,8 @@ class Assistant:
         room = data.pop("room", None)
         contact = data.pop("sender", None) or data.pop("contact", None) or data.get("id")
         text = data.pop("text", None)
+        if data.get("media") == "text":
+            del data["media"]
         extra = {key: value for key, value in data.items() if value}  # most messages have none: no JSON to write
         row = (to_db(now), EVENT_TYPES[type(event)], room, contact, text, json.dumps(extra, ensure_ascii=False) if extra else None)
         self.db.execute("INSERT INTO events (at, type, room, contact, text, data) VALUES (?, ?, ?, ?, ?, ?)", row)

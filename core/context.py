@@ -62,7 +62,7 @@ class Context:
     def say(
         self,
         kind: str,
-        template: str,
+        template: str | None,
         /,
         *,
         room: str | None = None,
@@ -70,6 +70,7 @@ class Context:
         expires_at: dt.datetime | None = None,
         about: str | None = None,
         broadcast: bool = False,
+        image: str | None = None,
         **variables,
     ) -> int:
         """Render `template` and queue it for a room (addressing `to` there, if given) or a private chat with `to`.
@@ -77,14 +78,15 @@ class Context:
         `kind` names the feature that speaks (command_reply, welcome, …): it is what replay prints and what the
         owner's reports count. Without `expires_at`, the kind's lifetime in DEFAULT_LIFETIMES gives the deadline.
         `about` is what the message answers, for the owner's report should it not go out. A `broadcast` (a
-        campaign post) lets every answer to a person go before it.
+        campaign post) lets every answer to a person go before it. `image`, a picture kept in the media folder
+        (core/media.py), goes right after the text, as part of the same message; with no template it goes alone.
         """
-        text = _fit(self._assistant.templates.render(template, **variables), template)
+        text = _fit(self._assistant.templates.render(template, **variables), template) if template else ""
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
         return self._assistant.outbox.enqueue(
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about,
-            broadcast=broadcast,
+            broadcast=broadcast, image=image,
         )
 
     def reply(self, kind: str, template: str, /, **variables) -> int:
@@ -92,7 +94,7 @@ class Context:
         message = self.event
         if not isinstance(message, Message):
             raise TypeError("reply() answers a message; use say() or tell_owner() elsewhere")
-        return self.say(kind, template, room=message.room, to=message.sender, about=excerpt(message.text), **variables)
+        return self.say(kind, template, room=message.room, to=message.sender, about=excerpt(message.shown), **variables)
 
     def find_command(self, word: str) -> Command | None:
         """The owner's command named `word` (or one of its aliases) among the features this bot runs."""

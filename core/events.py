@@ -40,10 +40,18 @@ class RoomSeen:
     members: tuple[str, ...] = ()
 
 
+# What kind of message it was. Only a text message has text the features read; the others come with an empty
+# text (a link's or a mini program's title is not the member's words). A picture comes with `image`, the file kept
+# in the media folder (core/media.py), or, when it could not be kept, with `unreadable` saying why.
+MEDIA = ("text", "image", "voice", "video", "file", "url", "mini_program", "emoticon", "other")
+MEDIA_WORDS = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "file": "[文件]", "url": "[链接]",
+               "mini_program": "[小程序]", "emoticon": "[表情]", "other": "[消息]"}
+
+
 @dataclass(frozen=True)
 class Message:
     """A message in a group or a private chat. One from the bot's own account was typed on the shop's
-    phone: the shop speaking, never a command."""
+    phone: the shop speaking, never a command. `media` says what kind it was (MEDIA)."""
 
     sender: str
     text: str = field(repr=False)
@@ -52,6 +60,14 @@ class Message:
     # given by transports that know it; replays declare names with ContactSeen
     sender_name: str | None = field(default=None, repr=False)
     to: str | None = None  # typed on the shop account's own phone in a private chat: the member it was written to
+    media: str = "text"
+    image: str | None = field(default=None, repr=False)  # a picture: its path in the media folder
+    unreadable: str | None = None  # a picture that could not be kept: why (core/media.py REASONS)
+
+    @property
+    def shown(self) -> str:
+        """The message as a quote of it reads: its text, or what it was ([语音], [图片]) when it has none."""
+        return self.text or MEDIA_WORDS.get(self.media, "")
 
 
 @dataclass(frozen=True)

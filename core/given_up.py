@@ -36,6 +36,7 @@ KIND_WORDS = {
     "outbox_report": "发件箱提醒",
     "error_report": "故障提醒",
     "complaint_model_missing": "投诉识别提醒",
+    "picture_unreadable": "图片提醒",
 }
 WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
 SHOWN = 10  # messages listed in a summary, and on a page of /skipped
@@ -52,6 +53,7 @@ def describe(ctx: Context, message: Outgoing) -> dict:
         "who": excerpt(who, WHO_CHARS),
         "what": KIND_WORDS.get(message.kind, message.kind),
         "text": excerpt(message.text),
+        "picture": bool(message.image),  # with the text, or alone
         "about": message.about,
         "ago": ago(ctx.now, message.created_at),
     }

@@ -1,13 +1,22 @@
-"""The store's history: the raw event log and the outbox's finished messages, and which of their old rows may go.
+"""The store's history: the raw event log and the outbox's finished messages, and which of their old rows may go;
+and the pictures of the media folder, which go with them.
 
-Both grow with every message for as long as the bot runs; neither is the shop's record (orders, complaints, tier
+All grow with every message for as long as the bot runs; none is the shop's record (orders, complaints, tier
 history, coupons and campaign posts are, and are kept). The nightly job (schedules/maintenance.py) decides when
-and how fast; this module, beside the tables' writers in core/, decides what: never a message still queued.
+and how fast; this module, beside the tables' writers in core/, decides what: never a message still queued, nor
+a picture one waits to send or a feature holds (core/media.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from sqlite_utils import Database
+
+from core import media
+
+log = logging.getLogger(__name__)
 
 # Per table: the column that says how old a row is, and which rows may go at all.
 PRUNED = {
@@ -34,11 +43,25 @@ def delete_span(db: Database, table: str, first: int, span: int, before: str) ->
     ).rowcount
 
 
+def prune_pictures(db: Database, before: dt.datetime) -> int:
+    """Delete the media folder's pictures older than `before`, but those a queued message is to send and those a
+    feature holds; return how many went."""
+    folder = media.folder_of(db)
+    if folder is None:
+        return 0
+    waiting = {row[0] for row in db.execute(
+        "SELECT image FROM outbox WHERE status IN ('queued', 'sending') AND image IS NOT NULL")}
+    deleted = media.prune(folder, before, waiting | media.held(db))
+    log.info("pruned %d pictures kept before %s", deleted, before.isoformat())
+    return deleted
+
+
 def latest_message(db: Database, contact: str) -> tuple[str | None, str, str] | None:
     """What `contact` last wrote, in a group or in private, as (room, text, stored time); None when the log
-    holds nothing of theirs (they never wrote, or it is older than the retention)."""
+    holds nothing of theirs (they never wrote, or it is older than the retention). Only messages with words: a
+    picture or a voice message alone has none to quote or classify."""
     return db.execute(
-        "SELECT room, text, at FROM events WHERE contact = ? AND type = 'message' AND text IS NOT NULL"
+        "SELECT room, text, at FROM events WHERE contact = ? AND type = 'message' AND text != ''"
         " ORDER BY at DESC, id DESC LIMIT 1",
         [contact],
     ).fetchone()

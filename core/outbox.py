@@ -37,6 +37,7 @@ class Outgoing:
     expires_at: dt.datetime | None = None
     created_at: dt.datetime | None = None
     about: str | None = None  # the beginning of the member's message this one answers, if it answers one
+    image: str | None = None  # a picture in the media folder, sent right after the text (the text may be empty)
 
 
 def _ceil_to_second(moment: dt.datetime) -> dt.datetime:
@@ -64,15 +65,19 @@ class Outbox:
         expires_at: dt.datetime | None = None,
         about: str | None = None,
         broadcast: bool = False,
+        image: str | None = None,
     ) -> int:
         """Queue a message; its id is returned so that a campaign post can record it. A broadcast (a campaign
-        post) waits behind every answer to a person, queued before or after it."""
+        post) waits behind every answer to a person, queued before or after it. A picture goes with its text as
+        one message: one place in the queue, one send in the pacing."""
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
+        if not (text or image):
+            raise ValueError("a message needs a text or a picture")
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(
             "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
-            " pause_seconds, about, broadcast) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+            " pause_seconds, about, broadcast, image) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)",
             [
                 to_db(now),
                 to_db(now),
@@ -85,6 +90,7 @@ class Outbox:
                 self.rng.uniform(*self.limits.switch_pause_seconds),
                 about,
                 int(broadcast),
+                str(image) if image else None,
             ],
         )
         return cursor.lastrowid
@@ -214,5 +220,5 @@ class Outbox:
     def _outgoing(self, row: dict) -> Outgoing:
         return Outgoing(
             row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row),
-            from_db(row["created_at"], self.tz), row["about"],
+            from_db(row["created_at"], self.tz), row["about"], row["image"],
         )

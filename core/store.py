@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core import media
+
 
 class StoreError(Exception):
     """A store this bot cannot use (a newer bot's schema): the owner is told, and nothing is written to it."""
@@ -200,9 +202,17 @@ def _complaint_corrections(db: Database) -> None:
     )
 
 
+def _pictures(db: Database) -> None:
+    # A message may carry a picture (core/media.py): one outbox row holds its text and the picture's path, paced as
+    # one message and sent text first. Pictures a feature still uses (a campaign's product photo) are held here,
+    # so that the nightly pruning of the media folder spares them.
+    db.execute("ALTER TABLE outbox ADD COLUMN image TEXT")
+    db.execute("CREATE TABLE picture_holds (holder TEXT PRIMARY KEY, path TEXT NOT NULL, held_at TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
-    _complaint_corrections,
+    _complaint_corrections, _pictures,
 ]
 
 
@@ -256,7 +266,7 @@ def open_store(path: Path | str) -> Database:
     else:
         path = Path(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (path.parent / "media").mkdir(mode=0o700, exist_ok=True)
+        media.folder_for(path).mkdir(mode=0o700, exist_ok=True)
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # before SQLite creates it with the umask's mode
         db = Database(path)
         db.enable_wal()

@@ -32,7 +32,10 @@ class Transport(Protocol):
     """What a chat backend gives the core (core/runner.py): events in, as they come; one message out at a time."""
 
     async def run(self, deliver: Callable[[Event], None]) -> None:
-        """Deliver events until the backend ends (console input closed, service stopped)."""
+        """Deliver events until the backend ends (console input closed, service stopped). A picture that comes in
+        is kept in the media folder first (core/media.py keep()), and its Message names the kept file, or says
+        why it could not be kept (`unreadable`)."""
 
     async def send(self, message: Outgoing) -> None:
-        """Send one message, or raise TransportUnavailable, DeliveryUncertain or SendRefused."""
+        """Send one message: its text, then its picture if it has one (either may be alone); or raise
+        TransportUnavailable, DeliveryUncertain or SendRefused."""

@@ -34,7 +34,7 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     if ctx.is_scheduled(key):
         return  # the first unanswered question keeps its clock; later ones do not push it back
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
-    nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.text,
+    nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.shown,
                          asked_at=to_db(ctx.now))
 
 

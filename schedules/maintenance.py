@@ -2,7 +2,8 @@
 
 At 04:00 the history older than [store] retention_days goes: the raw event log (`events`, kept for inquiry only;
 activity and tiers have their own tables) and the outbox's finished messages (sent, expired, uncertain, refused;
-never one still queued). Orders, complaints, tier history, coupons and campaign posts are the shop's records and
+never one still queued), then the pictures of media/ kept before then that nothing uses any more (core/history.py,
+core/media.py). Orders, complaints, tier history, coupons and campaign posts are the shop's records and
 are kept. Then SQLite's planner statistics are brought up to date (PRAGMA optimize). The WAL file needs no job:
 SQLite checkpoints it by itself as it grows.
 
@@ -24,7 +25,7 @@ import time
 from apscheduler.triggers.cron import CronTrigger
 
 from core import history
-from core.clock import to_db
+from core.clock import from_db, to_db
 from core.context import Context
 from core.registry import job, recurring
 
@@ -55,6 +56,7 @@ def prune_batch(ctx: Context, step: dict) -> None:
     while (first := history.first_old_row(ctx.db, table, after, step["before"])) is None:
         if table == history.TABLES[-1]:
             log.info("pruned %d rows of history from before %s", step["deleted"], step["before"])
+            history.prune_pictures(ctx.db, from_db(step["before"], ctx.config.tz))
             optimize(ctx)
             return
         table, after = history.TABLES[history.TABLES.index(table) + 1], 0

@@ -162,7 +162,7 @@ class ShopBot:
         return [m for m in lines if (kind is None or m["kind"] == kind) and (to is None or m["to"] == contact)]
 
     def texts(self, kind: str | None = None, to: str | None = None) -> list[str]:
-        return [m["text"] for m in self.sent(kind, to)]
+        return [m["text"] for m in self.sent(kind, to) if "text" in m]  # a picture's line has "image" instead
 
 
 @pytest.fixture

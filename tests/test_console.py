@@ -10,9 +10,11 @@ import time
 from pathlib import Path
 
 from core.context import Context
+from core.outbox import Outgoing
 from core.runner import drain_seconds, run_live
 from core.store import open_store
 from tests.conftest import OWNER, ROOT, run_bot
+from tests.test_media import png
 from transports.console import Console
 
 
@@ -162,3 +164,25 @@ def test_a_bad_pretend_time_is_a_clear_error(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--pretend-time 的时间“tonight”不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00" in result.stderr
     assert "bot.py run --help" in result.stderr
+
+
+def test_image_sends_a_picture_as_the_lines_speaker_and_a_bad_one_is_explained(tmp_path):
+    good, broken = tmp_path / "杯子.png", tmp_path / "broken.jpg"
+    good.write_bytes(png())
+    broken.write_bytes(b"not a picture at all")
+    typed = f"@普通会员群 小王: /image {good}\n/image {tmp_path}/nowhere.png\n/image {broken}\n"
+    result = console(tmp_path, typed)
+    assert result.returncode == 0, result.stderr
+    assert "! 找不到图片文件" in result.stdout and "nowhere.png" in result.stdout
+    assert "[私聊] → 店主 (picture_unreadable)" in result.stdout and "不是图片文件" in result.stdout
+    assert [p.suffix for p in (tmp_path / "media").iterdir()] == [".png"], "小王's picture, kept by its hash"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_picture_the_bot_sends_prints_after_its_text(assistant_at):
+    out = io.StringIO()
+    console = Console(assistant_at("2026-11-25 10:00").config, io.StringIO(), out)
+    asyncio.run(console.send(Outgoing(1, None, OWNER, "flash_sale", "新品到店", image="/srv/media/ab12.png")))
+    asyncio.run(console.send(Outgoing(2, None, OWNER, "flash_sale", "", image="/srv/media/cd34.png")))
+    assert out.getvalue() == ("[私聊] → 店主 (flash_sale)\n    新品到店\n    [图片 /srv/media/ab12.png]\n"
+                              "[私聊] → 店主 (flash_sale)\n    [图片 /srv/media/cd34.png]\n")

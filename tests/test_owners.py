@@ -30,6 +30,7 @@ OWNERS = {
     "campaigns": {"handlers/campaigns.py"},
     "campaign_posts": {"handlers/campaigns.py"},
     "coupons": {"handlers/campaigns.py"},
+    "picture_holds": {"core/media.py"},
 }
 SOURCES = ["bot.py", *(f"{folder}/*.py" for folder in ("core", "handlers", "schedules", "imports", "transports"))]
 

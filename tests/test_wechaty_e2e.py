@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import queue
@@ -18,6 +20,7 @@ import pytest
 
 from core.config import DEFAULT_CONFIG
 from tests.conftest import OWNER, ROOT
+from tests.test_media import png
 
 GATEWAY = ROOT / "tests" / "gateway"
 TOKEN = "insecure_e2e_test_token"
@@ -389,3 +392,27 @@ def test_doctor_says_why_it_could_not_connect(tmp_path):
     for name, (out, err, status) in said.items():
         assert status == 1 and reasons[name] in err and "Traceback" not in err, (name, out, err)
         assert "insecure_wrong_token_e2e" not in out + err and TOKEN not in out + err
+
+
+def test_pictures_and_voice_come_in_a_picture_goes_out_after_its_text_and_its_echo_is_dropped(shop):
+    s = shop(pretend_time="2026-11-25T23:00:00+08:00")
+    picture = png()
+    s.gateway.do("send_file", **{"from": MEMBER, "to": BOT, "name": "cup.png", "base64": base64.b64encode(picture).decode()})
+    kept = s.tmp_path / "media" / f"{hashlib.sha256(picture).hexdigest()}.png"
+    rows = s.until("SELECT json_extract(data, '$.media'), json_extract(data, '$.image') FROM events"
+                   " WHERE type = 'message' AND contact = ?", (MEMBER,))
+    assert rows == [("image", str(kept))] and kept.read_bytes() == picture
+    assert "客服明天9:00上线" in s.gateway.bot_said(to=MEMBER)["text"], "a picture to the shop at night is answered"
+    s.gateway.do("send_file", **{"from": NEWCOMER, "to": BOT, "name": "voice.sil", "base64": "AAAA"})
+    assert "客服明天9:00上线" in s.gateway.bot_said(to=NEWCOMER)["text"], "and so is a voice message"
+    # A post with a picture, as a campaign queues it: the running bot sends it at its next wake-up.
+    with sqlite3.connect(s.db) as db:
+        db.execute("INSERT INTO outbox (created_at, not_before, room, kind, text, status, attempts, pause_seconds, image)"
+                   " VALUES ('2026-11-25T15:00:00.000000+00:00', '2026-11-25T15:00:00.000000+00:00', ?, 'flash_sale', '新品到店', 'queued', 0, 0, ?)",
+                   (ROOM, str(kept)))
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/status"})  # wakes the bot
+    said = [s.gateway.bot_said(room=ROOM), s.gateway.bot_said(room=ROOM)]
+    assert said[0]["text"] == "新品到店" and said[1]["sha256"] == hashlib.sha256(picture).hexdigest()
+    s.gateway.bot_said(to=OWNER)
+    assert s.query("SELECT status FROM outbox WHERE kind = 'flash_sale'") == [("sent",)]
+    assert s.query("SELECT count(*) FROM events WHERE type = 'message' AND contact = ?", (BOT,)) == [(0,)], "echoes dropped"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.config import Config
 from core.transport import Transport
 from transports.console import Console
 
 
-def make_transport(config: Config) -> Transport:
+def make_transport(config: Config, media_folder: Path) -> Transport:
+    """The configured backend; pictures that come in are kept in media_folder, beside the store in use."""
     if config.transport.kind == "console":
-        return Console(config)
+        return Console(config, media_folder=media_folder)
     from transports.wechaty import WechatyTransport  # imported only when used: wechaty is slow to import
 
-    return WechatyTransport(config)
+    return WechatyTransport(config, media_folder)

@@ -4,6 +4,10 @@ The demo groups and members come from [console] in config.toml. Each line typed 
 SYNTAX below, printed at start); the bot's answers print with their room, the person addressed and the kind of
 message. The person at the keyboard is the owner (the first of [owner] ids), typing as 店主, and is in every group.
 
+A picture is `/image PATH` (a file on this computer) as the text of a line: `/image ~/杯子.jpg` is the owner's, in
+private; `@普通会员群 小王: /image 碎了.jpg` is 小王's, in the group. It is kept in the media folder beside the store
+(core/media.py) as a picture from WeChat would be; a picture the bot sends prints as `[图片 PATH]`.
+
 Ctrl-D ends the typing, not the bot: the runner then sends what is still queued, at the outbox's pace, after the
 console has said how many and how long; a second Ctrl-D (or Ctrl-C) stops at once, and what is unsent stays queued.
 """
@@ -15,11 +19,14 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
+from core import media
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen
 from core.outbox import Outgoing
+from core.text import quote
 
 BOT_ID = "console_bot"
 SYNTAX = """\
@@ -29,9 +36,11 @@ SYNTAX = """\
   @普通会员群 小王: 什么时候发货？    小王在群里发言（文字里写 @{bot} 即@机器人）
   @普通会员群 店主: /status         您在群里发指令
   @普通会员群 +小张                 小张进群（一分钟后收到欢迎）；@普通会员群 -小张 退群
+  /image 图片路径                   您私聊发一张图片；@普通会员群 小王: /image 图片路径 是小王在群里发图
   Ctrl-D                          退出：待发消息先按节奏发完；再按一次 Ctrl-D 或 Ctrl-C 立即退出
 群：{rooms}
 """
+_PICTURE = re.compile(r"^[/／]image\s+(?P<path>.+)$")
 _LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
 
 
@@ -40,8 +49,10 @@ class ConsoleError(ValueError):
 
 
 class Console:
-    def __init__(self, config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+    def __init__(self, config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                 media_folder: Path | None = None):
         self.config = config
+        self.media_folder = media_folder or media.folder_for(config.store.path)
         self.stdin = stdin
         self.stdout = stdout
         self.owner_id = config.owner.ids[0]
@@ -66,7 +77,7 @@ class Console:
     def parse(self, line: str) -> Event:
         line = line.strip()
         if line.startswith(("/", "／")):
-            return Message(self.owner_id, line)
+            return self._message(self.owner_id, line)
         match = _LINE.match(line)
         if not match:
             raise ConsoleError("看不懂这一行。格式：小王: 你好　或　@群名 小王: 你好　或　@群名 +小张")
@@ -85,7 +96,24 @@ class Console:
         contact = self.ids.setdefault(speaker, f"console_{speaker}")
         self.names[contact] = speaker
         mentions = (BOT_ID,) if f"@{self.bot_name}" in match["text"] else ()
-        return Message(contact, match["text"], room, mentions, sender_name=speaker)
+        return self._message(contact, match["text"], room, mentions, sender_name=speaker)
+
+    def _message(self, sender: str, text: str, room: str | None = None, mentions: tuple[str, ...] = (),
+                 sender_name: str | None = None) -> Message:
+        """A line's message: its text, or for `/image PATH` the picture, kept in the media folder. A path that
+        does not lead to a file is the typist's slip, explained here; a file that is no picture reaches the bot,
+        which tells the owner, as it would of one from WeChat."""
+        picture = _PICTURE.match(text)
+        if picture is None:
+            return Message(sender, text, room, mentions, sender_name=sender_name)
+        path = Path(picture["path"].strip()).expanduser()
+        if not path.is_file():
+            raise ConsoleError(f"找不到图片文件{quote(path.name)}：请写出图片的完整路径，例如 /image /home/我/杯子.jpg")
+        try:
+            kept, why = str(media.keep(self.media_folder, path)), None
+        except media.PictureUnreadable as error:
+            kept, why = None, error.reason
+        return Message(sender, "", room, mentions, sender_name=sender_name, media="image", image=kept, unreadable=why)
 
     def _start_reading(self) -> asyncio.Queue:
         """Lines typed, as they come; an empty string at each end of input (Ctrl-D).
@@ -139,7 +167,8 @@ class Console:
     async def send(self, message: Outgoing) -> None:
         where = f"[{self.names.get(message.room, message.room)}]" if message.room else "[私聊]"
         to = f" → {self.names.get(message.to, message.to)}" if message.to else ""
-        body = "\n".join("    " + line for line in message.text.splitlines())
+        lines = message.text.splitlines() + ([f"[图片 {message.image}]"] if message.image else [])
+        body = "\n".join("    " + line for line in lines)
         self._print(f"{where}{to} ({message.kind})\n{body}")
 
     def _print(self, text: str) -> None:

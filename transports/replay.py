@@ -9,6 +9,7 @@ JSON line. Nothing sleeps: the clock jumps from one due moment to the next.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -24,7 +25,8 @@ from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.text import quote
 from core.config import Config
-from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
+from core import media
+from core.events import MEDIA, ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import Outgoing
 from core.registry import Registry
 from core.store import open_store
@@ -50,7 +52,7 @@ _REQUIRED = {
     "logout": (),
     "contact": ("id", "name"),
     "room": ("id", "topic"),
-    "message": ("from", "text"),
+    "message": ("from",),  # and "text", unless the message is a picture ("image") or another kind ("media")
     "join": ("room", "contact"),
     "leave": ("room", "contact"),
     "tick": (),
@@ -68,7 +70,9 @@ def _build(kind: str, line: dict) -> Event:
         case "room":
             return RoomSeen(line["id"], line["topic"], tuple(line.get("members", ())))
         case "message":
-            return Message(line["from"], line["text"], line.get("room"), tuple(line.get("mentions", ())), to=line.get("to"))
+            return Message(line["from"], line.get("text", ""), line.get("room"), tuple(line.get("mentions", ())),
+                           to=line.get("to"), media="image" if "image" in line else line.get("media", "text"),
+                           image=line.get("image"))
         case "join":
             return Join(line["room"], line["contact"], line.get("name"))
         case "leave":
@@ -78,7 +82,7 @@ def _build(kind: str, line: dict) -> Event:
 
 
 def _string_fields(kind: str) -> tuple[str, ...]:
-    optional = {"message": ("room", "to"), "join": ("name",)}.get(kind, ())
+    optional = {"message": ("room", "to", "text", "image", "media"), "join": ("name",)}.get(kind, ())
     return _REQUIRED[kind] + optional
 
 
@@ -121,7 +125,25 @@ def _check_line(number: int, text: str) -> tuple[dt.datetime, Event]:
     for name in ("members", "mentions"):
         if name in line and not (isinstance(line[name], list) and all(isinstance(i, str) for i in line[name])):
             raise ScriptError(number, f"字段 {name} 要是微信号（字符串）的列表")
+    if kind == "message":
+        _check_message(number, line)
     return at, _build(kind, line)
+
+
+def _check_message(number: int, line: dict) -> None:
+    """A message has a text, or is a picture (a file that is there: whether it is a readable picture is the bot's
+    to find out, as with one from WeChat), or says which other kind it is (a voice message: no text)."""
+    if "image" in line:
+        if not Path(line["image"]).is_file():
+            raise ScriptError(number, f"找不到图片文件{quote(line['image'])}（相对路径从当前目录算起）")
+        if line.get("media", "image") != "image":
+            raise ScriptError(number, "带 image 的消息，media 只能是 image")
+    elif line.get("media", "text") not in MEDIA:
+        raise ScriptError(number, f"不认识的 media {quote(line['media'])}（可以是 {'、'.join(MEDIA)}）")
+    elif line.get("media") == "image":
+        raise ScriptError(number, "图片消息要用 image 字段写出图片文件")
+    elif "text" not in line and line.get("media", "text") == "text":
+        raise ScriptError(number, "message 事件缺少字段 text")
 
 
 def _json_object(number: int, text: str) -> dict:
@@ -197,15 +219,25 @@ class ReplayOutput:
         return None
 
     async def send(self, message: Outgoing) -> None:
-        line = {
-            "at": self.clock.now().isoformat(),
-            "room": message.room,
-            "to": message.to,
-            "kind": message.kind,
-            "text": message.text,
-        }
-        self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        """The text's line, then the picture's (same kind), as WeChat shows them: two messages, text first."""
+        line = {"at": self.clock.now().isoformat(), "room": message.room, "to": message.to, "kind": message.kind}
+        lines = [{**line, "text": message.text}] if message.text else []
+        lines += [{**line, "image": message.image}] if message.image else []
+        self.out.write("".join(json.dumps(each, ensure_ascii=False) + "\n" for each in lines))
         self.out.flush()
+
+
+def take_picture(event: Event, folder: Path | None) -> Event:
+    """A script's picture, kept in the media folder as a transport keeps one from WeChat: the message then names
+    the kept file, or says why none could be kept (the owner is told)."""
+    if not isinstance(event, Message) or event.image is None:
+        return event
+    try:
+        if folder is None:
+            raise media.PictureUnreadable("unavailable", "a store in memory keeps no pictures")
+        return dataclasses.replace(event, image=str(media.keep(folder, Path(event.image))))
+    except media.PictureUnreadable as error:
+        return dataclasses.replace(event, image=None, unreadable=error.reason)
 
 
 async def run_until(assistant: Assistant, clock: VirtualClock, moment: dt.datetime, output: ReplayOutput) -> None:
@@ -227,9 +259,10 @@ async def replay(
 ) -> None:
     """Play the events, run the clock on to `until`, then let what is still queued go out at the outbox's pace."""
     output = ReplayOutput(clock, out)
+    folder = media.folder_of(assistant.db)
     for at, event in timeline:
         await run_until(assistant, clock, at, output)
-        assistant.handle(event)
+        assistant.handle(take_picture(event, folder))
     await run_until(assistant, clock, max(until or clock.now(), clock.now()), output)
     while (next_send := assistant.outbox.next_send_time()) is not None:
         clock.set(max(next_send, clock.now()))

@@ -13,6 +13,11 @@ Two things this module does that python-wechaty does not do for us:
   instead: the service may have delivered it, so it is not sent again and the owner is asked to check.
 - A watchdog pings the service (ding) while logged in. A service that stops answering without closing the
   connection would otherwise leave the bot deaf for good, since nothing ever ends the event stream.
+- Pictures: one that comes in is fetched (message.to_file_box()) and kept in the media folder beside the store
+  (core/media.py); one that cannot be fetched or kept reaches the core as a picture not kept, and the owner is
+  told. A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails
+  after its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links,
+  mini programs and stickers reach the core by kind, without text (the features read no words in them).
 - At login it reads the list of groups and their members, so that features know every group at once rather than
   from its first message.
 - It tells the core when the account goes offline (Logout): logged out, or the service dropped.
@@ -25,11 +30,13 @@ doctor() is `bot.py doctor`: one connection, wait for the login, tell what the a
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import logging
 import os
 import socket
 import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -39,15 +46,16 @@ import wechaty_puppet_service  # noqa: F401  (wechaty imports it at the first co
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
-from wechaty_puppet import MessageType
+from wechaty_puppet import FileBox, MessageType
+from wechaty_puppet.file_box import FileBoxType
 
-from core import logs
+from core import logs, media
 from core.config import Config, ConfigError
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout
 from core.events import Message as ChatMessage
 from core.events import RoomSeen
 from core.outbox import Outgoing
-from core.transport import DeliveryUncertain, TransportUnavailable
+from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 
 log = logging.getLogger(__name__)
 logs.adopt_library_loggers()  # python-wechaty's loggers, each with a stderr handler of its own, are made at import
@@ -59,11 +67,25 @@ LONGEST_RETRY_SECONDS = 60.0
 ECHOES_REMEMBERED = 200  # far more than the outbox sends before the echoes of its sends come back
 ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
 DOCTOR_ROOMS_LISTED = 20
+PICTURE_FETCH_SECONDS = 60.0  # a picture of 20 MB from a slow service
+# What each WeChat message type is to the core (core/events.py MEDIA); any other (a contact card, a location, a
+# transfer, a recalled message) is "other".
+MEDIA_OF = {
+    MessageType.MESSAGE_TYPE_TEXT: "text",
+    MessageType.MESSAGE_TYPE_IMAGE: "image",
+    MessageType.MESSAGE_TYPE_AUDIO: "voice",
+    MessageType.MESSAGE_TYPE_VIDEO: "video",
+    MessageType.MESSAGE_TYPE_ATTACHMENT: "file",
+    MessageType.MESSAGE_TYPE_URL: "url",
+    MessageType.MESSAGE_TYPE_MINI_PROGRAM: "mini_program",
+    MessageType.MESSAGE_TYPE_EMOTICON: "emoticon",
+}
 
 
 class WechatyTransport:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, media_folder: Path | None = None):
         settings = config.transport.wechaty
+        self.media_folder = media_folder or media.folder_for(config.store.path)
         self.token = settings.token or os.environ.get(TOKEN_VARIABLE, "")
         self.endpoint = settings.endpoint or os.environ.get(ENDPOINT_VARIABLE, "")
         if not self.token:
@@ -80,8 +102,9 @@ class WechatyTransport:
         self.online = False
         self.ready = asyncio.Event()  # set once logged in and the groups are read (doctor waits for it)
         self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
-        # (chat, text) of what the bot said lately, to tell its echoes from what someone typed on the shop's phone
-        self.said_lately: collections.deque[tuple[str, str]] = collections.deque(maxlen=ECHOES_REMEMBERED)
+        # (chat, text) of what the bot said lately, to tell its echoes from what someone typed on the shop's phone;
+        # (chat, None) for a picture
+        self.said_lately: collections.deque[tuple[str, str | None]] = collections.deque(maxlen=ECHOES_REMEMBERED)
 
     async def run(self, deliver: Callable[[Event], None]) -> None:
         """Stay connected for good: each time the service drops or stops answering, wait (1 s, doubling to a
@@ -168,25 +191,50 @@ class WechatyTransport:
             scheduler.shutdown(wait=False)
 
     async def send(self, message: Outgoing) -> None:
+        """The text, then the picture if there is one: one message of the outbox, two in WeChat."""
         if not self.online or self.bot is None:
             raise TransportUnavailable("not connected to the puppet service")
-        self.said_lately.append((message.room or message.to, message.text))
+        if message.image and not Path(message.image).is_file():  # gone from the media folder: it will not come back
+            raise SendRefused(f"picture {Path(message.image).name} is no longer in the media folder")
+        if message.text:
+            await self._send_part(message, message.text, first=True)
+        if message.image:
+            await self._send_part(message, None, first=not message.text)
+
+    async def _send_part(self, message: Outgoing, text: str | None, *, first: bool) -> None:
+        """Send the text, or (text None) the picture. A part that fails after the first went out leaves the
+        message half delivered: uncertain, so that the text is never sent twice."""
+        self.said_lately.append((message.room or message.to, text))
         try:
-            await asyncio.wait_for(self._say(message), ANSWER_TIMEOUT_SECONDS)
-        except GRPCError as error:  # the service answered, and refused: nothing went out
-            raise TransportUnavailable(f"refused by the puppet service: {error}") from error
+            await asyncio.wait_for(self._say(message, text), ANSWER_TIMEOUT_SECONDS)
+        except GRPCError as error:  # the service answered, and refused: nothing (more) went out
+            if first:
+                raise TransportUnavailable(f"refused by the puppet service: {error}") from error
+            raise DeliveryUncertain(f"the text went out, its picture was refused: {error}") from error
         except Exception as error:  # the connection broke mid-call: the service may have sent it already
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
 
-    async def _say(self, message: Outgoing) -> None:
+    async def _say(self, message: Outgoing, text: str | None) -> None:
+        content = text if text is not None else FileBox.from_file(message.image)
         if message.room:
             room = self.bot.Room.load(message.room)
             await room.ready()
-            await room.say(message.text, [message.to] if message.to else None)
+            await room.say(content, [message.to] if message.to and text is not None else None)
         else:
             contact = self.bot.Contact.load(message.to)
             await contact.ready()
-            await contact.say(message.text)
+            await contact.say(content)
+
+
+def _content(box: FileBox) -> bytes:
+    """A FileBox's bytes, at most media.MAX_BYTES and one more (enough to refuse it): a service hands pictures
+    over as base64 or as a URL to fetch (from the service, not from a member: no redirect to elsewhere matters)."""
+    if box.type() == FileBoxType.Base64:
+        return base64.b64decode(box.base64)
+    if box.type() == FileBoxType.Url:
+        with urllib.request.urlopen(box.remoteUrl, timeout=PICTURE_FETCH_SECONDS) as response:
+            return response.read(media.MAX_BYTES + 1)
+    raise media.PictureUnreadable("unavailable", f"a {box.type().name} file box holds no picture")
 
 
 def _free_port() -> int:
@@ -232,25 +280,42 @@ class _Bot(Wechaty):
         log.warning("logged out of WeChat: messages wait in the outbox until the account is back")
 
     async def on_message(self, msg: Message) -> None:
-        if msg.type() != MessageType.MESSAGE_TYPE_TEXT:
-            return  # pictures, stickers and the like carry no text the features read
-        talker, room, text = msg.talker(), msg.room(), msg.text()
+        kind = MEDIA_OF.get(msg.type(), "other")
+        talker, room = msg.talker(), msg.room()
+        text = msg.text() if kind == "text" else None  # a link's or a file's "text" is no one's words
         to = None
         if msg.is_self() or talker.contact_id == self.transport.self_id:
             listener = None if room else msg.to()
             to = listener.contact_id if listener else None
-            if self._is_echo(room.room_id if room else to, text):
+            if kind in ("text", "image") and self._is_echo(room.room_id if room else to, text):
                 return
+        if kind != "text":
+            log.info("received a %s message %s from %s", kind, msg.message_id, talker.contact_id)
         if room is not None:
             await self._tell_topic(room)
         mentions = (self.transport.self_id,) if room is not None and await msg.mention_self() else ()
-        self.deliver(ChatMessage(talker.contact_id, text, room.room_id if room else None, mentions, talker.name, to))
+        image, unreadable = await self._keep_picture(msg) if kind == "image" else (None, None)
+        self.deliver(ChatMessage(talker.contact_id, text or "", room.room_id if room else None, mentions, talker.name,
+                                 to, media=kind, image=image, unreadable=unreadable))
 
-    def _is_echo(self, chat: str, text: str) -> bool:
-        """Whether the bot itself said this lately (the service may put "@name " before it). Each send echoes
-        once, so a match is used up."""
+    async def _keep_picture(self, msg: Message) -> tuple[str | None, str | None]:
+        """The picture fetched and kept in the media folder, as (path, None); or (None, why) when it cannot be."""
+        try:
+            box = await asyncio.wait_for(msg.to_file_box(), PICTURE_FETCH_SECONDS)
+            content = await asyncio.wait_for(asyncio.to_thread(_content, box), PICTURE_FETCH_SECONDS)
+            return str(await asyncio.to_thread(media.keep, self.transport.media_folder, content)), None
+        except media.PictureUnreadable as error:
+            return None, error.reason
+        except Exception as error:  # the service did not hand it over: still a picture, the owner is told
+            log.warning("could not fetch picture %s (%s: %s)", msg.message_id, type(error).__name__, error)
+            return None, "unavailable"
+
+    def _is_echo(self, chat: str, text: str | None) -> bool:
+        """Whether the bot itself said this lately (the service may put "@name " before it), or sent a picture
+        there (text None). Each send echoes once, so a match is used up."""
         for said in self.transport.said_lately:
-            if said[0] == chat and text.endswith(said[1]):
+            same = said[1] is None if text is None else said[1] is not None and text.endswith(said[1])
+            if said[0] == chat and same:
                 self.transport.said_lately.remove(said)
                 return True
         return False

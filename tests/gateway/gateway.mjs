@@ -8,13 +8,18 @@
 //        {"do": "contact", "id", "name"}            a WeChat user exists
 //        {"do": "room", "id", "topic", "members"}   a group exists
 //        {"do": "say", "from", "room" | "to", "text", "mentions"}   a member speaks in a group or to the bot
+//        {"do": "send_file", "from", "room" | "to", "name", "base64"}  a member sends a file: its name's extension
+//                                                   makes it a picture (.png, .jpg), a voice message (.sil), a video…
 //        {"do": "join" | "leave", "room", "contact"}
 //   out: {"event": "ready"}                         listening
 //        {"event": "client_started"}                the bot's puppet has started on this gateway
 //        {"event": "done", "do"} / {"event": "error", "do", "error"}   each command's outcome
 //        {"event": "bot_said", "room", "to", "text"}                  every message the bot sends
+//        {"event": "bot_said", "room", "to", "file", "sha256"}       every file (picture) the bot sends
 
+import { createHash } from 'node:crypto'
 import readline from 'node:readline'
+import { FileBox } from 'file-box'
 import { PuppetServer } from 'wechaty-puppet-service'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 
@@ -24,11 +29,23 @@ const mocker = new mock.Mocker()
 const puppet = new PuppetMock({ mocker })
 let botId
 
+// The mock's messageImage() is a stub that returns a QR code whatever was sent: hand over the picture itself, as a
+// real service does.
+puppet.messageImage = (messageId) => puppet.messageFile(messageId)
+
 // The mock delivers what the bot says as a message from the bot's account: that is how the test sees it.
-puppet.on('message', ({ messageId }) => {
+puppet.on('message', async ({ messageId }) => {
   const message = mocker.messagePayload(messageId)
-  if (message.talkerId === botId) {
-    emit({ event: 'bot_said', room: message.roomId || null, to: message.listenerId || null, text: message.text })
+  if (message.talkerId !== botId) {
+    return
+  }
+  const said = { event: 'bot_said', room: message.roomId || null, to: message.listenerId || null }
+  const file = mocker.cacheFileBoxPayload.get(messageId)
+  if (file) {
+    const box = FileBox.fromJSON(file)
+    emit({ ...said, file: box.name, sha256: createHash('sha256').update(await box.toBuffer()).digest('hex') })
+  } else {
+    emit({ ...said, text: message.text })
   }
 })
 puppet.on('start', () => emit({ event: 'client_started' }))
@@ -48,6 +65,7 @@ const commands = {
   contact: (c) => mocker.createContact({ id: c.id, name: c.name }),
   room: (c) => mocker.createRoom({ id: c.id, topic: c.topic, memberIdList: c.members }),
   say: (c) => contact(c.from).say(c.text, (c.mentions || []).map(contact)).to(c.room ? room(c.room) : contact(c.to)),
+  send_file: (c) => contact(c.from).say(FileBox.fromBase64(c.base64, c.name)).to(c.room ? room(c.room) : contact(c.to)),
   join: (c) => room(c.room).add(contact(c.contact)).by(contact(botId)),
   leave: (c) => room(c.room).remove(contact(c.contact)).by(contact(botId)),
 }
