@@ -25,6 +25,10 @@ from core.config import OutboxConfig
 
 MAX_RETRY_DELAY = dt.timedelta(minutes=10)
 GIVEN_UP = ("expired", "uncertain", "refused")
+# Not a message: removing the member `to` from the group `room` (text empty). Queued like a message so that it is
+# paced, kept across restarts and reported when WeChat refuses it; each transport acts on it in send().
+REMOVE_MEMBER = "remove_member"
+
 @dataclass(frozen=True)
 class Outgoing:
     """A queued message as a transport sends it, and as the owner's report names it when it does not go out."""

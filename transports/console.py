@@ -19,7 +19,7 @@ from typing import TextIO
 
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen
-from core.outbox import Outgoing
+from core.outbox import REMOVE_MEMBER, Outgoing
 
 BOT_ID = "console_bot"
 SYNTAX = """\
@@ -140,6 +140,8 @@ class Console:
         where = f"[{self.names.get(message.room, message.room)}]" if message.room else "[私聊]"
         to = f" → {self.names.get(message.to, message.to)}" if message.to else ""
         body = "\n".join("    " + line for line in message.text.splitlines())
+        if message.kind == REMOVE_MEMBER:
+            body = f"    （已把 {self.names.get(message.to, message.to)} 移出群聊）"
         self._print(f"{where}{to} ({message.kind})\n{body}")
 
     def _print(self, text: str) -> None:

@@ -46,8 +46,8 @@ from core.config import Config, ConfigError
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout
 from core.events import Message as ChatMessage
 from core.events import RoomSeen
-from core.outbox import Outgoing
-from core.transport import DeliveryUncertain, TransportUnavailable
+from core.outbox import REMOVE_MEMBER, Outgoing
+from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 
 log = logging.getLogger(__name__)
 logs.adopt_library_loggers()  # python-wechaty's loggers, each with a stderr handler of its own, are made at import
@@ -170,12 +170,27 @@ class WechatyTransport:
     async def send(self, message: Outgoing) -> None:
         if not self.online or self.bot is None:
             raise TransportUnavailable("not connected to the puppet service")
+        if message.kind == REMOVE_MEMBER:
+            await self._remove(message)
+            return
         self.said_lately.append((message.room or message.to, message.text))
         try:
             await asyncio.wait_for(self._say(message), ANSWER_TIMEOUT_SECONDS)
         except GRPCError as error:  # the service answered, and refused: nothing went out
             raise TransportUnavailable(f"refused by the puppet service: {error}") from error
         except Exception as error:  # the connection broke mid-call: the service may have sent it already
+            raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
+    async def _remove(self, message: Outgoing) -> None:
+        """Remove a member from a group. Only the group's owner or an admin may: the service refuses anyone else,
+        and that refusal is for good (SendRefused), so the owner is told to remove the member by hand."""
+        try:
+            room = self.bot.Room.load(message.room)
+            contact = self.bot.Contact.load(message.to)
+            await asyncio.wait_for(room.delete(contact), ANSWER_TIMEOUT_SECONDS)
+        except GRPCError as error:
+            raise SendRefused(f"the puppet service refused the removal: {error}") from error
+        except Exception as error:
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
 
     async def _say(self, message: Outgoing) -> None:
