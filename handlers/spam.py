@@ -117,8 +117,8 @@ def remove(ctx: Context, args: list[str]) -> None:
         raise UsageError("不能移出店主或机器人自己")
     who = ctx.name_of(contact)
     room = _named_room(ctx, contact, " ".join(args[1:])) if len(args) > 1 else _room_to_leave(ctx, contact)
-    _queue_removal(ctx, room, contact)
     ctx.reply("command_reply", "spam_command", outcome="removing", who=excerpt(who, 20), where=ctx.topic_of(room))
+    _queue_removal(ctx, room, contact)  # after the reply: "正在移出" comes before the member is out
 
 
 def _named_room(ctx: Context, contact: str, topic: str) -> str:

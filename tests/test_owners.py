@@ -30,6 +30,8 @@ OWNERS = {
     "campaigns": {"handlers/campaigns.py"},
     "campaign_posts": {"handlers/campaigns.py"},
     "coupons": {"handlers/campaigns.py"},
+    "spam_hits": {"handlers/spam.py"},
+    "spam_trusted": {"handlers/spam.py"},
 }
 SOURCES = ["bot.py", *(f"{folder}/*.py" for folder in ("core", "handlers", "schedules", "imports", "transports"))]
 
