@@ -26,10 +26,11 @@ ADD_ME = "让人加微信或QQ"
 PHONE = "留了手机号"
 AD_WORDS = "有兼职、赚钱、代理之类的词"
 
-_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "Ⓥ": "v"})
+# Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already.
+_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣"})
 
 _TLDS = "com|cn|net|org|top|xyz|vip|cc|shop|link|me|io|co|info|club|site|online|store|app|ltd|fun|icu|wang|ink|pro"
-# A link: a scheme, www., a known short-link host, or a host ending in a common top-level domain ("点com" too).
+# A link: a scheme, www., a mini-program link, or a host ending in a common top-level domain ("点com" too).
 _LINK = re.compile(
     rf"(?:https?://|www[.。点])\S+|#小程序://\S+|(?<![a-z0-9@])(?:[a-z0-9-]+(?:[.。点]))+(?:{_TLDS})(?![a-z])(?:/\S*)?"
 )
@@ -39,19 +40,18 @@ _ID_WORDS = r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：
 _OFFERED_ID = re.compile(rf"{_ID_WORDS}[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 _DELIVERY = re.compile(r"收货|收件|快递|地址|寄|配送|送货|驿站|到了|手机号|订单|改成|改为|换成")
-_SAME_NUMBER = re.compile(r"微信同号|v同号|同号|vx同|wx同")
+_SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the WeChat id too
 
-_STRONG_WORDS = re.compile(
-    "|".join((
-        r"刷单", r"刷信誉", r"刷好评", r"日结", r"一单一结", r"高佣", r"高额佣金", r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)", r"在家(?:就能|就可以|可以|也能)?[做赚]",
-        r"躺赚", r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
-        r"兼职.{0,8}(?:日结|招|赚|佣|收入|月入|日入|轻松|手机|在家|宝妈|学生|名额|结算)",
-        r"(?:日|月|周)入(?:过?[千万百]|\d{3,})", r"代理.{0,6}(?:招募|加盟|拿货|一件代发|无囤货)", r"一件代发", r"免费(?:领|送|拿).{0,12}(?:加|私|扫码|v|微)",
-        r"扫码(?:领|进群|加|赚)", r"进群.{0,4}(?:领|送|赚|返)", r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
-        r"引流", r"出售.{0,4}(?:微信号|qq号|账号)", r"带你(?:入门|赚|一起赚|做)",
-        r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"手机(?:就能|就可以|可)(?:做|赚)", r"有意者?(?:私|加|联系)",
-    ))
-)
+_STRONG_WORDS = re.compile("|".join((
+    r"刷单", r"刷信誉", r"刷好评", r"日结", r"一单一结", r"高佣", r"高额佣金", r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
+    r"在家(?:就能|就可以|可以|也能)?[做赚]", r"躺赚", r"零(?:投资|成本|门槛|基础)",
+    r"(?:招|诚招|招募|招收|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
+    r"兼职.{0,8}(?:日结|招|赚|佣|收入|月入|日入|轻松|手机|在家|宝妈|学生|名额|结算)", r"(?:日|月|周)入(?:过?[千万百]|\d{3,})",
+    r"代理.{0,6}(?:招募|加盟|拿货|一件代发|无囤货)", r"一件代发", r"免费(?:领|送|拿).{0,12}(?:加|私|扫码|v|微)",
+    r"扫码(?:领|进群|加|赚)", r"进群.{0,4}(?:领|送|赚|返)", r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
+    r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)", r"带你(?:入门|赚|一起赚|做)",
+    r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机(?:就能|就可以|可)(?:做|赚)", r"有意者?(?:私|加|联系)",
+)))
 # A shopping app's share code (淘口令: ¥AbC12345¥), which only the squeezed reading would lose.
 _SHARE_CODE = re.compile(r"[¥$€][a-z0-9]{8,12}[¥$€]")
 _WEAK_WORDS = re.compile(r"兼职|代理|招募|赚钱|赚米|零花钱|副业|佣金|返利|收益|名额有限|感兴趣的|免费领")
@@ -103,11 +103,6 @@ class Signals:
         if self.strong or len(self.weak) >= 2 or (strict and self.weak):
             return [*self.strong, *self.weak]
         return []
-
-    @property
-    def depends_on_sender(self) -> bool:
-        """Whether only a newcomer's message would be advertising: worth a look in the store only then."""
-        return not self.strong and len(self.weak) == 1
 
 
 def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
