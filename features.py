@@ -18,6 +18,7 @@ from handlers import (
     outbox_report,
     response_nudges,
     shop_stats,
+    spam,
     tiers,
     welcome,
 )
@@ -25,7 +26,7 @@ from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
     admin, campaign_commands, campaigns, complaint_detection, complaints, off_hours, orders, outbox_report,
-    response_nudges, shop_stats, tiers, welcome, complaint_training, maintenance, weekly_review,
+    response_nudges, shop_stats, spam, tiers, welcome, complaint_training, maintenance, weekly_review,
 )
 
 

@@ -20,7 +20,7 @@ from core.clock import Clock, from_db, to_db
 from core.config import Config
 from core.context import Context
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
-from core.outbox import Outbox, Outgoing
+from core.outbox import REMOVE_MEMBER, Outbox, Outgoing
 from core.registry import Handler, Registry
 from core.store import savepoint
 from core.templates import TemplateProblem, Templates
@@ -295,6 +295,8 @@ class Assistant:
             self._give_up(message, "refused", error)
             return False
         self.outbox.mark_sent(message, self.clock.now())
+        if message.kind == REMOVE_MEMBER:  # out of the group: the directory hears it whether WeChat tells or not
+            self.handle(Leave(message.room, message.to))
         return True
 
     def _give_up(self, message: Outgoing, why: str, error: Exception) -> None:
@@ -302,7 +304,12 @@ class Assistant:
         log.warning("message %s given up as %s (%s): telling the owner", message.id, why, error)
         with self.db.atomic():
             self.outbox.give_up(message, why)
-            self._report_to_owner(**{why: [message]})
+            if message.kind == REMOVE_MEMBER and why == "refused":  # what to do is plain: remove them by hand
+                ctx = Context(self)
+                ctx.tell_owner("outbox_report", "remove_refused", topic=ctx.topic_of(message.room),
+                               who=ctx.name_of(message.to))
+            else:
+                self._report_to_owner(**{why: [message]})
 
     def _report_to_owner(self, **given_up: list[Outgoing]) -> None:
         report_given_up(Context(self), **given_up)

@@ -257,6 +257,15 @@ class CampaignsConfig(Section):
     member_day: MemberDayConfig = MemberDayConfig()
 
 
+class SpamConfig(Section):
+    """[spam]: advertising alerts in the shop's groups (handlers/spam.py): the shop's own links, which are never
+    advertising, and whether a newcomer without an order is removed after a second advertisement in 48 hours."""
+
+    enabled: bool = True
+    shop_links: list[str] = []  # domains ("haowu.example.cn") or link beginnings ("#小程序://好物小店")
+    auto_remove: bool = False
+
+
 class ConsoleRoom(Section):
     """One [[console.rooms]]: a demo group of the console transport, its topic and its members by nickname."""
 
@@ -287,6 +296,7 @@ class Config(Section):
     tiers: TiersConfig = TiersConfig()
     orders: OrdersConfig = OrdersConfig()
     campaigns: CampaignsConfig = CampaignsConfig()
+    spam: SpamConfig = SpamConfig()
     console: ConsoleConfig = ConsoleConfig()
 
     @field_validator("timezone")
@@ -360,6 +370,8 @@ NAMES = {
     "campaigns.member_day.day_of_month": "会员日日期", "campaigns.member_day.time": "会员日时间",
     "campaigns.member_day.coupon_value": "会员日券面额", "campaigns.member_day.coupon_condition": "会员日用券条件",
     "campaigns.member_day.private_to_vip": "会员日私发券",
+    "spam": "广告提醒", "spam.enabled": "广告提醒开关", "spam.shop_links": "本店链接",
+    "spam.auto_remove": "自动移出发广告的新成员",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",
 }

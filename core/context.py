@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from core import directory
 from core.events import Message
 from core.memo import Memo
-from core.outbox import Outgoing
+from core.outbox import REMOVE_MEMBER, Outgoing
 from core.text import excerpt
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,11 @@ class Context:
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about,
             broadcast=broadcast, image=image,
         )
+
+    def remove_member(self, room: str, contact: str) -> int:
+        """Queue the removal of `contact` from the group `room`: it leaves at the outbox's pace like a message, and
+        the owner is told should WeChat refuse it (the account is not the group's owner or an admin)."""
+        return self._assistant.outbox.enqueue(now=self.now, kind=REMOVE_MEMBER, text="", room=room, to=contact)
 
     def reply(self, kind: str, template: str, /, **variables) -> int:
         """Answer the message being handled, where it was said: in its room addressing the sender, or in private."""

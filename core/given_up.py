@@ -37,6 +37,8 @@ KIND_WORDS = {
     "error_report": "故障提醒",
     "complaint_model_missing": "投诉识别提醒",
     "picture_unreadable": "图片提醒",
+    "spam_alert": "广告提醒",
+    "remove_member": "移出群成员",
 }
 WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
 SHOWN = 10  # messages listed in a summary, and on a page of /skipped

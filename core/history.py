@@ -65,3 +65,12 @@ def latest_message(db: Database, contact: str) -> tuple[str | None, str, str] | 
         " ORDER BY at DESC, id DESC LIMIT 1",
         [contact],
     ).fetchone()
+
+
+def joined_at(db: Database, room: str, contact: str) -> str | None:
+    """When `contact` last joined `room` while the bot watched (a join event), as a stored time; None when the
+    log holds no join (a member since before the bot, or one who joined while it was offline)."""
+    row = db.execute(
+        "SELECT max(at) FROM events WHERE contact = ? AND type = 'join' AND room = ?", [contact, room]
+    ).fetchone()
+    return row[0] if row else None

@@ -25,6 +25,10 @@ from core.config import OutboxConfig
 
 MAX_RETRY_DELAY = dt.timedelta(minutes=10)
 GIVEN_UP = ("expired", "uncertain", "refused")
+# Not a message: removing the member `to` from the group `room` (text empty). Queued like a message so that it is
+# paced, kept across restarts and reported when WeChat refuses it; each transport acts on it in send().
+REMOVE_MEMBER = "remove_member"
+
 @dataclass(frozen=True)
 class Outgoing:
     """A queued message as a transport sends it, and as the owner's report names it when it does not go out."""
@@ -72,7 +76,7 @@ class Outbox:
         one message: one place in the queue, one send in the pacing."""
         if not (room or to):
             raise ValueError("a message needs a room or a contact to go to")
-        if not (text or image):
+        if not (text or image or kind == REMOVE_MEMBER):
             raise ValueError("a message needs a text or a picture")
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(

@@ -210,9 +210,20 @@ def _pictures(db: Database) -> None:
     db.execute("CREATE TABLE picture_holds (holder TEXT PRIMARY KEY, path TEXT NOT NULL, held_at TEXT NOT NULL)")
 
 
+def _spam_alerts(db: Database) -> None:
+    # Advertising seen in the shop's groups (handlers/spam.py): every hit, to limit the owner's alerts to one per
+    # member and group an hour and to count a newcomer's second hit; and the members the owner trusts (/allow).
+    db.execute(
+        """CREATE TABLE spam_hits (id INTEGER PRIMARY KEY, room TEXT NOT NULL, contact TEXT NOT NULL, at TEXT NOT NULL,
+        reasons TEXT NOT NULL, alerted INTEGER NOT NULL, removal_queued INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute("CREATE INDEX spam_hits_by_member ON spam_hits (contact, room, at)")
+    db.execute("CREATE TABLE spam_trusted (contact TEXT PRIMARY KEY, at TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
-    _complaint_corrections, _pictures,
+    _complaint_corrections, _pictures, _spam_alerts,
 ]
 
 

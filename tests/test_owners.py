@@ -31,6 +31,8 @@ OWNERS = {
     "campaign_posts": {"handlers/campaigns.py"},
     "coupons": {"handlers/campaigns.py"},
     "picture_holds": {"core/media.py"},
+    "spam_hits": {"handlers/spam.py"},
+    "spam_trusted": {"handlers/spam.py"},
 }
 SOURCES = ["bot.py", *(f"{folder}/*.py" for folder in ("core", "handlers", "schedules", "imports", "transports"))]
 

@@ -299,6 +299,18 @@ def test_a_member_joining_and_leaving_a_group_is_seen(shop):
     assert s.query("SELECT contact FROM room_members WHERE room = ? AND contact = ?", (ROOM, NEWCOMER)) == []
 
 
+def test_remove_takes_a_member_out_and_a_refusal_for_want_of_admin_rights_is_told_plainly(shop):
+    s = shop()
+    s.gateway.do("admin", admin=False)
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/remove @小王"})
+    refused = s.gateway.bot_said(to=OWNER, text="机器人不是「普通会员群」的群主或管理员，无法移出 小王，请您在群里手动移出。")
+    assert refused and s.query("SELECT 1 FROM room_members WHERE contact = ?", (MEMBER,)) == [(1,)]
+    s.gateway.do("admin", admin=True)
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/remove @小王"})
+    assert s.gateway.wait_for(lambda e: e["event"] == "bot_removed")["contact"] == MEMBER
+    assert s.until("SELECT 1 FROM events WHERE type = 'leave' AND contact = ?", (MEMBER,))
+
+
 def test_a_gateway_restart_loses_and_repeats_no_message(shop):
     s = shop(per_chat_seconds=3)  # three replies to one chat leave 3 s apart: two still wait when the gateway dies
     for text in ("/help", "/status", "/help status"):

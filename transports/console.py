@@ -25,7 +25,7 @@ from typing import TextIO
 from core import media
 from core.config import Config
 from core.events import ContactSeen, Event, Join, Leave, Login, Message, RoomSeen
-from core.outbox import Outgoing
+from core.outbox import REMOVE_MEMBER, Outgoing
 from core.text import quote
 
 BOT_ID = "console_bot"
@@ -168,6 +168,8 @@ class Console:
         where = f"[{self.names.get(message.room, message.room)}]" if message.room else "[私聊]"
         to = f" → {self.names.get(message.to, message.to)}" if message.to else ""
         lines = message.text.splitlines() + ([f"[图片 {message.image}]"] if message.image else [])
+        if message.kind == REMOVE_MEMBER:
+            lines = [f"（已把 {self.names.get(message.to, message.to)} 移出群聊）"]
         body = "\n".join("    " + line for line in lines)
         self._print(f"{where}{to} ({message.kind})\n{body}")
 

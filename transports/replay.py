@@ -221,7 +221,7 @@ class ReplayOutput:
     async def send(self, message: Outgoing) -> None:
         """The text's line, then the picture's (same kind), as WeChat shows them: two messages, text first."""
         line = {"at": self.clock.now().isoformat(), "room": message.room, "to": message.to, "kind": message.kind}
-        lines = [{**line, "text": message.text}] if message.text else []
+        lines = [{**line, "text": message.text}] if message.text or not message.image else []  # remove_member: ""
         lines += [{**line, "image": message.image}] if message.image else []
         self.out.write("".join(json.dumps(each, ensure_ascii=False) + "\n" for each in lines))
         self.out.flush()

@@ -54,7 +54,7 @@ from core.config import Config, ConfigError
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout
 from core.events import Message as ChatMessage
 from core.events import RoomSeen
-from core.outbox import Outgoing
+from core.outbox import REMOVE_MEMBER, Outgoing
 from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 
 log = logging.getLogger(__name__)
@@ -194,6 +194,9 @@ class WechatyTransport:
         """The text, then the picture if there is one: one message of the outbox, two in WeChat."""
         if not self.online or self.bot is None:
             raise TransportUnavailable("not connected to the puppet service")
+        if message.kind == REMOVE_MEMBER:
+            await self._remove(message)
+            return
         if message.image and not Path(message.image).is_file():  # gone from the media folder: it will not come back
             raise SendRefused(f"picture {Path(message.image).name} is no longer in the media folder")
         if message.text:
@@ -212,6 +215,18 @@ class WechatyTransport:
                 raise TransportUnavailable(f"refused by the puppet service: {error}") from error
             raise DeliveryUncertain(f"the text went out, its picture was refused: {error}") from error
         except Exception as error:  # the connection broke mid-call: the service may have sent it already
+            raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+
+    async def _remove(self, message: Outgoing) -> None:
+        """Remove a member from a group. Only the group's owner or an admin may: the service refuses anyone else,
+        and that refusal is for good (SendRefused), so the owner is told to remove the member by hand."""
+        try:
+            room = self.bot.Room.load(message.room)
+            contact = self.bot.Contact.load(message.to)
+            await asyncio.wait_for(room.delete(contact), ANSWER_TIMEOUT_SECONDS)
+        except GRPCError as error:
+            raise SendRefused(f"the puppet service refused the removal: {error}") from error
+        except Exception as error:
             raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
 
     async def _say(self, message: Outgoing, text: str | None) -> None:

@@ -11,11 +11,13 @@
 //        {"do": "send_file", "from", "room" | "to", "name", "base64"}  a member sends a file: its name's extension
 //                                                   makes it a picture (.png, .jpg), a voice message (.sil), a video…
 //        {"do": "join" | "leave", "room", "contact"}
+//        {"do": "admin", "admin": true | false}    whether the bot's account may remove members (default: true)
 //   out: {"event": "ready"}                         listening
 //        {"event": "client_started"}                the bot's puppet has started on this gateway
 //        {"event": "done", "do"} / {"event": "error", "do", "error"}   each command's outcome
 //        {"event": "bot_said", "room", "to", "text"}                  every message the bot sends
 //        {"event": "bot_said", "room", "to", "file", "sha256"}       every file (picture) the bot sends
+//        {"event": "bot_removed", "room", "contact"}                  every member the bot removes from a group
 
 import { createHash } from 'node:crypto'
 import readline from 'node:readline'
@@ -50,6 +52,15 @@ puppet.on('message', async ({ messageId }) => {
 })
 puppet.on('start', () => emit({ event: 'client_started' }))
 
+// The mock's roomDel only logs: the test is told whom the bot removed, and a non-admin account is refused.
+let admin = true
+const roomDel = puppet.roomDel.bind(puppet)
+puppet.roomDel = async (roomId, contactId) => {
+  if (!admin) throw new Error('not the owner or an admin of this room')
+  emit({ event: 'bot_removed', room: roomId, contact: contactId })
+  return roomDel(roomId, contactId)
+}
+
 const server = new PuppetServer({
   endpoint: `127.0.0.1:${process.env.GATEWAY_PORT}`,
   puppet,
@@ -68,6 +79,7 @@ const commands = {
   send_file: (c) => contact(c.from).say(FileBox.fromBase64(c.base64, c.name)).to(c.room ? room(c.room) : contact(c.to)),
   join: (c) => room(c.room).add(contact(c.contact)).by(contact(botId)),
   leave: (c) => room(c.room).remove(contact(c.contact)).by(contact(botId)),
+  admin: (c) => { admin = c.admin },
 }
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {

@@ -1,0 +1,134 @@
+"""What reads as advertising in a shop group, as rules with reasons: shared by handlers/spam.py, the bench
+(bench/spam_accuracy.py) and the tests, so that the figure the bench prints is the bot's own.
+
+Advertisers who join a shop's group post the same few things: a link, a WeChat or QQ id or a phone number to add,
+and work-from-home offers (兼职日结, 刷单, 宝妈在家, 招代理, 高佣). They write them apart to slip past keyword
+filters ("加 V", "v❤信", "ｗｘ", "兼.职"), so the text is read three ways: NFKC-folded (full-width letters become
+ASCII), without spaces, and squeezed to letters, digits and Chinese characters only.
+
+A member of the shop says the same words in passing: "我兼职做老师", "你们招代理吗？", "收货电话 138…", the shop's own
+mini-shop link. So a signal is strong (alone it is advertising) or weak (two are, or one from a newcomer without
+an order: `strict`), and a member's question to the shop does not count its weak signals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.commands import plain
+
+# The reasons, in the owner's words: what the alert says after "原因：".
+LINK = "发了链接"
+CONTACT = "留了微信号、QQ号或手机号让人加"
+RECRUIT = "招兼职、刷单、代理之类的广告用语"
+ADD_ME = "让人加微信或QQ"
+PHONE = "留了手机号"
+AD_WORDS = "有兼职、赚钱、代理之类的词"
+
+# Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already.
+_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣"})
+
+_TLDS = "com|cn|net|org|top|xyz|vip|cc|shop|link|me|io|co|info|club|site|online|store|app|ltd|fun|icu|wang|ink|pro"
+# A link: a scheme, www., a mini-program link, or a host ending in a common top-level domain ("点com" too).
+_LINK = re.compile(
+    rf"(?:https?://|www[.。点])\S+|#小程序://\S+|(?<![a-z0-9@])(?:[a-z0-9-]+(?:[.。点]))+(?:{_TLDS})(?![a-z])(?:/\S*)?"
+)
+_HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
+# An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789".
+_ID_WORDS = r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|扣扣|kou扣|扣|qq号?|q号|q|企鹅)"
+_OFFERED_ID = re.compile(rf"{_ID_WORDS}[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
+_DELIVERY = re.compile(r"收货|收件|快递|地址|寄|配送|送货|驿站|到了|手机号|订单|改成|改为|换成")
+_SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the WeChat id too
+
+_STRONG_WORDS = re.compile("|".join((
+    r"刷单", r"刷信誉", r"刷好评", r"日结", r"一单一结", r"高佣", r"高额佣金", r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
+    r"在家(?:就能|就可以|可以|也能)?[做赚]", r"躺赚", r"零(?:投资|成本|门槛|基础)",
+    r"(?:招|诚招|招募|招收|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
+    r"兼职.{0,8}(?:日结|招|赚|佣|收入|月入|日入|轻松|手机|在家|宝妈|学生|名额|结算)", r"(?:日|月|周)入(?:过?[千万百]|\d{3,})",
+    r"代理.{0,6}(?:招募|加盟|拿货|一件代发|无囤货)", r"一件代发", r"免费(?:领|送|拿).{0,12}(?:加|私|扫码|v|微)",
+    r"扫码(?:领|进群|加|赚)", r"进群.{0,4}(?:领|送|赚|返)", r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
+    r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)", r"带你(?:入门|赚|一起赚|做)",
+    r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机(?:就能|就可以|可)(?:做|赚)", r"有意者?(?:私|加|联系)",
+)))
+# A shopping app's share code (淘口令: ¥AbC12345¥), which only the squeezed reading would lose.
+_SHARE_CODE = re.compile(r"[¥$€][a-z0-9]{8,12}[¥$€]")
+_WEAK_WORDS = re.compile(r"兼职|代理|招募|赚钱|赚米|零花钱|副业|佣金|返利|收益|名额有限|感兴趣的|免费领")
+_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|v信|vx|wx|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
+# A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下"): its words do not count.
+_ASKS_SHOP = re.compile(r"(?:你们|店里|店家|店主|客服|掌柜|小店).*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不)")
+
+
+@dataclass(frozen=True)
+class Readings:
+    """One message read three ways (see the top)."""
+
+    folded: str  # NFKC, lower case, without invisible characters
+    compact: str  # folded, without spaces
+    squeezed: str  # letters, digits, Chinese characters and + only
+
+
+def read(text: str) -> Readings:
+    folded = plain(text).lower().translate(_CONFUSABLES)
+    compact = "".join(folded.split())
+    squeezed = "".join(c for c in compact if c.isalnum() or c == "+")
+    return Readings(folded, compact, squeezed)
+
+
+def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
+    host = _HOST.match(link.replace("。", ".").replace("点", "."))
+    for own in shop_links:
+        own = own.lower()
+        if link.startswith(own) or (host and (host[1] == own or host[1].endswith("." + own))):
+            return True
+    return False
+
+
+def _links(readings: Readings, shop_links: tuple[str, ...]) -> list[str]:
+    found = _LINK.findall(readings.folded) or _LINK.findall(readings.compact)
+    return [link for link in found if not _is_shop_link(link, shop_links)]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What a message holds that reads as advertising: strong signals (each alone is enough) and weak ones."""
+
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+
+    def reasons(self, *, strict: bool = False) -> list[str]:
+        """Why this is advertising, strongest first; [] when it is not. strict: the sender joined lately and has
+        no order, so that one weak signal is enough."""
+        if self.strong or len(self.weak) >= 2 or (strict and self.weak):
+            return [*self.strong, *self.weak]
+        return []
+
+
+def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
+    """The signals of advertising in `text`; shop_links are the shop's own domains or link prefixes (config
+    [spam] shop_links), never counted as links."""
+    readings = read(text)
+    strong, weak = [], []
+    if _links(readings, shop_links):
+        strong.append(LINK)
+    phones = _PHONE.findall(readings.folded)
+    if _OFFERED_ID.search(readings.compact) or _OFFERED_ID.search(readings.squeezed) or (
+            phones and _SAME_NUMBER.search(readings.squeezed)):
+        strong.append(CONTACT)
+    if _ASKS_SHOP.search(readings.folded):  # a question to the shop: only a link or an id left to add counts
+        return Signals(tuple(strong), ())
+    if _STRONG_WORDS.search(readings.squeezed) or _SHARE_CODE.search(readings.compact):
+        strong.append(RECRUIT)
+    if _ADD_ME.search(readings.squeezed) and CONTACT not in strong:
+        weak.append(ADD_ME)
+    if phones and not _DELIVERY.search(readings.squeezed) and CONTACT not in strong:
+        weak.append(PHONE)
+    if _WEAK_WORDS.search(readings.squeezed) and RECRUIT not in strong:
+        weak.append(AD_WORDS)
+    return Signals(tuple(strong), tuple(weak))
+
+
+def judge(text: str, *, strict: bool = False, shop_links: tuple[str, ...] = ()) -> list[str]:
+    """Why `text` reads as advertising, or []: what the bench and the tests ask."""
+    return signals(text, shop_links).reasons(strict=strict)

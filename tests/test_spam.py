@@ -1,0 +1,208 @@
+"""Advertising in a shop group is told to the owner in private, once an hour per member and group, with /remove
+and /allow to act on it; a removal goes through the outbox and is reported plainly when WeChat refuses it."""
+
+import asyncio
+
+import pytest
+
+from core import directory
+from core.config import load_config
+from core.transport import SendRefused
+from handlers.spam_rules import judge
+from core.store import open_store
+from tests.conftest import OWNER, replay_events, say, shop
+
+SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
+
+
+@pytest.mark.parametrize("text", [
+    "兼职日结，手机就能做，有意者私我",
+    "加 V 信：abc_8899 带你一起赚",
+    "ｗｘ：ｈｏｎｇ１２３４５ 免费领面膜",
+    "兼.职.日.结 有需要的扣扣 876543210",
+    "注册就送38元 www.zhuanqian88.com",
+])
+def test_obvious_advertising_is_caught_whoever_posts_it(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "店主发的链接 #小程序://好物小店/Ab12Cd 我买了两件",
+    "https://haowu.example.cn/item/123 这个还有货吗？",
+    "收货电话 13812345678，地址不变",
+    "你们有代购日本的吗？",
+    "店主微信多少？售后要加一下",
+    "订单号 4200001234567890123 还没发货，付了 1380 元",
+])
+def test_members_ordinary_words_are_not_advertising_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+def test_part_time_work_in_passing_is_not_advertising_from_a_member_of_long_standing():
+    assert judge("我兼职做老师，周末才有空收快递") == []
+
+
+def test_one_weak_sign_is_enough_only_for_a_newcomer_without_an_order():
+    assert judge("加我微信送小样") == []
+    assert judge("加我微信送小样", strict=True)
+
+
+def spam_shop(shop_bot, **spam):
+    config = load_config().with_owners([OWNER])
+    config = config.model_copy(update={"spam": config.spam.model_copy(update=spam)}) if spam else config
+    return shop_bot("2026-11-25 10:00", {"普通会员群": ["小王", "小李"], "VIP福利群": ["小王"]}, config=config)
+
+
+def test_an_advert_gets_the_owner_one_private_alert_an_hour_and_nothing_else_answers_it(shop_bot):
+    bot = spam_shop(shop_bot)
+    spammer = bot.member("小张")
+    spammer.joins("普通会员群")
+    answered = spammer.says("加我微信送小样，名额有限哦", room="普通会员群")
+    alert, = [m for m in answered if m["kind"] == "spam_alert"]
+    assert alert["to"] == OWNER and alert["room"] is None
+    assert "小张在「普通会员群」" in alert["text"] and "“加我微信送小样，名额有限哦”" in alert["text"]
+    assert "48小时内新进群" in alert["text"]
+    assert "/remove @小张" in alert["text"] and "/allow @小张" in alert["text"]
+    for n in range(9):
+        spammer.says(f"加我微信送小样 第{n}次", room="普通会员群")
+    bot.advance(minutes=30)
+    assert len(bot.sent(kind="spam_alert")) == 1, "ten adverts in half an hour: one alert"
+    bot.advance(minutes=31)
+    spammer.says("兼职日结，有意者私我", room="普通会员群")
+    assert len(bot.sent(kind="spam_alert")) == 2, "an hour later, the next advert is told again"
+    assert [m["kind"] for m in bot.sent() if m["to"] != OWNER] == ["welcome"], "no reply to the advert in the group"
+
+
+def test_an_alert_quotes_at_most_30_characters_of_the_advert(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.member("小王").says("兼职日结" + "，轻松在家赚" * 20, room="普通会员群")
+    alert, = bot.texts(kind="spam_alert")
+    quoted = alert.split("“")[1].split("”")[0]
+    assert len(quoted) <= 31 and quoted.endswith("…")
+
+
+def test_the_owner_the_shops_links_and_a_member_asking_for_after_sales_are_not_alerted(shop_bot):
+    config = load_config().with_owners([OWNER])
+    config = config.model_copy(update={"spam": config.spam.model_copy(update={"shop_links": list(SHOP_LINKS)})})
+    bot = shop_bot("2026-11-25 10:00", config=config)
+    bot.owner.says("今晚闪购 https://haowu.example.cn/sale 加我微信也行", room="普通会员群")
+    bot.member("小王").says("https://haowu.example.cn/item/123 这个还有货吗？", room="普通会员群")
+    bot.member("小李").says("店主微信多少？售后要加一下", room="普通会员群")
+    bot.member("小李").says("我兼职做老师，周末才有空收快递", room="普通会员群")
+    bot.advance(hours=1)
+    assert bot.sent(kind="spam_alert") == []
+
+
+def test_remove_takes_the_member_out_of_the_group_of_the_latest_alert_through_the_outbox(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.member("小王").says("兼职日结，有意者私我", room="VIP福利群")
+    bot.advance(minutes=1)
+    assert "/remove @小王 VIP福利群" in bot.texts(kind="spam_alert")[0], "in two groups: the alert names the group"
+    bot.owner.says("/remove @小王")
+    bot.advance(minutes=1)
+    reply, = bot.texts(kind="command_reply")
+    assert "正在把 小王 移出「VIP福利群」" in reply
+    removal, = bot.sent(kind="remove_member")
+    assert (removal["room"], removal["to"], removal["text"]) == (bot.room_id("VIP福利群"), bot.ids["小王"], "")
+    bot.owner.says("/remove @小王")
+    bot.advance(minutes=1)
+    assert "移出「普通会员群」" in bot.texts(kind="command_reply")[-1], "out of VIP福利群 now: only 普通会员群 is left"
+
+
+def test_remove_with_several_groups_and_no_alert_asks_which_group(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.owner.says("/remove @小王")
+    asked = bot.texts(kind="command_reply")[-1]
+    assert "在 2 个群里" in asked and "请加上群名" in asked and bot.sent(kind="remove_member") == []
+    bot.owner.says("/remove @小王 普通会员群")
+    bot.advance(minutes=1)
+    removal, = bot.sent(kind="remove_member")
+    assert removal["room"] == bot.room_id("普通会员群")
+
+
+def test_allow_trusts_a_member_for_good(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.member("小李").says("代理加盟，一件代发，私我", room="普通会员群")
+    bot.owner.says("/allow @小李")
+    bot.advance(minutes=1)
+    assert "已信任 小李" in bot.texts(kind="command_reply")[-1]
+    bot.advance(hours=2)
+    bot.member("小李").says("代理加盟，一件代发，私我", room="普通会员群")
+    bot.advance(hours=1)
+    assert len(bot.sent(kind="spam_alert")) == 1
+
+
+def test_a_removal_wechat_refuses_is_told_plainly_to_the_owner(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.member("小李").says("兼职日结，有意者私我", room="普通会员群")
+    bot.owner.says("/remove @小李")
+
+    class NotAdmin:  # WeChat refuses a removal by an account that is no admin of the group
+        async def send(self, message):
+            if message.kind == "remove_member":
+                raise SendRefused("not an admin")
+            await bot.output.send(message)
+
+    async def send_all():
+        while (due := bot.assistant.outbox.next_send_time()) is not None:
+            bot.clock.set(max(due, bot.clock.now()))
+            await bot.assistant.send_due(NotAdmin())
+
+    asyncio.run(send_all())
+    told, = bot.texts(kind="outbox_report")
+    assert told == "机器人不是「普通会员群」的群主或管理员，无法移出 小李，请您在群里手动移出。"
+    assert bot.sent(kind="remove_member") == []
+
+
+def test_auto_remove_takes_out_a_newcomer_at_the_second_advert_and_tells_the_owner(shop_bot):
+    bot = spam_shop(shop_bot, auto_remove=True)
+    spammer = bot.member("小张")
+    spammer.joins("普通会员群")
+    spammer.says("兼职日结，有意者私我", room="普通会员群")
+    bot.advance(hours=3)
+    assert bot.sent(kind="remove_member") == [], "the first advert is only told"
+    spammer.says("刷单返佣，一单一结", room="普通会员群")
+    bot.advance(minutes=1)
+    removal, = bot.sent(kind="remove_member")
+    assert removal["to"] == spammer.id
+    assert "已自动移出" in bot.texts(kind="spam_alert")[-1]
+    bot.member("小李").says("兼职日结，有意者私我", room="普通会员群")
+    bot.member("小李").says("兼职日结，有意者私我", room="普通会员群")
+    bot.advance(minutes=1)
+    assert len(bot.sent(kind="remove_member")) == 1, "a member of long standing is never removed automatically"
+
+
+def test_without_auto_remove_nobody_is_removed_however_often_they_advertise(shop_bot):
+    bot = spam_shop(shop_bot)
+    spammer = bot.member("小张")
+    spammer.joins("普通会员群")
+    for n in range(3):
+        spammer.says("兼职日结，有意者私我", room="普通会员群")
+        bot.advance(hours=2)
+    assert bot.sent(kind="remove_member") == [] and len(bot.sent(kind="spam_alert")) == 3
+
+
+def test_a_removed_member_is_no_longer_counted_in_the_group(shop_bot):
+    bot = spam_shop(shop_bot)
+    bot.owner.says("/remove @小李")
+    bot.advance(minutes=1)
+    assert bot.sent(kind="remove_member")
+    bot.owner.says("/remove @小李")
+    bot.advance(minutes=1)
+    assert "小李 已经不在任何群里了" in bot.texts(kind="command_reply")[-1]
+    assert directory.rooms_of(bot.assistant.db, bot.ids["小李"]) == set()
+
+
+def test_replay_prints_a_removal_as_a_remove_member_line_and_the_member_leaves_the_group(tmp_path):
+    db = tmp_path / "kept.db"
+    events = shop() + [
+        say("2026-11-25 10:01", "wxid_b", "兼职日结，有意者私我，vx: job_8899"),
+        say("2026-11-25 10:02", OWNER, "/remove @小李", room=None),
+    ]
+    lines = replay_events(events, db_path=db)
+    alert, reply, removal = lines
+    assert (alert["kind"], alert["to"], reply["kind"]) == ("spam_alert", OWNER, "command_reply")
+    assert removal == {"at": removal["at"], "room": "r1@chatroom", "to": "wxid_b", "kind": "remove_member", "text": ""}
+    store = open_store(db)
+    assert directory.rooms_of(store, "wxid_b") == set(), "the directory heard the member leave"
+    store.close()
