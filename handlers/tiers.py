@@ -304,12 +304,13 @@ def active_groups(ctx: Context, since: dt.date, shown: int) -> list[dict]:
 
 def groups_by_activity(ctx: Context, since: dt.date, limit: int, offset: int) -> tuple[list[tuple[str, int, int]], int]:
     """A page of the shop's groups, the most messages after `since` (a local day) first, those without any last:
-    (room, messages, people who spoke); and how many groups there are."""
+    (room, messages, people who spoke); and how many groups there are. The week's rows are read by day (+room:
+    not through activity_by_room, which would walk every group's whole history in group order)."""
     params = {"since": since.isoformat(), "limit": limit, "offset": offset, **query_params(ctx.config, ctx.bot_id)}
     rows = ctx.db.execute(
         f"""SELECT r.id, coalesce(a.messages, 0), coalesce(a.people, 0) FROM ({SHOP_ROOMS}) r LEFT JOIN
         (SELECT room, sum(messages) AS messages, count(DISTINCT contact) AS people FROM activity WHERE day > :since
-         GROUP BY room) a ON a.room = r.id ORDER BY 2 DESC, r.topic, r.id LIMIT :limit OFFSET :offset""", params
+         GROUP BY +room) a ON a.room = r.id ORDER BY 2 DESC, r.topic, r.id LIMIT :limit OFFSET :offset""", params
     ).fetchall()
     return rows, directory.shop_room_count(ctx.db, ctx.config)
 
