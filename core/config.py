@@ -266,6 +266,27 @@ class SpamConfig(Section):
     auto_remove: bool = False
 
 
+FAQ_KEYWORD_AT_LEAST = 2  # one character (退, 货) is in too many messages that ask something else
+FAQ_KEYWORD_AT_MOST = 20  # characters of one keyword: a word or two a member types, not a sentence
+FAQ_ANSWER_AT_MOST = 500  # characters of an answer: read on a phone, in a group
+
+
+def _faq_keyword(value: str) -> str:
+    keyword = value.strip()
+    if not FAQ_KEYWORD_AT_LEAST <= len(keyword) <= FAQ_KEYWORD_AT_MOST or any(char.isspace() for char in keyword):
+        raise ValueError(
+            f"关键词要写 {FAQ_KEYWORD_AT_LEAST} 到 {FAQ_KEYWORD_AT_MOST} 个字、中间不带空格，现在是 {_shown(value)}")
+    return keyword
+
+
+class FaqConfig(Section):
+    """One [[faq]]: an answer the bot gives a member whose question names one of its keywords. Added to the
+    store at the first start that sees it; after that the owner changes it in chat (/faq edit, /faq del)."""
+
+    keywords: list[Annotated[str, AfterValidator(_faq_keyword)]] = Field(min_length=1, max_length=10)
+    answer: ShopCopy = Field(min_length=1, max_length=FAQ_ANSWER_AT_MOST)
+
+
 class ConsoleRoom(Section):
     """One [[console.rooms]]: a demo group of the console transport, its topic and its members by nickname."""
 
@@ -297,6 +318,9 @@ class Config(Section):
     orders: OrdersConfig = OrdersConfig()
     campaigns: CampaignsConfig = CampaignsConfig()
     spam: SpamConfig = SpamConfig()
+
+
+    faq: list[FaqConfig] = []
     console: ConsoleConfig = ConsoleConfig()
 
     @field_validator("timezone")
@@ -319,6 +343,7 @@ class Config(Section):
             campaign = getattr(self.campaigns, key)
             if campaign.enabled and not any(start <= campaign.time < end for start, end in self.windows.promotion):
                 problems.append((f"campaigns.{key}.time", _window_advice(campaign, self.windows.promotion)))
+        problems += _faq_keywords_taken_twice(self.faq)
         if problems:
             raise ConfigProblems(problems)
         return self
@@ -372,6 +397,9 @@ NAMES = {
     "campaigns.member_day.private_to_vip": "会员日私发券",
     "spam": "广告提醒", "spam.enabled": "广告提醒开关", "spam.shop_links": "本店链接",
     "spam.auto_remove": "自动移出发广告的新成员",
+
+
+    "faq": "常见问题", "faq.keywords": "常见问题关键词", "faq.answer": "常见问题答案",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",
 }
@@ -421,6 +449,18 @@ def _window_advice(campaign: FlashSaleConfig | MemberDayConfig, windows: list[tu
         f"{campaign.time:%H:%M} 不在促销时段内（{allowed}）。"
         f'可改为 {day} 且 time = "{start:%H:%M}"，即{spoken_day} {start:%H:%M}-{end:%H:%M} 内'
     )
+
+
+def _faq_keywords_taken_twice(entries: list[FaqConfig]) -> list[tuple[str, str]]:
+    """A keyword in two [[faq]] entries would leave the bot two answers to choose from: refused at the second."""
+    holder: dict[str, int] = {}
+    problems = []
+    for number, entry in enumerate(entries):
+        for keyword in entry.keywords:
+            first = holder.setdefault(keyword.lower(), number)
+            if first != number:
+                problems.append((f"faq.{number}.keywords", f"关键词 {_shown(keyword)} 已在第 {first + 1} 条 [[faq]] 里"))
+    return problems
 
 
 def _key_lines(text: str) -> dict[tuple, int]:
@@ -500,7 +540,9 @@ def _reason(error: dict) -> str:
 def _describe(error: dict, lines: dict[tuple, int]) -> list[str]:
     """One line per problem: where (line and key, in plain words), what is expected and what was found."""
     if isinstance(cause := error.get("ctx", {}).get("error"), ConfigProblems):
-        found = [(tuple(key.split(".")), reason) for key, reason in cause.problems]
+        # "faq.1.keywords": list items by index, as pydantic's own locations have them
+        found = [(tuple(int(part) if part.isdigit() else part for part in key.split(".")), reason)
+                 for key, reason in cause.problems]
     else:
         # A missing item of a list is the list's problem: it is too short.
         loc = error["loc"][:-1] if error["type"] == "missing" and isinstance(error["loc"][-1], int) else error["loc"]

@@ -29,6 +29,10 @@ SHOP_MEMBERSHIPS = f"""SELECT r.id AS room, r.topic, m.contact FROM ({SHOP_ROOMS
 GROUP_MEMBERS = """SELECT m.contact, r.topic AS room, m.room AS room_id FROM rooms r CROSS JOIN room_members m ON m.room = r.id
     WHERE r.topic IN (SELECT value FROM json_each(:group_topics))
       AND m.contact NOT IN (SELECT value FROM json_each(:shop_people))"""
+# The contact of everyone in the group :room since :joined_before or earlier, the shop's people left out: whom a
+# group has had long enough to call silent (/stats). Takes query_params() and those two.
+ROOM_MEMBERS_SINCE = """SELECT m.contact FROM room_members m WHERE m.room = :room AND m.joined_at <= :joined_before
+      AND m.contact NOT IN (SELECT value FROM json_each(:shop_people))"""
 # Everyone in any group the account is in, the shop's or not, once per group: whom the recompute tiers.
 IN_ANY_GROUP = "SELECT contact FROM room_members"
 

@@ -25,6 +25,7 @@ KIND_WORDS = {
     "command_reply": "指令回复",
     "welcome": "欢迎",
     "off_hours_reply": "下班自动回复",
+    "faq_answer": "常见问题回答",
     "complaint_ack": "投诉回复",
     "complaint_alert": "投诉提醒",
     "complaint_reminder": "投诉催办",

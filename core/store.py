@@ -221,9 +221,39 @@ def _spam_alerts(db: Database) -> None:
     db.execute("CREATE TABLE spam_trusted (contact TEXT PRIMARY KEY, at TEXT NOT NULL)")
 
 
+def _faq(db: Database) -> None:
+    # FAQ entries (handlers/faq.py): an answer and its keywords. A keyword belongs to one entry, so that a question
+    # finds one answer. source: 'config' while the entry is as config.toml seeded it, 'chat' once the owner wrote it.
+    db.execute(
+        """CREATE TABLE faq_entries (id INTEGER PRIMARY KEY, answer TEXT NOT NULL, source TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE TABLE faq_keywords (keyword TEXT PRIMARY KEY, entry INTEGER NOT NULL)")
+    db.execute("CREATE INDEX faq_keywords_by_entry ON faq_keywords (entry)")
+    # Every member an entry answered: once per member per entry per day, once per group per entry per 10 minutes
+    # (`leads`: the question that posted the group's answer), and the week's figures.
+    db.execute(
+        """CREATE TABLE faq_answers (id INTEGER PRIMARY KEY, entry INTEGER NOT NULL, contact TEXT NOT NULL, room TEXT,
+        at TEXT NOT NULL, leads INTEGER NOT NULL)"""
+    )
+    db.execute("CREATE INDEX faq_answers_by_member ON faq_answers (contact, entry, at)")
+    db.execute("CREATE INDEX faq_answers_by_room ON faq_answers (room, entry, at) WHERE leads")
+    db.execute("CREATE INDEX faq_answers_by_time ON faq_answers (at)")
+    # The questions the owner was nudged about (handlers/response_nudges.py), their first 30 characters: what
+    # waited for the owner, the weekly review's candidates for new FAQ entries.
+    db.execute(
+        "CREATE TABLE nudged_questions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, room TEXT, contact TEXT NOT NULL,"
+        " text TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX nudged_questions_by_time ON nudged_questions (at)")
+    # /stats's top speakers of a group: one group's week, not a scan of every group's activity (1,000 groups).
+    # Written only with a member's first message of a day in a group; later ones update no indexed column.
+    db.execute("CREATE INDEX activity_by_room ON activity (room, day)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
-    _complaint_corrections, _pictures, _spam_alerts,
+    _complaint_corrections, _pictures, _spam_alerts, _faq,
 ]
 
 

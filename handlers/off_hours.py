@@ -1,7 +1,8 @@
 """Outside working hours, a member who asks the shop gets one polite reply: when service opens, and whom to call.
 
 Once per person per closed period, so that a member who writes five messages at night is not answered five times;
-never to the owner, never to another account's automatic reply.
+never to the owner, never to another account's automatic reply. A feature that answers a member off hours itself
+(the FAQ) carries the same line in its own message instead (closed_words, told_in_another_answer): one message.
 """
 
 from __future__ import annotations
@@ -19,17 +20,32 @@ NO_OPENING = "none"  # the period key when the shop stays closed beyond the sear
 
 @on_message(priority=60, rule=asks_the_shop & ~shop_open)
 def reply_outside_working_hours(ctx: Context, message: Message) -> None:
-    opening = next_opening(ctx.config, ctx.now)
-    first_this_period = ctx.db.execute(
-        "INSERT OR IGNORE INTO off_hours_replies (contact, period_opens_at, at) VALUES (?, ?, ?)",
-        [message.sender, to_db(opening) if opening else NO_OPENING, to_db(ctx.now)],
-    ).rowcount
-    if not first_this_period:
+    if not _first_this_period(ctx, message.sender):
         return
     ctx.reply(
         "off_hours_reply",
         "off_hours_reply",
-        expires_at=opening,  # "客服明天9:00上线" is stale once the shop has opened
-        opens=moment_words(opening, ctx.now) if opening else None,
-        phone=ctx.config.owner.emergency_phone,
+        expires_at=next_opening(ctx.config, ctx.now),  # "客服明天9:00上线" is stale once the shop has opened
+        **closed_words(ctx),
     )
+
+
+def told_in_another_answer(ctx: Context, contact: str) -> None:
+    """Another feature's answer off hours carries the off-hours line (closed_words) for `contact`: the period's
+    reply counts as given, so that the member does not get a second message saying the same thing."""
+    _first_this_period(ctx, contact)
+
+
+def closed_words(ctx: Context) -> dict:
+    """The off-hours line's variables: when service opens (None beyond the search horizon), and the phone."""
+    opening = next_opening(ctx.config, ctx.now)
+    return {"opens": moment_words(opening, ctx.now) if opening else None, "phone": ctx.config.owner.emergency_phone}
+
+
+def _first_this_period(ctx: Context, contact: str) -> bool:
+    """Record that `contact` is told when the shop opens; False when they were already, in this closed period."""
+    opening = next_opening(ctx.config, ctx.now)
+    return ctx.db.execute(
+        "INSERT OR IGNORE INTO off_hours_replies (contact, period_opens_at, at) VALUES (?, ?, ?)",
+        [contact, to_db(opening) if opening else NO_OPENING, to_db(ctx.now)],
+    ).rowcount > 0

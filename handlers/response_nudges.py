@@ -1,6 +1,8 @@
 """In working hours, a question to the shop that nobody answers within the set time (15 minutes by default)
 makes the bot nudge the owner, with who asked what, and where. The shop answering clears it: the owner speaking in
-that room, or anyone writing from the shop account's own phone in that room or to that member."""
+that room, or anyone writing from the shop account's own phone in that room or to that member. A question the FAQ
+answers (handlers/faq.py, before this) is dealt with and never waits. The questions nudged about are kept (their
+first words): what waits for the owner most is what the weekly review suggests as new FAQ entries."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from core.context import Context
 from core.events import Message
 from core.registry import job, on_message
 from core.rules import from_shop
+from core.text import excerpt
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import shop_open
 from handlers.timewords import duration_words, moment_words
@@ -41,6 +44,10 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
 @job("response_nudge")
 def nudge_owner(ctx: Context, question: dict) -> None:
     asked_at = from_db(question["asked_at"], ctx.config.tz)
+    ctx.db.execute(
+        "INSERT INTO nudged_questions (at, room, contact, text) VALUES (?, ?, ?, ?)",
+        [question["asked_at"], question["room"], question["sender"], excerpt(question["text"])],
+    )
     ctx.tell_owner(
         "response_nudge",
         "response_nudge",
@@ -50,3 +57,8 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         asked_at=moment_words(asked_at, ctx.now),
         waited=duration_words(ctx.now - asked_at),
     )
+
+
+def nudged_since(ctx: Context, since: dt.datetime) -> list[str]:
+    """The first words of each question asked since `since` that waited long enough for the owner to be nudged."""
+    return [row[0] for row in ctx.db.execute("SELECT text FROM nudged_questions WHERE at >= ? ORDER BY at", [to_db(since)])]

@@ -1,6 +1,8 @@
 """The figures a private-traffic playbook watches: members per tier, buyers, repeat-purchase rate (复购率: buyers
 with two or more orders over all buyers, healthy above 15%), average order value, and the most active groups.
-On `/stats [30d]`, and in the owner's weekly review.
+On `/stats [30d]`, and in the owner's weekly review. `/stats` also shows each group's week, in private to the owner
+only: messages, who spoke, the top five speakers (发言排行) and the members silent for 30 days (潜水), a page of
+groups at a time (`/stats 群 2`), busiest first.
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ import re
 
 from core.context import Context
 from core.registry import UsageError, command
+from core import directory
 from core.directory import member_count
+from core.text import excerpt
 from handlers import order_book
-from handlers.tiers import active_groups, tier_counts
+from handlers.tiers import active_groups, groups_by_activity, silent_members, tier_counts, top_speakers
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
 PERIOD = re.compile(r"^(\d{1,3})(?:d|天)?$")
+GROUP_WEEK = 7  # days of each group's activity
+SILENT_DAYS = 30
+GROUPS_PAGE = 5  # groups per page: with their names, what fits a chat message
+SPEAKERS_SHOWN = 5
+SILENT_SHOWN = 5
+NAME_CHARS = 8  # of a nickname in the lists
+GROUP_WORDS = ("群", "groups")
 
 
 def shop_figures(ctx: Context, days: int) -> dict:
@@ -37,12 +48,41 @@ def shop_figures(ctx: Context, days: int) -> dict:
     }
 
 
-@command("stats", usage="/stats [天数，如 30d]", summary="店铺数据：各等级人数、买家、复购率、客单价、活跃群", aliases=("数据",),
-         examples=("/stats", "/stats 7d"))
+@command("stats", usage="/stats [天数，如 30d] 或 /stats 群 [页码]",
+         summary="店铺数据：各等级人数、买家、复购率、客单价；各群近7天发言、排行和潜水成员", aliases=("数据",),
+         examples=("/stats", "/stats 7d", "/stats 群 2"))
 def show_stats(ctx: Context, args: list[str]) -> None:
+    if args and args[0].lower() in GROUP_WORDS:
+        if len(args) > 2 or (len(args) == 2 and not args[1].isdigit()):
+            raise UsageError("页码写数字，例如 /stats 群 2")
+        ctx.reply("command_reply", "group_activity", **group_activity(ctx, int(args[1]) if len(args) == 2 else 1))
+        return
     if len(args) > 1 or (args and not PERIOD.match(args[0])):
-        raise UsageError("天数写成 30d 或 30天")
+        raise UsageError("天数写成 30d 或 30天；各群活跃写 /stats 群")
     days = int(PERIOD.match(args[0])[1]) if args else 30
     if not 1 <= days <= 365:
         raise UsageError("天数在 1 到 365 之间")
-    ctx.reply("command_reply", "shop_figures", **shop_figures(ctx, days))
+    ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, days), **group_activity(ctx, 1))
+
+
+def group_activity(ctx: Context, page: int) -> dict:
+    """A page of the shop's groups, busiest first: each one's week (messages, people who spoke, the top speakers)
+    and its members silent for SILENT_DAYS, by nickname."""
+    today = ctx.now.astimezone(ctx.config.tz).date()
+    week, month = today - dt.timedelta(days=GROUP_WEEK), today - dt.timedelta(days=SILENT_DAYS)
+    rows, total = groups_by_activity(ctx, week, GROUPS_PAGE, (page - 1) * GROUPS_PAGE)
+    pages = max(1, -(-total // GROUPS_PAGE))
+    if not 1 <= page <= pages:
+        raise UsageError(f"各群活跃只有 {pages} 页")
+    groups = []
+    for room, messages, people in rows:
+        speakers = top_speakers(ctx, room, week, SPEAKERS_SHOWN)
+        silent, silent_count = silent_members(ctx, room, month, SILENT_SHOWN)
+        names = directory.names_of(ctx.db, [contact for contact, _ in speakers] + silent)
+        groups.append({
+            "topic": ctx.topic_of(room), "messages": messages, "people": people,
+            "top": [{"name": excerpt(names.get(c, c), NAME_CHARS), "messages": n} for c, n in speakers],
+            "silent": silent_count, "silent_names": [excerpt(names.get(c, c), NAME_CHARS) for c in silent],
+        })
+    return {"groups": groups, "group_page": page, "group_pages": pages, "group_total": total,
+            "week_days": GROUP_WEEK, "silent_days": SILENT_DAYS}

@@ -19,7 +19,8 @@ from apscheduler.triggers.cron import CronTrigger
 from core import directory
 from core.clock import from_db, to_db
 from core.context import Context
-from core.directory import GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, SHOP_MEMBERSHIPS, SHOP_ROOMS, query_params
+from core.directory import (GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, ROOM_MEMBERS_SINCE, SHOP_MEMBERSHIPS, SHOP_ROOMS,
+                            query_params)
 from core.events import Message
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
@@ -299,6 +300,38 @@ def active_groups(ctx: Context, since: dt.date, shown: int) -> list[dict]:
     ).fetchall()
     topics = directory.topics_of(ctx.db, [room for room, _, _ in rows])
     return [{"topic": topics.get(room, room), "messages": messages, "people": people} for room, messages, people in rows]
+
+
+def groups_by_activity(ctx: Context, since: dt.date, limit: int, offset: int) -> tuple[list[tuple[str, int, int]], int]:
+    """A page of the shop's groups, the most messages after `since` (a local day) first, those without any last:
+    (room, messages, people who spoke); and how many groups there are. The week's rows are read by day (+room:
+    not through activity_by_room, which would walk every group's whole history in group order)."""
+    params = {"since": since.isoformat(), "limit": limit, "offset": offset, **query_params(ctx.config, ctx.bot_id)}
+    rows = ctx.db.execute(
+        f"""SELECT r.id, coalesce(a.messages, 0), coalesce(a.people, 0) FROM ({SHOP_ROOMS}) r LEFT JOIN
+        (SELECT room, sum(messages) AS messages, count(DISTINCT contact) AS people FROM activity WHERE day > :since
+         GROUP BY +room) a ON a.room = r.id ORDER BY 2 DESC, r.topic, r.id LIMIT :limit OFFSET :offset""", params
+    ).fetchall()
+    return rows, directory.shop_room_count(ctx.db, ctx.config)
+
+
+def top_speakers(ctx: Context, room: str, since: dt.date, shown: int) -> list[tuple[str, int]]:
+    """(contact, messages) of the members who wrote most in a group after `since` (a local day)."""
+    return ctx.db.execute(
+        """SELECT contact, sum(messages) FROM activity WHERE room = ? AND day > ?
+        GROUP BY contact ORDER BY 2 DESC, contact LIMIT ?""", [room, since.isoformat(), shown]
+    ).fetchall()
+
+
+def silent_members(ctx: Context, room: str, since: dt.date, shown: int) -> tuple[list[str], int]:
+    """Members of a group since before `since` (a local day) who have not written there after it: a few of
+    them, and how many."""
+    params = {"room": room, "since": since.isoformat(), "shown": shown, **query_params(ctx.config, ctx.bot_id),
+              "joined_before": to_db(dt.datetime.combine(since, dt.time(), tzinfo=ctx.config.tz))}
+    silent = f"""SELECT s.contact FROM ({ROOM_MEMBERS_SINCE}) s WHERE NOT EXISTS
+        (SELECT 1 FROM activity a WHERE a.contact = s.contact AND a.day > :since AND a.room = :room)"""
+    count = ctx.db.execute(f"SELECT count(*) FROM ({silent})", params).fetchone()[0]
+    return [row[0] for row in ctx.db.execute(f"{silent} ORDER BY s.contact LIMIT :shown", params)], count
 
 
 def _local_day(ctx: Context, stored: str) -> str:

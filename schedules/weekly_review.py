@@ -1,5 +1,5 @@
 """The owner's weekly review, on the day and at the time [service] in config.toml gives: complaints, and the
-shop's figures of the week (tiers, buyers, repeat purchases)."""
+shop's figures of the week (tiers, buyers, repeat purchases), and the FAQ's: what it answered, what waited."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.context import Context
 from core.registry import recurring
+from handlers import faq
 from handlers.complaints import week_figures
 from handlers.shop_stats import shop_figures
 
@@ -20,4 +21,5 @@ def _weekly(config) -> CronTrigger:
 
 @recurring("weekly_review", trigger=_weekly)
 def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
-    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx), **shop_figures(ctx, days=7))
+    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx), **shop_figures(ctx, days=7),
+                   **faq.week_figures(ctx))

@@ -1,0 +1,231 @@
+"""FAQ answers: the owner keeps question-and-answer entries in chat (or seeds them in config.toml), and a member
+whose question names a keyword gets the answer at once, day and night, without waiting for the owner."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import ConfigError, FaqConfig, load_config
+from tests.conftest import OWNER, ROOT
+
+SHIPPING = "/faq add 运费,邮费、包邮 满99元包邮，不满99元运费8元"
+GROUP = "普通会员群"
+
+
+def replies(bot) -> list[str]:
+    return bot.texts(kind="command_reply", to="owner")
+
+
+def with_shipping(shop_bot, start="2026-11-25 10:00", **options):
+    bot = shop_bot(start, **options)
+    bot.owner.says(SHIPPING)
+    return bot
+
+
+def test_the_owner_adds_an_entry_and_a_member_asking_in_private_gets_it_at_once(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.advance(minutes=1)
+    assert "已添加问答“运费、邮费、包邮”" in replies(bot)[-1]
+    answer, = bot.member("小王").says("你们家包邮吗")
+    assert (answer["kind"], answer["to"], answer["room"]) == ("faq_answer", bot.ids["小王"], None)
+    assert answer["text"] == "满99元包邮，不满99元运费8元"
+    bot.advance(hours=1)
+    assert bot.sent(kind="response_nudge") == [], "answered: nothing waits for the owner"
+
+
+def test_an_answer_keeps_the_owners_line_breaks(shop_bot):
+    bot = shop_bot()
+    bot.owner.says("/faq add 发货 下单后48小时内发货。\n预售商品按页面写的时间发。")
+    bot.member("小王").says("什么时候发货？")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="faq_answer") == ["下单后48小时内发货。\n预售商品按页面写的时间发。"]
+
+
+def test_group_askers_within_a_minute_get_one_answer_naming_them_and_none_for_ten_minutes(shop_bot):
+    bot = with_shipping(shop_bot, groups={GROUP: ["小王", "小李", "阿芳", "陈姐"]})
+    assert bot.member("小王").says("请问运费多少？", room=GROUP) == []
+    bot.advance(seconds=30)
+    bot.member("小李").says("包邮吗？", room=GROUP)
+    bot.advance(seconds=40)
+    answer, = bot.sent(kind="faq_answer")
+    assert answer["room"] == bot.room_id(GROUP) and answer["at"].startswith("2026-11-25T10:01")
+    assert answer["text"].startswith("@小王 @小李 满99元包邮")
+    bot.advance(minutes=3)
+    bot.member("阿芳").says("邮费怎么算？", room=GROUP)  # the answer is just above
+    bot.advance(minutes=30)
+    assert len(bot.sent(kind="faq_answer")) == 1 and bot.sent(kind="response_nudge") == []
+    bot.member("陈姐").says("运费多少呢？", room=GROUP)  # 10 minutes on: answered again
+    bot.advance(minutes=2)
+    assert [m["to"] for m in bot.sent(kind="faq_answer")] == [None, bot.ids["陈姐"]]
+
+
+def test_chat_about_the_keyword_is_not_a_question_and_an_at_mention_is(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.member("小王").says("我上次买的也包邮，挺好", room=GROUP)
+    bot.member("小李").says("想了解一下包邮", room=GROUP, mentions_bot=True)
+    bot.advance(minutes=2)
+    assert [m["to"] for m in bot.sent(kind="faq_answer")] == [bot.ids["小李"]]
+
+
+def test_once_a_day_per_member_asking_again_later_goes_to_the_owner(shop_bot):
+    bot = with_shipping(shop_bot)
+    wang = bot.member("小王")
+    wang.says("包邮吗？")
+    wang.says("运费多少？")  # at once again: the answer is right there
+    bot.advance(hours=2)
+    wang.says("运费到底怎么算？")
+    bot.advance(minutes=20)
+    assert len(bot.sent(kind="faq_answer")) == 1
+    nudge, = bot.texts(kind="response_nudge")
+    assert "运费到底怎么算" in nudge
+    bot.advance_to("2026-11-26 10:00")
+    wang.says("运费多少？")
+    assert len(bot.sent(kind="faq_answer")) == 2, "a new day"
+
+
+def test_a_complaint_that_mentions_shipping_goes_the_complaint_way(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.member("小王").says("运费收了我两次，太过分了，我要投诉！", room=GROUP)
+    bot.advance(minutes=5)
+    assert bot.sent(kind="faq_answer") == []
+    assert len(bot.sent(kind="complaint_ack")) == 1 and len(bot.sent(kind="complaint_alert")) == 1
+
+
+def test_never_to_the_owner_or_the_shops_own_phone(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.owner.says("运费多少？", room=GROUP)
+    bot.shop_phone.says("包邮吗？", room=GROUP)
+    bot.advance(minutes=5)
+    assert bot.sent(kind="faq_answer") == []
+
+
+def test_off_hours_the_answer_and_the_off_hours_line_are_one_message(shop_bot):
+    bot = with_shipping(shop_bot, "2026-11-25 17:00")
+    bot.advance_to("2026-11-25 23:00")
+    wang = bot.member("小王")
+    answer, = wang.says("包邮吗？")
+    assert answer["kind"] == "faq_answer"
+    assert answer["text"].startswith("满99元包邮") and "客服明天9:00上线" in answer["text"]
+    wang.says("我的订单什么时候到？")  # not in the FAQ: the off-hours line was already given this night
+    bot.advance(hours=1)
+    assert [m["kind"] for m in bot.sent(to="小王")] == ["faq_answer"]
+
+
+def test_a_question_outside_the_faq_still_gets_the_off_hours_reply(shop_bot):
+    bot = with_shipping(shop_bot, "2026-11-25 23:00")
+    bot.member("小王").says("我的订单什么时候到？")
+    bot.advance(minutes=1)
+    assert [m["kind"] for m in bot.sent(to="小王")] == ["off_hours_reply"]
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("/faq add 运费", "格式：/faq add 关键词1,关键词2 答案"),
+    ("/faq add 邮费,快递 xx", "关键词“邮费”已在问答“运费、邮费、包邮”里。要改那条的答案，请用 /faq edit 邮费 新答案"),
+    ("/faq add 特价 全网最低价", "这段答案用了禁用词“最低价”"),
+    ("/faq add 退 七天无理由", "关键词“退”要 2 到 20 个字"),
+    ("/faq del 尺码", "没有关键词“尺码”，/faq list 可查看全部问答"),
+    ("/faq edit 尺码 看详情页", "没有关键词“尺码”"),
+    ("/faq edit 运费", "请写出新答案"),
+    ("/faq list x", "页码写数字"),
+    ("/faq remove 运费", "不认识“remove”"),
+])
+def test_malformed_commands_are_refused_politely_and_change_nothing(shop_bot, typed, error):
+    bot = with_shipping(shop_bot)
+    bot.owner.says(typed)
+    bot.owner.says("/faq list")
+    bot.advance(minutes=1)
+    refusal, listing = replies(bot)[-2:]
+    assert refusal.startswith("抱歉，") and error in refusal
+    assert "常见问题共 1 条" in listing and "满99元包邮，不满99元运费8元" in listing
+
+
+def test_edit_and_delete_change_what_members_get(shop_bot):
+    bot = with_shipping(shop_bot, groups={GROUP: ["小王", "小李"]})
+    bot.owner.says("/faq edit 邮费 满88元包邮")
+    bot.member("小王").says("包邮吗")
+    bot.owner.says("/faq del 包邮")
+    bot.member("小李").says("包邮吗")
+    bot.advance(minutes=2)
+    assert bot.texts(kind="faq_answer") == ["满88元包邮"]
+    assert "已删除问答“运费、邮费、包邮”" in replies(bot)[-1]
+
+
+def test_a_long_list_is_paged(shop_bot):
+    bot = shop_bot()
+    for n in range(12):
+        bot.owner.says(f"/faq add 问题{n:02d} 答案{n}")
+    bot.owner.says("/faq list")
+    bot.owner.says("/faq list 2")
+    bot.advance(minutes=10)
+    first, second = replies(bot)[-2:]
+    assert "第 1/2 页" in first and "问题09" in first and "问题10" not in first and "/faq list 2" in first
+    assert "第 2/2 页" in second and "问题11" in second
+
+
+def test_weekly_figures_in_faq_stats_and_in_the_weekly_review(shop_bot):
+    # 2026-11-30 is a Monday: the review goes out at 09:30.
+    bot = with_shipping(shop_bot, "2026-11-24 10:00", groups={GROUP: ["小王", "小李"]})
+    bot.member("小王").says("包邮吗？")
+    bot.member("小李").says("运费多少？")
+    bot.member("小李").says("请问165穿什么尺码？", room=GROUP)  # waits for the owner: a candidate
+    bot.advance(minutes=20)
+    bot.owner.says("/faq stats")
+    bot.advance(minutes=1)
+    stats = replies(bot)[-1]
+    assert "共 2 次" in stats and "运费、邮费、包邮：2 次" in stats
+    assert "尺码：1 次，如“请问165穿什么尺码？”" in stats
+    bot.advance_to("2026-11-30 10:00")
+    review, = bot.texts(kind="weekly_review")
+    assert "运费、邮费、包邮：2 次" in review and "尺码：1 次" in review
+
+
+def faq_config(tmp_path, entries: str):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8") + entries
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SEED = '\n[[faq]]\nkeywords = ["运费", "包邮"]\nanswer = "满99元包邮"\n'
+
+
+def test_config_seeds_entries_once_and_the_owners_chat_changes_survive_a_restart(shop_bot, tmp_path):
+    config = load_config(faq_config(tmp_path, SEED)).with_owners([OWNER])
+    store = tmp_path / "seeded.db"
+    bot = shop_bot(config=config, db_path=store)
+    bot.member("小王").says("包邮吗")
+    bot.owner.says("/faq edit 运费 满88元包邮")
+    bot.advance(minutes=1)
+    bot.assistant.db.close()
+    again = shop_bot("2026-11-26 10:00", config=config, db_path=store)
+    again.member("小王").says("包邮吗")
+    assert again.texts(kind="faq_answer") == ["满88元包邮"]
+
+
+def test_a_changed_config_entry_replaces_the_one_it_seeded(shop_bot, tmp_path):
+    store = tmp_path / "seeded.db"
+    first = load_config(faq_config(tmp_path, SEED)).with_owners([OWNER])
+    shop_bot(config=first, db_path=store).assistant.db.close()
+    changed = load_config(faq_config(tmp_path, SEED.replace("满99元包邮", "满79元包邮"))).with_owners([OWNER])
+    bot = shop_bot("2026-11-26 10:00", config=changed, db_path=store)
+    bot.member("小王").says("包邮吗")
+    bot.owner.says("/faq list")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="faq_answer") == ["满79元包邮"] and "常见问题共 1 条" in replies(bot)[-1]
+
+
+@pytest.mark.parametrize("second, problem", [
+    ('keywords = ["发货"]\nanswer = "全网最低价"', "faq[2].answer（常见问题答案）：用了禁用词“最低价”"),
+    ('keywords = ["包邮"]\nanswer = "满88元包邮"', "faq[2].keywords（常见问题关键词）：关键词 \"包邮\" 已在第 1 条 [[faq]] 里"),
+])
+def test_config_refuses_a_banned_answer_and_a_keyword_in_two_entries(tmp_path, second, problem):
+    path = faq_config(tmp_path, SEED + f"\n[[faq]]\n{second}\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert problem in str(error.value) and "第 " in str(error.value).splitlines()[1]
+
+
+def test_the_shipped_config_example_is_valid_once_uncommented():
+    shipped = (ROOT / "config.toml").read_text(encoding="utf-8")
+    lines = shipped[shipped.index("# [[faq]]"):].splitlines()[:3]
+    assert FaqConfig.model_validate(__import__("tomllib").loads("\n".join(line[2:] for line in lines))["faq"][0])
