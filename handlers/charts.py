@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import io
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +36,8 @@ SHIPPED_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "No
 # Chinese fonts a shop's machine may have (Windows, macOS, Linux), best first.
 MACHINE_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
-# What a machine font must cover to be used: the words the chart writes, and the digits.
-NEEDED = "店铺数据近天群内消息条订单投诉件原因会员等级普通人共暂无周一二三四五六日" + "".join(REASONS) + "0123456789/·"
+# What a machine font must cover to be used: every character the chart writes.
+NEEDED = "近天店铺数据群内消息订单投诉每周共条单件按原因会员等级人暂无起一二三四五六日" + "".join(REASONS) + "（），–/,0123456789VIP"
 # 1080 px: a phone's screen width, so nothing is scaled down when the owner opens the picture; tall enough for
 # four panels, short enough to fit a phone's screen whole.
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1860, 150
@@ -92,9 +92,9 @@ def render(data: ChartData, title: str | None = None) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     figure = draw(data, title)
-    FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure)  # the figure's canvas: Agg, whatever backend the environment would have matplotlib pick
     with io.BytesIO() as png:
-        figure.savefig(png, format="png", dpi=DPI, facecolor="white")
+        figure.savefig(png, format="png", dpi=DPI)
         return png.getvalue()
 
 
@@ -183,8 +183,11 @@ def _date_ticks(ax, starts: list[dt.date], weekly: bool) -> None:
     if len(starts) > LABELS:
         candidates = shown if weekly else [i for i, day in enumerate(starts) if day.weekday() == 0]
         shown = candidates[::math.ceil(len(candidates) / LABELS)]
-    ax.set_xticks(shown, [f"{starts[i].month}/{starts[i].day}" + ("起" if weekly else f"\n周{WEEKDAYS[starts[i].weekday()]}")
-                          for i in shown])
+    ax.set_xticks(shown, [_date_label(starts[i], weekly) for i in shown])
+
+
+def _date_label(day: dt.date, weekly: bool) -> str:
+    return f"{day.month}/{day.day}起" if weekly else f"{day.month}/{day.day}\n周{WEEKDAYS[day.weekday()]}"
 
 
 def _tiers(ax, counts: dict[str, int], fonts: dict) -> None:
@@ -241,11 +244,24 @@ def chinese_font() -> str:
     writes, else the shipped one. A matplotlib FontPath (a str with the face's index in a collection)."""
     from matplotlib import font_manager, ft2font
 
-    installed = {entry.name: entry for entry in font_manager.fontManager.ttflist
-                 if entry.style == "normal" and entry.weight in (400, "normal", "regular")}
+    installed = _regular_faces(font_manager.fontManager.ttflist)
     for family in MACHINE_FONTS:
         if entry := installed.get(family):
             charmap = ft2font.FT2Font(entry.fname, face_index=entry.index).get_charmap()
             if all(ord(character) in charmap for character in NEEDED):
                 return font_manager.FontPath(entry.fname, entry.index)
     return font_manager.FontPath(str(SHIPPED_FONT), 0)
+
+
+def _regular_faces(entries: list) -> dict:
+    """{family: font entry} of each family's upright face nearest to the regular weight (400): a family installs
+    its bold and light faces too, and may have no face of exactly 400."""
+    from matplotlib.font_manager import weight_dict
+
+    faces: dict = {}
+    for entry in entries:
+        weight = weight_dict.get(entry.weight, 400) if isinstance(entry.weight, str) else entry.weight
+        distance = abs(weight - 400)
+        if entry.style == "normal" and distance < faces.get(entry.name, (1000, None))[0]:
+            faces[entry.name] = (distance, entry)
+    return {family: entry for family, (_, entry) in faces.items()}

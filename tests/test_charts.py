@@ -110,9 +110,12 @@ def test_a_chinese_font_of_the_machine_is_preferred_if_it_has_every_character_th
     yahei = tmp_path / "msyh.otf"
     shutil.copy(charts.SHIPPED_FONT, yahei)
     dejavu = next(entry for entry in font_manager.fontManager.ttflist if entry.name == "DejaVu Sans")
-    fake = font_manager.FontEntry(fname=dejavu.fname, name="PingFang SC")  # a name that promises what it lacks
-    monkeypatch.setattr(font_manager.fontManager, "ttflist",
-                        [fake, font_manager.FontEntry(fname=str(yahei), name="Microsoft YaHei", weight=400)])
+    installed = [
+        font_manager.FontEntry(fname=dejavu.fname, name="PingFang SC"),  # a name that promises what it lacks
+        font_manager.FontEntry(fname=dejavu.fname, name="Microsoft YaHei", weight=700),  # its bold face: not it
+        font_manager.FontEntry(fname=str(yahei), name="Microsoft YaHei", weight=400),
+    ]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", installed)
     assert charts.chinese_font() == str(yahei)
 
 
