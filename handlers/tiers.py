@@ -334,5 +334,16 @@ def silent_members(ctx: Context, room: str, since: dt.date, shown: int) -> tuple
     return [row[0] for row in ctx.db.execute(f"{silent} ORDER BY s.contact LIMIT :shown", params)], count
 
 
+def messages_per_day(ctx: Context, first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """Members' messages in the shop's groups on each local day from `first` to `last`, for a chart; a quiet day
+    is missing."""
+    rows = ctx.db.execute(
+        f"""SELECT day, sum(messages) FROM activity WHERE day BETWEEN :first AND :last AND {IN_SHOP_GROUPS}
+        GROUP BY day""",
+        {"first": first.isoformat(), "last": last.isoformat(), **query_params(ctx.config, ctx.bot_id)},
+    )
+    return {dt.date.fromisoformat(day): messages for day, messages in rows}
+
+
 def _local_day(ctx: Context, stored: str) -> str:
     return from_db(stored, ctx.config.tz).strftime("%Y-%m-%d")
