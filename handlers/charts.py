@@ -20,17 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import media
 from core.clock import to_db
 from core.context import Context
 from handlers import order_book
 from handlers.complaint_rules import REASONS
 from handlers.complaints import complaints_per_day
 from handlers.tiers import messages_per_day, tier_counts
+
+log = logging.getLogger(__name__)
 
 SHIPPED_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSansSC-Regular.otf"
 # Chinese fonts a shop's machine may have (Windows, macOS, Linux), best first.
@@ -81,6 +85,20 @@ def gather(ctx: Context, days: int, through: dt.date | None = None) -> ChartData
         complaints=complaints_per_day(ctx, spans),
         tiers=tier_counts(ctx),
     )
+
+
+def chart_picture(ctx: Context, days: int, through: dt.date | None = None) -> str | None:
+    """The chart of `days` days up to `through`, kept in the media folder for a message to carry; None when there
+    is none to send: a store in memory keeps no pictures, or the drawing failed. A chart only illustrates figures
+    the message already gives in words, so its failure is logged and the words go alone."""
+    folder = media.folder_of(ctx.db)
+    if folder is None:
+        return None
+    try:
+        return str(media.keep(folder, render(gather(ctx, days, through))))
+    except Exception:  # matplotlib, the font, the disk: none of it may keep the owner's figures from going
+        log.exception("a chart of %d days was not drawn; its message goes without it", days)
+        return None
 
 
 def _stored_midnight(ctx: Context, day: dt.date) -> str:

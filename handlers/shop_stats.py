@@ -16,6 +16,7 @@ from core import directory
 from core.directory import member_count
 from core.text import excerpt
 from handlers import order_book
+from handlers.charts import chart_picture
 from handlers.tiers import active_groups, groups_by_activity, silent_members, tier_counts, top_speakers
 
 REPEAT_TARGET = 0.15
@@ -62,7 +63,8 @@ def show_stats(ctx: Context, args: list[str]) -> None:
     days = int(PERIOD.match(args[0])[1]) if args else 30
     if not 1 <= days <= 365:
         raise UsageError("天数在 1 到 365 之间")
-    ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, days), **group_activity(ctx, 1))
+    ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, days), **group_activity(ctx, 1),
+              image=chart_picture(ctx, days))
 
 
 def group_activity(ctx: Context, page: int) -> dict:

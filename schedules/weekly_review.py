@@ -10,6 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from core.context import Context
 from core.registry import recurring
 from handlers import faq
+from handlers.charts import chart_picture
 from handlers.complaints import week_figures
 from handlers.shop_stats import shop_figures
 
@@ -21,5 +22,8 @@ def _weekly(config) -> CronTrigger:
 
 @recurring("weekly_review", trigger=_weekly)
 def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
+    """The week's figures in words, and the chart of the seven days before the review's day (whole days: the
+    review's own morning is not a day yet)."""
+    yesterday = ctx.now.astimezone(ctx.config.tz).date() - dt.timedelta(days=1)
     ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx), **shop_figures(ctx, days=7),
-                   **faq.week_figures(ctx))
+                   **faq.week_figures(ctx), image=chart_picture(ctx, 7, through=yesterday))

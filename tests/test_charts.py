@@ -20,7 +20,7 @@ from PIL import Image
 
 from core.context import Context
 from handlers import charts
-from tests.conftest import ROOT
+from tests.conftest import OWNER, ROOT
 
 WEEK = [dt.date(2026, 11, 17) + dt.timedelta(days=n) for n in range(7)]
 A_WEEK = charts.ChartData(
@@ -144,3 +144,18 @@ def test_the_figures_are_read_from_the_store_by_local_day(shop_bot):
     assert data.orders == [0, 0, 1]
     assert data.complaints == [Counter(), Counter({"品控": 1}), Counter()]
     assert data.tiers == {"vip": 1, "regular": 1}
+
+
+def test_the_weekly_review_and_stats_come_with_their_chart_right_after_the_words(shop_bot):
+    bot = shop_bot(start="2026-11-28 10:00", groups={"普通会员群": ["小王"]})
+    bot.member("小王").says("早上好", room="普通会员群")
+    bot.advance_to("2026-11-30 10:00")  # Monday: the review at 09:30
+    words, chart = bot.sent(kind="weekly_review")
+    assert words["text"].startswith("每周回顾") and chart["to"] == OWNER and chart["at"] == words["at"]
+    with Image.open(chart["image"]) as picture:
+        assert picture.format == "PNG" and picture.width == 1080
+    bot.owner.says("/stats 30d")
+    bot.advance(minutes=1)
+    words, chart = bot.sent(kind="command_reply")[-2:]
+    assert "店铺数据（近 30 天）" in words["text"] and chart["image"].endswith(".png") and chart["to"] == OWNER
+    assert chart["image"] != bot.sent(kind="weekly_review")[1]["image"], "30 days, not the week's picture again"
