@@ -1,6 +1,7 @@
 """Every message comes from a template; a template that addresses people as 亲, says what the advertising law
 forbids, or needs a variable nobody gives is refused before the bot can speak."""
 
+import re
 import shutil
 
 import pytest
@@ -18,6 +19,19 @@ def template_dir(tmp_path):
 
 def test_every_shipped_template_renders_and_passes_the_lint():
     assert Templates().check() == []
+
+
+def test_no_template_runs_a_line_into_the_next():
+    """trim_blocks eats the newline after a block tag: a line of text that ends in {% endif %} joins the next line
+    of text in the message ("…没有下过单）移出群：/remove…"), unless an empty line follows it."""
+    joined = []
+    for template in sorted(TEMPLATE_DIR.glob("*.j2")):
+        lines = template.read_text().split("\n")
+        for number, (line, following) in enumerate(zip(lines, lines[1:]), start=1):
+            ends_in_block = re.search(r"%}$", line) and not line.lstrip().startswith("{%")
+            if ends_in_block and following.strip() and not following.lstrip().startswith("{%"):
+                joined.append(f"{template.name}:{number}")
+    assert joined == []
 
 
 @pytest.mark.parametrize(
