@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from handlers import complaint_detection
-from handlers.complaint_model import DATA, TEST, TRAIN, VALIDATION, fit, read_examples
+from handlers.complaint_model import DATA, TEST, TRAIN, VALIDATION, fit, read_examples, without_mentions
 from tests.conftest import OWNER, replay_events, say, shop
 
 HARD_NEGATIVES = {"question_delivery", "question_refund_policy", "praise_negword", "joke", "general_gripe",
@@ -94,3 +94,23 @@ def test_unreadable_data_names_the_line(tmp_path):
     (tmp_path / TRAIN).write_text('{"text": "快递没到", "complaint": true}\n{"text": 没引号}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"train.jsonl:2"):
         read_examples(tmp_path / TRAIN)
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("@小店助手\u2005运费多少", "运费多少"),  # WeChat: the nickname, then U+2005
+    ("好的@小王\u2005@Anna Li\u2005运费呢", "好的 运费呢"),  # anywhere in the text, a nickname with a space
+    ("@小店助手 包邮条件", "包邮条件"),  # the console and replay scripts: "@name "
+    ("@了好几次都不搭理", "@了好几次都不搭理"),  # no separator: words, not a mention
+])
+def test_mentions_are_taken_out_before_a_message_is_read(typed, read):
+    assert without_mentions(typed) == read
+
+
+@pytest.mark.parametrize("text", ["@差评师\u2005早上好", "@小店助手 ", ""])
+def test_a_nickname_a_mention_alone_or_a_picture_is_no_complaint(text):
+    assert complaint_detection.detect(text) is None
+
+
+def test_the_model_is_trained_on_the_text_it_reads_a_mention_is_not_part_of_it():
+    model = complaint_detection.current_model()
+    assert model.normalise("@小店助手\u2005退货运费谁出?") == model.normalise("退货运费谁出？") == "退货运费谁出？"
