@@ -26,6 +26,7 @@ OWNERS = {
     "vip_room_outsiders": {"handlers/tiers.py"},
     "complaints": {"handlers/complaints.py"},
     "complaint_messages": {"handlers/complaints.py"},
+    "complaint_photos": {"handlers/complaints.py"},
     "complaint_corrections": {"handlers/complaint_detection.py"},
     "campaigns": {"handlers/campaigns.py"},
     "campaign_posts": {"handlers/campaigns.py"},
