@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
+from core import media
 from core.templates import copy_problems
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
@@ -235,6 +236,7 @@ class FlashSaleConfig(Section):
     duration_hours: int = Field(2, ge=1)
     discount: ShopCopy = "8折"
     products: list[ShopCopy] = []
+    image: str = ""  # a product photo each post carries, relative to config.toml's folder; "" for none
 
 
 class MemberDayConfig(Section):
@@ -247,6 +249,7 @@ class MemberDayConfig(Section):
     coupon_value: float = Field(10, gt=0)
     coupon_condition: ShopCopy = "满99可用"
     private_to_vip: bool = False  # also send each VIP member a personal coupon in private
+    image: str = ""  # a picture each group post carries (not the private coupons), as flash_sale's
 
 
 class CampaignsConfig(Section):
@@ -390,15 +393,13 @@ NAMES = {
     "campaigns": "活动", "campaigns.flash_sale": "闪购", "campaigns.flash_sale.enabled": "闪购开关",
     "campaigns.flash_sale.weekday": "闪购星期", "campaigns.flash_sale.time": "闪购时间",
     "campaigns.flash_sale.duration_hours": "闪购时长小时数", "campaigns.flash_sale.discount": "闪购折扣",
-    "campaigns.flash_sale.products": "闪购商品",
+    "campaigns.flash_sale.products": "闪购商品", "campaigns.flash_sale.image": "闪购配图",
     "campaigns.member_day": "会员日", "campaigns.member_day.enabled": "会员日开关",
     "campaigns.member_day.day_of_month": "会员日日期", "campaigns.member_day.time": "会员日时间",
     "campaigns.member_day.coupon_value": "会员日券面额", "campaigns.member_day.coupon_condition": "会员日用券条件",
-    "campaigns.member_day.private_to_vip": "会员日私发券",
+    "campaigns.member_day.private_to_vip": "会员日私发券", "campaigns.member_day.image": "会员日配图",
     "spam": "广告提醒", "spam.enabled": "广告提醒开关", "spam.shop_links": "本店链接",
     "spam.auto_remove": "自动移出发广告的新成员",
-
-
     "faq": "常见问题", "faq.keywords": "常见问题关键词", "faq.answer": "常见问题答案",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",
@@ -423,6 +424,9 @@ TOML_ERRORS = {
     "Found invalid character": "有不允许的字符",
 }
 SHOWN_CHARACTERS = 30  # what the owner wrote is quoted back, never more than this
+# Why a picture cannot be used (core/media.py's reasons), in the owner's words.
+PICTURE_PROBLEMS = {"too_large": "超过 20 MB", "not_image": "不是图片文件（要 PNG、JPG、GIF 或 WEBP）",
+                    "corrupt": "文件已损坏或不完整", "unavailable": "读不了这个文件（权限不够？）"}
 
 
 def _shown(value: object) -> str:
@@ -547,14 +551,15 @@ def _describe(error: dict, lines: dict[tuple, int]) -> list[str]:
         # A missing item of a list is the list's problem: it is too short.
         loc = error["loc"][:-1] if error["type"] == "missing" and isinstance(error["loc"][-1], int) else error["loc"]
         found = [(loc, _reason(error))]
-    described = []
-    for loc, reason in found:
-        # list items counted from 1, as the owner counts them: console.rooms[2].topic
-        key = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
-        name = NAMES.get(".".join(str(part) for part in loc if isinstance(part, str)))
-        where = f"第 {line} 行 " if (line := _line_of(loc, lines)) else ""
-        described.append(f"{where}{key}{f'（{name}）' if name else ''}：{reason}")
-    return described
+    return [_problem(loc, reason, lines) for loc, reason in found]
+
+
+def _problem(loc: tuple, reason: str, lines: dict[tuple, int]) -> str:
+    # list items counted from 1, as the owner counts them: console.rooms[2].topic
+    key = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in loc).removeprefix(".")
+    name = NAMES.get(".".join(str(part) for part in loc if isinstance(part, str)))
+    where = f"第 {line} 行 " if (line := _line_of(loc, lines)) else ""
+    return f"{where}{key}{f'（{name}）' if name else ''}：{reason}"
 
 
 def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> ConfigError:
@@ -590,7 +595,33 @@ def load_config(path: Path | str = DEFAULT_CONFIG) -> Config:
         lines = _key_lines(text)
         problems = [line for e in error.errors() for line in _describe(e, lines)]
         raise ConfigError(f"{shown_path(path)} 有 {len(problems)} 处问题，改好再启动：\n" + "\n".join(problems)) from None
+    config, problems = _pictures_beside(config, path.resolve().parent)
+    if problems:
+        lines = _key_lines(text)
+        problems = [_problem(loc, reason, lines) for loc, reason in problems]
+        raise ConfigError(f"{shown_path(path)} 有 {len(problems)} 处问题，改好再启动：\n" + "\n".join(problems))
     return _store_beside(config, path.resolve().parent)
+
+
+def _pictures_beside(config: Config, folder: Path) -> tuple[Config, list[tuple[tuple, str]]]:
+    """The campaigns' pictures, relative to the config file's folder like [store] path, made absolute and checked
+    now: a missing or unreadable file stops the bot at start (and check-config), not at Friday's post."""
+    problems, pictures = [], {}
+    for key in ("flash_sale", "member_day"):
+        written = getattr(config.campaigns, key).image
+        if not written:
+            continue
+        picture = folder / Path(written).expanduser()
+        try:
+            if not picture.is_file():
+                raise FileNotFoundError
+            media.check(picture)
+        except FileNotFoundError:
+            problems.append((("campaigns", key, "image"), f"找不到图片文件 {_shown(written)}（路径相对于配置文件所在的文件夹）"))
+        except media.PictureUnreadable as error:
+            problems.append((("campaigns", key, "image"), f"{_shown(written)} 用不了：{PICTURE_PROBLEMS[error.reason]}"))
+        pictures[key] = getattr(config.campaigns, key).model_copy(update={"image": str(picture)})
+    return config.model_copy(update={"campaigns": config.campaigns.model_copy(update=pictures)}), problems
 
 
 def _store_beside(config: Config, folder: Path) -> Config:

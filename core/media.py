@@ -75,11 +75,7 @@ def keep(folder: Path, source: bytes | Path) -> Path:
     Raises PictureUnreadable. A picture already kept is not written again, only its time refreshed, so that the
     nightly pruning counts its age from its latest use."""
     data = _read(source)
-    extension = _format(data)
-    if extension is None:
-        raise PictureUnreadable("not_image")
-    if not _WHOLE[extension](data):
-        raise PictureUnreadable("corrupt")
+    extension = _checked(data)
     kept = folder / f"{hashlib.sha256(data).hexdigest()}.{extension}"
     if kept.exists():
         os.utime(kept)
@@ -95,6 +91,21 @@ def keep(folder: Path, source: bytes | Path) -> Path:
         Path(partial).unlink(missing_ok=True)
         raise
     return kept
+
+
+def check(source: bytes | Path) -> None:
+    """Raise PictureUnreadable, as keep would, if the picture cannot be kept: for a file named in config.toml,
+    checked when the config loads."""
+    _checked(_read(source))
+
+
+def _checked(data: bytes) -> str:
+    extension = _format(data)
+    if extension is None:
+        raise PictureUnreadable("not_image")
+    if not _WHOLE[extension](data):
+        raise PictureUnreadable("corrupt")
+    return extension
 
 
 def _read(source: bytes | Path) -> bytes:

@@ -251,9 +251,21 @@ def _faq(db: Database) -> None:
     db.execute("CREATE INDEX activity_by_room ON activity (room, day)")
 
 
+def _campaign_and_complaint_pictures(db: Database) -> None:
+    # A campaign's product photo (handlers/campaigns.py): the picture in media/ its posts carry, and who chose it:
+    # 'config' (config.toml's image key, brought in line at every start) or 'command' (/campaign image, a removal
+    # included, which config.toml then no longer overrides, as a pause by command is kept).
+    db.execute("ALTER TABLE campaigns ADD COLUMN image TEXT")
+    db.execute("ALTER TABLE campaigns ADD COLUMN image_by TEXT")
+    # The photos a member sent after their complaint (handlers/complaints.py), forwarded to the owner: part of the
+    # complaint's record, counted in /complaints. The files follow the store's retention like every member's picture.
+    db.execute("CREATE TABLE complaint_photos (complaint INTEGER NOT NULL, at TEXT NOT NULL, room TEXT, image TEXT NOT NULL)")
+    db.execute("CREATE INDEX complaint_photos_by_complaint ON complaint_photos (complaint)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
-    _complaint_corrections, _pictures, _spam_alerts, _faq,
+    _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures,
 ]
 
 

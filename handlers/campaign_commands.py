@@ -1,8 +1,13 @@
-"""The owner's campaign commands: list, add, confirm, pause, resume, cancel and preview, in chat.
+"""The owner's campaign commands: list, add, confirm, pause, resume, cancel, preview and image, in chat.
 
 Each action's usage and examples are in ACTIONS below: /help campaign shows them. A campaign added at a time
 outside its window is refused with the next allowed time, which /campaign confirm takes; one added into a slot
 another campaign of its kind already holds (same day, same time) is refused, naming that campaign.
+
+A picture reaches a campaign the only way WeChat lets an owner hand one to the bot: sent to it in private, then
+`/campaign image 名称` attaches the last one they sent. A picture older than a day is not taken: the owner typing
+the command means the one they just sent, and one from days ago is likely last week's product; sending it again
+costs seconds, a wrong photo in every group costs more.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ import datetime as dt
 import json
 import re
 
-from core.clock import from_db
+from pathlib import Path
+
+from core.clock import from_db, to_db
 from core.config import WEEKDAYS
 from core.context import Context
-from core.registry import Action, UsageError, command
+from core.events import Message
+from core.registry import Action, UsageError, command, on_message
+from core.rules import private, rule
 from core.templates import copy_problems
 from core.text import quote
-from handlers.campaigns import Campaign, coupon, load, load_all, plan, planned_post, post_variables, save, target_rooms
+from handlers.campaigns import (Campaign, coupon, hold_image_again, load, load_all, plan, planned_post, post_variables,
+                                save, set_image, target_rooms)
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 from imports.orders import parse_amount
@@ -31,6 +41,10 @@ CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 USAGE = "/campaign add 闪购|会员日|轻内容|直播 周五|每月18 20:00 内容"
 MEMO, PENDING = "campaign_commands", "pending"  # ctx.memo: a campaign waiting for the owner's /campaign confirm
 HOLDS_A_SLOT = ("active", "paused")  # a cancelled campaign gives its day and time up; a paused one keeps them
+PICTURES = "campaign_pictures"  # ctx.memo, per owner: the last picture they sent the bot in private, and when
+PICTURE_FRESH = dt.timedelta(days=1)
+REMOVE_WORDS = ("删除", "去掉", "delete", "remove")
+NAMES_SHOWN = 10  # campaign names listed when one typed is unknown
 ADD_ACTIONS = {
     "flash_sale": Action("/campaign add 闪购 周几|每月几 时间 折扣 商品,商品", "添加闪购：限时折扣，2小时内有效",
                          ("/campaign add 闪购 周五 20:00 8折 围巾,手套", "/campaign add 闪购 每月8 8:30 9折 保温杯")),
@@ -49,6 +63,8 @@ ACTIONS = (
     Action("/campaign resume 名称", "恢复暂停或取消的推送", ("/campaign resume 闪购日", "/campaign resume 直播预告1")),
     Action("/campaign cancel 名称", "取消推送", ("/campaign cancel 轻内容1", "/campaign cancel 直播预告1")),
     Action("/campaign preview 名称", "预览各类群收到的文案", ("/campaign preview 会员日", "/campaign preview 闪购日")),
+    Action("/campaign image 名称 [删除]", "给推送配图：先把图片私聊发给我，再发这条；推送时先发文字再发图。删除：去掉配图",
+           ("/campaign image 闪购日", "/campaign image 闪购日 删除")),
 )
 
 
@@ -62,34 +78,45 @@ def list_campaigns(ctx: Context, args: list[str]) -> None:
         planned = planned_post(ctx, campaign)
         shown.append({"name": campaign.name, "title": campaign.title, "when": campaign.schedule_words(),
                       "status": campaign.status, "rooms": len(target_rooms(ctx, campaign)),
-                      "next": moment_words(planned, ctx.now) if planned else None})
+                      "next": moment_words(planned, ctx.now) if planned else None, "picture": bool(campaign.image)})
     ctx.reply("command_reply", "campaigns", campaigns=shown)
 
 
-@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview …", summary="添加、暂停、恢复、取消、预览活动推送",
+@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview|image …",
+         summary="添加、暂停、恢复、取消、预览活动推送，给推送配图",
          examples=tuple(example for action in ACTIONS for example in action.examples), actions=ACTIONS)
 def change_campaign(ctx: Context, args: list[str]) -> None:
     if not args:
-        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel 或 preview")
+        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel、preview 或 image")
     action, rest = args[0].lower(), args[1:]
     if action == "add":
         _add(ctx, rest)
     elif action == "confirm":
         _confirm(ctx)
-    elif action in ("pause", "resume", "cancel", "preview"):
-        if len(rest) != 1:
-            raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
-        campaign = load(ctx.db, rest[0])
-        if campaign is None:
-            raise UsageError(f"没有名为{quote(rest[0], 20)}的活动，/campaigns 可查看全部")
-        if campaign.status == "off":
-            raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
+    elif action in ("pause", "resume", "cancel", "preview", "image"):
+        campaign = _named(ctx, action, rest)
         if action == "preview":
             _preview(ctx, campaign)
+        elif action == "image":
+            _image(ctx, campaign, rest[1:])
         else:
             _set_status(ctx, campaign, {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action])
     else:
-        raise UsageError(f"不认识{quote(args[0], 20)}：可以是 add、confirm、pause、resume、cancel 或 preview")
+        raise UsageError(f"不认识{quote(args[0], 20)}：可以是 add、confirm、pause、resume、cancel、preview 或 image")
+
+
+def _named(ctx: Context, action: str, rest: list[str]) -> Campaign:
+    """The campaign an action names (image may add 删除 after it); an unknown name is answered with the names."""
+    if not 1 <= len(rest) <= (2 if action == "image" else 1):
+        raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
+    campaign = load(ctx.db, rest[0])
+    if campaign is None:
+        names = [c.name for c in load_all(ctx.db)]
+        listed = "、".join(names[:NAMES_SHOWN]) + (" 等，/campaigns 可查看全部" if len(names) > NAMES_SHOWN else "")
+        raise UsageError(f"没有名为{quote(rest[0], 20)}的活动。现有的活动：{listed or '还没有'}")
+    if campaign.status == "off":
+        raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
+    return campaign
 
 
 def _add(ctx: Context, args: list[str]) -> None:
@@ -140,7 +167,8 @@ def _create(ctx: Context, campaign: Campaign) -> None:
     save(ctx, campaign, "command")
     first = plan(ctx, campaign, after=ctx.now)
     ctx.reply("command_reply", "campaign_changed", name=campaign.name, title=campaign.title, change="added",
-              when=campaign.schedule_words(), next=moment_words(first, ctx.now), rooms=len(target_rooms(ctx, campaign)))
+              when=campaign.schedule_words(), next=moment_words(first, ctx.now), rooms=len(target_rooms(ctx, campaign)),
+              picture_gone=False)
 
 
 def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
@@ -149,13 +177,60 @@ def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
     if campaign.status not in HOLDS_A_SLOT and status in HOLDS_A_SLOT:  # back from cancelled: its slot may be taken
         _refuse_a_taken_slot(ctx, changed)
     save(ctx, changed, "command")
-    next_post = None
+    next_post, picture_gone = None, False
     if status == "cancelled":
         ctx.cancel_all(f"campaign:{campaign.name}:")
     elif status == "active":
         next_post = moment_words(plan(ctx, changed, after=ctx.now), ctx.now)
+        picture_gone = not hold_image_again(ctx, campaign)
     ctx.reply("command_reply", "campaign_changed", name=campaign.name, title=campaign.title, change=status,
-              when=campaign.schedule_words(), next=next_post, rooms=len(target_rooms(ctx, campaign)))
+              when=campaign.schedule_words(), next=next_post, rooms=len(target_rooms(ctx, campaign)),
+              picture_gone=picture_gone)
+
+
+@rule
+def owners_picture(ctx: Context, event: object) -> bool:
+    """A picture an owner sent: in private, the one a /campaign image may attach (never one typed on the shop
+    account's phone, which goes to a member)."""
+    return isinstance(event, Message) and event.image is not None and ctx.is_owner(event.sender)
+
+
+@on_message(priority=50, rule=owners_picture & private)
+def remember_picture(ctx: Context, message: Message) -> None:
+    ctx.memo(PICTURES).set(message.sender, json.dumps({"image": message.image, "at": to_db(ctx.now)}))
+    planned = [(at, c.name) for c in load_all(ctx.db) if (at := planned_post(ctx, c))]
+    ctx.reply("command_reply", "campaign_picture", outcome="received", title=None,  # the next to post, as example
+              name=min(planned)[1] if planned else None)
+
+
+def _image(ctx: Context, campaign: Campaign, rest: list[str]) -> None:
+    if campaign.status == "cancelled":
+        raise UsageError(f"{campaign.name} 已取消，请先 /campaign resume {campaign.name} 再配图")
+    if rest and rest[0].lower() not in REMOVE_WORDS:
+        raise UsageError(f"看不懂{quote(rest[0], 10)}：去掉配图请写 /campaign image {campaign.name} 删除")
+    if rest:
+        if campaign.image is None:
+            raise UsageError(f"{campaign.name} 还没有配图")
+        set_image(ctx, campaign, None, "command")
+    else:
+        set_image(ctx, campaign, _last_picture(ctx, campaign), "command")
+    ctx.reply("command_reply", "campaign_picture", outcome="removed" if rest else "attached", title=campaign.title,
+              name=campaign.name)
+
+
+def _last_picture(ctx: Context, campaign: Campaign) -> str:
+    """The picture the owner typing the command last sent in private, if it is recent and still kept."""
+    remembered = ctx.memo(PICTURES).get(ctx.event.sender)
+    if remembered is None:
+        raise UsageError(f"请先把图片私聊发给我，再发 /campaign image {campaign.name}")
+    picture = json.loads(remembered)
+    sent_at = from_db(picture["at"], ctx.config.tz)
+    again = f"请把要用的图片再私聊发一次，然后发 /campaign image {campaign.name}"
+    if sent_at < ctx.now - PICTURE_FRESH:
+        raise UsageError(f"您最近发给我的图片是{moment_words(sent_at, ctx.now)}收到的，超过一天了。为免配错图，{again}")
+    if not Path(picture["image"]).is_file():  # deleted from media/ by hand
+        raise UsageError(f"您最近发给我的图片已经不在了，{again}")
+    return picture["image"]
 
 
 def _preview(ctx: Context, campaign: Campaign) -> None:
@@ -167,7 +242,8 @@ def _preview(ctx: Context, campaign: Campaign) -> None:
         variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
         kinds_by_text.setdefault(ctx.render(campaign.kind, **variables), []).append(group_kind)
     ctx.reply("command_reply", "campaign_preview", title=campaign.title, next=moment_words(at, ctx.now),
-              previews=[{"group_kind": "、".join(kinds), "text": text} for text, kinds in kinds_by_text.items()])
+              previews=[{"group_kind": "、".join(kinds), "text": text} for text, kinds in kinds_by_text.items()],
+              name=campaign.name, picture=campaign.image is not None, image=campaign.image)
 
 
 def _when(word: str) -> tuple[str | None, int | None]:

@@ -14,6 +14,11 @@ Rules a post keeps, whatever happens:
   moved to the next window, and the owner is told half an hour before the window opens.
 - Member-day coupons go to the VIP groups only (and to VIP members in private, if config says so), each with a
   code recorded in the store.
+- A campaign may have a product photo: each group post is its text and the picture right after, one outbox message
+  (one place in the pacing and the per-minute cap). The owner sets it in chat (/campaign image) or config.toml
+  names a file (`image`); the owner's choice, a removal included, wins over config's, as a pause by command does.
+  Private coupons go without it: a personal note, not the group's advert. The picture is held against the nightly
+  pruning of media/ (core/media.py) while the campaign may still post, and let go when it is removed or cancelled.
 
 Jobs live in the store's timers table, with APScheduler's CronTrigger for the weekly arithmetic (see core/timers.py
 for why not APScheduler's own loop). Commands are in handlers/campaign_commands.py.
@@ -24,14 +29,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import logging
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from apscheduler.triggers.cron import CronTrigger
 
-from core import directory
+from core import directory, media
 from core.clock import from_db, to_db
-from core.config import WEEKDAYS, Config
+from core.config import PICTURE_PROBLEMS, WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
 from handlers.tiers import vip_contacts
@@ -45,6 +52,8 @@ CODE_LENGTH = 8
 CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
 MEMO = "campaigns"  # ctx.memo: the fit warnings given, so that the post does not repeat them
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Campaign:
@@ -55,6 +64,8 @@ class Campaign:
     time: dt.time
     details: dict
     status: str  # active, paused, cancelled (by command), off (enabled = false in config.toml)
+    image: str | None = None  # the product photo its group posts carry, a file in media/
+    image_by: str | None = None  # who chose it: "config", or "command" (a removal too: image None)
 
     def next_post(self, config: Config, after: dt.datetime) -> dt.datetime:
         """The first post time strictly after `after`. A monthly day the month lacks (the 31st in November) falls
@@ -82,26 +93,27 @@ class Campaign:
         return self.name if label in self.name else f"{self.name}（{label}）"
 
 
+COLUMNS = "name, kind, weekday, day_of_month, time, details, status, image, image_by"
+
+
 def load(db, name: str) -> Campaign | None:
-    row = db.execute(
-        "SELECT name, kind, weekday, day_of_month, time, details, status FROM campaigns WHERE name = ?", [name]
-    ).fetchone()
+    row = db.execute(f"SELECT {COLUMNS} FROM campaigns WHERE name = ?", [name]).fetchone()
     return _campaign(row) if row else None
 
 
 def load_all(db) -> list[Campaign]:
-    rows = db.execute(
-        "SELECT name, kind, weekday, day_of_month, time, details, status FROM campaigns ORDER BY created_at, name"
-    ).fetchall()
+    rows = db.execute(f"SELECT {COLUMNS} FROM campaigns ORDER BY created_at, name").fetchall()
     return [_campaign(row) for row in rows]
 
 
 def _campaign(row) -> Campaign:
-    name, kind, weekday, day_of_month, time, details, status = row
-    return Campaign(name, kind, weekday, day_of_month, dt.time.fromisoformat(time), json.loads(details), status)
+    name, kind, weekday, day_of_month, time, details, status, image, image_by = row
+    return Campaign(name, kind, weekday, day_of_month, dt.time.fromisoformat(time), json.loads(details), status,
+                    image, image_by)
 
 
 def save(ctx: Context, campaign: Campaign, source: str) -> None:
+    """Its schedule, words and status; its picture is set apart (set_image), and a save leaves it as it was."""
     ctx.db.execute(
         """INSERT INTO campaigns (name, kind, weekday, day_of_month, time, details, status, source, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,
@@ -110,6 +122,31 @@ def save(ctx: Context, campaign: Campaign, source: str) -> None:
         [campaign.name, campaign.kind, campaign.weekday, campaign.day_of_month, f"{campaign.time:%H:%M}",
          json.dumps(campaign.details, ensure_ascii=False), campaign.status, source, to_db(ctx.now)],
     )
+    if campaign.status == "cancelled":  # it posts no more: its picture may go with the store's retention
+        media.hold(ctx.db, _holder(campaign), None, ctx.now)
+
+
+def set_image(ctx: Context, campaign: Campaign, image: str | None, by: str | None) -> None:
+    """Give the campaign its picture (a file kept in media/), or take it away (None), and hold it against the
+    nightly pruning for as long as the campaign may post."""
+    ctx.db.execute("UPDATE campaigns SET image = ?, image_by = ? WHERE name = ?", [image, by, campaign.name])
+    media.hold(ctx.db, _holder(campaign), image if campaign.status != "cancelled" else None, ctx.now)
+
+
+def hold_image_again(ctx: Context, campaign: Campaign) -> bool:
+    """A cancelled campaign resumed: hold its picture again; False (and the picture dropped) when the file went
+    meanwhile, pruned with the store's retention."""
+    if campaign.image is None:
+        return True
+    if Path(campaign.image).is_file():
+        media.hold(ctx.db, _holder(campaign), campaign.image, ctx.now)
+        return True
+    set_image(ctx, campaign, None, "command")
+    return False
+
+
+def _holder(campaign: Campaign) -> str:
+    return f"campaign:{campaign.name}"
 
 
 # Planning
@@ -125,15 +162,34 @@ def bring_campaigns_in_line(ctx: Context) -> None:
             status = "off"
         else:
             status = stored.status if stored and stored.status in ("paused", "cancelled") else "active"
-        details = settings.model_dump(exclude={"enabled", "weekday", "day_of_month", "time"})
-        save(ctx, Campaign(name, kind, getattr(settings, "weekday", None), getattr(settings, "day_of_month", None),
-                           settings.time, details, status), "config")
+        details = settings.model_dump(exclude={"enabled", "weekday", "day_of_month", "time", "image"})
+        campaign = Campaign(name, kind, getattr(settings, "weekday", None), getattr(settings, "day_of_month", None),
+                            settings.time, details, status)
+        save(ctx, campaign, "config")
+        if stored is None or stored.image_by != "command":  # the owner's choice in chat stays, as a pause does
+            set_image(ctx, campaign, *_config_image(ctx, campaign, settings.image))
     for campaign in load_all(ctx.db):
         planned = ctx.timer(_post_key(campaign))
         if campaign.status not in ("active", "paused"):
             ctx.cancel_all(f"campaign:{campaign.name}:")
         elif planned is None or planned.due_at > ctx.now:
             plan(ctx, campaign, after=ctx.now)
+
+
+def _config_image(ctx: Context, campaign: Campaign, path: str) -> tuple[str | None, str | None]:
+    """config.toml's picture for a campaign, kept in media/ like any other (the owner may edit or move the file
+    they named; the posts send the copy). load_config checked it; one that went bad since is told, not fatal."""
+    if not path:
+        return None, None
+    folder = media.folder_of(ctx.db)
+    if folder is None:  # a store in memory keeps no pictures: the file itself is sent
+        return path, "config"
+    try:
+        return str(media.keep(folder, Path(path))), "config"
+    except media.PictureUnreadable as error:
+        log.warning("config image of campaign %s not kept (%s)", campaign.name, error)
+        _tell(ctx, campaign, "image_unreadable", why=PICTURE_PROBLEMS[error.reason])
+        return None, None
 
 
 def plan(ctx: Context, campaign: Campaign, after: dt.datetime) -> dt.datetime:
@@ -258,7 +314,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
             overflow.append((room, topic))
         else:
             outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
-                                **post_variables(ctx, campaign, room, window, occurrence))
+                                image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence))
             _record_post(ctx, campaign, room, occurrence, outbox_id)
             room_for -= 1
     if day_full:

@@ -7,6 +7,9 @@ A member with an open complaint gets no second alert: what they add is gathered 
 The owner corrects the detector in chat: /complaint opens one it missed, from the member's latest message, on
 the same path as a detected one; /notcomplaint withdraws a false alarm, which then counts nowhere. Both are kept
 as training data (handlers/complaint_detection.py).
+A member's photo (the broken cup) within ten minutes after their complaint, or while it is open, is forwarded to
+the owner with the complaint's number and joins its record; it is no new complaint and moves no deadline. Any
+other photo of a member stays with the bot: members' pictures reach the owner only for a complaint.
 Detection itself lives in handlers/complaint_detection.py (rules, then a model); the weekly review in
 schedules/weekly_review.py.
 """
@@ -22,7 +25,7 @@ from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
 from core.registry import UsageError, command, job, on_message
-from core.rules import from_member
+from core.rules import from_member, rule
 from core.text import excerpt
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
@@ -37,6 +40,7 @@ OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
+PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
 
 
 # The message path below uses plain SQL: it runs for every message (bench/throughput.py), and sqlite-utils'
@@ -66,6 +70,35 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
         return True
     open_complaint(ctx, message, reason)
     return True
+
+
+@rule
+def sends_picture(ctx: Context, event: object) -> bool:
+    """A picture that was kept (one that could not be read has no image: the owner was told by the core)."""
+    return isinstance(event, Message) and event.image is not None
+
+
+@on_message(priority=11, rule=from_member & sends_picture)
+def forward_photo(ctx: Context, message: Message) -> None:
+    complaint_id = _complaint_for_photo(ctx, message.sender)
+    if complaint_id is None:
+        return
+    ctx.db.execute("INSERT INTO complaint_photos (complaint, at, room, image) VALUES (?, ?, ?, ?)",
+                   [complaint_id, to_db(ctx.now), message.room, message.image])
+    complaint = _get(ctx, complaint_id)
+    ctx.tell_owner("complaint_photo", "complaint_photo", image=message.image, **_describe(ctx, complaint),
+                   sent_in=ctx.topic_of(message.room) if message.room else None, closed=bool(complaint["resolved_at"]))
+
+
+def _complaint_for_photo(ctx: Context, contact: str) -> int | None:
+    """The member's complaint a photo of theirs belongs to: the open one, or one they wrote about within
+    PHOTO_AFTER (closed quickly, the photo still on its way). A withdrawn one was no complaint."""
+    row = ctx.db.execute(
+        "SELECT id FROM complaints WHERE contact = ? AND withdrawn_at IS NULL AND (resolved_at IS NULL OR"
+        " (SELECT max(at) FROM complaint_messages WHERE complaint = complaints.id) >= ?) ORDER BY id DESC LIMIT 1",
+        [contact, to_db(ctx.now - PHOTO_AFTER)],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def open_complaint(ctx: Context, message: Message, reason: str) -> int:
@@ -99,6 +132,7 @@ def _describe(ctx: Context, complaint: dict) -> dict:
     follow_ups = ctx.db.execute(
         "SELECT count(*) - 1 FROM complaint_messages WHERE complaint = ?", [complaint["id"]]
     ).fetchone()[0]
+    photos = ctx.db.execute("SELECT count(*) FROM complaint_photos WHERE complaint = ?", [complaint["id"]]).fetchone()[0]
     return {
         "id": complaint["id"],
         "who": ctx.name_of(complaint["contact"]),
@@ -108,6 +142,7 @@ def _describe(ctx: Context, complaint: dict) -> dict:
         "deadline": moment_words(deadline, ctx.now),
         "left": remaining_words(deadline, ctx.now),
         "follow_ups": max(follow_ups, 0),
+        "photos": photos,
     }
 
 

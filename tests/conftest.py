@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import features
+from core import media
 from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.config import load_config
@@ -101,6 +102,16 @@ class Person:
         mentions = (BOT,) if mentions_bot else ()
         room_id = self.bot.room_id(room) if room else None
         return self.bot.handle(Message(self.id, text, room_id, mentions, to=self.bot.ids.get(to, to)))
+
+    def sends_picture(self, data: bytes, *, room: str | None = None) -> list[dict]:
+        """Send a picture (its bytes) now, kept in the media folder beside the store as a transport keeps it; a
+        picture that cannot be read comes as WeChat's would, with why."""
+        try:
+            image, unreadable = str(media.keep(media.folder_of(self.bot.assistant.db), data)), None
+        except media.PictureUnreadable as error:
+            image, unreadable = None, error.reason
+        room_id = self.bot.room_id(room) if room else None
+        return self.bot.handle(Message(self.id, "", room_id, media="image", image=image, unreadable=unreadable))
 
     def joins(self, room: str) -> list[dict]:
         return self.bot.handle(Join(self.bot.room_id(room), self.id))

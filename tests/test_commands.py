@@ -32,9 +32,11 @@ def test_a_command_about_a_member_typed_in_a_group_is_answered_in_private_only()
     ], until="2026-11-25 10:10")
     in_group = [m for m in sent if m["room"] and m["kind"] == "command_reply"]
     assert [m["text"] for m in in_group] == ["已私信回复您。"] * 3
-    private = [m["text"] for m in sent if m["room"] is None and m["to"] == OWNER and m["kind"] == "command_reply"]
-    assert any("600" in text for text in private[1:]), "the tier, with its spend, went to the owner in private"
-    assert any("#1" in text for text in private), "the complaint list went to the owner in private"
+    private = [m for m in sent if m["room"] is None and m["to"] == OWNER and m["kind"] == "command_reply"]
+    texts = [m["text"] for m in private if "text" in m]
+    assert any("600" in text for text in texts[1:]), "the tier, with its spend, went to the owner in private"
+    assert any("#1" in text for text in texts), "the complaint list went to the owner in private"
+    assert "image" in private[-1], "the /stats chart, in private too"
 
 
 def test_a_member_renamed_to_the_owners_name_is_still_refused():

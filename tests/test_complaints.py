@@ -3,8 +3,10 @@ complaint is overdue unless followed up, and everything is summed up weekly. All
 
 import json
 
+from core import media
 from core.store import open_store
 from tests.conftest import OWNER, at, run_bot, say, shop
+from tests.test_media import gif, png
 
 COMPLAINT = "买的杯子收到就是碎的，质量太差了，我要投诉！"
 
@@ -205,3 +207,61 @@ def test_complaints_week_sums_up_the_last_seven_days_for_the_owner(shop_bot):
     week = bot.sent(kind="command_reply")[-1]
     assert week["to"] == OWNER and week["room"] is None
     assert week["text"].startswith("近 7 天的投诉") and "投诉共 1 条：品控 1" in week["text"]
+
+
+# Photos after a complaint
+
+
+def test_a_members_photo_after_their_complaint_reaches_the_owner_with_its_number_and_joins_the_record(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=3)
+    forwarded = wang.sends_picture(png(), room="普通会员群") + bot.advance(seconds=10)
+    picture = str(media.keep(media.folder_of(bot.assistant.db), png()))
+    assert [(m["kind"], m["to"], list(m)[-1]) for m in forwarded] == [
+        ("complaint_photo", OWNER, "text"), ("complaint_photo", OWNER, "image")]
+    assert forwarded[0]["text"].startswith("投诉 #1 的附图：小王在「普通会员群」发来一张图片（这条投诉的第 1 张）")
+    assert forwarded[1]["image"] == picture and forwarded[1]["room"] is None
+    wang.sends_picture(gif())  # in private, while the complaint is open: the same complaint's
+    bot.advance(minutes=1)
+    bot.owner.says("/complaints")
+    bot.advance(minutes=1)
+    assert "#1 小王（普通会员群） 品控：“买的杯子收到就是碎的，质量太差了，我要投诉！” 附图 2 张" in bot.texts()[-1]
+    bot.advance_to("2026-11-25 12:00")
+    assert [k for k in kinds(bot.sent()) if k[0].startswith("complaint_") and k[0] != "complaint_photo"] == [
+        ("complaint_ack", wang.id, "10:00"), ("complaint_alert", OWNER, "10:00"),
+        ("complaint_reminder", OWNER, "10:45"), ("complaint_overdue", OWNER, "11:00"),
+    ], "a photo is no new complaint and moves no deadline"
+
+
+def test_a_photo_soon_after_a_closed_complaint_is_forwarded_and_one_later_or_without_complaint_is_not(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang, li = bot.member("小王"), bot.member("小李")
+    li.sends_picture(png(shade=1), room="普通会员群")  # no complaint: members' photos stay with the bot
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=1)
+    bot.owner.says("/resolve 1 补发")
+    bot.advance(minutes=4)
+    wang.sends_picture(png(shade=2), room="普通会员群")  # 5 minutes after the complaint, closed meanwhile
+    bot.advance(minutes=6)
+    wang.sends_picture(png(shade=3), room="普通会员群")  # 11 minutes after
+    wang.sends_picture(b"not a picture", room="普通会员群")  # unreadable: the owner hears of it, nothing forwarded
+    bot.advance(minutes=5)
+    photos = bot.sent("complaint_photo")
+    assert len(photos) == 2 and "（已结案）" in photos[0]["text"]
+    assert photos[1]["image"].endswith(".png") and "image" not in photos[0]
+    assert [m["kind"] for m in bot.sent(to="owner") if "image" in m] == ["complaint_photo"]
+    assert [m["kind"] for m in bot.sent()].count("picture_unreadable") == 1
+
+
+def test_a_photo_after_a_withdrawn_complaint_is_not_forwarded(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=1)
+    bot.owner.says("/notcomplaint 1")
+    bot.advance(minutes=1)
+    wang.sends_picture(png(), room="普通会员群")
+    bot.advance(minutes=1)
+    assert bot.sent("complaint_photo") == []

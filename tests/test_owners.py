@@ -26,6 +26,7 @@ OWNERS = {
     "vip_room_outsiders": {"handlers/tiers.py"},
     "complaints": {"handlers/complaints.py"},
     "complaint_messages": {"handlers/complaints.py"},
+    "complaint_photos": {"handlers/complaints.py"},
     "complaint_corrections": {"handlers/complaint_detection.py"},
     "faq_entries": {"handlers/faq.py"},
     "faq_keywords": {"handlers/faq.py"},

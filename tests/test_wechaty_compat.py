@@ -1,11 +1,16 @@
 """The wechaty 0.10.7 shim: needed on this Python, and enough. When a wechaty release no longer needs it, the
 first test fails: remove transports/wechaty_compat.py then."""
 
+import hashlib
+import http.server
+import json
 import re
+import threading
 import subprocess
 import sys
 
 from tests.conftest import ROOT
+from tests.test_media import png
 
 
 def python(code: str) -> subprocess.CompletedProcess:
@@ -39,3 +44,37 @@ def test_only_the_transport_imports_wechaty():
         if importing.search(path.read_text(encoding="utf-8"))
     )
     assert importers == ["transports/wechaty.py", "transports/wechaty_compat.py"]
+
+
+def test_a_picture_the_service_hands_over_as_a_url_in_file_box_1_json_is_fetched_with_its_headers(tmp_path):
+    picture, asked = png(), []
+
+    class Service(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append((self.path, self.headers.get("Authorization")))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(picture)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Service)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # As file-box 1.5's toJSON() writes a URL box (the puppet services' FileBox), without the old boxType
+        box = {"type": 2, "url": f"http://127.0.0.1:{server.server_port}/media/cup.png", "name": "cup.png",
+               "headers": {"Authorization": "Bearer insecure_test"}, "metadata": {}, "md5": None}
+        result = python(
+            "import json, hashlib, sys\n"
+            "import transports.wechaty_compat\n"
+            "from wechaty_puppet import FileBox\n"
+            "from transports.wechaty import _content\n"
+            f"box = FileBox.from_json({json.dumps(json.dumps(box))})\n"
+            "print(box.name, hashlib.sha256(_content(box)).hexdigest())"
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["cup.png", hashlib.sha256(picture).hexdigest()]
+    assert asked == [("/media/cup.png", "Bearer insecure_test")]

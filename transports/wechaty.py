@@ -247,7 +247,8 @@ def _content(box: FileBox) -> bytes:
     if box.type() == FileBoxType.Base64:
         return base64.b64decode(box.base64)
     if box.type() == FileBoxType.Url:
-        with urllib.request.urlopen(box.remoteUrl, timeout=PICTURE_FETCH_SECONDS) as response:
+        request = urllib.request.Request(box.remoteUrl, headers=getattr(box, "headers", None) or {})
+        with urllib.request.urlopen(request, timeout=PICTURE_FETCH_SECONDS) as response:
             return response.read(media.MAX_BYTES + 1)
     raise media.PictureUnreadable("unavailable", f"a {box.type().name} file box holds no picture")
 
