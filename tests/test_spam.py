@@ -42,6 +42,21 @@ def test_part_time_work_in_passing_is_not_advertising_from_a_member_of_long_stan
     assert judge("我兼职做老师，周末才有空收快递") == []
 
 
+@pytest.mark.parametrize("text", [
+    "我周末兼职送快递，手机常常没电，有事留言",
+    "我晚上在便利店兼职，白天可以收货",
+    "朋友在做你们家的代理，介绍我来的",
+    "我在家做饭呢，等会儿再看",
+])
+def test_a_newcomers_own_job_and_the_shops_agents_are_not_advertising(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+def test_a_job_offered_with_its_pay_is_advertising_from_anyone():
+    assert judge("我这有个兼职，一小时六十，有人做吗")
+    assert judge("招聘兼职主播，要求普通话标准")
+
+
 def test_one_weak_sign_is_enough_only_for_a_newcomer_without_an_order():
     assert judge("加我微信送小样") == []
     assert judge("加我微信送小样", strict=True)
