@@ -12,6 +12,11 @@ an order: `strict`), and a member's question to the shop does not count its weak
 for more, so the weak words are those of offers, not of members' lives: 代理 is not one (the shop's own agents: "朋友
 在做这个代理，推荐我来的"), nor 兼职 said of oneself ("我周末在奶茶店兼职"); and 兼职 or 在家 is strong only as an
 offer ("兼职日结", "在家就能赚"), never across a member's day ("兼职送外卖，白天不在家").
+
+A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
+to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
+share payment screenshots, parcel labels and packaging that carry one; the shop's own links are none. A newcomer's
+QR code is therefore enough alone, a member's only with words of advertising or "扫码" next to it (with_words).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from core.commands import plain
+from core.text import excerpt
 
 # The reasons, in the owner's words: what the alert says after "原因：".
 LINK = "发了链接"
@@ -29,6 +35,11 @@ ADD_ME = "让人加微信或QQ"
 PHONE = "留了手机号"
 AD_WORDS = "有兼职、赚钱、副业之类的词"
 PAY = "开出了工钱（一小时、一天、一单多少钱）"
+QR_INVITE = "发了二维码图片（加微信、QQ好友或进群的二维码）"
+QR_PAYMENT = "发了二维码图片（收款码）"
+QR_LINK = "发了二维码图片（链接：{}）"
+QR_CODE = "发了二维码图片"
+SCAN_ME = "让人扫码"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣"})
@@ -39,6 +50,13 @@ _LINK = re.compile(
     rf"(?:https?://|www[.。点])\S+|#小程序://\S+|(?<![a-z0-9@])(?:[a-z0-9-]+(?:[.。点]))+(?:{_TLDS})(?![a-z])(?:/\S*)?"
 )
 _HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
+# What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
+# a payment code (WeChat Pay's, Alipay's).
+_INVITE = re.compile(r"(?:https?://)?(?:u\.wechat\.com/|weixin\.qq\.com/[gr]/|work\.weixin\.qq\.com/(?:u|gm|ca)/"
+                     r"|qm\.qq\.com/|jq\.qq\.com/)")
+_PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.qq\.com)/")
+# Words that point at a picture's code: "扫码进群" is strong already; "长按识别", "扫一扫" are not, without one.
+_SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789".
 _ID_WORDS = r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|扣扣|kou扣|扣|qq号?|q号|q|企鹅)"
 _OFFERED_ID = re.compile(rf"{_ID_WORDS}[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
@@ -156,3 +174,36 @@ def _ad_words(readings: Readings) -> bool:
 def judge(text: str, *, strict: bool = False, shop_links: tuple[str, ...] = ()) -> list[str]:
     """Why `text` reads as advertising, or []: what the bench and the tests ask."""
     return signals(text, shop_links).reasons(strict=strict)
+
+
+def picture_signals(codes: list[str], shop_links: tuple[str, ...] = ()) -> Signals:
+    """The signals of the QR codes found in a picture (see the top): an invite strong, any other code weak, and
+    one weak signal at most however many codes the picture holds (a parcel label carries two)."""
+    strong, weak = [], []
+    for code in codes:
+        folded = plain(code).strip().lower()
+        link = "://" in folded or _LINK.match(folded)
+        if link and _is_shop_link(folded, shop_links):
+            continue
+        if _INVITE.match(folded):
+            strong.append(QR_INVITE)
+        elif _PAYMENT.match(folded):
+            weak.append(QR_PAYMENT)
+        elif link:
+            weak.append(QR_LINK.format(excerpt(_HOST.match(folded.split("://", 1)[-1])[1], 30)))
+        else:
+            weak.append(QR_CODE)
+    return Signals(tuple(dict.fromkeys(strong)), tuple(weak[:1]))
+
+
+def with_words(picture: Signals, text: str, shop_links: tuple[str, ...] = ()) -> Signals:
+    """A QR picture's signals with those of the words its sender wrote just before or after it; words that point
+    at the code ("长按识别", "扫一扫") are a weak signal of their own, unless they ask the shop something."""
+    words = signals(text, shop_links)
+    scan = (SCAN_ME,) if _SCAN.search(read(text).squeezed) and not _ASKS_SHOP.search(read(text).folded) else ()
+    return Signals(tuple(dict.fromkeys(picture.strong + words.strong)), picture.weak + words.weak + scan)
+
+
+def points_at_code(text: str) -> bool:
+    """Whether `text` tells people to scan something: worth looking for the sender's picture just before."""
+    return bool(_SCAN.search(read(text).squeezed))
