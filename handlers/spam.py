@@ -8,12 +8,16 @@ plainly when the account is no group admin) and /allow @昵称 (trusted: never a
 The owner hears of a member in a group at most once an hour: an advertiser posts ten times in a row. Nobody is
 removed without the owner's word, unless [spam] auto_remove is on: then a newcomer without an order who advertises
 a second time within 48 hours is removed at once, and the owner told.
-Pictures (a QR code to scan) are not looked at: the transports hand the core text only.
+A picture is read for QR codes (handlers/qr_codes.py, only once a member's picture reaches a shop group, and not a
+trusted member's): a WeChat or QQ invite is advertising from anyone; another code (a payment screenshot, a parcel
+label) is from a newcomer, and from others together with words of advertising or "扫码" written within 10 minutes
+before or after it (handlers/spam_rules.py). The alert then quotes "[图片]" and carries the picture itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from core import directory, history
 from core.clock import from_db, to_db
@@ -24,11 +28,16 @@ from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote
 from handlers import order_book
 from handlers.members import find_member
-from handlers.spam_rules import signals
+from handlers.qr_codes import qr_texts
+from handlers.spam_rules import Signals, picture_signals, points_at_code, signals, with_words
 
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
 SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second advertisement within this
+WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
+# memo namespace: a member's QR picture that was not enough alone, for the words that may follow it (one per member
+# and group, replaced by the next and dropped once read)
+PICTURES_SEEN = "spam_pictures"
 
 
 @on_message(priority=8, rule=from_member & in_shop_group)
@@ -37,14 +46,58 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
     settings = ctx.config.spam
     if not settings.enabled:
         return None
-    found = signals(message.text, tuple(settings.shop_links))
-    if not (found.strong or found.weak) or _trusted(ctx, message.sender):
+    shop_links = tuple(settings.shop_links)
+    if message.image:
+        return _catch_picture(ctx, message, shop_links)
+    found = signals(message.text, shop_links)
+    if not (found.strong or found.weak or points_at_code(message.text)) or _trusted(ctx, message.sender):
         return None  # most messages stop at the first test, without reading the store
+    image, picture = _picture_before(ctx, message)
+    return _judge(ctx, message, with_words(picture, message.text, shop_links) if picture else found, image)
+
+
+def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) -> bool | None:
+    if _trusted(ctx, message.sender):
+        return None
+    picture = picture_signals(qr_texts(message.image), shop_links)
+    if not (picture.strong or picture.weak):
+        return None
+    if _judge(ctx, message, with_words(picture, _words_before(ctx, message), shop_links), message.image):
+        return True
+    ctx.memo(PICTURES_SEEN).set(f"{message.room} {message.sender}", json.dumps(
+        {"at": to_db(ctx.now), "image": message.image, "strong": picture.strong, "weak": picture.weak}))
+    return None
+
+
+def _words_before(ctx: Context, message: Message) -> str:
+    """What the member wrote last, when it was in this group within WITH_PICTURE; else ""."""
+    latest = history.latest_message(ctx.db, message.sender)
+    if latest is None or latest[0] != message.room or from_db(latest[2], ctx.config.tz) < ctx.now - WITH_PICTURE:
+        return ""
+    return latest[1]
+
+
+def _picture_before(ctx: Context, message: Message) -> tuple[str | None, Signals | None]:
+    """The member's QR picture in this group within WITH_PICTURE that was not enough alone, once: (path, signals)."""
+    seen = ctx.memo(PICTURES_SEEN)
+    key = f"{message.room} {message.sender}"
+    note = seen.get(key)
+    if note is None:
+        return None, None
+    seen.forget(key)
+    note = json.loads(note)
+    if from_db(note["at"], ctx.config.tz) < ctx.now - WITH_PICTURE:
+        return None, None
+    return note["image"], Signals(tuple(note["strong"]), tuple(note["weak"]))
+
+
+def _judge(ctx: Context, message: Message, found: Signals, image: str | None) -> bool | None:
+    """Alert the owner when `found` is advertising from this sender (a newcomer: strictly); True when it was."""
     newcomer = _newcomer(ctx, message.room, message.sender)
     reasons = found.reasons(strict=newcomer)
     if not reasons:
         return None
-    _record_hit(ctx, message, reasons, newcomer)
+    _record_hit(ctx, message, reasons, newcomer, image)
     return True
 
 
@@ -61,7 +114,7 @@ def _newcomer(ctx: Context, room: str, contact: str) -> bool:
     return orders == 0
 
 
-def _record_hit(ctx: Context, message: Message, reasons: list[str], newcomer: bool) -> None:
+def _record_hit(ctx: Context, message: Message, reasons: list[str], newcomer: bool, image: str | None) -> None:
     room, contact = message.room, message.sender
     alerted_lately = ctx.db.execute(
         "SELECT 1 FROM spam_hits WHERE contact = ? AND room = ? AND alerted = 1 AND at > ? LIMIT 1",
@@ -74,9 +127,9 @@ def _record_hit(ctx: Context, message: Message, reasons: list[str], newcomer: bo
     details = _describe(ctx, message, reasons, newcomer)
     if ctx.config.spam.auto_remove and newcomer and _second_hit(ctx, room, contact):
         _queue_removal(ctx, room, contact)
-        ctx.tell_owner("spam_alert", "spam_removed", **details)
+        ctx.tell_owner("spam_alert", "spam_removed", image=image, **details)
     elif not alerted_lately:
-        ctx.tell_owner("spam_alert", "spam_alert", **details)
+        ctx.tell_owner("spam_alert", "spam_alert", image=image, **details)
 
 
 def _second_hit(ctx: Context, room: str, contact: str) -> bool:
@@ -95,7 +148,7 @@ def _describe(ctx: Context, message: Message, reasons: list[str], newcomer: bool
         "who": excerpt(name, 20),
         "handle": f"@{name}" if name != message.sender and len(name.split()) == 1 else message.sender,
         "where": ctx.topic_of(message.room),
-        "text": excerpt(message.text),
+        "text": excerpt(message.shown),  # a picture: "[图片]", the picture itself goes with the alert
         "reasons": reasons,
         "newcomer": newcomer,
         "several_groups": len(directory.rooms_of(ctx.db, message.sender)) > 1,

@@ -8,7 +8,15 @@ ASCII), without spaces, and squeezed to letters, digits and Chinese characters o
 
 A member of the shop says the same words in passing: "我兼职做老师", "你们招代理吗？", "收货电话 138…", the shop's own
 mini-shop link. So a signal is strong (alone it is advertising) or weak (two are, or one from a newcomer without
-an order: `strict`), and a member's question to the shop does not count its weak signals.
+an order: `strict`), and a member's question to the shop does not count its weak signals. A newcomer's words count
+for more, so the weak words are those of offers, not of members' lives: 代理 is not one (the shop's own agents: "朋友
+在做这个代理，推荐我来的"), nor 兼职 said of oneself ("我周末在奶茶店兼职"); and 兼职 or 在家 is strong only as an
+offer ("兼职日结", "在家就能赚"), never across a member's day ("兼职送外卖，白天不在家").
+
+A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
+to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
+share payment screenshots, parcel labels and packaging that carry one; the shop's own links are none. A newcomer's
+QR code is therefore enough alone, a member's only with words of advertising or "扫码" next to it (with_words).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from core.commands import plain
+from core.text import excerpt
 
 # The reasons, in the owner's words: what the alert says after "原因：".
 LINK = "发了链接"
@@ -24,7 +33,13 @@ CONTACT = "留了微信号、QQ号或手机号让人加"
 RECRUIT = "招兼职、刷单、代理之类的广告用语"
 ADD_ME = "让人加微信或QQ"
 PHONE = "留了手机号"
-AD_WORDS = "有兼职、赚钱、代理之类的词"
+AD_WORDS = "有兼职、赚钱、副业之类的词"
+PAY = "开出了工钱（一小时、一天、一单多少钱）"
+QR_INVITE = "发了二维码图片（加微信、QQ好友或进群的二维码）"
+QR_PAYMENT = "发了二维码图片（收款码）"
+QR_LINK = "发了二维码图片（链接：{}）"
+QR_CODE = "发了二维码图片"
+SCAN_ME = "让人扫码"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣"})
@@ -35,6 +50,13 @@ _LINK = re.compile(
     rf"(?:https?://|www[.。点])\S+|#小程序://\S+|(?<![a-z0-9@])(?:[a-z0-9-]+(?:[.。点]))+(?:{_TLDS})(?![a-z])(?:/\S*)?"
 )
 _HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
+# What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
+# a payment code (WeChat Pay's, Alipay's).
+_INVITE = re.compile(r"(?:https?://)?(?:u\.wechat\.com/|weixin\.qq\.com/[gr]/|work\.weixin\.qq\.com/(?:u|gm|ca)/"
+                     r"|qm\.qq\.com/|jq\.qq\.com/)")
+_PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.qq\.com)/")
+# Words that point at a picture's code: "扫码进群" is strong already; "长按识别", "扫一扫" are not, without one.
+_SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789".
 _ID_WORDS = r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|扣扣|kou扣|扣|qq号?|q号|q|企鹅)"
 _OFFERED_ID = re.compile(rf"{_ID_WORDS}[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
@@ -43,10 +65,15 @@ _DELIVERY = re.compile(r"收货|收件|快递|地址|寄|配送|送货|驿站|�
 _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the WeChat id too
 
 _STRONG_WORDS = re.compile("|".join((
-    r"刷单", r"刷信誉", r"刷好评", r"日结", r"一单一结", r"高佣", r"高额佣金", r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
-    r"在家(?:就能|就可以|可以|也能)?[做赚]", r"躺赚", r"零(?:投资|成本|门槛|基础)",
-    r"(?:招|诚招|招募|招收|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
-    r"兼职.{0,8}(?:日结|招|赚|佣|收入|月入|日入|轻松|手机|在家|宝妈|学生|名额|结算)", r"(?:日|月|周)入(?:过?[千万百]|\d{3,})",
+    r"刷单", r"刷信誉", r"刷好评", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)", r"日结", r"一单一结", r"高佣", r"高额佣金",
+    r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
+    # Working from home as an offer ("在家就能赚", "在家可做"); "我在家做饭", "白天不在家" are members' days.
+    r"(?<!不)在家(?:就能|就可以|可以|也能|可|轻松)?赚", r"(?<!不)在家(?:就能|就可以|可以|也能|可)做", r"躺赚",
+    r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
+    # 兼职 with its pay or its recruiting close after it, or with whom it is for before it ("宝妈兼职", "网络兼职"):
+    # not a member's own job with the rest of their day a few words on ("兼职送外卖，白天不在家").
+    r"兼职.{0,6}(?:日结|招|赚|佣|收入|月入|日入|轻松|名额|结算)", r"(?:宝妈|学生|网络|手机|居家|线上)兼职",
+    r"(?:日|月|周)入(?:过?[千万百]|\d{3,})",
     r"代理.{0,6}(?:招募|加盟|拿货|一件代发|无囤货)", r"一件代发", r"免费(?:领|送|拿).{0,12}(?:加|私|扫码|v|微)",
     r"扫码(?:领|进群|加|赚)", r"进群.{0,4}(?:领|送|赚|返)", r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
     r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)", r"带你(?:入门|赚|一起赚|做)",
@@ -54,8 +81,15 @@ _STRONG_WORDS = re.compile("|".join((
 )))
 # A shopping app's share code (淘口令: ¥AbC12345¥), which only the squeezed reading would lose.
 _SHARE_CODE = re.compile(r"[¥$€][a-z0-9]{8,12}[¥$€]")
-_WEAK_WORDS = re.compile(r"兼职|代理|招募|赚钱|赚米|零花钱|副业|佣金|返利|收益|名额有限|感兴趣的|免费领")
-_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|v信|vx|wx|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
+# 代理 is not among them: in a shop's group it is mostly the shop's own agents ("朋友在做你们的代理"); recruiting
+# agents reads as 招代理, 代理加盟, 一件代发 (strong).
+_WEAK_WORDS = re.compile(r"兼职|招募|赚钱|赚米|零花钱|副业|佣金|返利|收益|名额有限|感兴趣的|免费领")
+# A member's own part-time job ("我平时在做兼职", "我周末在奶茶店兼职"): 兼职 said of oneself, in one clause.
+_OWN_JOB = re.compile(r"我[^，。,.!！?？;；有招]{0,6}兼职")
+# Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一票两元"): how a job offer names its wage.
+_PAY_RATE = re.compile(
+    r"(?:一|每)(?:小时|天|单|票)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))")
+_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|v信|vx|wx|私我|私聊我|私信我|滴滴我|戳我|看我的?朋友圈)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下"): its words do not count.
 _ASKS_SHOP = re.compile(r"(?:你们|店里|店家|店主|客服|掌柜|小店).*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不)")
 
@@ -124,11 +158,52 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
         weak.append(ADD_ME)
     if phones and not _DELIVERY.search(readings.squeezed) and CONTACT not in strong:
         weak.append(PHONE)
-    if _WEAK_WORDS.search(readings.squeezed) and RECRUIT not in strong:
+    if RECRUIT not in strong and _ad_words(readings):
         weak.append(AD_WORDS)
+    if RECRUIT not in strong and _PAY_RATE.search(readings.squeezed):
+        weak.append(PAY)
     return Signals(tuple(strong), tuple(weak))
+
+
+def _ad_words(readings: Readings) -> bool:
+    """Words of work-from-home offers, but 兼职 alone when the member speaks of their own job."""
+    words = set(_WEAK_WORDS.findall(readings.squeezed))
+    return bool(words - {"兼职"}) or (bool(words) and not _OWN_JOB.search(readings.compact))
 
 
 def judge(text: str, *, strict: bool = False, shop_links: tuple[str, ...] = ()) -> list[str]:
     """Why `text` reads as advertising, or []: what the bench and the tests ask."""
     return signals(text, shop_links).reasons(strict=strict)
+
+
+def picture_signals(codes: list[str], shop_links: tuple[str, ...] = ()) -> Signals:
+    """The signals of the QR codes found in a picture (see the top): an invite strong, any other code weak, and
+    one weak signal at most however many codes the picture holds (a parcel label carries two)."""
+    strong, weak = [], []
+    for code in codes:
+        folded = plain(code).strip().lower()
+        link = "://" in folded or _LINK.match(folded)
+        if link and _is_shop_link(folded, shop_links):
+            continue
+        if _INVITE.match(folded):
+            strong.append(QR_INVITE)
+        elif _PAYMENT.match(folded):
+            weak.append(QR_PAYMENT)
+        elif link:
+            weak.append(QR_LINK.format(excerpt(_HOST.match(folded.split("://", 1)[-1])[1], 30)))
+        else:
+            weak.append(QR_CODE)
+    return Signals(tuple(dict.fromkeys(strong)), tuple(weak[:1]))
+
+
+def with_words(picture: Signals, text: str, shop_links: tuple[str, ...] = ()) -> Signals:
+    """A QR picture's signals with those of the words its sender wrote just before or after it; words that point
+    at the code ("长按识别", "扫一扫") are a weak signal of their own, unless they ask the shop something."""
+    words = signals(text, shop_links)
+    scan = (SCAN_ME,) if _SCAN.search(read(text).squeezed) and not _ASKS_SHOP.search(read(text).folded) else ()
+    return Signals(tuple(dict.fromkeys(picture.strong + words.strong)), picture.weak + words.weak + scan)
+
+
+def points_at_code(text: str) -> bool:
+    """Whether `text` tells people to scan something: worth looking for the sender's picture just before."""
+    return bool(_SCAN.search(read(text).squeezed))

@@ -2,15 +2,21 @@
 and /allow to act on it; a removal goes through the outbox and is reported plainly when WeChat refuses it."""
 
 import asyncio
+import struct
+import zlib
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core import directory
 from core.config import load_config
+from core.events import Message
 from core.transport import SendRefused
-from handlers.spam_rules import judge
 from core.store import open_store
-from tests.conftest import OWNER, replay_events, say, shop
+from handlers.qr_codes import qr_texts
+from handlers.spam_rules import judge
+from tests.conftest import OWNER, at, replay_events, say, shop
 
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
 
@@ -40,6 +46,21 @@ def test_members_ordinary_words_are_not_advertising_even_from_a_newcomer(text):
 
 def test_part_time_work_in_passing_is_not_advertising_from_a_member_of_long_standing():
     assert judge("我兼职做老师，周末才有空收快递") == []
+
+
+@pytest.mark.parametrize("text", [
+    "我周末兼职送快递，手机常常没电，有事留言",
+    "我晚上在便利店兼职，白天可以收货",
+    "朋友在做你们家的代理，介绍我来的",
+    "我在家做饭呢，等会儿再看",
+])
+def test_a_newcomers_own_job_and_the_shops_agents_are_not_advertising(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+def test_a_job_offered_with_its_pay_is_advertising_from_anyone():
+    assert judge("我这有个兼职，一小时六十，有人做吗")
+    assert judge("招聘兼职主播，要求普通话标准")
 
 
 def test_one_weak_sign_is_enough_only_for_a_newcomer_without_an_order():
@@ -206,3 +227,131 @@ def test_replay_prints_a_removal_as_a_remove_member_line_and_the_member_leaves_t
     store = open_store(db)
     assert directory.rooms_of(store, "wxid_b") == set(), "the directory heard the member leave"
     store.close()
+
+
+# Pictures: QR codes
+
+
+def qr_picture(tmp_path, content: str, name: str = "qr.png") -> str:
+    """A phone-photo-sized picture with a QR code holding `content` in it, as a PNG."""
+    import zxingcpp
+    from PIL import Image
+
+    code = zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(content, zxingcpp.BarcodeFormat.QRCode), scale=8)
+    picture = Image.open(photo(tmp_path, "background.png"))
+    picture.paste(Image.fromarray(np.asarray(code)).convert("RGB"), (500, 250))
+    picture.save(tmp_path / name)
+    return str(tmp_path / name)
+
+
+def photo(tmp_path, name: str = "photo.png") -> str:
+    """A photo-like picture without a code: a gradient with noise, 1280×720."""
+    from PIL import Image
+
+    y, x = np.mgrid[0:720, 0:1280]
+    colours = np.stack([x / 1280 * 200 + 30, y / 720 * 180 + 40, (x + y) / 2000 * 150 + 60], -1)
+    noisy = colours + np.random.default_rng(0).normal(0, 12, colours.shape)
+    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(tmp_path / name)
+    return str(tmp_path / name)
+
+
+def sends_picture(bot, name: str, path: str, room: str = "普通会员群") -> list[dict]:
+    return bot.handle(Message(bot.ids[name], "", bot.room_id(room), media="image", image=path))
+
+
+def qr_shop(shop_bot, **spam):
+    return spam_shop(shop_bot, shop_links=list(SHOP_LINKS), **spam)
+
+
+def test_a_newcomers_qr_picture_gets_the_owner_an_alert_quoting_it_with_the_picture_attached(shop_bot, tmp_path):
+    bot = qr_shop(shop_bot)
+    bot.member("小张").joins("普通会员群")
+    picture = qr_picture(tmp_path, "https://zhuanqian88.top/reg?from=group")
+    answered = sends_picture(bot, "小张", picture)
+    words, attached = [m for m in answered if m["kind"] == "spam_alert"]
+    assert words["to"] == attached["to"] == OWNER
+    assert "小张在「普通会员群」发了：“[图片]”" in words["text"]
+    assert "发了二维码图片（链接：zhuanqian88.top）" in words["text"] and "/remove @小张" in words["text"]
+    assert attached["image"] == picture
+
+
+def test_pictures_without_a_code_or_with_the_shops_own_link_are_not_advertising(shop_bot, tmp_path):
+    bot = qr_shop(shop_bot)
+    bot.member("小张").joins("普通会员群")
+    sends_picture(bot, "小张", photo(tmp_path))
+    sends_picture(bot, "小张", qr_picture(tmp_path, "https://haowu.example.cn/item/123", "shop.png"))
+    sends_picture(bot, "小张", qr_picture(tmp_path, "#小程序://好物小店/Ab12Cd", "mini.png"))
+    bot.advance(hours=1)
+    assert bot.sent(kind="spam_alert") == []
+
+
+def test_the_owners_own_qr_code_never_alerts(shop_bot, tmp_path):
+    bot = qr_shop(shop_bot)
+    bot.handle(Message(OWNER, "", bot.room_id("普通会员群"), media="image",
+                       image=qr_picture(tmp_path, "https://weixin.qq.com/g/AbCdEf123")))
+    bot.advance(hours=1)
+    assert bot.sent(kind="spam_alert") == []
+
+
+def test_a_members_qr_code_alerts_when_it_invites_or_comes_with_words_of_advertising(shop_bot, tmp_path):
+    bot = qr_shop(shop_bot)
+    sends_picture(bot, "小王", qr_picture(tmp_path, "wxp://f2f0AbCdEf123", "pay.png"))
+    bot.advance(minutes=5)
+    assert bot.sent(kind="spam_alert") == [], "a member's payment code alone: members share those"
+    bot.member("小王").says("长按识别，进群有惊喜", room="普通会员群")
+    bot.advance(minutes=1)
+    alert, = bot.texts(kind="spam_alert")
+    assert "“长按识别，进群有惊喜”" in alert and "原因：发了二维码图片（收款码）；让人扫码" in alert
+    assert bot.sent(kind="spam_alert")[-1]["image"].endswith("pay.png"), "the picture goes with the words after it"
+    bot.member("小李").says("想赚点零花钱的看过来", room="普通会员群")
+    sends_picture(bot, "小李", qr_picture(tmp_path, "SF1234567890", "label.png"))
+    bot.advance(minutes=1)
+    assert "“[图片]”" in bot.texts(kind="spam_alert")[-1], "a code with words of advertising just before it"
+    sends_picture(bot, "小王", qr_picture(tmp_path, "https://u.wechat.com/EFabc123", "invite.png"), room="VIP福利群")
+    bot.advance(minutes=1)
+    assert len(bot.texts(kind="spam_alert")) == 3, "a WeChat invite alone is advertising from anyone"
+    assert "加微信、QQ好友或进群的二维码" in bot.texts(kind="spam_alert")[-1]
+
+
+def test_auto_remove_counts_a_newcomers_qr_advert_as_a_hit(shop_bot, tmp_path):
+    bot = qr_shop(shop_bot, auto_remove=True)
+    spammer = bot.member("小张")
+    spammer.joins("普通会员群")
+    spammer.says("兼职日结，有意者私我", room="普通会员群")
+    bot.advance(hours=2)
+    sends_picture(bot, "小张", qr_picture(tmp_path, "https://weixin.qq.com/g/AbCdEf123"))
+    bot.advance(minutes=1)
+    removal, = bot.sent(kind="remove_member")
+    assert removal["to"] == spammer.id
+    assert "已自动移出" in bot.texts(kind="spam_alert")[-1] and "“[图片]”" in bot.texts(kind="spam_alert")[-1]
+
+
+def test_a_picture_too_large_in_pixels_or_damaged_is_read_as_no_code_at_once(tmp_path):
+    bomb = tmp_path / "bomb.png"  # 20,000 × 20,000 grey pixels in a 390 kB file: 400 MB once decoded
+    width = 20_000
+    packer = zlib.compressobj()
+    pixels = b"".join(packer.compress(b"\0" * (width + 1)) for _ in range(width)) + packer.flush()
+    bomb.write_bytes(png_file(width, width, pixels))
+    assert qr_texts(bomb) == []
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(Path(qr_picture(tmp_path, "https://u.wechat.com/x")).read_bytes()[:3000])
+    assert qr_texts(damaged) == []
+    assert qr_texts(qr_picture(tmp_path, "https://u.wechat.com/x")) == ["https://u.wechat.com/x"]
+
+
+def png_file(width: int, height: int, compressed: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", compressed) + chunk(b"IEND", b"")
+
+
+def test_replay_keeps_a_newcomers_qr_picture_and_the_alert_sends_it_to_the_owner(tmp_path):
+    events = shop() + [
+        {"at": at("2026-11-25 10:01"), "type": "join", "room": "r1@chatroom", "contact": "wxid_c", "name": "小张"},
+        say("2026-11-25 10:02", "wxid_c", "", image=qr_picture(tmp_path, "https://qm.qq.com/cgi-bin/qm/qr?k=AbCd")),
+    ]
+    lines = [line for line in replay_events(events, db_path=tmp_path / "shop" / "store.db") if line["kind"] == "spam_alert"]
+    assert [("text" in line, "image" in line) for line in lines] == [(True, False), (False, True)]
+    assert Path(lines[1]["image"]).parent == tmp_path / "shop" / "media"
