@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 # Per table: the column that says how old a row is, and which rows may go at all.
 PRUNED = {
     "events": ("at", "1"),
-    "outbox": ("created_at", "status IN ('sent', 'expired', 'uncertain', 'refused')"),
+    "outbox": ("created_at", "status IN ('sent', 'expired', 'uncertain', 'refused', 'withdrawn')"),
 }
 TABLES = tuple(PRUNED)
 

@@ -193,6 +193,15 @@ class Outbox:
         self.db.execute("UPDATE outbox SET status = 'queued', attempts = ?, not_before = ? WHERE id = ?",
                         [attempts, to_db(now + delay), message.id])
 
+    def withdraw(self, *, kind: str, room: str, to: str) -> int:
+        """Take back the queued messages of `kind` addressed to `to` in `room`, because what they say no longer
+        holds (a welcome to a member who has left the group): 'withdrawn', neither sent nor reported as given up,
+        since the owner has nothing to do about them. How many is returned, for the log."""
+        return self.db.execute(
+            "UPDATE outbox SET status = 'withdrawn' WHERE status = 'queued' AND kind = ? AND room = ? AND to_contact = ?",
+            [kind, room, to],
+        ).rowcount
+
     def give_up(self, message: Outgoing, why: str) -> None:
         """Mark a message taken for sending as not to be tried again: 'uncertain' or 'refused' (GIVEN_UP)."""
         self._give_up(message.id, why)

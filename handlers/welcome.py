@@ -6,6 +6,7 @@ message, so that twenty people added together do not get twenty posts.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from core.clock import to_db
 from core.context import Context
@@ -14,6 +15,8 @@ from core.registry import job, on_join, on_leave
 from core.rules import from_member
 from handlers.campaigns import next_post
 from handlers.timewords import moment_words
+
+log = logging.getLogger(__name__)
 
 GATHER = dt.timedelta(minutes=1)
 
@@ -31,7 +34,11 @@ def note_newcomer(ctx: Context, joined: Join) -> None:
 
 @on_leave
 def forget_newcomer(ctx: Context, left: Leave) -> None:
+    """Someone who left (or was removed for advertising) is not welcomed: neither by the minute's gathered welcome
+    nor by one already queued behind other messages, which would greet them after they have gone."""
     ctx.db.execute("DELETE FROM pending_welcomes WHERE room = ? AND contact = ?", [left.room, left.contact])
+    if ctx.withdraw("welcome", room=left.room, to=left.contact):
+        log.info("welcome to %s in %s withdrawn: they left before it went out", left.contact, left.room)
 
 
 @job("welcome")

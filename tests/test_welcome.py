@@ -68,3 +68,16 @@ def test_a_welcome_on_saturday_says_next_fridays_flash_sale_not_a_bare_weekday(s
     bot.member("阿芳").joins("普通会员群")
     bot.advance(minutes=5)
     assert "近期活动：下周五20:00闪购日，12月18日20:00会员日" in bot.texts(kind="welcome")[0]
+
+
+def test_a_welcome_still_queued_when_the_newcomer_leaves_is_not_sent(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小赵").joins("普通会员群")
+    bot.advance(seconds=50)
+    for _ in range(8):  # the outbox is busy: the welcome queued at 10:01 waits behind these answers
+        bot.owner.says("/status")
+    bot.advance(seconds=15)
+    assert bot.sent(kind="welcome") == [] and bot.assistant.outbox.queued_count() > 1
+    bot.member("小赵").leaves("普通会员群")  # or is removed for advertising
+    bot.advance(minutes=5)
+    assert len(bot.texts(kind="command_reply")) == 8 and bot.sent(kind="welcome") == []
