@@ -355,3 +355,53 @@ def test_replay_keeps_a_newcomers_qr_picture_and_the_alert_sends_it_to_the_owner
     lines = [line for line in replay_events(events, db_path=tmp_path / "shop" / "store.db") if line["kind"] == "spam_alert"]
     assert [("text" in line, "image" in line) for line in lines] == [(True, False), (False, True)]
     assert Path(lines[1]["image"]).parent == tmp_path / "shop" / "media"
+
+
+@pytest.mark.parametrize("text", [
+    "签收的时候打 139 1234 0000，我在上班",
+    "退款还没到，我微信 tao_li_2024，客服加我一下",
+    "我的QQ 987654321，换货进度麻烦发我",
+])
+def test_a_phone_or_id_given_to_the_shop_is_not_advertising_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["我的微信 tao_li_2024，大家加我", "打扰店主了，vx：tao_li_2024 欢迎加"])
+def test_the_same_id_offered_to_the_group_or_with_an_excuse_to_the_shop_is_advertising(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+def test_part_time_money_a_member_has_earned_is_not_a_job_offer():
+    assert judge("打工人一枚，兼职赚了点外快就来这买", strict=True) == []
+    assert judge("学生党，兼职挣的钱舍不得花", strict=True) == []
+    assert judge("学生党兼职日结，私我"), "a job offer still is one"
+
+
+@pytest.mark.parametrize("text", ["你们这边还招团长不", "想问下你们招不招打包的兼职"])
+def test_a_question_to_the_shop_without_ma_counts_only_links_and_ids(text):
+    assert judge(text, strict=True) == []
+
+
+@pytest.mark.parametrize("text", ["装修贷款利息低，有需要的私聊", "高仿手表，找我拿货", "代购韩国护肤品，联系我"])
+def test_a_trade_with_a_way_to_reach_the_sender_is_advertising_from_anyone(text):
+    assert judge(text)
+
+
+@pytest.mark.parametrize("text", ["我姐在银行做贷款的，上次还帮我问了", "这个包看着像高仿的", "保险公司又打电话来推销，烦"])
+def test_a_trade_named_in_passing_is_not_advertising_even_from_a_newcomer(text):
+    assert judge(text, strict=True) == []
+
+
+def test_an_offer_to_whoever_needs_it_is_advertising_but_pooling_an_order_is_not():
+    assert judge("家里做的辣椒酱，需要的姐妹私我")
+    assert judge("谁需要拼单的找我，差一件包邮", strict=True) == []
+
+
+@pytest.mark.parametrize("text", ["扣扣群：123456789", "q群号 987654321", "薇♥：abc_def1"])
+def test_group_numbers_and_ids_decorated_with_hearts_are_ids_offered(text):
+    assert judge(text)
+
+
+def test_earnings_with_a_figure_are_an_offer_and_talk_of_such_offers_is_not():
+    assert judge("每天两小时，月赚三千不是梦")
+    assert judge("那种说月赚几万的都是骗人的，别信", strict=True) == []
