@@ -6,7 +6,7 @@ whose README says how they were written): character 1-3-grams within words (Chin
 for that), tf-idf weighted, and a logistic regression from scikit-learn.
 
 Why it is trained at every start rather than loaded from a file: a pickled model (joblib included) runs code
-when it is loaded, and a file in the shop's folder can be replaced. Fitting the 2,910 training messages
+when it is loaded, and a file in the shop's folder can be replaced. Fitting the 3,219 training messages
 takes about a third of a second (bench/complaint_accuracy.py measures it).
 
 Why `Scorer` rather than the pipeline's predict_proba: scikit-learn checks its input on every call, which costs
