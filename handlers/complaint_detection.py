@@ -1,7 +1,8 @@
 """Is a member's message a complaint: the rules first, then the model for what the rules let pass.
 
 The rules (handlers/complaint_rules.py) give the reason and know negations and settled problems; the model
-(handlers/complaint_model.py) catches complaints said without the rules' words, and those are filed as 其他.
+(handlers/complaint_model.py) catches complaints said without the rules' words, and those are filed as 其他. The
+model reads a message as the rules read it (praise blanked, denied problems marked), from the same pass.
 When training fails (data missing or unreadable, scikit-learn missing) the bot keeps taking complaints on the
 rules alone and says so to the owner at every start (`complaint_model_missing`), rather than stop or fall silent.
 
@@ -53,7 +54,7 @@ IN_USE = InUse()
 
 
 def _trained(extra: list[Example]) -> ComplaintModel:
-    return train(RULES.spelling.normalise, RULES.classify, DATA, extra)
+    return train(RULES.read, RULES.classify, DATA, extra)
 
 
 @functools.cache
@@ -80,9 +81,10 @@ def _reason(model: ComplaintModel | None, text: str) -> str | None:
     text = without_mentions(text)
     if not text:
         return None  # a picture, or a mention alone: the model's score of nothing is its prior, not a verdict
-    if reason := RULES.classify(text):
-        return reason
-    return MODEL_ONLY_REASON if model is not None and model.is_complaint(text) else None
+    reading = RULES.reading(text)  # the reason, and the text the model reads: one pass of the rules for both
+    if reading.reason:
+        return reading.reason
+    return MODEL_ONLY_REASON if model is not None and model.is_complaint(text, reading.text) else None
 
 
 def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complaint: bool) -> None:

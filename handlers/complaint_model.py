@@ -5,9 +5,16 @@ slip through. This model learns from member messages labelled complaint or not (
 whose README says how they were written): character 1-3-grams within words (Chinese needs no word segmenter
 for that), tf-idf weighted, and a logistic regression from scikit-learn.
 
+The model reads a message as the rules read it (`ComplaintRules.read`): praise, settled and other harmless phrases
+blanked out, and a problem named only to deny it as one mark, "〇". Character n-grams alone took "一个坏的都没有"
+(0.87) and "每次都不失望" (0.89) for complaints. On validation, rules or model at the chosen threshold: precision
+0.918, recall 0.925, AUC 0.965 (the raw text: 0.908, 0.925, 0.962); 3 × 5-fold cross-validation on train +
+validation, recall at precision 0.90: 0.902 against 0.897, AUC 0.959 against 0.956, higher in all 15 folds.
+Appending the marks to the raw text instead did as well in cross-validation but worse on validation (0.906, 0.922).
+
 Why it is trained at every start rather than loaded from a file: a pickled model (joblib included) runs code
-when it is loaded, and a file in the shop's folder can be replaced. Fitting the 3,219 training messages
-takes about a third of a second (bench/complaint_accuracy.py measures it).
+when it is loaded, and a file in the shop's folder can be replaced. Reading and fitting the 3,219 training
+messages takes about 0.4 s (bench/complaint_accuracy.py measures it).
 
 Why `Scorer` rather than the pipeline's predict_proba: scikit-learn checks its input on every call, which costs
 0.4-0.7 ms for one message, more than the whole message path may spend. The fitted vocabulary, idf and
@@ -56,6 +63,15 @@ class Example:
 
 def without_mentions(text: str) -> str:
     return MENTION.sub(" ", text).strip()
+
+
+def evened_marks(text: str) -> str:
+    return REPEATED_MARK.sub(r"\1", text.translate(MARK_TABLE))
+
+
+def model_text(read: Callable[[str], str], text: str) -> str:
+    """A message as the model is trained on it: without mentions, as the rules read it, marks evened out."""
+    return evened_marks(read(without_mentions(text)))
 
 
 def read_examples(path: Path) -> list[Example]:
@@ -129,29 +145,33 @@ def choose_threshold(probabilities: list[float], rules: list[bool], labels: list
 
 @dataclass(frozen=True)
 class ComplaintModel:
-    normalise: Callable[[str], str]  # as in training: without mentions, the rules' spelling, MARK_TABLE, REPEATED_MARK
+    read: Callable[[str], str]  # the rules' reading of a message, as in training
     scorer: Scorer
     threshold: float
+
+    def normalise(self, text: str) -> str:
+        return model_text(self.read, text)
 
     def probability(self, text: str) -> float:
         return self.scorer.probability(self.normalise(text))
 
-    def is_complaint(self, text: str) -> bool:
-        return self.probability(text) > self.threshold
+    def is_complaint(self, text: str, read: str | None = None) -> bool:
+        """`read`: the rules' reading of a text without mentions, when the caller has it already."""
+        if read is None:
+            return self.probability(text) > self.threshold
+        return self.scorer.probability(evened_marks(read)) > self.threshold
 
 
-def train(spelling: Callable[[str], str], rules: Callable[[str], str | None], data: Path = DATA,
+def train(read: Callable[[str], str], rules: Callable[[str], str | None], data: Path = DATA,
           extra: Sequence[Example] = ()) -> ComplaintModel:
     """The model fitted on data's training split and the `extra` examples (the owner's corrections), its
-    threshold chosen on the validation split with `rules`. `spelling` is the rules' own (traditional characters,
-    typos). Raises OSError or ValueError when the data cannot be read, ImportError without scikit-learn."""
-
-    def prepare(text: str) -> str:
-        return REPEATED_MARK.sub(r"\1", spelling(without_mentions(text)).translate(MARK_TABLE))
+    threshold chosen on the validation split with `rules`. `read` is the rules' reading of a message (their
+    spelling, blanked phrases, denied problems marked). Raises OSError or ValueError when the data cannot be read,
+    ImportError without scikit-learn."""
 
     training = read_examples(data / TRAIN) + list(extra)
-    scorer = scorer_of(fit([prepare(e.text) for e in training], [e.complaint for e in training]))
+    scorer = scorer_of(fit([model_text(read, e.text) for e in training], [e.complaint for e in training]))
     validation = read_examples(data / VALIDATION)
-    probabilities = [scorer.probability(prepare(e.text)) for e in validation]
+    probabilities = [scorer.probability(model_text(read, e.text)) for e in validation]
     flagged = [rules(e.text) is not None for e in validation]
-    return ComplaintModel(prepare, scorer, choose_threshold(probabilities, flagged, [e.complaint for e in validation]))
+    return ComplaintModel(read, scorer, choose_threshold(probabilities, flagged, [e.complaint for e in validation]))

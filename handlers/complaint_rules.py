@@ -5,6 +5,11 @@ words itself: the rules are data, in handlers/rules/complaints.toml, whose comme
 (spelling, praise and negations, priority between reasons). `load_rules(path)` reads another rules file, e.g.
 a shop's extended copy. Plain regular expressions rather than a word segmenter: members' phrases are short,
 and the rules must stay readable to whoever extends them.
+
+`read(text)` is the message as the rules see it, for the model (handlers/complaint_model.py): its character
+n-grams cannot tell "一个坏的都没有" or "每次都不失望" from a complaint, while the rules' phrases and negations
+say which words are praise, settled or denied. So the model reads what the rules leave, a problem named only to
+deny it as one mark: the rules' own lists, not a second copy of them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ REASONS = ("物流", "品控", "发错货", "退款", "服务", "其他")
 # What a blanked-out phrase becomes: a full stop ends the clause, so the text on either side cannot join into
 # a trigger, and patterns that stay within a clause stop there.
 BLANK = "。"
+# What `read` makes of a problem named only to deny it ("没有破损" is "没有〇"): the model learns the mark.
+DENIED = "〇"
 NEVER = re.compile("(?!)")  # what an empty list of patterns matches
 FRAGMENT_REFERENCE = re.compile(r"\{([A-Za-z_]\w*)\}")  # {name}; {2} and {1,3} stay regex repetitions
 
@@ -47,14 +54,41 @@ class ComplaintRules:
 
     def classify(self, text: str) -> str | None:
         """The reason of a complaint, or None when the message is not one."""
+        return self.reading(text).reason
+
+    def read(self, text: str) -> str:
+        """The text as the rules see it: the spelling theirs, settled and not_a_complaint phrases blanked out, and
+        each problem or demand found right after a negator replaced by DENIED."""
+        return self.reading(text).text
+
+    def reading(self, text: str) -> Reading:
+        """classify's reason and read's text, from one pass over the message (the bot needs both)."""
         text = self.spelling.normalise(text)
-        if self.settled.search(text):
-            return None
-        text = self.not_a_complaint.sub(BLANK, text)
-        for reason, pattern in (*self.problems, *self.demands):
-            if any(not self.negated_before.search(text, 0, found.start()) for found in pattern.finditer(text)):
-                return reason
-        return None
+        settled = self.settled.search(text) is not None
+        text = self.not_a_complaint.sub(BLANK, self.settled.sub(BLANK, text) if settled else text)
+        reason, denied = None, set()
+        for found_reason, pattern in (*self.problems, *self.demands):
+            for found in pattern.finditer(text):
+                if self.negated_before.search(text, 0, found.start()):
+                    denied.add(found.span())
+                elif reason is None and not settled:
+                    reason = found_reason  # the first reason, in priority order, with a problem not denied
+        return Reading(reason, _marked(text, sorted(denied)))
+
+
+@dataclass(frozen=True)
+class Reading:
+    reason: str | None  # as classify() answers
+    text: str  # as read() answers
+
+
+def _marked(text: str, denied: list[tuple[int, int]]) -> str:
+    parts, end = [], 0
+    for start, stop in denied:
+        if start >= end and stop > start:  # of overlapping spans, the first is marked; an empty match is nothing
+            parts += [text[end:start], DENIED]
+            end = stop
+    return "".join(parts) + text[end:]
 
 
 def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:

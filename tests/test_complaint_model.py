@@ -113,4 +113,19 @@ def test_a_nickname_a_mention_alone_or_a_picture_is_no_complaint(text):
 
 def test_the_model_is_trained_on_the_text_it_reads_a_mention_is_not_part_of_it():
     model = complaint_detection.current_model()
-    assert model.normalise("@小店助手\u2005退货运费谁出?") == model.normalise("退货运费谁出？") == "退货运费谁出？"
+    assert model.normalise("@小店助手\u2005运费谁出?") == model.normalise("运费谁出？") == "运费谁出？"
+
+
+@pytest.mark.parametrize("text", ["一个烂的都没有", "东西没有异味"])
+def test_praise_that_names_a_problem_to_deny_it_is_no_false_alarm_of_the_model(text):
+    assert complaint_detection.detect(text) is None
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("快递没有破损，谢谢", "快递没有〇，谢谢"),  # a denied problem is one mark, whichever problem it was
+    ("一点都不难吃", "一点都不〇"),
+    ("一个烂的都没有", "。"),  # a phrase the rules blank out (not_a_complaint) is not read at all
+    ("杯子碎了，没有破损的也有裂纹", "杯子碎了，没有〇的也有裂纹"),  # the problem not denied stays as it is
+])
+def test_the_model_reads_the_message_as_the_rules_do(typed, read):
+    assert complaint_detection.current_model().normalise(typed) == read
