@@ -45,8 +45,8 @@ from handlers.tiers import vip_contacts
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, Window, next_window, window_at
 
-FIT_WARNING = dt.timedelta(minutes=30)
-ANSWERS_SHARE = 0.1  # of a window's sends, kept for answers to people and notices to the owner  # how long before a window the owner hears that not every group fits
+FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hears that not every group fits
+ANSWERS_SHARE = 0.1  # of a window's sends, kept for answers to people and notices to the owner
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
 CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
