@@ -49,6 +49,8 @@ class ComplaintRules:
     settled: re.Pattern
     not_a_complaint: re.Pattern
     negated_before: re.Pattern  # matches at the end of the text that precedes a problem
+    negated_after: re.Pattern  # matches at the start of the text that follows a problem
+    bare: re.Pattern  # a character that the completions make a problem ("坏" of "没坏过")
     problems: tuple[tuple[str, re.Pattern], ...]  # (reason, pattern), in priority order
     demands: tuple[tuple[str, re.Pattern], ...]  # likewise; consulted only when no problem is found
 
@@ -66,14 +68,27 @@ class ComplaintRules:
         text = self.spelling.normalise(text)
         settled = self.settled.search(text) is not None
         text = self.not_a_complaint.sub(BLANK, self.settled.sub(BLANK, text) if settled else text)
-        reason, denied = None, set()
+        reason, denied, named = None, set(), []
         for found_reason, pattern in (*self.problems, *self.demands):
             for found in pattern.finditer(text):
-                if self.negated_before.search(text, 0, found.start()):
-                    denied.add(found.span())
+                named.append(found.span())
+                if self._negated(text, *found.span()):
+                    denied.add(self._denial(text, *found.span()))
                 elif reason is None and not settled:
                     reason = found_reason  # the first reason, in priority order, with a problem not denied
+        for found in self.bare.finditer(text):
+            # inside a problem found whole ("破损", "坏了"), the character is that problem's, denied or not
+            if not any(start <= found.start() < stop for start, stop in named) and self._negated(text, *found.span()):
+                denied.add(self._denial(text, *found.span()))
         return Reading(reason, _marked(text, sorted(denied)))
+
+    def _denial(self, text: str, start: int, stop: int) -> tuple[int, int]:
+        # a negation after the problem is part of the denial: "一个坏果都没有" is read "一个〇"
+        after = self.negated_after.match(text, stop)
+        return (start, after.end() if after else stop)
+
+    def _negated(self, text: str, start: int, stop: int) -> bool:
+        return bool(self.negated_before.search(text, 0, start) or self.negated_after.match(text, stop))
 
 
 @dataclass(frozen=True)
@@ -110,14 +125,26 @@ def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:
     def by_priority(table: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern], ...]:
         return tuple((reason, either(table[reason])) for reason in priority if reason in table)
 
+    problems = by_priority(rules["problems"])
     return ComplaintRules(
         spelling=_spelling(data["spellings"], path),
         settled=either(rules["settled"]),
         not_a_complaint=either(rules["not_a_complaint"]),
         negated_before=re.compile(f"(?:{either(rules['negators']).pattern})$"),
-        problems=by_priority(rules["problems"]),
+        negated_after=either(rules.get("negators_after", [])),
+        bare=_bare(problems, rules.get("completions", [])),
+        problems=problems,
         demands=by_priority(rules["demands"]),
     )
+
+
+def _bare(problems: tuple[tuple[str, re.Pattern], ...], completions: list[str]) -> re.Pattern:
+    """The characters of the problems' patterns that a completion makes a whole problem: "坏" ("坏了"), "臭"
+    ("臭味"). Taken from the patterns themselves, so a word added to a problem is known bare too."""
+    characters = {c for _, pattern in problems for c in pattern.pattern if "\u4e00" <= c <= "\u9fff"}
+    bare = sorted(c for c in characters
+                  if any(pattern.fullmatch(c + ending) for ending in completions for _, pattern in problems))
+    return re.compile(f"[{''.join(bare)}]") if bare else NEVER
 
 
 def _expand(pattern: str, fragments: dict[str, str], path: Path) -> str:

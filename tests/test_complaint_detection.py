@@ -184,3 +184,15 @@ def test_short_questions_for_the_faq_are_not_complaints(text):
 )
 def test_complaints_asked_as_questions_are_still_complaints(text):
     assert detect(text) is not None
+
+
+@pytest.mark.parametrize("text", ["一箱梨一只烂的也没有", "鸡蛋一个碎的都没有哦"])
+def test_a_problem_denied_after_it_is_no_complaint(text):
+    assert classify(text) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("杯子碎了一个，都没人管", "品控"), ("快递还没到，也没人回", "物流"), ("漏了一瓶也没补发", "品控"),
+])
+def test_a_negation_after_a_problem_that_does_not_deny_it_keeps_the_complaint(text, reason):
+    assert classify(text) == reason

@@ -129,3 +129,18 @@ def test_praise_that_names_a_problem_to_deny_it_is_no_false_alarm_of_the_model(t
 ])
 def test_the_model_reads_the_message_as_the_rules_do(typed, read):
     assert complaint_detection.current_model().normalise(typed) == read
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("锅用了半年，从没漏过", "锅用了半年，从没〇过"),  # the bare word: 漏 is a problem only as 漏了/漏的 in the rules
+    ("箱子压得扁扁的，里头的蛋连壳都没裂", "箱子压得扁扁的，里头的蛋连壳都没〇"),
+    ("一箱梨一只烂梨也没有", "一箱梨一只〇"),  # denied after it: the negation is part of the mark
+    ("一点都不酸，很甜", "一点都不〇，很甜"),
+])
+def test_a_problem_named_bare_to_deny_it_is_read_as_denied(typed, read):
+    assert complaint_detection.current_model().normalise(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["门把手坏过两次", "快递还没到，等了五天", "拖鞋不能穿，一穿就断了"])
+def test_a_bare_problem_not_denied_and_real_complaints_with_a_negation_are_read_as_typed(typed):
+    assert complaint_detection.current_model().normalise(typed) == typed
