@@ -51,6 +51,7 @@ class ComplaintRules:
     negated_before: re.Pattern  # matches at the end of the text that precedes a problem
     negated_after: re.Pattern  # matches at the start of the text that follows a problem
     bare: re.Pattern  # a character that the completions make a problem ("坏" of "没坏过")
+    not_bare: re.Pattern  # words in which such a character is no problem ("干净", "不停")
     problems: tuple[tuple[str, re.Pattern], ...]  # (reason, pattern), in priority order
     demands: tuple[tuple[str, re.Pattern], ...]  # likewise; consulted only when no problem is found
 
@@ -78,9 +79,15 @@ class ComplaintRules:
                     reason = found_reason  # the first reason, in priority order, with a problem not denied
         for found in self.bare.finditer(text):
             # inside a problem found whole ("破损", "坏了"), the character is that problem's, denied or not
-            if not any(start <= found.start() < stop for start, stop in named) and self._negated(text, *found.span()):
+            if any(start <= found.start() < stop for start, stop in named) or self._in_other_word(text, found.start()):
+                continue
+            if self._negated(text, *found.span()):
                 denied.add(self._denial(text, *found.span()))
         return Reading(reason, _marked(text, sorted(denied)))
+
+    def _in_other_word(self, text: str, at: int) -> bool:
+        """Whether the bare character at `at` is part of a word that is no problem: 干 of "不干净" is no 干了."""
+        return any(word.start() <= at < word.end() for word in self.not_bare.finditer(text, max(0, at - 3), at + 4))
 
     def _denial(self, text: str, start: int, stop: int) -> tuple[int, int]:
         # a negation after the problem is part of the denial: "一个坏果都没有" is read "一个〇"
@@ -133,6 +140,7 @@ def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:
         negated_before=re.compile(f"(?:{either(rules['negators']).pattern})$"),
         negated_after=either(rules.get("negators_after", [])),
         bare=_bare(problems, rules.get("completions", [])),
+        not_bare=either(rules.get("not_bare", [])),
         problems=problems,
         demands=by_priority(rules["demands"]),
     )

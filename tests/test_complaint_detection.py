@@ -196,3 +196,9 @@ def test_a_problem_denied_after_it_is_no_complaint(text):
 ])
 def test_a_negation_after_a_problem_that_does_not_deny_it_keeps_the_complaint(text, reason):
     assert classify(text) == reason
+
+
+@pytest.mark.parametrize("text", ["收到的毛巾不干净", "这盘子不干净", "手机一直卡，不停地卡", "屏幕不断闪"])
+def test_a_word_that_only_looks_like_a_denied_problem_is_still_a_complaint(text):
+    """干 of 不干净, 停 of 不停: the bare problem characters inside other words are not denied problems."""
+    assert detect(text) is not None
