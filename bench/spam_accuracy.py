@@ -22,7 +22,11 @@ they have not seen:
 - spam_holdout2.csv (145 messages, 63 advertising), development since: held out for the second version
   (precision 0.875, recall 0.556) until its mistakes (phone numbers and ids given to the shop, 兼职 said of oneself,
   "你们招不招…", trades such as 贷款 or 代开发票 without a sign word) led to the rules' third version.
-- spam_holdout3.csv (173 messages, 70 advertising), held-out: written and committed before the third version was
+- spam_holdout3.csv (173 messages, 70 advertising), development since: held out for the third version (precision
+  0.885, recall 0.771; established members 0.400 on 5 flagged) until its mistakes (phone numbers given for a
+  delivery in new wordings, an id given to 老板, 兼职 at a named place, 跑滴滴, a scam warning naming 刷单, 进群 talk)
+  led to the rules' fourth version, with its precision-first policy for established members.
+- spam_holdout4.csv (153 messages, 60 advertising), held-out: written and committed before the fourth version was
   made, and run once, when it was final; never tuned on.
 """
 
@@ -47,7 +51,8 @@ SETS = (
     (LABELLED, "development"),
     (FIXTURES / "spam_holdout.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_holdout2.csv", "development (was held out; its mistakes were looked at)"),
-    (FIXTURES / "spam_holdout3.csv", "held-out"),
+    (FIXTURES / "spam_holdout3.csv", "development (was held out; its mistakes were looked at)"),
+    (FIXTURES / "spam_holdout4.csv", "held-out"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")

@@ -405,3 +405,30 @@ def test_group_numbers_and_ids_decorated_with_hearts_are_ids_offered(text):
 def test_earnings_with_a_figure_are_an_offer_and_talk_of_such_offers_is_not():
     assert judge("每天两小时，月赚三千不是梦")
     assert judge("那种说月赚几万的都是骗人的，别信", strict=True) == []
+
+
+def test_an_established_members_weak_signs_never_alert_however_many():
+    assert judge("感兴趣的看我朋友圈，名额有限") == [], "a member who has ordered or joined days ago: weak signs alone"
+    assert judge("感兴趣的看我朋友圈，名额有限", strict=True), "the same from a newcomer without an order"
+
+
+@pytest.mark.parametrize("text", ["做我们的分销，提成百分之十五，不用压货", "周末有份兼职，每小时四十块，有人做吗"])
+def test_earning_named_with_its_figure_is_advertising_from_an_established_member(text):
+    assert judge(text)
+
+
+@pytest.mark.parametrize("text", [
+    "让中通的师傅打 158 1111 2222，我家里有人",
+    "号码 177 0000 3333，下午五点后在家",
+    "老板，我的微信 zhang_san88，方便时加我",
+    "晚上在便利店打兼职，累死了",
+    "开滴滴是我的副业，挺辛苦的",
+    "有人冒充客服让大家刷单返利，千万别信",
+    "进群第二天领了券，已经下单",
+])
+def test_a_members_delivery_phone_id_for_the_owner_own_jobs_scam_warnings_and_coupons_are_not_advertising(text):
+    assert judge(text, strict="滴滴" not in text) == []
+
+
+def test_an_id_offered_to_the_bosses_of_the_group_is_advertising():
+    assert judge("需要的老板私聊，vx: huoyuan_8899")
