@@ -202,3 +202,31 @@ def test_a_negation_after_a_problem_that_does_not_deny_it_keeps_the_complaint(te
 def test_a_word_that_only_looks_like_a_denied_problem_is_still_a_complaint(text):
     """干 of 不干净, 停 of 不停: the bare problem characters inside other words are not denied problems."""
     assert detect(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "我家洗衣机漏水了，下午师傅来修",  # a thing the shop never sold
+    "用了三年的锅掉漆了，再买一个",  # worn out over years
+    "是我自己填错了手机号，所以一直没收到",  # the member's own slip, owned
+    "破了一个角，团长二话不说就补发了，靠谱",  # settled, said with praise rather than thanks
+    "掉毛？不存在的，洗了好几次了",  # the problem denied after it
+    "我闺蜜寄给我的包裹丢了，快递公司在查",  # someone else's parcel
+    "各家快递都卡在中转站了，等等吧",  # couriers everywhere
+    "举报！团长又上新了，钱包扛不住",  # a joke about spending
+    "我要退款——开玩笑的，好吃得很",  # a joke owned as one
+    "问了半天才选好尺码，客服超有耐心",  # praise after the long talk
+    "这速度，昨天下单今天就到，太快了",
+    "过敏体质的人能用吗",  # a skin type, asked about
+    "以后坏了去哪里修",  # what to do if it ever happens
+    "香肠放了一周也没发霉",  # 发霉 is no 没发(货)
+])
+def test_the_rules_own_words_in_talk_that_is_no_complaint(text):
+    assert classify(text) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("我没弄错，是你们发错了颜色", "发错货"), ("客服把我拉黑了", "服务"), ("都第五天了还在路上呢", "物流"),
+    ("被坑了，洗一次就缩水", "品控"),
+])
+def test_complaints_in_the_same_words_are_still_found(text, reason):
+    assert classify(text) == reason
