@@ -262,7 +262,10 @@ class Readings:
 
 
 def read(text: str) -> Readings:
-    folded = plain(text).lower().translate(_CONFUSABLES)
+    return _readings(plain(text).lower().translate(_CONFUSABLES))
+
+
+def _readings(folded: str) -> Readings:
     compact = "".join(folded.split())
     squeezed = "".join(c for c in compact if c.isalnum() or c == "+")
     return Readings(folded, compact, squeezed)
@@ -310,23 +313,23 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     readings = read(text)
     strong = [LINK] if _links(readings, shop_links) else []
     # The rest is read without links and e-mail addresses: "zhihu.com/question/1234…" offers no QQ id.
-    words = read(_EMAIL.sub(" ", _LINK.sub(" ", readings.folded)))
+    without = _EMAIL.sub(" ", _LINK.sub(" ", readings.folded))
+    words = readings if without == readings.folded else _readings(without)
     phones = _PHONE.findall(words.folded)
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
                    or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed)))
-    # A phone number or id given to the shop (for a delivery, an order, after-sales) is no offer to the group.
-    for_shop = bool(_FOR_SHOP.search(words.squeezed)) and not _EXCUSE.search(words.squeezed)
-    if offered and not for_shop:
+    if offered and not _for_shop(words):
         strong.append(CONTACT)
     # A question to the shop or a warning about a scam: only a link or an id left to add counts.
     if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed):
         return Signals(tuple(strong), ())
-    # A way to reach the sender: an id, a phone number or an e-mail address, given to anyone.
+    # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
-    strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, contact)), (CLICKS, _CLICKS.search(
-        words.squeezed)), (PLATFORM, _follow_me(words)), (SELLS, _sells(words, contact, for_shop))) if found)
+    reach = contact or bool(_REACH_ME.search(words.squeezed))
+    strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, reach)), (CLICKS, _CLICKS.search(
+        words.squeezed)), (PLATFORM, _follow_me(words)), (SELLS, _sells(words, reach))) if found)
     weak = []
-    if not (for_shop or CONTACT in strong or SELLS in strong) and _ADD_ME.search(words.squeezed):
+    if not (CONTACT in strong or SELLS in strong) and _ADD_ME.search(words.squeezed) and not _for_shop(words):
         weak.append(ADD_ME)
     if _shows_profile(words):
         weak.append(PROFILE)
@@ -338,13 +341,18 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     return Signals(tuple(strong), tuple(weak))
 
 
-def _recruits(words: Readings, contact: bool) -> bool:
+def _for_shop(words: Readings) -> bool:
+    """A phone number or id given to the shop (for a delivery, an order, after-sales), no offer to the group."""
+    return bool(_FOR_SHOP.search(words.squeezed)) and not _EXCUSE.search(words.squeezed)
+
+
+def _recruits(words: Readings, reach: bool) -> bool:
     """Work or earnings offered: the words of such offers, 兼职 offered (not one's own), or hiring with its wage or
     a way to apply."""
     return bool(_STRONG_WORDS.search(words.squeezed) or _SHARE_CODE.search(words.compact)
                 or (_JOB_OFFER.search(words.squeezed) and not _OWN_JOB.search(words.compact))
                 or (_HIRING.search(words.squeezed)
-                    and (contact or _WAGE.search(words.squeezed) or _REACH_ME.search(words.squeezed))))
+                    and (reach or _WAGE.search(words.squeezed))))
 
 
 def _follow_me(words: Readings) -> bool:
@@ -353,14 +361,13 @@ def _follow_me(words: Readings) -> bool:
                 or (_ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
 
 
-def _sells(words: Readings, contact: bool, for_shop: bool) -> bool:
+def _sells(words: Readings, reach: bool) -> bool:
     """An offer to the group with a way to reach the sender: to whoever wants something ("需要的朋友私聊我", "要的
     加微信"), a business's pitch with a contact ("24小时上门，电话 …"), or a trade advertisers push with a contact,
     "找我" or "谁需要" ("需要贷款的找我，当天放款")."""
-    reach = contact or bool(_REACH_ME.search(words.squeezed))
     if _OFFER.search(words.compact) and not _POOLING.search(words.squeezed):
         return True
-    if reach and _PITCH.search(words.squeezed) and not for_shop:
+    if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
         return True
     return bool(_TRADES.search(words.squeezed)) and (reach or bool(_NEEDS.search(words.squeezed)))
 
@@ -379,7 +386,8 @@ def _ad_words(words: Readings) -> bool:
         return True
     if len(set(_PITCH.findall(words.squeezed))) >= 2 and not _SHOP_TALK.search(words.squeezed):
         return True
-    return bool(_MONEY.search(words.squeezed) and (_TO_GROUP.search(words.squeezed) or _REACH_ME.search(
+    # "私我" or "了解一下" offer them; a phone number does not ("周末兼职送快递，电话 138…").
+    return bool(_MONEY.search(words.squeezed) and (_REACH_ME.search(words.squeezed) or _TO_GROUP.search(
         words.squeezed)) and not _OWN_JOB.search(words.compact))
 
 
