@@ -25,8 +25,9 @@ that makes it an offer, rather than with lists of the phrases in which it is not
   想做副业的", "姐妹们…", "有人做吗", "了解一下"), and 兼职 never said of oneself ("平时做家教兼职"); 兼职 or 在家 is
   strong only as an offer ("兼职日结", "在家就能赚"). 代理 is no weak word (the shop's own agents: "朋友在做这个代理").
 - The sender's profile ("看我头像", "来我朋友圈看看") is weak, and only with an offer, a pitch or a trade; a hiring word
-  alone ("招募…") is weak, with its wage or a way to apply ("底薪加提成", "简历发我邮箱 …") strong; two words of a
-  business's pitch ("上门服务", "预约", "试听") are weak unless the message speaks of the shop (praise says them too).
+  alone ("招募…") is weak, with a task's terms or a way to apply ("底薪加提成", "简历发我邮箱 …") strong; likes or
+  votes asked are weak (a member's child's contest), strong with a reward; two words of a business's pitch ("上门服务",
+  "预约", "试听") are weak unless the message speaks of the shop (praise says them too).
 - A question to the shop, or about how to get what was offered ("进群领券，怎么领？", "邀请码在哪里填？"), does not count
   its words, nor does a warning about a scam count the scam's ("加微信送礼品的都是套路", "说日结三百的被群主踢了"); a
   question to the shop is one without 吗 too ("你们招不招…").
@@ -36,7 +37,8 @@ that makes it an offer, rather than with lists of the phrases in which it is not
   ("要的加微信", "想一起做的私聊我"), unless members pool an order ("谁需要拼单的找我").
 - Adverts without a sign word are read by what they ask of the group: earning for nothing ("转发朋友圈就有收入"),
   clicks on something of the sender's ("帮我砍一刀", "帮忙助力"), another platform's account to follow or search with
-  what it gives ("抖音搜…，每天直播发福利"), a lender's or a share tipster's words ("不看征信", "老师带单").
+  what it gives ("抖音搜…，每天直播发福利"), a lender's or a share tipster's words ("不看征信", "老师带单"), each as
+  an offer: "我征信不好", "余额宝收益2%都不到", "发了工资就有钱了" are members' money.
 
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
@@ -137,7 +139,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
     r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收", r"稳赚", r"年化\d",
     # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
-    # offer ("我月薪三千"), only with hiring (_WAGE).
+    # offer ("我月薪三千"), only with hiring (_HIRING).
     r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万])", r"足不出户.{0,6}(?:赚|挣|收入)",
     # Earning for doing next to nothing ("转发朋友圈就有收入", "点点关注就有钱", "看视频也能赚钱"); "发了工资就有钱了",
     # "这样也能赚钱吗" are members' money.
@@ -160,7 +162,7 @@ _STRONG_WORDS = re.compile("|".join((
     # Tips on shares and coins, money entrusted to the sender ("老师带单", "每天推荐牛股", "炒币带你翻倍", "免费股票
     # 交流群", "每天稳定收益", "放我这一年…"); "余额宝收益2%都不到", "我爸天天在炒股群里聊" are members' money.
     r"带单|牛股|荐股|必涨|老师带(?:单|你|大家|赚|飞)|跟着老师(?:做|炒|买|投)|免费(?:股票|炒股|理财|投资)",
-    r"(?:稳定|保底|每天|每日|每月)收益", r"放(?:在)?我这", r"钱交给我",
+    r"(?:稳定|保底|每天|每日|每月)收益", r"(?:放(?:在)?我这|交给我).{0,6}(?:收益|利息|回报|年化|一年|每月)",
     r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)",
     r"带你(?:入门|赚|一起赚|做|翻倍)",
     r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机上?(?:就能|就可以|可)(?:做|赚)",
@@ -173,25 +175,31 @@ _STRONG_WORDS = re.compile("|".join((
 )))
 # Asking the group for clicks on something of the sender's: "帮我砍一刀", "帮忙助力一下", "家人们帮我点一下，点完互助",
 # "帮我抖音点个关注", "帮忙投个票"; not "砍一刀那种都是拉人头的".
-_CLICKS = re.compile(r"(?:帮我?|帮忙|麻烦大家|求好心人|求).{0,8}(?:砍|助力|投票|投个票|点个?赞|点个?关注)|点完互助|互砍"
-                     r"|助力一下")
+_CLICKS = re.compile(r"(?:帮我?|帮忙|麻烦大家|求好心人|求).{0,8}(?:砍|助力)|点完互助|互砍|助力一下")
+# Likes and votes asked ("帮我抖音点个关注", "帮我女儿点个赞"): a weak sign, a member's child's contest as often as an
+# advert; strong with a reward for them ("帮忙投个票，投完发红包").
+_LIKES = re.compile(r"(?:帮我|帮忙|麻烦大家|求好心人|求).{0,8}(?:投票|投个票|点个?赞|点个?关注)")
+_REWARD = re.compile(r"红包|返现|有偿|给钱|发钱|现金|奖励")
 # Another platform's account to follow or search, with what it gives ("抖音搜省钱小能手，每天直播发福利", "视频号…直播，
 # 进来有红包"), or the sender's own ("关注我的公众号"); "我弟在做抖音运营", "店主的视频号是多少？" are neither.
 _PLATFORM = r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间)"
 _FOLLOW_MINE = re.compile(rf"关注我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
 # "我在小红书上搜了测评" reports a search, asks for none.
-_ON_PLATFORM = re.compile(rf"{_PLATFORM}(?:上|里)?(?:搜|关注)(?![了过到])|(?:搜|关注){_PLATFORM}|{_PLATFORM}[^，。,.]{{0,10}}直播"
+# A broadcast is announced with its time ("今晚八点直播"); "视频号直播的时候抽到福袋了" reports one.
+_ON_PLATFORM = re.compile(rf"{_PLATFORM}(?:上|里)?(?:搜|关注)(?![了过到])|(?:搜|关注){_PLATFORM}"
+                          rf"|{_PLATFORM}[^，。,.]{{0,10}}(?:[今明每][天晚]|[0-9一二三四五六七八九十]点)[^，。,.]{{0,4}}直播"
                           rf"|{_PLATFORM}[^搜]{{0,20}}搜[^，。,.]{{1,10}}关注")
 _FREEBIES = re.compile(r"福利|红包|优惠|抽奖|惊喜|福袋|好物|免费|隐藏券|薅羊毛")
 # 兼职 offered: with its pay or its recruiting close after it, or with whom it is for before it ("宝妈兼职", "网络兼职");
 # not a member's own job with the rest of their day a few words on ("兼职送外卖，白天不在家"), nor said of oneself.
 _JOB_OFFER = re.compile(r"兼职.{0,6}(?:日结|招|赚|佣|收入|月入|日入|轻松|名额|结算)|(?:宝妈|学生|网络|手机|居家|线上)兼职")
-# Hiring with what it pays or a way to apply ("诚聘网络主播…底薪加提成", "急聘分拣员，包吃住", "需要几个人帮忙拍视频，
-# 报酬当天给"): a job offered, from anyone. "孩子学校招生了" hires nobody.
-_HIRING = re.compile(r"诚聘|急聘|高薪聘|招聘(?![网会了过])|急招|诚招|招募|急需[\u4e00-\u9fff]{0,4}(?:运营|人|员)"
+# Hiring with a way to apply or the terms of a task ("诚聘网络主播…底薪加提成", "急聘分拣员…电话 …", "找几个宝妈
+# 试用新品…有报酬"): a job offered, from anyone; alone, or with a workplace's pay ("我们厂在招普工，工资一般"), a weak
+# sign. "孩子学校招生了", "公司急需用人" hire nobody in the group.
+_HIRING = re.compile(r"诚聘|急聘|高薪聘|招聘(?![网会了过])|急招|诚招|招募|急需[\u4e00-\u9fff]{0,4}(?:运营|主播|客服)"
                      r"|招[\u4e00-\u9fff]{0,4}(?:主播|员|工|手|师)|(?:需要|找|招)(?:几个|一些|\d+个|[一二三四五六七八九十两]个)"
                      r"(?:人|宝妈|学生|姐妹)")
-_WAGE = re.compile(r"底薪|提成|包吃住|月薪|日薪|时薪|薪资|待遇|报酬|工资|分成|新人可带|时间自由|可远程|在家办公|无需露脸|无需经验|简历")
+_WAGE = re.compile(r"底薪|提成|报酬|分成|新人可带|时间自由|可远程|在家办公|无需露脸|无需经验|简历")
 # Trades advertisers push, each of them a word members use too ("我老公做保险的", "这个是高仿吧", "贷款诈骗"): an
 # advert only with a way to reach the sender or an offer to whoever needs it (_REACH_ME, _NEEDS). Gift cards and
 # goods sold off cheap ("京东卡八折出", "低价出") are among them.
@@ -220,7 +228,7 @@ _OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them
                     rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
 _OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
 # Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
-_POOLING = re.compile(r"拼单|拼团|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)")
+_POOLING = re.compile(r"拼单|拼团|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
 # A business's pitch ("24小时上门", "试听一节课免费", "新客八折", "价格公道"): with a way to reach the sender an advert,
 # two of them from a newcomer a weak sign. Praise of the shop says "包邮", "便宜", "划算", which are not among them.
 _PITCH = re.compile(r"上门(?:服务|取|回收)|24小时|预约(?![了过好])|试听|新客|开业|全国可发|名额(?:不多|有限|只剩)|价格(?:美丽|公道|实惠)"
@@ -257,7 +265,7 @@ _ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|私我|私聊
 _SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主)"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
                         rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
-                        r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没")
+                        r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
 
 
 @dataclass(frozen=True)
@@ -334,9 +342,11 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
     reach = contact or bool(_REACH_ME.search(words.squeezed))
-    strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, reach)), (CLICKS, _CLICKS.search(
-        words.squeezed)), (PLATFORM, _follow_me(words)), (SELLS, _sells(words, reach))) if found)
-    weak = []
+    likes = bool(_LIKES.search(words.squeezed))
+    clicks = bool(_CLICKS.search(words.squeezed)) or (likes and bool(_REWARD.search(words.squeezed)))
+    strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, reach)), (CLICKS, clicks),
+                                                (PLATFORM, _follow_me(words)), (SELLS, _sells(words, reach))) if found)
+    weak = [CLICKS] if likes and not clicks else []
     if not (CONTACT in strong or SELLS in strong) and _ADD_ME.search(words.squeezed) and not _for_shop(words):
         weak.append(ADD_ME)
     if _shows_profile(words):
