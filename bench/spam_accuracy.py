@@ -26,8 +26,21 @@ they have not seen:
   0.885, recall 0.771; established members 0.400 on 5 flagged) until its mistakes (phone numbers given for a
   delivery in new wordings, an id given to 老板, 兼职 at a named place, 跑滴滴, a scam warning naming 刷单, 进群 talk)
   led to the rules' fourth version, with its precision-first policy for established members.
-- spam_holdout4.csv (153 messages, 60 advertising), held-out: written and committed before the fourth version was
-  made, and run once, when it was final; never tuned on.
+- spam_holdout4.csv (153 messages, 60 advertising), development since: held out for the fourth version (precision
+  0.943, recall 0.833) until its mistakes (a phone number given with "下午才有人", a member's own "家教兼职", a
+  question how to get the coupon of 进群领券; adverts without a sign word: "转发朋友圈就有收入", "诚聘主播…私信", a
+  公众号 to follow; "京东卡…加微信" read as a delivery because 京东 was a courier's name) led, with spam_dev5.csv,
+  to the rules' fifth version: weak words count only with the context that makes them an offer (a phone number
+  alone is none), and adverts are read by what they ask of the group.
+- spam_dev5.csv (206 messages, 71 advertising), development: written for the fifth version before its rules were
+  changed, mostly hard negatives of kinds the earlier sets lacked (phone numbers, ids, e-mail addresses given in new
+  wordings; members' and their families' jobs; scam warnings that name the scam; the shop's own coupons, groups,
+  live streams and 拼团; money talk among friends; links to well-known sites; order ids, tracking numbers, prices
+  and dates) and adverts in new wordings (an id in disguise, 看我头像, 引流 to other platforms, 砍一刀 and 助力,
+  套现, 一件代发, 带单, adverts without a sign word). A member recommending another member's homemade food
+  ("李姐做的腊肠太香了，可以问问她") is labelled no advert: the shop welcomes it, it offers nothing of the
+  sender's and no way to reach them; offering one's own ("我家自己做的手工皂，想要的找我") is one. Committed before
+  the fifth version's rules were changed (precision 0.403, recall 0.408 on the fourth), then developed on.
 """
 
 from __future__ import annotations
@@ -52,7 +65,8 @@ SETS = (
     (FIXTURES / "spam_holdout.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_holdout2.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_holdout3.csv", "development (was held out; its mistakes were looked at)"),
-    (FIXTURES / "spam_holdout4.csv", "held-out"),
+    (FIXTURES / "spam_holdout4.csv", "development (was held out; its mistakes were looked at)"),
+    (FIXTURES / "spam_dev5.csv", "development"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")

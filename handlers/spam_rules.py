@@ -7,21 +7,38 @@ filters ("加 V", "v❤信", "ｗｘ", "兼.职"), so the text is read three way
 ASCII), without spaces, and squeezed to letters, digits and Chinese characters only.
 
 A member of the shop says the same words in passing: "我兼职做老师", "你们招代理吗？", "收货电话 138…", the shop's own
-mini-shop link. So a signal is strong (alone it is advertising: a link not the shop's, an id or a phone number
+mini-shop link. So a signal is strong (alone it is advertising: a link not the shop's nor a well-known site's, an id
 offered to the group, recruiting or earning with a figure, an invite code) or weak (advertising only from a newcomer
 without an order: `strict`). Precision comes first for everyone else, who joined more than 48 hours ago or has
 ordered: a false alarm pesters the owner about a customer, a miss is one advert members scroll past, so their weak
-signals never count, however many. A member's question to the shop does not count its weak signals, nor does a
-warning about a scam count the scam's words ("小心刷单诈骗"). A newcomer's words count
-for more, so the weak words are those of offers, not of members' lives: 代理 is not one (the shop's own agents: "朋友
-在做这个代理，推荐我来的"), nor 兼职 said of oneself ("我周末在奶茶店兼职"); and 兼职 or 在家 is strong only as an
-offer ("兼职日结", "在家就能赚"), never across a member's day ("兼职送外卖，白天不在家"), nor said of oneself
-("学生党，兼职赚的钱买的"). A phone number or an id given to the shop (naming 店主 or 客服, or speaking of a delivery,
-an order or after-sales: "到货了打 150…", "我微信号是 …，店主加我一下", or of who brings the parcel and when one
-is at home: "顺丰小哥打 137…", "周末才在家"; or addressing 老板: "老板，我vx是…") is no offer to the group,
-and a question to the shop is one without 吗 too ("你们招不招…"). The trades advertisers push (贷款, 保险, 代开发票, 复刻, 代购…) are
-words of members' lives as well ("我老公做保险的", "这个是高仿吧"): they are advertising only with a way to reach the
-sender ("找我", "私聊", an id) or an offer to whoever needs it ("有需要的…"), as is any "需要的朋友私聊我".
+signals never count, however many.
+
+Each held-out set showed members saying things the rules had not seen, so a weak word counts only with the context
+that makes it an offer, rather than with lists of the phrases in which it is not one:
+- A phone number alone is no signal (members give theirs in endless wordings: "号码 152…，下午才有人"); it is a way
+  to reach the sender, which makes a trade, a business's pitch or a job offered an advert. An id or a phone number
+  given to the shop (naming 店主 or 客服, or speaking of a delivery, an order or after-sales: "到货了打 150…", "我微信号
+  是 …，店主加我一下"; of who brings the parcel and when one is in: "顺丰小哥打 137…", "下午才有人"; or addressing
+  老板: "老板，我vx是…") is no offer to the group. A courier's name counts only at work ("中通的师傅"): "京东卡" is a
+  card. A link's path and an e-mail address are no ids ("zhihu.com/question/1234…").
+- The words of members' own money and work (兼职, 副业, 赚钱, 收益, 零花钱) are weak only offered to the group ("有没有
+  想做副业的", "姐妹们…", "有人做吗", "了解一下"), and 兼职 never said of oneself ("平时做家教兼职"); 兼职 or 在家 is
+  strong only as an offer ("兼职日结", "在家就能赚"). 代理 is no weak word (the shop's own agents: "朋友在做这个代理").
+- The sender's profile ("看我头像", "来我朋友圈看看") is weak, and only with an offer, a pitch or a trade; a hiring word
+  alone ("招募…") is weak, with a task's terms or a way to apply ("底薪加提成", "简历发我邮箱 …") strong; likes or
+  votes asked are weak (a member's child's contest), strong with a reward; two words of a business's pitch ("上门服务",
+  "预约", "试听") are weak unless the message speaks of the shop (praise says them too).
+- A question to the shop, or about how to get what was offered ("进群领券，怎么领？", "邀请码在哪里填？"), does not count
+  its words, nor does a warning about a scam count the scam's ("加微信送礼品的都是套路", "说日结三百的被群主踢了"); a
+  question to the shop is one without 吗 too ("你们招不招…").
+- The trades advertisers push (贷款, 保险, 代开发票, 复刻, 代购, 购物卡…) are words of members' lives as well ("我老公做
+  保险的", "这个是高仿吧"): they are advertising only with a way to reach the sender ("找我", "私聊", an id, a phone
+  number) or an offer to whoever needs it ("有需要的…"), as is any offer to whoever wants something with a reply asked
+  ("要的加微信", "想一起做的私聊我"), unless members pool an order ("谁需要拼单的找我").
+- Adverts without a sign word are read by what they ask of the group: earning for nothing ("转发朋友圈就有收入"),
+  clicks on something of the sender's ("帮我砍一刀", "帮忙助力"), another platform's account to follow or search with
+  what it gives ("抖音搜…，每天直播发福利"), a lender's or a share tipster's words ("不看征信", "老师带单"), each as
+  an offer: "我征信不好", "余额宝收益2%都不到", "发了工资就有钱了" are members' money.
 
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
@@ -43,10 +60,12 @@ LINK = "发了链接"
 CONTACT = "留了微信号、QQ号或手机号让人加"
 RECRUIT = "招兼职、刷单、代理之类的广告用语"
 ADD_ME = "让人加微信或QQ"
-PHONE = "留了手机号"
+PROFILE = "让人看他的头像、主页或朋友圈"
 AD_WORDS = "有兼职、赚钱、副业之类的词"
 PAY = "开出了工钱（一小时、一天、一单多少钱）"
 SELLS = "推销自己的生意或货（贷款、保险、代开发票、仿品之类），让人找他"
+CLICKS = "让大家帮忙砍价、助力、投票或点关注"
+PLATFORM = "拉人去别的平台（抖音、快手、公众号之类）关注或搜索"
 QR_INVITE = "发了二维码图片（加微信、QQ好友或进群的二维码）"
 QR_PAYMENT = "发了二维码图片（收款码）"
 QR_LINK = "发了二维码图片（链接：{}）"
@@ -64,6 +83,16 @@ _LINK = re.compile(
     rf"(?:https?://|www[.。点])\S+|#小程序://\S+|(?<![a-z0-9@])(?:[a-z0-9-]+(?:[.。点]))+(?:{_TLDS})(?![a-z])(?:/\S*)?"
 )
 _HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
+# Sites members link to for what they say (a recipe, the news, a map, the weather, a train ticket, a government
+# service): no advertiser's page. Each host exactly (with or without www.), so that pan.baidu.com, where advertisers
+# leave their files, is not map.baidu.com; and any site of the government (.gov.cn).
+_KNOWN_HOSTS = frozenset((
+    "baidu.com", "map.baidu.com", "baike.baidu.com", "amap.com", "map.qq.com", "news.qq.com", "sina.com.cn",
+    "news.sina.com.cn", "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "thepaper.cn", "zhihu.com",
+    "xiachufang.com", "meishichina.com", "douguo.com", "weather.com.cn", "12306.cn", "gov.cn", "wikipedia.org",
+    "zh.wikipedia.org",
+))
+_EMAIL = re.compile(r"[a-z0-9][-._a-z0-9]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
 # a payment code (WeChat Pay's, Alipay's).
 _INVITE = re.compile(r"(?:https?://)?(?:u\.wechat\.com/|weixin\.qq\.com/[gr]/|work\.weixin\.qq\.com/(?:u|gm|ca)/"
@@ -72,75 +101,155 @@ _PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.
 # Words that point at a picture's code: "扫码进群" is strong already; "长按识别", "扫一扫" are not, without one.
 _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", a group's ("扣扣群
-# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 alone only right before the id ("薇❤:").
+# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 alone only right before the id ("薇❤:");
+# WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
-             r"|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
+             r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
 _OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
 # speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后").
 _FOR_SHOP = re.compile(r"店主|(?<![招聘宝上])客服|掌柜|店家|收货|收件|快递|物流|地址|寄|配送|送货|送之前|派送|驿站|丰巢|到了|到货|签收"
                        r"|发货|补发|手机号|订单|下单|售后|退货|退换|换货|退款|发票|改成|改为|换成"
-                       # who brings the parcel and where it is left, and when the member is at home
-                       r"|顺丰|京东|中通|圆通|韵达|申通|邮政|小哥|门卫|门口|物业|前台|取件|(?<!不)在家(?!就|可|也|轻松|赚|做)"
-                       # the shop's owner addressed ("老板，我vx是…"); "各位老板", "需要的老板" are the group
-                       r"|^老板|(?<![各位的])老板[，,、加你您]")
+                       # who brings the parcel, where it is left, and when the member is there ("下午才有人",
+                       # "到楼下喊一声"); a courier's name only at work ("顺丰小哥", "中通的师傅"): "京东卡" is a card
+                       r"|(?:顺丰|京东|中通|圆通|韵达|申通|邮政|极兔).{0,2}(?:小哥|师傅|快递|到|送|派|单号)|小哥|门卫|门口"
+                       r"|物业|前台|取件|楼下|家里有人|有人在家|(?<!不)在家(?!就|可|也|轻松|赚|做)|[点午上晚].{0,3}(?:有人|在家|都在|才在)"
+                       # an id or number the member no longer uses ("以前的号，现在不用了", "被盗了")
+                       r"|以前的|不用了|停机|停用|被盗"
+                       # the shop's owner addressed ("老板，我vx是…", "群主拉我一下"); "各位老板", "需要的老板" are the group
+                       r"|^老板|(?<![各位的])老板[，,、加你您]|群主[拉加]")
 # An advertiser's excuse to the group's owner ("打扰群主了", "店主见谅") names the shop's people too: not for the shop.
 _EXCUSE = re.compile(r"打扰|见谅|勿怪|别踢|不要踢|莫怪")
-_SAME_NUMBER = re.compile(r"同号")
-# A warning about a scam names the scam's words ("小心刷单诈骗", "有人私聊你让你刷单，千万别理"): those words do not
-# count, only a link or an id left to add. Advertisers' "不是骗子", "非诈骗" warn of nothing.
-_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗子|骗局|被骗|骗钱|骗人|是假的|都是假)|千万(?:别|不要)(?:信|理|点|加|转|上当)"
-                    r"|别上当|不要上当|小心.{0,8}(?:骗|刷单|链接|私聊)|当心|举报|报警")  # 微信同号: the phone number is the WeChat id too
+_SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the WeChat id too
+# A warning about a scam names the scam's words ("小心刷单诈骗", "有人私聊你让你刷单，千万别理", "加微信送礼品的都是
+# 套路", "说日结三百的被群主踢了"): those words do not count, only a link or an id left to add. Advertisers' "不是骗子",
+# "非诈骗", "绝不骗人" warn of nothing.
+_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|上当)|没理(?!由)"
+                    r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
+                    r"|踢了|被踢|踢出")
 
 _STRONG_WORDS = re.compile("|".join((
-    r"刷单", r"刷信誉", r"刷好评", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)", r"日结", r"一单一结", r"高佣", r"高额佣金",
+    r"刷单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
+    # paid at once ("日结", "秒结", "报酬当天给")
+    r"日结", r"一单一结", r"(?:当天|当场|秒|现)结", r"(?:报酬|工资|佣金)当(?:天|场)(?:给|结|发|到)", r"高佣", r"高额佣金",
     r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
     # Working from home as an offer ("在家就能赚", "在家可做"); "我在家做饭", "白天不在家" are members' days.
     r"(?<!不)在家(?:就能|就可以|可以|也能|可|轻松)?赚", r"(?<!不)在家(?:就能|就可以|可以|也能|可)做", r"躺赚",
     r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
     r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收", r"稳赚", r"年化\d",
-    # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none.
+    # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
+    # offer ("我月薪三千"), only with hiring (_HIRING).
     r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万])", r"足不出户.{0,6}(?:赚|挣|收入)",
+    # Earning for doing next to nothing ("转发朋友圈就有收入", "点点关注就有钱", "看视频也能赚钱"); "发了工资就有钱了",
+    # "这样也能赚钱吗" are members' money.
+    r"就(?:能)?有(?:收入|钱拿?)(?!了(?!解)|[啦吗吧])", r"(?:也能|就能|就可以|轻松)有?(?:收入|赚钱|挣钱)(?!了(?!解)|[啦吗吧])",
     r"(?:带娃|在家|上班|手机|业余|空闲|闲暇).{0,3}(?:也能|就能|轻松|可以)有?(?:收入|赚)",
     r"代开.{0,4}发票", r"发票代开", r"好评返现", r"免费(?:试用|领|送).{0,10}好评", r"关注.{0,8}回复.{0,8}领",
     r"进我的.{0,4}群", r"拉你进.{0,3}群",
+    # Recruiting agents and sellers: 代理 alone is the shop's own (see _WEAK_WORDS), not these.
     r"代理.{0,6}(?:招募|加盟|拿货|一件代发|无囤货)", r"一件代发", r"免费(?:领|送|拿).{0,12}(?:加|私|扫码|v|微)",
+    # an agent's terms ("不压货", "无需囤货"); "这个不用囤货，店里天天有" is a member's advice
+    r"(?:不|无需|无须|不用|零|无)压货|(?:无需|无须|零|无)囤货", r"零风险", r"每单.{0,3}(?:分成|提成|佣金)",
+    r"(?:做|当|成为)(?:我们|我家)[\u4e00-\u9fff]{0,6}(?:分销|代理)", r"诚邀.{0,8}(?:做|加入|成为)",
     # 进群 with a gift only as an offer ("进群即领"), not a member's day ("进群第一天，先领个券", "进群领的券")
-    r"扫码(?:领|进群|加|赚)", r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
+    r"扫.{0,6}码(?:领|进群|加|赚)", r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
     r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
-    r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)", r"带你(?:入门|赚|一起赚|做)",
+    # A lender's words ("无抵押", "不看征信", "负债高也能下款", "花呗额度可以提现")
+    # (as offers: "我征信不好，贷不了", "能下款吗" are a member's)
+    r"无抵押|不看征信|征信(?:花|不好|黑)了?(?:也|都)(?:能|可|没事)|(?:负债|逾期|黑户).{0,3}(?:也|都)(?:能|可)"
+    r"|(?:秒|当天|快速)下款|额度(?:可以|能|可)提现|急用钱的(?:朋友|姐妹|老板|可以|找|私|联系)",
+    # Tips on shares and coins, money entrusted to the sender ("老师带单", "每天推荐牛股", "炒币带你翻倍", "免费股票
+    # 交流群", "每天稳定收益", "放我这一年…"); "余额宝收益2%都不到", "我爸天天在炒股群里聊" are members' money.
+    r"带单|牛股|荐股|必涨|老师带(?:单|你|大家|赚|飞)|跟着老师(?:做|炒|买|投)|免费(?:股票|炒股|理财|投资)",
+    r"(?:稳定|保底|每天|每日|每月)收益", r"(?:放(?:在)?我这|交给我).{0,6}(?:收益|利息|回报|年化|一年|每月)",
+    r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)",
+    r"带你(?:入门|赚|一起赚|做|翻倍)",
     r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机上?(?:就能|就可以|可)(?:做|赚)",
     r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|包过", r"(?:团队|工作室)(?:招人|招募|扩招)",
-    # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1")
-    r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)", r"(?:感兴趣|想进|想要|想做|需要|有意)的?(?:扣|回复?)1",
+    # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1", "想进群的扣1")
+    r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)",
+    r"(?:感兴趣|想进群?|想要|想做|需要|有意)的?(?:扣|回复?)1",
+    # a code to fill in offered ("邀请码 886622", "填我的码"); "邀请码在哪里填？" offers none
+    r"邀请码[:：是]?[a-z0-9]{4,}", r"填我的(?:邀请)?码",
 )))
+# Asking the group for clicks on something of the sender's: "帮我砍一刀", "帮忙助力一下", "家人们帮我点一下，点完互助",
+# "帮我抖音点个关注", "帮忙投个票"; not "砍一刀那种都是拉人头的".
+_CLICKS = re.compile(r"(?:帮我?|帮忙|麻烦大家|求好心人|求).{0,8}(?:砍|助力)|点完互助|互砍|助力一下")
+# Likes and votes asked ("帮我抖音点个关注", "帮我女儿点个赞"): a weak sign, a member's child's contest as often as an
+# advert; strong with a reward for them ("帮忙投个票，投完发红包").
+_LIKES = re.compile(r"(?:帮我|帮忙|麻烦大家|求好心人|求).{0,8}(?:投票|投个票|点个?赞|点个?关注)")
+_REWARD = re.compile(r"红包|返现|有偿|给钱|发钱|现金|奖励")
+# Another platform's account to follow or search, with what it gives ("抖音搜省钱小能手，每天直播发福利", "视频号…直播，
+# 进来有红包"), or the sender's own ("关注我的公众号"); "我弟在做抖音运营", "店主的视频号是多少？" are neither.
+_PLATFORM = r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间)"
+_FOLLOW_MINE = re.compile(rf"关注我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+# "我在小红书上搜了测评" reports a search, asks for none.
+# A broadcast is announced with its time ("今晚八点直播"); "视频号直播的时候抽到福袋了" reports one.
+_ON_PLATFORM = re.compile(rf"{_PLATFORM}(?:上|里)?(?:搜|关注)(?![了过到])|(?:搜|关注){_PLATFORM}"
+                          rf"|{_PLATFORM}[^，。,.]{{0,10}}(?:[今明每][天晚]|[0-9一二三四五六七八九十]点)[^，。,.]{{0,4}}直播"
+                          rf"|{_PLATFORM}[^搜]{{0,20}}搜[^，。,.]{{1,10}}关注")
+_FREEBIES = re.compile(r"福利|红包|优惠|抽奖|惊喜|福袋|好物|免费|隐藏券|薅羊毛")
 # 兼职 offered: with its pay or its recruiting close after it, or with whom it is for before it ("宝妈兼职", "网络兼职");
 # not a member's own job with the rest of their day a few words on ("兼职送外卖，白天不在家"), nor said of oneself.
 _JOB_OFFER = re.compile(r"兼职.{0,6}(?:日结|招|赚|佣|收入|月入|日入|轻松|名额|结算)|(?:宝妈|学生|网络|手机|居家|线上)兼职")
+# Hiring with a way to apply or the terms of a task ("诚聘网络主播…底薪加提成", "急聘分拣员…电话 …", "找几个宝妈
+# 试用新品…有报酬"): a job offered, from anyone; alone, or with a workplace's pay ("我们厂在招普工，工资一般"), a weak
+# sign. "孩子学校招生了", "公司急需用人" hire nobody in the group.
+_HIRING = re.compile(r"诚聘|急聘|高薪聘|招聘(?![网会了过])|急招|诚招|招募|急需[\u4e00-\u9fff]{0,4}(?:运营|主播|客服)"
+                     r"|招[\u4e00-\u9fff]{0,4}(?:主播|员|工|手|师)|(?:需要|找|招)(?:几个|一些|\d+个|[一二三四五六七八九十两]个)"
+                     r"(?:人|宝妈|学生|姐妹)")
+_WAGE = re.compile(r"底薪|提成|报酬|分成|新人可带|时间自由|可远程|在家办公|无需露脸|无需经验|简历")
 # Trades advertisers push, each of them a word members use too ("我老公做保险的", "这个是高仿吧", "贷款诈骗"): an
-# advert only with a way to reach the sender or an offer to whoever needs it (_REACH_ME, _NEEDS).
+# advert only with a way to reach the sender or an offer to whoever needs it (_REACH_ME, _NEEDS). Gift cards and
+# goods sold off cheap ("京东卡八折出", "低价出") are among them.
 _TRADES = re.compile(
-    r"贷款|放款|下款|借款|信用贷|网贷|保险|车险|理财|投资|炒股|荐股|数字货币|虚拟币|复刻|高仿|a货|原单|"
-    r"一比一|1比1|莆田|代开|代理记账|记账|报税|注册公司|宽带|驾照|学历|考证|拿证|代办|回收|减肥|瘦身|招生|辅导班|"
-    r"批发|货源|拿货|厂家直|代购|代发|微商|创业|副业|日赚|足不出户")
+    r"贷款|放款|下款|借款|借钱|信用贷|网贷|保险|车险|理财|投资|炒股|荐股|数字货币|虚拟币|复刻|高仿|a货|原单|"
+    r"一比一|1比1|莆田|代开|代理记账|记账|报税|注册公司|宽带|驾照|学历|考证|拿证|代办|回收|收旧|减肥|瘦身|招生|辅导班|"
+    r"批发|货源|拿货|厂家直|代购|代发|代写|微商|创业|副业|日赚|足不出户|加盟|代理价|祛斑|祛痘|"
+    r"购物卡|京东卡|e卡|超市卡|礼品卡|加油卡|低价出|便宜出|折出|转让")
 # 滴滴 is "message me", unless it is the ride app ("跑滴滴", "滴滴打车").
-_REACH_ME = re.compile(r"(?:私聊|私我|私信|找我|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|戳我"
-                       r"|(?:找我|免费|欢迎|可以)咨询|详询)(?!店主|客服|群主|掌柜|店家|老板|小二)")
+_REACH_ME = re.compile(r"(?:私聊|私我|私信|找我|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|滴我|戳我"
+                       r"|(?:找我|免费|欢迎|可以)咨询|详询|详情私|预约(?:电话|请?留言)|私$)(?!店主|客服|群主|掌柜|店家|老板|小二)")
+# The sender's profile shown ("看我头像", "来我朋友圈看看", "预约看主页"): a weak sign, and only with an offer, a pitch
+# or a trade, or said to the group: "看我头像就知道我有多爱吃", "看我朋友圈晒的，你们家的橙子真甜" offer nothing.
+_PROFILE = re.compile(r"(?:看|来|去|点)我的?(?:头像|主页|朋友圈|个性签名|签名|动态)|看主页|看朋友圈")
+# The contact in a profile ("主页有联系方式"): as good as an id.
+_PROFILE_CONTACT = re.compile(r"(?:主页|头像|签名|朋友圈)有?(?:联系方式|v|微|联系)")
 # An offer to whoever needs something, with a way to reach the sender: "需要的朋友私聊我", "有需要的找我"; not
 # "我需要的…", nor members pooling an order ("谁需要拼单的找我").
 _NEEDS = re.compile(r"有人需要|谁需要|有需要的|(?<!我)需要的(?:朋友|姐妹|宝妈|老板|亲|小伙伴|可以|话|请|直接|找|私|联系|加)")
-_OFFER = re.compile(rf"(?<!我)(?:需要|想要|想做|想买|有意)的.{{0,6}}{_REACH_ME.pattern}")
-_POOLING = re.compile(r"拼单|拼团|凑单|凑满|一起买")
+# Whoever wants it, at the start of a clause, asked to reply ("要的加微信", "出几张电影票…要的说", "想要便宜机票酒店的
+# 可以找我", "想一起做的私聊我", "急需的联系我", "有想法的滴我"); "我需要的…", "主要的…", "要的话我帮你问" ask nobody.
+_WHOEVER = (r"(?:^|[^\u4e00-\u9fffa-z0-9])(?:大家|各位|姐妹们|家人们)?(?:有?需要|急需|想要?|要|有意向?|有兴趣|感兴趣"
+            r"|有想法|想了解)[\u4e00-\u9fff]{0,8}?的(?:朋友|姐妹|宝妈|老板|亲|小伙伴)?(?:可以|请|直接|来)?")
+_OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them to the shop
+                    r"(?!(?:私聊|私信|联系|加|找|问)?(?:店主|客服|群主|掌柜|店家|老板|小二))"
+                    rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
+_OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
+# Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
+_POOLING = re.compile(r"拼单|拼团|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
+# A business's pitch ("24小时上门", "试听一节课免费", "新客八折", "价格公道"): with a way to reach the sender an advert,
+# two of them from a newcomer a weak sign. Praise of the shop says "包邮", "便宜", "划算", which are not among them.
+_PITCH = re.compile(r"上门(?:服务|取|回收)|24小时|预约(?![了过好])|试听|新客|开业|全国可发|名额(?:不多|有限|只剩)|价格(?:美丽|公道|实惠)"
+                    r"|欢迎咨询|一对一|免费(?:做|试|体验|领|送)|送新人|礼包|好东西|好货|天天更新|了解一下|专业|随叫随到|低价|比.{0,8}便宜")
+# Talk of the shop itself: its praise ("店主很专业，价格实惠") is no business's pitch.
+_SHOP_TALK = re.compile(r"店主|店里|店家|你们|这家|小店|群主|老板|掌柜")
 # A shopping app's share code (淘口令: ¥AbC12345¥), which only the squeezed reading would lose.
 _SHARE_CODE = re.compile(r"[¥$€][a-z0-9]{8,12}[¥$€]")
 # 代理 is not among them: in a shop's group it is mostly the shop's own agents ("朋友在做你们的代理"); recruiting
-# agents reads as 招代理, 代理加盟, 一件代发 (strong).
-_WEAK_WORDS = re.compile(r"兼职|招募|招聘|赚钱|赚米|零花钱|副业|佣金|返利|收益|名额有限|感兴趣的|免费领|轻松的?活"
+# agents reads as 招代理, 代理加盟, 一件代发 (strong). Nor are the words of members' own money (兼职, 副业, 赚钱, 收益,
+# 零花钱: "平时做家教兼职", "理财收益都降了"): those are weak only offered to the group (_MONEY, _TO_GROUP).
+_WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|免费领(?![的了过到])|轻松的?活"
                          r"|不(?:耽误|影响)(?:上班|工作|主业|带娃)"
                          # the pitches of app sign-ups, buyers, lenders and teams ("邀请码…", "高价回收", "秒批")
-                         r"|邀请码|看我头像|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
+                         r"|邀请码|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
                          r"|私聊报名|报名找我|找我报名")
+_MONEY = re.compile(r"兼职|赚钱|赚米|零花钱|副业|收益")
+# Words that address the group with an offer ("有没有想做副业的", "姐妹们…", "了解一下").
+# "有没有人买过国债？收益怎么样" asks the group; "有没有想做副业的" offers.
+_TO_GROUP = re.compile(r"有没有人?(?:想|要|需要)|有需要|(?:有人|谁)(?:想|要|做|干|来)|想[\u4e00-\u9fff]{0,8}的|给大家"
+                       r"|(?:姐妹|宝妈|家人|朋友|兄弟|小伙伴)们|了解一下|有意|感兴趣|有兴趣|可以(?:做|试)")
 # A member's own part-time job ("我平时在做兼职", "学生党，兼职…"): 兼职 said of oneself in one clause, after the
 # speaker set off at the start, or its money already earned ("兼职赚的钱").
 _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}兼职|^(?:我|本人|学生党?|宝妈)[^，。,.!！?？;；]{0,4}[，,]兼职"
@@ -148,12 +257,15 @@ _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}�
 # Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一个两毛"): how a job offer names its wage.
 _PAY_RATE = re.compile(
     r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))")
-_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|v信|vx|wx|私我|私聊我|私信我|滴滴我|戳我|看我的?朋友圈)(?![a-z])")
-# A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"):
+# An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
+_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
+# A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
+# or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到"):
 # its words do not count.
-_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店)"
+_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主)"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
-                        rf"|[不没][。.!！]?$)|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}")
+                        rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
+                        r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
 
 
 @dataclass(frozen=True)
@@ -166,7 +278,10 @@ class Readings:
 
 
 def read(text: str) -> Readings:
-    folded = plain(text).lower().translate(_CONFUSABLES)
+    return _readings(plain(text).lower().translate(_CONFUSABLES))
+
+
+def _readings(folded: str) -> Readings:
     compact = "".join(folded.split())
     squeezed = "".join(c for c in compact if c.isalnum() or c == "+")
     return Readings(folded, compact, squeezed)
@@ -181,9 +296,15 @@ def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
     return False
 
 
+def _is_known_site(link: str) -> bool:
+    host = _HOST.match(link.replace("。", ".").replace("点", "."))
+    name = host[1].removeprefix("www.") if host else ""
+    return name in _KNOWN_HOSTS or name.endswith(".gov.cn")
+
+
 def _links(readings: Readings, shop_links: tuple[str, ...]) -> list[str]:
     found = _LINK.findall(readings.folded) or _LINK.findall(readings.compact)
-    return [link for link in found if not _is_shop_link(link, shop_links)]
+    return [link for link in found if not (_is_shop_link(link, shop_links) or _is_known_site(link))]
 
 
 @dataclass(frozen=True)
@@ -206,48 +327,86 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     """The signals of advertising in `text`; shop_links are the shop's own domains or link prefixes (config
     [spam] shop_links), never counted as links."""
     readings = read(text)
-    strong, weak = [], []
-    if _links(readings, shop_links):
-        strong.append(LINK)
-    phones = _PHONE.findall(readings.folded)
-    offered = bool(_OFFERED_ID.search(readings.compact) or _OFFERED_ID.search(readings.squeezed) or (
-        phones and _SAME_NUMBER.search(readings.squeezed)))
-    # A phone number or id given to the shop (for a delivery, an order, after-sales) is no offer to the group.
-    for_shop = bool(_FOR_SHOP.search(readings.squeezed)) and not _EXCUSE.search(readings.squeezed)
-    if offered and not for_shop:
+    strong = [LINK] if _links(readings, shop_links) else []
+    # The rest is read without links and e-mail addresses: "zhihu.com/question/1234…" offers no QQ id.
+    without = _EMAIL.sub(" ", _LINK.sub(" ", readings.folded))
+    words = readings if without == readings.folded else _readings(without)
+    phones = _PHONE.findall(words.folded)
+    offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
+                   or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed)))
+    if offered and not _for_shop(words):
         strong.append(CONTACT)
     # A question to the shop or a warning about a scam: only a link or an id left to add counts.
-    if _ASKS_SHOP.search(readings.folded) or _WARNS.search(readings.squeezed):
+    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed):
         return Signals(tuple(strong), ())
-    if _STRONG_WORDS.search(readings.squeezed) or _SHARE_CODE.search(readings.compact) or (
-            _JOB_OFFER.search(readings.squeezed) and not _OWN_JOB.search(readings.compact)):
-        strong.append(RECRUIT)
-    if _sells(readings, offered or bool(phones)):
-        strong.append(SELLS)
-    if not (for_shop or CONTACT in strong or SELLS in strong):
-        weak.extend(reason for reason, found in ((ADD_ME, _ADD_ME.search(readings.squeezed)), (PHONE, phones))
-                    if found)
+    # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
+    contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
+    reach = contact or bool(_REACH_ME.search(words.squeezed))
+    likes = bool(_LIKES.search(words.squeezed))
+    clicks = bool(_CLICKS.search(words.squeezed)) or (likes and bool(_REWARD.search(words.squeezed)))
+    strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, reach)), (CLICKS, clicks),
+                                                (PLATFORM, _follow_me(words)), (SELLS, _sells(words, reach))) if found)
+    weak = [CLICKS] if likes and not clicks else []
+    if not (CONTACT in strong or SELLS in strong) and _ADD_ME.search(words.squeezed) and not _for_shop(words):
+        weak.append(ADD_ME)
+    if _shows_profile(words):
+        weak.append(PROFILE)
     if RECRUIT not in strong:
-        words, pay = _ad_words(readings), bool(_PAY_RATE.search(readings.squeezed))
+        ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed))
         # A job's words with its wage ("有个兼职，一小时五十") are a job offered, from anyone.
-        (strong if words and pay else weak).extend(
-            reason for reason, found in ((AD_WORDS, words), (PAY, pay)) if found)
+        (strong if ad_words and pay else weak).extend(
+            reason for reason, found in ((AD_WORDS, ad_words), (PAY, pay)) if found)
     return Signals(tuple(strong), tuple(weak))
 
 
-def _sells(readings: Readings, contact: bool) -> bool:
-    """An offer to the group with a way to reach the sender: to whoever needs something ("需要的朋友私聊我"), or a
-    trade advertisers push with a contact, "找我" or "谁需要" ("需要贷款的找我，当天放款")."""
-    if _OFFER.search(readings.squeezed) and not _POOLING.search(readings.squeezed):
+def _for_shop(words: Readings) -> bool:
+    """A phone number or id given to the shop (for a delivery, an order, after-sales), no offer to the group."""
+    return bool(_FOR_SHOP.search(words.squeezed)) and not _EXCUSE.search(words.squeezed)
+
+
+def _recruits(words: Readings, reach: bool) -> bool:
+    """Work or earnings offered: the words of such offers, 兼职 offered (not one's own), or hiring with its wage or
+    a way to apply."""
+    return bool(_STRONG_WORDS.search(words.squeezed) or _SHARE_CODE.search(words.compact)
+                or (_JOB_OFFER.search(words.squeezed) and not _OWN_JOB.search(words.compact))
+                or (_HIRING.search(words.squeezed)
+                    and (reach or _WAGE.search(words.squeezed))))
+
+
+def _follow_me(words: Readings) -> bool:
+    """The sender's account on another platform, or one to follow or search there with what it gives."""
+    return bool(_FOLLOW_MINE.search(words.squeezed)
+                or (_ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
+
+
+def _sells(words: Readings, reach: bool) -> bool:
+    """An offer to the group with a way to reach the sender: to whoever wants something ("需要的朋友私聊我", "要的
+    加微信"), a business's pitch with a contact ("24小时上门，电话 …"), or a trade advertisers push with a contact,
+    "找我" or "谁需要" ("需要贷款的找我，当天放款")."""
+    if _OFFER.search(words.compact) and not _POOLING.search(words.squeezed):
         return True
-    return bool(_TRADES.search(readings.squeezed)) and (
-        contact or bool(_REACH_ME.search(readings.squeezed) or _NEEDS.search(readings.squeezed)))
+    if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
+        return True
+    return bool(_TRADES.search(words.squeezed)) and (reach or bool(_NEEDS.search(words.squeezed)))
 
 
-def _ad_words(readings: Readings) -> bool:
-    """Words of work-from-home offers, but 兼职 alone when the member speaks of their own job."""
-    words = set(_WEAK_WORDS.findall(readings.squeezed))
-    return bool(words - {"兼职"}) or (bool(words) and not _OWN_JOB.search(readings.compact))
+def _shows_profile(words: Readings) -> bool:
+    """The sender's profile shown with an offer, a pitch or a trade, or to the group ("姐妹们来看我朋友圈")."""
+    return bool(_PROFILE.search(words.squeezed) and (
+        _OFFERED_TO_WHOEVER.search(words.compact) or _PITCH.search(words.squeezed)
+        or _TRADES.search(words.squeezed) or _TO_GROUP.search(words.squeezed)))
+
+
+def _ad_words(words: Readings) -> bool:
+    """Words of work-from-home offers or two of a business's pitch; the words of members' own money (兼职, 副业,
+    收益) only offered to the group, and 兼职 never when the member speaks of their own job."""
+    if _WEAK_WORDS.search(words.squeezed) or (_HIRING.search(words.squeezed) and not _POOLING.search(words.squeezed)):
+        return True
+    if len(set(_PITCH.findall(words.squeezed))) >= 2 and not _SHOP_TALK.search(words.squeezed):
+        return True
+    # "私我" or "了解一下" offer them; a phone number does not ("周末兼职送快递，电话 138…").
+    return bool(_MONEY.search(words.squeezed) and (_REACH_ME.search(words.squeezed) or _TO_GROUP.search(
+        words.squeezed)) and not _OWN_JOB.search(words.compact))
 
 
 def judge(text: str, *, strict: bool = False, shop_links: tuple[str, ...] = ()) -> list[str]:

@@ -432,3 +432,63 @@ def test_a_members_delivery_phone_id_for_the_owner_own_jobs_scam_warnings_and_co
 
 def test_an_id_offered_to_the_bosses_of_the_group_is_advertising():
     assert judge("需要的老板私聊，vx: huoyuan_8899")
+
+
+@pytest.mark.parametrize("text", [
+    "号码 152 7788 9900，下午才有人",
+    "电话 135 6677 8899，晚上七点以后有人接",
+    "我住望京12号楼503，电话 188 1234 9876",
+])
+def test_a_newcomers_phone_number_with_when_they_are_in_is_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "大学生一个，平时做家教兼职，周末在学校",
+    "平时在培训机构兼职教钢琴，周末忙",
+    "上班族一枚，副业是写写小说，赚不了几个钱",
+    "我姐在银行上班，说最近理财收益都降了",
+])
+def test_a_newcomers_own_job_and_money_talk_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我朋友让我进群领券，怎么领？",
+    "邀请码在哪里填？我朋友给了我一个",
+    "提醒一下，加微信送礼品的都是套路，不要加",
+    "刚才那个说日结三百的被群主踢了，干得好",
+])
+def test_asking_how_to_get_an_offer_and_warning_of_one_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "这个做法可以看下 https://www.xiachufang.com/recipe/1000123/",
+    "知乎上有篇讲怎么挑榴莲的 https://www.zhihu.com/question/12345678",
+])
+def test_a_link_to_a_well_known_site_is_no_alert_but_one_merely_named_like_it_is(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+    assert judge(text.replace(".com/", ".com.zhuanqian88.com/"), shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "本人有闲置京东卡、超市购物卡低价出，要的加微信 card_sell99",
+    "每天转发三条朋友圈就有收入，不限时间地点",
+    "诚聘网络主播，无需露脸，底薪加提成，有兴趣的私信",
+    "公司急需抖音运营，月薪过万，简历发我邮箱 hr_hire@qq.com",
+    "有兴趣的加绿泡泡 ab_cd1234",
+    "拼多多帮忙砍一下，就差一点了，谢谢大家",
+    "帮忙投个票，投完发红包",
+    "抖音搜省钱小能手，每天直播发福利",
+    "负债高也能下款，征信花了也没事",
+    "专业开锁换锁，24小时上门，电话 186 6666 0000",
+])
+def test_adverts_without_the_usual_sign_words_alert_whoever_posts_them(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+def test_the_senders_profile_shown_with_an_offer_alerts_only_for_a_newcomer():
+    assert judge("想了解的看我个性签名", strict=True)
+    assert judge("想了解的看我个性签名") == [], "an established member's weak sign alone"
+    assert judge("看我头像就知道我有多爱吃", strict=True) == [], "no offer"
