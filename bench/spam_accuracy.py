@@ -41,6 +41,8 @@ they have not seen:
   ("李姐做的腊肠太香了，可以问问她") is labelled no advert: the shop welcomes it, it offers nothing of the
   sender's and no way to reach them; offering one's own ("我家自己做的手工皂，想要的找我") is one. Committed before
   the fifth version's rules were changed (precision 0.403, recall 0.408 on the fourth), then developed on.
+- spam_holdout5.csv (260 messages, 105 advertising), held-out: written by someone who had not read the rules or
+  the earlier sets, committed before the fifth version was merged, and run once, when it was final.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ SETS = (
     (FIXTURES / "spam_holdout3.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_holdout4.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev5.csv", "development"),
+    (FIXTURES / "spam_holdout5.csv", "held-out"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
