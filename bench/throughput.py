@@ -160,7 +160,7 @@ def bench_aged(path: Path, rooms: int, members: int, count: int, sent: int, even
     filled = time.perf_counter() - started
     size_before = store_mb(db)
     clock = VirtualClock(START.replace(tzinfo=config.tz), config.tz)
-    assistant = Assistant(config, db, clock, seed=1)
+    assistant = Assistant(config, db, clock, features.load(), seed=1)
     assistant.handle(Login("wxid_bot", "小店助手"))
     handling = []
     for message in mixed_messages(placement, count, random.Random(7)):
@@ -286,13 +286,21 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def positive(value: str) -> int:
+    """argparse type: every size of the bench divides by itself somewhere, so 0 is refused up front."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--rooms", type=int, default=1_000)
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--aged-sent", type=int, default=1_000_000)
-    parser.add_argument("--aged-events", type=int, default=5_000_000)
+    parser.add_argument("--messages", type=positive, default=20_000)
+    parser.add_argument("--rooms", type=positive, default=1_000)
+    parser.add_argument("--members", type=positive, default=100_000)
+    parser.add_argument("--aged-sent", type=positive, default=1_000_000)
+    parser.add_argument("--aged-events", type=positive, default=5_000_000)
     options = parser.parse_args()
     print(report(run(options.messages, options.rooms, options.members, aged_sent=options.aged_sent,
                      aged_events=options.aged_events)))
