@@ -3,7 +3,8 @@
     @on_message(priority=60, rule=from_member & ~is_auto_reply)
 
 A rule is called with the context and the event; rules combine with & (both), | (either) and ~ (not). The core
-asks a handler's rule before calling it, so a handler's body is about its feature only.
+asks a handler's rule before calling it, so a handler's body is about its feature only. A rule only reads
+(the core runs it without a savepoint); what a feature records belongs in its handler.
 """
 
 from __future__ import annotations
