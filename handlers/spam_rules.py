@@ -39,6 +39,17 @@ that makes it an offer, rather than with lists of the phrases in which it is not
   clicks on something of the sender's ("帮我砍一刀", "帮忙助力"), another platform's account to follow or search with
   what it gives ("抖音搜…，每天直播发福利"), a lender's or a share tipster's words ("不看征信", "老师带单"), each as
   an offer: "我征信不好", "余额宝收益2%都不到", "发了工资就有钱了" are members' money.
+- So are invitations elsewhere and the lures of scams: a code to scan or press to join a group, follow an account or
+  claim something ("长按识别二维码进群", "扫码关注一下"), a group "moved" ("移步新群"), a group recommended with a way
+  in, a prize to claim from a "客服", returns promised with an offer ("月息3分", "胜率90%"), a miracle cure with a
+  buy; cheap 话费 and 信用卡 are trades. The shop's own groups, channels, coupons and draws, which members pass on,
+  are none: a message that names the shop's people, its place or one of its names (a mini program's name in
+  shop_links: "#小程序://好物小店" makes "关注视频号“好物小店”" the shop's), or asks about them. A joke or a denial of
+  easy money ("月入过万是不可能的") counts no words, as a scam warning does.
+- A new id after a "changed number" ("手机号换了，加我新微信 …") is an id offered to the group from anyone, the opening
+  of a hijacked or fake account; told to the shop's people ("店主加我新的…") it is not.
+- Disguises are read through: digits spelled in mixed forms ("1 8 6 二 五…"), "➕我" at the start of a clause, an
+  emoji inside a word ("兼🉐职"), traditional characters ("免費領取").
 
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
@@ -49,6 +60,7 @@ which offer the code to the group as "加我" offers an id.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,11 +83,28 @@ QR_PAYMENT = "发了二维码图片（收款码）"
 QR_LINK = "发了二维码图片（链接：{}）"
 QR_CODE = "发了二维码图片"
 SCAN_ME = "让人扫码"
+ELSEWHERE = "拉人扫码进别的群、关注别的号（移步新群、推荐群之类）"
+PRIZE = "说人中了奖，让加客服领奖"
+LURE = "免费领、只付邮费、每人可领之类的诱饵"
+INVEST = "拉人投资、跟单（月息、保本、胜率之类）"
+CURE = "夸大保健、减肥的功效，让人下单或找他"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣",
-                              **dict.fromkeys("❤♥♡💕💗💖💓", None)})
+                              **dict.fromkeys("❤♥♡💕💗💖💓", None),
+                              # Traditional characters ("免費領取", "掃碼進群"): NFKC keeps them, so the words
+                              # advertisers use are brought to their simplified form, one character for one.
+                              **dict(zip("領費郵試裝數額資賺錢職結號聯係掃碼進關購買賣贈獎薦貸險會員單現紅優體驗價萬點這個們來讓為說話時間"
+                                         "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕",
+                                         "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"
+                                         "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻"))})
+# Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
+_INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
+# A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
+# both ASCII and Chinese digits is read as the digits. Members write neither an order's tail nor a price that way.
+_NUMERALS = re.compile(r"[0-9零〇一二三四五六七八九幺]{7,}")
+_DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 
 _TLDS = "com|cn|net|org|top|xyz|vip|cc|shop|link|me|io|co|info|club|site|online|store|app|ltd|fun|icu|wang|ink|pro"
 # A link: a scheme, www., a mini-program link, or a host ending in a common top-level domain ("点com" too).
@@ -125,19 +154,19 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 # A warning about a scam names the scam's words ("小心刷单诈骗", "有人私聊你让你刷单，千万别理", "加微信送礼品的都是
 # 套路", "说日结三百的被群主踢了"): those words do not count, only a link or an id left to add. Advertisers' "不是骗子",
 # "非诈骗", "绝不骗人" warn of nothing.
-_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|上当)|没理(?!由)"
+_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
                     r"|踢了|被踢|踢出")
 
 _STRONG_WORDS = re.compile("|".join((
-    r"刷单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
+    r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
     # paid at once ("日结", "秒结", "报酬当天给")
     r"日结", r"一单一结", r"(?:当天|当场|秒|现)结", r"(?:报酬|工资|佣金)当(?:天|场)(?:给|结|发|到)", r"高佣", r"高额佣金",
     r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
     # Working from home as an offer ("在家就能赚", "在家可做"); "我在家做饭", "白天不在家" are members' days.
     r"(?<!不)在家(?:就能|就可以|可以|也能|可|轻松)?赚", r"(?<!不)在家(?:就能|就可以|可以|也能|可)做", r"躺赚",
     r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
-    r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收", r"稳赚", r"年化\d",
+    r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收",
     # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
     # offer ("我月薪三千"), only with hiring (_HIRING).
     r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万])", r"足不出户.{0,6}(?:赚|挣|收入)",
@@ -153,7 +182,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"(?:不|无需|无须|不用|零|无)压货|(?:无需|无须|零|无)囤货", r"零风险", r"每单.{0,3}(?:分成|提成|佣金)",
     r"(?:做|当|成为)(?:我们|我家)[\u4e00-\u9fff]{0,6}(?:分销|代理)", r"诚邀.{0,8}(?:做|加入|成为)",
     # 进群 with a gift only as an offer ("进群即领"), not a member's day ("进群第一天，先领个券", "进群领的券")
-    r"扫.{0,6}码(?:领|进群|加|赚)", r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
+    r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
     r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
     # A lender's words ("无抵押", "不看征信", "负债高也能下款", "花呗额度可以提现")
     # (as offers: "我征信不好，贷不了", "能下款吗" are a member's)
@@ -184,6 +213,7 @@ _REWARD = re.compile(r"红包|返现|有偿|给钱|发钱|现金|奖励")
 # 进来有红包"), or the sender's own ("关注我的公众号"); "我弟在做抖音运营", "店主的视频号是多少？" are neither.
 _PLATFORM = r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间)"
 _FOLLOW_MINE = re.compile(rf"关注我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+_PLATFORM_NAMED = re.compile(_PLATFORM)
 # "我在小红书上搜了测评" reports a search, asks for none.
 # A broadcast is announced with its time ("今晚八点直播"); "视频号直播的时候抽到福袋了" reports one.
 _ON_PLATFORM = re.compile(rf"{_PLATFORM}(?:上|里)?(?:搜|关注)(?![了过到])|(?:搜|关注){_PLATFORM}"
@@ -207,9 +237,11 @@ _TRADES = re.compile(
     r"贷款|放款|下款|借款|借钱|信用贷|网贷|保险|车险|理财|投资|炒股|荐股|数字货币|虚拟币|复刻|高仿|a货|原单|"
     r"一比一|1比1|莆田|代开|代理记账|记账|报税|注册公司|宽带|驾照|学历|考证|拿证|代办|回收|收旧|减肥|瘦身|招生|辅导班|"
     r"批发|货源|拿货|厂家直|代购|代发|代写|微商|创业|副业|日赚|足不出户|加盟|代理价|祛斑|祛痘|"
-    r"购物卡|京东卡|e卡|超市卡|礼品卡|加油卡|低价出|便宜出|折出|转让")
+    r"购物卡|京东卡|e卡|超市卡|礼品卡|加油卡|低价出|便宜出|折出|转让|"
+    # phone credit and cards sold cheap or got for one ("充100只要85", "办信用卡，额度高下卡快")
+    r"话费|流量卡|信用卡|办卡|下卡|提额")
 # 滴滴 is "message me", unless it is the ride app ("跑滴滴", "滴滴打车").
-_REACH_ME = re.compile(r"(?:私聊|私我|私信|找我|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|滴我|戳我"
+_REACH_ME = re.compile(r"(?:私聊|私我|私信|(?<![他她])找我(?!借|要|老公|老婆|爸|妈)|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|滴我|戳我"
                        r"|(?:找我|免费|欢迎|可以)咨询|详询|详情私|预约(?:电话|请?留言)|私$)(?!店主|客服|群主|掌柜|店家|老板|小二)")
 # The sender's profile shown ("看我头像", "来我朋友圈看看", "预约看主页"): a weak sign, and only with an offer, a pitch
 # or a trade, or said to the group: "看我头像就知道我有多爱吃", "看我朋友圈晒的，你们家的橙子真甜" offer nothing.
@@ -228,7 +260,7 @@ _OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them
                     rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
 _OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
 # Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
-_POOLING = re.compile(r"拼单|拼团|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
+_POOLING = re.compile(r"拼单|拼团|一起拼|合买|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
 # A business's pitch ("24小时上门", "试听一节课免费", "新客八折", "价格公道"): with a way to reach the sender an advert,
 # two of them from a newcomer a weak sign. Praise of the shop says "包邮", "便宜", "划算", which are not among them.
 _PITCH = re.compile(r"上门(?:服务|取|回收)|24小时|预约(?![了过好])|试听|新客|开业|全国可发|名额(?:不多|有限|只剩)|价格(?:美丽|公道|实惠)"
@@ -240,7 +272,7 @@ _SHARE_CODE = re.compile(r"[¥$€][a-z0-9]{8,12}[¥$€]")
 # 代理 is not among them: in a shop's group it is mostly the shop's own agents ("朋友在做你们的代理"); recruiting
 # agents reads as 招代理, 代理加盟, 一件代发 (strong). Nor are the words of members' own money (兼职, 副业, 赚钱, 收益,
 # 零花钱: "平时做家教兼职", "理财收益都降了"): those are weak only offered to the group (_MONEY, _TO_GROUP).
-_WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|免费领(?![的了过到])|轻松的?活"
+_WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|轻松的?活"
                          r"|不(?:耽误|影响)(?:上班|工作|主业|带娃)"
                          # the pitches of app sign-ups, buyers, lenders and teams ("邀请码…", "高价回收", "秒批")
                          r"|邀请码|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
@@ -258,7 +290,7 @@ _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}�
 _PAY_RATE = re.compile(
     r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))")
 # An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
-_ADD_ME = re.compile(r"(?<![a-z])(?:加我|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
+_ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
 # or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到"):
 # its words do not count.
@@ -266,6 +298,58 @@ _SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主)"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
                         rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
                         r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
+
+# Anyone asked whether they want something ("有没有需要办信用卡的", "有没有要便宜话费的"): with a trade, an offer.
+_ANYONE_WHO = re.compile(r"有没有人?(?:要|需要|想)[\u4e00-\u9fff]{0,8}的")
+# A joke or a denial of easy money ("月入过万是不可能的", "日赚五百？做梦吧", "稳赚不赔的事哪有啊"): like a warning, its
+# words do not count.
+_DENIES = re.compile(r"不可能的|哪有(?:什么|这种|这么|那么|[啊呀啦吧])|哪来的|做梦|想多了|谁信|才怪")
+# The shop's own, named by its people or its place ("店主发的群二维码", "店里扫码领券的活动", "你们家"): its groups,
+# channels, coupons and draws, which members pass on. The shop's names (from shop_links) count too (_names_shop).
+_SHOPS_OWN = re.compile(r"店主|店里|店家|本店|掌柜|你们家|群主(?:说|发|让|的)|(?<![各位的])老板(?!们)")
+# An invitation to another group or account: scanning or pressing a code to join, follow, claim or sign up ("长按识别
+# 二维码进群", "扫码关注一下", "扫码即可领取", "扫我发的二维码进群"), the group "moved" ("移步新群", "本群已升级"), a
+# group recommended with a way in ("推荐个炒股群…想进的我拉你"; "她推荐我进群的" tells how one came), or a sign-up in
+# a group ("进群登记"). Paying, a parcel locker's code and the shop's mini program are none of these ("扫码付款",
+# "扫码取件", "长按识别小程序进店"), nor is a question about them ("移步新群的链接在哪？").
+_SCAN_TO_JOIN = re.compile(r"(?:扫[\u4e00-\u9fff]{0,6}?码|扫一扫|扫描|长按|识别)(?:识别)?(?:下方|下面|图中|这个)?的?(?:二维码|图片|码)?"
+                           r"(?:即可|就能|就可以|可以|马上|立即)?(?:进(?:入)?新?群|入群|加群|加入|进入(?!小程序|店)|进$"
+                           r"|关注(?![了过])|领(?![了过到的])|登记)")
+_MOVED_GROUP = re.compile(r"移步[\u4e00-\u9fff]{0,4}群|群(?:已经?)?升级")
+_RECOMMENDED_GROUP = re.compile(r"推荐(?:一个|个|一下|几个)[\u4e00-\u9fff]{0,8}?群(?!主|里|友|公告|员)")
+_WAY_IN = re.compile(r"拉你|想进的?|要进的?|长按|扫码|进群|私我|加我")
+_SIGN_UP_IN_GROUP = re.compile(r"(?:想|要)进(?:群)?的(?:朋友|姐妹|宝妈)?(?:我拉|私|加|扣|滴|找)|进群(?:登记|报名)")
+_ASKS = re.compile(r"[?？]|吗|嘛|在哪|哪里|怎么")
+# A prize claimed from a "客服" to add ("恭喜群友获得iPhone…请添加客服领取"); a member congratulating the winner of
+# the shop's draw sends them to the shop ("恭喜@小燕子 抽中店里的免单，记得找客服领"), or speaks of oneself ("下次我也
+# 要加客服领").
+_PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
+                    r"[\u4e00-\u9fffa-z0-9]{0,6}?领")
+# Lures: something for free or for the postage, for everyone or the first few ("只需付邮费", "每人可领2000元",
+# "仅限前100名"): a weak sign, since members pass on the shop's own ("店里的新人券免费领取").
+_LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
+                   r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
+# Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
+# "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
+_RETURNS = re.compile(r"月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
+                      r"|回报率|一年回本|胜率(?:高达|有|达)?(?:\d|百分之|[七八九]成)")
+_RETURNS_OFFERED = re.compile(r"稳赚|项目|我这(?:边|里)?有|放我|闲钱|推荐|方案|跟单|跟着我|带你|老师|群|私聊|私我|联系我|加我|需要的|感兴趣")
+# Miracle cures and slimming ("祖传秘方", "降三高", "三天瘦一圈", "排宿便") with a buy or a way to reach the sender
+# ("现在下单买二送一", "需要联系我"); "三天瘦了两斤，又下单了一箱" is a member's diet.
+_MIRACLE = re.compile(r"祖传|秘方|偏方|特效药|神药|降三高|降(?:血压|血糖|血脂)|治(?:痛风|糖尿病|高血压)|根治|包治|宿便|排毒"
+                      r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程")
+_BUY_NOW = re.compile(r"现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
+# The teasers of a profile shown ("看我头像，有惊喜", "点我头像有福利").
+_TEASER = re.compile(r"惊喜|福利|好东西|优惠|红包|免费|彩蛋")
+# A stream of the sender's own to support ("大家去给我捧个场，搜 …").
+_CHEER_ME = re.compile(r"(?:给|帮)我捧个?场")
+# A new account asked to be added after a "changed number" ("手机号换了，加我新微信 …", "微信被封了，加我新号 …"): the
+# opening of a hijacked or fake account, offered to the group unless the shop's people are named ("店主加我新的…").
+_NEW_ACCOUNT = re.compile(r"加我新的?(?:微信号?|号码?|vx|wx|v|qq|q)[:：是为]?(?:[a-z][-_a-z0-9]{5,19}|\d{5,12})")
+_SHOP_PEOPLE = re.compile(r"店主|客服|掌柜|店家|老板|群主")
+# "➕我" offers a contact at the start of a clause or after whom it is for ("有想兼职的➕我"), not in a list of
+# names ("小王➕我两份").
+_PLUS_ME = re.compile(r"(?:^|[^\u4e00-\u9fffa-z0-9+]|的)\+我")
 
 
 @dataclass(frozen=True)
@@ -278,13 +362,18 @@ class Readings:
 
 
 def read(text: str) -> Readings:
-    return _readings(plain(text).lower().translate(_CONFUSABLES))
+    return _readings(plain(text.translate(_INSIDE_WORDS)).lower().translate(_CONFUSABLES))
 
 
 def _readings(folded: str) -> Readings:
     compact = "".join(folded.split())
-    squeezed = "".join(c for c in compact if c.isalnum() or c == "+")
+    squeezed = _NUMERALS.sub(_spelled_number, "".join(c for c in compact if c.isalnum() or c == "+"))
     return Readings(folded, compact, squeezed)
+
+
+def _spelled_number(run: re.Match) -> str:
+    digits = run[0].translate(_DIGITS)
+    return digits if digits != run[0] and any("0" <= c <= "9" for c in run[0]) else run[0]
 
 
 def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
@@ -333,24 +422,31 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     words = readings if without == readings.folded else _readings(without)
     phones = _PHONE.findall(words.folded)
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
-                   or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed)))
+                   or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed))
+                   or _NEW_ACCOUNT.search(words.squeezed))
     if offered and not _for_shop(words):
         strong.append(CONTACT)
-    # A question to the shop or a warning about a scam: only a link or an id left to add counts.
-    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed):
+    # A question to the shop, a warning about a scam or a denial of easy money: only a link or an id left counts.
+    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed):
         return Signals(tuple(strong), ())
     # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
-    reach = contact or bool(_REACH_ME.search(words.squeezed))
+    plus_me = bool(_PLUS_ME.search(words.compact))
+    reach = contact or plus_me or bool(_REACH_ME.search(words.squeezed))
     likes = bool(_LIKES.search(words.squeezed))
     clicks = bool(_CLICKS.search(words.squeezed)) or (likes and bool(_REWARD.search(words.squeezed)))
+    own = _is_shops_own(words, shop_links)
     strong.extend(reason for reason, found in ((RECRUIT, _recruits(words, reach)), (CLICKS, clicks),
-                                                (PLATFORM, _follow_me(words)), (SELLS, _sells(words, reach))) if found)
+                                                (PLATFORM, _follow_me(words, own)), (SELLS, _sells(words, reach)),
+                                                *_offers(words, reach, own)) if found)
     weak = [CLICKS] if likes and not clicks else []
-    if not (CONTACT in strong or SELLS in strong) and _ADD_ME.search(words.squeezed) and not _for_shop(words):
+    if not (CONTACT in strong or SELLS in strong) and (_ADD_ME.search(words.squeezed) or plus_me) \
+            and not _for_shop(words):
         weak.append(ADD_ME)
     if _shows_profile(words):
         weak.append(PROFILE)
+    if _LURE.search(words.squeezed) and not own:
+        weak.append(LURE)
     if RECRUIT not in strong:
         ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed))
         # A job's words with its wage ("有个兼职，一小时五十") are a job offered, from anyone.
@@ -360,8 +456,39 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
 
 
 def _for_shop(words: Readings) -> bool:
-    """A phone number or id given to the shop (for a delivery, an order, after-sales), no offer to the group."""
+    """A phone number or id given to the shop (for a delivery, an order, after-sales), no offer to the group; a new
+    account asked to be added is one only when the shop's people are named."""
+    if _NEW_ACCOUNT.search(words.squeezed) and not _SHOP_PEOPLE.search(words.squeezed):
+        return False
     return bool(_FOR_SHOP.search(words.squeezed)) and not _EXCUSE.search(words.squeezed)
+
+
+@functools.lru_cache(maxsize=16)
+def _shop_names(shop_links: tuple[str, ...]) -> tuple[str, ...]:
+    """The shop's names in shop_links: a mini program's ("#小程序://好物小店" is 好物小店), or an entry that is no
+    link at all."""
+    names = (own.lower().removeprefix("#小程序://").split("/")[0] if own.startswith("#小程序://")
+             else "" if "." in own or "/" in own else own.lower() for own in shop_links)
+    return tuple(name for name in names if len(name) >= 2)
+
+
+def _is_shops_own(words: Readings, shop_links: tuple[str, ...]) -> bool:
+    """The message speaks of the shop's own: its people or place, or one of its names."""
+    return bool(_SHOPS_OWN.search(words.squeezed)) or any(name in words.compact for name in _shop_names(shop_links))
+
+
+def _offers(words: Readings, reach: bool, own: bool) -> tuple[tuple[str, bool], ...]:
+    """The offers read by what they ask of the group: another group or account to join ("扫码进群", "移步新群"), a
+    prize to claim from a "客服", returns to invest in, a miracle cure to buy; the first two not when the message
+    speaks of the shop's own, nor when it asks."""
+    squeezed = words.squeezed
+    elsewhere = bool(_SCAN_TO_JOIN.search(squeezed) or _MOVED_GROUP.search(squeezed)
+                     or (_RECOMMENDED_GROUP.search(squeezed) and _WAY_IN.search(squeezed))
+                     or _SIGN_UP_IN_GROUP.search(squeezed))
+    theirs = not own and not _ASKS.search(words.compact)
+    return ((ELSEWHERE, elsewhere and theirs), (PRIZE, bool(_PRIZE.search(squeezed)) and theirs),
+            (INVEST, bool(_RETURNS.search(squeezed) and (reach or _RETURNS_OFFERED.search(squeezed)))),
+            (CURE, bool(_MIRACLE.search(squeezed) and (reach or _BUY_NOW.search(squeezed))) and not own))
 
 
 def _recruits(words: Readings, reach: bool) -> bool:
@@ -373,10 +500,12 @@ def _recruits(words: Readings, reach: bool) -> bool:
                     and (reach or _WAGE.search(words.squeezed))))
 
 
-def _follow_me(words: Readings) -> bool:
-    """The sender's account on another platform, or one to follow or search there with what it gives."""
+def _follow_me(words: Readings, own: bool) -> bool:
+    """The sender's account on another platform, a stream of theirs to support ("给我捧个场"), or one to follow or
+    search there with what it gives, unless it is the shop's own ("关注视频号“好物小店”", "店主在抖音直播")."""
     return bool(_FOLLOW_MINE.search(words.squeezed)
-                or (_ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
+                or (_PLATFORM_NAMED.search(words.squeezed) and _CHEER_ME.search(words.squeezed))
+                or (not own and _ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
 
 
 def _sells(words: Readings, reach: bool) -> bool:
@@ -387,14 +516,17 @@ def _sells(words: Readings, reach: bool) -> bool:
         return True
     if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
         return True
-    return bool(_TRADES.search(words.squeezed)) and (reach or bool(_NEEDS.search(words.squeezed)))
+    anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not _POOLING.search(words.squeezed)
+    return bool(_TRADES.search(words.squeezed)) and (reach or anyone or bool(_NEEDS.search(words.squeezed)))
 
 
 def _shows_profile(words: Readings) -> bool:
-    """The sender's profile shown with an offer, a pitch or a trade, or to the group ("姐妹们来看我朋友圈")."""
+    """The sender's profile shown with an offer, a pitch, a trade or a teaser, or to the group ("姐妹们来看我朋友圈",
+    "看我头像，有惊喜"); "看我朋友圈晒的店里的花，开得好惊喜" shows the shop's."""
     return bool(_PROFILE.search(words.squeezed) and (
         _OFFERED_TO_WHOEVER.search(words.compact) or _PITCH.search(words.squeezed)
-        or _TRADES.search(words.squeezed) or _TO_GROUP.search(words.squeezed)))
+        or _TRADES.search(words.squeezed) or _TO_GROUP.search(words.squeezed)
+        or (_TEASER.search(words.squeezed) and not _SHOP_TALK.search(words.squeezed))))
 
 
 def _ad_words(words: Readings) -> bool:

@@ -298,10 +298,10 @@ def test_a_members_qr_code_alerts_when_it_invites_or_comes_with_words_of_adverti
     sends_picture(bot, "小王", qr_picture(tmp_path, "wxp://f2f0AbCdEf123", "pay.png"))
     bot.advance(minutes=5)
     assert bot.sent(kind="spam_alert") == [], "a member's payment code alone: members share those"
-    bot.member("小王").says("长按识别，进群有惊喜", room="普通会员群")
+    bot.member("小王").says("长按识别，有惊喜", room="普通会员群")
     bot.advance(minutes=1)
     alert, = bot.texts(kind="spam_alert")
-    assert "“长按识别，进群有惊喜”" in alert and "原因：发了二维码图片（收款码）；让人扫码" in alert
+    assert "“长按识别，有惊喜”" in alert and "原因：发了二维码图片（收款码）；让人扫码" in alert
     assert bot.sent(kind="spam_alert")[-1]["image"].endswith("pay.png"), "the picture goes with the words after it"
     bot.member("小李").says("想赚点零花钱的看过来", room="普通会员群")
     sends_picture(bot, "小李", qr_picture(tmp_path, "SF1234567890", "label.png"))
@@ -492,3 +492,73 @@ def test_the_senders_profile_shown_with_an_offer_alerts_only_for_a_newcomer():
     assert judge("想了解的看我个性签名", strict=True)
     assert judge("想了解的看我个性签名") == [], "an established member's weak sign alone"
     assert judge("看我头像就知道我有多爱吃", strict=True) == [], "no offer"
+
+
+@pytest.mark.parametrize("text", [
+    "长按识别二维码进群，每天免费送鸡蛋",
+    "本群已升级，请大家移步新群，旧群即将解散",
+    "推荐一个炒股群，老师很厉害，想进的我拉你",
+    "这是我朋友的服装店，衣服便宜，扫码关注一下呗",
+    "ETC免费办理，扫码即可领取",
+])
+def test_an_invitation_to_another_group_or_account_alerts_whoever_posts_it(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "店主发的群二维码长按识别进群，我把我妈拉进来了",
+    "店主说VIP群满了，要移步新群，二维码在公告里",
+    "明晚七点直播秒杀，视频号搜“好物小店”关注一下",
+    "店里的新人券免费领取，我刚领了10元",
+    "扫码付款了，店主查收一下",
+    "长按店主发的小程序码就能下单",
+])
+def test_the_shops_own_groups_channel_coupons_and_payment_are_no_alert_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+def test_a_channel_is_the_shops_own_by_the_name_in_shop_links_whatever_the_name():
+    text = "今晚8点直播间上新，关注视频号“阿丽鲜果”就能看到，还有福袋"
+    assert judge(text, shop_links=("#小程序://阿丽鲜果",)) == []
+    assert judge(text, shop_links=SHOP_LINKS), "another shop's channel"
+
+
+@pytest.mark.parametrize("text", [
+    "恭喜群友获得iPhone15一部！请添加客服领取，仅限今天",
+    "谁有闲钱，我这边有个项目月息3分，很靠谱",
+    "足球赛事分析，每天推荐精准方案，胜率90%以上",
+    "降三高特效药，祖传秘方，需要联系我",
+    "酵素梅，一颗排宿便，三天瘦一圈，现在下单买二送一",
+    "有没有需要办信用卡的，我在银行上班，额度高下卡快",
+    "有没有要便宜话费的，充100到账100，只要85",
+    "开了个淘宝店，大家帮忙刷个单，返现还有红包",
+    "快手直播间今晚有活动，大家去给我捧个场，搜 小芳好物",
+    "我手机号换了，加我新微信 wxid_8k2m7a，有急事",
+])
+def test_prizes_interest_cures_credit_and_a_new_id_alert_whoever_posts_them(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "余额宝年化1.8%了，还不如存定期",
+    "朋友找我借钱说给月息2分，我没借",
+    "月入过万是不可能的，能保住饭碗就不错了🤣",
+    "稳赚不赔的事哪有啊，别做梦了",
+    "我最近在减肥，晚饭只吃苹果，三天瘦了两斤，又下单了一箱",
+    "恭喜@小燕子 抽中店里的免单，记得找客服领",
+    "信用卡账单出来了，又得找我老公要钱😂",
+    "店主，我手机号换了，新号 139 8765 4321，送货打这个",
+])
+def test_members_money_diet_prizes_and_changed_numbers_are_no_alert(text):
+    assert judge(text, shop_links=SHOP_LINKS) == []
+
+
+DISGUISED = ["绿泡泡 1 8 6 二 五 七 九 3 4 0 8，有好项目一起做", "ps：有想兼🉐职的➕我，日🉐结", "免費領取保健品試用裝，只需付郵費，數量有限",
+             "看我头像，有惊喜哦😘", "加我v 领取一份内部资料，不收费的哦～"]
+# The same characters in a newcomer's plain words: a +1 in a list, a number spelled for a delivery, an order's tail.
+NOT_DISGUISED = ["算我一个，小王➕我两份", "电话 一三九 1234 5678，到了打我，我在家", "订单尾号 3 4 0 8，麻烦查一下"]
+
+
+def test_disguised_ids_words_and_lures_alert_for_a_newcomer_but_a_plus_one_or_a_number_for_a_delivery_do_not():
+    assert [text for text in DISGUISED if not judge(text, strict=True, shop_links=SHOP_LINKS)] == []
+    assert [text for text in NOT_DISGUISED if judge(text, strict=True, shop_links=SHOP_LINKS)] == []
