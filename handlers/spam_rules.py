@@ -114,13 +114,16 @@ _LINK = re.compile(
 _HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
 # Sites members link to for what they say (a recipe, the news, a map, the weather, a train ticket, a government
 # service): no advertiser's page. Each host exactly (with or without www.), so that pan.baidu.com, where advertisers
-# leave their files, is not map.baidu.com; and any site of the government (.gov.cn).
+# leave their files, is not map.baidu.com; and the subdomains of a few (_KNOWN_DOMAINS).
 _KNOWN_HOSTS = frozenset((
     "baidu.com", "map.baidu.com", "baike.baidu.com", "amap.com", "map.qq.com", "news.qq.com", "sina.com.cn",
     "news.sina.com.cn", "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "thepaper.cn", "zhihu.com",
     "xiachufang.com", "meishichina.com", "douguo.com", "weather.com.cn", "12306.cn", "gov.cn", "wikipedia.org",
     "zh.wikipedia.org",
 ))
+# Map and review apps whose share links come from subdomains ("uri.amap.com/marker…", "j.map.baidu.com/…",
+# "m.dianping.com/shopshare/…"): a pickup point or a shop's page, any subdomain of these.
+_KNOWN_DOMAINS = ("amap.com", "map.baidu.com", "map.qq.com", "dianping.com", "meituan.com", "gov.cn")
 _EMAIL = re.compile(r"[a-z0-9][-._a-z0-9]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
 # a payment code (WeChat Pay's, Alipay's).
@@ -156,7 +159,15 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 # "非诈骗", "绝不骗人" warn of nothing.
 _WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
-                    r"|踢了|被踢|踢出")
+                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨")
+# Money lost to a scam recovered for a fee ("专业团队帮你追款，不成功不收费"): it names the scam, so it is read before
+# the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
+_RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
+                       r"|追[回款].{0,8}不成功不收费")
+# Talk about adverts ("网贷广告太多了", "天天弹窗", "骚扰电话", "又有人发广告了") names their words as a warning does;
+# an advert's own "打个广告", "插个广告" does not.
+_ABOUT_ADS = re.compile(r"(?<![打插做个发])广告(?!位|合作|投放)|弹窗|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)"
+                        r"|(?<!自我)推销|屏蔽")
 
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
@@ -195,7 +206,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)",
     r"带你(?:入门|赚|一起赚|做|翻倍)",
     r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机上?(?:就能|就可以|可)(?:做|赚)",
-    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|包过", r"(?:团队|工作室)(?:招人|招募|扩招)",
+    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|(?<![一两几每这那面书钱红背纸])包过(?![期了来去年])", r"(?:团队|工作室)(?:招人|招募|扩招)",
     # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1", "想进群的扣1")
     r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)",
     r"(?:感兴趣|想进群?|想要|想做|需要|有意)的?(?:扣|回复?)1",
@@ -246,8 +257,8 @@ _REACH_ME = re.compile(r"(?:私聊|私我|私信|(?<![他她])找我(?!借|要|�
 # The sender's profile shown ("看我头像", "来我朋友圈看看", "预约看主页"): a weak sign, and only with an offer, a pitch
 # or a trade, or said to the group: "看我头像就知道我有多爱吃", "看我朋友圈晒的，你们家的橙子真甜" offer nothing.
 _PROFILE = re.compile(r"(?:看|来|去|点)我的?(?:头像|主页|朋友圈|个性签名|签名|动态)|看主页|看朋友圈")
-# The contact in a profile ("主页有联系方式"): as good as an id.
-_PROFILE_CONTACT = re.compile(r"(?:主页|头像|签名|朋友圈)有?(?:联系方式|v|微|联系)")
+# The contact in a profile ("主页有联系方式"): as good as an id; "朋友圈微商" is a trade in one.
+_PROFILE_CONTACT = re.compile(r"(?:主页|头像|签名|朋友圈)有?(?:联系方式|v|微(?![商博店])|联系)")
 # An offer to whoever needs something, with a way to reach the sender: "需要的朋友私聊我", "有需要的找我"; not
 # "我需要的…", nor members pooling an order ("谁需要拼单的找我").
 _NEEDS = re.compile(r"有人需要|谁需要|有需要的|(?<!我)需要的(?:朋友|姐妹|宝妈|老板|亲|小伙伴|可以|话|请|直接|找|私|联系|加)")
@@ -294,7 +305,7 @@ _ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
 # or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到"):
 # its words do not count.
-_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主)"
+_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主|(?<![各位的])老板(?!们))"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
                         rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
                         r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
@@ -388,7 +399,7 @@ def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
 def _is_known_site(link: str) -> bool:
     host = _HOST.match(link.replace("。", ".").replace("点", "."))
     name = host[1].removeprefix("www.") if host else ""
-    return name in _KNOWN_HOSTS or name.endswith(".gov.cn")
+    return name in _KNOWN_HOSTS or any(name == known or name.endswith("." + known) for known in _KNOWN_DOMAINS)
 
 
 def _links(readings: Readings, shop_links: tuple[str, ...]) -> list[str]:
@@ -427,7 +438,10 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     if offered and not _for_shop(words):
         strong.append(CONTACT)
     # A question to the shop, a warning about a scam or a denial of easy money: only a link or an id left counts.
-    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed):
+    if _RECOVERY.search(words.squeezed):
+        strong.append(SELLS)
+    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed) \
+            or _ABOUT_ADS.search(words.squeezed):
         return Signals(tuple(strong), ())
     # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))

@@ -562,3 +562,43 @@ NOT_DISGUISED = ["算我一个，小王➕我两份", "电话 一三九 1234 567
 def test_disguised_ids_words_and_lures_alert_for_a_newcomer_but_a_plus_one_or_a_number_for_a_delivery_do_not():
     assert [text for text in DISGUISED if not judge(text, strict=True, shop_links=SHOP_LINKS)] == []
     assert [text for text in NOT_DISGUISED if judge(text, strict=True, shop_links=SHOP_LINKS)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "现在网贷广告太多了，我爸手机上天天弹窗",
+    "短信天天收到网贷广告，烦死了",
+    "我表姐被网贷坑惨了，现在还在还",
+    "朋友圈微商广告太多，屏蔽了好几个",
+])
+def test_talk_about_adverts_is_no_alert_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+def test_an_advert_that_says_it_is_one_still_alerts():
+    assert judge("不好意思打个广告，网贷秒批，加微信 loan_8899", shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "自提点在这 https://uri.amap.com/marker?position=121.47,31.23",
+    "自提点位置 https://j.map.baidu.com/7a/AbCd",
+    "这家店评价挺好 https://m.dianping.com/shopshare/k1aBcD",
+    "我在美团上也看到你们了 https://i.meituan.com/poi/12345678",
+])
+def test_a_map_or_review_apps_link_from_a_subdomain_is_no_alert_but_a_file_share_is(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+    assert judge("资料在这 https://pan.baidu.com/s/1AbCd", strict=True, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "上次买的零食有一包过期了，下次注意呀",
+    "面包过两天就硬了，要趁早吃",
+    "老板能一件代发吗？想给我妈老家寄一箱苹果",
+    "老板，可以一件代发到我老家吗？我付运费",
+])
+def test_feedback_and_questions_to_the_boss_about_sending_on_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["考试包过，不过退款，私聊", "代理招募，一件代发，不压货"])
+def test_guarantees_and_sending_on_offered_still_alert(text):
+    assert judge(text, shop_links=SHOP_LINKS)
