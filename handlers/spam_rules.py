@@ -91,14 +91,14 @@ CURE = "夸大保健、减肥的功效，让人下单或找他"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
-_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣",
+_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "ν": "v",
                               **dict.fromkeys("❤♥♡💕💗💖💓", None),
                               # Traditional characters ("免費領取", "掃碼進群"): NFKC keeps them, so the words
                               # advertisers use are brought to their simplified form, one character for one.
                               **dict(zip("領費郵試裝數額資賺錢職結號聯係掃碼進關購買賣贈獎薦貸險會員單現紅優體驗價萬點這個們來讓為說話時間"
-                                         "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕",
+                                         "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕娛樂歡",
                                          "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"
-                                         "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻"))})
+                                         "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻娱乐欢"))})
 # Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
 _INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
 # A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
@@ -137,7 +137,7 @@ _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我
 # WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
-_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
 # speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后").
@@ -180,7 +180,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收",
     # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
     # offer ("我月薪三千"), only with hiring (_HIRING).
-    r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万])", r"足不出户.{0,6}(?:赚|挣|收入)",
+    r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万]|[四五六]位数)", r"足不出户.{0,6}(?:赚|挣|收入)",
     # Earning for doing next to nothing ("转发朋友圈就有收入", "点点关注就有钱", "看视频也能赚钱"); "发了工资就有钱了",
     # "这样也能赚钱吗" are members' money.
     r"就(?:能)?有(?:收入|钱拿?)(?!了(?!解)|[啦吗吧])", r"(?:也能|就能|就可以|轻松)有?(?:收入|赚钱|挣钱)(?!了(?!解)|[啦吗吧])",
@@ -194,7 +194,16 @@ _STRONG_WORDS = re.compile("|".join((
     r"(?:做|当|成为)(?:我们|我家)[\u4e00-\u9fff]{0,6}(?:分销|代理)", r"诚邀.{0,8}(?:做|加入|成为)",
     # 进群 with a gift only as an offer ("进群即领"), not a member's day ("进群第一天，先领个券", "进群领的券")
     r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
-    r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
+    r"彩票|博彩|菠菜|时时彩|网赌|棋牌|pc蛋蛋|娱乐城|荷官|首存送|上下分|上分下分|(?:捕鱼|棋牌).{0,6}(?:上分|下分)",
+    r"跟(?:我|着)下注|猜大小.{0,12}(?:准确率|胜率|跟我|带)",
+    # the trades of papers and points ("驾照分代扣", "各类证件加急办理", "三天出证")
+    r"(?:扣分|分)代(?:扣|消|销|处理)|代(?:扣|消|销)分|销分|(?:各类|各种)证件|证件[\u4e00-\u9fff]{0,2}(?:加急|代办)|加急.{0,4}出证",
+    # a pyramid scheme and a franchise paid back ("发展下线拿分红", "三个月回本")
+    r"发展下线|拉人头(?:拿|有|就有|给)?(?:分红|提成|奖励|返利)|下线(?:拿|有)?分红",
+    r"加盟.{0,30}(?:[\d一二三四五六七八九十两半]个?(?:月|年)|当年|当月)回本", r"无货源",
+    # accounts and SIM cards bought and sold ("收购闲置微信号", "高价收老年人手机卡", "出售微信老号")
+    r"(?:出售|收购|高价收|回收).{0,6}(?:微信|qq|抖音|快手|老|实名)号|(?:出售|收购|回收|收(?![到了货件]))[\u4e00-\u9fff]{0,4}(?:手机卡|电话卡|实名卡)",
+    r"网贷|套现|代还|贷款秒批|黑户可贷",
     # A lender's words ("无抵押", "不看征信", "负债高也能下款", "花呗额度可以提现")
     # (as offers: "我征信不好，贷不了", "能下款吗" are a member's)
     r"无抵押|不看征信|征信(?:花|不好|黑)了?(?:也|都)(?:能|可|没事)|(?:负债|逾期|黑户).{0,3}(?:也|都)(?:能|可)"
@@ -209,7 +218,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|(?<![一两几每这那面书钱红背纸])包过(?![期了来去年])", r"(?:团队|工作室)(?:招人|招募|扩招)",
     # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1", "想进群的扣1")
     r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)",
-    r"(?:感兴趣|想进群?|想要|想做|需要|有意)的?(?:扣|回复?)1",
+    r"(?:感兴趣|想进群?|想?要|想做|需要|有意)的?(?:扣|回复?)1",
     # a code to fill in offered ("邀请码 886622", "填我的码"); "邀请码在哪里填？" offers none
     r"邀请码[:：是]?[a-z0-9]{4,}", r"填我的(?:邀请)?码",
 )))
