@@ -102,7 +102,8 @@ _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "
 # Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
 _INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
 # A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
-# both ASCII and Chinese digits is read as the digits. Members write neither an order's tail nor a price that way.
+# both ASCII and Chinese digits is read as the digits, and so is a run of nine Chinese numerals or more ("电话一三八零零
+# …", "扣扣三二九五…"). Members write neither an order's tail nor a price that way.
 _NUMERALS = re.compile(r"[0-9零〇一二三四五六七八九幺]{7,}")
 _DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 
@@ -159,15 +160,15 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 # "非诈骗", "绝不骗人" warn of nothing.
 _WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
-                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨")
+                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨|(?<!不是)(?<![不非没])传销")
 # Money lost to a scam recovered for a fee ("专业团队帮你追款，不成功不收费"): it names the scam, so it is read before
 # the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
 _RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
                        r"|追[回款].{0,8}不成功不收费")
 # Talk about adverts ("网贷广告太多了", "天天弹窗", "骚扰电话", "又有人发广告了") names their words as a warning does;
-# an advert's own "打个广告", "插个广告" does not.
-_ABOUT_ADS = re.compile(r"(?<![打插做个发])广告(?!位|合作|投放)|弹窗|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)"
-                        r"|(?<!自我)推销|屏蔽")
+# an advert's own "打个广告", "招聘广告业务员" does not.
+_ABOUT_ADS = re.compile(r"广告[^，。,.]{0,3}(?:多|烦|到处|都是|一看|而已)|(?:小|弹窗|垃圾|骚扰|推销|的|些|种)广告|弹窗"
+                        r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)推销|屏蔽了")
 
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
@@ -197,12 +198,12 @@ _STRONG_WORDS = re.compile("|".join((
     r"彩票|博彩|菠菜|时时彩|网赌|棋牌|pc蛋蛋|娱乐城|荷官|首存送|上下分|上分下分|(?:捕鱼|棋牌).{0,6}(?:上分|下分)",
     r"跟(?:我|着)下注|猜大小.{0,12}(?:准确率|胜率|跟我|带)",
     # the trades of papers and points ("驾照分代扣", "各类证件加急办理", "三天出证")
-    r"(?:扣分|分)代(?:扣|消|销|处理)|代(?:扣|消|销)分|销分|(?:各类|各种)证件|证件[\u4e00-\u9fff]{0,2}(?:加急|代办)|加急.{0,4}出证",
+    r"(?:扣分|分)代(?:扣|消|销|处理)|代(?:扣|消|销)分|(?:办理?|代办)(?:各类|各种)证件|(?:各类|各种)?证件[\u4e00-\u9fff]{0,2}(?:加急|代办|都能办)|加急.{0,4}出证",
     # a pyramid scheme and a franchise paid back ("发展下线拿分红", "三个月回本")
     r"发展下线|拉人头(?:拿|有|就有|给)?(?:分红|提成|奖励|返利)|下线(?:拿|有)?分红",
-    r"加盟.{0,30}(?:[\d一二三四五六七八九十两半]个?(?:月|年)|当年|当月)回本", r"无货源",
+    r"(?<![已了])加盟(?![了的过])[^。]{0,30}(?:[\d一二三四五六七八九十两]个?月|半年|当月)回本", r"无货源",
     # accounts and SIM cards bought and sold ("收购闲置微信号", "高价收老年人手机卡", "出售微信老号")
-    r"(?:出售|收购|高价收|回收).{0,6}(?:微信|qq|抖音|快手|老|实名)号|(?:出售|收购|回收|收(?![到了货件]))[\u4e00-\u9fff]{0,4}(?:手机卡|电话卡|实名卡)",
+    r"(?:出售|收购|高价收|回收).{0,6}(?:微信|qq|抖音|快手|老|实名)号|(?:出售|收购|高价收|长期收)[\u4e00-\u9fff]{0,4}(?:手机卡|电话卡|实名卡)",
     r"网贷|套现|代还|贷款秒批|黑户可贷",
     # A lender's words ("无抵押", "不看征信", "负债高也能下款", "花呗额度可以提现")
     # (as offers: "我征信不好，贷不了", "能下款吗" are a member's)
@@ -232,7 +233,13 @@ _REWARD = re.compile(r"红包|返现|有偿|给钱|发钱|现金|奖励")
 # Another platform's account to follow or search, with what it gives ("抖音搜省钱小能手，每天直播发福利", "视频号…直播，
 # 进来有红包"), or the sender's own ("关注我的公众号"); "我弟在做抖音运营", "店主的视频号是多少？" are neither.
 _PLATFORM = r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间)"
-_FOLLOW_MINE = re.compile(rf"关注我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+_FOLLOW_MINE = re.compile(rf"关注(?:一下)?我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+# A shop or account elsewhere to search for and follow, enter or support ("快手搜 小芳土特产 关注我", "小红书搜「…」，关注
+# 一下", "淘宝搜“…”，去捧个场"): a weak sign (members recommend accounts), strong with what it gives or when it is the
+# sender's; "我在小红书上搜了测评", "搜一下就有" ask nothing.
+_SEARCH_THERE = re.compile(r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间|淘宝|闲鱼|拼多多)[^搜]{0,20}搜(?![了过到索一的])"
+                           r"[^。]{1,16}?(?:关注(?![了过])|进直播间|[去来]捧)")
+_MINE_THERE = re.compile(r"关注我|我的|捧个?场|捧捧场")
 _PLATFORM_NAMED = re.compile(_PLATFORM)
 # "我在小红书上搜了测评" reports a search, asks for none.
 # A broadcast is announced with its time ("今晚八点直播"); "视频号直播的时候抽到福袋了" reports one.
@@ -259,7 +266,9 @@ _TRADES = re.compile(
     r"批发|货源|拿货|厂家直|代购|代发|代写|微商|创业|副业|日赚|足不出户|加盟|代理价|祛斑|祛痘|"
     r"购物卡|京东卡|e卡|超市卡|礼品卡|加油卡|低价出|便宜出|折出|转让|"
     # phone credit and cards sold cheap or got for one ("充100只要85", "办信用卡，额度高下卡快")
-    r"话费|流量卡|信用卡|办卡|下卡|提额")
+    r"话费|流量卡|信用卡|办卡|下卡|提额|"
+    # study material sold ("网课资源，全套十元")
+    r"网课资源|课程资源|全套资料")
 # 滴滴 is "message me", unless it is the ride app ("跑滴滴", "滴滴打车").
 _REACH_ME = re.compile(r"(?:私聊|私我|私信|(?<![他她])找我(?!借|要|老公|老婆|爸|妈)|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|滴我|戳我"
                        r"|(?:找我|免费|欢迎|可以)咨询|详询|详情私|预约(?:电话|请?留言)|私$)(?!店主|客服|群主|掌柜|店家|老板|小二)")
@@ -296,7 +305,7 @@ _WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|轻松的?活
                          r"|不(?:耽误|影响)(?:上班|工作|主业|带娃)"
                          # the pitches of app sign-ups, buyers, lenders and teams ("邀请码…", "高价回收", "秒批")
                          r"|邀请码|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
-                         r"|私聊报名|报名找我|找我报名")
+                         r"|私聊报名|报名找我|找我报名|[\d一二三四五六七八九]折充值|慢充[^?？吗]{0,8}到账|会员(?:年卡|月卡|季卡).{0,3}(?:低价|便宜)")
 _MONEY = re.compile(r"兼职|赚钱|赚米|零花钱|副业|收益")
 # Words that address the group with an offer ("有没有想做副业的", "姐妹们…", "了解一下").
 # "有没有人买过国债？收益怎么样" asks the group; "有没有想做副业的" offers.
@@ -343,22 +352,22 @@ _ASKS = re.compile(r"[?？]|吗|嘛|在哪|哪里|怎么")
 # A prize claimed from a "客服" to add ("恭喜群友获得iPhone…请添加客服领取"); a member congratulating the winner of
 # the shop's draw sends them to the shop ("恭喜@小燕子 抽中店里的免单，记得找客服领"), or speaks of oneself ("下次我也
 # 要加客服领").
-_PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
-                    r"[\u4e00-\u9fffa-z0-9]{0,6}?领")
+_PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?:(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
+                    r"[\u4e00-\u9fffa-z0-9]{0,6}?|点击(?:链接|下方)?)领")
 # Lures: something for free or for the postage, for everyone or the first few ("只需付邮费", "每人可领2000元",
 # "仅限前100名"): a weak sign, since members pass on the shop's own ("店里的新人券免费领取").
 _LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
                    r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
 # Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
 # "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
-_RETURNS = re.compile(r"月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
+_RETURNS = re.compile(r"(?:投|存|交)[\d一二三四五六七八九十两百千万]+(?:元|块)?.{0,3}(?:每月|每天|每年|一年|月)返|月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
                       r"|回报率|一年回本|胜率(?:高达|有|达)?(?:\d|百分之|[七八九]成)")
 _RETURNS_OFFERED = re.compile(r"稳赚|项目|我这(?:边|里)?有|放我|闲钱|推荐|方案|跟单|跟着我|带你|老师|群|私聊|私我|联系我|加我|需要的|感兴趣")
 # Miracle cures and slimming ("祖传秘方", "降三高", "三天瘦一圈", "排宿便") with a buy or a way to reach the sender
 # ("现在下单买二送一", "需要联系我"); "三天瘦了两斤，又下单了一箱" is a member's diet.
 _MIRACLE = re.compile(r"祖传|秘方|偏方|特效药|神药|降三高|降(?:血压|血糖|血脂)|治(?:痛风|糖尿病|高血压)|根治|包治|宿便|排毒"
-                      r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程")
-_BUY_NOW = re.compile(r"现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
+                      r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程|量子|一用就好|不用再吃药")
+_BUY_NOW = re.compile(r"原价[\d一二三四五六七八九十百千]+.{0,3}(?:今天|现价|只要|活动价|仅需)|现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
 # The teasers of a profile shown ("看我头像，有惊喜", "点我头像有福利").
 _TEASER = re.compile(r"惊喜|福利|好东西|优惠|红包|免费|彩蛋")
 # A stream of the sender's own to support ("大家去给我捧个场，搜 …").
@@ -393,7 +402,8 @@ def _readings(folded: str) -> Readings:
 
 def _spelled_number(run: re.Match) -> str:
     digits = run[0].translate(_DIGITS)
-    return digits if digits != run[0] and any("0" <= c <= "9" for c in run[0]) else run[0]
+    spelled = digits != run[0] and (len(run[0]) >= 9 or any("0" <= c <= "9" for c in run[0]))
+    return digits if spelled else run[0]
 
 
 def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
@@ -440,7 +450,7 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     # The rest is read without links and e-mail addresses: "zhihu.com/question/1234…" offers no QQ id.
     without = _EMAIL.sub(" ", _LINK.sub(" ", readings.folded))
     words = readings if without == readings.folded else _readings(without)
-    phones = _PHONE.findall(words.folded)
+    phones = _PHONE.findall(words.folded) or _PHONE.findall(words.squeezed)
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
                    or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed))
                    or _NEW_ACCOUNT.search(words.squeezed))
@@ -463,6 +473,8 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
                                                 (PLATFORM, _follow_me(words, own)), (SELLS, _sells(words, reach)),
                                                 *_offers(words, reach, own)) if found)
     weak = [CLICKS] if likes and not clicks else []
+    if PLATFORM not in strong and not own and _SEARCH_THERE.search(words.compact):
+        weak.append(PLATFORM)
     if not (CONTACT in strong or SELLS in strong) and (_ADD_ME.search(words.squeezed) or plus_me) \
             and not _for_shop(words):
         weak.append(ADD_ME)
@@ -526,9 +538,13 @@ def _recruits(words: Readings, reach: bool) -> bool:
 def _follow_me(words: Readings, own: bool) -> bool:
     """The sender's account on another platform, a stream of theirs to support ("给我捧个场"), or one to follow or
     search there with what it gives, unless it is the shop's own ("关注视频号“好物小店”", "店主在抖音直播")."""
-    return bool(_FOLLOW_MINE.search(words.squeezed)
-                or (_PLATFORM_NAMED.search(words.squeezed) and _CHEER_ME.search(words.squeezed))
-                or (not own and _ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
+    if _FOLLOW_MINE.search(words.squeezed) or (_PLATFORM_NAMED.search(words.squeezed)
+                                               and _CHEER_ME.search(words.squeezed)):
+        return True
+    if own:
+        return False
+    return bool((_ON_PLATFORM.search(words.compact) or _SEARCH_THERE.search(words.compact))
+                and (_FREEBIES.search(words.squeezed) or _MINE_THERE.search(words.squeezed)))
 
 
 def _sells(words: Readings, reach: bool) -> bool:

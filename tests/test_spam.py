@@ -602,3 +602,41 @@ def test_feedback_and_questions_to_the_boss_about_sending_on_are_no_alert(text):
 @pytest.mark.parametrize("text", ["考试包过，不过退款，私聊", "代理招募，一件代发，不压货"])
 def test_guarantees_and_sending_on_offered_still_alert(text):
     assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "驾照分代扣，一分200，当天处理，不用本人去",
+    "网上被骗的钱能追回，专业团队帮你追款，不成功不收费",
+    "捕鱼游戏上分下分，秒到账，诚信经营，老板们来玩",
+    "加盟奶茶店，零经验，总部全程扶持，三个月回本",
+    "收购闲置微信号，一个号给50，不用的老号都可以换钱",
+    "有需要的扣扣联系 三二九五七八一零四",
+    "回收闲置手机、黄金、名表，上门估价，电话一三八零零一三八八七六",
+    "想省钱的宝子 ν信搜 jh-haojia2025 每天上新",
+    "养老项目有国家政策扶持，投一万每月返八百，好多阿姨都在做了",
+    "扶贫项目，国家认可，交699入会员，发展下线拿分红",
+    "不好意思打扰大家，我表妹开了家网店卖童装，淘宝搜\"小糖果童装铺\"，去捧个场呀",
+])
+def test_adverts_of_new_trades_and_disguises_alert_whoever_posts_them(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "流量卡29元100G，全国通用不限速，包邮到家，要的扣1",
+    "小红书搜「宝妈省钱日记」，全是干货，关注一下吧姐妹们💕",
+])
+def test_cheap_offers_and_accounts_to_follow_alert_for_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "有个人加我说能追回被骗的钱，结果又被骗了一次",
+    "我姑姑开了家奶茶店，加盟的，听说回本挺慢",
+    "出门记得带好各种证件",
+    "我驾照分被扣了六分，得去学习销分",
+    "那种发展下线的都是传销",
+    "我在小红书上搜了测评，关注了几个博主",
+    "我家拼多多上搜的同款，捧个场买了一件",
+])
+def test_the_same_trades_told_of_are_no_alert_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
