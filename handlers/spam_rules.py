@@ -48,8 +48,17 @@ that makes it an offer, rather than with lists of the phrases in which it is not
   easy money ("月入过万是不可能的") counts no words, as a scam warning does.
 - A new id after a "changed number" ("手机号换了，加我新微信 …") is an id offered to the group from anyone, the opening
   of a hijacked or fake account; told to the shop's people ("店主加我新的…") it is not.
-- Disguises are read through: digits spelled in mixed forms ("1 8 6 二 五…"), "➕我" at the start of a clause, an
-  emoji inside a word ("兼🉐职"), traditional characters ("免費領取").
+- Disguises are read through: digits spelled in mixed forms ("1 8 6 二 五…") or in nine Chinese numerals or more
+  ("扣扣联系 三二九五…"), "➕我" at the start of a clause, an emoji inside a word ("兼🉐职"), traditional characters
+  ("免費領取"), a Greek ν for v ("ν信搜 …").
+- Talk about adverts ("网贷广告太多了，天天弹窗", "骚扰电话", "又有人发广告了") counts no words, as a warning does; a
+  question to 老板 is one to the shop ("老板能一件代发吗？"); a map or review app's link is a well-known site's from
+  any subdomain ("uri.amap.com/marker…", "m.dianping.com/…").
+- Trades without a sign word are read by their terms: points and papers for a fee ("驾照分代扣", "各类证件加急"),
+  scam losses recovered ("帮你追款，不成功不收费", read before the warnings since it names the scam), gambling games
+  ("PC蛋蛋", "捕鱼上下分"), a franchise paid back in months, a pyramid ("发展下线拿分红"), accounts and SIM cards bought,
+  money returned monthly ("投一万每月返八百"); a shop or account elsewhere to search and follow is weak, strong with
+  what it gives or when it is the sender's ("淘宝搜…，去捧个场").
 
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
@@ -89,6 +98,8 @@ LURE = "免费领、只付邮费、每人可领之类的诱饵"
 INVEST = "拉人投资、跟单（月息、保本、胜率之类）"
 CURE = "夸大保健、减肥的功效，让人下单或找他"
 
+# Alternatives start with a character, their lookbehinds after it ("在家(?<!不在家)"): a pattern whose every
+# alternative starts with one is scanned for those characters first, which keeps signals() under 0.1 ms.
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "ν": "v",
@@ -158,9 +169,10 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 # A warning about a scam names the scam's words ("小心刷单诈骗", "有人私聊你让你刷单，千万别理", "加微信送礼品的都是
 # 套路", "说日结三百的被群主踢了"): those words do not count, only a link or an id left to add. Advertisers' "不是骗子",
 # "非诈骗", "绝不骗人" warn of nothing.
-_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
+_WARNS = re.compile(r"诈骗(?<![不非没]诈骗)|骗(?<![不非没]骗)|是假的(?<![不非没]是假的)|都是假(?<![不非没]都是假)"
+                    r"|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
-                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨|(?<!不是)(?<![不非没])传销")
+                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨|传销(?<!不是传销)(?<![不非没]传销)")
 # Money lost to a scam recovered for a fee ("专业团队帮你追款，不成功不收费"): it names the scam, so it is read before
 # the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
 _RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
@@ -176,7 +188,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"日结", r"一单一结", r"(?:当天|当场|秒|现)结", r"(?:报酬|工资|佣金)当(?:天|场)(?:给|结|发|到)", r"高佣", r"高额佣金",
     r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
     # Working from home as an offer ("在家就能赚", "在家可做"); "我在家做饭", "白天不在家" are members' days.
-    r"(?<!不)在家(?:就能|就可以|可以|也能|可|轻松)?赚", r"(?<!不)在家(?:就能|就可以|可以|也能|可)做", r"躺赚",
+    r"在家(?<!不在家)(?:就能|就可以|可以|也能|可|轻松)?赚", r"在家(?<!不在家)(?:就能|就可以|可以|也能|可)做", r"躺赚",
     r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
     r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收",
     # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
@@ -201,7 +213,7 @@ _STRONG_WORDS = re.compile("|".join((
     r"(?:扣分|分)代(?:扣|消|销|处理)|代(?:扣|消|销)分|(?:办理?|代办)(?:各类|各种)证件|(?:各类|各种)?证件[\u4e00-\u9fff]{0,2}(?:加急|代办|都能办)|加急.{0,4}出证",
     # a pyramid scheme and a franchise paid back ("发展下线拿分红", "三个月回本")
     r"发展下线|拉人头(?:拿|有|就有|给)?(?:分红|提成|奖励|返利)|下线(?:拿|有)?分红",
-    r"(?<![已了])加盟(?![了的过])[^。]{0,30}(?:[\d一二三四五六七八九十两]个?月|半年|当月)回本", r"无货源",
+    r"加盟(?<![已了]加盟)(?![了的过])[^。]{0,30}(?:[\d一二三四五六七八九十两]个?月|半年|当月)回本", r"无货源",
     # accounts and SIM cards bought and sold ("收购闲置微信号", "高价收老年人手机卡", "出售微信老号")
     r"(?:出售|收购|高价收|回收).{0,6}(?:微信|qq|抖音|快手|老|实名)号|(?:出售|收购|高价收|长期收)[\u4e00-\u9fff]{0,4}(?:手机卡|电话卡|实名卡)",
     r"网贷|套现|代还|贷款秒批|黑户可贷",
@@ -216,7 +228,8 @@ _STRONG_WORDS = re.compile("|".join((
     r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)",
     r"带你(?:入门|赚|一起赚|做|翻倍)",
     r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机上?(?:就能|就可以|可)(?:做|赚)",
-    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|(?<![一两几每这那面书钱红背纸])包过(?![期了来去年])", r"(?:团队|工作室)(?:招人|招募|扩招)",
+    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)",
+    r"代写论文|代考|包拿证|包过(?<![一两几每这那面书钱红背纸]包过)(?![期了来去年])", r"(?:团队|工作室)(?:招人|招募|扩招)",
     # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1", "想进群的扣1")
     r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)",
     r"(?:感兴趣|想进群?|想?要|想做|需要|有意)的?(?:扣|回复?)1",
@@ -360,7 +373,8 @@ _LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|[0零]元领|只需
                    r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
 # Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
 # "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
-_RETURNS = re.compile(r"(?:投|存|交)[\d一二三四五六七八九十两百千万]+(?:元|块)?.{0,3}(?:每月|每天|每年|一年|月)返|月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
+_RETURNS = re.compile(r"(?:投|存|交)[\d一二三四五六七八九十两百千万]+(?:元|块)?.{0,3}(?:每月|每天|每年|一年|月)返"
+                      r"|月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
                       r"|回报率|一年回本|胜率(?:高达|有|达)?(?:\d|百分之|[七八九]成)")
 _RETURNS_OFFERED = re.compile(r"稳赚|项目|我这(?:边|里)?有|放我|闲钱|推荐|方案|跟单|跟着我|带你|老师|群|私聊|私我|联系我|加我|需要的|感兴趣")
 # Miracle cures and slimming ("祖传秘方", "降三高", "三天瘦一圈", "排宿便") with a buy or a way to reach the sender
@@ -394,9 +408,14 @@ def read(text: str) -> Readings:
     return _readings(plain(text.translate(_INSIDE_WORDS)).lower().translate(_CONFUSABLES))
 
 
+# What the squeezed reading drops: all but letters, digits, Chinese characters and + (\w is those and _), in one
+# pass rather than a test per character.
+_NOT_SQUEEZED = re.compile(r"[^\w+]|_")
+
+
 def _readings(folded: str) -> Readings:
     compact = "".join(folded.split())
-    squeezed = _NUMERALS.sub(_spelled_number, "".join(c for c in compact if c.isalnum() or c == "+"))
+    squeezed = _NUMERALS.sub(_spelled_number, _NOT_SQUEEZED.sub("", compact))
     return Readings(folded, compact, squeezed)
 
 
@@ -450,6 +469,7 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     # The rest is read without links and e-mail addresses: "zhihu.com/question/1234…" offers no QQ id.
     without = _EMAIL.sub(" ", _LINK.sub(" ", readings.folded))
     words = readings if without == readings.folded else _readings(without)
+    # a number spelled in numerals is read as digits only in the squeezed reading
     phones = _PHONE.findall(words.folded) or _PHONE.findall(words.squeezed)
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
                    or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed))
@@ -457,7 +477,7 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     if offered and not _for_shop(words):
         strong.append(CONTACT)
     # A question to the shop, a warning about a scam or a denial of easy money: only a link or an id left counts.
-    if _RECOVERY.search(words.squeezed):
+    if "追" in words.squeezed and _RECOVERY.search(words.squeezed):
         strong.append(SELLS)
     if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed) \
             or _ABOUT_ADS.search(words.squeezed):
@@ -473,7 +493,7 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
                                                 (PLATFORM, _follow_me(words, own)), (SELLS, _sells(words, reach)),
                                                 *_offers(words, reach, own)) if found)
     weak = [CLICKS] if likes and not clicks else []
-    if PLATFORM not in strong and not own and _SEARCH_THERE.search(words.compact):
+    if PLATFORM not in strong and not own and "搜" in words.compact and _SEARCH_THERE.search(words.compact):
         weak.append(PLATFORM)
     if not (CONTACT in strong or SELLS in strong) and (_ADD_ME.search(words.squeezed) or plus_me) \
             and not _for_shop(words):
@@ -537,14 +557,15 @@ def _recruits(words: Readings, reach: bool) -> bool:
 
 def _follow_me(words: Readings, own: bool) -> bool:
     """The sender's account on another platform, a stream of theirs to support ("给我捧个场"), or one to follow or
-    search there with what it gives, unless it is the shop's own ("关注视频号“好物小店”", "店主在抖音直播")."""
+    search there with what it gives or as the sender's ("快手搜 … 关注我"), unless it is the shop's own ("关注视频号
+    “好物小店”", "店主在抖音直播")."""
     if _FOLLOW_MINE.search(words.squeezed) or (_PLATFORM_NAMED.search(words.squeezed)
                                                and _CHEER_ME.search(words.squeezed)):
         return True
     if own:
         return False
-    return bool((_ON_PLATFORM.search(words.compact) or _SEARCH_THERE.search(words.compact))
-                and (_FREEBIES.search(words.squeezed) or _MINE_THERE.search(words.squeezed)))
+    there = _ON_PLATFORM.search(words.compact) or ("搜" in words.compact and _SEARCH_THERE.search(words.compact))
+    return bool(there and (_FREEBIES.search(words.squeezed) or _MINE_THERE.search(words.squeezed)))
 
 
 def _sells(words: Readings, reach: bool) -> bool:
