@@ -328,18 +328,21 @@ _TO_GROUP = re.compile(r"有没有人?(?:想|要|需要)|有需要|(?:有人|谁
 # speaker set off at the start, or its money already earned ("兼职赚的钱").
 _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}兼职|^(?:我|本人|学生党?|宝妈)[^，。,.!！?？;；]{0,4}[，,]兼职"
                       r"|兼职(?:赚|挣)(?:的|了)|在(?!家|线|网|手机)[\u4e00-\u9fff]{1,5}(?:做|打)兼职")
-# Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一个两毛"): how a job offer names its wage.
+# Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一个两毛"): how a job offer names its wage; a
+# price and its minimum ("￥1.2一个，30个起送") is none.
 _PAY_RATE = re.compile(
-    r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))")
+    r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))"
+    r"(?![\d个起斤件箱份盒])")
 # An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
 _ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
-# or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到"):
+# or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到",
+# "返利是怎么算的", "积分和返利有什么区别？"):
 # its words do not count.
 _SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主|(?<![各位的])老板(?!们))"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
                         rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
-                        r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
+                        r"|怎么(?:领|用|填|弄|参加|进|没|算)|(?:有)?什么区别|还没到账|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
 
 # Anyone asked whether they want something ("有没有需要办信用卡的", "有没有要便宜话费的"): with a trade, an offer.
 _ANYONE_WHO = re.compile(r"有没有人?(?:要|需要|想)[\u4e00-\u9fff]{0,8}的")

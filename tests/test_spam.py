@@ -640,3 +640,12 @@ def test_cheap_offers_and_accounts_to_follow_alert_for_a_newcomer(text):
 ])
 def test_the_same_trades_told_of_are_no_alert_even_from_a_newcomer(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "这个佣金是怎么算的？推荐朋友有返利吗",
+    "问一下会员积分和返利有什么区别？",
+    "本周闪购：土鸡蛋 ￥1.2一个，30个起送，直接在群里接龙",
+])
+def test_a_newcomers_question_about_rebates_and_a_price_with_its_minimum_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
