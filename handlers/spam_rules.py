@@ -301,6 +301,9 @@ _OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them
                     r"(?!(?:私聊|私信|联系|加|找|问)?(?:店主|客服|群主|掌柜|店家|老板|小二))"
                     rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
 _OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
+# A member asking the group for one of those trades ("谁有网课资源，私我一下", "求个课程资源，有的联系我", "谁有代购
+# 渠道"): a request, no offer; "谁有需要的…" offers.
+_WANTS = re.compile(r"谁有(?!需要)|有没有人?有|(?<![要需])求(?:个|一个|一份|一套|购)|哪里(?:有|能买)|有的(?:私|联系|发|话)")
 # Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
 _POOLING = re.compile(r"拼单|拼团|一起拼|合买|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
 # A business's pitch ("24小时上门", "试听一节课免费", "新客八折", "价格公道"): with a way to reach the sender an advert,
@@ -580,7 +583,8 @@ def _sells(words: Readings, reach: bool) -> bool:
     if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
         return True
     anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not _POOLING.search(words.squeezed)
-    return bool(_TRADES.search(words.squeezed)) and (reach or anyone or bool(_NEEDS.search(words.squeezed)))
+    return bool(_TRADES.search(words.squeezed) and not _WANTS.search(words.squeezed)) and (
+        reach or anyone or bool(_NEEDS.search(words.squeezed)))
 
 
 def _shows_profile(words: Readings) -> bool:

@@ -649,3 +649,8 @@ def test_the_same_trades_told_of_are_no_alert_even_from_a_newcomer(text):
 ])
 def test_a_newcomers_question_about_rebates_and_a_price_with_its_minimum_are_no_alert(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["谁有网课资源，私聊我一下", "谁有代购渠道，私我", "求个课程资源，有的联系我"])
+def test_a_member_asking_the_group_for_a_trade_is_no_alert(text):
+    assert judge(text, shop_links=SHOP_LINKS) == []
