@@ -133,9 +133,11 @@ _KNOWN_HOSTS = frozenset((
     "xiachufang.com", "meishichina.com", "douguo.com", "weather.com.cn", "12306.cn", "gov.cn", "wikipedia.org",
     "zh.wikipedia.org",
 ))
-# Map and review apps whose share links come from subdomains ("uri.amap.com/marker…", "j.map.baidu.com/…",
-# "m.dianping.com/shopshare/…"): a pickup point or a shop's page, any subdomain of these.
-_KNOWN_DOMAINS = ("amap.com", "map.baidu.com", "map.qq.com", "dianping.com", "meituan.com", "gov.cn")
+# Map, review and parcel-tracking apps whose share links come from subdomains ("uri.amap.com/marker…",
+# "j.map.baidu.com/…", "m.dianping.com/shopshare/…", "m.cainiao.com/…"): a pickup point, a shop's page or a parcel,
+# any subdomain of these; and any site of the government (.gov.cn).
+_KNOWN_DOMAINS = ("amap.com", "map.baidu.com", "map.qq.com", "dianping.com", "meituan.com", "cainiao.com",
+                  "kuaidi100.com", "sf-express.com", "gov.cn")
 _EMAIL = re.compile(r"[a-z0-9][-._a-z0-9]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
 # a payment code (WeChat Pay's, Alipay's).
@@ -177,10 +179,12 @@ _WARNS = re.compile(r"诈骗(?<![不非没]诈骗)|骗(?<![不非没]骗)|是假
 # the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
 _RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
                        r"|追[回款].{0,8}不成功不收费")
-# Talk about adverts ("网贷广告太多了", "天天弹窗", "骚扰电话", "又有人发广告了") names their words as a warning does;
+# Talk about adverts ("网贷广告太多了", "天天弹窗", "骚扰电话", "又有人发广告了", "听说有人专门收微信号", "看到一个广告
+# 说免费领…") names their words as a warning does;
 # an advert's own "打个广告", "招聘广告业务员" does not.
 _ABOUT_ADS = re.compile(r"广告[^，。,.]{0,3}(?:多|烦|到处|都是|一看|而已)|(?:小|弹窗|垃圾|骚扰|推销|的|些|种)广告|弹窗"
-                        r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)推销|屏蔽了")
+                        r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)推销|屏蔽了"
+                        r"|听说有人|看到(?:一个|有人)")
 
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",

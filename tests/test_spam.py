@@ -569,6 +569,7 @@ def test_disguised_ids_words_and_lures_alert_for_a_newcomer_but_a_plus_one_or_a_
     "短信天天收到网贷广告，烦死了",
     "我表姐被网贷坑惨了，现在还在还",
     "朋友圈微商广告太多，屏蔽了好几个",
+    "听说有人专门收微信号，干嘛用的啊",
 ])
 def test_talk_about_adverts_is_no_alert_even_from_a_newcomer(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
@@ -583,6 +584,7 @@ def test_an_advert_that_says_it_is_one_still_alerts():
     "自提点位置 https://j.map.baidu.com/7a/AbCd",
     "这家店评价挺好 https://m.dianping.com/shopshare/k1aBcD",
     "我在美团上也看到你们了 https://i.meituan.com/poi/12345678",
+    "我的快递放在菜鸟驿站了 https://m.cainiao.com/xyz",
 ])
 def test_a_map_or_review_apps_link_from_a_subdomain_is_no_alert_but_a_file_share_is(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
