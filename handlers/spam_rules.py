@@ -174,7 +174,7 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 _WARNS = re.compile(r"诈骗(?<![不非没]诈骗)|骗(?<![不非没]骗)|是假的(?<![不非没]是假的)|都是假(?<![不非没]都是假)"
                     r"|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
-                    r"|踢了|被踢|踢出|被[\u4e00-\u9fff]{0,4}坑|坑惨|传销(?<!不是传销)(?<![不非没]传销)")
+                    r"|踢了|被踢|踢出|删了|删掉|亏了(?![算包])|被[\u4e00-\u9fff]{0,4}坑|坑惨|传销(?<!不是传销)(?<![不非没]传销)")
 # Money lost to a scam recovered for a fee ("专业团队帮你追款，不成功不收费"): it names the scam, so it is read before
 # the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
 _RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
@@ -184,7 +184,7 @@ _RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u
 # an advert's own "打个广告", "招聘广告业务员" does not.
 _ABOUT_ADS = re.compile(r"广告[^，。,.]{0,3}(?:多|烦|到处|都是|一看|而已)|(?:小|弹窗|垃圾|骚扰|推销|的|些|种)广告|弹窗"
                         r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)推销|屏蔽了"
-                        r"|听说有人|看到(?:一个|有人)")
+                        r"|听说有人|看到(?:一个|有人)|有人(?:私聊|加)我")
 
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
@@ -305,8 +305,8 @@ _OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them
                     r"(?!(?:私聊|私信|联系|加|找|问)?(?:店主|客服|群主|掌柜|店家|老板|小二))"
                     rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
 _OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
-# A member asking the group for one of those trades ("谁有网课资源，私我一下", "求个课程资源，有的联系我", "谁有代购
-# 渠道"): a request, no offer; "谁有需要的…" offers.
+# A member asking the group for one of those trades or anything else ("谁有网课资源，私我一下", "求个课程资源，有的联系
+# 我", "谁有好的月嫂推荐，私我"): a request, no offer; "谁有需要的…" offers.
 _WANTS = re.compile(r"谁有(?!需要)|有没有人?有|(?<![要需])求(?:个|一个|一份|一套|购)|哪里(?:有|能买)|有的(?:私|联系|发|话)")
 # Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
 _POOLING = re.compile(r"拼单|拼团|一起拼|合买|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
@@ -506,7 +506,7 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     if PLATFORM not in strong and not own and "搜" in words.compact and _SEARCH_THERE.search(words.compact):
         weak.append(PLATFORM)
     if not (CONTACT in strong or SELLS in strong) and (_ADD_ME.search(words.squeezed) or plus_me) \
-            and not _for_shop(words):
+            and not _for_shop(words) and not _WANTS.search(words.squeezed):
         weak.append(ADD_ME)
     if _shows_profile(words):
         weak.append(PROFILE)

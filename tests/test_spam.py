@@ -656,3 +656,12 @@ def test_a_newcomers_question_about_rebates_and_a_price_with_its_minimum_are_no_
 @pytest.mark.parametrize("text", ["谁有网课资源，私聊我一下", "谁有代购渠道，私我", "求个课程资源，有的联系我"])
 def test_a_member_asking_the_group_for_a_trade_is_no_alert(text):
     assert judge(text, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我在别的群被人拉去刷单，亏了五百，这里应该没有吧",
+    "有人私聊我说兼职日结，我直接删了",
+    "谁有好的月嫂推荐，私我一下",
+])
+def test_a_newcomers_scam_story_or_request_is_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
