@@ -154,8 +154,9 @@ _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:�
 _OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
-# speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后").
-_FOR_SHOP = re.compile(r"店主|(?<![招聘宝上])客服|掌柜|店家|收货|收件|快递|物流|地址|寄|配送|送货|送之前|派送|驿站|丰巢|到了|到货|签收"
+# speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后"); an address
+# to ask the sender for ("地址私信我") is a business's, not a delivery's.
+_FOR_SHOP = re.compile(r"店主|(?<![招聘宝上])客服|掌柜|店家|收货|收件|快递|物流|地址(?!私信?我|私聊我)|寄|配送|送货|送之前|派送|驿站|丰巢|到了|到货|签收"
                        r"|发货|补发|手机号|订单|下单|售后|退货|退换|换货|退款|发票|改成|改为|换成"
                        # who brings the parcel, where it is left, and when the member is there ("下午才有人",
                        # "到楼下喊一声"); a courier's name only at work ("顺丰小哥", "中通的师傅"): "京东卡" is a card

@@ -618,6 +618,7 @@ def test_guarantees_and_sending_on_offered_still_alert(text):
     "想省钱的宝子 ν信搜 jh-haojia2025 每天上新",
     "养老项目有国家政策扶持，投一万每月返八百，好多阿姨都在做了",
     "扶贫项目，国家认可，交699入会员，发展下线拿分红",
+    "我开了个美容院，开业大酬宾，一百元做十次脸部护理，地址私信我",
     "不好意思打扰大家，我表妹开了家网店卖童装，淘宝搜\"小糖果童装铺\"，去捧个场呀",
 ])
 def test_adverts_of_new_trades_and_disguises_alert_whoever_posts_them(text):
