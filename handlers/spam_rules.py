@@ -326,7 +326,10 @@ _WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|轻松的?活
                          r"|不(?:耽误|影响)(?:上班|工作|主业|带娃)"
                          # the pitches of app sign-ups, buyers, lenders and teams ("邀请码…", "高价回收", "秒批")
                          r"|邀请码|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
-                         r"|私聊报名|报名找我|找我报名|[\d一二三四五六七八九]折充值|慢充[^?？吗]{0,8}到账|会员(?:年卡|月卡|季卡).{0,3}(?:低价|便宜)")
+                         r"|私聊报名|报名找我|找我报名")
+# Phone credit and memberships sold cheap ("话费八折充值", "慢充24小时到账", "视频会员年卡低价出"), unless asked about
+# ("慢充多久到账？", "会员年卡便宜吗").
+_CHEAP = re.compile(r"[\d一二三四五六七八九]折充值|慢充.{0,8}到账|会员(?:年卡|月卡|季卡).{0,3}(?:低价|便宜)")
 _MONEY = re.compile(r"兼职|赚钱|赚米|零花钱|副业|收益")
 # Words that address the group with an offer ("有没有想做副业的", "姐妹们…", "了解一下").
 # "有没有人买过国债？收益怎么样" asks the group; "有没有想做副业的" offers.
@@ -602,9 +605,12 @@ def _shows_profile(words: Readings) -> bool:
 
 
 def _ad_words(words: Readings) -> bool:
-    """Words of work-from-home offers or two of a business's pitch; the words of members' own money (兼职, 副业,
-    收益) only offered to the group, and 兼职 never when the member speaks of their own job."""
+    """Words of work-from-home offers, cheap credit or memberships offered, or two of a business's pitch; the words
+    of members' own money (兼职, 副业, 收益) only offered to the group, and 兼职 never when the member speaks of their
+    own job."""
     if _WEAK_WORDS.search(words.squeezed) or (_HIRING.search(words.squeezed) and not _POOLING.search(words.squeezed)):
+        return True
+    if _CHEAP.search(words.squeezed) and not _ASKS.search(words.compact):
         return True
     if len(set(_PITCH.findall(words.squeezed))) >= 2 and not _SHOP_TALK.search(words.squeezed):
         return True

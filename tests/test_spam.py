@@ -627,10 +627,17 @@ def test_adverts_of_new_trades_and_disguises_alert_whoever_posts_them(text):
 
 @pytest.mark.parametrize("text", [
     "流量卡29元100G，全国通用不限速，包邮到家，要的扣1",
+    "视频会员年卡低价出，腾讯爱奇艺优酷芒果，一年只要30",
+    "话费八折充值，移动联通电信都可以，慢充24小时到账",
     "小红书搜「宝妈省钱日记」，全是干货，关注一下吧姐妹们💕",
 ])
 def test_cheap_offers_and_accounts_to_follow_alert_for_a_newcomer(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", ["话费慢充一般多久到账？", "视频会员年卡便宜吗，哪里买划算"])
+def test_a_newcomers_question_about_cheap_credit_is_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
 
 
 @pytest.mark.parametrize("text", [
