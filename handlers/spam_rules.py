@@ -98,8 +98,6 @@ LURE = "免费领、只付邮费、每人可领之类的诱饵"
 INVEST = "拉人投资、跟单（月息、保本、胜率之类）"
 CURE = "夸大保健、减肥的功效，让人下单或找他"
 
-# Alternatives start with a character, their lookbehinds after it ("在家(?<!不在家)"): a pattern whose every
-# alternative starts with one is scanned for those characters first, which keeps signals() under 0.1 ms.
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "ν": "v",
@@ -187,6 +185,8 @@ _ABOUT_ADS = re.compile(r"广告[^，。,.]{0,3}(?:多|烦|到处|都是|一看|
                         r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)(?<!不是)推销|屏蔽了"
                         r"|听说有人|看到(?:一个|有人)|有人(?:私聊|加)我")
 
+# Long alternations put a lookbehind after the first character ("在家(?<!不在家)", "包过(?<!一包过)"), not before
+# it: the same matches, found faster, which keeps signals() under 0.1 ms.
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
     # paid at once ("日结", "秒结", "报酬当天给")
@@ -490,9 +490,10 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
                    or _NEW_ACCOUNT.search(words.squeezed))
     if offered and not _for_shop(words):
         strong.append(CONTACT)
-    # A question to the shop, a warning about a scam or a denial of easy money: only a link or an id left counts.
     if "追" in words.squeezed and _RECOVERY.search(words.squeezed):
         strong.append(SELLS)
+    # A question to the shop, a warning about a scam, talk about adverts or a denial of easy money: only a link, an
+    # id left or money recovered counts.
     if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed) \
             or _ABOUT_ADS.search(words.squeezed):
         return Signals(tuple(strong), ())
