@@ -54,8 +54,20 @@ they have not seen:
   利息 among members, one's own diet, a changed phone number given for delivery, jokes and denials of easy money)
   and adverts of holdout5's missed kinds in other wordings (precision 0.633, recall 0.442 on the fifth version), then
   developed on.
-- spam_holdout6.csv (260 messages, 105 advertising), held-out: written by someone who had not read the rules or the
-  earlier sets, committed before the sixth version was merged, and run once, when it was final.
+- spam_holdout6.csv (260 messages, 105 advertising), development since: written by someone who had not read the
+  rules or the earlier sets, and held out for the sixth version (precision 0.947, recall 0.676) until its mistakes
+  led, with spam_dev7.csv, to the rules' seventh version: talk about adverts ("网贷广告太多了，天天弹窗"), a map
+  app's link from a subdomain ("uri.amap.com/marker…"), "一包过期" read as "包过", a question to 老板 about 一件代发;
+  adverts without a sign word (驾照分代扣, 办证, money recovered, gambling games, 加盟 with 回本, accounts and SIM
+  cards bought, cheap 流量卡 and memberships, a shop or account elsewhere to search and follow, a phone or QQ number
+  in Chinese numerals, ν信, returns paid monthly, 发展下线, "地址私信我").
+- spam_dev7.csv (96 messages, 16 advertising), development: written for the seventh version before its rules were
+  changed, mostly hard negatives of holdout6's false alarms' kinds and others that share adverts' words: talk about
+  adverts and scams (骚扰电话, 弹窗, "又有人发广告了", 刷单 and 办证 as scams told of), map and review links from
+  subdomains (uri.amap.com, j.map.baidu.com, m.dianping.com, i.meituan.com), "一包过期", "面包过两天", questions to
+  老板 and the shop about 代发, 代购, 代理, 批发 and 回收, feedback to the shop ("下次注意呀"), members' own 驾照分,
+  流量卡, 视频会员, 淘宝店 and 加盟 in passing; and adverts of holdout6's missed kinds in other wordings (precision
+  0.111, recall 0.188 on the sixth version), then developed on.
 """
 
 from __future__ import annotations
@@ -84,7 +96,8 @@ SETS = (
     (FIXTURES / "spam_dev5.csv", "development"),
     (FIXTURES / "spam_holdout5.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev6.csv", "development"),
-    (FIXTURES / "spam_holdout6.csv", "held-out"),
+    (FIXTURES / "spam_holdout6.csv", "development (was held out; its mistakes were looked at)"),
+    (FIXTURES / "spam_dev7.csv", "development"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")

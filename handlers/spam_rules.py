@@ -48,8 +48,17 @@ that makes it an offer, rather than with lists of the phrases in which it is not
   easy money ("月入过万是不可能的") counts no words, as a scam warning does.
 - A new id after a "changed number" ("手机号换了，加我新微信 …") is an id offered to the group from anyone, the opening
   of a hijacked or fake account; told to the shop's people ("店主加我新的…") it is not.
-- Disguises are read through: digits spelled in mixed forms ("1 8 6 二 五…"), "➕我" at the start of a clause, an
-  emoji inside a word ("兼🉐职"), traditional characters ("免費領取").
+- Disguises are read through: digits spelled in mixed forms ("1 8 6 二 五…") or in nine Chinese numerals or more
+  ("扣扣联系 三二九五…"), "➕我" at the start of a clause, an emoji inside a word ("兼🉐职"), traditional characters
+  ("免費領取"), a Greek ν for v ("ν信搜 …").
+- Talk about adverts ("网贷广告太多了，天天弹窗", "骚扰电话", "又有人发广告了") counts no words, as a warning does; a
+  question to 老板 is one to the shop ("老板能一件代发吗？"); a map or review app's link is a well-known site's from
+  any subdomain ("uri.amap.com/marker…", "m.dianping.com/…").
+- Trades without a sign word are read by their terms: points and papers for a fee ("驾照分代扣", "各类证件加急"),
+  scam losses recovered ("帮你追款，不成功不收费", read before the warnings since it names the scam), gambling games
+  ("PC蛋蛋", "捕鱼上下分"), a franchise paid back in months, a pyramid ("发展下线拿分红"), accounts and SIM cards bought,
+  money returned monthly ("投一万每月返八百"); a shop or account elsewhere to search and follow is weak, strong with
+  what it gives or when it is the sender's ("淘宝搜…，去捧个场").
 
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong, like a WeChat id offered in words; any other code is weak, since members
@@ -91,18 +100,19 @@ CURE = "夸大保健、减肥的功效，让人下单或找他"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
-_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣",
+_CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "ν": "v",
                               **dict.fromkeys("❤♥♡💕💗💖💓", None),
                               # Traditional characters ("免費領取", "掃碼進群"): NFKC keeps them, so the words
                               # advertisers use are brought to their simplified form, one character for one.
                               **dict(zip("領費郵試裝數額資賺錢職結號聯係掃碼進關購買賣贈獎薦貸險會員單現紅優體驗價萬點這個們來讓為說話時間"
-                                         "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕",
+                                         "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕娛樂歡",
                                          "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"
-                                         "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻"))})
+                                         "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻娱乐欢"))})
 # Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
 _INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
 # A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
-# both ASCII and Chinese digits is read as the digits. Members write neither an order's tail nor a price that way.
+# both ASCII and Chinese digits is read as the digits, and so is a run of nine Chinese numerals or more ("电话一三八零零
+# …", "扣扣三二九五…"). Members write neither an order's tail nor a price that way.
 _NUMERALS = re.compile(r"[0-9零〇一二三四五六七八九幺]{7,}")
 _DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 
@@ -114,13 +124,18 @@ _LINK = re.compile(
 _HOST = re.compile(r"^(?:https?://)?([^/\s?#]+)")
 # Sites members link to for what they say (a recipe, the news, a map, the weather, a train ticket, a government
 # service): no advertiser's page. Each host exactly (with or without www.), so that pan.baidu.com, where advertisers
-# leave their files, is not map.baidu.com; and any site of the government (.gov.cn).
+# leave their files, is not map.baidu.com; and the subdomains of a few (_KNOWN_DOMAINS).
 _KNOWN_HOSTS = frozenset((
     "baidu.com", "map.baidu.com", "baike.baidu.com", "amap.com", "map.qq.com", "news.qq.com", "sina.com.cn",
     "news.sina.com.cn", "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "thepaper.cn", "zhihu.com",
     "xiachufang.com", "meishichina.com", "douguo.com", "weather.com.cn", "12306.cn", "gov.cn", "wikipedia.org",
     "zh.wikipedia.org",
 ))
+# Map, review and parcel-tracking apps whose share links come from subdomains ("uri.amap.com/marker…",
+# "j.map.baidu.com/…", "m.dianping.com/shopshare/…", "m.cainiao.com/…"): a pickup point, a shop's page or a parcel,
+# any subdomain of these; and any site of the government (.gov.cn).
+_KNOWN_DOMAINS = ("amap.com", "map.baidu.com", "map.qq.com", "dianping.com", "meituan.com", "cainiao.com",
+                  "kuaidi100.com", "sf-express.com", "gov.cn")
 _EMAIL = re.compile(r"[a-z0-9][-._a-z0-9]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 # What a QR code holds: an invite to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group;
 # a payment code (WeChat Pay's, Alipay's).
@@ -134,11 +149,12 @@ _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我
 # WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
-_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
-# speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后").
-_FOR_SHOP = re.compile(r"店主|(?<![招聘宝上])客服|掌柜|店家|收货|收件|快递|物流|地址|寄|配送|送货|送之前|派送|驿站|丰巢|到了|到货|签收"
+# speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后"); an address
+# to ask the sender for ("地址私信我") is a business's, not a delivery's.
+_FOR_SHOP = re.compile(r"店主|(?<![招聘宝上])客服|掌柜|店家|收货|收件|快递|物流|地址(?!私信?我|私聊我)|寄|配送|送货|送之前|派送|驿站|丰巢|到了|到货|签收"
                        r"|发货|补发|手机号|订单|下单|售后|退货|退换|换货|退款|发票|改成|改为|换成"
                        # who brings the parcel, where it is left, and when the member is there ("下午才有人",
                        # "到楼下喊一声"); a courier's name only at work ("顺丰小哥", "中通的师傅"): "京东卡" is a card
@@ -154,22 +170,35 @@ _SAME_NUMBER = re.compile(r"同号")  # 微信同号: the phone number is the We
 # A warning about a scam names the scam's words ("小心刷单诈骗", "有人私聊你让你刷单，千万别理", "加微信送礼品的都是
 # 套路", "说日结三百的被群主踢了"): those words do not count, only a link or an id left to add. Advertisers' "不是骗子",
 # "非诈骗", "绝不骗人" warn of nothing.
-_WARNS = re.compile(r"(?<![不非没])(?:诈骗|骗|是假的|都是假)|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
+_WARNS = re.compile(r"诈骗(?<![不非没]诈骗)|骗(?<![不非没]骗)|是假的(?<![不非没]是假的)|都是假(?<![不非没]都是假)"
+                    r"|千万(?:别|不要)|(?:别|不要)(?:信|理|碰|点|扫|去|进|加|上当)|没理(?!由)"
                     r"|小心|当心|(?:大家|请)注意|提醒(?:一下|大家)|举报|报警|套路|杀猪盘|拉黑|冒充|假冒|差点|被盗"
-                    r"|踢了|被踢|踢出")
+                    r"|踢了|被踢|踢出|删了|删掉|亏了(?![算包])|被[\u4e00-\u9fff]{0,4}坑|坑惨|传销(?<!不是传销)(?<![不非没]传销)")
+# Money lost to a scam recovered for a fee ("专业团队帮你追款，不成功不收费"): it names the scam, so it is read before
+# the warnings; "有人说能追回被骗的钱，结果又被骗了" reports one.
+_RECOVERY = re.compile(r"(?:帮你|帮您|帮大家|专业|协助)(?:团队)?[\u4e00-\u9fff]{0,4}追(?:回|款)|(?:先追|追回)款?后收费"
+                       r"|追[回款].{0,8}不成功不收费")
+# Talk about adverts ("网贷广告太多了", "天天弹窗", "骚扰电话", "又有人发广告了", "听说有人专门收微信号", "看到一个广告
+# 说免费领…") names their words as a warning does;
+# an advert's own "打个广告", "插播一条小广告", "不是推销", "招聘广告业务员" does not.
+_ABOUT_ADS = re.compile(r"广告[^，。,.]{0,3}(?:多|烦|到处|都是|一看|而已)|(?:弹窗|垃圾|骚扰|推销|的|些|种)广告|(?<![条个])小广告"
+                        r"|骚扰(?:电话|短信)|垃圾短信|又有人(?:发|在群里发|私聊)|(?<!自我)(?<!不是)推销|屏蔽了"
+                        r"|听说有人|看到(?:一个|有人)|有人(?:私聊|加)我")
 
+# Long alternations put a lookbehind after the first character ("在家(?<!不在家)", "包过(?<!一包过)"), not before
+# it: the same matches, found faster, which keeps signals() under 0.1 ms.
 _STRONG_WORDS = re.compile("|".join((
     r"刷(?:个|几个?|一|两)?单", r"刷(?:信誉|好评|流水|销量|粉)", r"代刷", r"有偿(?:投票|点赞|关注|评论|求助)",
     # paid at once ("日结", "秒结", "报酬当天给")
     r"日结", r"一单一结", r"(?:当天|当场|秒|现)结", r"(?:报酬|工资|佣金)当(?:天|场)(?:给|结|发|到)", r"高佣", r"高额佣金",
     r"宝妈在家.{0,4}(?:做|赚|兼职|创业|副业)",
     # Working from home as an offer ("在家就能赚", "在家可做"); "我在家做饭", "白天不在家" are members' days.
-    r"(?<!不)在家(?:就能|就可以|可以|也能|可|轻松)?赚", r"(?<!不)在家(?:就能|就可以|可以|也能|可)做", r"躺赚",
+    r"在家(?<!不在家)(?:就能|就可以|可以|也能|可|轻松)?赚", r"在家(?<!不在家)(?:就能|就可以|可以|也能|可)做", r"躺赚",
     r"零(?:投资|成本|门槛|基础)", r"(?:招|诚招|招募|招收|招聘|急招|高薪招)(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)",
     r"周结", r"结算工资", r"工资(?:日|周)结", r"刷手", r"多劳多得", r"计件", r"包回收",
     # Earnings named with a figure ("月入过万", "日赚二百"); "那些日赚几百的都是骗子" names none. A salary is no
     # offer ("我月薪三千"), only with hiring (_HIRING).
-    r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万])", r"足不出户.{0,6}(?:赚|挣|收入)",
+    r"(?:日|月|周|天)(?:收?入|赚|挣)(?:过?[千万百]|\d{3,}|[一二三四五六七八九两][十百千万]|[四五六]位数)", r"足不出户.{0,6}(?:赚|挣|收入)",
     # Earning for doing next to nothing ("转发朋友圈就有收入", "点点关注就有钱", "看视频也能赚钱"); "发了工资就有钱了",
     # "这样也能赚钱吗" are members' money.
     r"就(?:能)?有(?:收入|钱拿?)(?!了(?!解)|[啦吗吧])", r"(?:也能|就能|就可以|轻松)有?(?:收入|赚钱|挣钱)(?!了(?!解)|[啦吗吧])",
@@ -183,7 +212,16 @@ _STRONG_WORDS = re.compile("|".join((
     r"(?:做|当|成为)(?:我们|我家)[\u4e00-\u9fff]{0,6}(?:分销|代理)", r"诚邀.{0,8}(?:做|加入|成为)",
     # 进群 with a gift only as an offer ("进群即领"), not a member's day ("进群第一天，先领个券", "进群领的券")
     r"进群(?:就|即|立即|可|马上|后|都)?(?:领|送|赚|返)(?![的了过])",
-    r"彩票|博彩|菠菜|时时彩|网赌|棋牌", r"网贷|套现|代还|贷款秒批|黑户可贷",
+    r"彩票|博彩|菠菜|时时彩|网赌|棋牌|pc蛋蛋|娱乐城|荷官|首存送|上下分|上分下分|(?:捕鱼|棋牌).{0,6}(?:上分|下分)",
+    r"跟(?:我|着)下注|猜大小.{0,12}(?:准确率|胜率|跟我|带)",
+    # the trades of papers and points ("驾照分代扣", "各类证件加急办理", "三天出证")
+    r"(?:扣分|分)代(?:扣|消|销|处理)|代(?:扣|消|销)分|(?:办理?|代办)(?:各类|各种)证件|(?:各类|各种)?证件[\u4e00-\u9fff]{0,2}(?:加急|代办|都能办)|加急.{0,4}出证",
+    # a pyramid scheme and a franchise paid back ("发展下线拿分红", "三个月回本")
+    r"发展下线|拉人头(?:拿|有|就有|给)?(?:分红|提成|奖励|返利)|下线(?:拿|有)?分红",
+    r"加盟(?<![已了]加盟)(?![了的过])[^。]{0,30}(?:[\d一二三四五六七八九十两]个?月|半年|当月)回本", r"无货源",
+    # accounts and SIM cards bought and sold ("收购闲置微信号", "高价收老年人手机卡", "出售微信老号")
+    r"(?:出售|收购|高价收|回收).{0,6}(?:微信|qq|抖音|快手|老|实名)号|(?:出售|收购|高价收|长期收)[\u4e00-\u9fff]{0,4}(?:手机卡|电话卡|实名卡)",
+    r"网贷|套现|代还|贷款秒批|黑户可贷",
     # A lender's words ("无抵押", "不看征信", "负债高也能下款", "花呗额度可以提现")
     # (as offers: "我征信不好，贷不了", "能下款吗" are a member's)
     r"无抵押|不看征信|征信(?:花|不好|黑)了?(?:也|都)(?:能|可|没事)|(?:负债|逾期|黑户).{0,3}(?:也|都)(?:能|可)"
@@ -195,10 +233,11 @@ _STRONG_WORDS = re.compile("|".join((
     r"引流", r"涨粉", r"点赞员", r"打字员", r"动动手指", r"出售.{0,4}(?:微信号|qq号|账号)",
     r"带你(?:入门|赚|一起赚|做|翻倍)",
     r"复制.{0,10}打开(?:淘宝|拼多多|抖音|京东)", r"(?:领|送|返)现金", r"手机上?(?:就能|就可以|可)(?:做|赚)",
-    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)", r"代写论文|代考|包拿证|包过", r"(?:团队|工作室)(?:招人|招募|扩招)",
+    r"有意者?(?:私|加|联系)", r"收.{0,2}(?:微信号|qq号|老号)",
+    r"代写论文|代考|包拿证|包过(?<![一两几每这那面书钱红背纸]包过)(?![期了来去年])", r"(?:团队|工作室)(?:招人|招募|扩招)",
     # earning with a figure: commission as a share ("佣金百分之二十"); a reply asked to join ("感兴趣扣1", "想进群的扣1")
     r"(?:佣金|提成|返佣|返利)(?:高达|有|是|拿)?(?:百分之|\d+%|\d+个点)",
-    r"(?:感兴趣|想进群?|想要|想做|需要|有意)的?(?:扣|回复?)1",
+    r"(?:感兴趣|想进群?|想?要|想做|需要|有意)的?(?:扣|回复?)1",
     # a code to fill in offered ("邀请码 886622", "填我的码"); "邀请码在哪里填？" offers none
     r"邀请码[:：是]?[a-z0-9]{4,}", r"填我的(?:邀请)?码",
 )))
@@ -212,7 +251,13 @@ _REWARD = re.compile(r"红包|返现|有偿|给钱|发钱|现金|奖励")
 # Another platform's account to follow or search, with what it gives ("抖音搜省钱小能手，每天直播发福利", "视频号…直播，
 # 进来有红包"), or the sender's own ("关注我的公众号"); "我弟在做抖音运营", "店主的视频号是多少？" are neither.
 _PLATFORM = r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间)"
-_FOLLOW_MINE = re.compile(rf"关注我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+_FOLLOW_MINE = re.compile(rf"关注(?:一下)?我的?[\u4e00-\u9fff]{{0,3}}{_PLATFORM}")
+# A shop or account elsewhere to search for and follow, enter or support ("快手搜 小芳土特产 关注我", "小红书搜「…」，关注
+# 一下", "淘宝搜“…”，去捧个场"): a weak sign (members recommend accounts), strong with what it gives or when it is the
+# sender's; "我在小红书上搜了测评", "搜一下就有" ask nothing.
+_SEARCH_THERE = re.compile(r"(?:抖音|快手|小红书|视频号|公众号|微博|b站|直播间|淘宝|闲鱼|拼多多)[^搜]{0,20}搜(?![了过到索一的])"
+                           r"[^。]{1,16}?(?:关注(?![了过])|进直播间|[去来]捧)")
+_MINE_THERE = re.compile(r"关注我|我的|捧个?场|捧捧场")
 _PLATFORM_NAMED = re.compile(_PLATFORM)
 # "我在小红书上搜了测评" reports a search, asks for none.
 # A broadcast is announced with its time ("今晚八点直播"); "视频号直播的时候抽到福袋了" reports one.
@@ -239,15 +284,17 @@ _TRADES = re.compile(
     r"批发|货源|拿货|厂家直|代购|代发|代写|微商|创业|副业|日赚|足不出户|加盟|代理价|祛斑|祛痘|"
     r"购物卡|京东卡|e卡|超市卡|礼品卡|加油卡|低价出|便宜出|折出|转让|"
     # phone credit and cards sold cheap or got for one ("充100只要85", "办信用卡，额度高下卡快")
-    r"话费|流量卡|信用卡|办卡|下卡|提额")
+    r"话费|流量卡|信用卡|办卡|下卡|提额|"
+    # study material sold ("网课资源，全套十元")
+    r"网课资源|课程资源|全套资料")
 # 滴滴 is "message me", unless it is the ride app ("跑滴滴", "滴滴打车").
 _REACH_ME = re.compile(r"(?:私聊|私我|私信|(?<![他她])找我(?!借|要|老公|老婆|爸|妈)|联系我|加我|(?<![跑开打坐叫用])滴滴(?!打车|司机|出行|快车|车)我?|滴我|戳我"
                        r"|(?:找我|免费|欢迎|可以)咨询|详询|详情私|预约(?:电话|请?留言)|私$)(?!店主|客服|群主|掌柜|店家|老板|小二)")
 # The sender's profile shown ("看我头像", "来我朋友圈看看", "预约看主页"): a weak sign, and only with an offer, a pitch
 # or a trade, or said to the group: "看我头像就知道我有多爱吃", "看我朋友圈晒的，你们家的橙子真甜" offer nothing.
 _PROFILE = re.compile(r"(?:看|来|去|点)我的?(?:头像|主页|朋友圈|个性签名|签名|动态)|看主页|看朋友圈")
-# The contact in a profile ("主页有联系方式"): as good as an id.
-_PROFILE_CONTACT = re.compile(r"(?:主页|头像|签名|朋友圈)有?(?:联系方式|v|微|联系)")
+# The contact in a profile ("主页有联系方式"): as good as an id; "朋友圈微商" is a trade in one.
+_PROFILE_CONTACT = re.compile(r"(?:主页|头像|签名|朋友圈)有?(?:联系方式|v|微(?![商博店])|联系)")
 # An offer to whoever needs something, with a way to reach the sender: "需要的朋友私聊我", "有需要的找我"; not
 # "我需要的…", nor members pooling an order ("谁需要拼单的找我").
 _NEEDS = re.compile(r"有人需要|谁需要|有需要的|(?<!我)需要的(?:朋友|姐妹|宝妈|老板|亲|小伙伴|可以|话|请|直接|找|私|联系|加)")
@@ -259,6 +306,9 @@ _OFFER = re.compile(_WHOEVER +  # "想买的姐妹可以私聊店主" sends them
                     r"(?!(?:私聊|私信|联系|加|找|问)?(?:店主|客服|群主|掌柜|店家|老板|小二))"
                     rf"(?:{_REACH_ME.pattern}|私|说|留言|联系|加|滴)")
 _OFFERED_TO_WHOEVER = re.compile(_WHOEVER)
+# A member asking the group for one of those trades or anything else ("谁有网课资源，私我一下", "求个课程资源，有的联系
+# 我", "谁有好的月嫂推荐，私我"): a request, no offer; "谁有需要的…" offers.
+_WANTS = re.compile(r"谁有(?!需要)|有没有人?有|(?<![要需])求(?:个|一个|一份|一套|购)|哪里(?:有|能买)|有的(?:私|联系|发|话)")
 # Members pooling an order or buying for each other ("谁需要拼单的找我", "要的说一声，我帮你们带").
 _POOLING = re.compile(r"拼单|拼团|一起拼|合买|凑单|凑满|一起买|统一下单|一起下单|帮.{0,3}(?:带|代买|下单)|分给|分你")
 # A business's pitch ("24小时上门", "试听一节课免费", "新客八折", "价格公道"): with a way to reach the sender an advert,
@@ -277,6 +327,9 @@ _WEAK_WORDS = re.compile(r"佣金|返利|名额有限|感兴趣的|轻松的?活
                          # the pitches of app sign-ups, buyers, lenders and teams ("邀请码…", "高价回收", "秒批")
                          r"|邀请码|加好友送|高价回收|上门回收|秒批|提额|红包群|券群|暗号|挂机|我带你|跟着我干"
                          r"|私聊报名|报名找我|找我报名")
+# Phone credit and memberships sold cheap ("话费八折充值", "慢充24小时到账", "视频会员年卡低价出"), unless asked about
+# ("慢充多久到账？", "会员年卡便宜吗").
+_CHEAP = re.compile(r"[\d一二三四五六七八九]折充值|慢充.{0,8}到账|会员(?:年卡|月卡|季卡).{0,3}(?:低价|便宜)")
 _MONEY = re.compile(r"兼职|赚钱|赚米|零花钱|副业|收益")
 # Words that address the group with an offer ("有没有想做副业的", "姐妹们…", "了解一下").
 # "有没有人买过国债？收益怎么样" asks the group; "有没有想做副业的" offers.
@@ -286,18 +339,21 @@ _TO_GROUP = re.compile(r"有没有人?(?:想|要|需要)|有需要|(?:有人|谁
 # speaker set off at the start, or its money already earned ("兼职赚的钱").
 _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}兼职|^(?:我|本人|学生党?|宝妈)[^，。,.!！?？;；]{0,4}[，,]兼职"
                       r"|兼职(?:赚|挣)(?:的|了)|在(?!家|线|网|手机)[\u4e00-\u9fff]{1,5}(?:做|打)兼职")
-# Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一个两毛"): how a job offer names its wage.
+# Pay named per hour, day, piece or vote ("一小时五十", "一天800", "一个两毛"): how a job offer names its wage; a
+# price and its minimum ("￥1.2一个，30个起送") is none.
 _PAY_RATE = re.compile(
-    r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))")
+    r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))"
+    r"(?![\d个起斤件箱份盒])")
 # An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
 _ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
-# or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到"):
+# or asking how to get what the shop or a friend offered ("进群领券，怎么领？", "邀请码在哪里填？", "我怎么没收到",
+# "返利是怎么算的", "积分和返利有什么区别？"):
 # its words do not count.
-_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主)"
+_SHOP = r"(?:你们|店里|店家|店主|客服|掌柜|小店|群主|(?<![各位的])老板(?!们))"
 _ASKS_SHOP = re.compile(rf"{_SHOP}.*(?:吗|嘛|么|[?？]|多少|怎么|哪|能不能|可以不|(?P<verb>[\u4e00-\u9fff])[不没](?P=verb)"
                         rf"|[不没](?:[，,。.!！]|$))|(?:请问|想问|问一?下|问问).{{0,6}}{_SHOP}"
-                        r"|怎么(?:领|用|填|弄|参加|进|没)|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
+                        r"|怎么(?:领|用|填|弄|参加|进|没|算)|(?:有)?什么区别|还没到账|(?:在哪|哪里)(?:领|填|进|弄)|领几|真的假的|是真的吗|我怎么没|什么意思|啥意思")
 
 # Anyone asked whether they want something ("有没有需要办信用卡的", "有没有要便宜话费的"): with a trade, an offer.
 _ANYONE_WHO = re.compile(r"有没有人?(?:要|需要|想)[\u4e00-\u9fff]{0,8}的")
@@ -323,22 +379,23 @@ _ASKS = re.compile(r"[?？]|吗|嘛|在哪|哪里|怎么")
 # A prize claimed from a "客服" to add ("恭喜群友获得iPhone…请添加客服领取"); a member congratulating the winner of
 # the shop's draw sends them to the shop ("恭喜@小燕子 抽中店里的免单，记得找客服领"), or speaks of oneself ("下次我也
 # 要加客服领").
-_PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
-                    r"[\u4e00-\u9fffa-z0-9]{0,6}?领")
+_PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?:(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
+                    r"[\u4e00-\u9fffa-z0-9]{0,6}?|点击(?:链接|下方)?)领")
 # Lures: something for free or for the postage, for everyone or the first few ("只需付邮费", "每人可领2000元",
 # "仅限前100名"): a weak sign, since members pass on the shop's own ("店里的新人券免费领取").
 _LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
                    r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
 # Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
 # "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
-_RETURNS = re.compile(r"月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
+_RETURNS = re.compile(r"(?:投|存|交)[\d一二三四五六七八九十两百千万]+(?:元|块)?.{0,3}(?:每月|每天|每年|一年|月)返"
+                      r"|月息[\d一二三四五六七八九两]|年化(?:收益)?率?(?:高达|有|达)?(?:\d|百分之)|保本|保息|保底|稳赚|高回报"
                       r"|回报率|一年回本|胜率(?:高达|有|达)?(?:\d|百分之|[七八九]成)")
 _RETURNS_OFFERED = re.compile(r"稳赚|项目|我这(?:边|里)?有|放我|闲钱|推荐|方案|跟单|跟着我|带你|老师|群|私聊|私我|联系我|加我|需要的|感兴趣")
 # Miracle cures and slimming ("祖传秘方", "降三高", "三天瘦一圈", "排宿便") with a buy or a way to reach the sender
 # ("现在下单买二送一", "需要联系我"); "三天瘦了两斤，又下单了一箱" is a member's diet.
 _MIRACLE = re.compile(r"祖传|秘方|偏方|特效药|神药|降三高|降(?:血压|血糖|血脂)|治(?:痛风|糖尿病|高血压)|根治|包治|宿便|排毒"
-                      r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程")
-_BUY_NOW = re.compile(r"现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
+                      r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程|量子|一用就好|不用再吃药")
+_BUY_NOW = re.compile(r"原价[\d一二三四五六七八九十百千]+.{0,3}(?:今天|现价|只要|活动价|仅需)|现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
 # The teasers of a profile shown ("看我头像，有惊喜", "点我头像有福利").
 _TEASER = re.compile(r"惊喜|福利|好东西|优惠|红包|免费|彩蛋")
 # A stream of the sender's own to support ("大家去给我捧个场，搜 …").
@@ -365,15 +422,21 @@ def read(text: str) -> Readings:
     return _readings(plain(text.translate(_INSIDE_WORDS)).lower().translate(_CONFUSABLES))
 
 
+# What the squeezed reading drops: all but letters, digits, Chinese characters and + (\w is those and _), in one
+# pass rather than a test per character.
+_NOT_SQUEEZED = re.compile(r"[^\w+]|_")
+
+
 def _readings(folded: str) -> Readings:
     compact = "".join(folded.split())
-    squeezed = _NUMERALS.sub(_spelled_number, "".join(c for c in compact if c.isalnum() or c == "+"))
+    squeezed = _NUMERALS.sub(_spelled_number, _NOT_SQUEEZED.sub("", compact))
     return Readings(folded, compact, squeezed)
 
 
 def _spelled_number(run: re.Match) -> str:
     digits = run[0].translate(_DIGITS)
-    return digits if digits != run[0] and any("0" <= c <= "9" for c in run[0]) else run[0]
+    spelled = digits != run[0] and (len(run[0]) >= 9 or any("0" <= c <= "9" for c in run[0]))
+    return digits if spelled else run[0]
 
 
 def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
@@ -388,7 +451,7 @@ def _is_shop_link(link: str, shop_links: tuple[str, ...]) -> bool:
 def _is_known_site(link: str) -> bool:
     host = _HOST.match(link.replace("。", ".").replace("点", "."))
     name = host[1].removeprefix("www.") if host else ""
-    return name in _KNOWN_HOSTS or name.endswith(".gov.cn")
+    return name in _KNOWN_HOSTS or any(name == known or name.endswith("." + known) for known in _KNOWN_DOMAINS)
 
 
 def _links(readings: Readings, shop_links: tuple[str, ...]) -> list[str]:
@@ -420,14 +483,19 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     # The rest is read without links and e-mail addresses: "zhihu.com/question/1234…" offers no QQ id.
     without = _EMAIL.sub(" ", _LINK.sub(" ", readings.folded))
     words = readings if without == readings.folded else _readings(without)
-    phones = _PHONE.findall(words.folded)
+    # a number spelled in numerals is read as digits only in the squeezed reading
+    phones = _PHONE.findall(words.folded) or _PHONE.findall(words.squeezed)
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
                    or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed))
                    or _NEW_ACCOUNT.search(words.squeezed))
     if offered and not _for_shop(words):
         strong.append(CONTACT)
-    # A question to the shop, a warning about a scam or a denial of easy money: only a link or an id left counts.
-    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed):
+    if "追" in words.squeezed and _RECOVERY.search(words.squeezed):
+        strong.append(SELLS)
+    # A question to the shop, a warning about a scam, talk about adverts or a denial of easy money: only a link, an
+    # id left or money recovered counts.
+    if _ASKS_SHOP.search(words.folded) or _WARNS.search(words.squeezed) or _DENIES.search(words.squeezed) \
+            or _ABOUT_ADS.search(words.squeezed):
         return Signals(tuple(strong), ())
     # A way to reach the sender: an id, a phone number or an e-mail address given to anyone, or "私我", "找我".
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
@@ -440,8 +508,10 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
                                                 (PLATFORM, _follow_me(words, own)), (SELLS, _sells(words, reach)),
                                                 *_offers(words, reach, own)) if found)
     weak = [CLICKS] if likes and not clicks else []
+    if PLATFORM not in strong and not own and "搜" in words.compact and _SEARCH_THERE.search(words.compact):
+        weak.append(PLATFORM)
     if not (CONTACT in strong or SELLS in strong) and (_ADD_ME.search(words.squeezed) or plus_me) \
-            and not _for_shop(words):
+            and not _for_shop(words) and not _WANTS.search(words.squeezed):
         weak.append(ADD_ME)
     if _shows_profile(words):
         weak.append(PROFILE)
@@ -502,10 +572,15 @@ def _recruits(words: Readings, reach: bool) -> bool:
 
 def _follow_me(words: Readings, own: bool) -> bool:
     """The sender's account on another platform, a stream of theirs to support ("给我捧个场"), or one to follow or
-    search there with what it gives, unless it is the shop's own ("关注视频号“好物小店”", "店主在抖音直播")."""
-    return bool(_FOLLOW_MINE.search(words.squeezed)
-                or (_PLATFORM_NAMED.search(words.squeezed) and _CHEER_ME.search(words.squeezed))
-                or (not own and _ON_PLATFORM.search(words.compact) and _FREEBIES.search(words.squeezed)))
+    search there with what it gives or as the sender's ("快手搜 … 关注我"), unless it is the shop's own ("关注视频号
+    “好物小店”", "店主在抖音直播")."""
+    if _FOLLOW_MINE.search(words.squeezed) or (_PLATFORM_NAMED.search(words.squeezed)
+                                               and _CHEER_ME.search(words.squeezed)):
+        return True
+    if own:
+        return False
+    there = _ON_PLATFORM.search(words.compact) or ("搜" in words.compact and _SEARCH_THERE.search(words.compact))
+    return bool(there and (_FREEBIES.search(words.squeezed) or _MINE_THERE.search(words.squeezed)))
 
 
 def _sells(words: Readings, reach: bool) -> bool:
@@ -517,7 +592,8 @@ def _sells(words: Readings, reach: bool) -> bool:
     if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
         return True
     anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not _POOLING.search(words.squeezed)
-    return bool(_TRADES.search(words.squeezed)) and (reach or anyone or bool(_NEEDS.search(words.squeezed)))
+    return bool(_TRADES.search(words.squeezed) and not _WANTS.search(words.squeezed)) and (
+        reach or anyone or bool(_NEEDS.search(words.squeezed)))
 
 
 def _shows_profile(words: Readings) -> bool:
@@ -530,9 +606,12 @@ def _shows_profile(words: Readings) -> bool:
 
 
 def _ad_words(words: Readings) -> bool:
-    """Words of work-from-home offers or two of a business's pitch; the words of members' own money (兼职, 副业,
-    收益) only offered to the group, and 兼职 never when the member speaks of their own job."""
+    """Words of work-from-home offers, cheap credit or memberships offered, or two of a business's pitch; the words
+    of members' own money (兼职, 副业, 收益) only offered to the group, and 兼职 never when the member speaks of their
+    own job."""
     if _WEAK_WORDS.search(words.squeezed) or (_HIRING.search(words.squeezed) and not _POOLING.search(words.squeezed)):
+        return True
+    if _CHEAP.search(words.squeezed) and not _ASKS.search(words.compact):
         return True
     if len(set(_PITCH.findall(words.squeezed))) >= 2 and not _SHOP_TALK.search(words.squeezed):
         return True

@@ -562,3 +562,115 @@ NOT_DISGUISED = ["算我一个，小王➕我两份", "电话 一三九 1234 567
 def test_disguised_ids_words_and_lures_alert_for_a_newcomer_but_a_plus_one_or_a_number_for_a_delivery_do_not():
     assert [text for text in DISGUISED if not judge(text, strict=True, shop_links=SHOP_LINKS)] == []
     assert [text for text in NOT_DISGUISED if judge(text, strict=True, shop_links=SHOP_LINKS)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "现在网贷广告太多了，我爸手机上天天弹窗",
+    "短信天天收到网贷广告，烦死了",
+    "我表姐被网贷坑惨了，现在还在还",
+    "朋友圈微商广告太多，屏蔽了好几个",
+    "听说有人专门收微信号，干嘛用的啊",
+])
+def test_talk_about_adverts_is_no_alert_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["不好意思打个广告，网贷秒批", "插播一条小广告：代开发票，私聊", "不是推销，真心推荐，兼职日结私我"])
+def test_an_advert_that_says_it_is_one_still_alerts(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "自提点在这 https://uri.amap.com/marker?position=121.47,31.23",
+    "自提点位置 https://j.map.baidu.com/7a/AbCd",
+    "这家店评价挺好 https://m.dianping.com/shopshare/k1aBcD",
+    "我在美团上也看到你们了 https://i.meituan.com/poi/12345678",
+    "我的快递放在菜鸟驿站了 https://m.cainiao.com/xyz",
+])
+def test_a_map_or_review_apps_link_from_a_subdomain_is_no_alert_but_a_file_share_is(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+    assert judge("资料在这 https://pan.baidu.com/s/1AbCd", strict=True, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "上次买的零食有一包过期了，下次注意呀",
+    "面包过两天就硬了，要趁早吃",
+    "老板能一件代发吗？想给我妈老家寄一箱苹果",
+    "老板，可以一件代发到我老家吗？我付运费",
+])
+def test_feedback_and_questions_to_the_boss_about_sending_on_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["考试包过，不过退款，私聊", "代理招募，一件代发，不压货"])
+def test_guarantees_and_sending_on_offered_still_alert(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "驾照分代扣，一分200，当天处理，不用本人去",
+    "网上被骗的钱能追回，专业团队帮你追款，不成功不收费",
+    "捕鱼游戏上分下分，秒到账，诚信经营，老板们来玩",
+    "加盟奶茶店，零经验，总部全程扶持，三个月回本",
+    "收购闲置微信号，一个号给50，不用的老号都可以换钱",
+    "有需要的扣扣联系 三二九五七八一零四",
+    "回收闲置手机、黄金、名表，上门估价，电话一三八零零一三八八七六",
+    "想省钱的宝子 ν信搜 jh-haojia2025 每天上新",
+    "养老项目有国家政策扶持，投一万每月返八百，好多阿姨都在做了",
+    "扶贫项目，国家认可，交699入会员，发展下线拿分红",
+    "我开了个美容院，开业大酬宾，一百元做十次脸部护理，地址私信我",
+    "不好意思打扰大家，我表妹开了家网店卖童装，淘宝搜\"小糖果童装铺\"，去捧个场呀",
+])
+def test_adverts_of_new_trades_and_disguises_alert_whoever_posts_them(text):
+    assert judge(text, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", [
+    "流量卡29元100G，全国通用不限速，包邮到家，要的扣1",
+    "视频会员年卡低价出，腾讯爱奇艺优酷芒果，一年只要30",
+    "话费八折充值，移动联通电信都可以，慢充24小时到账",
+    "小红书搜「宝妈省钱日记」，全是干货，关注一下吧姐妹们💕",
+])
+def test_cheap_offers_and_accounts_to_follow_alert_for_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text", ["话费慢充一般多久到账？", "视频会员年卡便宜吗，哪里买划算"])
+def test_a_newcomers_question_about_cheap_credit_is_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "有个人加我说能追回被骗的钱，结果又被骗了一次",
+    "我姑姑开了家奶茶店，加盟的，听说回本挺慢",
+    "出门记得带好各种证件",
+    "我驾照分被扣了六分，得去学习销分",
+    "那种发展下线的都是传销",
+    "我在小红书上搜了测评，关注了几个博主",
+    "我家拼多多上搜的同款，捧个场买了一件",
+])
+def test_the_same_trades_told_of_are_no_alert_even_from_a_newcomer(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "这个佣金是怎么算的？推荐朋友有返利吗",
+    "问一下会员积分和返利有什么区别？",
+    "本周闪购：土鸡蛋 ￥1.2一个，30个起送，直接在群里接龙",
+])
+def test_a_newcomers_question_about_rebates_and_a_price_with_its_minimum_are_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", ["谁有网课资源，私聊我一下", "谁有代购渠道，私我", "求个课程资源，有的联系我"])
+def test_a_member_asking_the_group_for_a_trade_is_no_alert(text):
+    assert judge(text, shop_links=SHOP_LINKS) == []
+
+
+@pytest.mark.parametrize("text", [
+    "我在别的群被人拉去刷单，亏了五百，这里应该没有吧",
+    "有人私聊我说兼职日结，我直接删了",
+    "谁有好的月嫂推荐，私我一下",
+])
+def test_a_newcomers_scam_story_or_request_is_no_alert(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
