@@ -68,6 +68,11 @@ they have not seen:
   老板 and the shop about 代发, 代购, 代理, 批发 and 回收, feedback to the shop ("下次注意呀"), members' own 驾照分,
   流量卡, 视频会员, 淘宝店 and 加盟 in passing; and adverts of holdout6's missed kinds in other wordings (precision
   0.111, recall 0.188 on the sixth version), then developed on.
+- spam_holdout7.csv (300 messages, 120 advertising), held-out: written by someone who had not read the rules or the
+  earlier sets, committed before the seventh version was merged, and run once, when it was final. Its writer's brief
+  named, among the hard negatives to write, the kinds of holdout6's false alarms (talk about adverts, map links,
+  questions to the shop about 一件代发, feedback such as "下次注意"), so it also tests whether those fixes hold in
+  other words; that may flatter its precision a little.
 """
 
 from __future__ import annotations
@@ -98,6 +103,7 @@ SETS = (
     (FIXTURES / "spam_dev6.csv", "development"),
     (FIXTURES / "spam_holdout6.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev7.csv", "development"),
+    (FIXTURES / "spam_holdout7.csv", "held-out"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
