@@ -150,6 +150,7 @@ _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
 _OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_GROUP_NUMBER = re.compile(r"群号?[:：是为]?\d{5,12}")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
 # speaks of a delivery, an order or after-sales ("到货了打 150…", "我微信号是 …，店主加我一下发个售后"); an address
@@ -391,7 +392,7 @@ _PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9
                     r"[\u4e00-\u9fffa-z0-9]{0,6}?|点击(?:链接|下方)?)领")
 # Lures: something for free or for the postage, for everyone or the first few ("只需付邮费", "每人可领2000元",
 # "仅限前100名"): a weak sign, since members pass on the shop's own ("店里的新人券免费领取").
-_LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
+_LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|注册(?:就|即)送|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
                    r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
 # Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
 # "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
@@ -428,7 +429,8 @@ _UNASSERTED = re.compile(
     r"|(?:不|没)(?:做|招|搞|碰|卖|接|会|信|敢|刷|一件|是(?!梦|问题)|买|玩|加|参与|中|赚|借)|没有(?!门槛|经验|压力|风险)|从来?(?:不|没)|从未|别(?:信|理|碰|做|买|玩|刷|加|发|在群)"
     r"|广告|骗子|骗局|割韭菜|笑死|(?:有人|群里|他们|别人|人家|网上|电视上?|新闻)[^，。,.]{0,6}(?:说|发|推)|听说|据说|号称|谁信|短信"
     r"|都是坑|被拉|(?:那种|那些|这种|这些)[^，。,.]{0,12}的都是")
-# A question to whoever wants something is an offer ("有没有想赚点零花钱的？", "有需要做兼职的姐妹吗").
+# A question to whoever wants something is an offer ("有没有想赚点零花钱的？", "有需要做兼职的姐妹吗", and what
+# _TO_GROUP reads: "有人做吗").
 _ASKS_WHOEVER = re.compile(r"有没有人?[\u4e00-\u9fff]{0,8}?(?:想|要|需要)[\u4e00-\u9fff]{0,12}的|有(?:需要|想|要)[\u4e00-\u9fff]{0,10}的")
 # A question that points back at what the message named ("这个红包在哪看？").
 _ASKS_BACK = re.compile(r"(?:这个|那个|这种|那种|它)[^，。,.]{0,8}(?:[?？]|吗|呢|怎么|在哪|哪里|是啥|是什么)")
@@ -510,8 +512,10 @@ class Signals:
         if strict:
             return found if self.strong or self.weak else []
         reach = self.reach or any(reason.startswith(QR_CODE) for reason in found)
-        offered = reach and any(reason not in _WAYS and not reason.startswith(QR_CODE) for reason in found)
-        return found if self.strong and (self.sure or offered) else []
+        words = [reason for reason in found if reason not in _WAYS and not reason.startswith(QR_CODE)]
+        terms = [reason for reason in self.strong if reason not in _WAYS and reason != PLATFORM]
+        sure = self.sure or QR_INVITE in self.strong
+        return found if self.strong and (sure or terms or (reach and words)) else []
 
 
 def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
@@ -531,6 +535,8 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
                    or _NEW_ACCOUNT.search(words.squeezed))
     if offered and not _for_shop(words):
         strong.append(CONTACT)
+        # a group's number to join, or a new account after a "changed number" (see the top)
+        sure = sure or bool(_GROUP_NUMBER.search(words.squeezed) or _NEW_ACCOUNT.search(words.squeezed))
     if "追" in words.squeezed and _RECOVERY.search(words.squeezed):
         strong.append(SELLS)
     # A question to the shop, a warning about a scam, talk about adverts or a denial of easy money: only a link, an
@@ -556,7 +562,8 @@ def _asserted(words: Readings) -> Readings:
     if not _UNASSERTED.search(words.folded):
         return words
     clauses = _CLAUSE.findall(words.folded)
-    kept = [clause for clause in clauses if not _UNASSERTED.search(clause) or _ASKS_WHOEVER.search(clause)]
+    kept = [clause for clause in clauses if not _UNASSERTED.search(clause) or _ASKS_WHOEVER.search(clause)
+            or _TO_GROUP.search(clause)]
     if len(kept) == len(clauses):
         return words
     if any(_ASKS_BACK.search(clause) for clause in clauses):
@@ -642,7 +649,7 @@ def _recruits(words: Readings, reach: bool) -> str | None:
         return None
     offered = (reach or len(topics) >= 2 or _TO_GROUP.search(words.squeezed) or _NEEDS.search(words.squeezed)
                or _OFFERED_TO_WHOEVER.search(words.compact) or _PAY_RATE.search(words.squeezed)
-               or _WEAK_WORDS.search(words.squeezed))
+               or _WEAK_WORDS.search(words.squeezed) or _REWARD.search(words.squeezed))
     return "strong" if offered else "weak"
 
 
@@ -665,7 +672,8 @@ def _sells(words: Readings, reach: bool) -> bool:
     "找我" or "谁需要" ("需要贷款的找我，当天放款")."""
     if _OFFER.search(words.compact) and not _POOLING.search(words.squeezed):
         return True
-    if reach and _PITCH.search(words.squeezed) and not _for_shop(words):
+    if reach and (_PITCH.search(words.squeezed) or _NEEDS.search(words.squeezed)) and not _for_shop(words) \
+            and not _POOLING.search(words.squeezed):
         return True
     anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not _POOLING.search(words.squeezed)
     return bool(_TRADES.search(words.squeezed) and not _WANTS.search(words.squeezed)) and (
@@ -731,7 +739,7 @@ def with_words(picture: Signals, text: str, shop_links: tuple[str, ...] = ()) ->
     weak = picture.weak + words.weak + scan
     offered = bool(picture.weak) and len(weak) >= 2
     return Signals(tuple(dict.fromkeys(picture.strong + words.strong + (weak if offered else ()))),
-                   () if offered else weak)
+                   () if offered else weak, words.reach, words.sure)
 
 
 def points_at_code(text: str) -> bool:
