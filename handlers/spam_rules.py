@@ -269,8 +269,8 @@ _STRONG_WORDS = re.compile("|".join((
 # The names of the schemes and trades advertisers push, which members name as often when they ask, deny or tell of
 # them ("刷单是什么意思？", "本店不做代理，也不招加盟", "隔壁群天天有人发彩票群"): across the development sets they fired
 # in members' talk as often as in adverts (刷单 14 to 8, 一件代发 10 to 12, 网贷 7 to 7, 彩票 5 to 2). Each is strong
-# only in an offer: with a way to reach the sender, said to whoever wants it, with a wage, or with another advert's
-# word; alone it is a newcomer's weak sign (_recruits).
+# only in an offer: with a way to reach the sender, said to whoever wants it, with a wage or a reward, or with
+# another advert's word; alone it is a newcomer's weak sign (_recruits).
 _TOPIC_WORDS = re.compile(
     r"刷(?:个|几个?|一|两)?单|日结|高佣|躺赚|招(?:代理|兼职|学员|宝妈|打字员|点赞员|合伙人|团长)|代理.{0,6}加盟|一件代发"
     r"|彩票|博彩|菠菜|网赌|棋牌|网贷|带单|引流|稳赚")
@@ -414,10 +414,10 @@ _ASKS = re.compile(r"[?？]|吗|嘛|在哪|哪里|怎么")
 # 要加客服领").
 _PRIZE = re.compile(r"(?:恭喜|中奖|获得|抽中|幸运)[\u4e00-\u9fffa-z0-9]{0,30}?(?:(?<![我要])(?:添加|加)(?:客服|专员|工作人员|领奖|微信|v|q)"
                     r"[\u4e00-\u9fffa-z0-9]{0,6}?|点击(?:链接|下方)?)领")
-# Lures: something for free or for the postage, for everyone or the first few ("只需付邮费", "每人可领2000元",
+# Lures: something for free, for signing up or for the postage, for everyone or the first few ("只需付邮费", "注册就送",
 # "仅限前100名"): a weak sign, since members pass on the shop's own ("店里的新人券免费领取").
-_LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|注册(?:就|即)送|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费|每人(?:都)?(?:可|能)领"
-                   r"|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
+_LURE = re.compile(r"免费(?:领|办理?)(?![的了过到])|注册(?:就|即)送|[0零]元领|只需?付?邮费|只付邮费|仅需?付?邮费"
+                   r"|每人(?:都)?(?:可|能)领|人人(?:可|能)领|仅限前[\d一二三四五六七八九十百两]+名")
 # Returns promised ("月息3分", "年化12%", "保本", "胜率90%", "稳赚") with an offer of them ("我这边有个项目", "谁有闲钱",
 # "每天推荐精准方案", "跟单"): members' "余额宝年化1.8%了", "朋友找我借钱说给月息2分" offer nothing.
 _RETURNS = re.compile(r"(?:投|存|交)[\d一二三四五六七八九十两百千万]+(?:元|块)?.{0,3}(?:每月|每天|每年|一年|月)返"
@@ -442,7 +442,7 @@ _SHOP_PEOPLE = re.compile(r"店主|客服|掌柜|店家|老板|群主")
 _PLUS_ME = re.compile(r"(?:^|[^\u4e00-\u9fffa-z0-9+]|的)\+我")
 
 
-# Policy for what a clause asserts (_asserted): a clause, with the marks that end it.
+# A clause with the marks that end it: _asserted reads a message clause by clause.
 _CLAUSE = re.compile(r"[^，。！？!?,;；\n]+[，。！？!?,;；\n]*")
 # A clause that asks ("能不能一件代发？", "日结的工作靠谱吗", "宝妈在家能做点什么？"), denies by a negation before its
 # verb ("不做加盟", "不招代理", "从来没中过", "没买过彩票", "不会买彩票的", "别信"), or tells of adverts and scams
@@ -452,12 +452,14 @@ _CLAUSE = re.compile(r"[^，。！？!?,;；\n]+[，。！？!?,;；\n]*")
 _UNASSERTED = re.compile(
     r"(?=[?？吗呢嘛怎咋能可是靠行什啥在不没从别广骗割笑有群他人网电新听据号谁短都被那这])(?:"
     r"[?？]|吗|呢|嘛|怎么|咋|能不能|可不可以|是不是|靠谱不|行不行|什么意思|啥意思|是啥|是什么|在哪"
-    r"|(?:不|没)(?:做|招|搞|碰|卖|接|会|信|敢|刷|一件|是(?!梦|问题)|买|玩|加|参与|中|赚|借)|没有(?!门槛|经验|压力|风险)|从来?(?:不|没)|从未|别(?:信|理|碰|做|买|玩|刷|加|发|在群)"
+    r"|(?:不|没)(?:做|招|搞|碰|卖|接|会|信|敢|刷|一件|是(?!梦|问题)|买|玩|加|参与|中|赚|借)|没有(?!门槛|经验|压力|风险)"
+    r"|从来?(?:不|没)|从未|别(?:信|理|碰|做|买|玩|刷|加|发|在群)"
     r"|广告|骗子|骗局|割韭菜|笑死|(?:有人|群里|他们|别人|人家|网上|电视上?|新闻)[^，。,.]{0,6}(?:说|发|推)|听说|据说|号称|谁信|短信"
     r"|都是坑|被拉|(?:那种|那些|这种|这些)[^，。,.]{0,12}的都是)")
 # A question to whoever wants something is an offer ("有没有想赚点零花钱的？", "有需要做兼职的姐妹吗", and what
 # _TO_GROUP reads: "有人做吗").
-_ASKS_WHOEVER = re.compile(r"有没有人?[\u4e00-\u9fff]{0,8}?(?:想|要|需要)[\u4e00-\u9fff]{0,12}的|有(?:需要|想|要)[\u4e00-\u9fff]{0,10}的")
+_ASKS_WHOEVER = re.compile(r"有没有人?[\u4e00-\u9fff]{0,8}?(?:想|要|需要)[\u4e00-\u9fff]{0,12}的"
+                           r"|有(?:需要|想|要)[\u4e00-\u9fff]{0,10}的")
 # A question that points back at what the message named ("这个红包在哪看？").
 _ASKS_BACK = re.compile(r"(?:这个|那个|这种|那种|它)[^，。,.]{0,8}(?:[?？]|吗|呢|怎么|在哪|哪里|是啥|是什么)")
 
@@ -513,7 +515,7 @@ def _links(readings: Readings, shop_links: tuple[str, ...]) -> list[str]:
 
 
 # Reasons that are a way to reach the sender or a place, and no advert's word: an established member's message
-# alerts only with one of these and a word of an advert together (Signals.reasons).
+# alerts on one of these only with an advert's word (Signals.reasons).
 _WAYS = frozenset((LINK, CONTACT, ADD_ME, PROFILE, SCAN_ME, QR_INVITE, QR_PAYMENT, QR_CODE))
 # Offers that carry their way with them: "要的加微信", "帮我砍一刀", "扫码进群", "添加客服领奖", "关注我的抖音".
 _PLACES = frozenset((SELLS, CLICKS, ELSEWHERE, PRIZE, PLATFORM, ADD_ME, PROFILE))
