@@ -68,11 +68,19 @@ they have not seen:
   老板 and the shop about 代发, 代购, 代理, 批发 and 回收, feedback to the shop ("下次注意呀"), members' own 驾照分,
   流量卡, 视频会员, 淘宝店 and 加盟 in passing; and adverts of holdout6's missed kinds in other wordings (precision
   0.111, recall 0.188 on the sixth version), then developed on.
-- spam_holdout7.csv (300 messages, 120 advertising), held-out: written by someone who had not read the rules or the
-  earlier sets, committed before the seventh version was merged, and run once, when it was final. Its writer's brief
-  named, among the hard negatives to write, the kinds of holdout6's false alarms (talk about adverts, map links,
-  questions to the shop about 一件代发, feedback such as "下次注意"), so it also tests whether those fixes hold in
-  other words; that may flatter its precision a little.
+- spam_holdout7.csv (300 messages, 120 advertising), development since: written by someone who had not read the
+  rules or the earlier sets, and held out for the seventh version (precision 0.942, recall 0.542) until its mistakes
+  led, with spam_dev8.csv, to the eighth version: its four false alarms (a denial "咱家不做加盟，也暂时不招代理", "买彩
+  票从来没中过", a newcomer's question "请问可以一件代发吗？", talk about an advert "有人在群里说投资稳赚，笑死") were
+  of kinds seen before in other words, so the eighth version answers them with general policies rather than phrases
+  (precision 1.000, recall 0.525 on the eighth; its adverts' misses were not developed on).
+- spam_dev8.csv (110 messages, 8 advertising), development: written for the eighth version before its rules were
+  changed, mostly hard negatives of the kinds behind each round's false alarms, in new words: questions that name an
+  advert's word ("能不能一件代发？", "日结的工作靠谱吗？"), denials ("本店不做代理，也不招加盟", "没买过彩票"), talk
+  about adverts and scams ("笑死，又有人说在家躺赚", "他们说刷单能赚钱，结果押金都没了"), the shop's own posts and
+  channels, and established members' talk with order ids, numbers and links; and a few adverts that ask or deny with
+  a way to reach the sender ("想要在家赚钱吗？日结200，私我"). Committed before the eighth version's rules were changed
+  (precision 0.267, recall 1.000 on the seventh: 22 false alarms), then developed on.
 """
 
 from __future__ import annotations
@@ -103,7 +111,8 @@ SETS = (
     (FIXTURES / "spam_dev6.csv", "development"),
     (FIXTURES / "spam_holdout6.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev7.csv", "development"),
-    (FIXTURES / "spam_holdout7.csv", "held-out"),
+    (FIXTURES / "spam_holdout7.csv", "development (was held out; its mistakes were looked at)"),
+    (FIXTURES / "spam_dev8.csv", "development"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")

@@ -300,8 +300,12 @@ def test_a_members_qr_code_alerts_when_it_invites_or_comes_with_words_of_adverti
     assert bot.sent(kind="spam_alert") == [], "a member's payment code alone: members share those"
     bot.member("小王").says("长按识别，有惊喜", room="普通会员群")
     bot.advance(minutes=1)
+    assert bot.sent(kind="spam_alert") == [], "a member's code and 扫码 are a way to reach, without an advert's word"
+    sends_picture(bot, "小王", qr_picture(tmp_path, "wxp://f2f0AbCdEf123", "pay.png"))
+    bot.member("小王").says("长按识别，免费领红包", room="普通会员群")
+    bot.advance(minutes=1)
     alert, = bot.texts(kind="spam_alert")
-    assert "“长按识别，有惊喜”" in alert and "原因：发了二维码图片（收款码）；让人扫码" in alert
+    assert "“长按识别，免费领红包”" in alert and "原因：发了二维码图片（收款码）；免费领、只付邮费、每人可领之类的诱饵；让人扫码" in alert
     assert bot.sent(kind="spam_alert")[-1]["image"].endswith("pay.png"), "the picture goes with the words after it"
     bot.member("小李").says("想赚点零花钱的看过来", room="普通会员群")
     sends_picture(bot, "小李", qr_picture(tmp_path, "SF1234567890", "label.png"))
@@ -368,7 +372,7 @@ def test_a_phone_or_id_given_to_the_shop_is_not_advertising_even_from_a_newcomer
 
 @pytest.mark.parametrize("text", ["我的微信 tao_li_2024，大家加我", "打扰店主了，vx：tao_li_2024 欢迎加"])
 def test_the_same_id_offered_to_the_group_or_with_an_excuse_to_the_shop_is_advertising(text):
-    assert judge(text, shop_links=SHOP_LINKS)
+    assert judge(text, strict=True, shop_links=SHOP_LINKS)
 
 
 def test_part_time_money_a_member_has_earned_is_not_a_job_offer():
@@ -399,7 +403,7 @@ def test_an_offer_to_whoever_needs_it_is_advertising_but_pooling_an_order_is_not
 
 @pytest.mark.parametrize("text", ["扣扣群：123456789", "q群号 987654321", "薇♥：abc_def1"])
 def test_group_numbers_and_ids_decorated_with_hearts_are_ids_offered(text):
-    assert judge(text)
+    assert judge(text, strict=True)
 
 
 def test_earnings_with_a_figure_are_an_offer_and_talk_of_such_offers_is_not():
@@ -469,7 +473,7 @@ def test_asking_how_to_get_an_offer_and_warning_of_one_are_no_alert(text):
 ])
 def test_a_link_to_a_well_known_site_is_no_alert_but_one_merely_named_like_it_is(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
-    assert judge(text.replace(".com/", ".com.zhuanqian88.com/"), shop_links=SHOP_LINKS)
+    assert judge(text.replace(".com/", ".com.zhuanqian88.com/"), strict=True, shop_links=SHOP_LINKS)
 
 
 @pytest.mark.parametrize("text", [
@@ -615,7 +619,6 @@ def test_guarantees_and_sending_on_offered_still_alert(text):
     "收购闲置微信号，一个号给50，不用的老号都可以换钱",
     "有需要的扣扣联系 三二九五七八一零四",
     "回收闲置手机、黄金、名表，上门估价，电话一三八零零一三八八七六",
-    "想省钱的宝子 ν信搜 jh-haojia2025 每天上新",
     "养老项目有国家政策扶持，投一万每月返八百，好多阿姨都在做了",
     "扶贫项目，国家认可，交699入会员，发展下线拿分红",
     "我开了个美容院，开业大酬宾，一百元做十次脸部护理，地址私信我",
@@ -630,6 +633,7 @@ def test_adverts_of_new_trades_and_disguises_alert_whoever_posts_them(text):
     "视频会员年卡低价出，腾讯爱奇艺优酷芒果，一年只要30",
     "话费八折充值，移动联通电信都可以，慢充24小时到账",
     "小红书搜「宝妈省钱日记」，全是干货，关注一下吧姐妹们💕",
+    "想省钱的宝子 ν信搜 jh-haojia2025 每天上新",
 ])
 def test_cheap_offers_and_accounts_to_follow_alert_for_a_newcomer(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS)
@@ -674,3 +678,40 @@ def test_a_member_asking_the_group_for_a_trade_is_no_alert(text):
 ])
 def test_a_newcomers_scam_story_or_request_is_no_alert(text):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+
+
+# The eighth version's policies (handlers/spam_rules.py, the top): each fresh set brought false alarms of new
+# wordings but old kinds, so these are tested by kind, in words no set holds: no alert for the first of each pair,
+# still one for the second.
+@pytest.mark.parametrize("text, advert", [
+    ("请问可以一件代发到外省吗？我想寄给我姐", "想在家赚钱吗？日结两百，私我"),
+    ("日结的零工靠谱吗？我侄子想找一个", "有没有想做兼职的宝妈？日结两百"),
+    ("本店不做代理，也不招加盟，谢谢大家关心", "不压货不囤货，一件代发，代理加微信 abc_778899"),
+    ("我们家从来不刷单，评价都是买家自己写的", "谁说月入过万不可能？跟着我干，详情私聊"),
+    ("笑死，又有人说在家躺赚，躺着只会长肉", "在家躺赚，月入过万，私我"),
+    ("他们说刷单能赚钱，结果押金都没要回来", "刷单日结，一单八块，私我"),
+])
+def test_a_question_a_denial_or_talk_about_an_advert_names_its_words_without_an_alert(text, advert):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+    assert judge(advert, shop_links=SHOP_LINKS), "asked or denied with a way to reach the sender, or asserted"
+
+
+@pytest.mark.parametrize("text, advert", [
+    ("我的微信 tao_li_2024，大家加我", "我的微信 tao_li_2024，兼职日结，大家加我"),
+    ("这篇文章写得好 https://blog.example.top/p/123", "注册就送38元 https://blog.example.top/p/123"),
+    ("快手号 zhou_mo_2025，我拍的钓鱼视频", "扣扣群：123456789"),
+])
+def test_an_established_members_id_or_link_alone_is_no_alert_but_with_an_adverts_word_or_a_group_it_is(text, advert):
+    assert judge(text, shop_links=SHOP_LINKS) == []
+    assert judge(text, strict=True, shop_links=SHOP_LINKS), "a newcomer without an order is judged strictly"
+    assert judge(advert, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text, advert", [
+    ("我表哥以前做网贷催收的，现在转行了", "网贷秒批，有需要的姐妹找我"),
+    ("一件代发的货一般都是从义乌发出来的", "有没有想做一件代发的，利润可观"),
+    ("我爸年轻时天天买彩票", "开了个网店，大家帮忙刷个单，有红包"),
+])
+def test_a_schemes_name_in_an_established_members_talk_is_no_alert_but_offered_it_is(text, advert):
+    assert judge(text, shop_links=SHOP_LINKS) == []
+    assert judge(advert, shop_links=SHOP_LINKS)
