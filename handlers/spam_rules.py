@@ -121,6 +121,9 @@ PRIZE = "说人中了奖，让加客服领奖"
 LURE = "免费领、只付邮费、每人可领之类的诱饵"
 INVEST = "拉人投资、跟单（月息、保本、胜率之类）"
 CURE = "夸大保健、减肥的功效，让人下单或找他"
+SERVICE = "推销自己的服务、课程、货或卡号（价格、进店、上门、包邮之类）"
+OFFICIAL = "冒充医保、社保、退税、理赔或客服，要身份证、银行卡或点链接"
+GAMBLING = "拉人赌博、竞猜或炒币（开奖、上车、翻倍之类）"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
@@ -377,6 +380,8 @@ _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}�
 _PAY_RATE = re.compile(
     r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))"
     r"(?![\d个起斤件箱份盒])")
+# A price the member pays for a service by the day ("我家狗寄养在朋友家，一天四十"), no wage.
+_PAID = re.compile(r"寄养|托管|房租|租金|停车|住宿|学费")
 # An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
 _ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
@@ -440,6 +445,50 @@ _SHOP_PEOPLE = re.compile(r"店主|客服|掌柜|店家|老板|群主")
 # "➕我" offers a contact at the start of a clause or after whom it is for ("有想兼职的➕我"), not in a list of
 # names ("小王➕我两份").
 _PLUS_ME = re.compile(r"(?:^|[^\u4e00-\u9fffa-z0-9+]|的)\+我")
+
+
+
+def _anchored(*alternatives: str) -> re.Pattern:
+    """One regex of the alternatives, each starting with a literal character, behind a lookahead of those first
+    characters: most places in a message start none, and one test of a class there is far cheaper than trying each
+    alternative (signals() stays under 0.1 ms)."""
+    firsts = "".join(sorted({alternative[0] for alternative in alternatives}))
+    return re.compile(rf"(?=[{re.escape(firsts)}])(?:{'|'.join(alternatives)})")
+
+
+# The kinds of adverts a newcomer posts that name no scheme (see the top), each as its subject and the terms that
+# make it an offer; a newcomer's weak sign, never an established member's. A local service or goods of one's own
+# with a price or how to get them ("美甲美睫工作室，本周进店首单半价", "自家土蜂蜜，一斤六十，顺丰包邮"):
+_SERVICE_KIND = _anchored(
+    "美甲", "美睫", "按摩", "推拿", "足疗", "spa", "美容", "装修", "翻新", "量房", "开锁", "换锁", "保洁", "家政", "擦玻璃",
+    "搬家", "驾校", "健身", "私教", "体验课", "清洗", "疏通", "甲醛", "寄养", "外教", "培训", "暑假班", "网课", "学历",
+    "资格证", "会员", "点券", "账号", "小号", "宽带", "门票", "蛋糕", "鲜花", "大闸蟹", "蜂蜜", "茶叶", "新茶", "龙井",
+    "脐橙", "榴莲", "海鲜", "鸡蛋", "蔬菜", "燕窝", "口红", "化妆品", "面霜", "女装", "童装", "奶粉", "保健品", "药妆",
+    "尾货", "回收", "代购", "代充", "净水器", "乳胶枕")
+_SERVICE_TERMS = _anchored(
+    "包邮", "顺丰", "直发", "直供", "直销", "工厂", "厂家", "现货", "清仓", "甩卖", "开卖", "开业", "酬宾", "特惠", "特价",
+    "半价", r"[一二三四五六七八九\d]折", "优惠", "体验价", "体验课", "首单", "首节", "首月", "进店", "到店", "上门",
+    "免费量房", "报我名字", "地址私", r"找我(?:订|拿|买)", "私聊订", "群里价", "群友", "团购价", "内部价", "只要", "低价",
+    "要的", "有要", "有需要", "欢迎", "保真", "正品保", "量大", "全场", r"(?:一|每)(?:斤|盒|支|件|箱|节|位)",
+    r"\d+(?:元|块)?(?:一|每)(?:斤|盒|支|件|箱|节)", r"\d+斤\d", r"\d+(?:\.\d+)?(?:元|块)?起", r"出(?:售|号)", r"[价折]出", "低价转", "有人需要")
+# its subject's telling of what the member bought, did or was told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
+# "设计师说…"; not "顺便说下", "价格好说"), its price complained of, or praise of the shop: a member's.
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中)(?:了|过|的)|(?<![好再])说(?![下一])|太贵|好贵|没(?:啥|什么)?用|一般"
+                   r"|店主|店里|你们")
+# Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
+_OFFICIAL_KIND = _anchored("医保", "社保", "退税", "个税", "理赔", "赔付", "补贴", "返还", "etc", "客服", "扣费", "微粒贷")
+_OFFICIAL_TERMS = _anchored("身份证", "银行卡", "卡号", "验证码", "点击", "点此", "链接", "添加", "登记", "申领", "入口",
+                            "通道", "逾期", "作废", "尽快", "以免", "即将", "填写", "提供", "内部渠道", "联系客服")
+# Gambling, tips and coins ("每晚8点开奖，五块钱就能玩", "世界杯竞猜…带你一起上车", "早期进场翻100倍"):
+_GAMBLING_KIND = _anchored("开奖", "竞猜", "赔率", "高赔", "上车", "猜大小", "充值", "提现", "首充", "金币", "数字货币",
+                           "虚拟币", "数字藏品", "合约", "币圈", "看球")
+_GAMBLING_TERMS = _anchored("翻倍", r"翻[\d十百千]+倍", "秒到", "进场", "跟单", "就能玩", "来的", "稳", "内部", "下载就送",
+                            "送", "错过", "赢钱", "中了翻", "上车", "带你")
+# Health claims ("生发液一个月长出新头发", "三天瘦10斤不反弹", "一贴见效"); "瘦了十斤后又反弹了" is a member's.
+_HEALTH_KIND = _anchored("生发", "长出", "脱发", "秃", "降糖", "降血", "胰岛素", r"瘦[\d一二三四五六七八九十两]+斤", "一贴",
+                         "一抹", "祛斑", "湿疹", "催乳", "持久", "增长液", "免疫力", "糖尿病", "三高", "颈椎")
+_HEALTH_TERMS = _anchored("无效", "不反弹", "见效", "停药", "管用", "冲", "试试", "团购价", "摆脱", "克星", "有福", "回购",
+                          "都说好", "调理", "看得见", "不伤身")
 
 
 # A clause with the marks that end it: _asserted reads a message clause by clause.
@@ -621,12 +670,25 @@ def _read_offers(words: Readings, strong: list[str], reach: bool, plus_me: bool,
         weak.append(PROFILE)
     if _LURE.search(words.squeezed) and not own:
         weak.append(LURE)
+    weak.extend(_kinds(words))
     if RECRUIT not in strong:
-        ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed))
+        ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed) and not _PAID.search(words.squeezed))
         # A job's words with its wage ("有个兼职，一小时五十") are a job offered, from anyone.
         (strong if ad_words and pay else weak).extend(
             reason for reason, found in ((AD_WORDS, ad_words), (PAY, pay)) if found)
     return weak
+
+
+def _kinds(words: Readings) -> list[str]:
+    """A newcomer's weak signs of the kinds of adverts that name no scheme: a subject with the terms that offer it,
+    unless the member tells of what they bought, did or were told, or speaks of the shop."""
+    squeezed = words.squeezed
+    found = [reason for reason, kind, terms in ((SERVICE, _SERVICE_KIND, _SERVICE_TERMS),
+                                                (OFFICIAL, _OFFICIAL_KIND, _OFFICIAL_TERMS),
+                                                (GAMBLING, _GAMBLING_KIND, _GAMBLING_TERMS),
+                                                (CURE, _HEALTH_KIND, _HEALTH_TERMS))
+             if kind.search(squeezed) and terms.search(squeezed)]
+    return found if found and not _TOLD.search(squeezed) else []
 
 
 def _for_shop(words: Readings) -> bool:
@@ -678,7 +740,10 @@ def _recruits(words: Readings, reach: bool) -> str | None:
     offered = (reach or len(topics) >= 2 or _TO_GROUP.search(words.squeezed) or _NEEDS.search(words.squeezed)
                or _OFFERED_TO_WHOEVER.search(words.compact) or _PAY_RATE.search(words.squeezed)
                or _WEAK_WORDS.search(words.squeezed) or _REWARD.search(words.squeezed))
-    return "strong" if offered else "weak"
+    if offered:
+        return "strong"
+    # a newcomer telling of their own ("我买彩票中了五块哈哈") offers nothing
+    return None if _TOLD.search(words.squeezed) else "weak"
 
 
 def _follow_me(words: Readings, own: bool) -> bool:
