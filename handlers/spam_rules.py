@@ -449,46 +449,58 @@ _PLUS_ME = re.compile(r"(?:^|[^\u4e00-\u9fffa-z0-9+]|的)\+我")
 
 
 def _anchored(*alternatives: str) -> re.Pattern:
-    """One regex of the alternatives, each starting with a literal character, behind a lookahead of those first
-    characters: most places in a message start none, and one test of a class there is far cheaper than trying each
-    alternative (signals() stays under 0.1 ms)."""
-    firsts = "".join(sorted({alternative[0] for alternative in alternatives}))
-    return re.compile(rf"(?=[{re.escape(firsts)}])(?:{'|'.join(alternatives)})")
+    """One regex of the alternatives behind a lookahead of their first characters (each starts with a literal
+    character, a class or \d): most places in a message start none, and one test of a class there is far cheaper
+    than trying each alternative (signals() stays under 0.1 ms)."""
+    firsts = "".join(sorted({alternative[1:alternative.index("]")] if alternative[0] == "["
+                             else alternative[:2] if alternative[0] == "\\" else re.escape(alternative[0])
+                             for alternative in alternatives}))
+    return re.compile(rf"(?=[{firsts}])(?:{'|'.join(alternatives)})")
 
 
 # The kinds of adverts a newcomer posts that name no scheme (see the top), each as its subject and the terms that
-# make it an offer; a newcomer's weak sign, never an established member's. A local service or goods of one's own
-# with a price or how to get them ("美甲美睫工作室，本周进店首单半价", "自家土蜂蜜，一斤六十，顺丰包邮"):
+# make it an offer; a newcomer's weak sign, never an established member's. A local service, a course, a card, an
+# account or goods of one's own with a price or how to get them ("美甲美睫工作室，本周进店首单半价", "自家土蜂蜜，
+# 一斤六十，顺丰包邮", "成人学历提升，国家承认", "收各种银行卡 电话卡 一套800"):
 _SERVICE_KIND = _anchored(
     "美甲", "美睫", "按摩", "推拿", "足疗", "spa", "美容", "装修", "翻新", "量房", "开锁", "换锁", "保洁", "家政", "擦玻璃",
-    "搬家", "驾校", "健身", "私教", "体验课", "清洗", "疏通", "甲醛", "寄养", "外教", "培训", "暑假班", "网课", "学历",
-    "资格证", "会员", "点券", "账号", "小号", "宽带", "门票", "蛋糕", "鲜花", "大闸蟹", "蜂蜜", "茶叶", "新茶", "龙井",
-    "脐橙", "榴莲", "海鲜", "鸡蛋", "蔬菜", "燕窝", "口红", "化妆品", "面霜", "女装", "童装", "奶粉", "保健品", "药妆",
-    "尾货", "回收", "代购", "代充", "净水器", "乳胶枕")
+    "搬家", "驾校", "健身", "私教", "体验课", "清洗", "疏通", "甲醛", "检测", "寄养", "外教", "培训", "暑假班", "网课",
+    "考研", "考公", "课程", "学历", "资格证", "证书", "资质", "执照", "许可证", "起名", "测名", "会员", "点券", "账号",
+    "账户", "小号", "银行卡", "电话卡", "手机卡", "流量卡", "宽带", "门票", "茅台", "蛋糕", "鲜花", "大闸蟹", "蜂蜜",
+    "茶叶", "新茶", "龙井", "脐橙", "榴莲", "海鲜", "鸡蛋", "蔬菜", "燕窝", "口红", "化妆品", "面霜", "女装", "童装", "衣服",
+    "鞋", "奶粉", "保健品", "药妆", "尾货", "库存", "回收", "代购", "代充", "代办", "净水器", "乳胶枕", "保险", "抵押",
+    "交友", "陪聊", "店铺")
 _SERVICE_TERMS = _anchored(
-    "包邮", "顺丰", "直发", "直供", "直销", "工厂", "厂家", "现货", "清仓", "甩卖", "开卖", "开业", "酬宾", "特惠", "特价",
-    "半价", r"[一二三四五六七八九\d]折", "优惠", "体验价", "体验课", "首单", "首节", "首月", "进店", "到店", "上门",
-    "免费量房", "报我名字", "地址私", r"找我(?:订|拿|买)", "私聊订", "群里价", "群友", "团购价", "内部价", "只要", "低价",
-    "要的", "有要", "有需要", "欢迎", "保真", "正品保", "量大", "全场", r"(?:一|每)(?:斤|盒|支|件|箱|节|位)",
-    r"\d+(?:元|块)?(?:一|每)(?:斤|盒|支|件|箱|节)", r"\d+斤\d", r"\d+(?:\.\d+)?(?:元|块)?起", r"出(?:售|号)", r"[价折]出", "低价转", "有人需要")
-# its subject's telling of what the member bought, did or was told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
-# "设计师说…"; not "顺便说下", "价格好说"), its price complained of, or praise of the shop: a member's.
-_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中)(?:了|过|的)|(?<![好再])说(?![下一])|太贵|好贵|没(?:啥|什么)?用|一般"
-                   r"|店主|店里|你们")
+    "包邮", "顺丰", "直发", "直供", "直销", "工厂", "厂家", "原厂", "现货", "清仓", "清库存", "甩卖", "处理", "开卖", "开业",
+    "酬宾", "特惠", "特价", "半价", r"[一二三四五六七八九\d]折", "优惠", r"比[\u4e00-\u9fff]{0,4}便宜", "体验价", "体验课", "首单", "首节", "首月",
+    "进店", "到店", "上门", "送到家", "到家", r"免费(?:配送|量房|上门|咨询|选址|体验|试)", "报我名字", "地址私",
+    r"找我(?:订|拿|买)", "私聊", "私的", "有的私", "问我", "联系", "群里价", "群友", "团购价", "内部价", "只要", "低价",
+    "要的", "有要", "有需要", "有人需要", "欢迎", "保真", "正品保", "量大", "全场", "快去抢", "一条龙", "包过", "代报名",
+    "不用考试", "国家承认", "可查", "押题", "看图下单", "不收费", "在线", "全国通用", "试喝", "试吃", "按斤",
+    "打包", r"收(?:各种|闲置)", r"[一每](?:斤|盒|支|件|箱|节|位|张|套)", r"出(?:售|号)", r"[价折]出", "低价转",
+    # a price: "9.9元", "19.9起", "39一支", "10斤68" (a lookbehind after the first digit, so that a long number is
+    # read once, not from each of its digits)
+    r"\d(?<!\d\d)[\d.]*(?:元|块)?(?:起|[一每](?:斤|盒|支|件|箱|节)|斤\d|(?<=元))")
+# The member's telling of what they bought, did or were told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
+# "设计师说…"; not "顺便说下", "价格好说"): a member's service, course or goods, or an official's.
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中)(?:了|过|的)|(?<![好再])说(?![下一])")
+# A price or a cure complained of, or the shop praised: no kind's advert.
+_COMPLAINS = re.compile(r"太贵|好贵|没(?:啥|什么)?用|一般|被骗|店主|店里|你们")
 # Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
 _OFFICIAL_KIND = _anchored("医保", "社保", "退税", "个税", "理赔", "赔付", "补贴", "返还", "etc", "客服", "扣费", "微粒贷")
 _OFFICIAL_TERMS = _anchored("身份证", "银行卡", "卡号", "验证码", "点击", "点此", "链接", "添加", "登记", "申领", "入口",
                             "通道", "逾期", "作废", "尽快", "以免", "即将", "填写", "提供", "内部渠道", "联系客服")
-# Gambling, tips and coins ("每晚8点开奖，五块钱就能玩", "世界杯竞猜…带你一起上车", "早期进场翻100倍"):
+# Gambling, prizes and coins ("每晚8点开奖，五块钱就能玩", "世界杯竞猜…带你一起上车", "早期进场翻100倍", "答题赢
+# iPhone，百分百中奖"):
 _GAMBLING_KIND = _anchored("开奖", "竞猜", "赔率", "高赔", "上车", "猜大小", "充值", "提现", "首充", "金币", "数字货币",
-                           "虚拟币", "数字藏品", "合约", "币圈", "看球")
+                           "虚拟币", "数字藏品", "合约", "币圈", "看球", "中奖", "捕鱼")
 _GAMBLING_TERMS = _anchored("翻倍", r"翻[\d十百千]+倍", "秒到", "进场", "跟单", "就能玩", "来的", "稳", "内部", "下载就送",
-                            "送", "错过", "赢钱", "中了翻", "上车", "带你")
+                            "送", "错过", "赢", "中了翻", "上车", "带你", "百分百", "可提现")
 # Health claims ("生发液一个月长出新头发", "三天瘦10斤不反弹", "一贴见效"); "瘦了十斤后又反弹了" is a member's.
 _HEALTH_KIND = _anchored("生发", "长出", "脱发", "秃", "降糖", "降血", "胰岛素", r"瘦[\d一二三四五六七八九十两]+斤", "一贴",
-                         "一抹", "祛斑", "湿疹", "催乳", "持久", "增长液", "免疫力", "糖尿病", "三高", "颈椎")
+                         "一抹", "祛斑", "湿疹", "催乳", "持久", "增长液", "免疫力", "糖尿病", "三高", "颈椎", "量子")
 _HEALTH_TERMS = _anchored("无效", "不反弹", "见效", "停药", "管用", "冲", "试试", "团购价", "摆脱", "克星", "有福", "回购",
-                          "都说好", "调理", "看得见", "不伤身")
+                          "都说好", "调理", "看得见", "不伤身", "不节食", "不运动", "都适合")
 
 
 # A clause with the marks that end it: _asserted reads a message clause by clause.
@@ -681,14 +693,17 @@ def _read_offers(words: Readings, strong: list[str], reach: bool, plus_me: bool,
 
 def _kinds(words: Readings) -> list[str]:
     """A newcomer's weak signs of the kinds of adverts that name no scheme: a subject with the terms that offer it,
-    unless the member tells of what they bought, did or were told, or speaks of the shop."""
+    unless the member complains or speaks of the shop, or tells of a service, goods or an official they had."""
     squeezed = words.squeezed
     found = [reason for reason, kind, terms in ((SERVICE, _SERVICE_KIND, _SERVICE_TERMS),
                                                 (OFFICIAL, _OFFICIAL_KIND, _OFFICIAL_TERMS),
                                                 (GAMBLING, _GAMBLING_KIND, _GAMBLING_TERMS),
                                                 (CURE, _HEALTH_KIND, _HEALTH_TERMS))
              if kind.search(squeezed) and terms.search(squeezed)]
-    return found if found and not _TOLD.search(squeezed) else []
+    if not found or _COMPLAINS.search(squeezed):
+        return []
+    # a member tells of a gamble or a cure as an advert does ("中了翻十倍", "喝了提高免疫力"), of the rest not
+    return found if not _TOLD.search(squeezed) else [reason for reason in found if reason in (GAMBLING, CURE)]
 
 
 def _for_shop(words: Readings) -> bool:
