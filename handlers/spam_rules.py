@@ -172,11 +172,12 @@ _PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.
 # Words that point at a picture's code: "扫码进群" is strong already; "长按识别", "扫一扫" are not, without one.
 _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", a group's ("扣扣群
-# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 alone only right before the id ("薇❤:");
+# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 or 加 alone only right before the id
+# ("薇❤:", "加❤️：tt二二八八"), a plus between the words and the id ("vx搜 ➕ hs_998");
 # WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
-_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
+_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
-_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?\+?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _GROUP_NUMBER = re.compile(r"群号?[:：是为]?\d{5,12}")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
@@ -435,7 +436,7 @@ _MIRACLE = re.compile(r"祖传|秘方|偏方|特效药|神药|降三高|降(?:�
                       r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程|量子|一用就好|不用再吃药")
 _BUY_NOW = re.compile(r"原价[\d一二三四五六七八九十百千]+.{0,3}(?:今天|现价|只要|活动价|仅需)|现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
 # The teasers of a profile shown ("看我头像，有惊喜", "点我头像有福利").
-_TEASER = re.compile(r"惊喜|福利|好东西|优惠|红包|免费|彩蛋")
+_TEASER = re.compile(r"惊喜|福利|好东西|优惠|特价|红包|免费|彩蛋")
 # A stream of the sender's own to support ("大家去给我捧个场，搜 …").
 _CHEER_ME = re.compile(r"(?:给|帮)我捧个?场")
 # A new account asked to be added after a "changed number" ("手机号换了，加我新微信 …", "微信被封了，加我新号 …"): the
