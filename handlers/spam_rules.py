@@ -135,8 +135,10 @@ _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "
                                          "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕娛樂歡",
                                          "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"
                                          "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻娱乐欢"))})
-# Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
-_INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
+# Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得), and the variation
+# selector that follows an emoji ("加❤️：", where the heart goes but U+FE0F would stay between 加 and its id): they go
+# first.
+_INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐\ufe0f", None))
 # A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
 # both ASCII and Chinese digits is read as the digits, and so is a run of nine Chinese numerals or more ("电话一三八零零
 # …", "扣扣三二九五…"). Members write neither an order's tail nor a price that way.
@@ -482,9 +484,9 @@ _SERVICE_TERMS = _anchored(
     # a price: "9.9元", "19.9起", "39一支", "10斤68" (a lookbehind after the first digit, so that a long number is
     # read once, not from each of its digits)
     r"\d(?<!\d\d)[\d.]*(?:元|块)?(?:起|[一每](?:斤|盒|支|件|箱|节)|斤\d|(?<=元))")
-# The member's telling of what they bought, did or were told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
+# The member's telling of what they bought, did, were given or told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
 # "设计师说…"; not "顺便说下", "价格好说"): a member's service, course or goods, or an official's.
-_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中)(?:了|过|的)|(?<![好再])说(?![下一])")
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过|的)|(?<![好再])说(?![下一])")
 # A price or a cure complained of, or the shop praised: no kind's advert.
 _COMPLAINS = re.compile(r"太贵|好贵|没(?:啥|什么)?用|一般|被骗|店主|店里|你们")
 # Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
