@@ -185,11 +185,11 @@ _PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.
 _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", a group's ("扣扣群
 # 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 or 加 alone only right before the id
-# ("薇❤:", "加❤️：tt二二八八"), a plus between the words and the id ("vx搜 ➕ hs_998");
+# ("薇❤:", "加❤️：hs_99887"), a plus between the words and the id ("vx搜 ➕ hs_998"), 搜索 ("薇.信.搜.索 l y d…");
 # WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
-_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?\+?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜索?)?\+?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _GROUP_NUMBER = re.compile(r"群号?[:：是为]?\d{5,12}")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
@@ -495,8 +495,9 @@ _SERVICE_TERMS = _anchored(
     # read once, not from each of its digits)
     r"\d(?<!\d\d)[\d.]*(?:元|块)?(?:起|[一每](?:斤|盒|支|件|箱|节)|斤\d|(?<=元))")
 # The member's telling of what they bought, did, were given or told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
-# "设计师说…"; not "顺便说下", "价格好说"): a member's service, course or goods, or an official's.
-_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过|的)|(?<![好再])说(?![下一])")
+# "设计师说…"; not "顺便说下", "价格好说", nor "不用的卡"): a member's service, course or goods, or an official's.
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过)|(?:买|做|办|找|报|订|送)的"
+                   r"|(?<![好再])说(?![下一])")
 # A price or a cure complained of, or the shop praised: no kind's advert.
 _COMPLAINS = re.compile(r"太贵|好贵|没(?:啥|什么)?用|一般|被骗|店主|店里|你们")
 # Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
