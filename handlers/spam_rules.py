@@ -494,10 +494,13 @@ _SERVICE_TERMS = _anchored(
     # a price: "9.9元", "19.9起", "39一支", "10斤68" (a lookbehind after the first digit, so that a long number is
     # read once, not from each of its digits)
     r"\d(?<!\d\d)[\d.]*(?:元|块)?(?:起|[一每](?:斤|盒|支|件|箱|节)|斤\d|(?<=元))")
-# The member's telling of what they bought, did, were given or told ("我刚做了美甲，首单半价", "在别家买的，九十八一盒",
-# "设计师说…"; not "顺便说下", "价格好说", nor "不用的卡"): a member's service, course or goods, or an official's.
-_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过)|(?:买|做|办|找|报|订|送)的"
-                   r"|(?<![好再])说(?![下一])")
+# The member's telling of what they bought, did, were given, recommended or told ("我刚做了美甲，首单半价", "在驾校
+# 报名了", "在别家买的，九十八一盒", "老师推荐的资料", "设计师说…"; not "顺便说下", "价格好说", nor "不用的卡"), going
+# as a customer or hiring: a member's service, course or goods, or an official's.
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过)|(?:买|做|办|报|订|续|交)[\u4e00-\u9fff]了"
+                   r"|(?:买|做|办|找|报|订|送|推荐)的|(?<![好再])说(?![下一])"
+                   # the member going as a customer, or hiring ("去上游泳课", "有人一起去吗", "我们公司在招保洁")
+                   r"|去(?:上|做|办|买|吃|看|按|试)|一起(?:去|办|报|买)|在招|招聘")
 # A price or a cure complained of, or the shop praised: no kind's advert.
 _COMPLAINS = re.compile(r"太贵|好贵|没(?:啥|什么)?用|一般|被骗|店主|店里|你们")
 # Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
@@ -651,9 +654,10 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
     plus_me = bool(_PLUS_ME.search(words.compact))
     reach = contact or plus_me or bool(_REACH_ME.search(words.squeezed))
+    whole = words
     if not (reach or links):
         words = _asserted(words)
-    weak = _read_offers(words, strong, reach, plus_me, shop_links)
+    weak = _read_offers(words, strong, reach, plus_me, shop_links) + _kinds(words, whole)
     places = reach or bool(links) or bool(_PLACES & {*strong, *weak})
     return Signals(tuple(strong), tuple(weak), places, sure or ELSEWHERE in strong)
 
@@ -696,7 +700,6 @@ def _read_offers(words: Readings, strong: list[str], reach: bool, plus_me: bool,
         weak.append(PROFILE)
     if _LURE.search(words.squeezed) and not own:
         weak.append(LURE)
-    weak.extend(_kinds(words))
     if RECRUIT not in strong:
         ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed) and not _PAID.search(words.squeezed))
         # A job's words with its wage ("有个兼职，一小时五十") are a job offered, from anyone.
@@ -705,19 +708,20 @@ def _read_offers(words: Readings, strong: list[str], reach: bool, plus_me: bool,
     return weak
 
 
-def _kinds(words: Readings) -> list[str]:
-    """A newcomer's weak signs of the kinds of adverts that name no scheme: a subject with the terms that offer it,
-    unless the member complains or speaks of the shop, or tells of a service, goods or an official they had."""
+def _kinds(words: Readings, whole: Readings) -> list[str]:
+    """A newcomer's weak signs of the kinds of adverts that name no scheme: a subject with the terms that offer it in
+    the words asserted, unless the whole message complains or speaks of the shop, or tells of a service, goods or
+    an official the member had ("…开业办卡有优惠，有人一起去吗")."""
     squeezed = words.squeezed
     found = [reason for reason, kind, terms in ((SERVICE, _SERVICE_KIND, _SERVICE_TERMS),
                                                 (OFFICIAL, _OFFICIAL_KIND, _OFFICIAL_TERMS),
                                                 (GAMBLING, _GAMBLING_KIND, _GAMBLING_TERMS),
                                                 (CURE, _HEALTH_KIND, _HEALTH_TERMS))
              if kind.search(squeezed) and terms.search(squeezed)]
-    if not found or _COMPLAINS.search(squeezed):
+    if not found or _COMPLAINS.search(whole.squeezed):
         return []
     # a member tells of a gamble or a cure as an advert does ("中了翻十倍", "喝了提高免疫力"), of the rest not
-    return found if not _TOLD.search(squeezed) else [reason for reason in found if reason in (GAMBLING, CURE)]
+    return found if not _TOLD.search(whole.squeezed) else [reason for reason in found if reason in (GAMBLING, CURE)]
 
 
 def _for_shop(words: Readings) -> bool:
