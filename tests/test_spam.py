@@ -724,6 +724,7 @@ def test_a_schemes_name_in_an_established_members_talk_is_no_alert_but_offered_i
     ("退税上周到账了，两百来块", "个税退税入口已开放，填写银行卡号即可领取"),
     ("昨晚开奖又没中，白买了", "每天三场开奖，十块起玩，中了翻五倍"),
     ("瘦了八斤又胖回来了，唉", "喝一周瘦8斤不反弹，姐妹们冲"),
+    ("小区门口新开了家健身房，开业办卡有优惠，有人一起去吗", "健身房开业，办卡八折，首月体验价99"),
 ])
 def test_a_newcomers_advert_of_a_kind_without_a_schemes_name_is_caught_but_the_same_words_told_are_not(text, advert):
     assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
