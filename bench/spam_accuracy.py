@@ -81,12 +81,22 @@ they have not seen:
   channels, and established members' talk with order ids, numbers and links; and a few adverts that ask or deny with
   a way to reach the sender ("想要在家赚钱吗？日结200，私我"). Committed before the eighth version's rules were changed
   (precision 0.267, recall 1.000 on the seventh: 22 false alarms), then developed on.
-- spam_holdout8.csv (400 messages, 160 advertising), held-out: written by someone who had read neither the rules
-  nor the earlier sets, from a brief that named no kind of earlier mistake; committed before the eighth version was
-  merged, and run once on it when it was final (and once, before that, on the seventh: precision 0.930, recall
-  0.500). Among its "ok" messages are a few the shop itself posts (its hiring, its delivery notes), which the bot
-  never judges when the poster is in config's owner ids: the bench judges them as a member's, so they can only
-  lower its figure.
+- spam_holdout8.csv (400 messages, 160 advertising), development since: written by someone who had read neither
+  the rules nor the earlier sets, and held out for the eighth version (precision 0.963, recall 0.481; newcomers
+  without orders 0.538, established members 0.233) until its mistakes led, with spam_dev9.csv, to the ninth
+  version: half of its adverts were of kinds the rules did not know (local services pushing in, goods of one's own
+  with a price, fake officials and customer service, courses, gambling, coins, memberships and accounts sold,
+  health claims), which the ninth version reads as a newcomer's weak sign. Among its "ok" messages are a few the
+  shop itself posts (its hiring, its delivery notes), which the bot never judges when the poster is in config's
+  owner ids: the bench judges them as a member's, so they can only lower its figure.
+- spam_dev9.csv (139 messages, 15 advertising), development: its first 114 written for the ninth version before
+  its rules were changed, mostly newcomers' hard negatives for the kinds it adds: a nail salon, a massage, a gym, a
+  removal or a cleaner they used, their own 医保, 社保, 退税 and 理赔, their child's 网课 and 驾校, a lottery joke, a
+  大闸蟹 or 脐橙 bought elsewhere with its price, their diet and hair loss, a game's 小号, a membership bought; and
+  adverts of those kinds in other words (precision 0.714, recall 0.333 on the eighth: two false alarms, "我买彩票中了
+  五块", "我家狗寄养在朋友家，一天四十"), then developed on. The last 25, newcomers' talk of the same kinds, were
+  written as a check on the first rules of the ninth version, which alerted on four of them (a gym's opening "有人
+  一起去吗", a cleaner hired, a trial class, material a teacher recommended), and added once those were answered.
 """
 
 from __future__ import annotations
@@ -119,7 +129,8 @@ SETS = (
     (FIXTURES / "spam_dev7.csv", "development"),
     (FIXTURES / "spam_holdout7.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev8.csv", "development"),
-    (FIXTURES / "spam_holdout8.csv", "held-out"),
+    (FIXTURES / "spam_holdout8.csv", "development (was held out; its mistakes were looked at)"),
+    (FIXTURES / "spam_dev9.csv", "development"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")

@@ -84,6 +84,16 @@ sets: bench/spam_accuracy.py and README):
   and a word even of adverts' own terms, as considered, would cost their recall on the development sets from 0.90
   to 0.65, against 0.81 this way, and none of the established members' false alarms so far came from those terms.
 
+Half of holdout8's adverts passed the eighth version (recall 0.481): they named no scheme and offered no way to
+reach the sender, and were of a few kinds: a local service pushing in ("美甲美睫工作室，本周进店首单半价"), goods of
+one's own with a price ("大闸蟹…九十八一盒，顺丰包邮"), a course, a card or an account sold, a fake official or
+customer service ("医保卡可领取年度返还金，逾期作废"), gambling and coins ("每晚8点开奖…中了翻十倍"), health claims
+("三天瘦10斤不反弹"). The ninth version reads each kind as its subject with the terms that make it an offer, a
+newcomer's weak sign only (newcomers' precision was 1.000 on every set; an established member's talk costs nothing):
+not when the member tells of what they bought, did, were given or told ("我刚做了美甲，首单半价", "在别家买的，九十八
+一盒"), complains ("太贵了"), or speaks of the shop; a gamble or a cure is an advert's even told ("中了翻十倍",
+"喝了提高免疫力").
+
 A picture's QR codes (read by handlers/qr_codes.py) are judged here too (picture_signals): a WeChat or QQ invite,
 to add someone or join a group, is strong and sure; any other code is weak, since members share payment
 screenshots, parcel labels and packaging that carry one; the shop's own links are none. A newcomer's QR code is
@@ -121,6 +131,9 @@ PRIZE = "说人中了奖，让加客服领奖"
 LURE = "免费领、只付邮费、每人可领之类的诱饵"
 INVEST = "拉人投资、跟单（月息、保本、胜率之类）"
 CURE = "夸大保健、减肥的功效，让人下单或找他"
+SERVICE = "推销自己的服务、课程、货或卡号（价格、进店、上门、包邮之类）"
+OFFICIAL = "冒充医保、社保、退税、理赔或客服，要身份证、银行卡或点链接"
+GAMBLING = "拉人赌博、竞猜或炒币（开奖、上车、翻倍之类）"
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V); NFKC has folded Ⓥ and ｖ already. Hearts put
 # inside a word ("薇❤信", "v❤") go.
@@ -132,8 +145,10 @@ _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "
                                          "請頭務運動稅證辦師團隊鬆級擊長識別補貼兌換禮約諮詢詳複製開廣專業訊學習輕娛樂歡",
                                          "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"
                                          "请头务运动税证办师团队松级击长识别补贴兑换礼约咨询详复制开广专业讯学习轻娱乐欢"))})
-# Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得): they go first.
-_INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐", None))
+# Emoji put inside words that NFKC would read as a character ("兼🉐职", "日🉐结": 🉐 folds to 得), and the variation
+# selector that follows an emoji ("加❤️：", where the heart goes but U+FE0F would stay between 加 and its id): they go
+# first.
+_INSIDE_WORDS = str.maketrans(dict.fromkeys("🉐\ufe0f", None))
 # A number spelled in mixed forms to slip past ("1 8 6 二 五 七 九 3 4 0 8"): a run of seven numerals or more with
 # both ASCII and Chinese digits is read as the digits, and so is a run of nine Chinese numerals or more ("电话一三八零零
 # …", "扣扣三二九五…"). Members write neither an order's tail nor a price that way.
@@ -169,11 +184,12 @@ _PAYMENT = re.compile(r"wxp://|(?:https?://)?(?:qr\.alipay\.com|payapp\.weixin\.
 # Words that point at a picture's code: "扫码进群" is strong already; "长按识别", "扫一扫" are not, without one.
 _SCAN = re.compile(r"扫码|扫一扫|扫描|长按识别|识别二维码|扫我")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", a group's ("扣扣群
-# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 alone only right before the id ("薇❤:");
+# 5678…", "群号"), another platform's account to search ("抖音号 abc123"); 微 or 加 alone only right before the id
+# ("薇❤:", "加❤️：hs_99887"), a plus between the words and the id ("vx搜 ➕ hs_998"), 搜索 ("薇.信.搜.索 l y d…");
 # WeChat by its nicknames ("绿泡泡", "绿色软件搜 …").
-_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
+_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?|q号|q|企鹅"
              r"|绿泡泡|绿色(?:聊天)?软件搜?|(?:抖音|快手|小红书|视频)号)(?:群号?)?|群号")
-_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜)?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_OFFERED_ID = re.compile(rf"(?:{_ID_WORDS})(?:联系|搜索?)?\+?[:：是为]?([a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 _GROUP_NUMBER = re.compile(r"群号?[:：是为]?\d{5,12}")
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[\s\-.·_*]*\d){9}(?!\d)")
 # A phone number or an id given to the shop, not offered to the group: the message names the shop's people or
@@ -377,6 +393,8 @@ _OWN_JOB = re.compile(r"(?:我|本人|自己)[^，。,.!！?？;；有招]{0,6}�
 _PAY_RATE = re.compile(
     r"(?:一|每)(?:小时|天|单|票|个)(?:\d{2,}|[一二三四五六七八九两][十百千]|[\d一二三四五六七八九十两]+(?:元|块|毛))"
     r"(?![\d个起斤件箱份盒])")
+# A price the member pays for a service by the day ("我家狗寄养在朋友家，一天四十"), no wage.
+_PAID = re.compile(r"寄养|托管|房租|租金|停车|住宿|学费")
 # An invitation to add the sender; "我vx换了" or "加微信送礼品的都是套路" mention WeChat without asking for anyone.
 _ADD_ME = re.compile(r"(?<![a-z])(?:加我(?:vx|wx|v|q|微信?)?|加[v微q扣]|\+[v微q]|私我|私聊我|私信我|滴滴我|戳我)(?![a-z])")
 # A member asking the shop something ("你们招代理吗？", "店主微信多少？售后要加一下", "你们招不招…", "…招主播不"),
@@ -430,7 +448,7 @@ _MIRACLE = re.compile(r"祖传|秘方|偏方|特效药|神药|降三高|降(?:�
                       r"|[一二三四五六七八九十两\d]+天瘦|瘦[一二三四五六七八九十两\d]+斤|不节食|一个疗程|量子|一用就好|不用再吃药")
 _BUY_NOW = re.compile(r"原价[\d一二三四五六七八九十百千]+.{0,3}(?:今天|现价|只要|活动价|仅需)|现在下单|下单(?:立减|即送|就送|送|享)|拍下|买[一二]送[一二]|速抢")
 # The teasers of a profile shown ("看我头像，有惊喜", "点我头像有福利").
-_TEASER = re.compile(r"惊喜|福利|好东西|优惠|红包|免费|彩蛋")
+_TEASER = re.compile(r"惊喜|福利|好东西|优惠|特价|红包|免费|彩蛋")
 # A stream of the sender's own to support ("大家去给我捧个场，搜 …").
 _CHEER_ME = re.compile(r"(?:给|帮)我捧个?场")
 # A new account asked to be added after a "changed number" ("手机号换了，加我新微信 …", "微信被封了，加我新号 …"): the
@@ -440,6 +458,66 @@ _SHOP_PEOPLE = re.compile(r"店主|客服|掌柜|店家|老板|群主")
 # "➕我" offers a contact at the start of a clause or after whom it is for ("有想兼职的➕我"), not in a list of
 # names ("小王➕我两份").
 _PLUS_ME = re.compile(r"(?:^|[^\u4e00-\u9fffa-z0-9+]|的)\+我")
+
+
+
+def _anchored(*alternatives: str) -> re.Pattern:
+    """One regex of the alternatives behind a lookahead of their first characters (each starts with a literal
+    character, a class or \d): most places in a message start none, and one test of a class there is far cheaper
+    than trying each alternative (signals() stays under 0.1 ms)."""
+    firsts = "".join(sorted({alternative[1:alternative.index("]")] if alternative[0] == "["
+                             else alternative[:2] if alternative[0] == "\\" else re.escape(alternative[0])
+                             for alternative in alternatives}))
+    return re.compile(rf"(?=[{firsts}])(?:{'|'.join(alternatives)})")
+
+
+# The kinds of adverts a newcomer posts that name no scheme (see the top), each as its subject and the terms that
+# make it an offer; a newcomer's weak sign, never an established member's. A local service, a course, a card, an
+# account or goods of one's own with a price or how to get them ("美甲美睫工作室，本周进店首单半价", "自家土蜂蜜，
+# 一斤六十，顺丰包邮", "成人学历提升，国家承认", "收各种银行卡 电话卡 一套800"):
+_SERVICE_KIND = _anchored(
+    "美甲", "美睫", "按摩", "推拿", "足疗", "spa", "美容", "装修", "翻新", "量房", "开锁", "换锁", "保洁", "家政", "擦玻璃",
+    "搬家", "驾校", "健身", "私教", "体验课", "清洗", "疏通", "甲醛", "检测", "寄养", "外教", "培训", "暑假班", "网课",
+    "考研", "考公", "课程", "学历", "资格证", "证书", "资质", "执照", "许可证", "起名", "测名", "会员", "点券", "账号",
+    "账户", "小号", "银行卡", "电话卡", "手机卡", "流量卡", "宽带", "门票", "茅台", "蛋糕", "鲜花", "大闸蟹", "蜂蜜",
+    "茶叶", "新茶", "龙井", "脐橙", "榴莲", "海鲜", "鸡蛋", "蔬菜", "燕窝", "口红", "化妆品", "面霜", "女装", "童装", "衣服",
+    "鞋", "奶粉", "保健品", "药妆", "尾货", "库存", "回收", "代购", "代充", "代办", "净水器", "乳胶枕", "保险", "抵押",
+    "交友", "陪聊", "店铺")
+_SERVICE_TERMS = _anchored(
+    "包邮", "顺丰", "直发", "直供", "直销", "工厂", "厂家", "原厂", "现货", "清仓", "清库存", "甩卖", "处理", "开卖", "开业",
+    "酬宾", "特惠", "特价", "半价", r"[一二三四五六七八九\d]折", "优惠", r"比[\u4e00-\u9fff]{0,4}便宜", "体验价", "体验课", "首单", "首节", "首月",
+    "进店", "到店", "上门", "送到家", "到家", r"免费(?:配送|量房|上门|咨询|选址|体验|试)", "报我名字", "地址私",
+    r"找我(?:订|拿|买)", "私聊", "私的", "有的私", "问我", "联系", "群里价", "群友", "团购价", "内部价", "只要", "低价",
+    "要的", "有要", "有需要", "有人需要", "欢迎", "保真", "正品保", "量大", "全场", "快去抢", "一条龙", "包过", "代报名",
+    "不用考试", "国家承认", "可查", "押题", "看图下单", "不收费", "在线", "全国通用", "试喝", "试吃", "按斤",
+    "打包", r"收(?:各种|闲置)", r"[一每](?:斤|盒|支|件|箱|节|位|张|套)", r"出(?:售|号)", r"[价折]出", "低价转",
+    # a price: "9.9元", "19.9起", "39一支", "10斤68" (a lookbehind after the first digit, so that a long number is
+    # read once, not from each of its digits)
+    r"\d(?<!\d\d)[\d.]*(?:元|块)?(?:起|[一每](?:斤|盒|支|件|箱|节)|斤\d|(?<=元))")
+# The member's telling of what they bought, did, were given, recommended or told ("我刚做了美甲，首单半价", "在驾校
+# 报名了", "在别家买的，九十八一盒", "老师推荐的资料", "设计师说…"; not "顺便说下", "价格好说", nor "不用的卡"), going
+# as a customer or hiring: a member's service, course or goods, or an official's.
+_TOLD = re.compile(r"(?:买|做|办|去|用|吃|喝|充|领|报|找|订|续|交|按|贴|搬|尝|中|送)(?:了|过)|(?:买|做|办|报|订|续|交)[\u4e00-\u9fff]了"
+                   r"|(?:买|做|办|找|报|订|送|推荐)的|(?<![好再])说(?![下一])"
+                   # the member going as a customer, or hiring ("去上游泳课", "有人一起去吗", "我们公司在招保洁")
+                   r"|去(?:上|做|办|买|吃|看|按|试)|一起(?:去|办|报|买)|在招|招聘")
+# A price or a cure complained of, or the shop praised: no kind's advert.
+_COMPLAINS = re.compile(r"太贵|好贵|没(?:啥|什么)?用|一般|被骗|店主|店里|你们")
+# Fake officials and customer service ("医保卡可领取年度返还金，逾期作废", "请添加理赔专员进行三倍赔付"):
+_OFFICIAL_KIND = _anchored("医保", "社保", "退税", "个税", "理赔", "赔付", "补贴", "返还", "etc", "客服", "扣费", "微粒贷")
+_OFFICIAL_TERMS = _anchored("身份证", "银行卡", "卡号", "验证码", "点击", "点此", "链接", "添加", "登记", "申领", "入口",
+                            "通道", "逾期", "作废", "尽快", "以免", "即将", "填写", "提供", "内部渠道", "联系客服")
+# Gambling, prizes and coins ("每晚8点开奖，五块钱就能玩", "世界杯竞猜…带你一起上车", "早期进场翻100倍", "答题赢
+# iPhone，百分百中奖"):
+_GAMBLING_KIND = _anchored("开奖", "竞猜", "赔率", "高赔", "上车", "猜大小", "充值", "提现", "首充", "金币", "数字货币",
+                           "虚拟币", "数字藏品", "合约", "币圈", "看球", "中奖", "捕鱼")
+_GAMBLING_TERMS = _anchored("翻倍", r"翻[\d十百千]+倍", "秒到", "进场", "跟单", "就能玩", "来的", "稳", "内部", "下载就送",
+                            "送", "错过", "赢", "中了翻", "上车", "带你", "百分百", "可提现")
+# Health claims ("生发液一个月长出新头发", "三天瘦10斤不反弹", "一贴见效"); "瘦了十斤后又反弹了" is a member's.
+_HEALTH_KIND = _anchored("生发", "长出", "脱发", "秃", "降糖", "降血", "胰岛素", r"瘦[\d一二三四五六七八九十两]+斤", "一贴",
+                         "一抹", "祛斑", "湿疹", "催乳", "持久", "增长液", "免疫力", "糖尿病", "三高", "颈椎", "量子")
+_HEALTH_TERMS = _anchored("无效", "不反弹", "见效", "停药", "管用", "冲", "试试", "团购价", "摆脱", "克星", "有福", "回购",
+                          "都说好", "调理", "看得见", "不伤身", "不节食", "不运动", "都适合")
 
 
 # A clause with the marks that end it: _asserted reads a message clause by clause.
@@ -576,9 +654,10 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     contact = offered or bool(phones) or bool(_EMAIL.search(readings.folded))
     plus_me = bool(_PLUS_ME.search(words.compact))
     reach = contact or plus_me or bool(_REACH_ME.search(words.squeezed))
+    whole = words
     if not (reach or links):
         words = _asserted(words)
-    weak = _read_offers(words, strong, reach, plus_me, shop_links)
+    weak = _read_offers(words, strong, reach, plus_me, shop_links) + _kinds(words, whole)
     places = reach or bool(links) or bool(_PLACES & {*strong, *weak})
     return Signals(tuple(strong), tuple(weak), places, sure or ELSEWHERE in strong)
 
@@ -622,11 +701,27 @@ def _read_offers(words: Readings, strong: list[str], reach: bool, plus_me: bool,
     if _LURE.search(words.squeezed) and not own:
         weak.append(LURE)
     if RECRUIT not in strong:
-        ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed))
+        ad_words, pay = _ad_words(words), bool(_PAY_RATE.search(words.squeezed) and not _PAID.search(words.squeezed))
         # A job's words with its wage ("有个兼职，一小时五十") are a job offered, from anyone.
         (strong if ad_words and pay else weak).extend(
             reason for reason, found in ((AD_WORDS, ad_words), (PAY, pay)) if found)
     return weak
+
+
+def _kinds(words: Readings, whole: Readings) -> list[str]:
+    """A newcomer's weak signs of the kinds of adverts that name no scheme: a subject with the terms that offer it in
+    the words asserted, unless the whole message complains or speaks of the shop, or tells of a service, goods or
+    an official the member had ("…开业办卡有优惠，有人一起去吗")."""
+    squeezed = words.squeezed
+    found = [reason for reason, kind, terms in ((SERVICE, _SERVICE_KIND, _SERVICE_TERMS),
+                                                (OFFICIAL, _OFFICIAL_KIND, _OFFICIAL_TERMS),
+                                                (GAMBLING, _GAMBLING_KIND, _GAMBLING_TERMS),
+                                                (CURE, _HEALTH_KIND, _HEALTH_TERMS))
+             if kind.search(squeezed) and terms.search(squeezed)]
+    if not found or _COMPLAINS.search(whole.squeezed):
+        return []
+    # a member tells of a gamble or a cure as an advert does ("中了翻十倍", "喝了提高免疫力"), of the rest not
+    return found if not _TOLD.search(whole.squeezed) else [reason for reason in found if reason in (GAMBLING, CURE)]
 
 
 def _for_shop(words: Readings) -> bool:
@@ -678,7 +773,10 @@ def _recruits(words: Readings, reach: bool) -> str | None:
     offered = (reach or len(topics) >= 2 or _TO_GROUP.search(words.squeezed) or _NEEDS.search(words.squeezed)
                or _OFFERED_TO_WHOEVER.search(words.compact) or _PAY_RATE.search(words.squeezed)
                or _WEAK_WORDS.search(words.squeezed) or _REWARD.search(words.squeezed))
-    return "strong" if offered else "weak"
+    if offered:
+        return "strong"
+    # a newcomer telling of their own ("我买彩票中了五块哈哈") offers nothing
+    return None if _TOLD.search(words.squeezed) else "weak"
 
 
 def _follow_me(words: Readings, own: bool) -> bool:

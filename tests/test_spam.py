@@ -715,3 +715,23 @@ def test_an_established_members_id_or_link_alone_is_no_alert_but_with_an_adverts
 def test_a_schemes_name_in_an_established_members_talk_is_no_alert_but_offered_it_is(text, advert):
     assert judge(text, shop_links=SHOP_LINKS) == []
     assert judge(advert, shop_links=SHOP_LINKS)
+
+
+@pytest.mark.parametrize("text, advert", [
+    ("上周在小区门口做了美甲，首单半价，还不错", "小区门口美睫美甲店，进店首单半价，周末可约"),
+    ("朋友送的大闸蟹，九十八一盒，蛮好吃", "阳澄湖大闸蟹，一盒四对，顺丰包邮"),
+    ("孩子的网课是学校统一安排的", "初中全科网课，名师精讲，19元打包"),
+    ("退税上周到账了，两百来块", "个税退税入口已开放，填写银行卡号即可领取"),
+    ("昨晚开奖又没中，白买了", "每天三场开奖，十块起玩，中了翻五倍"),
+    ("瘦了八斤又胖回来了，唉", "喝一周瘦8斤不反弹，姐妹们冲"),
+    ("小区门口新开了家健身房，开业办卡有优惠，有人一起去吗", "健身房开业，办卡八折，首月体验价99"),
+])
+def test_a_newcomers_advert_of_a_kind_without_a_schemes_name_is_caught_but_the_same_words_told_are_not(text, advert):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS) == []
+    assert judge(advert, strict=True, shop_links=SHOP_LINKS), "a local service, goods, an official, a gamble, a cure"
+    assert judge(advert, shop_links=SHOP_LINKS) == [], "a weak sign: an established member's words never alert alone"
+
+
+@pytest.mark.parametrize("text", ["🍑🍑加❤️：hs_99887", "vx搜 ➕ hs_998 ，第一次加送小样"])
+def test_an_id_after_a_bare_plus_or_a_disguised_add_is_offered(text):
+    assert judge(text, strict=True, shop_links=SHOP_LINKS)
