@@ -97,6 +97,10 @@ they have not seen:
   五块", "我家狗寄养在朋友家，一天四十"), then developed on. The last 25, newcomers' talk of the same kinds, were
   written as a check on the first rules of the ninth version, which alerted on four of them (a gym's opening "有人
   一起去吗", a cleaner hired, a trial class, material a teacher recommended), and added once those were answered.
+- spam_holdout9.csv (400 messages, 160 advertising; no post of the shop's own), held-out: written by someone who had
+  read neither the rules nor the earlier sets, from a brief that named no earlier mistake, while the ninth version
+  was made; committed before it was merged, and run once on it and once on the eighth (precision 1.000 for both,
+  recall 0.669 and 0.556).
 """
 
 from __future__ import annotations
@@ -131,6 +135,7 @@ SETS = (
     (FIXTURES / "spam_dev8.csv", "development"),
     (FIXTURES / "spam_holdout8.csv", "development (was held out; its mistakes were looked at)"),
     (FIXTURES / "spam_dev9.csv", "development"),
+    (FIXTURES / "spam_holdout9.csv", "held-out"),
 )
 # The shop's own links in the set, as config.toml's [spam] shop_links would give them.
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
