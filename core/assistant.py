@@ -195,7 +195,7 @@ class Assistant:
     def _guarded(self, feature: Callable, *args, writes: bool = True):
         """Run one feature in a savepoint: a failing feature is logged and undone, the others still run, and the
         owner hears of it (whatever it was about to say is lost with its savepoint). A rule only reads, so it has
-        nothing to undo and runs without one: a savepoint for every rule of every handler was a third of the SQL
+        nothing to undo and runs without one: savepoints for every rule of every handler were over half the SQL
         statements a message cost (bench/throughput.py)."""
         try:
             with savepoint(self.db) if writes else contextlib.nullcontext():

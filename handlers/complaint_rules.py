@@ -128,10 +128,13 @@ def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:
     if named - set(priority):
         raise ValueError(f"{path}: reason(s) {sorted(named - set(priority))} missing from priority, so never chosen")
 
+    def each(patterns: list[str]) -> tuple[str, ...]:
+        return tuple(_expand(pattern, data["fragments"], path) for pattern in patterns)
+
     def either(patterns: list[str]) -> re.Pattern:
         if not patterns:
             return NEVER
-        return re.compile("|".join(f"(?:{_expand(pattern, data['fragments'], path)})" for pattern in patterns))
+        return re.compile("|".join(f"(?:{pattern})" for pattern in each(patterns)))
 
     def by_priority(table: dict[str, list[str]]) -> tuple[tuple[str, re.Pattern], ...]:
         return tuple((reason, either(table[reason])) for reason in priority if reason in table)
@@ -140,8 +143,7 @@ def load_rules(path: Path = DEFAULT_RULES) -> ComplaintRules:
     return ComplaintRules(
         spelling=_spelling(data["spellings"], path),
         settled=either(rules["settled"]),
-        not_a_complaint=tuple(re.compile(_expand(pattern, data["fragments"], path))
-                              for pattern in rules["not_a_complaint"]),
+        not_a_complaint=tuple(map(re.compile, each(rules["not_a_complaint"]))),
         negated_before=re.compile(f"(?:{either(rules['negators']).pattern})$"),
         negated_after=either(rules.get("negators_after", [])),
         bare=_bare(problems, rules.get("completions", [])),

@@ -636,13 +636,14 @@ def signals(text: str, shop_links: tuple[str, ...] = ()) -> Signals:
     words = readings if without == readings.folded else _readings(without)
     # a number spelled in numerals is read as digits only in the squeezed reading
     phones = _PHONE.findall(words.folded) or _PHONE.findall(words.squeezed)
+    new_account = bool(_NEW_ACCOUNT.search(words.squeezed))
     offered = bool(_OFFERED_ID.search(words.compact) or _OFFERED_ID.search(words.squeezed)
                    or _PROFILE_CONTACT.search(words.squeezed) or (phones and _SAME_NUMBER.search(words.squeezed))
-                   or _NEW_ACCOUNT.search(words.squeezed))
+                   or new_account)
     if offered and not _for_shop(words):
         strong.append(CONTACT)
         # a group's number to join, or a new account after a "changed number" (see the top)
-        sure = sure or bool(_GROUP_NUMBER.search(words.squeezed) or _NEW_ACCOUNT.search(words.squeezed))
+        sure = sure or new_account or bool(_GROUP_NUMBER.search(words.squeezed))
     if "追" in words.squeezed and _RECOVERY.search(words.squeezed):
         strong.append(SELLS)
     # A question to the shop, a warning about a scam, talk about adverts or a denial of easy money: only a link, an
@@ -796,12 +797,13 @@ def _sells(words: Readings, reach: bool) -> bool:
     """An offer to the group with a way to reach the sender: to whoever wants something ("需要的朋友私聊我", "要的
     加微信"), a business's pitch with a contact ("24小时上门，电话 …"), or a trade advertisers push with a contact,
     "找我" or "谁需要" ("需要贷款的找我，当天放款")."""
-    if _OFFER.search(words.compact) and not _POOLING.search(words.squeezed):
+    pooling = bool(_POOLING.search(words.squeezed))
+    if _OFFER.search(words.compact) and not pooling:
         return True
     if reach and (_PITCH.search(words.squeezed) or _NEEDS.search(words.squeezed)) and not _for_shop(words) \
-            and not _POOLING.search(words.squeezed):
+            and not pooling:
         return True
-    anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not _POOLING.search(words.squeezed)
+    anyone = bool(_ANYONE_WHO.search(words.squeezed)) and not pooling
     return bool(_TRADES.search(words.squeezed) and not _WANTS.search(words.squeezed)) and (
         reach or anyone or bool(_NEEDS.search(words.squeezed)))
 
