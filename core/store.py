@@ -263,9 +263,22 @@ def _campaign_and_complaint_pictures(db: Database) -> None:
     db.execute("CREATE INDEX complaint_photos_by_complaint ON complaint_photos (complaint)")
 
 
+def _doubts(db: Database) -> None:
+    # Messages a detector is in doubt about (handlers/complaints.py, handlers/spam.py): the owner is asked in private
+    # rather than the group answered. A doubtful complaint waits for the owner's /是投诉 (then `complaint` is the one
+    # opened); a doubtful advert waits for the day's summary (`told_at`).
+    db.execute(
+        """CREATE TABLE doubts (id INTEGER PRIMARY KEY, detector TEXT NOT NULL, at TEXT NOT NULL, room TEXT,
+        contact TEXT NOT NULL, text TEXT NOT NULL, reason TEXT, probability REAL NOT NULL, complaint INTEGER,
+        told_at TEXT)"""
+    )
+    db.execute("CREATE INDEX doubts_by_member ON doubts (detector, contact, at)")
+    db.execute("CREATE INDEX doubts_untold ON doubts (detector, told_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
-    _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures,
+    _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
 ]
 
 

@@ -1,8 +1,8 @@
-"""Is a member's message a complaint: the rules first, then the model for what the rules let pass.
+"""Is a member's message a complaint, and how sure is the bot: acknowledged in public, asked of the owner, or left.
 
 The rules (handlers/complaint_rules.py) give the reason and know negations and settled problems; the model
-(handlers/complaint_model.py) catches complaints said without the rules' words, and those are filed as 其他. The
-model reads a message as the rules read it (praise blanked, denied problems marked), from the same pass.
+(handlers/complaint_model.py, learning as core/learning.py does) reads the message as the rules read it, their
+verdict included, and gives the probability whose band decides. A complaint only the model sees is filed as 其他.
 When training fails (data missing or unreadable, scikit-learn missing) the bot keeps taking complaints on the
 rules alone and says so to the owner at every start (`complaint_model_missing`), rather than stop or fall silent.
 
@@ -25,11 +25,14 @@ import functools
 import logging
 from dataclasses import dataclass
 
+from core import learning
 from core.clock import from_db, to_db
 from core.context import Context
+from core.learning import Detector, Example, Figures
 from core.memo import Memo
 from core.registry import on_start
-from handlers.complaint_model import DATA, TEST, ComplaintModel, Example, read_examples, train, without_mentions
+from handlers import complaint_model
+from handlers.complaint_model import DATA, Verdict, judge
 from handlers.complaint_rules import load_rules
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ CORRECTION = "correction"  # the category of a correction as a training example
 class InUse:
     """The model detect() asks, when it is not the base model: one trained with a store's corrections."""
 
-    model: ComplaintModel | None = None
+    model: Detector | None = None
     # The corrections last trained with, taken or not: a night without new ones would train the same model again
     # (and a month of check-config's rehearsal, thirty times).
     tried: tuple[Example, ...] = ()
@@ -53,12 +56,16 @@ class InUse:
 IN_USE = InUse()
 
 
-def _trained(extra: list[Example]) -> ComplaintModel:
-    return train(RULES.read, RULES.classify, DATA, extra)
+def _task() -> learning.Task:
+    return complaint_model.task(RULES, DATA)
+
+
+def _trained(extra: list[Example]) -> Detector:
+    return learning.train(_task(), extra)
 
 
 @functools.cache
-def base_model() -> ComplaintModel | None:
+def base_model() -> Detector | None:
     try:
         return _trained([])
     except Exception:  # whatever the data or the library do, complaints are still taken: on the rules alone
@@ -66,25 +73,28 @@ def base_model() -> ComplaintModel | None:
         return None
 
 
-def current_model() -> ComplaintModel | None:
+def current_model() -> Detector | None:
     return IN_USE.model or base_model()
 
 
-def detect(text: str) -> str | None:
-    """The reason of a complaint, or None when the message is not one."""
-    return _reason(current_model(), text)
+def detect(text: str) -> Verdict | None:
+    """The verdict on a complaint ("sure" or "doubt", and its reason), or None when the message is not one."""
+    verdict = _verdict(current_model(), text)
+    return verdict if verdict.band else None
 
 
-def _reason(model: ComplaintModel | None, text: str) -> str | None:
+def _verdict(model: Detector | None, text: str) -> Verdict:
     # Mentions go first, for the rules as for the model (which was trained without them): a nickname is no
     # complaint ("@退款小能手"), and "@小店助手 说一下运费" is a question however the bot is addressed.
-    text = without_mentions(text)
-    if not text:
-        return None  # a picture, or a mention alone: the model's score of nothing is its prior, not a verdict
-    reading = RULES.reading(text)  # the reason, and the text the model reads: one pass of the rules for both
-    if reading.reason:
-        return reading.reason
-    return MODEL_ONLY_REASON if model is not None and model.is_complaint(text, reading.text) else None
+    if not learning.without_mentions(text):
+        return Verdict(None, None, 0.0)  # a picture, or a mention alone: the model's prior is no verdict
+    verdict = judge(RULES, model.scorer if model else None, model.bands if model else None, text)
+    return verdict if verdict.reason or not verdict.band else Verdict(MODEL_ONLY_REASON, verdict.band,
+                                                                        verdict.probability)
+
+
+def _reaches_owner(model: Detector | None):
+    return lambda text: _verdict(model, text).band is not None
 
 
 def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complaint: bool) -> None:
@@ -107,37 +117,13 @@ def corrections(db, until: str | None = None) -> list[Example]:
     return [Example(text, bool(is_complaint), CORRECTION) for text, is_complaint in rows]
 
 
-@dataclass(frozen=True)
-class Figures:
-    precision: float
-    recall: float
-    f1: float
+def frozen_figures(model: Detector | None) -> Figures:
+    """Precision and recall of the complaints that reach the owner (in public or asked), on the frozen split."""
+    return learning.frozen_figures(_task(), _reaches_owner(model))
 
 
-def frozen_figures(model: ComplaintModel) -> Figures:
-    """Precision, recall and F1 of "rules or model", as the bot flags complaints, on the frozen test split."""
-    examples = read_examples(DATA / TEST)
-    flagged = [_reason(model, e.text) is not None for e in examples]
-    hits = sum(f and e.complaint for f, e in zip(flagged, examples))
-    if not hits:
-        return Figures(0.0, 0.0, 0.0)
-    precision, recall = hits / sum(flagged), hits / sum(e.complaint for e in examples)
-    return Figures(precision, recall, 2 * precision * recall / (precision + recall))
-
-
-def frozen_f1(model: ComplaintModel) -> float:
-    """F1 of "rules or model" on the frozen test split at the model's own threshold: what the gate compares.
-
-    Why F1 at the threshold rather than recall at precision 0.90: the threshold was chosen on validation, and
-    the gate must judge the model the bot would really run, threshold included. Recall at a fixed precision
-    would choose a new threshold on the frozen split, tuning on it; and on 300 messages one message moves that
-    recall by a step, whereas F1 weighs the misses and the false alarms a correction may add alike.
-    """
-    return frozen_figures(model).f1
-
-
-def not_worse(candidate: ComplaintModel, in_use: ComplaintModel | None) -> bool:
-    return in_use is None or frozen_f1(candidate) >= frozen_f1(in_use)
+def not_worse(candidate: Detector, in_use: Detector | None) -> bool:
+    return learning.not_worse(_task(), _reaches_owner(candidate), _reaches_owner(in_use) if in_use else None)
 
 
 def retrain(ctx: Context) -> bool:
@@ -159,7 +145,7 @@ def retrain(ctx: Context) -> bool:
     return True
 
 
-def _use(ctx: Context, model: ComplaintModel | None, corrected: int) -> None:
+def _use(ctx: Context, model: Detector | None, corrected: int) -> None:
     """Put `model` in use (None: the base model) and note when and on how many corrections, for /status."""
     IN_USE.model = model
     notes = ctx.memo(MEMO)

@@ -29,6 +29,7 @@ from core.rules import from_member, rule
 from core.text import excerpt
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
+from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
 from handlers.members import find_member
 from handlers.opening_hours import is_open, next_opening
@@ -40,6 +41,7 @@ OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
+DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
 PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
 
 
@@ -62,14 +64,56 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 
 @on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
-    reason = detect(message.text)
-    if reason is None:
+    verdict = detect(message.text)
+    if verdict is None:
         return None
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
         _gather(ctx, open_id, message.text)
         return True
-    open_complaint(ctx, message, reason)
-    return True
+    if verdict.band == "sure":
+        open_complaint(ctx, message, verdict.reason)
+        return True
+    _ask_owner(ctx, message, verdict)
+    return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
+
+
+def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
+    """A message that may be a complaint goes to the owner alone, never an apology in the group: "可能是投诉…". One
+    question per member an hour: a member who goes on in the same vein is the same doubt."""
+    asked_lately = ctx.db.execute(
+        "SELECT 1 FROM doubts WHERE detector = 'complaint' AND contact = ? AND at > ? AND complaint IS NULL LIMIT 1",
+        [message.sender, to_db(ctx.now - DOUBT_ASKED_FOR)],
+    ).fetchone()
+    if asked_lately:
+        return
+    doubt_id = ctx.db.execute(
+        "INSERT INTO doubts (detector, at, room, contact, text, reason, probability) VALUES ('complaint', ?, ?, ?, ?, ?, ?)",
+        [to_db(ctx.now), message.room, message.sender, message.text, verdict.reason, verdict.probability],
+    ).lastrowid
+    ctx.tell_owner("complaint_doubt", "complaint_doubt", id=doubt_id, who=ctx.name_of(message.sender),
+                   where=ctx.topic_of(message.room) if message.room else None, text=message.text)
+
+
+@command("confirm", usage="/confirm 编号", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
+         aliases=("是投诉",), examples=("/是投诉 3",))
+def confirm(ctx: Context, args: list[str]) -> None:
+    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+        raise UsageError("请写明“可能是投诉”提醒里的编号，例如 /是投诉 3")
+    doubt = next(ctx.db.query("SELECT * FROM doubts WHERE detector = 'complaint' AND id = ?", [int(args[0].lstrip("#"))]), None)
+    if doubt is None:
+        raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的“可能是投诉”提醒")
+    who = ctx.name_of(doubt["contact"])
+    if doubt["complaint"] is not None:
+        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=doubt["complaint"], who=who)
+        return
+    if (open_id := _open_complaint_id(ctx, doubt["contact"])) is not None:
+        _gather(ctx, open_id, doubt["text"])
+        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
+        return
+    complaint_id = open_complaint(ctx, Message(doubt["contact"], doubt["text"], doubt["room"]),
+                                  doubt["reason"] or MODEL_ONLY_REASON)
+    ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [complaint_id, doubt["id"]])
+    record_correction(ctx, complaint_id, doubt["text"], is_complaint=True)
 
 
 @rule
