@@ -1,0 +1,77 @@
+"""Is a group message a question to the shop (stock, a colour, a size, how to use it, an invoice, shipping to a
+region), rather than chat between members? Learned, as core/learning.py learns, not a list of topics times
+question marks: "请问这款羊毛围巾还有灰色的吗？" names no listed topic and waited for ever, while "你们周末去哪玩？"
+and "姐妹你买的哪个色？" are questions between members.
+
+Its examples: the everyday messages of shop groups (handlers/everyday.py: a question to the shop, or chat), and
+the complaint data's neutral questions about delivery and returns (questions to the shop) and its other
+non-complaints (chat, praise, jokes). Complaints are neither: the complaint path takes them first. The threshold
+is chosen on validation for recall QUESTIONS_REACHED: a question that waits for ever is what this replaces, and a
+nudge about chat costs the owner a glance.
+
+Without scikit-learn or the data, the topics-times-markers rule of handlers/rules/questions.toml decides, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tomllib
+from pathlib import Path
+
+from core import learning
+from core.learning import Bands, Detector, Example, Task, evened_marks, threshold_for_recall, without_mentions
+from handlers import everyday
+from handlers.complaint_model import DATA as COMPLAINT_DATA, TRAIN, VALIDATION, TEST, read_examples
+
+log = logging.getLogger(__name__)
+RULES = tomllib.loads((Path(__file__).parent / "rules" / "questions.toml").read_text(encoding="utf-8"))
+QUESTIONS_REACHED = 0.95  # on validation, of the questions to the shop: the goal is 0.90 unseen
+ASKED_OF_THE_SHOP = {"question_delivery", "question_refund_policy"}  # the complaint data's neutral questions
+REGULARISATION = 10.0
+
+
+def prepare(text: str) -> str:
+    return evened_marks(without_mentions(text))
+
+
+def _examples(split: str, complaint_file: str) -> list[Example]:
+    found = [Example(row["text"], row["kind"] == "question", row["kind"]) for row in everyday.messages(split)]
+    return found + [Example(e.text, e.category in ASKED_OF_THE_SHOP, e.category)
+                    for e in read_examples(COMPLAINT_DATA / complaint_file) if not e.label]
+
+
+def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
+    threshold = threshold_for_recall(probabilities, [e.label for e in examples], QUESTIONS_REACHED)
+    return Bands(sure=threshold, doubt=threshold)
+
+
+TASK = Task(
+    prepare=prepare,
+    training=lambda: _examples("train", TRAIN),
+    validation=lambda: _examples("validation", VALIDATION),
+    frozen=lambda: _examples("frozen", TEST),
+    choose_bands=choose_bands,
+    regularisation=REGULARISATION,
+)
+
+
+@functools.cache
+def model() -> Detector | None:
+    try:
+        return learning.train(TASK)
+    except Exception:  # the rule of questions.toml still tells questions from chat
+        log.exception("question model not trained; telling questions to the shop by topics and question marks")
+        return None
+
+
+def by_the_rule(text: str) -> bool:
+    return any(t in text for t in RULES["topics"]) and any(m in text for m in RULES["markers"])
+
+
+def is_shop_question(text: str) -> bool:
+    """Whether a group message asks the shop something."""
+    if not without_mentions(text):
+        return False
+    detector = model()
+    return detector.band(text) is not None if detector else by_the_rule(text)
