@@ -177,6 +177,14 @@ def threshold_for_recall(scores: Sequence[float], labels: Sequence[bool], at_lea
     return max(lowest_kept - 1e-9, 0.0)
 
 
+def threshold_for_false_alarms(scores: Sequence[float], at_most: float) -> float:
+    """The lowest threshold over which at most a share `at_most` of these scores (of messages that are not what
+    the detector looks for) lie: how often the owner may be asked about nothing."""
+    ranked = sorted(scores, reverse=True)
+    allowed = math.floor(at_most * len(ranked))
+    return ranked[allowed] if allowed < len(ranked) else 0.0
+
+
 @dataclass(frozen=True)
 class Bands:
     """Where a probability falls: over `sure`, the detector acts in public; over `doubt`, the owner is asked."""

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.learning import (
-    Bands, Example, Scorer, Task, evened_marks, mark, read_jsonl, threshold_for_precision, threshold_for_recall,
-    without_mentions,
+    Bands, Example, Scorer, Task, evened_marks, mark, read_jsonl, threshold_for_false_alarms, threshold_for_precision,
+    threshold_for_recall, without_mentions,
 )
 from handlers import everyday
 from handlers.complaint_rules import ComplaintRules, Reading
@@ -37,7 +37,11 @@ DATA = Path(__file__).parent / "complaint_data"
 TRAIN, VALIDATION, TEST = "train.jsonl", "validation.jsonl", "test_frozen.jsonl"
 PUBLIC_PRECISION = 0.99  # on validation, of the complaints acknowledged in public: the goal is 0.98 unseen
 OWNER_RECALL = 0.97  # on validation, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
+# ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
+# about one chat message in ten is muted by the second day, and then it reaches nobody.
+EVERYDAY_ASKED = 0.03
 RULES_FOUND = mark("rules")
+EVERYDAY = "everyday"  # the category of the everyday messages among the examples
 # LogisticRegression's C. With the second data round (3,189 messages), 5-fold cross-validation on train +
 # validation: recall at precision 0.90 0.84 with C=5, 0.85 with 10 and 30, 0.85 with LinearSVC.
 REGULARISATION = 10.0
@@ -49,7 +53,7 @@ def read_examples(path: Path) -> list[Example]:
 
 def everyday_examples(split: str) -> list[Example]:
     """Everyday messages of that split: none is a complaint (the files hold none)."""
-    return [Example(row["text"], False, "everyday") for row in everyday.messages(split)]
+    return [Example(row["text"], False, EVERYDAY) for row in everyday.messages(split)]
 
 
 def model_text(reading: Reading) -> str:
@@ -60,7 +64,10 @@ def model_text(reading: Reading) -> str:
 def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
     labels = [e.label for e in examples]
     sure = threshold_for_precision(probabilities, labels, PUBLIC_PRECISION)
-    return Bands(sure=sure, doubt=min(sure, threshold_for_recall(probabilities, labels, OWNER_RECALL)))
+    everyday_scores = [p for p, e in zip(probabilities, examples) if e.category == EVERYDAY]
+    doubt = max(threshold_for_recall(probabilities, labels, OWNER_RECALL),
+                threshold_for_false_alarms(everyday_scores, EVERYDAY_ASKED))
+    return Bands(sure=sure, doubt=min(sure, doubt))
 
 
 def task(rules: ComplaintRules, data: Path = DATA) -> Task:
