@@ -269,6 +269,26 @@ class SpamConfig(Section):
     auto_remove: bool = False
 
 
+class SecondOpinionConfig(Section):
+    """[second_opinion]: a language model the owner chooses (any OpenAI-compatible service: DeepSeek, Qwen, Kimi, a
+    local Ollama), asked only about the messages a detector is in doubt about (handlers/second_opinion.py). Off by
+    default: when on, those members' words leave the machine. The key is read from the environment, never here."""
+
+    enabled: bool = False
+    base_url: str = "http://127.0.0.1:11434/v1"  # the service's OpenAI-compatible root, /chat/completions below it
+    model: str = "qwen2.5:7b"
+    api_key_env: str = "SECOND_OPINION_API_KEY"  # the environment variable that holds the key (none for Ollama)
+    timeout_seconds: float = Field(3.0, gt=0, le=30)  # the bot waits no longer: the local decision stands
+    daily_calls: int = Field(200, ge=1, le=100_000)  # at most this many questions a day, whatever the traffic
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"要以 http:// 或 https:// 开头，现在是 {_shown(value)}")
+        return value.rstrip("/")
+
+
 FAQ_KEYWORD_AT_LEAST = 2  # one character (退, 货) is in too many messages that ask something else
 FAQ_KEYWORD_AT_MOST = 20  # characters of one keyword: a word or two a member types, not a sentence
 FAQ_ANSWER_AT_MOST = 500  # characters of an answer: read on a phone, in a group
@@ -321,6 +341,7 @@ class Config(Section):
     orders: OrdersConfig = OrdersConfig()
     campaigns: CampaignsConfig = CampaignsConfig()
     spam: SpamConfig = SpamConfig()
+    second_opinion: SecondOpinionConfig = SecondOpinionConfig()
 
 
     faq: list[FaqConfig] = []
@@ -400,6 +421,9 @@ NAMES = {
     "campaigns.member_day.private_to_vip": "会员日私发券", "campaigns.member_day.image": "会员日配图",
     "spam": "广告提醒", "spam.enabled": "广告提醒开关", "spam.shop_links": "本店链接",
     "spam.auto_remove": "自动移出发广告的新成员",
+    "second_opinion": "第二意见", "second_opinion.enabled": "第二意见开关", "second_opinion.base_url": "第二意见服务地址",
+    "second_opinion.model": "第二意见模型", "second_opinion.api_key_env": "第二意见密钥的环境变量",
+    "second_opinion.timeout_seconds": "第二意见等待秒数", "second_opinion.daily_calls": "第二意见每天最多次数",
     "faq": "常见问题", "faq.keywords": "常见问题关键词", "faq.answer": "常见问题答案",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",

@@ -27,6 +27,7 @@ from core.events import Message
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt
+from handlers import second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
 from handlers.complaint_model import Verdict
@@ -70,7 +71,10 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
         _gather(ctx, open_id, message.text)
         return True
-    if verdict.band == "sure":
+    second = second_opinion.ask(ctx, "complaint", message.text) if verdict.band == "doubt" else None
+    if second is False:
+        return None  # the owner's configured model says it is none: nobody is asked
+    if verdict.band == "sure" or second:
         open_complaint(ctx, message, verdict.reason)
         return True
     _ask_owner(ctx, message, verdict)
@@ -95,7 +99,7 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
 
 
 @command("confirm", usage="/confirm 编号", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
-         aliases=("是投诉",), examples=("/是投诉 3",))
+         aliases=("是投诉",), examples=("/confirm 3",))
 def confirm(ctx: Context, args: list[str]) -> None:
     if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
         raise UsageError("请写明“可能是投诉”提醒里的编号，例如 /是投诉 3")

@@ -1,0 +1,73 @@
+"""An optional second opinion on the messages a detector is in doubt about, from a language model the owner
+configures ([second_opinion] in config.toml: any OpenAI-compatible service, a local Ollama included).
+
+Off by default, and when on the README says plainly that the doubtful members' words leave the machine. Only the
+doubtful band is asked (a few messages a day, not the traffic), without the member's name or @-mentions, at most
+`daily_calls` times a day, and never longer than `timeout_seconds`: on a timeout, an error or an answer that is
+neither yes nor no, the local decision stands, so a slow or absent service changes nothing but the wait.
+Plain urllib: one POST of JSON needs no client library.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.error
+import urllib.request
+
+from core.context import Context
+from core.learning import bounded, without_mentions
+
+log = logging.getLogger(__name__)
+MEMO = "second_opinion"  # calls made, by local day
+ASKED_AT_MOST = 500  # characters of the message sent: what it means is said at its start
+QUESTIONS = {
+    "complaint": "下面是微信小店顾客群里一位成员发的一条消息。它是不是在投诉本店的商品、物流或服务？只回答“是”或“否”。",
+    "advert": "下面是微信小店顾客群里一位成员发的一条消息。它是不是广告、拉人、引流或诈骗信息？只回答“是”或“否”。",
+}
+
+
+def ask(ctx: Context, detector: str, text: str) -> bool | None:
+    """The model's yes or no on one doubtful message; None when it is off, over budget, slow or unclear."""
+    settings = ctx.config.second_opinion
+    if not settings.enabled or not _within_budget(ctx, settings.daily_calls):
+        return None
+    body = {
+        "model": settings.model,
+        "temperature": 0,
+        "messages": [{"role": "system", "content": QUESTIONS[detector]},
+                     {"role": "user", "content": without_mentions(bounded(text))[:ASKED_AT_MOST]}],
+    }
+    headers = {"Content-Type": "application/json"}
+    if key := os.environ.get(settings.api_key_env):
+        headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(f"{settings.base_url}/chat/completions", json.dumps(body).encode("utf-8"),
+                                     headers)
+    try:
+        with urllib.request.urlopen(request, timeout=settings.timeout_seconds) as response:
+            answer = json.loads(response.read(64_000))["choices"][0]["message"]["content"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:  # timeouts and HTTP errors are OSError
+        log.warning("second opinion on a doubtful %s not had (%s); the local decision stands", detector,
+                    type(error).__name__)
+        return None
+    return _yes_or_no(str(answer))
+
+
+def _yes_or_no(answer: str) -> bool | None:
+    said = answer.strip().strip("“”\"'。.！!").lower()
+    if said.startswith(("是", "yes")):
+        return True
+    if said.startswith(("否", "不是", "no")):
+        return False
+    return None
+
+
+def _within_budget(ctx: Context, daily_calls: int) -> bool:
+    """Count one call against today's budget; False once it is spent."""
+    notes, today = ctx.memo(MEMO), ctx.now.astimezone(ctx.config.tz).date().isoformat()
+    made = int(notes.get(today) or 0)
+    if made >= daily_calls:
+        return False
+    notes.set(today, str(made + 1))
+    return True

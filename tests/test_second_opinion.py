@@ -1,0 +1,114 @@
+"""The optional second opinion on doubtful complaints: an OpenAI-compatible service, faked here on 127.0.0.1. Off by
+default; asked only in doubt, without the member's name; a timeout or an error leaves the local decision; a daily
+budget of calls."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from core.config import load_config
+from handlers import complaint_detection
+from tests.conftest import OWNER, replay_events, say, shop
+
+DOUBTFUL = "发来的比图片小一半"  # the local detector is in doubt about it (asserted below)
+SURE = "买的杯子收到就是碎的，质量太差了"
+
+
+class FakeService:
+    """Answers /v1/chat/completions with `answer` after `delay` seconds, and keeps what it was asked."""
+
+    def __init__(self):
+        self.answer, self.delay, self.status, self.asked = "是", 0.0, 200, []
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                service.asked.append((self.path, self.headers.get("Authorization"),
+                                      json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+                time.sleep(service.delay)
+                body = json.dumps({"choices": [{"message": {"role": "assistant", "content": service.answer}}]})
+                try:
+                    self.send_response(service.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(body.encode("utf-8"))
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped waiting: what the slow case is about
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+@pytest.fixture
+def service():
+    fake = FakeService()
+    yield fake
+    fake.server.shutdown()
+
+
+def config_with(service: FakeService, **settings):
+    config = load_config().with_owners([OWNER])
+    second = config.second_opinion.model_copy(update={"enabled": True, "base_url": service.url,
+                                                      "timeout_seconds": 0.5, **settings})
+    return config.model_copy(update={"second_opinion": second})
+
+
+def kinds(sent):
+    return [(m["kind"], m["to"]) for m in sent]
+
+
+def test_the_local_detector_is_in_doubt_about_the_message_these_tests_send():
+    assert complaint_detection.detect(DOUBTFUL).band == "doubt"
+    assert complaint_detection.detect(SURE).band == "sure"
+
+
+def test_off_by_default_nothing_is_asked_and_the_owner_decides(service):
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL)], until="2026-11-25 10:05")
+    assert kinds(sent) == [("complaint_doubt", OWNER)] and service.asked == []
+
+
+def test_a_yes_acknowledges_the_complaint_a_no_leaves_the_member_alone(service, monkeypatch):
+    monkeypatch.setenv("SECOND_OPINION_API_KEY", "sk-test")
+    config = config_with(service)
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "@小店助手 " + DOUBTFUL)],
+                         until="2026-11-25 10:05", config=config)
+    assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)]
+    path, authorization, body = service.asked[0]
+    assert path == "/v1/chat/completions" and authorization == "Bearer sk-test"
+    sent_words = json.dumps(body, ensure_ascii=False)
+    assert DOUBTFUL in sent_words and "小王" not in sent_words and "小店助手" not in sent_words
+
+    service.answer = "否。"
+    assert replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL)], until="2026-11-25 10:05",
+                         config=config) == []
+
+
+def test_a_sure_complaint_or_everyday_chat_is_never_sent_out(service):
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", SURE), say("2026-11-25 10:01", "wxid_b", "终于周五了")],
+                         until="2026-11-25 10:05", config=config_with(service))
+    assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)] and service.asked == []
+
+
+@pytest.mark.parametrize("trouble", ["slow", "error", "unclear"])
+def test_a_slow_failing_or_unclear_service_leaves_the_local_decision(service, trouble):
+    service.delay, service.status, service.answer = {"slow": (1.0, 200, "是"), "error": (0, 500, "是"),
+                                                     "unclear": (0, 200, "不好说")}[trouble]
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL)], until="2026-11-25 10:05",
+                         config=config_with(service))
+    assert kinds(sent) == [("complaint_doubt", OWNER)]
+
+
+def test_the_daily_budget_of_calls_is_kept(service):
+    events = shop() + [say(f"2026-11-25 10:0{i}", sender, DOUBTFUL) for i, sender in enumerate(["wxid_a", "wxid_b"])]
+    events += [{"at": "2026-11-25T10:02:00+08:00", "type": "contact", "id": "wxid_c", "name": "小张"},
+               say("2026-11-26 10:00", "wxid_c", DOUBTFUL)]
+    sent = replay_events(events, until="2026-11-26 10:05", config=config_with(service, daily_calls=1))
+    assert len(service.asked) == 2, "one call on each day"
+    assert kinds(sent)[:3] == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER), ("complaint_doubt", OWNER)]
