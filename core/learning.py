@@ -244,3 +244,61 @@ def not_worse(task: Task, candidate: Callable[[str], bool], in_use: Callable[[st
     it; F1 weighs the misses and the false alarms a correction may add alike.
     """
     return in_use is None or frozen_figures(task, candidate).f1 >= frozen_figures(task, in_use).f1
+
+
+# Similarity: how near two texts are, from the character n-grams they share (the same n-grams as the models above).
+# For questions matched to the nearest of a few written ones (FAQ entries), and for questions grouped by meaning.
+# Scored in Python from the fitted idf, as `Scorer` does and for the same reason: a call to scikit-learn costs more
+# than the message path may spend.
+
+
+@dataclass(frozen=True)
+class Space:
+    """tf-idf vectors of character n-grams, l2-normalised, with the idf fitted on a few texts. An n-gram none of
+    those texts has weighs as the rarest would: it makes a text less like every fitted one, never more."""
+
+    analyse: Callable[[str], list[str]]
+    idf: dict[str, float]
+    unseen: float
+
+    def vector(self, text: str) -> dict[str, float]:
+        counts = Counter(self.analyse(bounded(text)))
+        weights = {gram: (1.0 + math.log(count)) * self.idf.get(gram, self.unseen) for gram, count in counts.items()}
+        norm = math.sqrt(sum(weight * weight for weight in weights.values()))
+        return {gram: weight / norm for gram, weight in weights.items()} if norm else {}
+
+
+def space_of(texts: Sequence[str]) -> Space:
+    """The space whose idf is fitted on `texts` (at least one). ImportError without scikit-learn."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True).fit(list(texts))
+    idf = {gram: float(vectorizer.idf_[i]) for gram, i in vectorizer.vocabulary_.items()}
+    return Space(vectorizer.build_analyzer(), idf, math.log(1 + len(texts)) + 1.0)  # smooth idf of no text
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The cosine similarity of two vectors of one space (both normalised: their dot product)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(gram, 0.0) for gram, weight in a.items())
+
+
+class Index:
+    """Vectors to compare a text with, all at once: each n-gram lists the vectors that hold it, so that a query
+    costs what its own n-grams share with them, not a pass over every vector."""
+
+    def __init__(self, vectors: Sequence[dict[str, float]]):
+        self.size = len(vectors)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for number, vector in enumerate(vectors):
+            for gram, weight in vector.items():
+                self.postings.setdefault(gram, []).append((number, weight))
+
+    def similarities(self, vector: dict[str, float]) -> list[float]:
+        """The cosine similarity of `vector` with each indexed vector, in their order."""
+        found = [0.0] * self.size
+        for gram, weight in vector.items():
+            for number, other in self.postings.get(gram, ()):
+                found[number] += weight * other
+        return found
