@@ -302,3 +302,34 @@ class Index:
             for number, other in self.postings.get(gram, ()):
                 found[number] += weight * other
         return found
+
+
+def groups(texts: Sequence[str], at_least: float) -> list[list[int]]:
+    """The texts grouped by meaning, as lists of their positions, largest group first (then in order of their
+    centres), each led by its most central text: the one with the most others at `at_least` similarity or more
+    (the idf fitted on the texts themselves) starts a group with them, and so on with the texts left. Greedy
+    rather than linked: a chain of texts each near the next never makes a group of unlike ends. Quadratic at
+    worst: for a week's questions, not for a message."""
+    if not texts:
+        return []
+    space = space_of(texts)
+    vectors = [space.vector(text) for text in texts]
+    index = Index(vectors)
+    near = [{other for other, similarity in enumerate(index.similarities(vector)) if similarity >= at_least} | {number}
+            for number, vector in enumerate(vectors)]
+    left = set(range(len(texts)))
+    found = []
+    while left:
+        centre = max(sorted(left), key=lambda number: len(near[number] & left))  # the first of equals
+        found.append([centre, *sorted((near[centre] & left) - {centre})])
+        left -= near[centre]
+    return sorted(found, key=lambda group: (-len(group), group[0]))
+
+
+def shared_phrases(texts: Sequence[str], shortest: int, longest: int) -> Counter:
+    """How many of the texts hold each run of `shortest` to `longest` characters within a word."""
+    held: Counter = Counter()
+    for text in texts:
+        held.update({word[start:start + size] for word in text.split() for size in range(shortest, longest + 1)
+                     for start in range(len(word) - size + 1)})
+    return held
