@@ -292,6 +292,8 @@ class SecondOpinionConfig(Section):
 FAQ_KEYWORD_AT_LEAST = 2  # one character (退, 货) is in too many messages that ask something else
 FAQ_KEYWORD_AT_MOST = 20  # characters of one keyword: a word or two a member types, not a sentence
 FAQ_ANSWER_AT_MOST = 500  # characters of an answer: read on a phone, in a group
+FAQ_EXAMPLE_AT_MOST = 50  # characters of an example question: one a member would type, not a paragraph
+FAQ_EXAMPLES_AT_MOST = 10  # per entry: a few phrasings teach the matcher the entry; more only slow the owner's list
 
 
 def _faq_keyword(value: str) -> str:
@@ -302,12 +304,21 @@ def _faq_keyword(value: str) -> str:
     return keyword
 
 
+def _faq_example(value: str) -> str:
+    example = value.strip()
+    if not FAQ_KEYWORD_AT_LEAST <= len(example) <= FAQ_EXAMPLE_AT_MOST:
+        raise ValueError(f"例句要写 {FAQ_KEYWORD_AT_LEAST} 到 {FAQ_EXAMPLE_AT_MOST} 个字，现在是 {_shown(value)}")
+    return example
+
+
 class FaqConfig(Section):
-    """One [[faq]]: an answer the bot gives a member whose question names one of its keywords. Added to the
-    store at the first start that sees it; after that the owner changes it in chat (/faq edit, /faq del)."""
+    """One [[faq]]: an answer the bot gives a member whose question names one of its keywords, or is near in
+    meaning to it or to one of its examples (questions as members ask them). Added to the store at the first
+    start that sees it; after that the owner changes it in chat (/faq edit, /faq del)."""
 
     keywords: list[Annotated[str, AfterValidator(_faq_keyword)]] = Field(min_length=1, max_length=10)
     answer: ShopCopy = Field(min_length=1, max_length=FAQ_ANSWER_AT_MOST)
+    examples: list[Annotated[str, AfterValidator(_faq_example)]] = Field(default=[], max_length=FAQ_EXAMPLES_AT_MOST)
 
 
 class ConsoleRoom(Section):
@@ -425,6 +436,7 @@ NAMES = {
     "second_opinion.model": "第二意见模型", "second_opinion.api_key_env": "第二意见密钥的环境变量",
     "second_opinion.timeout_seconds": "第二意见等待秒数", "second_opinion.daily_calls": "第二意见每天最多次数",
     "faq": "常见问题", "faq.keywords": "常见问题关键词", "faq.answer": "常见问题答案",
+    "faq.examples": "常见问题例句",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",
 }

@@ -252,3 +252,92 @@ def not_worse(task: Task, candidate: Callable[[str], bool], in_use: Callable[[st
     it; F1 weighs the misses and the false alarms a correction may add alike.
     """
     return in_use is None or frozen_figures(task, candidate).f1 >= frozen_figures(task, in_use).f1
+
+
+# Similarity: how near two texts are, from the character n-grams they share (the same n-grams as the models above).
+# For questions matched to the nearest of a few written ones (FAQ entries), and for questions grouped by meaning.
+# Scored in Python from the fitted idf, as `Scorer` does and for the same reason: a call to scikit-learn costs more
+# than the message path may spend.
+
+
+@dataclass(frozen=True)
+class Space:
+    """tf-idf vectors of character n-grams, l2-normalised, with the idf fitted on a few texts. An n-gram none of
+    those texts has weighs as the rarest would: it makes a text less like every fitted one, never more."""
+
+    analyse: Callable[[str], list[str]]
+    idf: dict[str, float]
+    unseen: float
+
+    def vector(self, text: str) -> dict[str, float]:
+        counts = Counter(self.analyse(bounded(text)))
+        weights = {gram: (1.0 + math.log(count)) * self.idf.get(gram, self.unseen) for gram, count in counts.items()}
+        norm = math.sqrt(sum(weight * weight for weight in weights.values()))
+        return {gram: weight / norm for gram, weight in weights.items()} if norm else {}
+
+
+def space_of(texts: Sequence[str]) -> Space:
+    """The space whose idf is fitted on `texts` (at least one). ImportError without scikit-learn."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True).fit(list(texts))
+    idf = {gram: float(vectorizer.idf_[i]) for gram, i in vectorizer.vocabulary_.items()}
+    return Space(vectorizer.build_analyzer(), idf, math.log(1 + len(texts)) + 1.0)  # smooth idf of no text
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The cosine similarity of two vectors of one space (both normalised: their dot product)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(gram, 0.0) for gram, weight in a.items())
+
+
+class Index:
+    """Vectors to compare a text with, all at once: each n-gram lists the vectors that hold it, so that a query
+    costs what its own n-grams share with them, not a pass over every vector."""
+
+    def __init__(self, vectors: Sequence[dict[str, float]]):
+        self.size = len(vectors)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for number, vector in enumerate(vectors):
+            for gram, weight in vector.items():
+                self.postings.setdefault(gram, []).append((number, weight))
+
+    def similarities(self, vector: dict[str, float]) -> list[float]:
+        """The cosine similarity of `vector` with each indexed vector, in their order."""
+        found = [0.0] * self.size
+        for gram, weight in vector.items():
+            for number, other in self.postings.get(gram, ()):
+                found[number] += weight * other
+        return found
+
+
+def groups(texts: Sequence[str], at_least: float) -> list[list[int]]:
+    """The texts grouped by meaning, as lists of their positions, largest group first (then in order of their
+    centres), each led by its most central text: the one with the most others at `at_least` similarity or more
+    (the idf fitted on the texts themselves) starts a group with them, and so on with the texts left. Greedy
+    rather than linked: a chain of texts each near the next never makes a group of unlike ends. Quadratic at
+    worst: for a week's questions, not for a message."""
+    if not texts:
+        return []
+    space = space_of(texts)
+    vectors = [space.vector(text) for text in texts]
+    index = Index(vectors)
+    near = [{other for other, similarity in enumerate(index.similarities(vector)) if similarity >= at_least} | {number}
+            for number, vector in enumerate(vectors)]
+    left = set(range(len(texts)))
+    found = []
+    while left:
+        centre = max(sorted(left), key=lambda number: len(near[number] & left))  # the first of equals
+        found.append([centre, *sorted((near[centre] & left) - {centre})])
+        left -= near[centre]
+    return sorted(found, key=lambda group: (-len(group), group[0]))
+
+
+def shared_phrases(texts: Sequence[str], shortest: int, longest: int) -> Counter:
+    """How many of the texts hold each run of `shortest` to `longest` characters within a word."""
+    held: Counter = Counter()
+    for text in texts:
+        held.update({word[start:start + size] for word in text.split() for size in range(shortest, longest + 1)
+                     for start in range(len(word) - size + 1)})
+    return held

@@ -276,9 +276,25 @@ def _doubts(db: Database) -> None:
     db.execute("CREATE INDEX doubts_untold ON doubts (detector, told_at)")
 
 
+def _faq_by_meaning(db: Database) -> None:
+    # FAQ entries matched by meaning (handlers/faq.py): the questions an entry answers as the owner wrote them
+    # (examples), and the questions the owner said it must not answer (/faq not N: the question of answer N, one
+    # correction per answer). An answer keeps the question it answered, its first 100 characters, so that the
+    # owner can point at it (/faq recent) and the matcher learn from it.
+    db.execute("CREATE TABLE faq_examples (entry INTEGER NOT NULL, text TEXT NOT NULL)")
+    db.execute("CREATE INDEX faq_examples_by_entry ON faq_examples (entry)")
+    db.execute(
+        """CREATE TABLE faq_counterexamples (answer INTEGER PRIMARY KEY, entry INTEGER NOT NULL, text TEXT NOT NULL,
+        at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX faq_counterexamples_by_entry ON faq_counterexamples (entry)")
+    db.execute("ALTER TABLE faq_answers ADD COLUMN question TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
+    _faq_by_meaning,
 ]
 
 

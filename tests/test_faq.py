@@ -173,10 +173,10 @@ def test_weekly_figures_in_faq_stats_and_in_the_weekly_review(shop_bot):
     bot.advance(minutes=1)
     stats = replies(bot)[-1]
     assert "共 2 次" in stats and "运费、邮费、包邮：2 次" in stats
-    assert "尺码：1 次，如“请问165穿什么尺码？”" in stats
+    assert "“请问165穿什么尺码？” 1 次\n  /faq add 关键词 （您的回答） 例：请问165穿什么尺码？" in stats
     bot.advance_to("2026-11-30 10:00")
     review, = bot.texts(kind="weekly_review")
-    assert "运费、邮费、包邮：2 次" in review and "尺码：1 次" in review
+    assert "运费、邮费、包邮：2 次" in review and "“请问165穿什么尺码？” 1 次" in review
 
 
 def faq_config(tmp_path, entries: str):
@@ -217,6 +217,7 @@ def test_a_changed_config_entry_replaces_the_one_it_seeded(shop_bot, tmp_path):
 @pytest.mark.parametrize("second, problem", [
     ('keywords = ["发货"]\nanswer = "全网最低价"', "faq[2].answer（常见问题答案）：用了禁用词“最低价”"),
     ('keywords = ["包邮"]\nanswer = "满88元包邮"', "faq[2].keywords（常见问题关键词）：关键词 \"包邮\" 已在第 1 条 [[faq]] 里"),
+    ('keywords = ["发票"]\nanswer = "可以开电子发票"\nexamples = ["票"]', "faq[2].examples[1]（常见问题例句）：例句要写 2 到 50 个字"),
 ])
 def test_config_refuses_a_banned_answer_and_a_keyword_in_two_entries(tmp_path, second, problem):
     path = faq_config(tmp_path, SEED + f"\n[[faq]]\n{second}\n")
@@ -227,5 +228,113 @@ def test_config_refuses_a_banned_answer_and_a_keyword_in_two_entries(tmp_path, s
 
 def test_the_shipped_config_example_is_valid_once_uncommented():
     shipped = (ROOT / "config.toml").read_text(encoding="utf-8")
-    lines = shipped[shipped.index("# [[faq]]"):].splitlines()[:3]
-    assert FaqConfig.model_validate(__import__("tomllib").loads("\n".join(line[2:] for line in lines))["faq"][0])
+    lines = shipped[shipped.index("# [[faq]]"):].split("\n\n")[0].splitlines()
+    entry = FaqConfig.model_validate(__import__("tomllib").loads("\n".join(line[2:] for line in lines))["faq"][0])
+    assert entry.examples, "the example shows the examples key too"
+
+
+INVOICE = "/faq add 发票,开票 可以开电子普通发票，确认收货后在订单页申请开票，3个工作日内发到您的邮箱。 例：能开发票吗；可以开公司抬头吗"
+
+
+def test_a_question_near_an_entry_in_meaning_is_answered_and_one_far_from_every_entry_waits(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.owner.says(INVOICE)
+    bot.advance(minutes=1)
+    assert "例句：能开发票吗 等2句" in replies(bot)[-1]
+    answer, = bot.member("小王").says("公司报销要票")  # no keyword: near the answer and the examples
+    assert answer["kind"] == "faq_answer" and answer["text"].startswith("可以开电子普通发票")
+    bot.member("小李").says("你们周末休息吗？")
+    bot.advance(minutes=20)
+    assert len(bot.sent(kind="faq_answer")) == 1
+    assert "你们周末休息吗" in bot.texts(kind="response_nudge")[0]
+
+
+def test_a_keyword_named_still_wins_over_meaning(shop_bot):
+    bot = shop_bot()
+    bot.owner.says(INVOICE)
+    bot.owner.says("/faq add 邮箱 客服邮箱 kefu@example.cn 例：开票信息发哪个邮箱")
+    bot.member("小李").says("公司抬头的票发到邮箱吗")  # names 邮箱 alone, though its words are the invoices'
+    bot.advance(minutes=1)
+    assert bot.texts(kind="faq_answer") == ["客服邮箱 kefu@example.cn"]
+
+
+def test_examples_are_listed_and_edited_alone_or_with_the_answer(shop_bot):
+    bot = with_shipping(shop_bot)
+    bot.owner.says("/faq edit 运费 例：寄到新疆要加钱吗；满多少包邮")
+    bot.owner.says("/faq list")
+    bot.owner.says("/faq edit 包邮 满88元包邮")
+    bot.owner.says("/faq list")
+    bot.advance(minutes=5)
+    edited, listing, answer_edited, listing_again = replies(bot)[-4:]
+    assert edited == "已修改问答“运费、邮费、包邮”\n例句换成：寄到新疆要加钱吗 等2句"
+    assert "· 运费、邮费、包邮：满99元包邮，不满99元运费8元（例：寄到新疆要加钱吗 等2句）" in listing
+    assert answer_edited == "已修改问答“运费、邮费、包邮”的答案：满88元包邮"
+    assert "满88元包邮（例：寄到新疆要加钱吗 等2句）" in listing_again, "the examples stay when the answer changes"
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("/faq add 发票 例：能开发票吗", "请在例句前写出答案"),
+    ("/faq add 发票 可以开 例：", "例：后面请写成员会怎么问"),
+    ("/faq add 发票 可以开 例：票", "例句“票”要 2 到 50 个字"),
+    ("/faq edit 运费 例：" + "；".join(f"问法{n}" for n in range(11)), "最多 10 句例句"),
+    ("/faq not", "请写出回答的编号"),
+    ("/faq not 99", "没有编号 99 的回答"),
+    ("/faq recent 2", "/faq recent 不需要别的参数"),
+])
+def test_malformed_examples_and_corrections_are_refused(shop_bot, typed, error):
+    bot = with_shipping(shop_bot)
+    bot.owner.says(typed)
+    bot.advance(minutes=1)
+    refusal = replies(bot)[-1]
+    assert refusal.startswith("抱歉，") and error in refusal
+
+
+def test_config_examples_teach_the_matcher(shop_bot, tmp_path):
+    seed = SEED.replace('answer = "满99元包邮"', 'answer = "满99元包邮"\nexamples = ["寄到新疆要加钱吗", "能发顺丰吗"]')
+    bot = shop_bot(config=load_config(faq_config(tmp_path, seed)).with_owners([OWNER]))
+    bot.member("小王").says("发顺丰要加钱吗")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="faq_answer") == ["满99元包邮"]
+
+
+def test_the_owner_sees_recent_answers_by_number_and_corrects_a_wrong_one(shop_bot):
+    bot = with_shipping(shop_bot, groups={GROUP: ["小王", "小李", "阿芳", "陈姐"]})
+    bot.member("小王").says("运费险怎么买？")  # names 运费, but is not about shipping costs
+    bot.member("小李").says("包邮吗？")
+    bot.owner.says("/faq recent")
+    bot.advance(minutes=1)
+    recent = replies(bot)[-1]
+    assert recent.splitlines()[:3] == ["最近回答（新的在前）：", "#2 小李：“包邮吗？” → 运费、邮费、包邮",
+                                       "#1 小王：“运费险怎么买？” → 运费、邮费、包邮"]
+    bot.owner.says("/faq not 1")
+    bot.owner.says("/faq not 1")
+    bot.advance(minutes=1)
+    corrected, again = replies(bot)[-2:]
+    assert corrected.startswith("已记下：“运费险怎么买？”不该用问答“运费、邮费、包邮”回答。")
+    assert again.startswith("这条已经记下过")
+    bot.member("阿芳").says("运费险怎么买？")
+    bot.member("阿芳").says("请问运费险在哪买", room=GROUP)  # nearer the correction than the entry's own words
+    bot.member("陈姐").says("运费多少？", room=GROUP)  # still the entry's
+    bot.advance(minutes=20)
+    assert [m["to"] for m in bot.sent(kind="faq_answer")] == [bot.ids["小王"], bot.ids["小李"], bot.ids["陈姐"]]
+    nudges = bot.texts(kind="response_nudge")
+    assert any("运费险怎么买" in n for n in nudges) and any("运费险在哪买" in n for n in nudges)
+
+
+def test_unanswered_questions_are_grouped_by_meaning_with_a_line_to_add_them(shop_bot):
+    bot = with_shipping(shop_bot, "2026-11-24 10:00")
+    for name, question in [("小王", "能开发票吗"), ("小李", "发票怎么开？"), ("阿芳", "可以开发票不"),
+                           ("陈姐", "请问有发票吗"), ("小赵", "包邮吗？"), ("小钱", "周末发货吗？")]:
+        bot.member(name).says(question)
+    bot.member("小赵").says("包邮的话几天到？")  # asked again the same day: waits for the owner, names 包邮
+    bot.member("小赵").says("包邮是满多少？")
+    bot.advance(minutes=20)
+    bot.owner.says("/faq stats")
+    bot.advance(minutes=1)
+    stats = replies(bot)[-1]
+    assert "没有自动回答、等您回复的问题 5 个" in stats
+    assert "· 发票 4 次，如“能开发票吗”\n  /faq add 发票 （您的回答） 例：能开发票吗" in stats
+    assert "/faq add 包邮" not in stats and "/faq add 邮" not in stats, "包邮 is an entry's keyword already"
+    bot.advance_to("2026-11-30 10:00")
+    review, = bot.texts(kind="weekly_review")
+    assert "· 发票 4 次" in review and "/faq add 发票 （您的回答） 例：能开发票吗" in review

@@ -31,6 +31,8 @@ OWNERS = {
     "faq_entries": {"handlers/faq.py"},
     "faq_keywords": {"handlers/faq.py"},
     "faq_answers": {"handlers/faq.py"},
+    "faq_examples": {"handlers/faq.py"},
+    "faq_counterexamples": {"handlers/faq.py"},
     "nudged_questions": {"handlers/response_nudges.py"},
     "campaigns": {"handlers/campaigns.py"},
     "campaign_posts": {"handlers/campaigns.py"},
