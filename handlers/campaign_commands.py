@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from core.clock import from_db, to_db
-from core.config import WEEKDAYS
+from core.config import COUPON_AT_MOST, WEEKDAYS
 from core.context import Context
 from core.events import Message
 from core.numbers import money
@@ -33,7 +33,6 @@ from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 
 COPY_AT_MOST = 500  # characters of a campaign's own words: a post is read on a phone
-COUPON_AT_MOST = 10_000
 KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "member_day", "轻内容": "light_content",
               "直播": "live_notice", "直播预告": "live_notice"}
 MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
