@@ -331,22 +331,31 @@ class Assistant:
                     self._report_to_owner(expired=expired)
         if message is None:
             return False
+        failure = None
         try:
             await transport.send(message)
-        except TransportUnavailable as error:
-            log.warning("could not send message %s (%s): will try again", message.id, error)
-            self.outbox.retry_later(message, self.clock.now())
-            return False
-        except DeliveryUncertain as error:  # it may or may not have gone out: the owner checks, it is not re-sent
-            self._give_up(message, "uncertain", error)
-            return False
-        except SendRefused as error:
-            self._give_up(message, "refused", error)
-            return False
-        self.outbox.mark_sent(message, self.clock.now())
-        if message.kind == REMOVE_MEMBER:  # out of the group: the directory hears it whether WeChat tells or not
-            self.handle(Leave(message.room, message.to))
-        return True
+        except (TransportUnavailable, DeliveryUncertain, SendRefused) as error:
+            failure = error
+        # Should the disk fill just now, the outcome goes unrecorded: the message stays 'sending', never sent again,
+        # and is reported uncertain at the next start, as after a crash.
+        with self._unless_disk_full():
+            self._record_send(message, failure)
+        return failure is None
+
+    def _record_send(self, message: Outgoing, failure: Exception | None) -> None:
+        """How the transport's send ended, in the outbox: sent, to retry, or given up."""
+        match failure:
+            case None:
+                self.outbox.mark_sent(message, self.clock.now())
+                if message.kind == REMOVE_MEMBER:  # out of the group: the directory hears it whether WeChat tells or not
+                    self.handle(Leave(message.room, message.to))
+            case TransportUnavailable():
+                log.warning("could not send message %s (%s): will try again", message.id, failure)
+                self.outbox.retry_later(message, self.clock.now())
+            case DeliveryUncertain():  # it may or may not have gone out: the owner checks, it is not re-sent
+                self._give_up(message, "uncertain", failure)
+            case SendRefused():
+                self._give_up(message, "refused", failure)
 
     async def _tell_owner_disk_full(self, transport: Transport) -> None:
         """Once per full disk, straight through the transport: the outbox cannot queue anything on a full disk."""
