@@ -39,7 +39,7 @@ from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_
 from core.instance import AlreadyRunning, InstanceLock, claim
 from core.selfcheck import rehearse
 from core.runner import run_live
-from core.store import MIGRATIONS, StoreError, open_store, schema_version
+from core.store import MIGRATIONS, StoreError, StoreUnusable, open_store, schema_version, store_problems
 from handlers import complaint_detection
 from core.templates import TemplateProblem, Templates
 from handlers.order_book import unlinked_buyers
@@ -51,6 +51,7 @@ from transports.replay import ScriptError, parse_time, read_script, run_script
 BAD_INPUT = 2
 INTERRUPTED = 130
 ALREADY_RUNNING = 1
+STORE_UNUSABLE = 1  # the disk or the store file, not what was typed: a full disk, a read-only or damaged store
 NIGHTLY_TRAINING = f"{HOUR}:{MINUTE:02d}"
 
 COMMANDS = {
@@ -228,7 +229,7 @@ def _claim(store: Path | str) -> InstanceLock:
 
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
-    with _store(config, db_path, pretend_time) as (path, temporary), _claim(path):
+    with _store(config, db_path, pretend_time) as (path, temporary), store_problems(path), _claim(path):
         transport = make_transport(config, media.folder_for(path))
         assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,
@@ -272,8 +273,10 @@ def _import_orders(config: Config, args: argparse.Namespace) -> int:
     except OrderFileError as error:
         print(f"订单文件 {args.file} 没有导入：{error}", file=sys.stderr)
         return BAD_INPUT
-    db = open_store(args.db or config.store.path)
-    summary = save_orders(db, export.orders, config, SystemClock(config.tz).now())
+    path = args.db or config.store.path
+    with store_problems(path):
+        db = open_store(path)
+        summary = save_orders(db, export.orders, config, SystemClock(config.tz).now())
     merged = f"（重复的行 {export.repeated_rows} 行已合并）" if export.repeated_rows else ""
     print(
         f"{args.file}：{len(export.orders)} 单{merged}：新增 {summary.new}，更新 {summary.updated}，"
@@ -371,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     except TemplateProblem as error:
         print(f"templates/ 里的消息模板有问题，改好再启动：\n{error}", file=sys.stderr)
         return BAD_INPUT
+    except StoreUnusable as error:
+        print(error, file=sys.stderr)  # one line: what, which file, what to do
+        return STORE_UNUSABLE
     except StoreError as error:
         print(f"数据库用不了：{error}", file=sys.stderr)
         return BAD_INPUT

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import random
+import sqlite3
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -23,7 +24,7 @@ from core.context import Context
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import REMOVE_MEMBER, Outbox, Outgoing
 from core.registry import Handler, Registry
-from core.store import savepoint
+from core.store import disk_full, savepoint
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
 from core.transport import DeliveryUncertain, SendRefused, Transport, TransportUnavailable
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 RECURRING_PREFIX = "recurring:"
 ERROR_REPORTS = "error_reported"  # memo namespace, per feature: when the owner was last told it failed (keys as before)
 ERROR_REPORT_EVERY = dt.timedelta(hours=1)
+STORE_FULL_RETRY = dt.timedelta(minutes=1)  # how often a full disk is tried again: one failed write, cheap
+STORE_FULL = "store_full"  # the notice of a full disk: sent past the outbox, which lives on that disk
 EVENT_TYPES = {
     Login: "login", Logout: "logout", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join",
     Leave: "leave",
@@ -63,6 +66,11 @@ class Assistant:
         self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz)
         self.timers = Timers(db, config.tz)
         self.bot_id = self._stored_bot_id()  # known before the next login, so that its echoes are still ignored
+        # Events taken from the transport while the disk was full: held here until the store takes them. Lost only
+        # if the bot stops meanwhile, which the owner's notice warns of.
+        self.unstored: list[Event] = []
+        self._full_retry_at: dt.datetime | None = None  # set while the disk is full
+        self._full_told = False
         with db.atomic():
             for feature in features.on_start:
                 self._guarded(feature.run, Context(self))
@@ -105,14 +113,36 @@ class Assistant:
 
         Nothing is riskier than handling them one by one: the events were only in memory until now anyway, and
         each keeps its replies in the same transaction, so after a crash an event and what it queued are either
-        both stored or both absent. One event that fails is undone alone (its savepoint) and logged.
+        both stored or both absent. One event that fails is undone alone (its savepoint) and logged. On a full
+        disk the whole burst is undone and kept in memory, with those before it, until the store takes them.
         """
-        with self.db.atomic():
-            for event in events:
-                try:
-                    self.handle(event)
-                except Exception:
-                    log.exception("could not handle %r", event)
+        self.unstored.extend(events)
+        with self._unless_disk_full():
+            with self.db.atomic():
+                for event in self.unstored:
+                    try:
+                        self.handle(event)
+                    except Exception as error:
+                        if disk_full(error):
+                            raise
+                        log.exception("could not handle %r", event)
+                if self._full_retry_at is not None:
+                    log.warning("the disk has room again: %d events kept in memory are stored", len(self.unstored))
+                    Context(self).tell_owner("store_notice", "store_resumed", kept=len(self.unstored))
+            self.unstored, self._full_retry_at, self._full_told = [], None, False
+
+    @contextlib.contextmanager
+    def _unless_disk_full(self):
+        """Around a write: a full disk is noted (the events in memory are tried again in STORE_FULL_RETRY, the
+        owner told at the next send) instead of raised. SQLite has undone the write; nothing half-done stays."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if not disk_full(error):
+                raise
+            if self._full_retry_at is None:
+                log.warning("the disk is full: %d events kept in memory until it has room", len(self.unstored))
+            self._full_retry_at = self.clock.now() + STORE_FULL_RETRY
 
     def _record(self, event: Event, now: dt.datetime) -> None:
         # Plain SQL on the hot path: every message passes here (see bench/throughput.py).
@@ -200,7 +230,9 @@ class Assistant:
         try:
             with savepoint(self.db) if writes else contextlib.nullcontext():
                 return feature(*args)
-        except Exception:
+        except Exception as error:
+            if disk_full(error):  # no feature's fault: the whole event waits for room (handle_many)
+                raise
             # Named by the event (whose repr holds ids only) or the timer's key: never a command's words or a
             # timer's payload, which may hold what a member wrote (see core/logs.py).
             subject = args[1] if len(args) > 1 else None
@@ -253,14 +285,23 @@ class Assistant:
     def fire_due_timers(self) -> None:
         """Run every job due by now, and those the jobs make due by now; each commits with its timer's
         removal, so that a crash neither loses nor repeats one. A recurring job gets its next time."""
+        if self._full_retry_at is not None:
+            if self.clock.now() < self._full_retry_at:
+                return  # a job's writes would fail too: it stays due, and runs once the disk has room
+            # The events kept in memory come first, as they came first; with the owner's notice that the disk has
+            # room again, a write that tells whether it has.
+            self.handle_many([])
+            if self._full_retry_at is not None:
+                return
         now = self.clock.now()
-        while due := self.timers.due(now):
-            for timer in due:
-                with self.db.atomic():
-                    self._guarded(self._run_timer, Context(self), timer)
-                    self.timers.remove(timer)
-                    if timer.key.startswith(RECURRING_PREFIX) and timer.job in self.features.recurring:
-                        self._schedule_next(timer.job, after=max(now, timer.due_at))
+        with self._unless_disk_full():
+            while due := self.timers.due(now):
+                for timer in due:
+                    with self.db.atomic():
+                        self._guarded(self._run_timer, Context(self), timer)
+                        self.timers.remove(timer)
+                        if timer.key.startswith(RECURRING_PREFIX) and timer.job in self.features.recurring:
+                            self._schedule_next(timer.job, after=max(now, timer.due_at))
 
     def _run_timer(self, ctx: Context, timer: Timer) -> None:
         if timer.key.startswith(RECURRING_PREFIX) and timer.job in self.features.recurring:
@@ -274,33 +315,60 @@ class Assistant:
 
     def next_wakeup(self) -> dt.datetime | None:
         """The next moment something is due: a job, or the outbox's next send."""
-        times = [t for t in (self.timers.next_due_at(), self.outbox.next_send_time()) if t is not None]
+        times = [t for t in (self.timers.next_due_at(), self.outbox.next_send_time(), self._full_retry_at) if t]
         return min(times, default=None)
 
     async def send_due(self, transport: Transport) -> bool:
         """Send the outbox's next message if the pacing allows it now; True when one went out."""
-        with self.db.atomic():
-            message, expired = self.outbox.take_due(self.clock.now())
-            if expired:
-                self._report_to_owner(expired=expired)
+        if self._full_retry_at is not None:
+            await self._tell_owner_disk_full(transport)
+            return False
+        message = None
+        with self._unless_disk_full():
+            with self.db.atomic():
+                message, expired = self.outbox.take_due(self.clock.now())
+                if expired:
+                    self._report_to_owner(expired=expired)
         if message is None:
             return False
+        failure = None
         try:
             await transport.send(message)
-        except TransportUnavailable as error:
-            log.warning("could not send message %s (%s): will try again", message.id, error)
-            self.outbox.retry_later(message, self.clock.now())
-            return False
-        except DeliveryUncertain as error:  # it may or may not have gone out: the owner checks, it is not re-sent
-            self._give_up(message, "uncertain", error)
-            return False
-        except SendRefused as error:
-            self._give_up(message, "refused", error)
-            return False
-        self.outbox.mark_sent(message, self.clock.now())
-        if message.kind == REMOVE_MEMBER:  # out of the group: the directory hears it whether WeChat tells or not
-            self.handle(Leave(message.room, message.to))
-        return True
+        except (TransportUnavailable, DeliveryUncertain, SendRefused) as error:
+            failure = error
+        # Should the disk fill just now, the outcome goes unrecorded: the message stays 'sending', never sent again,
+        # and is reported uncertain at the next start, as after a crash.
+        with self._unless_disk_full():
+            self._record_send(message, failure)
+        return failure is None
+
+    def _record_send(self, message: Outgoing, failure: Exception | None) -> None:
+        """How the transport's send ended, in the outbox: sent, to retry, or given up."""
+        match failure:
+            case None:
+                self.outbox.mark_sent(message, self.clock.now())
+                if message.kind == REMOVE_MEMBER:  # out of the group: the directory hears it whether WeChat tells or not
+                    self.handle(Leave(message.room, message.to))
+            case TransportUnavailable():
+                log.warning("could not send message %s (%s): will try again", message.id, failure)
+                self.outbox.retry_later(message, self.clock.now())
+            case DeliveryUncertain():  # it may or may not have gone out: the owner checks, it is not re-sent
+                self._give_up(message, "uncertain", failure)
+            case SendRefused():
+                self._give_up(message, "refused", failure)
+
+    async def _tell_owner_disk_full(self, transport: Transport) -> None:
+        """Once per full disk, straight through the transport: the outbox cannot queue anything on a full disk."""
+        if self._full_told:
+            return
+        text = self.templates.render(STORE_FULL, waiting=len(self.unstored))
+        try:
+            for owner in self.config.owner.ids:
+                await transport.send(Outgoing(0, None, owner, STORE_FULL, text))  # 0: no row of the outbox
+        except (TransportUnavailable, DeliveryUncertain, SendRefused) as error:
+            log.warning("could not tell the owner that the disk is full (%s): will try again", error)
+            return
+        self._full_told = True
 
     def _give_up(self, message: Outgoing, why: str, error: Exception) -> None:
         """A message that will not be tried again: marked, and told to the owner, in one transaction."""

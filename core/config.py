@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import os
 import re
 import tomllib
@@ -91,19 +92,35 @@ WEEKDAYS: tuple[str, ...] = Weekday.__args__
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
 
 
+# Upper bounds of the numbers below: each well past what a shop means, so that a typo (an extra 0, 1e20, inf) is
+# refused at load, not met weeks later as an overflow on the first send or a timer that never comes.
+DAYS_AT_MOST = 3650  # ten years: any window, retention or grace period
+PAUSE_AT_MOST = 600  # seconds between two sends: ten minutes, the outbox's longest back-off too
+COUPON_AT_MOST = 10_000  # yuan: a member-day coupon, in config.toml or typed in /campaign add
+
+
+def _wechat_id(value: str) -> str:
+    # An empty id would never match a sender: the owner would be locked out of every command without a word.
+    if not value.strip():
+        raise ValueError("不能是空的，要写店主的微信号，如 \"wxid_abc123\"")
+    return value.strip()
+
+
 class Section(BaseModel):
     """The base of every config.toml section: an unknown key is an error (not a silent default), and the
     values are frozen once loaded."""
 
     # validate_default: the defaults below are written like config.toml values and parsed the same way.
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # allow_inf_nan: TOML has inf and nan, and no interval, amount or count may be either.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 class OwnerConfig(Section):
     """[owner]: who may run commands, by WeChat id (anyone can copy a nickname), and the phone number the
     off-hours reply gives for emergencies."""
 
-    ids: list[str] = Field(min_length=1, description="WeChat ids of the owner(s); never nicknames")
+    ids: list[Annotated[str, AfterValidator(_wechat_id)]] = Field(
+        min_length=1, description="WeChat ids of the owner(s); never nicknames")
     emergency_phone: str = ""
 
 
@@ -113,7 +130,7 @@ class WechatyConfig(Section):
 
     token: str = ""
     endpoint: str = ""
-    watchdog_seconds: float = Field(default=30, gt=0, description="how often to check that the service still answers")
+    watchdog_seconds: float = Field(default=30, gt=0, le=3600, description="how often to check that the service still answers")
 
 
 class TransportConfig(Section):
@@ -129,23 +146,25 @@ class StoreConfig(Section):
     messages the nightly clean-up keeps (0: all of it)."""
 
     path: str = "store.db"
-    retention_days: int = Field(90, ge=0, description="history older than this is deleted at night; 0 keeps all")
+    retention_days: int = Field(90, ge=0, le=DAYS_AT_MOST, description="history older than this is deleted at night; 0 keeps all")
 
 
 class OutboxConfig(Section):
     """[outbox]: the pacing that keeps the account from being banned (core/outbox.py), in seconds but for
     account_per_minute; retry_seconds is the first back-off when WeChat is unreachable (doubling, up to 10 min)."""
 
-    per_chat_interval_seconds: float = Field(3.0, ge=0)
+    per_chat_interval_seconds: float = Field(3.0, ge=0, le=3600)
     switch_pause_seconds: tuple[float, float] = (3.0, 5.0)
-    account_per_minute: int = Field(6, ge=1)
-    retry_seconds: float = Field(30.0, gt=0)
+    account_per_minute: int = Field(6, ge=1, le=60)  # one a second: beyond, WeChat bans whatever the setting
+    retry_seconds: float = Field(30.0, gt=0, le=PAUSE_AT_MOST)
 
     @field_validator("switch_pause_seconds")
     @classmethod
     def _ordered(cls, pause: tuple[float, float]) -> tuple[float, float]:
         if not 0 <= pause[0] <= pause[1]:
             raise ValueError(f"要写成 [最短, 最长]，且 0 ≤ 最短 ≤ 最长，现在是 {_shown(list(pause))}")
+        if pause[1] > PAUSE_AT_MOST:
+            raise ValueError(f"最长最多 {PAUSE_AT_MOST} 秒，现在是 {_shown(list(pause))}")
         return pause
 
 
@@ -170,9 +189,9 @@ class ServiceConfig(Section):
     """[service]: the minutes a question waits before the owner is nudged, and a complaint before the reminder
     and the deadline (from the next opening, if it came in off hours); and when the weekly review goes."""
 
-    response_nudge_minutes: int = Field(15, ge=1)
-    complaint_reminder_minutes: int = Field(45, ge=1)
-    complaint_deadline_minutes: int = Field(60, ge=1)
+    response_nudge_minutes: int = Field(15, ge=1, le=1440)  # a day: a later nudge is no nudge
+    complaint_reminder_minutes: int = Field(45, ge=1, le=10080)  # a week
+    complaint_deadline_minutes: int = Field(60, ge=1, le=10080)
     weekly_review_day: Weekday = "monday"
     weekly_review_time: ClockTime = "09:30"
 
@@ -185,19 +204,19 @@ class WindowsConfig(Section):
     light_content: list[TimeRange] = Field(["12:00-14:00"], min_length=1)
     live_notice_weekday: list[TimeRange] = Field(["19:00-22:00"], min_length=1)
     live_notice_weekend: list[TimeRange] = Field(["15:00-17:00"], min_length=1)
-    max_posts_per_room_per_day: int = Field(3, ge=1)
+    max_posts_per_room_per_day: int = Field(3, ge=1, le=24)
 
 
 class TiersConfig(Section):
     """[tiers]: who is VIP (spend or orders in spend_window_days, or active days in activity_window_days, where
     0 turns that rule off), how long a VIP keeps it, and the shop's groups by topic (none listed: every group)."""
 
-    spend_window_days: int = Field(90, ge=1)
-    vip_min_spend: float = Field(500.0, ge=0)
-    vip_min_orders: int = Field(3, ge=1)
-    vip_min_active_days: int = Field(0, ge=0, description="0 turns the activity rule off")
-    activity_window_days: int = Field(30, ge=1)
-    grace_days: int = Field(14, ge=0)
+    spend_window_days: int = Field(90, ge=1, le=DAYS_AT_MOST)
+    vip_min_spend: float = Field(500.0, ge=0, le=1e12)  # as orders.max_order_amount: a float still holds the fen
+    vip_min_orders: int = Field(3, ge=1, le=100_000)
+    vip_min_active_days: int = Field(0, ge=0, le=DAYS_AT_MOST, description="0 turns the activity rule off")
+    activity_window_days: int = Field(30, ge=1, le=DAYS_AT_MOST)
+    grace_days: int = Field(14, ge=0, le=DAYS_AT_MOST)
     recompute_time: ClockTime = "03:30"
     vip_rooms: list[str] = []
     regular_rooms: list[str] = []
@@ -233,7 +252,7 @@ class FlashSaleConfig(Section):
     enabled: bool = True
     weekday: Weekday = "friday"
     time: ClockTime = "20:00"
-    duration_hours: int = Field(2, ge=1)
+    duration_hours: int = Field(2, ge=1, le=168)  # a week
     discount: ShopCopy = "8折"
     products: list[ShopCopy] = []
     image: str = ""  # a product photo each post carries, relative to config.toml's folder; "" for none
@@ -246,7 +265,7 @@ class MemberDayConfig(Section):
     enabled: bool = True
     day_of_month: int = Field(18, ge=1, le=31)
     time: ClockTime = "20:00"
-    coupon_value: float = Field(10, gt=0)
+    coupon_value: float = Field(10, gt=0, le=COUPON_AT_MOST)
     coupon_condition: ShopCopy = "满99可用"
     private_to_vip: bool = False  # also send each VIP member a personal coupon in private
     image: str = ""  # a picture each group post carries (not the private coupons), as flash_sale's
@@ -467,6 +486,8 @@ PICTURE_PROBLEMS = {"too_large": "超过 20 MB", "not_image": "不是图片文�
 
 def _shown(value: object) -> str:
     """A value as config.toml writes it, short."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # inf, nan: JSON would say Infinity, which is not how the file spells it
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
@@ -566,6 +587,8 @@ def _reason(error: dict) -> str:
         return f"只能是 {'、'.join(allowed)} 之一，现在是 {found}。{hint}".removesuffix("。")
     if kind == "value_error":
         return str(ctx["error"])
+    if kind == "finite_number":
+        return f"要写普通的数字（不能是 inf 或 nan），现在是 {found}"
     bounds = {"greater_than": "要大于 {gt}", "greater_than_equal": "至少要 {ge}", "less_than": "要小于 {lt}",
               "less_than_equal": "最多 {le}", "too_short": "至少要写 {min_length} 项",
               "too_long": "最多写 {max_length} 项"}

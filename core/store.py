@@ -8,17 +8,63 @@ that has shipped, because owners' stores already ran it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from core import media
+from core.config import shown_path
 
 
 class StoreError(Exception):
     """A store this bot cannot use (a newer bot's schema): the owner is told, and nothing is written to it."""
+
+
+class StoreUnusable(StoreError):
+    """A store the disk or the file itself keeps the bot from using (full, read-only, damaged): one line for the
+    owner, in Chinese, saying what, which file and what to do; the bot stops before it loses anything."""
+
+
+# What the system says (errno, or SQLite's error name) -> what the owner reads: what is wrong and what to do.
+_FULL = "磁盘已满，数据库 {path} 写不进去：请腾出磁盘空间后再启动"
+_READ_ONLY = "数据库 {path} 是只读的，机器人写不进去：请让运行机器人的用户能写它和它所在的文件夹（如 chmod 600 {path}），再启动"
+_DAMAGED = ("数据库 {path} 已损坏（完整性检查没通过），机器人没有写入它：请停下来换上备份，"
+            "或用 sqlite3 {path} \".recover\" 救出数据")
+_ERRNO_PROBLEMS = {errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EACCES: _READ_ONLY, errno.EPERM: _READ_ONLY,
+                   errno.EROFS: _READ_ONLY}
+_SQLITE_PROBLEMS = {"SQLITE_FULL": _FULL, "SQLITE_READONLY": _READ_ONLY, "SQLITE_CANTOPEN": _READ_ONLY,
+                    "SQLITE_PERM": _READ_ONLY, "SQLITE_CORRUPT": _DAMAGED, "SQLITE_NOTADB": _DAMAGED}
+
+
+def _problem(error: BaseException) -> str | None:
+    """The owner's words for what the system said, or None for an error that is not about the disk or the file."""
+    if isinstance(error, OSError):
+        return _ERRNO_PROBLEMS.get(error.errno)
+    if isinstance(error, sqlite3.DatabaseError):
+        name = getattr(error, "sqlite_errorname", "")  # SQLITE_READONLY_DBMOVED and the like: by their family
+        return next((words for family, words in _SQLITE_PROBLEMS.items() if name.startswith(family)), None)
+    return None
+
+
+def disk_full(error: BaseException) -> bool:
+    """SQLite's "database or disk is full": while running, the bot keeps the events in memory and waits."""
+    return _problem(error) is _FULL
+
+
+@contextlib.contextmanager
+def store_problems(path: Path | str) -> Iterator[None]:
+    """Around the use of a store from the command line: a full disk, a read-only or a damaged store raises
+    StoreUnusable in the owner's words, naming the file, instead of a traceback. Other errors are bugs, and pass."""
+    try:
+        yield
+    except (OSError, sqlite3.DatabaseError) as error:
+        if (words := _problem(error)) is None:
+            raise
+        raise StoreUnusable(words.format(path=shown_path(path))) from error
 
 
 def _foundation(db: Database) -> None:
@@ -345,17 +391,26 @@ def open_store(path: Path | str) -> Database:
     """
     if str(path) == ":memory:":
         db = Database(memory=True)
-    else:
-        path = Path(path)
+        migrate(db)
+        return db
+    path = Path(path)
+    with store_problems(path):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         media.folder_for(path).mkdir(mode=0o700, exist_ok=True)
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # before SQLite creates it with the umask's mode
         db = Database(path)
+        # Before the first write: writing to a damaged store spreads the damage, and it is to be recovered as it is.
+        if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            db.close()
+            raise StoreUnusable(_DAMAGED.format(path=shown_path(path)))
         db.enable_wal()
         # In WAL mode, NORMAL syncs the disk at checkpoints rather than at every commit: a commit survives the
         # bot crashing or being killed (what the outbox's no-loss, no-repeat promise is tested against), and only
         # a power cut can undo the last few. Every send commits twice, so FULL cost a month of posts 12 s of its
         # 28 (bench/campaigns.py).
         db.execute("PRAGMA synchronous = NORMAL")
-    migrate(db)
+        migrate(db)
+        # A write that changes nothing: SQLite opens a read-only file without a word and refuses only the first
+        # write, which would otherwise come with the first message, as a feature's failure.
+        db.execute(f"PRAGMA user_version = {schema_version(db)}")
     return db

@@ -19,9 +19,10 @@ import re
 from pathlib import Path
 
 from core.clock import from_db, to_db
-from core.config import WEEKDAYS
+from core.config import COUPON_AT_MOST, WEEKDAYS
 from core.context import Context
 from core.events import Message
+from core.numbers import money
 from core.registry import Action, UsageError, command, on_message
 from core.rules import private, rule
 from core.templates import copy_problems
@@ -30,10 +31,8 @@ from handlers.campaigns import (Campaign, coupon, hold_image_again, load, load_a
                                 save, set_image, target_rooms)
 from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
-from imports.orders import parse_amount
 
 COPY_AT_MOST = 500  # characters of a campaign's own words: a post is read on a phone
-COUPON_AT_MOST = 10_000
 KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "member_day", "轻内容": "light_content",
               "直播": "live_notice", "直播预告": "live_notice"}
 MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
@@ -272,12 +271,7 @@ def _details(kind: str, words: list[str]) -> dict:
         products = [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
         return {"discount": words[0], "products": products, "duration_hours": 2}
     if kind == "member_day":
-        try:
-            value = parse_amount(words[0])
-        except ValueError:
-            value = None
-        if value is None or not 0 < value <= COUPON_AT_MOST:
-            raise UsageError(f"{quote(words[0])}不是券面额：写 0.01 到 {COUPON_AT_MOST} 之间的金额，例如 10")
+        value = money(words[0], "券面额", at_most=COUPON_AT_MOST, example="10")
         return {"coupon_value": float(value), "coupon_condition": " ".join(words[1:]) or "无门槛", "private_to_vip": False}
     if kind == "light_content":
         return {"text": text}

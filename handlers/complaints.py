@@ -24,6 +24,7 @@ from core import history
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
+from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt
@@ -214,9 +215,9 @@ def flag_overdue(ctx: Context, payload: dict) -> None:
 
 
 def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
-    if not args or not args[0].lstrip("#").isdigit():
+    if not args:
         raise UsageError("请写明投诉编号")
-    complaint = _get(ctx, int(args[0].lstrip("#")))
+    complaint = _get(ctx, whole_number(args[0].removeprefix("#"), "投诉编号", at_most=NUMBERS_AT_MOST))
     if complaint is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
     if complaint["resolved_at"]:
@@ -286,12 +287,10 @@ def resolve(ctx: Context, args: list[str]) -> None:
     compensation, needs_amount = ("券" if args[1] == "优惠券" else args[1]), COMPENSATIONS[args[1]]
     amount = None
     if needs_amount:
-        try:
-            amount = float(args[2])
-        except (IndexError, ValueError):
-            raise UsageError(f"{args[1]}需要写金额，例如 /resolve {complaint['id']} {args[1]} 10") from None
-        if amount <= 0:
-            raise UsageError("金额要大于0")
+        if len(args) < 3:
+            raise UsageError(f"{args[1]}需要写金额，例如 /resolve {complaint['id']} {args[1]} 10")
+        # A coupon or a refund above the largest order the shop takes is a typo, as such an order would be.
+        amount = float(money(args[2], f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
     elif len(args) > 2:
         raise UsageError(f"{args[1]}后面不需要金额")
     ctx.db["complaints"].update(

@@ -8,17 +8,15 @@ exactly one has that name. Relinking a nickname says whom it was tied to before;
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from core.text import excerpt, quote
 from core.context import Context
+from core.numbers import money
 from core.registry import UsageError, command
 from handlers import order_book
 from handlers.members import find_member
 from handlers.tiers import recompute, tell_changes, tier_of
-from imports.orders import ORDER_ID_AT_MOST, parse_amount, yuan
+from imports.orders import ORDER_ID_AT_MOST
 
-SMALLEST_AMOUNT = Decimal("0.01")
 UNLINKED_SHOWN = 10
 
 
@@ -28,7 +26,7 @@ def record_order(ctx: Context, args: list[str]) -> None:
     if len(args) not in (2, 3):
         raise UsageError("请给出成员和金额，例如 /order @小王 199.5")
     contact = find_member(ctx, args[0])
-    amount = _amount(ctx, args[1])
+    amount = money(args[1], "金额", at_most=ctx.config.orders.max_order_amount, example="199.5")
     order_id = _order_id(args[2]) if len(args) == 3 else f"chat-{ctx.now:%Y%m%d%H%M%S}-{contact}"
     if order_book.has_order(ctx.db, order_id):
         raise UsageError(f"订单号{quote(order_id)}已经记过了")
@@ -41,17 +39,6 @@ def record_order(ctx: Context, args: list[str]) -> None:
               order_id=excerpt(order_id) if len(args) == 3 else None,  # a made-up key means nothing to the owner
               tier=tier.tier if tier else None, reason=tier.reason if tier else None)
     tell_changes(ctx, changes)
-
-
-def _amount(ctx: Context, typed: str) -> Decimal:
-    ceiling = ctx.config.orders.max_order_amount
-    try:
-        amount = parse_amount(typed)
-    except ValueError:
-        amount = None
-    if amount is None or not SMALLEST_AMOUNT <= amount <= ceiling:
-        raise UsageError(f"{quote(typed)}记不了：金额请写 0.01 到 {yuan(ceiling)} 元之间的数字，最多两位小数，例如 199.5")
-    return amount
 
 
 def _order_id(typed: str) -> str:

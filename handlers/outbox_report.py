@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from core.context import Context
 from core.given_up import SHOWN, WHY, describe
-from core.registry import UsageError, command
+from core.numbers import page_number
+from core.registry import command
 
 
 @command("skipped", usage="/skipped [页码]", summary="查看没有发出的消息（过时、可能未送达、被拒收），新的在前",
          aliases=("未发出",), examples=("/skipped", "/skipped 2"))
 def list_skipped(ctx: Context, args: list[str]) -> None:
-    if len(args) > 1 or (args and not (args[0].isascii() and args[0].isdigit() and int(args[0]) >= 1)):
-        raise UsageError("页码是从 1 开始的数字")
-    page = int(args[0]) if args else 1
+    page = page_number(args)
     messages, total = ctx.given_up(limit=SHOWN, offset=(page - 1) * SHOWN)
     ctx.reply(
         "command_reply",

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from core.context import Context
+from core.numbers import page_number, whole_number
 from core.registry import UsageError, command
 from core import directory
 from core.directory import member_count
@@ -21,7 +22,7 @@ from handlers.tiers import active_groups, groups_by_activity, silent_members, ti
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
-PERIOD = re.compile(r"^(\d{1,3})(?:d|天)?$")
+PERIOD = re.compile(r"^([0-9]+)(?:d|天)?$")  # the number is bounded by whole_number
 GROUP_WEEK = 7  # days of each group's activity
 SILENT_DAYS = 30
 GROUPS_PAGE = 5  # groups per page: with their names, what fits a chat message
@@ -54,15 +55,11 @@ def shop_figures(ctx: Context, days: int) -> dict:
          examples=("/stats", "/stats 7d", "/stats 群 2"))
 def show_stats(ctx: Context, args: list[str]) -> None:
     if args and args[0].lower() in GROUP_WORDS:
-        if len(args) > 2 or (len(args) == 2 and not args[1].isdigit()):
-            raise UsageError("页码写数字，例如 /stats 群 2")
-        ctx.reply("command_reply", "group_activity", **group_activity(ctx, int(args[1]) if len(args) == 2 else 1))
+        ctx.reply("command_reply", "group_activity", **group_activity(ctx, page_number(args, 1)))
         return
     if len(args) > 1 or (args and not PERIOD.match(args[0])):
         raise UsageError("天数写成 30d 或 30天；各群活跃写 /stats 群")
-    days = int(PERIOD.match(args[0])[1]) if args else 30
-    if not 1 <= days <= 365:
-        raise UsageError("天数在 1 到 365 之间")
+    days = whole_number(PERIOD.match(args[0])[1], "天数", at_most=365) if args else 30
     ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, days), **group_activity(ctx, 1),
               image=chart_picture(ctx, days))
 

@@ -22,6 +22,7 @@ from core.context import Context
 from core.directory import (GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, ROOM_MEMBERS_SINCE, SHOP_MEMBERSHIPS, SHOP_ROOMS,
                             query_params)
 from core.events import Message
+from core.numbers import page_number
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
 from handlers import order_book
@@ -234,9 +235,7 @@ def show_tier(ctx: Context, args: list[str]) -> None:
 
 @command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）", examples=("/vip", "/vip 2"))
 def list_vips(ctx: Context, args: list[str]) -> None:
-    if len(args) > 1 or (args and not args[0].isdigit()) or (args and int(args[0]) < 1):
-        raise UsageError("页码是从 1 开始的数字")
-    page = int(args[0]) if args else 1
+    page = page_number(args)
     total = ctx.db.execute("SELECT count(*) FROM member_tiers WHERE tier = 'vip'").fetchone()[0]
     vips = _people(
         ctx.db,

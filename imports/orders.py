@@ -12,12 +12,9 @@ import csv
 import datetime as dt
 import io
 import math
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -26,11 +23,10 @@ from tqdm import tqdm
 from core.clock import SystemClock, to_db
 from core.text import quote
 from core.config import Config
+from core.numbers import parse_amount, yuan
 from handlers import order_book
 
 REQUIRED = ("order_id", "placed_at", "amount", "status")
-# Yuan, at most two decimals, thousand separators only in groups of three ("1,234.50"; "1,2,3,4" is no amount).
-AMOUNT = re.compile(r"\s*¥?\s*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?)\s*元?\s*")
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")  # also unpadded: "2026-11-2 9:05"
 EARLIEST_ORDER = dt.date(2000, 1, 1)
 ORDER_ID_AT_MOST = 64
@@ -102,20 +98,6 @@ def read_orders(path: Path, config: Config, now: dt.datetime | None = None) -> O
     if not orders:
         raise OrderFileError(["文件只有表头，没有订单"])
     return OrderFile(list(orders.values()), rows_read - len(orders))
-
-
-def parse_amount(text: str) -> Decimal:
-    """Yuan with at most two decimals, as people write them: "199.50", "¥1,299", "88元", "１９９．５"; ValueError
-    for anything else (1e30, NaN, -5, 1.005, 1,2,3,4). Whether the amount is too large is the caller's to say."""
-    written = AMOUNT.fullmatch(unicodedata.normalize("NFKC", text))  # full-width digits, ￥ and ， as well
-    if written is None:
-        raise ValueError(f"{text!r} is not an amount")
-    return Decimal(written[1].replace(",", ""))
-
-
-def yuan(amount: float) -> str:
-    """An amount as the owner reads it in a rule: 100000, 99.50."""
-    return f"{amount:.2f}".removesuffix(".00")
 
 
 def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datetime) -> ImportSummary:

@@ -261,7 +261,7 @@ def test_campaign_copy_typed_in_chat_is_linted_and_kept_short_and_a_coupon_is_an
     lint, long, huge, nan = [m["text"] for m in sent]
     assert "最低价" in lint and "手慢无" in lint and "请换个说法" in lint
     assert "内容太长（600 字）" in long and len(long) < 200
-    assert "不是券面额" in huge and "不是券面额" in nan
+    assert "券面额请写 0.01 到 10000 元之间" in huge and "券面额请写" in nan
 
 
 def test_no_message_is_longer_than_a_phone_reads_whatever_a_template_renders(assistant_at):

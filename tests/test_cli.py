@@ -10,7 +10,7 @@ import pytest
 import bot
 from core.config import DEFAULT_CONFIG
 from core.store import open_store
-from tests.conftest import OWNER, run_bot, say, shop
+from tests.conftest import OWNER, replay_events, run_bot, say, shop
 
 ARGPARSE_ENGLISH = ("usage:", "options:", "positional arguments", "show this help message and exit", "error:",
                     "the following arguments are required", "invalid choice", "unrecognized arguments", "expected one")
@@ -158,3 +158,56 @@ def test_an_import_without_repeated_rows_does_not_mention_merging(tmp_path, capf
     assert status == 0, err
     assert out.splitlines()[0] == f"{export}：2 单：新增 2，更新 0，未变 0；退款/关闭 1 单不计入消费。"
     assert "重复的行" not in out
+
+
+def a_store_with_history(path):
+    """A store of the bot, with some pages of events, closed (its WAL checkpointed into the file)."""
+    replay_events(shop() + [say(f"2026-11-25 10:{n:02d}", "wxid_a", f"第{n}条消息" * 40) for n in range(30)], db_path=path)
+    return path
+
+
+def assert_one_line_and_status_1(capfd, argv, *words):
+    status, out, err = cli(capfd, *argv)
+    assert status == 1, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert all(word in err for word in words), err
+
+
+def test_a_damaged_store_stops_the_bot_with_one_line_and_is_not_written_to(tmp_path, capfd):
+    import hashlib
+
+    path = a_store_with_history(tmp_path / "store.db")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[3 * page:5 * page] = bytes(range(256)) * (2 * page // 256)  # garbage in its middle
+    path.write_bytes(bytes(data))
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert_one_line_and_status_1(capfd, ["--db", str(path), "run"], "已损坏", "store.db", "备份")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("订单号,下单时间,买家微信号,实付金额,订单状态\nA1,2026-11-20 10:00,wxid_a,99,已完成\n", encoding="utf-8")
+    assert_one_line_and_status_1(capfd, ["--db", str(path), "import-orders", str(orders)], "已损坏")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_read_only_store_stops_the_bot_with_one_line(tmp_path, capfd, monkeypatch):
+    import sqlite3
+
+    path = a_store_with_history(tmp_path / "store.db")
+    # Tests run as root, whom chmod does not stop: the store is opened through a read-only URI instead.
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda name, *a, **k: connect(f"file:{name}?mode=ro", *a, uri=True, **k))
+    assert_one_line_and_status_1(capfd, ["--db", str(path), "run"], "只读", "store.db", "chmod")
+
+
+def test_a_full_disk_at_start_stops_the_bot_with_one_line(tmp_path, capfd, monkeypatch):
+    import sqlite3
+
+    connect = sqlite3.connect
+
+    def on_a_full_disk(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.execute("PRAGMA max_page_count = 2")  # the header and one page: no room for the tables
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", on_a_full_disk)
+    assert_one_line_and_status_1(capfd, ["--db", str(tmp_path / "store.db"), "run"], "磁盘已满", "store.db", "腾出")

@@ -235,3 +235,49 @@ def test_relinking_a_nickname_says_whom_it_was_tied_to_and_unlink_removes_the_li
     assert again == "抱歉，买家昵称“王小二”没有对应到成员，/link 可查看待对应的昵称。用法：/unlink 买家昵称"
     assert bare.startswith("抱歉，请给出一个买家昵称")
     assert open_store(db_path).execute("SELECT count(*) FROM buyer_links").fetchone()[0] == 0
+
+
+HUGE = "99999999999999999999999"
+
+
+def owner_answer(bot, typed: str) -> list[dict]:
+    """What the bot sent in the minute after the owner typed `typed` in private."""
+    bot.advance(minutes=1)
+    before = len(bot.sent())
+    bot.owner.says(typed)
+    bot.advance(minutes=1)
+    return bot.sent()[before:]
+
+
+def with_a_complaint(shop_bot):
+    bot = shop_bot()
+    bot.member("小王").says("杯子收到是碎的，太失望了", room="普通会员群")  # complaint #1
+    return bot
+
+
+@pytest.mark.parametrize("typed, usage", [
+    (f"/resolve {HUGE} 无", "/resolve 编号"), (f"/contacted {HUGE}", "/contacted 编号"),
+    (f"/notcomplaint #{HUGE}", "/notcomplaint 编号"), (f"/vip {HUGE}", "/vip [页码]"),
+    (f"/skipped {HUGE}", "/skipped [页码]"), (f"/stats 群 {HUGE}", "/stats [天数"), (f"/faq list {HUGE}", "/faq"),
+    ("/vip " + "9" * 5000, "/vip [页码]"), ("/vip -1", "/vip [页码]"),
+])
+def test_a_huge_or_odd_number_in_a_command_gets_the_usage_line_and_no_error_report(shop_bot, typed, usage):
+    answer = owner_answer(with_a_complaint(shop_bot), typed)
+    assert [m["kind"] for m in answer] == ["command_reply"], answer
+    assert answer[0]["text"].startswith("抱歉") and f"用法：{usage}" in answer[0]["text"]
+    assert "要写 1 到" in answer[0]["text"]
+
+
+@pytest.mark.parametrize("typed", ["30", "30元", "¥30", "￥30", "３０", "￥３０.００", "30.0"])
+def test_money_in_resolve_is_read_as_people_write_it_and_shown_in_yuan(shop_bot, typed):
+    answer = owner_answer(with_a_complaint(shop_bot), f"/resolve 1 券 {typed}")
+    assert "补偿：券 ¥30.00。" in answer[0]["text"]
+
+
+@pytest.mark.parametrize("typed", ["1e308", "inf", "nan", "-5", "0", "30.005", "100000.01", "三十"])
+def test_money_that_no_shop_means_is_refused_and_the_complaint_stays_open(shop_bot, typed):
+    bot = with_a_complaint(shop_bot)
+    answer = owner_answer(bot, f"/resolve 1 退款 {typed}")[0]["text"]
+    assert answer.startswith("抱歉") and "退款金额请写 0.01 到 100000 元之间的数字，最多两位小数" in answer
+    assert "/resolve 编号" in answer
+    assert "#1" in owner_answer(bot, "/complaints")[0]["text"], "still open"

@@ -44,7 +44,7 @@ def test_a_complaint_resolved_at_10_20_gets_no_reminder_and_its_compensation_is_
     bot.advance_to("2026-11-25 12:00")
     assert [kind for kind, _, _ in kinds(bot.sent())] == ["complaint_ack", "complaint_alert", "command_reply"]
     reply = bot.texts()[-1]
-    assert "已结案" in reply and "券 10.0 元" in reply
+    assert "已结案" in reply and "券 ¥10.00" in reply
     row = open_store(db_path)["complaints"].get(1)
     assert (row["compensation"], row["coupon_value"]) == ("券", 10.0)
 
@@ -153,7 +153,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     assert text.startswith("每周回顾（11月23日 至 11月30日）")
     assert "最慢：#2 小李（物流），2小时才跟进" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
-    assert "补发/换货 1 次" in text and "优惠券 10.0 元" in text
+    assert "补发/换货 1 次" in text and "优惠券 ¥10.00，退款 ¥0.00" in text
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
 
 

@@ -69,6 +69,49 @@ def test_a_bad_value_is_named_with_its_line_key_and_what_is_expected(tmp_path, r
     assert lines[0].startswith(f"第 {line_of(path, replace[1].splitlines()[0])} 行 ") and problem in lines[0], lines[0]
 
 
+@pytest.mark.parametrize(
+    "replace, problem",
+    [
+        (("per_chat_interval_seconds = 3 ", "per_chat_interval_seconds = inf "),
+         "outbox.per_chat_interval_seconds（同一聊天的发送间隔秒数）：要写普通的数字（不能是 inf 或 nan），现在是 inf"),
+        (("retry_seconds = 30", "retry_seconds = 100000000000000000000"),
+         "outbox.retry_seconds（发送失败后的重试等待秒数）：最多 600，现在是 100000000000000000000"),
+        (("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [3, 1e20]"), "最长最多 600 秒，现在是 [3.0, 1e+20]"),
+        (("switch_pause_seconds = [3, 5]", "switch_pause_seconds = [3, nan]"),
+         "outbox.switch_pause_seconds[2]（换聊天时的停顿秒数）：要写普通的数字（不能是 inf 或 nan），现在是 nan"),
+        (("response_nudge_minutes = 15", "response_nudge_minutes = 9000000000000"),
+         "service.response_nudge_minutes（提醒回复前等待的分钟数）：最多 1440，现在是 9000000000000"),
+        (("account_per_minute = 6", "account_per_minute = 600"), "outbox.account_per_minute（每分钟最多发送条数）：最多 60，现在是 600"),
+        (("retention_days = 90", "retention_days = 1000000"), "store.retention_days（历史记录保留天数）：最多 3650，现在是 1000000"),
+        (("coupon_value = 10", "coupon_value = 1e308"), "campaigns.member_day.coupon_value（会员日券面额）：最多 10000，现在是 1e+308"),
+        (('ids = ["wxid_owner_placeholder"]', 'ids = [""]'), 'owner.ids[1]（店主微信号）：不能是空的，要写店主的微信号，如 "wxid_abc123"'),
+        (('ids = ["wxid_owner_placeholder"]', 'ids = ["wxid_owner_placeholder", "  "]'), "owner.ids[2]（店主微信号）：不能是空的"),
+    ],
+)
+def test_a_number_out_of_its_sane_range_or_an_empty_owner_id_is_refused_at_load(tmp_path, replace, problem):
+    path = write_config(tmp_path, replace)
+    assert len(lines := problems(path)) == 1
+    assert lines[0].startswith(f"第 {line_of(path, replace[1])} 行 ") and problem in lines[0], lines[0]
+
+
+def test_every_number_in_config_has_an_upper_bound():
+    """A number without one passes check-config and fails later: inf seconds overflow the first send."""
+    from pydantic import BaseModel
+
+    from core.config import Config
+
+    def numbers(model: type[BaseModel], prefix: str = ""):
+        for name, field in model.model_fields.items():
+            kind = getattr(field.annotation, "__args__", (field.annotation,))[0]
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                yield from numbers(kind, f"{prefix}{name}.")
+            elif field.annotation in (int, float):
+                yield f"{prefix}{name}", field
+
+    unbounded = [key for key, field in numbers(Config) if not any(hasattr(m, "le") or hasattr(m, "lt") for m in field.metadata)]
+    assert unbounded == []
+
+
 def test_an_unknown_key_is_refused_with_the_closest_known_one(tmp_path):
     path = write_config(tmp_path, ("account_per_minute = 6", "account_per_minute = 6\naccount_per_minut = 6"))
     assert problems(path) == [

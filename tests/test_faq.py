@@ -126,7 +126,7 @@ def test_a_question_outside_the_faq_still_gets_the_off_hours_reply(shop_bot):
     ("/faq del 尺码", "没有关键词“尺码”，/faq list 可查看全部问答"),
     ("/faq edit 尺码 看详情页", "没有关键词“尺码”"),
     ("/faq edit 运费", "请写出新答案"),
-    ("/faq list x", "页码写数字"),
+    ("/faq list x", "页码要写 1 到 100000 之间的整数，现在是“x”"),
     ("/faq remove 运费", "不认识“remove”"),
 ])
 def test_malformed_commands_are_refused_politely_and_change_nothing(shop_bot, typed, error):

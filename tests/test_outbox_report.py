@@ -53,7 +53,7 @@ def test_skipped_pages_through_every_message_given_up_newest_first(assistant_at,
     assert "第 2/30 页" in second and "会员289" in second and "会员290" not in second and "会员279" not in second
     assert all(len(page) < 2000 for page in (first, second))
     assert "没有第 31 页" in owner_asks(assistant, "/未发出 31")
-    assert "页码是从 1 开始的数字" in owner_asks(assistant, "/skipped 第二页")
+    assert "页码要写 1 到 100000 之间的整数，现在是“第二页”" in owner_asks(assistant, "/skipped 第二页")
 
 
 def test_skipped_says_so_when_everything_went_out(assistant_at):

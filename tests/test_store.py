@@ -69,3 +69,46 @@ def test_a_store_from_before_the_member_count_is_migrated_and_counts_its_members
     assert schema_version(migrated) == len(MIGRATIONS)
     config = load_config().with_owners(["wxid_owner"]).model_copy(update={"tiers": TiersConfig()})  # any group
     assert member_count(migrated, config, None) == 2, "a and b, not the owner"
+
+def test_a_full_disk_while_running_keeps_the_events_tells_the_owner_once_and_catches_up(assistant_at):
+    import asyncio
+    import datetime as dt
+    import io
+    import json
+
+    from core.events import ContactSeen, Login, Message, RoomSeen
+    from tests.conftest import BOT
+    from transports.replay import ReplayOutput, run_until
+
+    assistant = assistant_at("2026-11-25 10:00")
+    out = io.StringIO()
+
+    def advance(minutes: int) -> list[dict]:
+        before = len(out.getvalue().splitlines())
+        moment = assistant.clock.now() + dt.timedelta(minutes=minutes)
+        asyncio.run(run_until(assistant, assistant.clock, moment, ReplayOutput(assistant.clock, out)))
+        return [json.loads(line) for line in out.getvalue().splitlines()[before:]]
+
+    def stored_messages() -> int:
+        return assistant.db.execute("SELECT count(*) FROM events WHERE type = 'message'").fetchone()[0]
+
+    assistant.handle_many([Login(BOT, "小店助手"), ContactSeen(OWNER, "店主"), ContactSeen("wxid_a", "小王"),
+                           RoomSeen("r1@chatroom", "普通会员群", (OWNER, BOT, "wxid_a"))])
+    advance(5)
+    pages = assistant.db.execute("PRAGMA page_count").fetchone()[0]
+    assistant.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
+    complaint = "杯子收到是碎的，太失望了。" + "真的很失望。" * 800  # pages of its own: no room for them
+    assistant.handle_many([Message("wxid_a", complaint, "r1@chatroom")])
+    first = advance(5)
+    assistant.handle_many([Message(OWNER, "/status")])
+    second = advance(5)
+    assert [(m["kind"], m["to"]) for m in first] == [("store_full", OWNER)] and second == [], "told once"
+    assert "磁盘满了" in first[0]["text"] and "1 条" in first[0]["text"]
+    assert stored_messages() == 0 and len(assistant.unstored) == 2
+
+    assistant.db.execute("PRAGMA max_page_count = 1000000")  # room again
+    caught_up = advance(5)
+    assert stored_messages() == 2 and assistant.unstored == []
+    kinds = [m["kind"] for m in caught_up]
+    assert {"complaint_ack", "complaint_alert", "command_reply", "store_notice"} <= set(kinds), kinds
+    assert any("2 条消息都已记下" in m.get("text", "") for m in caught_up if m["kind"] == "store_notice")
