@@ -82,8 +82,8 @@ def judge(text: str, newcomer: bool, shop_links: tuple[str, ...] = (), model: De
     if sure:
         return Verdict("sure", sure)
     model = model or LEARNER.current()
-    if model is None:
-        return Verdict(None, (), 0.0)
+    if model is None or not (marks or model_text.removeprefix(advert_model.NEWCOMER).strip()):
+        return Verdict(None, (), 0.0)  # no model, or nothing to read ("❤️"): a newcomer's status alone is no advert
     probability = model.scorer.probability(model_text)
     band = model.bands.of(probability)
     return Verdict(band, (READS_AS_ADVERT, *(MARK_REASONS[name] for name in marks)) if band else (), probability)
