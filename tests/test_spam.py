@@ -4,7 +4,6 @@ owner's answers are kept and learned at the next training; a removal goes throug
 plainly when WeChat refuses it."""
 
 import asyncio
-import datetime as dt
 import struct
 import time
 import zlib
