@@ -21,12 +21,15 @@ a text, its thresholds and its wording; this module has the rest.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # A message longer than this is judged on its beginning: what a member means is said there, and a member who
 # pastes 100,000 characters must not hold the bot. Every reading below is linear in what it is given.
@@ -41,8 +44,9 @@ REPEATED_MARK = re.compile(r"([？！。，])\1+")
 MENTION = re.compile(r"(?:[@＠][^@＠\u2005\n]{1,30}\u2005\s*|(?<!\S)[@＠][^\s@＠]+\s+)+")  # a run of them is one gap
 
 
-def bounded(text: str) -> str:
-    return text[:READ_AT_MOST]
+def bounded(text: str, at_most: int = READ_AT_MOST) -> str:
+    """What a detector reads of a message: its beginning; a detector may read less than READ_AT_MOST."""
+    return text[:at_most]
 
 
 def without_mentions(text: str) -> str:
@@ -341,3 +345,52 @@ def shared_phrases(texts: Sequence[str], shortest: int, longest: int) -> Counter
         held.update({word[start:start + size] for word in text.split() for size in range(shortest, longest + 1)
                      for start in range(len(word) - size + 1)})
     return held
+
+
+class Learner:
+    """A detector's model in use: trained on the task's data alone once per process (`base`), and retrained with
+    the owner's corrections, which replace the one in use only when `not_worse` lets them. `flags` turns a model
+    into the verdict the gate compares (e.g. "alerted"). Training that fails (data missing, scikit-learn missing)
+    leaves None, and the detector runs without a model."""
+
+    def __init__(self, name: str, task: Callable[[], Task], flags: Callable[[Detector], Callable[[str], bool]]):
+        self.name, self._task, self._flags = name, task, flags
+        self._base: Detector | None = None
+        self._base_tried = False
+        self.model: Detector | None = None  # one trained with corrections, when the gate took it
+        # The corrections last trained with, taken or not: a night without new ones would train the same model.
+        self.tried: tuple[Example, ...] = ()
+
+    def base(self) -> Detector | None:
+        if not self._base_tried:
+            self._base_tried = True
+            try:
+                self._base = train(self._task())
+            except Exception:  # whatever the data or the library do, the detector still runs without a model
+                log.exception("%s model not trained", self.name)
+        return self._base
+
+    def current(self) -> Detector | None:
+        return self.model or self.base()
+
+    def reset(self) -> None:
+        """Back to the base model: a store's corrections, never another's, are trained with."""
+        self.model, self.tried = None, ()
+
+    def retrain(self, extra: Sequence[Example]) -> bool:
+        """Train with `extra`; whether the result replaced the model in use (False without anything new)."""
+        if not extra or tuple(extra) == self.tried or self.base() is None:
+            return False
+        self.tried = tuple(extra)
+        try:
+            candidate = train(self._task(), extra)
+        except Exception:
+            log.exception("%s model not retrained with %d corrections; the one in use stays", self.name, len(extra))
+            return False
+        in_use = self.current()
+        if not not_worse(self._task(), self._flags(candidate), self._flags(in_use) if in_use else None):
+            log.warning("%s model retrained with %d corrections is worse on the frozen split: not used",
+                        self.name, len(extra))
+            return False
+        self.model = candidate
+        return True

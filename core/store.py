@@ -337,10 +337,24 @@ def _faq_by_meaning(db: Database) -> None:
     db.execute("ALTER TABLE faq_answers ADD COLUMN question TEXT")
 
 
+def _advert_corrections(db: Database) -> None:
+    # Adverts are learned (handlers/advert_model.py): an alert and a doubt keep the message judged and whether the
+    # sender was a newcomer then, and the owner's /remove (an advert) or /allow (none) after one is kept with them as
+    # a correction, the model's extra training data (handlers/spam.py). `source`: "hit:<id>" or "doubt:<id>", the
+    # message corrected; its latest correction counts.
+    db.execute("ALTER TABLE spam_hits ADD COLUMN text TEXT")
+    db.execute("ALTER TABLE spam_hits ADD COLUMN newcomer INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE doubts ADD COLUMN newcomer INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """CREATE TABLE spam_corrections (id INTEGER PRIMARY KEY, at TEXT NOT NULL, contact TEXT NOT NULL,
+        source TEXT NOT NULL, text TEXT NOT NULL, newcomer INTEGER NOT NULL, is_advert INTEGER NOT NULL)"""
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
-    _faq_by_meaning,
+    _faq_by_meaning, _advert_corrections,
 ]
 
 

@@ -1,72 +1,132 @@
 """Advertising in the shop's groups, told to the owner in private with the commands to act on it.
 
 Advertisers join a shop's group to post 兼职日结, 加V and links, and members read them for hours before the owner
-sees them. A message that reads as advertising (handlers/spam_rules.py; stricter for a member who joined in the
-last 48 hours and has no order) gets the owner a `spam_alert`: who, which group, the first words, why, and the two
-answers: /remove @昵称 (out of that group, through the outbox: paced, kept across restarts, and the owner told
-plainly when the account is no group admin) and /allow @昵称 (trusted: never alerted again).
-The owner hears of a member in a group at most once an hour: an advertiser posts ten times in a row. Nobody is
-removed without the owner's word, unless [spam] auto_remove is on: then a newcomer without an order who advertises
-a second time within 48 hours is removed at once, and the owner told.
-A picture is read for QR codes (handlers/qr_codes.py, only once a member's picture reaches a shop group, and not a
-trusted member's): a WeChat or QQ invite is advertising from anyone; another code (a payment screenshot, a parcel
-label) is from a newcomer, and from others together with words of advertising or "扫码" written within 10 minutes
-before or after it (handlers/spam_rules.py). The alert then quotes "[图片]" and carries the picture itself.
+sees them. Two things judge a member's message:
+- the sure signs (handlers/spam_rules.py: an invitation to add a contact or join a group, by link or by a picture's
+  QR code, a group's number offered), an advert from anyone;
+- the model (handlers/advert_model.py, learning as core/learning.py does), which reads the words, the ids, numbers
+  and links found in them, and whether the sender is a newcomer (joined the group in the last 48 hours, no order).
+A sure sign, or the model's sure band, gets the owner a `spam_alert`: who, which group, the first words, why, and
+the two answers: /remove @昵称 (out of that group, through the outbox: paced, kept across restarts, and the owner
+told plainly when the account is no group admin) and /allow @昵称 (trusted: never judged again). The model's doubt
+band is no alert: the message waits in the `doubts` table for one summary at the end of the working day, with the
+same two answers. The owner hears of a member in a group at most once an hour. Nobody is removed without the
+owner's word, unless [spam] auto_remove is on: then a newcomer without an order whose advert is sure a second time
+within 48 hours is removed at once, and the owner told.
+
+The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
+an advert, /allow that it was none. They are kept (spam_corrections) and trained with at start and every night; a
+model retrained with them replaces the one in use only when it is not worse on the frozen split (core/learning.py).
+
+A picture is read for QR codes (handlers/qr_codes.py) only in a shop group and not a trusted member's: an invite is
+a sure sign; another code's link is read by the model with the words the member wrote within 10 minutes before it
+or, when they point at it ("长按识别"), after it. The alert then quotes "[图片]" and carries the picture itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+
+from apscheduler.triggers.cron import CronTrigger
 
 from core import directory, history
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
-from core.registry import UsageError, command, on_message
+from core.learning import Detector, Example, Learner
+from core.registry import UsageError, command, job, on_message, on_start, recurring
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote
-from handlers import order_book
+from handlers import advert_model, order_book
 from handlers.members import find_member
+from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
-from handlers.spam_rules import Signals, picture_signals, points_at_code, signals, with_words
+from handlers.spam_rules import MARK_REASONS, QR_INVITE, READS_AS_ADVERT, points_at_code, read_codes
 
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
-SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second advertisement within this
+SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second sure advert within this
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
-# memo namespace: a member's QR picture that was not enough alone, for the words that may follow it (one per member
-# and group, replaced by the next and dropped once read)
+QR_CODE = "发了二维码图片"
+PICTURE = "[图片]"
+# memo namespace: a member's QR picture that was not enough alone, for the words that may point at it (one per
+# member and group, replaced by the next and dropped once read)
 PICTURES_SEEN = "spam_pictures"
+DETECTOR = "advert"  # the doubts table's name for this detector
+SUMMARY_WHEN_CLOSED = dt.time(18, 0)  # the summary's time when the shop keeps no hours that day
+TRAINING_AT = (4, 40)  # nightly, after the complaint model's (04:30), when nobody writes
+CORRECTION = "correction"  # the category of a correction as a training example
+
+
+def _alerted(model: Detector):
+    """The verdict the gate compares: an alert, which is what a retrained model changes for the owner."""
+    return lambda text: model.band(text) == "sure"
+
+
+LEARNER = Learner("advert", advert_model.task, _alerted)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    band: str | None  # "sure": alerted; "doubt": kept for the day's summary; None: no advert
+    reasons: tuple[str, ...]  # the sure signs found, or the model's reading and the marks the message holds
+    probability: float = 1.0  # the model's; 1.0 for a sure sign
+
+
+def judge(text: str, newcomer: bool, shop_links: tuple[str, ...] = (), model: Detector | None = None) -> Verdict:
+    """A member's words (with a picture's code links) judged: by the sure signs, then by `model` (default: the
+    one in use; without one, the sure signs alone)."""
+    model_text, sure, marks = advert_model.model_text(text, newcomer, shop_links)
+    if sure:
+        return Verdict("sure", sure)
+    model = model or LEARNER.current()
+    if model is None or not (marks or model_text.removeprefix(advert_model.NEWCOMER).strip()):
+        return Verdict(None, (), 0.0)  # no model, or nothing to read ("❤️"): a newcomer's status alone is no advert
+    probability = model.scorer.probability(model_text)
+    band = model.bands.of(probability)
+    return Verdict(band, (READS_AS_ADVERT, *(MARK_REASONS[name] for name in marks)) if band else (), probability)
 
 
 @on_message(priority=8, rule=from_member & in_shop_group)
 def catch_advertising(ctx: Context, message: Message) -> bool | None:
-    """Alert the owner of an advertisement; True (nothing else answers it: no off-hours reply to an advert)."""
-    settings = ctx.config.spam
-    if not settings.enabled:
+    """Alert the owner of a sure advert; True then (nothing else answers it: no off-hours reply to an advert). A
+    doubtful one is kept for the day's summary, and other features may still answer it."""
+    if not ctx.config.spam.enabled or _trusted(ctx, message.sender):
         return None
-    shop_links = tuple(settings.shop_links)
+    shop_links = tuple(ctx.config.spam.shop_links)
     if message.image:
         return _catch_picture(ctx, message, shop_links)
-    found = signals(message.text, shop_links)
-    if not (found.strong or found.weak or points_at_code(message.text)) or _trusted(ctx, message.sender):
-        return None  # most messages stop at the first test, without reading the store
-    image, picture = _picture_before(ctx, message)
-    return _judge(ctx, message, with_words(picture, message.text, shop_links) if picture else found, image)
+    if not message.text.strip():
+        return None
+    image, links = _picture_before(ctx, message) if points_at_code(message.text) else (None, ())
+    judged = " ".join((message.text, *links))
+    newcomer = _newcomer(ctx, message.room, message.sender)
+    verdict = judge(judged, newcomer, shop_links)
+    return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
 
 
 def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) -> bool | None:
-    if _trusted(ctx, message.sender):
+    codes = read_codes(qr_texts(message.image), shop_links)
+    if not codes.found:
         return None
-    picture = picture_signals(qr_texts(message.image), shop_links)
-    if not (picture.strong or picture.weak):
-        return None
-    if _judge(ctx, message, with_words(picture, _words_before(ctx, message), shop_links), message.image):
-        return True
+    newcomer = _newcomer(ctx, message.room, message.sender)
+    judged = " ".join((_words_before(ctx, message), *codes.links)).strip()
+    if codes.invite:
+        verdict = Verdict("sure", (QR_INVITE,))
+    else:
+        verdict = _with_picture(judge(judged, newcomer, shop_links)) if judged else Verdict(None, (), 0.0)
+    if verdict.band == "sure":
+        return _act(ctx, message, judged or PICTURE, newcomer, verdict, message.image)
+    _act(ctx, message, judged, newcomer, verdict, message.image)  # a doubt: kept for the summary
     ctx.memo(PICTURES_SEEN).set(f"{message.room} {message.sender}", json.dumps(
-        {"at": to_db(ctx.now), "image": message.image, "strong": picture.strong, "weak": picture.weak}))
+        {"at": to_db(ctx.now), "image": message.image, "links": codes.links}))
     return None
+
+
+def _with_picture(verdict: Verdict) -> Verdict:
+    return Verdict(verdict.band, (*verdict.reasons, QR_CODE), verdict.probability) if verdict.band else verdict
 
 
 def _words_before(ctx: Context, message: Message) -> str:
@@ -77,28 +137,19 @@ def _words_before(ctx: Context, message: Message) -> str:
     return latest[1]
 
 
-def _picture_before(ctx: Context, message: Message) -> tuple[str | None, Signals | None]:
-    """The member's QR picture in this group within WITH_PICTURE that was not enough alone, once: (path, signals)."""
+def _picture_before(ctx: Context, message: Message) -> tuple[str | None, tuple[str, ...]]:
+    """The member's QR picture in this group within WITH_PICTURE that was not enough alone, once: its path and
+    its codes' links."""
     seen = ctx.memo(PICTURES_SEEN)
     key = f"{message.room} {message.sender}"
     note = seen.get(key)
     if note is None:
-        return None, None
+        return None, ()
     seen.forget(key)
     note = json.loads(note)
     if from_db(note["at"], ctx.config.tz) < ctx.now - WITH_PICTURE:
-        return None, None
-    return note["image"], Signals(tuple(note["strong"]), tuple(note["weak"]))
-
-
-def _judge(ctx: Context, message: Message, found: Signals, image: str | None) -> bool | None:
-    """Alert the owner when `found` is advertising from this sender (a newcomer: strictly); True when it was."""
-    newcomer = _newcomer(ctx, message.room, message.sender)
-    reasons = found.reasons(strict=newcomer)
-    if not reasons:
-        return None
-    _record_hit(ctx, message, reasons, newcomer, image)
-    return True
+        return None, ()
+    return note["image"], tuple(note["links"])
 
 
 def _trusted(ctx: Context, contact: str) -> bool:
@@ -114,17 +165,28 @@ def _newcomer(ctx: Context, room: str, contact: str) -> bool:
     return orders == 0
 
 
-def _record_hit(ctx: Context, message: Message, reasons: list[str], newcomer: bool, image: str | None) -> None:
+def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict,
+         image: str | None) -> bool | None:
+    if verdict.band == "sure":
+        _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image)
+        return True
+    if verdict.band == "doubt":
+        _keep_doubt(ctx, message, judged, newcomer, verdict)
+    return None
+
+
+def _record_hit(ctx: Context, message: Message, judged: str, newcomer: bool, reasons: list[str],
+                image: str | None) -> None:
     room, contact = message.room, message.sender
     alerted_lately = ctx.db.execute(
         "SELECT 1 FROM spam_hits WHERE contact = ? AND room = ? AND alerted = 1 AND at > ? LIMIT 1",
         [contact, room, to_db(ctx.now - ALERT_AT_MOST_EVERY)],
     ).fetchone()
     ctx.db.execute(
-        "INSERT INTO spam_hits (room, contact, at, reasons, alerted) VALUES (?, ?, ?, ?, ?)",
-        [room, contact, to_db(ctx.now), "；".join(reasons), int(not alerted_lately)],
+        "INSERT INTO spam_hits (room, contact, at, reasons, alerted, text, newcomer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [room, contact, to_db(ctx.now), "；".join(reasons), int(not alerted_lately), judged, int(newcomer)],
     )
-    details = _describe(ctx, message, reasons, newcomer)
+    details = {**_who(ctx, contact, room), "text": excerpt(message.shown), "reasons": reasons, "newcomer": newcomer}
     if ctx.config.spam.auto_remove and newcomer and _second_hit(ctx, room, contact):
         _queue_removal(ctx, room, contact)
         ctx.tell_owner("spam_alert", "spam_removed", image=image, **details)
@@ -133,7 +195,7 @@ def _record_hit(ctx: Context, message: Message, reasons: list[str], newcomer: bo
 
 
 def _second_hit(ctx: Context, room: str, contact: str) -> bool:
-    """Two hits or more within 48 hours, and no removal queued for them yet."""
+    """Two sure adverts or more within 48 hours, and no removal queued for them yet."""
     hits, queued = ctx.db.execute(
         "SELECT count(*), coalesce(max(removal_queued), 0) FROM spam_hits WHERE contact = ? AND room = ? AND at > ?",
         [contact, room, to_db(ctx.now - SECOND_HIT_WITHIN)],
@@ -141,23 +203,117 @@ def _second_hit(ctx: Context, room: str, contact: str) -> bool:
     return hits >= 2 and not queued
 
 
-def _describe(ctx: Context, message: Message, reasons: list[str], newcomer: bool) -> dict:
-    """What the owner's alert says: who, where, the first words, why, and how to name the member in a command."""
-    name = ctx.name_of(message.sender)
+def _who(ctx: Context, contact: str, room: str) -> dict:
+    """Who and where, for the owner: the name, how to name the member in a command, the group, and whether the
+    member is in other groups too (then /remove names the group)."""
+    name = ctx.name_of(contact)
     return {
         "who": excerpt(name, 20),
-        "handle": f"@{name}" if name != message.sender and len(name.split()) == 1 else message.sender,
-        "where": ctx.topic_of(message.room),
-        "text": excerpt(message.shown),  # a picture: "[图片]", the picture itself goes with the alert
-        "reasons": reasons,
-        "newcomer": newcomer,
-        "several_groups": len(directory.rooms_of(ctx.db, message.sender)) > 1,
+        "handle": f"@{name}" if name != contact and len(name.split()) == 1 else contact,
+        "where": ctx.topic_of(room),
+        "several_groups": len(directory.rooms_of(ctx.db, contact)) > 1,
     }
 
 
 def _queue_removal(ctx: Context, room: str, contact: str) -> None:
     ctx.remove_member(room, contact)
     ctx.db.execute("UPDATE spam_hits SET removal_queued = 1 WHERE contact = ? AND room = ?", [contact, room])
+
+
+# The day's doubtful adverts: one summary at the end of the working day, never an alert each.
+
+
+def _keep_doubt(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict) -> None:
+    ctx.db.execute(
+        "INSERT INTO doubts (detector, at, room, contact, text, reason, probability, newcomer)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [DETECTOR, to_db(ctx.now), message.room, message.sender, judged, "；".join(verdict.reasons),
+         verdict.probability, int(newcomer)],
+    )
+    summarise_doubts.schedule(ctx, _end_of_working_day(ctx), key="spam_doubts")  # one timer, moved, never twinned
+
+
+def _end_of_working_day(ctx: Context) -> dt.datetime:
+    """Today's closing time while the shop is open or yet to open today; after it, the next working day's."""
+    local = ctx.now.astimezone(ctx.config.tz)
+    hours = hours_on(ctx.config, local.date())
+    if hours and local.time() < hours[1]:
+        return dt.datetime.combine(local.date(), hours[1], tzinfo=ctx.config.tz)
+    opening = next_opening(ctx.config, ctx.now)
+    if opening is None:  # closed for weeks: the owner still hears of the day's doubts that evening
+        day = local.date() + dt.timedelta(days=local.time() >= SUMMARY_WHEN_CLOSED)
+        return dt.datetime.combine(day, SUMMARY_WHEN_CLOSED, tzinfo=ctx.config.tz)
+    return dt.datetime.combine(opening.date(), hours_on(ctx.config, opening.date())[1], tzinfo=ctx.config.tz)
+
+
+@job("spam_doubts")
+def summarise_doubts(ctx: Context, payload: dict) -> None:
+    """The doubtful adverts not yet told, one line per member and group (their latest words, how many)."""
+    rows = ctx.db.execute(
+        "SELECT contact, room, count(*), max(id) FROM doubts WHERE detector = ? AND told_at IS NULL"
+        " GROUP BY contact, room ORDER BY min(id)", [DETECTOR],
+    ).fetchall()
+    if not rows:
+        return
+    lines = []
+    for contact, room, times, latest in rows:
+        text, = ctx.db.execute("SELECT text FROM doubts WHERE id = ?", [latest]).fetchone()
+        lines.append({**_who(ctx, contact, room), "text": excerpt(text), "times": times})
+    ctx.db.execute("UPDATE doubts SET told_at = ? WHERE detector = ? AND told_at IS NULL", [to_db(ctx.now), DETECTOR])
+    ctx.tell_owner("spam_alert", "spam_doubts", count=sum(line["times"] for line in lines), doubts=lines)
+
+
+# The owner's answers: commands, and what they teach the model.
+
+
+def _latest_judged(ctx: Context, contact: str) -> dict | None:
+    """The member's latest message that was alerted or kept in doubt: source, room, text, newcomer."""
+    return next(ctx.db.query(
+        "SELECT * FROM (SELECT 'hit:' || id AS source, room, text, newcomer, at FROM spam_hits"
+        " WHERE contact = :contact AND text IS NOT NULL UNION ALL"
+        " SELECT 'doubt:' || id, room, text, newcomer, at FROM doubts WHERE detector = :detector AND contact = :contact)"
+        " ORDER BY at DESC LIMIT 1", {"contact": contact, "detector": DETECTOR},
+    ), None)
+
+
+def _record_correction(ctx: Context, contact: str, is_advert: bool) -> None:
+    judged = _latest_judged(ctx, contact)
+    if judged is None:  # a member removed or trusted without anything judged teaches nothing
+        return
+    ctx.db.execute(
+        "INSERT INTO spam_corrections (at, contact, source, text, newcomer, is_advert) VALUES (?, ?, ?, ?, ?, ?)",
+        [to_db(ctx.now), contact, judged["source"], judged["text"], judged["newcomer"], int(is_advert)],
+    )
+
+
+def corrections(db) -> list[Example]:
+    """The owner's verdicts as training examples: the latest for each message judged (a /remove after an /allow
+    is the owner changing their mind)."""
+    rows = db.execute(
+        "SELECT text, newcomer, is_advert FROM spam_corrections WHERE id IN"
+        " (SELECT max(id) FROM spam_corrections GROUP BY source) ORDER BY id"
+    ).fetchall()
+    return [advert_model.as_example(text, bool(newcomer), bool(is_advert), CORRECTION)
+            for text, newcomer, is_advert in rows]
+
+
+def retrain(ctx: Context) -> bool:
+    """Train with the store's corrections; whether the result replaced the model in use."""
+    return LEARNER.retrain(corrections(ctx.db))
+
+
+@on_start
+def train_advert_model(ctx: Context) -> None:
+    """Trained at start rather than at the first message, which would wait a second or two for it."""
+    LEARNER.reset()
+    LEARNER.base()
+    retrain(ctx)
+
+
+@recurring("advert_training", trigger=lambda config: CronTrigger(hour=TRAINING_AT[0], minute=TRAINING_AT[1],
+                                                                  timezone=config.tz))
+def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
+    retrain(ctx)
 
 
 @command("remove", usage="/remove @昵称 [群名]", summary="把发广告的成员移出群：默认是最近一次广告提醒里的群", aliases=("移出",),
@@ -171,6 +327,7 @@ def remove(ctx: Context, args: list[str]) -> None:
     who = ctx.name_of(contact)
     room = _named_room(ctx, contact, " ".join(args[1:])) if len(args) > 1 else _room_to_leave(ctx, contact)
     ctx.reply("command_reply", "spam_command", outcome="removing", who=excerpt(who, 20), where=ctx.topic_of(room))
+    _record_correction(ctx, contact, is_advert=True)
     _queue_removal(ctx, room, contact)  # after the reply: "正在移出" comes before the member is out
 
 
@@ -184,13 +341,12 @@ def _named_room(ctx: Context, contact: str, topic: str) -> str:
 
 
 def _room_to_leave(ctx: Context, contact: str) -> str:
-    """The group of the member's latest advertisement; else their only group. UsageError when it is not clear."""
+    """The group of the member's latest advert, alerted or doubtful; else their only group. UsageError when it is
+    not clear."""
     who, topics = excerpt(ctx.name_of(contact), 20), directory.rooms_of(ctx.db, contact)
-    latest = ctx.db.execute(
-        "SELECT room FROM spam_hits WHERE contact = ? ORDER BY at DESC, id DESC LIMIT 1", [contact]
-    ).fetchone()
-    if latest and ctx.topic_of(latest[0]) in topics:
-        return latest[0]
+    latest = _latest_judged(ctx, contact)
+    if latest and ctx.topic_of(latest["room"]) in topics:
+        return latest["room"]
     if not topics:
         raise UsageError(f"{who} 已经不在任何群里了")
     if len(topics) > 1:
@@ -206,4 +362,5 @@ def allow(ctx: Context, args: list[str]) -> None:
         raise UsageError("请写出一位成员，例如 /allow @小王")
     contact = find_member(ctx, args[0])
     ctx.db.execute("INSERT OR IGNORE INTO spam_trusted (contact, at) VALUES (?, ?)", [contact, to_db(ctx.now)])
+    _record_correction(ctx, contact, is_advert=False)
     ctx.reply("command_reply", "spam_command", outcome="allowed", who=excerpt(ctx.name_of(contact), 20), where=None)

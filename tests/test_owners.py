@@ -40,6 +40,7 @@ OWNERS = {
     "picture_holds": {"core/media.py"},
     "spam_hits": {"handlers/spam.py"},
     "spam_trusted": {"handlers/spam.py"},
+    "spam_corrections": {"handlers/spam.py"},
 }
 SOURCES = ["bot.py", *(f"{folder}/*.py" for folder in ("core", "handlers", "schedules", "imports", "transports"))]
 
