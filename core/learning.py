@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # A message longer than this is judged on its beginning: what a member means is said there, and a member who
 # pastes 100,000 characters must not hold the bot. Every reading below is linear in what it is given.
-READ_AT_MOST = 1_000
+READ_AT_MOST = 300
 NGRAMS = (1, 3)
 # "?" and "？" are one sign, and so are "？？？" and "？": how many marks a member types says little.
 MARK_TABLE = str.maketrans({"?": "？", "!": "！", ",": "，"})

@@ -132,7 +132,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     bot = shop_bot("2026-11-24 09:00")
     wang, li, group = bot.member("小王"), bot.member("小李"), "普通会员群"
     script = [  # members complain in the group, the owner answers the bot in private
-        ("2026-11-24 10:00", wang, "快递一个星期了还没收到，什么物流啊", group),
+        ("2026-11-24 10:00", wang, "快递一个星期了还没收到，太慢了，差评", group),
         ("2026-11-24 10:10", bot.owner, "/resolve 1 补发", None),
         ("2026-11-25 10:00", li, "等了五天快递还没到，太慢了", group),
         ("2026-11-25 12:00", bot.owner, "/contacted 2", None),
