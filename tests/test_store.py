@@ -97,7 +97,7 @@ def test_a_full_disk_while_running_keeps_the_events_tells_the_owner_once_and_cat
     advance(5)
     pages = assistant.db.execute("PRAGMA page_count").fetchone()[0]
     assistant.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
-    complaint = "杯子收到是碎的，太失望了。" + "真的很失望。" * 800  # pages of its own: no room for them
+    complaint = "买的杯子收到就是碎的，质量太差了" + " " * 5000  # pages of its own: no room for them
     assistant.handle_many([Message("wxid_a", complaint, "r1@chatroom")])
     first = advance(5)
     assistant.handle_many([Message(OWNER, "/status")])
