@@ -13,11 +13,16 @@ Two things this module does that python-wechaty does not do for us:
   instead: the service may have delivered it, so it is not sent again and the owner is asked to check.
 - A watchdog pings the service (ding) while logged in. A service that stops answering without closing the
   connection would otherwise leave the bot deaf for good, since nothing ever ends the event stream.
-- Pictures: one that comes in is fetched (message.to_file_box()) and kept in the media folder beside the store
-  (core/media.py); one that cannot be fetched or kept reaches the core as a picture not kept, and the owner is
-  told. A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails
-  after its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links,
-  mini programs and stickers reach the core by kind, without text (the features read no words in them).
+- Pictures: one that comes in is fetched and kept in the media folder beside the store (core/media.py); one that
+  cannot be fetched or kept reaches the core as a picture not kept, and the owner is told. The service hands a
+  picture over as a file box in JSON: small ones inline (base64), some as a URL, and those over 20 KB as a UUID
+  whose bytes come through the service's Download stream (wechaty-puppet-service 1.x). python-wechaty 0.10.7
+  reads neither today's JSON nor UUID boxes, so the transport asks the wechaty-grpc stub itself and reads each
+  kind, never more than media.MAX_BYTES and one chunk. The log names a picture by its content's sha256 only: the
+  name it came with ("身份证.jpg") is the member's, and stays out of the log.
+  A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails after
+  its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links, mini
+  programs and stickers reach the core by kind, without text (the features read no words in them).
 - At login it reads the list of groups and their members, so that features know every group at once rather than
   from its first message.
 - It tells the core when the account goes offline (Logout): logged out, or the service dropped.
@@ -32,22 +37,27 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import contextlib
+import json
 import logging
 import os
 import socket
 import sys
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
+import betterproto
 import wechaty_puppet_service  # noqa: F401  (wechaty imports it at the first connection: too late for its loggers)
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
+from wechaty_grpc.wechaty import PuppetStub
+from wechaty_grpc.wechaty.puppet import ImageType
 from wechaty_puppet import FileBox, MessageType
-from wechaty_puppet.file_box import FileBoxType
 
 from core import logs, media
 from core.config import Config, ConfigError
@@ -68,6 +78,9 @@ ECHOES_REMEMBERED = 200  # far more than the outbox sends before the echoes of i
 ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
 DOCTOR_ROOMS_LISTED = 20
 PICTURE_FETCH_SECONDS = 60.0  # a picture of 20 MB from a slow service
+# file-box 1.x's FileBoxType, as its JSON gives it; a QR code box (3) carries a QR code's text, never a member's
+# picture (only a stub puppet answers a picture with one), so it is read as no picture.
+BOX_BASE64, BOX_URL, BOX_UUID = 1, 2, 7
 # What each WeChat message type is to the core (core/events.py MEDIA); any other (a contact card, a location, a
 # transfer, a recalled message) is "other".
 MEDIA_OF = {
@@ -241,16 +254,66 @@ class WechatyTransport:
             await contact.say(content)
 
 
-def _content(box: FileBox) -> bytes:
-    """A FileBox's bytes, at most media.MAX_BYTES and one more (enough to refuse it): a service hands pictures
-    over as base64 or as a URL to fetch (from the service, not from a member: no redirect to elsewhere matters)."""
-    if box.type() == FileBoxType.Base64:
-        return base64.b64decode(box.base64)
-    if box.type() == FileBoxType.Url:
-        request = urllib.request.Request(box.remoteUrl, headers=getattr(box, "headers", None) or {})
-        with urllib.request.urlopen(request, timeout=PICTURE_FETCH_SECONDS) as response:
-            return response.read(media.MAX_BYTES + 1)
-    raise media.PictureUnreadable("unavailable", f"a {box.type().name} file box holds no picture")
+@dataclass(eq=False, repr=False)
+class _DownloadRequest(betterproto.Message):
+    """wechaty-grpc 1.x's puppet.DownloadRequest: the stubs python-wechaty ships (0.20) predate Download."""
+
+    id: str = betterproto.string_field(1)
+
+
+@dataclass(eq=False, repr=False)
+class _DownloadResponse(betterproto.Message):
+    chunk: bytes = betterproto.bytes_field(1)
+
+
+async def _picture(stub: PuppetStub, message_id: str) -> bytes:
+    """A picture message's bytes, the original rather than a thumbnail: PictureUnreadable when the service hands
+    over no picture, or one over media.MAX_BYTES."""
+    response = await stub.message_image(id=message_id, type=ImageType.IMAGE_TYPE_ARTWORK)
+    return await _box_content(stub, json.loads(response.filebox))
+
+
+async def _box_content(stub: PuppetStub, box: dict) -> bytes:
+    """A file box's bytes, whichever way the service serialised it: file-box 1.x writes `type` (and `boxType`
+    beside it only until its authors drop it), 0.x wrote `boxType` and a URL as `remoteUrl`."""
+    kind = box.get("type", box.get("boxType"))
+    if kind == BOX_BASE64:  # inline, so already whole in memory: media.keep refuses it if too large
+        return base64.b64decode(box["base64"])
+    if kind == BOX_URL:
+        return await asyncio.to_thread(_fetch_url, box.get("url") or box["remoteUrl"], box.get("headers") or {})
+    if kind == BOX_UUID:
+        return await _download(stub, box["uuid"])
+    raise media.PictureUnreadable("unavailable", f"a file box of type {kind} holds no picture")
+
+
+def _fetch_url(url: str, headers: dict) -> bytes:
+    """A URL box's bytes, from the service (not from a member: no redirect to elsewhere matters)."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=PICTURE_FETCH_SECONDS) as response:
+        return _at_most_the_cap(response.read(media.MAX_BYTES + 1))
+
+
+async def _download(stub: PuppetStub, uuid: str) -> bytes:
+    """A UUID box's bytes, streamed by the service's Download in chunks; a stream past the cap is closed there
+    (aclosing cancels the call), so a huge file is never read whole."""
+    content = bytearray()
+    stream = stub._unary_stream("/wechaty.Puppet/Download", _DownloadRequest(id=uuid), _DownloadResponse)
+    async with contextlib.aclosing(stream) as chunks:
+        async for response in chunks:
+            content += response.chunk
+            _at_most_the_cap(content)
+    return bytes(content)
+
+
+def _at_most_the_cap(content: bytes | bytearray) -> bytes | bytearray:
+    if len(content) > media.MAX_BYTES:
+        raise media.PictureUnreadable("too_large")
+    return content
+
+
+def _error_kind(error: Exception) -> str:
+    """What went wrong, without the error's text: a GRPCError's status, or the exception's class."""
+    return error.status.name if isinstance(error, GRPCError) else type(error).__name__
 
 
 def _free_port() -> int:
@@ -317,14 +380,16 @@ class _Bot(Wechaty):
     async def _keep_picture(self, msg: Message) -> tuple[str | None, str | None]:
         """The picture fetched and kept in the media folder, as (path, None); or (None, why) when it cannot be."""
         try:
-            box = await asyncio.wait_for(msg.to_file_box(), PICTURE_FETCH_SECONDS)
-            content = await asyncio.wait_for(asyncio.to_thread(_content, box), PICTURE_FETCH_SECONDS)
-            return str(await asyncio.to_thread(media.keep, self.transport.media_folder, content)), None
+            content = await asyncio.wait_for(_picture(self.puppet.puppet_stub, msg.message_id), PICTURE_FETCH_SECONDS)
+            kept = await asyncio.to_thread(media.keep, self.transport.media_folder, content)
         except media.PictureUnreadable as error:
             return None, error.reason
         except Exception as error:  # the service did not hand it over: still a picture, the owner is told
-            log.warning("could not fetch picture %s (%s: %s)", msg.message_id, type(error).__name__, error)
+            # The error's text is left out: the service's may quote the file box, and with it the picture's name.
+            log.warning("could not fetch picture %s (%s)", msg.message_id, _error_kind(error))
             return None, "unavailable"
+        log.info("kept picture %s of message %s", kept.stem, msg.message_id)
+        return str(kept), None
 
     def _is_echo(self, chat: str, text: str | None) -> bool:
         """Whether the bot itself said this lately (the service may put "@name " before it), or sent a picture
