@@ -366,6 +366,12 @@ def test_neither_the_token_nor_what_members_write_nor_their_nicknames_reach_the_
     assert "蓝色大象" not in log and nickname not in log
 
 
+def test_what_wechaty_keeps_on_disk_is_private_to_the_bots_user(shop):
+    s = shop()
+    cache = s.tmp_path / ".wechaty"  # python-wechaty's cache folder, in the bot's working directory
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert [(path.name, oct(path.stat().st_mode & 0o077)) for path in cache.rglob("*") if path.stat().st_mode & 0o077] == []
+
 def run_doctor(tmp_path: Path, endpoint: str, token: str | None = TOKEN, wait: float = 60) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("WECHATY_PUPPET_SERVICE")}
     env["WECHATY_PUPPET_SERVICE_ENDPOINT"] = endpoint

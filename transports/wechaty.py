@@ -51,6 +51,7 @@ from typing import TextIO
 
 import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
 import betterproto
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 import wechaty_puppet_service  # noqa: F401  (wechaty imports it at the first connection: too late for its loggers)
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
@@ -106,9 +107,6 @@ class WechatyTransport:
                 f"transport.wechaty.token: empty, and {TOKEN_VARIABLE} is not set: the puppet service needs a token"
             )
         logs.keep_secret(self.token)
-        # wechaty keeps a scheduler job store under CACHE_DIR (default: ./.wechaty in the working directory);
-        # keep it beside the shop's store instead of wherever the bot was started.
-        os.environ.setdefault("CACHE_DIR", str(Path(config.store.path).resolve().parent / ".wechaty"))
         self.watchdog_seconds = settings.watchdog_seconds
         self.bot: Wechaty | None = None
         self.self_id: str | None = None
@@ -149,6 +147,9 @@ class WechatyTransport:
             # taken (default 5000): give it a free one on loopback. No plugin is used, nothing listens.
             host="127.0.0.1",
             port=_free_port(),
+            # Wechaty's scheduler for plugins would keep its jobs in CACHE_DIR/job.db, a file readable by every
+            # user; no plugin runs, so there are no jobs to keep: in memory.
+            scheduler=AsyncIOScheduler(),
         )
 
     def went_offline(self, deliver: Callable[[Event], None]) -> None:
