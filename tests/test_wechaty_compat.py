@@ -46,6 +46,16 @@ def test_only_the_transport_imports_wechaty():
     assert importers == ["transports/wechaty.py", "transports/wechaty_compat.py"]
 
 
+def test_a_text_with_a_lone_surrogate_is_sent_with_u_fffd_in_its_place_and_the_rest_kept():
+    result = python(
+        "import transports.wechaty_compat\n"
+        "from wechaty_grpc.wechaty.puppet import MessageSendTextRequest\n"
+        "sent = bytes(MessageSendTextRequest(conversation_id='room', text='表情\\ud83d坏了\\x00，\\ud83d\\ude00'))\n"
+        "print(ascii(MessageSendTextRequest().parse(sent).text))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ascii("表情\ufffd坏了\x00，😀")
+
 def test_a_picture_the_service_hands_over_as_a_url_in_file_box_1_json_is_fetched_with_its_headers(tmp_path):
     picture, asked = png(), []
 

@@ -74,7 +74,8 @@ class Gateway:
         pytest.fail(f"{failing}{hint}{logs}")
 
     def do(self, command: str, **fields) -> None:
-        self.process.stdin.write(json.dumps({"do": command, **fields}, ensure_ascii=False) + "\n")
+        # ASCII with escapes: a lone surrogate, which no UTF-8 pipe carries, reaches node's JSON.parse intact
+        self.process.stdin.write(json.dumps({"do": command, **fields}) + "\n")
         self.process.stdin.flush()
         outcome = self.wait_for(lambda e: e.get("do") == command, failing=f"no answer to {command}")
         assert outcome["event"] == "done", outcome
@@ -477,6 +478,16 @@ def test_pictures_and_voice_come_in_a_picture_goes_out_after_its_text_and_its_ec
     s.gateway.bot_said(to=OWNER)
     assert s.query("SELECT status FROM outbox WHERE kind = 'flash_sale'") == [("sent",)]
     assert s.query("SELECT count(*) FROM events WHERE type = 'message' AND contact = ?", (BOT,)) == [(0,)], "echoes dropped"
+
+
+def test_a_members_text_with_a_nul_or_a_lone_surrogate_arrives_whole(shop):
+    s = shop()
+    s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "订单\x00号123"})
+    s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "表情\ud83d坏了，还有货吗"})
+    texts = s.until("SELECT text FROM events WHERE type = 'message' AND contact = ? GROUP BY contact HAVING count(*) = 2",
+                    (MEMBER,))
+    assert s.query("SELECT text FROM events WHERE type = 'message' AND contact = ? ORDER BY id", (MEMBER,)) == [
+        ("订单\x00号123",), ("表情\ufffd坏了，还有货吗",)], "the NUL kept, the lone surrogate replaced"
 
 
 def noise_png(size: int) -> bytes:
