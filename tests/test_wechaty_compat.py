@@ -3,7 +3,6 @@ first test fails: remove transports/wechaty_compat.py then."""
 
 import hashlib
 import http.server
-import json
 import re
 import threading
 import subprocess
