@@ -3,7 +3,6 @@ first test fails: remove transports/wechaty_compat.py then."""
 
 import hashlib
 import http.server
-import json
 import re
 import threading
 import subprocess
@@ -46,6 +45,16 @@ def test_only_the_transport_imports_wechaty():
     assert importers == ["transports/wechaty.py", "transports/wechaty_compat.py"]
 
 
+def test_a_text_with_a_lone_surrogate_is_sent_with_u_fffd_in_its_place_and_the_rest_kept():
+    result = python(
+        "import transports.wechaty_compat\n"
+        "from wechaty_grpc.wechaty.puppet import MessageSendTextRequest\n"
+        "sent = bytes(MessageSendTextRequest(conversation_id='room', text='表情\\ud83d坏了\\x00，\\ud83d\\ude00'))\n"
+        "print(ascii(MessageSendTextRequest().parse(sent).text))"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ascii("表情\ufffd坏了\x00，😀")
+
 def test_a_picture_the_service_hands_over_as_a_url_in_file_box_1_json_is_fetched_with_its_headers(tmp_path):
     picture, asked = png(), []
 
@@ -66,15 +75,34 @@ def test_a_picture_the_service_hands_over_as_a_url_in_file_box_1_json_is_fetched
         box = {"type": 2, "url": f"http://127.0.0.1:{server.server_port}/media/cup.png", "name": "cup.png",
                "headers": {"Authorization": "Bearer insecure_test"}, "metadata": {}, "md5": None}
         result = python(
-            "import json, hashlib, sys\n"
-            "import transports.wechaty_compat\n"
-            "from wechaty_puppet import FileBox\n"
-            "from transports.wechaty import _content\n"
-            f"box = FileBox.from_json({json.dumps(json.dumps(box))})\n"
-            "print(box.name, hashlib.sha256(_content(box)).hexdigest())"
+            "import asyncio, hashlib\n"
+            "from transports.wechaty import _box_content\n"
+            f"print(hashlib.sha256(asyncio.run(_box_content(None, {box!r}))).hexdigest())"
         )
     finally:
         server.shutdown()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["cup.png", hashlib.sha256(picture).hexdigest()]
+    assert result.stdout.split() == [hashlib.sha256(picture).hexdigest()]
     assert asked == [("/media/cup.png", "Bearer insecure_test")]
+
+
+def test_a_file_streamed_past_the_media_cap_is_refused_without_reading_the_rest():
+    result = python(
+        "import asyncio\n"
+        "from core import media\n"
+        "from transports.wechaty import _box_content\n"
+        "class Stub:\n"
+        "    sent = 0\n"
+        "    async def _unary_stream(self, route, request, response_type):\n"
+        "        assert route == '/wechaty.Puppet/Download' and request.id == 'uuid-1'\n"
+        "        while True:  # a service that would stream for ever\n"
+        "            self.sent += 1\n"
+        "            yield response_type(chunk=bytes(1024 * 1024))\n"
+        "stub = Stub()\n"
+        "try:\n"
+        "    asyncio.run(_box_content(stub, {'type': 7, 'uuid': 'uuid-1', 'name': 'big.png'}))\n"
+        "except media.PictureUnreadable as error:\n"
+        "    print(error.reason, stub.sent)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["too_large", "21"], "20 MB and one chunk read, then the stream closed"

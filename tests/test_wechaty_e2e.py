@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import queue
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from core.config import DEFAULT_CONFIG
 from tests.conftest import OWNER, ROOT
@@ -71,7 +74,8 @@ class Gateway:
         pytest.fail(f"{failing}{hint}{logs}")
 
     def do(self, command: str, **fields) -> None:
-        self.process.stdin.write(json.dumps({"do": command, **fields}, ensure_ascii=False) + "\n")
+        # ASCII with escapes: a lone surrogate, which no UTF-8 pipe carries, reaches node's JSON.parse intact
+        self.process.stdin.write(json.dumps({"do": command, **fields}) + "\n")
         self.process.stdin.flush()
         outcome = self.wait_for(lambda e: e.get("do") == command, failing=f"no answer to {command}")
         assert outcome["event"] == "done", outcome
@@ -123,10 +127,12 @@ def e2e_config(tmp_path: Path, per_chat_seconds: float = 0.5) -> Path:
 
 class Proxy:
     """A TCP relay between the bot and the gateway that can fall silent: the connection stays open and nothing
-    gets through, as with a hung service or a dropped NAT mapping. New connections get through again."""
+    gets through, as with a hung service or a dropped NAT mapping. New connections get through again. Made not
+    `answering`, it is a service that accepts connections and never answers, until it is made answering."""
 
-    def __init__(self, upstream_port: int):
+    def __init__(self, upstream_port: int, answering: bool = True):
         self.upstream_port = upstream_port
+        self.answering = answering
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.silenced: list[socket.socket] = []
@@ -139,6 +145,9 @@ class Proxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return  # closed
+            if not self.answering:
+                self.open.append(client)  # held open, never read, never answered
+                continue
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
             self.open += [client, upstream]
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
@@ -165,12 +174,12 @@ class Shop:
     """A gateway, a bot process connected to it, and the simulated account, groups and members."""
 
     def __init__(self, tmp_path: Path, pretend_time: str | None = None, per_chat_seconds: float = 0.5,
-                 through_proxy: bool = False):
+                 through_proxy: bool = False, answering: bool = True):
         self.tmp_path = tmp_path
         self.port = free_port()
         self.db = tmp_path / "store.db"
         self.gateway = self.start_gateway()
-        self.proxy = Proxy(self.port) if through_proxy else None
+        self.proxy = Proxy(self.port, answering) if through_proxy else None
         command = [sys.executable, str(ROOT / "bot.py"), "run", "--config", str(e2e_config(tmp_path, per_chat_seconds)),
                    "--db", str(self.db)]
         if pretend_time:
@@ -179,7 +188,8 @@ class Shop:
                "WECHATY_PUPPET_SERVICE_ENDPOINT": f"127.0.0.1:{self.proxy.port if self.proxy else self.port}"}
         self.bot_log = tmp_path / "bot.log"
         self.bot = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=self.bot_log.open("w"), stderr=subprocess.STDOUT)
-        self.account_online()
+        if answering:
+            self.account_online()
 
     def start_gateway(self) -> Gateway:
         return Gateway(self.port, self.tmp_path / "gateway.log")
@@ -204,6 +214,15 @@ class Shop:
     def bot_connected(self) -> None:
         self.gateway.wait_for(lambda e: e["event"] == "client_started", START_TIMEOUT,
                               f"the bot never connected\n--- bot log:\n{self.bot_log.read_text()}")
+
+    def log_lines(self, containing: str, at_least: int, timeout: float = 30) -> list[str]:
+        """The bot's log lines containing a phrase, once there are at least that many."""
+        deadline = time.monotonic() + timeout
+        while len(lines := [line for line in self.bot_log.read_text().splitlines() if containing in line]) < at_least:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the bot never logged {at_least} × {containing!r}\n--- bot log:\n{self.bot_log.read_text()}")
+            time.sleep(0.1)
+        return lines
 
     def logins_seen(self) -> int:
         if not self.db.exists():
@@ -347,6 +366,30 @@ def test_a_service_that_stops_answering_is_left_and_reconnected(shop):
     assert "stopped answering" in s.bot_log.read_text()
 
 
+def test_a_service_that_accepts_the_connection_and_never_answers_is_tried_again_until_it_answers(shop):
+    s = shop(through_proxy=True, answering=False)
+    s.log_lines("no answer", at_least=2)  # each attempt gives up at its deadline, and the next one comes
+    s.proxy.answering = True
+    s.account_online()
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/help"})
+    assert "以下是可用的管理指令" in s.gateway.bot_said(to=OWNER, timeout=30)["text"]
+    assert len(s.log_lines("connecting to the puppet service", at_least=3)) >= 3, "every attempt is logged"
+
+
+def test_a_gateway_frozen_then_thawed_is_reconnected(shop):
+    s = shop()
+    logins = s.logins_seen()
+    os.kill(s.gateway.process.pid, signal.SIGSTOP)  # the kernel still accepts connections; nothing answers them
+    try:
+        s.until("SELECT 1 FROM meta WHERE key = 'connection' AND json_extract(value, '$.online') = 0")
+        s.log_lines("no answer", at_least=1)  # a reconnection, left unanswered, given up
+    finally:
+        os.kill(s.gateway.process.pid, signal.SIGCONT)
+    s.until("SELECT 1 FROM events WHERE type = 'login' GROUP BY type HAVING count(*) > ?", (logins,), timeout=60)
+    s.until("SELECT 1 FROM meta WHERE key = 'connection' AND json_extract(value, '$.online') = 1")
+    s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/help"})
+    assert "以下是可用的管理指令" in s.gateway.bot_said(to=OWNER, timeout=30)["text"]
+
 def test_neither_the_token_nor_what_members_write_nor_their_nicknames_reach_the_log(shop):
     s = shop()
     nickname, phrase = "甄秘密昵称", "暗号是蓝色大象"
@@ -362,6 +405,12 @@ def test_neither_the_token_nor_what_members_write_nor_their_nicknames_reach_the_
     assert TOKEN not in log
     assert "蓝色大象" not in log and nickname not in log
 
+
+def test_what_wechaty_keeps_on_disk_is_private_to_the_bots_user(shop):
+    s = shop()
+    cache = s.tmp_path / ".wechaty"  # python-wechaty's cache folder, in the bot's working directory
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert [(path.name, oct(path.stat().st_mode & 0o077)) for path in cache.rglob("*") if path.stat().st_mode & 0o077] == []
 
 def run_doctor(tmp_path: Path, endpoint: str, token: str | None = TOKEN, wait: float = 60) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("WECHATY_PUPPET_SERVICE")}
@@ -429,3 +478,39 @@ def test_pictures_and_voice_come_in_a_picture_goes_out_after_its_text_and_its_ec
     s.gateway.bot_said(to=OWNER)
     assert s.query("SELECT status FROM outbox WHERE kind = 'flash_sale'") == [("sent",)]
     assert s.query("SELECT count(*) FROM events WHERE type = 'message' AND contact = ?", (BOT,)) == [(0,)], "echoes dropped"
+
+
+def test_a_members_text_with_a_nul_or_a_lone_surrogate_arrives_whole(shop):
+    s = shop()
+    s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "订单\x00号123"})
+    s.gateway.do("say", **{"from": MEMBER, "room": ROOM, "text": "表情\ud83d坏了，还有货吗"})
+    s.until("SELECT 1 FROM events WHERE type = 'message' AND contact = ? GROUP BY contact HAVING count(*) = 2",
+            (MEMBER,))
+    assert s.query("SELECT text FROM events WHERE type = 'message' AND contact = ? ORDER BY id", (MEMBER,)) == [
+        ("订单\x00号123",), ("表情\ufffd坏了，还有货吗",)], "the NUL kept, the lone surrogate replaced"
+
+
+def noise_png(size: int) -> bytes:
+    """A PNG of random pixels of about `size` bytes: noise does not compress."""
+    side = int((size / 3) ** 0.5)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def test_members_pictures_of_30_kb_500_kb_and_5_mb_are_kept_and_their_names_never_logged(shop):
+    s = shop()
+    name = "甄秘密的身份证.png"
+    for size in (30_000, 500_000, 5_000_000):  # above 20 KB the service hands each over as a UUID to download
+        picture = noise_png(size)
+        s.gateway.do("send_file", **{"from": MEMBER, "room": ROOM, "name": name,
+                                     "base64": base64.b64encode(picture).decode()})
+        kept = s.tmp_path / "media" / f"{hashlib.sha256(picture).hexdigest()}.png"
+        s.until("SELECT 1 FROM events WHERE type = 'message' AND json_extract(data, '$.image') = ?", (str(kept),),
+                timeout=60)
+        assert kept.read_bytes() == picture
+        assert hashlib.sha256(picture).hexdigest() in s.bot_log.read_text(), "the log names it by its hash"
+    assert s.query("SELECT count(*) FROM events WHERE json_extract(data, '$.unreadable') IS NOT NULL") == [(0,)]
+    log = s.bot_log.read_text()
+    for spelling in (name, json.dumps(name), json.dumps(name)[1:7], "身份证"):
+        assert spelling not in log

@@ -7,17 +7,29 @@ Two things this module does that python-wechaty does not do for us:
 - It drops the bot's own messages: the puppet service echoes every message the account sends, and a bot that
   answered its own answers would flood a group in seconds. Other messages from the account were typed by a person
   on the shop's phone; they reach the core as the shop speaking (an answer that clears a waiting question).
-- It reconnects with back-off when the service drops (Wechaty.start() itself would sleep a fixed minute inside a
-  recursive restart). While disconnected, send() raises TransportUnavailable: the outbox keeps the message and
-  sends it, once, after the reconnection. A send cut off midway (or left unanswered) raises DeliveryUncertain
-  instead: the service may have delivered it, so it is not sent again and the owner is asked to check.
-- A watchdog pings the service (ding) while logged in. A service that stops answering without closing the
-  connection would otherwise leave the bot deaf for good, since nothing ever ends the event stream.
-- Pictures: one that comes in is fetched (message.to_file_box()) and kept in the media folder beside the store
-  (core/media.py); one that cannot be fetched or kept reaches the core as a picture not kept, and the owner is
-  told. A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails
-  after its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links,
-  mini programs and stickers reach the core by kind, without text (the features read no words in them).
+- It connects stage by stage, each with a deadline: finding the service by its token (when no endpoint is
+  given), then asking the service to stop and start the account's puppet. python-wechaty's puppet.start() has
+  none (its lookup and its check of the port even block the event loop), so a service that accepts the
+  connection and never answers held the bot there for good.
+- It reconnects with back-off, for as long as it takes, when the service drops or does not answer (Wechaty.start()
+  itself would sleep a fixed minute inside a recursive restart); each attempt is logged. While disconnected,
+  send() raises TransportUnavailable: the outbox keeps the message and sends it, once, after the reconnection. A
+  send cut off midway (or left unanswered) raises DeliveryUncertain instead: the service may have delivered it,
+  so it is not sent again and the owner is asked to check.
+- A watchdog pings the service (ding) from the moment the event stream is open, before the login too (the
+  service answers a ding while it waits for a QR code to be scanned, if only with an error). A service that stops
+  answering without closing the connection would otherwise leave the bot deaf for good, since nothing ever ends
+  the event stream.
+- Pictures: one that comes in is fetched and kept in the media folder beside the store (core/media.py); one that
+  cannot be fetched or kept reaches the core as a picture not kept, and the owner is told. The service hands a
+  picture over as a file box in JSON: small ones inline (base64), some as a URL, and those over 20 KB as a UUID
+  whose bytes come through the service's Download stream (wechaty-puppet-service 1.x). python-wechaty 0.10.7
+  reads neither today's JSON nor UUID boxes, so the transport asks the wechaty-grpc stub itself and reads each
+  kind, never more than media.MAX_BYTES and one chunk. The log names a picture by its content's sha256 only: the
+  name it came with ("身份证.jpg") is the member's, and stays out of the log.
+  A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails after
+  its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links, mini
+  programs and stickers reach the core by kind, without text (the features read no words in them).
 - At login it reads the list of groups and their members, so that features know every group at once rather than
   from its first message.
 - It tells the core when the account goes offline (Logout): logged out, or the service dropped.
@@ -32,22 +44,30 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import contextlib
+import json
 import logging
 import os
 import socket
 import sys
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import transports.wechaty_compat  # noqa: F401  (must come before wechaty)
-import wechaty_puppet_service  # noqa: F401  (wechaty imports it at the first connection: too late for its loggers)
+import betterproto
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from grpclib.client import Channel
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError
 from wechaty import Contact, Message, Room, Wechaty, WechatyOptions
+from wechaty_grpc.wechaty import PuppetStub
+from wechaty_grpc.wechaty.puppet import ImageType
 from wechaty_puppet import FileBox, MessageType
-from wechaty_puppet.file_box import FileBoxType
+# wechaty would import wechaty_puppet_service only at the first connection: too late for logs to adopt its loggers
+from wechaty_puppet_service.utils import extract_host_and_port
 
 from core import logs, media
 from core.config import Config, ConfigError
@@ -58,6 +78,7 @@ from core.outbox import REMOVE_MEMBER, Outgoing
 from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 logs.adopt_library_loggers()  # python-wechaty's loggers, each with a stderr handler of its own, are made at import
 
 TOKEN_VARIABLE = "WECHATY_PUPPET_SERVICE_TOKEN"
@@ -65,9 +86,13 @@ ENDPOINT_VARIABLE = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 FIRST_RETRY_SECONDS = 1.0
 LONGEST_RETRY_SECONDS = 60.0
 ECHOES_REMEMBERED = 200  # far more than the outbox sends before the echoes of its sends come back
-ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send or a goodbye the service has not answered by then never will
+ANSWER_TIMEOUT_SECONDS = 10.0  # a ding, a send, a goodbye or a stage of connecting unanswered by then never will
+DIRECTORY = "https://api.chatie.io/v0/hosties"  # Wechaty's directory of services by token
 DOCTOR_ROOMS_LISTED = 20
 PICTURE_FETCH_SECONDS = 60.0  # a picture of 20 MB from a slow service
+# file-box 1.x's FileBoxType, as its JSON gives it; a QR code box (3) carries a QR code's text, never a member's
+# picture (only a stub puppet answers a picture with one), so it is read as no picture.
+BOX_BASE64, BOX_URL, BOX_UUID = 1, 2, 7
 # What each WeChat message type is to the core (core/events.py MEDIA); any other (a contact card, a location, a
 # transfer, a recalled message) is "other".
 MEDIA_OF = {
@@ -93,25 +118,26 @@ class WechatyTransport:
                 f"transport.wechaty.token: empty, and {TOKEN_VARIABLE} is not set: the puppet service needs a token"
             )
         logs.keep_secret(self.token)
-        # wechaty keeps a scheduler job store under CACHE_DIR (default: ./.wechaty in the working directory);
-        # keep it beside the shop's store instead of wherever the bot was started.
-        os.environ.setdefault("CACHE_DIR", str(Path(config.store.path).resolve().parent / ".wechaty"))
         self.watchdog_seconds = settings.watchdog_seconds
         self.bot: Wechaty | None = None
         self.self_id: str | None = None
         self.online = False
         self.ready = asyncio.Event()  # set once logged in and the groups are read (doctor waits for it)
+        self.streaming = asyncio.Event()  # set once the connection's event stream is open (the watchdog waits)
         self.topics: dict[str, str] = {}  # room id -> the topic the core was last told
         # (chat, text) of what the bot said lately, to tell its echoes from what someone typed on the shop's phone;
         # (chat, None) for a picture
         self.said_lately: collections.deque[tuple[str, str | None]] = collections.deque(maxlen=ECHOES_REMEMBERED)
 
     async def run(self, deliver: Callable[[Event], None]) -> None:
-        """Stay connected for good: each time the service drops or stops answering, wait (1 s, doubling to a
-        minute) and reconnect."""
-        delay = FIRST_RETRY_SECONDS
+        """Stay connected for good: each time the service drops, stops answering or cannot be reached, wait (1 s,
+        doubling to a minute) and connect again."""
+        delay, attempt = FIRST_RETRY_SECONDS, 1
         while True:
+            log.info("connecting to the puppet service at %s (attempt %d)", self.endpoint or "its token's address",
+                     attempt)
             self.bot = _Bot(self, deliver, self._options())
+            self.streaming = asyncio.Event()
             listening = asyncio.ensure_future(self._listen())
             watching = asyncio.ensure_future(self._watch())
             try:
@@ -121,12 +147,12 @@ class WechatyTransport:
                     task.cancel()
                 await asyncio.gather(listening, watching, return_exceptions=True)
             if self.online:
-                delay = FIRST_RETRY_SECONDS  # we had a working connection: start the back-off afresh
+                delay, attempt = FIRST_RETRY_SECONDS, 0  # we had a working connection: start the back-off afresh
             self.went_offline(deliver)
             await self._close()
-            log.info("reconnecting to the puppet service in %.0f s", delay)
+            log.info("connecting to the puppet service again in %.0f s", delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, LONGEST_RETRY_SECONDS)
+            delay, attempt = min(delay * 2, LONGEST_RETRY_SECONDS), attempt + 1
 
     def _options(self) -> WechatyOptions:
         return WechatyOptions(
@@ -136,6 +162,9 @@ class WechatyTransport:
             # taken (default 5000): give it a free one on loopback. No plugin is used, nothing listens.
             host="127.0.0.1",
             port=_free_port(),
+            # Wechaty's scheduler for plugins would keep its jobs in CACHE_DIR/job.db, a file readable by every
+            # user; no plugin runs, so there are no jobs to keep: in memory.
+            scheduler=AsyncIOScheduler(),
         )
 
     def went_offline(self, deliver: Callable[[Event], None]) -> None:
@@ -152,24 +181,44 @@ class WechatyTransport:
             log.warning("puppet service unreachable or dropped (%s: %s)", type(error).__name__, error)
 
     async def _connect(self) -> None:
-        """What Wechaty.start() does, without its own fixed one-minute retry around it: puppet.start() listens to
-        the service's event stream until that stream ends."""
+        """What Wechaty.start() does, each stage within a deadline, and without its own fixed one-minute retry
+        around it; then listen to the service's event stream until that stream ends."""
         await self.bot.init_puppet()
         # wechaty's Contact, Room and Tag classes keep the objects they load in pools shared by every connection:
         # objects loaded before a reconnection would still speak through the old, closed one.
         for kind in (self.bot.Contact, self.bot.ContactSelf, self.bot.Room, self.bot.Tag):
             kind._pool = {}
         await self.bot.init_puppet_event_bridge(self.bot.puppet)
-        await self.bot.puppet.start()
+        puppet = self.bot.puppet
+        endpoint = self.endpoint or await self._within(
+            "finding the service by its token", asyncio.to_thread(_discover, self.token, self._answer_timeout()))
+        # The channel python-wechaty's _init_puppet() would open, without its blocking check of the port first:
+        # the first call connects, within its deadline.
+        puppet.channel = Channel(*extract_host_and_port(endpoint))
+        puppet.channel._authority = self.token  # how the service is handed the token
+        puppet._puppet_stub = PuppetStub(puppet.channel)
+        # Stopped first, as python-wechaty does, so that the account's puppet starts afresh on the service.
+        await self._within("stopping the puppet", puppet.puppet_stub.stop())
+        await self._within("starting the puppet", puppet.puppet_stub.start())
+        self.streaming.set()
+        await puppet._listen_for_event()
+
+    async def _within(self, stage: str, step: Awaitable[T]) -> T:
+        """A stage of connecting, given up (ServiceSilent) once the service has left it unanswered too long."""
+        try:
+            return await asyncio.wait_for(step, self._answer_timeout())
+        except asyncio.TimeoutError:
+            raise ServiceSilent(f"no answer within {self._answer_timeout():g} s, {stage}") from None
 
     async def _watch(self) -> None:
-        """Return when the service, once logged in, leaves a ding unanswered."""
+        """Return when the service, once its event stream is open, leaves a ding unanswered."""
+        await self.streaming.wait()
         while True:
             await asyncio.sleep(self.watchdog_seconds)
-            if not self.online:
-                continue  # before login the service may rightly wait (a QR code to scan): nothing to check
             try:
                 await asyncio.wait_for(self.bot.puppet.ding("watchdog"), self._answer_timeout())
+            except GRPCError:
+                continue  # an answer, if a refusal: the service is there
             except Exception as error:
                 log.warning("the puppet service stopped answering (%s): reconnecting", type(error).__name__)
                 return
@@ -241,16 +290,79 @@ class WechatyTransport:
             await contact.say(content)
 
 
-def _content(box: FileBox) -> bytes:
-    """A FileBox's bytes, at most media.MAX_BYTES and one more (enough to refuse it): a service hands pictures
-    over as base64 or as a URL to fetch (from the service, not from a member: no redirect to elsewhere matters)."""
-    if box.type() == FileBoxType.Base64:
-        return base64.b64decode(box.base64)
-    if box.type() == FileBoxType.Url:
-        request = urllib.request.Request(box.remoteUrl, headers=getattr(box, "headers", None) or {})
-        with urllib.request.urlopen(request, timeout=PICTURE_FETCH_SECONDS) as response:
-            return response.read(media.MAX_BYTES + 1)
-    raise media.PictureUnreadable("unavailable", f"a {box.type().name} file box holds no picture")
+@dataclass(eq=False, repr=False)
+class _DownloadRequest(betterproto.Message):
+    """wechaty-grpc 1.x's puppet.DownloadRequest: the stubs python-wechaty ships (0.20) predate Download."""
+
+    id: str = betterproto.string_field(1)
+
+
+@dataclass(eq=False, repr=False)
+class _DownloadResponse(betterproto.Message):
+    chunk: bytes = betterproto.bytes_field(1)
+
+
+async def _picture(stub: PuppetStub, message_id: str) -> bytes:
+    """A picture message's bytes, the original rather than a thumbnail: PictureUnreadable when the service hands
+    over no picture, or one over media.MAX_BYTES."""
+    response = await stub.message_image(id=message_id, type=ImageType.IMAGE_TYPE_ARTWORK)
+    return await _box_content(stub, json.loads(response.filebox))
+
+
+async def _box_content(stub: PuppetStub, box: dict) -> bytes:
+    """A file box's bytes, whichever way the service serialised it: file-box 1.x writes `type` (and `boxType`
+    beside it only until its authors drop it), 0.x wrote `boxType` and a URL as `remoteUrl`."""
+    kind = box.get("type", box.get("boxType"))
+    if kind == BOX_BASE64:  # inline, so already whole in memory: media.keep refuses it if too large
+        return base64.b64decode(box["base64"])
+    if kind == BOX_URL:
+        return await asyncio.to_thread(_fetch_url, box.get("url") or box["remoteUrl"], box.get("headers") or {})
+    if kind == BOX_UUID:
+        return await _download(stub, box["uuid"])
+    raise media.PictureUnreadable("unavailable", f"a file box of type {kind} holds no picture")
+
+
+def _fetch_url(url: str, headers: dict) -> bytes:
+    """A URL box's bytes, from the service (not from a member: no redirect to elsewhere matters)."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=PICTURE_FETCH_SECONDS) as response:
+        return _at_most_the_cap(response.read(media.MAX_BYTES + 1))
+
+
+async def _download(stub: PuppetStub, uuid: str) -> bytes:
+    """A UUID box's bytes, streamed by the service's Download in chunks; a stream past the cap is closed there
+    (aclosing cancels the call), so a huge file is never read whole."""
+    content = bytearray()
+    stream = stub._unary_stream("/wechaty.Puppet/Download", _DownloadRequest(id=uuid), _DownloadResponse)
+    async with contextlib.aclosing(stream) as chunks:
+        async for response in chunks:
+            content += response.chunk
+            _at_most_the_cap(content)
+    return bytes(content)
+
+
+def _at_most_the_cap(content: bytes | bytearray) -> bytes | bytearray:
+    if len(content) > media.MAX_BYTES:
+        raise media.PictureUnreadable("too_large")
+    return content
+
+
+class ServiceSilent(ConnectionError):
+    """The service accepted the connection, and left a stage of connecting unanswered."""
+
+
+def _discover(token: str, timeout: float) -> str:
+    """The service's host:port for a token, from Wechaty's directory (as python-wechaty asks it, with a timeout)."""
+    with urllib.request.urlopen(f"{DIRECTORY}/{token}", timeout=timeout) as response:
+        found = json.load(response)
+    if found.get("ip") in (None, "", "0.0.0.0") or not found.get("port"):
+        raise ConnectionError("Wechaty's directory has no address for this token")
+    return f"{found['ip']}:{found['port']}"
+
+
+def _error_kind(error: Exception) -> str:
+    """What went wrong, without the error's text: a GRPCError's status, or the exception's class."""
+    return error.status.name if isinstance(error, GRPCError) else type(error).__name__
 
 
 def _free_port() -> int:
@@ -317,14 +429,16 @@ class _Bot(Wechaty):
     async def _keep_picture(self, msg: Message) -> tuple[str | None, str | None]:
         """The picture fetched and kept in the media folder, as (path, None); or (None, why) when it cannot be."""
         try:
-            box = await asyncio.wait_for(msg.to_file_box(), PICTURE_FETCH_SECONDS)
-            content = await asyncio.wait_for(asyncio.to_thread(_content, box), PICTURE_FETCH_SECONDS)
-            return str(await asyncio.to_thread(media.keep, self.transport.media_folder, content)), None
+            content = await asyncio.wait_for(_picture(self.puppet.puppet_stub, msg.message_id), PICTURE_FETCH_SECONDS)
+            kept = await asyncio.to_thread(media.keep, self.transport.media_folder, content)
         except media.PictureUnreadable as error:
             return None, error.reason
         except Exception as error:  # the service did not hand it over: still a picture, the owner is told
-            log.warning("could not fetch picture %s (%s: %s)", msg.message_id, type(error).__name__, error)
+            # The error's text is left out: the service's may quote the file box, and with it the picture's name.
+            log.warning("could not fetch picture %s (%s)", msg.message_id, _error_kind(error))
             return None, "unavailable"
+        log.info("kept picture %s of message %s", kept.stem, msg.message_id)
+        return str(kept), None
 
     def _is_echo(self, chat: str, text: str | None) -> bool:
         """Whether the bot itself said this lately (the service may put "@name " before it), or sent a picture

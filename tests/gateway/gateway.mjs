@@ -22,10 +22,30 @@
 import { createHash } from 'node:crypto'
 import readline from 'node:readline'
 import { FileBox } from 'file-box'
+import jspb from 'google-protobuf'
 import { PuppetServer } from 'wechaty-puppet-service'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 
 const emit = (event) => process.stdout.write(JSON.stringify(event) + '\n')
+
+// google-protobuf, which wechaty-grpc's messages use, silently drops a lone UTF-16 surrogate from a string it
+// writes; protobufjs, under many other gRPC services, writes it as three bytes, which is not UTF-8. The gateway
+// writes strings the protobufjs way, so that the bot meets the bytes such a service sends: a member's text cut
+// in the middle of an emoji by some service reaches the bot as such.
+const writeString = jspb.BinaryWriter.prototype.writeString
+jspb.BinaryWriter.prototype.writeString = function (field, value) {
+  if (!/[\ud800-\udfff]/.test(value ?? '')) {
+    return writeString.call(this, field, value)
+  }
+  const bytes = []
+  for (const character of value) { // one code point, or one lone surrogate, at a time
+    const point = character.codePointAt(0)
+    bytes.push(...(point >= 0xd800 && point <= 0xdfff
+      ? [0xe0 | (point >> 12), 0x80 | ((point >> 6) & 0x3f), 0x80 | (point & 0x3f)]
+      : Buffer.from(character)))
+  }
+  this.writeBytes(field, Uint8Array.from(bytes)) // the same bytes on the wire as a string field's
+}
 
 const mocker = new mock.Mocker()
 const puppet = new PuppetMock({ mocker })
