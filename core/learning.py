@@ -377,6 +377,11 @@ class Learner:
         """Back to the base model: a store's corrections, never another's, are trained with."""
         self.model, self.tried = None, ()
 
+    def forget(self) -> None:
+        """Train the base model again at its next use: its data has changed (a test points the task elsewhere)."""
+        self.reset()
+        self._base, self._base_tried = None, False
+
     def retrain(self, extra: Sequence[Example]) -> bool:
         """Train with `extra`; whether the result replaced the model in use (False without anything new)."""
         if not extra or tuple(extra) == self.tried or self.base() is None:

@@ -21,7 +21,6 @@ training (04:30, or its next start) repeats it on the same data with the same ga
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 
@@ -43,38 +42,24 @@ MODEL_ONLY_REASON = "其他"  # the model says "a complaint", not what about
 CORRECTION = "correction"  # the category of a correction as a training example
 
 
-@dataclass
-class InUse:
-    """The model detect() asks, when it is not the base model: one trained with a store's corrections."""
-
-    model: Detector | None = None
-    # The corrections last trained with, taken or not: a night without new ones would train the same model again
-    # (and a month of check-config's rehearsal, thirty times).
-    tried: tuple[Example, ...] = ()
-
-
-IN_USE = InUse()
-
-
 def _task() -> learning.Task:
     return complaint_model.task(RULES, DATA)
 
 
-def _trained(extra: list[Example]) -> Detector:
-    return learning.train(_task(), extra)
+def _reaches_owner(model: Detector | None):
+    """The verdict the gate compares: the owner hears of it, in public or asked."""
+    return lambda text: _verdict(model, text).band is not None
 
 
-@functools.cache
+LEARNER = learning.Learner("complaint", _task, _reaches_owner)
+
+
 def base_model() -> Detector | None:
-    try:
-        return _trained([])
-    except Exception:  # whatever the data or the library do, complaints are still taken: on the rules alone
-        log.exception("complaint model not trained from %s; detecting complaints with the rules alone", DATA)
-        return None
+    return LEARNER.base()
 
 
 def current_model() -> Detector | None:
-    return IN_USE.model or base_model()
+    return LEARNER.current()
 
 
 def detect(text: str) -> Verdict | None:
@@ -91,10 +76,6 @@ def _verdict(model: Detector | None, text: str) -> Verdict:
     verdict = judge(RULES, model.scorer if model else None, model.bands if model else None, text)
     return verdict if verdict.reason or not verdict.band else Verdict(MODEL_ONLY_REASON, verdict.band,
                                                                         verdict.probability)
-
-
-def _reaches_owner(model: Detector | None):
-    return lambda text: _verdict(model, text).band is not None
 
 
 def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complaint: bool) -> None:
@@ -127,27 +108,17 @@ def not_worse(candidate: Detector, in_use: Detector | None) -> bool:
 
 
 def retrain(ctx: Context) -> bool:
-    """Train with the store's corrections; the new model replaces the one in use if it is not worse. Whether it
-    did (False too when there is no correction to train with)."""
+    """Train with the store's corrections; the new model replaces the one in use if it is not worse on the frozen
+    split. Whether it did (False too when there is no new correction to train with)."""
     extra = corrections(ctx.db)
-    if not extra or tuple(extra) == IN_USE.tried:
+    if not LEARNER.retrain(extra):
         return False
-    IN_USE.tried = tuple(extra)
-    try:
-        candidate = _trained(extra)
-    except Exception:
-        log.exception("complaint model not retrained with %d corrections; the one in use stays", len(extra))
-        return False
-    if not not_worse(candidate, current_model()):
-        log.warning("complaint model retrained with %d corrections is worse on the frozen split: not used", len(extra))
-        return False
-    _use(ctx, candidate, len(extra))
+    _note_training(ctx, len(extra))
     return True
 
 
-def _use(ctx: Context, model: Detector | None, corrected: int) -> None:
-    """Put `model` in use (None: the base model) and note when and on how many corrections, for /status."""
-    IN_USE.model = model
+def _note_training(ctx: Context, corrected: int) -> None:
+    """When the model in use was trained and on how many corrections, for /status and `train-complaints`."""
     notes = ctx.memo(MEMO)
     notes.set("trained_at", to_db(ctx.now))
     notes.set("corrections", str(corrected))
@@ -175,21 +146,21 @@ class Trial:
 def trial(db) -> Trial:
     """Train with all of `db`'s corrections and judge the result against the model in use, without putting it in
     use or writing to `db`. The model in use is rebuilt from the corrections as they stood when it was trained
-    (the notes `_use` keeps); training is deterministic, so it is the one the bot runs. OSError or ValueError
+    (the notes `_note_training` keeps); training is deterministic, so it is the one the bot runs. OSError or ValueError
     when the data cannot be read, ImportError without scikit-learn."""
     notes = Memo(db, MEMO)
     trained_at, in_use_count = notes.get("trained_at"), int(notes.get("corrections") or 0)
-    in_use = _trained(corrections(db, trained_at) if in_use_count else [])
+    in_use = learning.train(_task(), corrections(db, trained_at) if in_use_count else [])
     extra = corrections(db)
-    candidate = _trained(extra) if extra else in_use
+    candidate = learning.train(_task(), extra) if extra else in_use
     return Trial(len(extra), in_use_count, frozen_figures(in_use), frozen_figures(candidate),
                  not_worse(candidate, in_use))
 
 
 @on_start
 def train_complaint_model(ctx: Context) -> None:
-    _use(ctx, None, 0)  # this store's corrections, never another's: the base model is the one to beat
-    IN_USE.tried = ()
+    LEARNER.reset()  # this store's corrections, never another's: the base model is the one to beat
+    _note_training(ctx, 0)
     if current_model() is None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")
         return

@@ -4,6 +4,7 @@ that does worse on the frozen test split is not taken."""
 
 import pytest
 
+from core import learning
 from core.context import Context
 from core.store import open_store
 from handlers import complaint_detection
@@ -21,8 +22,7 @@ def kinds(sent):
 def base_model_afterwards():
     """A test that trains with corrections leaves the model trained on the data alone for the next test."""
     yield
-    complaint_detection.IN_USE.model = None
-    complaint_detection.IN_USE.tried = ()
+    complaint_detection.LEARNER.reset()
 
 
 def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_flagged_like_a_detected_one(shop_bot, tmp_path):
@@ -114,7 +114,7 @@ def test_a_model_worse_on_the_frozen_split_is_not_taken(shop_bot, monkeypatch):
     bot.member("小王").says(FALSE_ALARM, room="普通会员群")
     bot.owner.says("/notcomplaint 1")
     in_use = complaint_detection.current_model()
-    monkeypatch.setattr(complaint_detection, "not_worse", lambda candidate, model: False)
+    monkeypatch.setattr(learning, "not_worse", lambda task, candidate, in_use: False)
     bot.advance_to("2026-11-26 09:00")
     bot.owner.says("/status")
     bot.advance(minutes=5)
@@ -137,8 +137,8 @@ def test_a_night_without_new_corrections_does_not_train_the_same_model_again(sho
     bot.member("小王").says(FALSE_ALARM, room="普通会员群")
     bot.owner.says("/notcomplaint 1")
     trainings = []
-    trained = complaint_detection._trained
-    monkeypatch.setattr(complaint_detection, "_trained", lambda extra: trainings.append(len(extra)) or trained(extra))
+    trained = learning.train
+    monkeypatch.setattr(learning, "train", lambda task, extra=(): trainings.append(len(extra)) or trained(task, extra))
     bot.advance_to("2026-11-28 09:00")
     assert trainings == [1], "once, on the first night"
     assert complaint_detection.detect(FALSE_ALARM) is None

@@ -25,9 +25,9 @@ def normalised(text: str) -> str:
 def without_model_data(monkeypatch, tmp_path):
     """The model's data gone: the next start trains nothing. The trained model is restored afterwards."""
     monkeypatch.setattr(complaint_detection, "DATA", tmp_path / "missing")
-    complaint_detection.base_model.cache_clear()
+    complaint_detection.LEARNER.forget()
     yield
-    complaint_detection.base_model.cache_clear()
+    complaint_detection.LEARNER.forget()
 
 
 def test_the_training_data_is_large_varied_and_apart_from_the_frozen_split():

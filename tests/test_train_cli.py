@@ -13,8 +13,7 @@ from tests.test_complaint_corrections import FALSE_ALARM
 @pytest.fixture(autouse=True)
 def base_model_afterwards():
     yield
-    complaint_detection.IN_USE.model = None
-    complaint_detection.IN_USE.tried = ()
+    complaint_detection.LEARNER.reset()
 
 
 def corrected_store(shop_bot, tmp_path):
