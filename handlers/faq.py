@@ -384,16 +384,23 @@ def _title(ctx: Context, entry: int) -> str:
 
 
 def _keywords(word: str) -> list[str]:
-    keywords = list(dict.fromkeys(k for k in (_normal(part) for part in SEPARATORS.split(word)) if k))
-    if not keywords:
-        raise UsageError("请写出关键词，多个用逗号或顿号隔开，例如 运费,邮费")
-    if len(keywords) > KEYWORDS_AT_MOST:
-        raise UsageError(f"一条问答最多 {KEYWORDS_AT_MOST} 个关键词")
-    for keyword in keywords:
-        if not FAQ_KEYWORD_AT_LEAST <= len(keyword) <= FAQ_KEYWORD_AT_MOST:
-            raise UsageError(f"关键词{quote(keyword, 20)}要 {FAQ_KEYWORD_AT_LEAST} 到 {FAQ_KEYWORD_AT_MOST} 个字"
-                             "（一个字会误答别的问题）")
-    return keywords
+    return _listed([_normal(part) for part in SEPARATORS.split(word)], "关键词", "请写出关键词，多个用逗号或顿号隔开，例如 运费,邮费",
+                   at_most=(KEYWORDS_AT_MOST, "个"), longest=FAQ_KEYWORD_AT_MOST, why="（一个字会误答别的问题）")
+
+
+def _listed(parts: list[str], name: str, missing: str, *, at_most: tuple[int, str], longest: int,
+            why: str = "") -> list[str]:
+    """The keywords or examples the owner wrote, each once and in order, checked as config.toml's are: how many,
+    and how long each (one character matches too much)."""
+    listed = list(dict.fromkeys(part for part in parts if part))
+    if not listed:
+        raise UsageError(missing)
+    if len(listed) > at_most[0]:
+        raise UsageError(f"一条问答最多 {at_most[0]} {at_most[1]}{name}")
+    for part in listed:
+        if not FAQ_KEYWORD_AT_LEAST <= len(part) <= longest:
+            raise UsageError(f"{name}{quote(part, 20)}要 {FAQ_KEYWORD_AT_LEAST} 到 {longest} 个字{why}")
+    return listed
 
 
 def _answer_and_examples(ctx: Context, words: list[str]) -> tuple[str | None, list[str] | None]:
@@ -412,16 +419,10 @@ def _answer_and_examples(ctx: Context, words: list[str]) -> tuple[str | None, li
 
 
 def _examples(written: str) -> list[str]:
-    """Examples as the owner wrote them after 例：, separated by ；: checked as config.toml's are."""
-    examples = list(dict.fromkeys(e for e in (part.strip() for part in EXAMPLE_SEPARATORS.split(written)) if e))
-    if not examples:
-        raise UsageError("例：后面请写成员会怎么问，多句用分号隔开，例如 例：包邮吗；运费多少")
-    if len(examples) > FAQ_EXAMPLES_AT_MOST:
-        raise UsageError(f"一条问答最多 {FAQ_EXAMPLES_AT_MOST} 句例句")
-    for example in examples:
-        if not FAQ_KEYWORD_AT_LEAST <= len(example) <= FAQ_EXAMPLE_AT_MOST:
-            raise UsageError(f"例句{quote(example, 20)}要 {FAQ_KEYWORD_AT_LEAST} 到 {FAQ_EXAMPLE_AT_MOST} 个字")
-    return examples
+    """Examples as the owner wrote them after 例：, separated by ；."""
+    return _listed([part.strip() for part in EXAMPLE_SEPARATORS.split(written)], "例句",
+                   "例：后面请写成员会怎么问，多句用分号隔开，例如 例：包邮吗；运费多少",
+                   at_most=(FAQ_EXAMPLES_AT_MOST, "句"), longest=FAQ_EXAMPLE_AT_MOST)
 
 
 def _as_typed(ctx: Context, words: list[str]) -> str:
