@@ -99,7 +99,7 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
                    where=ctx.topic_of(message.room) if message.room else None, text=message.text)
 
 
-@command("confirm", usage="/confirm 编号", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
+@command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
          aliases=("是投诉",), examples=("/confirm 3",))
 def confirm(ctx: Context, args: list[str]) -> None:
     if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:

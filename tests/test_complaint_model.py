@@ -101,7 +101,7 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
         ("complaint_reminder", OWNER, "11:05"),  # the hour counts from the owner's word
         ("complaint_overdue", OWNER, "11:20"),
     ]
-    assert sent[0]["text"].startswith("可能是投诉（#1）：小王在「普通会员群」说：“发来的比图片小一半”")
+    assert sent[0]["text"].startswith("可能是投诉（待确认 1）：小王在「普通会员群」说：“发来的比图片小一半”")
     assert "/是投诉 1" in sent[0]["text"] and "其他" in sent[2]["text"]
 
 
