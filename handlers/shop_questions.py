@@ -14,8 +14,6 @@ Without scikit-learn or the data, the topics-times-markers rule of handlers/rule
 
 from __future__ import annotations
 
-import functools
-import logging
 import tomllib
 from pathlib import Path
 
@@ -24,7 +22,6 @@ from core.learning import Bands, Detector, Example, Task, evened_marks, threshol
 from handlers import everyday
 from handlers.complaint_model import DATA as COMPLAINT_DATA, TRAIN, VALIDATION, TEST, read_examples
 
-log = logging.getLogger(__name__)
 RULES = tomllib.loads((Path(__file__).parent / "rules" / "questions.toml").read_text(encoding="utf-8"))
 QUESTIONS_REACHED = 0.95  # on validation, of the questions to the shop: the goal is 0.90 unseen
 ASKED_OF_THE_SHOP = {"question_delivery", "question_refund_policy"}  # the complaint data's neutral questions
@@ -56,13 +53,12 @@ TASK = Task(
 )
 
 
-@functools.cache
+# A learner with no corrections to learn from yet: its base model, trained once, or None (then the rule decides).
+LEARNER = learning.Learner("question", lambda: TASK, lambda detector: lambda text: detector.band(text) is not None)
+
+
 def model() -> Detector | None:
-    try:
-        return learning.train(TASK)
-    except Exception:  # the rule of questions.toml still tells questions from chat
-        log.exception("question model not trained; telling questions to the shop by topics and question marks")
-        return None
+    return LEARNER.base()
 
 
 def by_the_rule(text: str) -> bool:
