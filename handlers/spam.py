@@ -39,7 +39,7 @@ from core.learning import Detector, Example, Learner
 from core.registry import UsageError, command, job, on_message, on_start, recurring
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote
-from handlers import advert_model, order_book
+from handlers import advert_model, order_book, second_opinion
 from handlers.members import find_member
 from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
@@ -50,6 +50,7 @@ ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
 SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second sure advert within this
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
 QR_CODE = "发了二维码图片"
+SECOND_OPINION = "您设置的第二意见也认为是广告"
 PICTURE = "[图片]"
 # memo namespace: a member's QR picture that was not enough alone, for the words that may point at it (one per
 # member and group, replaced by the next and dropped once read)
@@ -103,8 +104,16 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
     image, links = _picture_before(ctx, message) if points_at_code(message.text) else (None, ())
     judged = " ".join((message.text, *links))
     newcomer = _newcomer(ctx, message.room, message.sender)
-    verdict = judge(judged, newcomer, shop_links)
+    verdict = _second_opinion(ctx, judge(judged, newcomer, shop_links), message.text)
     return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
+
+
+def _second_opinion(ctx: Context, verdict: Verdict, text: str) -> Verdict:
+    """A doubtful advert asked of the owner's configured model, when there is one: yes alerts, no leaves it out of
+    the day's summary, no answer leaves the doubt (handlers/second_opinion.py)."""
+    if verdict.band != "doubt" or (second := second_opinion.ask(ctx, "advert", text)) is None:
+        return verdict
+    return Verdict("sure", (*verdict.reasons, SECOND_OPINION), verdict.probability) if second else Verdict(None, ())
 
 
 def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) -> bool | None:

@@ -11,6 +11,7 @@ import pytest
 
 from core.config import load_config
 from handlers import complaint_detection
+from handlers.second_opinion import QUESTIONS as QUESTION_OF
 from tests.conftest import OWNER, replay_events, say, shop
 
 DOUBTFUL = "发来的比图片小一半"  # the local detector is in doubt about it (asserted below)
@@ -112,3 +113,19 @@ def test_the_daily_budget_of_calls_is_kept(service):
     sent = replay_events(events, until="2026-11-26 10:05", config=config_with(service, daily_calls=1))
     assert len(service.asked) == 2, "one call on each day"
     assert kinds(sent)[:3] == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER), ("complaint_doubt", OWNER)]
+
+
+def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_no(service):
+    from handlers import spam
+
+    text = "姐妹们有没有想一起做副业的"  # from a member of long standing: the model is in doubt
+    assert spam.judge(text, newcomer=False).band == "doubt"
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:05",
+                         config=config_with(service))
+    assert kinds(sent) == [("spam_alert", OWNER)] and "第二意见" in sent[0]["text"]
+    assert QUESTION_OF["advert"] in json.dumps(service.asked[0][2], ensure_ascii=False)
+
+    service.answer = "否"
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-26 10:00",
+                         config=config_with(service))
+    assert sent == [], "no alert, and no line in the day's summary"
