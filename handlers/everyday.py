@@ -44,6 +44,7 @@ def split_of(text: str) -> str:
     return next(name for name, buckets in SPLITS.items() if bucket in buckets)
 
 
-def messages(split: str, data: Path = DATA) -> list[dict]:
-    """The development messages of one split ("train", "validation" or "frozen")."""
-    return [row for path in sorted(data.glob(DEVELOPMENT)) for row in rows(path) if split_of(row["text"]) == split]
+def messages(split: str, data: Path = DATA, files: str = DEVELOPMENT) -> list[dict]:
+    """The development messages of one split ("train", "validation" or "frozen"), of the everyday files or of
+    other development files of data/traffic/ (`files`: a glob)."""
+    return [row for path in sorted(data.glob(files)) for row in rows(path) if split_of(row["text"]) == split]
