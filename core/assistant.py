@@ -13,6 +13,7 @@ import json
 import logging
 import random
 import sqlite3
+import uuid
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -71,6 +72,8 @@ class Assistant:
         self.unstored: list[Event] = []
         self._full_retry_at: dt.datetime | None = None  # set while the disk is full
         self._full_told = False
+        # This run of the bot, in the stored connection state: "online" stored by an earlier run is not ours
+        self._run = uuid.uuid4().hex
         with db.atomic():
             for feature in features.on_start:
                 self._guarded(feature.run, Context(self))
@@ -188,20 +191,23 @@ class Assistant:
                 self.db.execute("DELETE FROM room_members WHERE room = ? AND contact = ?", [room, contact])
 
     def _record_connection(self, *, online: bool, now: dt.datetime) -> None:
-        """Meta 'connection': whether the account is online and since when (for /status). A login while online
-        (the service telling it again after a reconnection) keeps the moment it came online."""
+        """Meta 'connection': whether the account is online and since when (for /status), and in which run. A
+        login while online in the same run (the service telling it again) keeps the moment it came online; the
+        first login of a run starts afresh: the bot was down before it (a stop or a crash leaves "online" stored,
+        with no logout to end it), and that outage must not hide behind the earlier run's moment."""
         known = self.connection()
-        if known is None or known["online"] != online:
-            state = json.dumps({"online": online, "since": to_db(now)})
+        if known is None or known["online"] != online or (online and known["run"] != self._run):
+            state = json.dumps({"online": online, "since": to_db(now), "run": self._run})
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)", [state])
 
     def connection(self) -> dict | None:
-        """{"online": bool, "since": datetime} as the transport last told, or None before any login."""
+        """{"online": bool, "since": datetime, "run": str} as the transport last told, or None before any login."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'connection'").fetchone()
         if row is None:
             return None
         state = json.loads(row[0])
-        return {"online": bool(state["online"]), "since": from_db(state["since"], self.config.tz)}
+        return {"online": bool(state["online"]), "since": from_db(state["since"], self.config.tz),
+                "run": state.get("run")}  # stored before runs were told apart: none
 
     def _name_contact(self, contact: str, name: str) -> None:
         self.db.execute("INSERT INTO contacts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [contact, name])

@@ -33,6 +33,9 @@ GROUP_MEMBERS = """SELECT m.contact, r.topic AS room, m.room AS room_id FROM roo
 # group has had long enough to call silent (/stats). Takes query_params() and those two.
 ROOM_MEMBERS_SINCE = """SELECT m.contact FROM room_members m WHERE m.room = :room AND m.joined_at <= :joined_before
       AND m.contact NOT IN (SELECT value FROM json_each(:shop_people))"""
+# True for an activity row (the alias `a`: room, contact) of someone still in that group: who left is no longer
+# counted among a group's people nor ranked among its speakers, whose messages stay in its history.
+STILL_IN_ROOM = "EXISTS (SELECT 1 FROM room_members m WHERE m.room = a.room AND m.contact = a.contact)"
 # Everyone in any group the account is in, the shop's or not, once per group: whom the recompute tiers.
 IN_ANY_GROUP = "SELECT contact FROM room_members"
 

@@ -238,7 +238,8 @@ def _preview(ctx: Context, campaign: Campaign) -> None:
     vip_rooms = set(ctx.config.tiers.vip_rooms)
     kinds_by_text: dict[str, list[str]] = {}  # the same text for both kinds of group is shown once
     for group_kind in dict.fromkeys("VIP群" if topic in vip_rooms else "普通群" for _, topic in target_rooms(ctx, campaign)):
-        variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), code="示例券码")
+        variables = post_variables(ctx, campaign, None, window, at.date().isoformat(), posted_at=at,
+                                   code="示例券码")
         kinds_by_text.setdefault(ctx.render(campaign.kind, **variables), []).append(group_kind)
     ctx.reply("command_reply", "campaign_preview", title=campaign.title, next=moment_words(at, ctx.now),
               previews=[{"group_kind": "、".join(kinds), "text": text} for text, kinds in kinds_by_text.items()],

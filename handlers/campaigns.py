@@ -314,7 +314,7 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
             overflow.append((room, topic))
         else:
             outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
-                                image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence))
+                                image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence, posted_at=ctx.now))
             _record_post(ctx, campaign, room, occurrence, outbox_id)
             room_for -= 1
     if day_full:
@@ -338,11 +338,12 @@ def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
 
 
 def post_variables(ctx: Context, campaign: Campaign, room: str | None, window: Window, occurrence: str,
-                   *, code: str | None = None) -> dict:
-    """What a campaign's template is given for one group (or, for a coupon in private, one member)."""
+                   *, posted_at: dt.datetime, code: str | None = None) -> dict:
+    """What a campaign's template is given for one group (or, for a coupon in private, one member), posted at
+    `posted_at`: now, or for a preview the planned moment, so that the preview says the end the post will."""
     details = campaign.details
     if campaign.kind == "flash_sale":
-        ends = max(ctx.now, window.start) + dt.timedelta(hours=details["duration_hours"])
+        ends = max(posted_at, window.start) + dt.timedelta(hours=details["duration_hours"])
         return {"products": details["products"], "discount": details["discount"], "hours": details["duration_hours"],
                 "ends": f"{ends:%H:%M}"}
     if campaign.kind == "member_day":
@@ -381,7 +382,7 @@ def _send_private_coupons(ctx: Context, campaign: Campaign, occurrence: str, win
             continue
         code = _issue_coupon(ctx, campaign, occurrence, contact=contact)
         outbox_id = ctx.say("member_day", "member_day", to=contact, expires_at=window.end, broadcast=True,
-                            **post_variables(ctx, campaign, None, window, occurrence, code=code))
+                            **post_variables(ctx, campaign, None, window, occurrence, posted_at=ctx.now, code=code))
         _record_post(ctx, campaign, chat, occurrence, outbox_id)
 
 

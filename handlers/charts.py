@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import media
-from core.clock import to_db
 from core.context import Context
 from handlers import order_book
 from handlers.complaint_rules import REASONS
 from handlers.complaints import complaints_per_day
+from handlers.periods import Period
 from handlers.tiers import messages_per_day, tier_counts
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,11 @@ SHIPPED_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "No
 MACHINE_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
 # What a machine font must cover to be used: every character the chart writes.
-NEEDED = "近天店铺数据群内消息订单投诉每周共条单件按原因会员等级人暂无起一二三四五六日" + "".join(REASONS) + "（），–/,0123456789VIP"
+NEEDED = "近天店铺数据群内消息订单投诉每周共条单按原因会员等级人暂无起一二三四五六日" + "".join(REASONS) + "（），–/,0123456789VIP"
 # 1080 px: a phone's screen width, so nothing is scaled down when the owner opens the picture; tall enough for
 # four panels, short enough to fit a phone's screen whole.
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1860, 150
+MARGIN_INCHES = 0.2  # 30 px at each side
 WEEKDAYS = "一二三四五六日"
 LABELS = 8  # dates under the bars at most: each takes about 120 px
 WEEKLY_AFTER = 62  # days: a longer period is drawn a bar a week
@@ -72,37 +73,30 @@ class ChartData:
             raise ValueError("a chart needs at least one day, and one figure of each kind per day")
 
 
-def gather(ctx: Context, days: int, through: dt.date | None = None) -> ChartData:
-    """The figures of the `days` local days up to `through` (today when not given), from their owners."""
-    last = through or ctx.now.date()
-    dates = [last - dt.timedelta(days=days - 1 - i) for i in range(days)]
-    spans = [(_stored_midnight(ctx, day), _stored_midnight(ctx, day + dt.timedelta(days=1))) for day in dates]
-    messages = messages_per_day(ctx, dates[0], last)
+def gather(ctx: Context, period: Period) -> ChartData:
+    """The figures of each day of the period, from their owners: the same counts as the message's words."""
+    messages = messages_per_day(ctx, period)
     return ChartData(
-        days=dates,
-        messages=[messages.get(day, 0) for day in dates],
-        orders=order_book.orders_per_day(ctx.db, spans),
-        complaints=complaints_per_day(ctx, spans),
+        days=period.days,
+        messages=[messages.get(day, 0) for day in period.days],
+        orders=order_book.orders_per_day(ctx.db, period.day_spans()),
+        complaints=complaints_per_day(ctx, period),
         tiers=tier_counts(ctx),
     )
 
 
-def chart_picture(ctx: Context, days: int, through: dt.date | None = None) -> str | None:
-    """The chart of `days` days up to `through`, kept in the media folder for a message to carry; None when there
-    is none to send: a store in memory keeps no pictures, or the drawing failed. A chart only illustrates figures
-    the message already gives in words, so its failure is logged and the words go alone."""
+def chart_picture(ctx: Context, period: Period) -> str | None:
+    """The chart of the period, kept in the media folder for a message to carry; None when there is none to send:
+    a store in memory keeps no pictures, or the drawing failed. A chart only illustrates figures the message
+    already gives in words, so its failure is logged and the words go alone."""
     folder = media.folder_of(ctx.db)
     if folder is None:
         return None
     try:
-        return str(media.keep(folder, render(gather(ctx, days, through))))
+        return str(media.keep(folder, render(gather(ctx, period))))
     except Exception:  # matplotlib, the font, the disk: none of it may keep the owner's figures from going
-        log.exception("a chart of %d days was not drawn; its message goes without it", days)
+        log.exception("a chart of %d days was not drawn; its message goes without it", len(period.days))
         return None
-
-
-def _stored_midnight(ctx: Context, day: dt.date) -> str:
-    return to_db(dt.datetime.combine(day, dt.time(), tzinfo=ctx.config.tz))
 
 
 def render(data: ChartData, title: str | None = None) -> bytes:
@@ -122,7 +116,9 @@ def draw(data: ChartData, title: str | None = None):
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
-    figure.set_layout_engine("constrained", h_pad=0.12)  # inches between panels: a panel's title is not a date's
+    # Inches between panels (h: a panel's title is not a date's) and at the sides (w: WeChat shows a picture with
+    # rounded corners, and the last date label, under the last bar, would touch the right edge and lose its end).
+    figure.set_layout_engine("constrained", h_pad=0.12, w_pad=MARGIN_INCHES)
     fonts = _fonts()
     figure.suptitle(title or _default_title(data.days), fontproperties=fonts["title"], color=INK)
     messages, orders, complaints, tiers = figure.subplots(4, 1, gridspec_kw={"height_ratios": [3, 3, 3.4, 1.6]})
@@ -135,7 +131,7 @@ def draw(data: ChartData, title: str | None = None):
           f"订单（{each}共 {sum(bars.orders):,} 单）", fonts)
     by_reason = {reason: [day[reason] for day in bars.complaints] for reason in REASONS}
     _bars(complaints, bars.days, weekly, by_reason, REASON_COLOURS,
-          f"投诉（{each}共 {sum(map(sum, by_reason.values())):,} 件，按原因）", fonts)
+          f"投诉（{each}共 {sum(map(sum, by_reason.values())):,} 条，按原因）", fonts)
     _tiers(tiers, data.tiers, fonts)
     return figure
 

@@ -35,7 +35,8 @@ from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
 from handlers.members import find_member
 from handlers.opening_hours import is_open, next_opening
-from handlers.timewords import date_words, duration_words, moment_words, remaining_words
+from handlers.periods import Period, last_days
+from handlers.timewords import duration_words, moment_words, remaining_words
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 # A withdrawn complaint (/notcomplaint: a false alarm) is neither open nor counted; it stays on record.
@@ -311,7 +312,7 @@ def resolve(ctx: Context, args: list[str]) -> None:
          examples=("/complaints", "/complaints week"))
 def list_complaints(ctx: Context, args: list[str]) -> None:
     if args == ["week"] or args == ["周"]:
-        ctx.reply("command_reply", "complaints_week", **week_figures(ctx))
+        ctx.reply("command_reply", "complaints_week", **week_figures(ctx, last_days(ctx, REVIEW_DAYS)))
         return
     if args:
         raise UsageError("只能不带参数，或带 week")
@@ -329,36 +330,41 @@ def open_complaint_counts(ctx: Context) -> tuple[int, int]:
     ).fetchone()
 
 
-def week_figures(ctx: Context) -> dict:
-    """The week's complaints summed up for the owner: by reason, how many were followed up within the hour,
-    the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be fixed.
-    A withdrawn complaint (a false alarm) is left out."""
-    since = ctx.now - dt.timedelta(days=REVIEW_DAYS)
+def week_figures(ctx: Context, period: Period) -> dict:
+    """The complaints opened in the period summed up for the owner: by reason, how many were followed up within
+    the hour, the slowest, and what keeps coming back (reasons and members), so that logistics or quality can be
+    fixed. Each is judged as things stand now: followed up in time, late (followed up after its deadline, or not
+    yet and past it), or still within its hour, which is neither. A withdrawn complaint (a false alarm) is left
+    out."""
     rows = list(ctx.db.query(
-        "SELECT * FROM complaints WHERE opened_at >= ? AND withdrawn_at IS NULL ORDER BY id", [to_db(since)]
+        "SELECT * FROM complaints WHERE opened_at >= ? AND opened_at < ? AND withdrawn_at IS NULL ORDER BY id",
+        [period.start, period.end],
     ))
-    tz = ctx.config.tz
+    tz, now = ctx.config.tz, to_db(ctx.now)
 
-    def time_to_act(row: dict) -> dt.timedelta:
-        acted = row["contacted_at"] or row["resolved_at"]
-        end = from_db(acted, tz) if acted else ctx.now
-        return end - from_db(row["clock_starts_at"], tz)
+    def acted(row: dict) -> str | None:
+        return row["contacted_at"] or row["resolved_at"]
 
-    def in_time(row: dict) -> bool:
-        acted = row["contacted_at"] or row["resolved_at"]
-        return bool(acted) and acted <= row["deadline_at"]
+    def waited(row: dict) -> dt.timedelta:
+        """From the start of its hour to the follow-up, or to now; none for a follow-up before the hour began
+        (the owner answered at night)."""
+        end = from_db(acted(row), tz) if acted(row) else ctx.now
+        return max(end - from_db(row["clock_starts_at"], tz), dt.timedelta(0))
 
+    due = [row for row in rows if acted(row) or row["deadline_at"] <= now]
     by_reason = Counter(row["reason"] for row in rows)
     by_member = Counter(row["contact"] for row in rows)
-    slowest = max(rows, key=time_to_act, default=None)
+    slowest = max(due, key=waited, default=None)
     return {
-        "since": date_words(since.date(), ctx.now.date()),
-        "until": date_words(ctx.now.date(), ctx.now.date()),
+        **period.words(ctx.now.date()),
         "total": len(rows),
         "by_reason": by_reason.most_common(),
-        "in_time": sum(in_time(row) for row in rows),
+        "due": len(due),
+        "in_time": sum(acted(row) is not None and acted(row) <= row["deadline_at"] for row in due),
+        "within_hour": len(rows) - len(due),
         "open": sum(not row["resolved_at"] for row in rows),
-        "slowest": {**_describe(ctx, slowest), "took": duration_words(time_to_act(slowest))} if slowest else None,
+        "slowest": {**_describe(ctx, slowest), "took": duration_words(waited(slowest)),
+                    "followed_up": acted(slowest) is not None} if slowest else None,
         "repeat_reasons": [reason for reason, count in by_reason.most_common() if count > 1],
         "repeat_members": [ctx.name_of(contact) for contact, count in by_member.most_common() if count > 1],
         "reshipped": sum(row["compensation"] in ("补发", "换货") for row in rows),
@@ -367,9 +373,10 @@ def week_figures(ctx: Context) -> dict:
     }
 
 
-def complaints_per_day(ctx: Context, days: list[tuple[str, str]]) -> list[Counter]:
-    """The complaints opened in each span (start, end) of stored times, by reason, in order: one a local day, for a
-    chart. A withdrawn complaint is left out, as in week_figures."""
+def complaints_per_day(ctx: Context, period: Period) -> list[Counter]:
+    """The complaints opened on each day of the period, by reason, in order: for a chart. A withdrawn complaint is
+    left out, as in week_figures."""
+    days = period.day_spans()
     per_day = [Counter() for _ in days]
     for index, reason, count in ctx.db.execute(
         """SELECT d.key, c.reason, count(*) FROM json_each(?) d JOIN complaints c

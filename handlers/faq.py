@@ -47,14 +47,15 @@ from handlers import off_hours
 from handlers.addressing import RULES, automatic_reply
 from handlers.faq_matcher import Entry, Matcher, reading
 from handlers.opening_hours import is_open
-from handlers.response_nudges import nudged_since
+from handlers.periods import Period, last_days
+from handlers.response_nudges import nudged_between
 
 log = logging.getLogger(__name__)
 
 GATHER = dt.timedelta(minutes=1)  # a group's answer waits this long for others asking the same
 GROUP_ONCE = dt.timedelta(minutes=10)  # one answer to an entry per group in this span
 LIFETIME = dt.timedelta(hours=1)  # an answer later than this is given up and reported, not sent
-REVIEW = dt.timedelta(days=7)
+REVIEW_DAYS = 7
 KEYWORDS_AT_MOST = 10
 PAGE = 10  # entries per page of /faq list
 SHOWN = 5  # entries and topics in the week's figures
@@ -274,7 +275,7 @@ def change_faq(ctx: Context, args: list[str]) -> None:
         if action == "recent":
             _recent(ctx)
         else:
-            ctx.reply("command_reply", "faq_stats", **week_figures(ctx))
+            ctx.reply("command_reply", "faq_stats", **week_figures(ctx, last_days(ctx, REVIEW_DAYS)))
     elif action == "not":
         _not(ctx, rest)
     else:
@@ -477,15 +478,14 @@ def _source(ctx: Context, entry: int) -> str:
 # The week's figures (/faq stats and the weekly review)
 
 
-def week_figures(ctx: Context) -> dict:
-    """The last 7 days: how many members each entry answered, and what the questions that waited for the owner
-    (nudged) were about, grouped by meaning: the candidates for new entries, each with its /faq add line."""
-    since = ctx.now - REVIEW
+def week_figures(ctx: Context, period: Period) -> dict:
+    """The period's (a week's): how many members each entry answered, and what the questions that waited for the
+    owner (nudged) were about, grouped by meaning: the candidates for new entries, each with its /faq add line."""
     answered = ctx.db.execute(
-        """SELECT entry, count(*) FROM faq_answers WHERE at >= ? AND entry IN (SELECT id FROM faq_entries)
-        GROUP BY entry ORDER BY 2 DESC, entry""", [to_db(since)]
+        """SELECT entry, count(*) FROM faq_answers WHERE at >= ? AND at < ? AND entry IN (SELECT id FROM faq_entries)
+        GROUP BY entry ORDER BY 2 DESC, entry""", [period.start, period.end]
     ).fetchall()
-    waited = nudged_since(ctx, since)
+    waited = nudged_between(ctx, period.start, period.end)
     return {
         "faq_entries": ctx.db.execute("SELECT count(*) FROM faq_entries").fetchone()[0],
         "faq_answered_total": sum(times for _, times in answered),

@@ -59,6 +59,8 @@ def nudge_owner(ctx: Context, question: dict) -> None:
     )
 
 
-def nudged_since(ctx: Context, since: dt.datetime) -> list[str]:
-    """The first words of each question asked since `since` that waited long enough for the owner to be nudged."""
-    return [row[0] for row in ctx.db.execute("SELECT text FROM nudged_questions WHERE at >= ? ORDER BY at", [to_db(since)])]
+def nudged_between(ctx: Context, start: str, end: str) -> list[str]:
+    """The first words of each question asked from `start` to before `end` (stored times) that waited long enough
+    for the owner to be nudged."""
+    return [row[0] for row in ctx.db.execute(
+        "SELECT text FROM nudged_questions WHERE at >= ? AND at < ? ORDER BY at", [start, end])]

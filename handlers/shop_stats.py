@@ -18,7 +18,8 @@ from core.directory import member_count
 from core.text import excerpt
 from handlers import order_book
 from handlers.charts import chart_picture
-from handlers.tiers import active_groups, groups_by_activity, silent_members, tier_counts, top_speakers
+from handlers.periods import Period, last_days
+from handlers.tiers import active_groups, groups_by_activity, messages_per_day, silent_members, tier_counts, top_speakers
 
 REPEAT_TARGET = 0.15
 ACTIVE_GROUPS_SHOWN = 3
@@ -32,12 +33,12 @@ NAME_CHARS = 8  # of a nickname in the lists
 GROUP_WORDS = ("群", "groups")
 
 
-def shop_figures(ctx: Context, days: int) -> dict:
-    since = ctx.now - dt.timedelta(days=days)
+def shop_figures(ctx: Context, period: Period) -> dict:
+    """The period's figures, counted as its chart counts them (handlers/periods.py); members and tiers as of now."""
     tiers = tier_counts(ctx)
-    buyers, repeat_buyers, orders, revenue = order_book.sales_figures(ctx.db, since)
+    buyers, repeat_buyers, orders, revenue = order_book.sales_figures(ctx.db, period.start, period.end)
     return {
-        "days": days,
+        "days": len(period.days),
         "members": member_count(ctx.db, ctx.config, ctx.bot_id),
         "vips": tiers["vip"],
         "regulars": tiers["regular"],
@@ -46,7 +47,8 @@ def shop_figures(ctx: Context, days: int) -> dict:
         "repeat_target": REPEAT_TARGET,
         "orders": orders,
         "average_order": revenue / orders if orders else None,
-        "active_groups": active_groups(ctx, since.date(), ACTIVE_GROUPS_SHOWN),
+        "group_messages": sum(messages_per_day(ctx, period).values()),
+        "active_groups": active_groups(ctx, period, ACTIVE_GROUPS_SHOWN),
     }
 
 
@@ -59,16 +61,16 @@ def show_stats(ctx: Context, args: list[str]) -> None:
         return
     if len(args) > 1 or (args and not PERIOD.match(args[0])):
         raise UsageError("天数写成 30d 或 30天；各群活跃写 /stats 群")
-    days = whole_number(PERIOD.match(args[0])[1], "天数", at_most=365) if args else 30
-    ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, days), **group_activity(ctx, 1),
-              image=chart_picture(ctx, days))
+    period = last_days(ctx, whole_number(PERIOD.match(args[0])[1], "天数", at_most=365) if args else 30)
+    ctx.reply("command_reply", "shop_stats", **shop_figures(ctx, period), **group_activity(ctx, 1),
+              image=chart_picture(ctx, period))
 
 
 def group_activity(ctx: Context, page: int) -> dict:
     """A page of the shop's groups, busiest first: each one's week (messages, people who spoke, the top speakers)
     and its members silent for SILENT_DAYS, by nickname."""
-    today = ctx.now.astimezone(ctx.config.tz).date()
-    week, month = today - dt.timedelta(days=GROUP_WEEK), today - dt.timedelta(days=SILENT_DAYS)
+    week = last_days(ctx, GROUP_WEEK)
+    month = ctx.now.astimezone(ctx.config.tz).date() - dt.timedelta(days=SILENT_DAYS)
     rows, total = groups_by_activity(ctx, week, GROUPS_PAGE, (page - 1) * GROUPS_PAGE)
     pages = max(1, -(-total // GROUPS_PAGE))
     if not 1 <= page <= pages:

@@ -20,13 +20,14 @@ from core import directory
 from core.clock import from_db, to_db
 from core.context import Context
 from core.directory import (GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, ROOM_MEMBERS_SINCE, SHOP_MEMBERSHIPS, SHOP_ROOMS,
-                            query_params)
+                            STILL_IN_ROOM, query_params)
 from core.events import Message
 from core.numbers import page_number
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
 from handlers import order_book
 from handlers.members import find_member
+from handlers.periods import Period
 
 NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
 VIP_PAGE = 20
@@ -35,6 +36,8 @@ TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
 # Activity counts in the shop's groups (core/directory.py), not in the family group the shop's account also sits
 # in. Applied when reading, to keep the hot path one write. Takes directory.query_params().
 IN_SHOP_GROUPS = f"room IN (SELECT id FROM ({SHOP_ROOMS}))"
+# How many people of a group spoke (rows of activity as `a`): those still in it, as its member count counts.
+PEOPLE = f"count(DISTINCT CASE WHEN {STILL_IN_ROOM} THEN a.contact END)"
 
 
 class Tier(NamedTuple):
@@ -290,35 +293,38 @@ def vip_contacts(ctx: Context) -> list[str]:
     return [row[0] for row in ctx.db.execute("SELECT contact FROM member_tiers WHERE tier = 'vip' ORDER BY contact")]
 
 
-def active_groups(ctx: Context, since: dt.date, shown: int) -> list[dict]:
-    """The shop's groups with the most messages after `since` (a local day): topic, messages, people who spoke."""
+def active_groups(ctx: Context, period: Period, shown: int) -> list[dict]:
+    """The shop's groups with the most messages in the period: topic, messages, people who spoke (and are still
+    in the group)."""
     rows = ctx.db.execute(
-        f"""SELECT room, sum(messages), count(DISTINCT contact) FROM activity
-        WHERE day > :since AND {IN_SHOP_GROUPS} GROUP BY room ORDER BY 2 DESC LIMIT :shown""",
-        {"since": since.isoformat(), "shown": shown, **query_params(ctx.config, ctx.bot_id)},
+        f"""SELECT room, sum(messages), {PEOPLE} FROM activity a
+        WHERE day BETWEEN :first AND :last AND {IN_SHOP_GROUPS} GROUP BY room ORDER BY 2 DESC LIMIT :shown""",
+        {**_days(period), "shown": shown, **query_params(ctx.config, ctx.bot_id)},
     ).fetchall()
     topics = directory.topics_of(ctx.db, [room for room, _, _ in rows])
     return [{"topic": topics.get(room, room), "messages": messages, "people": people} for room, messages, people in rows]
 
 
-def groups_by_activity(ctx: Context, since: dt.date, limit: int, offset: int) -> tuple[list[tuple[str, int, int]], int]:
-    """A page of the shop's groups, the most messages after `since` (a local day) first, those without any last:
-    (room, messages, people who spoke); and how many groups there are. The week's rows are read by day (+room:
-    not through activity_by_room, which would walk every group's whole history in group order)."""
-    params = {"since": since.isoformat(), "limit": limit, "offset": offset, **query_params(ctx.config, ctx.bot_id)}
+def groups_by_activity(ctx: Context, period: Period, limit: int, offset: int) -> tuple[list[tuple[str, int, int]], int]:
+    """A page of the shop's groups, the most messages in the period first, those without any last: (room,
+    messages, people who spoke and are still in it); and how many groups there are. The period's rows are read
+    by day (+room: not through activity_by_room, which would walk every group's whole history in group order)."""
+    params = {**_days(period), "limit": limit, "offset": offset, **query_params(ctx.config, ctx.bot_id)}
     rows = ctx.db.execute(
-        f"""SELECT r.id, coalesce(a.messages, 0), coalesce(a.people, 0) FROM ({SHOP_ROOMS}) r LEFT JOIN
-        (SELECT room, sum(messages) AS messages, count(DISTINCT contact) AS people FROM activity WHERE day > :since
-         GROUP BY +room) a ON a.room = r.id ORDER BY 2 DESC, r.topic, r.id LIMIT :limit OFFSET :offset""", params
+        f"""SELECT r.id, coalesce(g.messages, 0), coalesce(g.people, 0) FROM ({SHOP_ROOMS}) r LEFT JOIN
+        (SELECT room, sum(messages) AS messages, {PEOPLE} AS people FROM activity a
+         WHERE day BETWEEN :first AND :last GROUP BY +room) g ON g.room = r.id
+        ORDER BY 2 DESC, r.topic, r.id LIMIT :limit OFFSET :offset""", params
     ).fetchall()
     return rows, directory.shop_room_count(ctx.db, ctx.config)
 
 
-def top_speakers(ctx: Context, room: str, since: dt.date, shown: int) -> list[tuple[str, int]]:
-    """(contact, messages) of the members who wrote most in a group after `since` (a local day)."""
+def top_speakers(ctx: Context, room: str, period: Period, shown: int) -> list[tuple[str, int]]:
+    """(contact, messages) of the members still in a group who wrote most there in the period."""
     return ctx.db.execute(
-        """SELECT contact, sum(messages) FROM activity WHERE room = ? AND day > ?
-        GROUP BY contact ORDER BY 2 DESC, contact LIMIT ?""", [room, since.isoformat(), shown]
+        f"""SELECT contact, sum(messages) FROM activity a WHERE room = :room AND day BETWEEN :first AND :last
+        AND {STILL_IN_ROOM} GROUP BY contact ORDER BY 2 DESC, contact LIMIT :shown""",
+        {"room": room, **_days(period), "shown": shown},
     ).fetchall()
 
 
@@ -333,15 +339,20 @@ def silent_members(ctx: Context, room: str, since: dt.date, shown: int) -> tuple
     return [row[0] for row in ctx.db.execute(f"{silent} ORDER BY s.contact LIMIT :shown", params)], count
 
 
-def messages_per_day(ctx: Context, first: dt.date, last: dt.date) -> dict[dt.date, int]:
-    """Members' messages in the shop's groups on each local day from `first` to `last`, for a chart; a quiet day
-    is missing."""
+def messages_per_day(ctx: Context, period: Period) -> dict[dt.date, int]:
+    """Members' messages in the shop's groups on each day of the period, for a chart (summed, the words' total);
+    a quiet day is missing."""
     rows = ctx.db.execute(
         f"""SELECT day, sum(messages) FROM activity WHERE day BETWEEN :first AND :last AND {IN_SHOP_GROUPS}
         GROUP BY day""",
-        {"first": first.isoformat(), "last": last.isoformat(), **query_params(ctx.config, ctx.bot_id)},
+        {**_days(period), **query_params(ctx.config, ctx.bot_id)},
     )
     return {dt.date.fromisoformat(day): messages for day, messages in rows}
+
+
+def _days(period: Period) -> dict[str, str]:
+    """The period's first and last day as activity rows name a day."""
+    return {"first": period.first.isoformat(), "last": period.last.isoformat()}
 
 
 def _local_day(ctx: Context, stored: str) -> str:

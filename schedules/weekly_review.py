@@ -12,7 +12,10 @@ from core.registry import recurring
 from handlers import faq
 from handlers.charts import chart_picture
 from handlers.complaints import week_figures
+from handlers.periods import days_before_today
 from handlers.shop_stats import shop_figures
+
+WEEK_DAYS = 7
 
 
 def _weekly(config) -> CronTrigger:
@@ -22,8 +25,8 @@ def _weekly(config) -> CronTrigger:
 
 @recurring("weekly_review", trigger=_weekly)
 def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
-    """The week's figures in words, and the chart of the seven days before the review's day (whole days: the
-    review's own morning is not a day yet)."""
-    yesterday = ctx.now.astimezone(ctx.config.tz).date() - dt.timedelta(days=1)
-    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx), **shop_figures(ctx, days=7),
-                   **faq.week_figures(ctx), image=chart_picture(ctx, 7, through=yesterday))
+    """The week's figures in words and its chart, both over the seven whole days before the review's day (its
+    own morning is not a day yet: it is next week's)."""
+    week = days_before_today(ctx, WEEK_DAYS)
+    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week),
+                   **faq.week_figures(ctx, week), image=chart_picture(ctx, week))

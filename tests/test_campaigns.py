@@ -200,6 +200,17 @@ def test_owner_adds_a_campaign_outside_its_window_confirms_the_suggestion_previe
     assert ("light_content", "11-26 12:00") in kinds and not [k for k in kinds if k[0] == "flash_sale"]
 
 
+def test_a_flash_sale_at_20_30_previews_the_end_its_post_will_say():
+    events = shop() + [
+        say("2026-11-25 10:01", OWNER, "/campaign add 闪购 周三 20:30 8折 围巾", room=None),
+        say("2026-11-25 10:02", OWNER, "/campaign preview 闪购1", room=None),
+    ]
+    sent = replay_events(events, until="2026-11-25 20:40")
+    preview = owner_told(sent, "command_reply")[1]
+    post, = [p["text"] for p in posts(sent)]
+    assert "2小时内有效（至22:30）" in preview and "2小时内有效（至22:30）" in post
+
+
 def test_a_cancelled_config_campaign_stays_cancelled_after_a_restart_until_resumed(tmp_path):
     db_path = tmp_path / "store.db"
     replay_events(shop() + [VIP_ROOM, say("2026-11-25 10:01", OWNER, "/campaign cancel 闪购日", room=None)],

@@ -20,6 +20,7 @@ from PIL import Image
 
 from core.context import Context
 from handlers import charts
+from handlers.periods import last_days
 from tests.conftest import OWNER, ROOT
 
 WEEK = [dt.date(2026, 11, 17) + dt.timedelta(days=n) for n in range(7)]
@@ -69,7 +70,7 @@ def test_a_week_is_a_phone_wide_png_drawn_without_a_missing_glyph(caplog):
 def test_every_text_is_drawn_in_the_chinese_font_which_has_each_of_its_characters():
     texts = texts_of(A_WEEK)
     words = {text.get_text() for text in texts}
-    assert {"近7天店铺数据 11/17–11/23", "群内消息（共 2,359 条）", "投诉（共 11 件，按原因）", "11/17\n周二",
+    assert {"近7天店铺数据 11/17–11/23", "群内消息（共 2,359 条）", "投诉（共 11 条，按原因）", "11/17\n周二",
             "普通会员", " 1,240 人", "品控 3"} <= words
     font = charts.chinese_font()
     charmap = ft2font.FT2Font(font, face_index=font.face_index).get_charmap()
@@ -85,6 +86,18 @@ def test_a_new_shop_with_nothing_yet_gets_a_chart_that_says_so(caplog):
     words = [text.get_text() for text in texts_of(NOTHING_YET)]
     assert words.count("暂无数据") == 3 and words.count("暂无会员") == 1
     assert "群内消息（共 0 条）" in words
+
+
+def test_the_last_date_under_the_bars_keeps_clear_of_the_pictures_right_edge():
+    days = [dt.date(2026, 11, 7) + dt.timedelta(days=n) for n in range(31)]  # a month ending on a Monday: labelled
+    month = charts.ChartData(days=days, messages=[30] * 31, orders=[2] * 31, complaints=[Counter() for _ in days],
+                             tiers={"vip": 1, "regular": 2})
+    figure = charts.draw(month)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    last = figure.axes[0].get_xticklabels()[-1]
+    assert last.get_text() == "12/7\n周一"
+    assert last.get_window_extent(canvas.get_renderer()).x1 <= charts.WIDTH_PX - 20, "a phone shows corners rounded"
 
 
 def test_a_year_is_drawn_a_bar_a_week_with_few_dates_under_it():
@@ -138,7 +151,7 @@ def test_the_figures_are_read_from_the_store_by_local_day(shop_bot):
     bot.advance_to("2026-11-25 10:00")
     bot.owner.says("/order @小王 600")
     wang.says("谢谢", room="普通会员群")
-    data = charts.gather(Context(bot.assistant), days=3)
+    data = charts.gather(Context(bot.assistant), last_days(Context(bot.assistant), 3))
     assert data.days == [dt.date(2026, 11, 23), dt.date(2026, 11, 24), dt.date(2026, 11, 25)]
     assert data.messages == [2, 1, 1]
     assert data.orders == [0, 0, 1]

@@ -195,6 +195,17 @@ def test_status_says_what_the_owner_cares_about_in_words_and_no_internal_names(t
     assert "微信：未连接（自昨天22:30起断开）" in status_text(db_path, "2026-11-25 11:42")
 
 
+def test_status_after_a_restart_says_connected_since_the_restart_never_hiding_the_outage(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    shop_bot("2026-11-25 08:44", db_path=db_path).advance_to("2026-11-25 08:46")  # stopped at 8:46, no logout
+    after = shop_bot("2026-11-25 09:27", db_path=db_path)  # started again, logs in
+    after.advance(minutes=3)
+    after.owner.says("/status")
+    after.advance(minutes=1)
+    status = after.texts(kind="command_reply")[-1]
+    assert "微信：已连接（自今天9:27起）" in status and "8:44" not in status
+
+
 def test_status_counts_the_groups_of_a_campaign_when_there_are_many_and_says_when_the_outbox_goes_next():
     rooms = [{"at": at("2026-11-25 10:00"), "type": "room", "id": f"m{n}@chatroom", "topic": f"会员{n}群", "members": [OWNER]}
              for n in range(5)]

@@ -1,10 +1,12 @@
 """Complaints are acknowledged, the owner is alerted with a deadline, reminded at 45 minutes, told at 60 that the
 complaint is overdue unless followed up, and everything is summed up weekly. All of it survives a restart."""
 
+import datetime as dt
 import json
 
 from core import media
 from core.store import open_store
+from handlers import charts
 from tests.conftest import OWNER, at, run_bot, say, shop
 from tests.test_media import gif, png
 
@@ -150,11 +152,41 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     text = reviews[0]["text"]
     assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
     assert "一小时内跟进：2/3" in text
-    assert text.startswith("每周回顾（11月23日 至 11月30日）")
+    assert text.startswith("每周回顾（11月23日 至 11月29日）"), "the seven whole days before the review's day"
     assert "最慢：#2 小李（物流），2小时才跟进" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 ¥10.00，退款 ¥0.00" in text
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
+
+
+def test_the_weekly_review_counts_the_week_its_chart_shows_and_no_untouched_complaint_as_followed_up(
+        shop_bot, monkeypatch):
+    charted, gather = [], charts.gather  # what the chart is drawn from, kept to compare with the words
+    monkeypatch.setattr(charts, "gather", lambda ctx, period: charted.append(gather(ctx, period)) or charted[-1])
+    bot = shop_bot("2026-11-22 20:00", groups={"普通会员群": ["小王", "小李", "小张"]})
+    wang, li, zhang, group = bot.member("小王"), bot.member("小李"), bot.member("小张"), "普通会员群"
+    script = [
+        ("2026-11-22 20:00", wang, "晚上好", group),  # the Sunday before the week
+        ("2026-11-23 08:00", li, "早", group),  # the week's first day, before the hour of the review
+        ("2026-11-25 10:00", wang, "快递一个星期了还没收到，太慢了，差评", group),  # 1: followed up in 10 minutes
+        ("2026-11-25 10:10", bot.owner, "/contacted 1", None),
+        ("2026-11-27 10:00", zhang, COMPLAINT, group),  # 2: nobody ever touches it
+        ("2026-11-29 23:00", li, COMPLAINT, group),  # 3: Sunday night, its hour runs from Monday 9:00 to 10:00
+        ("2026-11-30 02:00", wang, "又一个杯子收到是碎的，质量太差了，我要投诉！", group),  # the review's own morning
+    ]
+    for when, person, text, room in script:
+        bot.advance_to(when)
+        person.says(text, room=room)
+    bot.advance_to("2026-11-30 09:31")
+    text = bot.texts(kind="weekly_review")[-1]  # the Monday before had its own
+    assert text.startswith("每周回顾（11月23日 至 11月29日）")
+    assert "投诉共 3 条：品控 2、物流 1" in text
+    assert "一小时内跟进：1/2，还没到一小时期限：1 条，未结：3" in text, "#3 has 30 minutes left: no failure yet"
+    assert "最慢：#2 小张（品控），已等2天23小时，还没跟进" in text
+    assert "群内消息 4 条" in text
+    week = charted[-1]
+    assert (week.days[0], week.days[-1]) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    assert sum(week.messages) == 4 and sum(sum(day.values()) for day in week.complaints) == 3
 
 
 def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are(shop_bot):

@@ -34,6 +34,22 @@ def test_stats_shows_each_groups_week_top_speakers_and_silent_members(shop_bot):
     assert in_group == ["已私信回复您。"], "the group reads nothing of it"
 
 
+def test_a_member_who_left_is_neither_counted_among_a_groups_people_nor_ranked(shop_bot):
+    bot = shop_bot("2026-11-24 10:00", groups={GROUP: ["小王", "小李", "阿芳", "陈姐", "小张"]})
+    for name, times in (("小王", 4), ("小李", 3), ("阿芳", 2), ("陈姐", 2), ("小张", 1)):
+        for _ in range(times):
+            bot.member(name).says("哈哈哈", room=GROUP)
+    bot.member("小李").leaves(GROUP)
+    bot.advance_to("2026-11-25 10:00")
+    bot.owner.says("/stats")
+    bot.advance(minutes=1)
+    text = bot.texts(kind="command_reply")[0]
+    assert "成员 4 人" in text
+    assert "群内消息 12 条，最活跃的群：普通会员群（12 条，4 人发言）" in text, "小李's messages were written"
+    assert "「普通会员群」发言 12 条，4 人发言" in text
+    assert "发言排行：小王 4、阿芳 2、陈姐 2、小张 1" in text
+
+
 def test_a_shop_with_many_groups_is_paged_under_two_thousand_characters(shop_bot):
     groups = {f"会员群{n:02d}": [f"会员{n}-{k}的长长长长长长昵称" for k in range(8)] for n in range(12)}
     config = load_config().with_owners([OWNER])
