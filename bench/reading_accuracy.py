@@ -1,11 +1,12 @@
 """How well the bot reads members, measured on the traffic it will see (issue #21):
 
-    python bench/reading_accuracy.py [--held-out]
+    python bench/reading_accuracy.py [--held-out [ROUND]]
 
 Without --held-out: the development figures, on the frozen split of the everyday messages and the complaint data
 (never trained on; the gate for retrained models reads them, so they are not unseen in the strict sense).
-With --held-out: the sets in data/traffic/holdout_*.jsonl, written by people who had read no rule, model or
-earlier set. Run them once per version, on the version they were written for, and write the figures in the README;
+With --held-out: a round of held-out sets (handlers/everyday.py HELD_OUT_ROUNDS; the latest by default), written by
+people who had read no rule, model or earlier set. Run each round once, on the version it was written for, and
+write the figures in the README;
 their messages are never printed, only counted: reading them would be tuning on them by eye.
 
 Printed for each set:
@@ -29,7 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
-HELD_OUT = ("holdout_day_a.jsonl", "holdout_day_b.jsonl", "holdout_complaints_hard.jsonl")
+
+from handlers.everyday import HELD_OUT_ROUNDS  # noqa: E402
 
 
 def timed_training() -> dict[str, float]:
@@ -85,11 +87,14 @@ def development_rows() -> dict[str, list[dict]]:
     }
 
 
-def held_out_rows() -> dict[str, list[dict]]:
-    from handlers.everyday import rows
+def held_out_rows(round_number: int) -> dict[str, list[dict]]:
+    """The round's sets that hold complaints or questions, and the realistic days together as one mix."""
+    from handlers.everyday import HELD_OUT_ROUNDS, rows
 
-    sets = {name: list(rows(TRAFFIC / name)) for name in HELD_OUT}
-    sets["realistic mix (both days)"] = sets["holdout_day_a.jsonl"] + sets["holdout_day_b.jsonl"]
+    sets = {name: list(rows(TRAFFIC / name)) for name in HELD_OUT_ROUNDS[round_number] if "adverts" not in name}
+    days = [row for name, found in sets.items() if "day" in name for row in found]
+    if len(days) > max(map(len, sets.values())):
+        sets["realistic mix (the days together)"] = days
     return sets
 
 
@@ -117,12 +122,13 @@ def timings() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--held-out", action="store_true", help="the held-out sets (once per version)")
+    parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
+                        help="a round of held-out sets, once per version (default: the latest)")
     args = parser.parse_args()
     trained = timed_training()
     print("training at start: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in trained.items())
           + f"; together {sum(trained.values()):.2f} s")
-    for name, rows in (held_out_rows() if args.held_out else development_rows()).items():
+    for name, rows in (held_out_rows(args.held_out) if args.held_out else development_rows()).items():
         print(f"{name} ({len(rows)} messages)")
         print("\n".join(figures(rows)))
     print("time one message costs")

@@ -1,7 +1,8 @@
 """How well adverts are told from members' messages, and what judging one costs:
 
     python bench/spam_accuracy.py              the frozen split, timings
-    python bench/spam_accuracy.py --held-out   the same, then the held-out files: run once, on the final version
+    python bench/spam_accuracy.py --held-out [ROUND]   the same, then a round of held-out files (default: the
+                                                       latest): run once, on the version it was written for
 
 The detector is the bot's own (handlers/spam.py's judge: the sure signs of handlers/spam_rules.py, then the model of
 handlers/advert_model.py), trained here as the bot trains it at start. Its figures:
@@ -10,8 +11,8 @@ handlers/advert_model.py), trained here as the bot trains it at start. Its figur
   (the sure band) and of what reaches the owner at all (an alert or a line of the day's summary), for newcomers
   (joined in the last 48 hours, no order), established members, and everyday messages, and the mistakes of the
   alerts, to read;
-- the held-out files (data/traffic/holdout_adverts_hard.jsonl, holdout_day_a.jsonl, holdout_day_b.jsonl: text,
-  kind, newcomer; kind "advert" is an advert, any other kind none), written by others while the model was made:
+- a round of held-out files (handlers/everyday.py HELD_OUT_ROUNDS: text, kind, newcomer; kind "advert" is an
+  advert, any other kind none), written by others while the model was made:
   figures only, never a message of theirs (reading their mistakes would make them development data);
 - the time judging one message takes (median and p99 over the frozen split; goal p99 under 0.3 ms), and what a
   message of 100,000 characters adds; the time training takes; reading a picture's QR codes (handlers/qr_codes.py).
@@ -20,6 +21,7 @@ Goal on unseen data: precision at least 0.95 and recall at least 0.90.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import statistics
@@ -33,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import learning  # noqa: E402
 from core.learning import Figures  # noqa: E402
 from handlers import advert_model, spam  # noqa: E402
+from handlers.everyday import HELD_OUT_ROUNDS  # noqa: E402
 from handlers.qr_codes import qr_texts  # noqa: E402
 
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
-HELD_OUT = ("holdout_adverts_hard.jsonl", "holdout_day_a.jsonl", "holdout_day_b.jsonl")
 TIMING_ROUNDS = 20
 PICTURE_ROUNDS = 10
 LONG = {"'1' × 100,000": "1" * 100_000, "an advert × 5,000": "兼职日结，加我vx abc_123 " * 5000}
@@ -81,17 +83,19 @@ def frozen(model) -> list[tuple[str, bool, bool]]:
     return rows
 
 
-def held_out(model) -> None:
-    """Figures on the held-out files; their messages are never printed."""
+def held_out(model, round_number: int) -> None:
+    """Figures on a round of held-out files that hold adverts; their messages are never printed."""
     rows = []
-    for name in HELD_OUT:
+    for name in HELD_OUT_ROUNDS[round_number]:
+        if "complaints" in name:
+            continue
         path = TRAFFIC / name
         if not path.exists():
             print(f"  {name}: not there")
             continue
         found = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         part = [(str(row["text"]), row["kind"] == "advert", bool(row.get("newcomer"))) for row in found]
-        print_figures(name.removesuffix(".jsonl")[8:], judged(model, part))
+        print_figures(name.removesuffix(".jsonl").split("_", 1)[-1], judged(model, part))
         rows += part
     if rows:
         print_figures("HELD-OUT", judged(model, rows))
@@ -179,16 +183,19 @@ def picture_timing() -> None:
             print(f"  {name:<34} median {statistics.median(samples):6.1f} ms  found {found}")
 
 
-def main(with_held_out: bool) -> None:
+def main(held_out_round: int | None) -> None:
     model = training_time()
     rows = frozen(model)
     timing(model, rows)
     picture_timing()
-    if with_held_out:
-        print("HELD-OUT (run once, on the final version):")
-        held_out(model)
+    if held_out_round:
+        print(f"HELD-OUT, round {held_out_round} (run once, on the version it was written for):")
+        held_out(model, held_out_round)
     print("goal on unseen data: precision >= 0.95, recall >= 0.90")
 
 
 if __name__ == "__main__":
-    main("--held-out" in sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
+                        help="a round of held-out files, once per version (default: the latest)")
+    main(parser.parse_args().held_out)

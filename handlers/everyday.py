@@ -7,7 +7,7 @@ The files were written for this project without looking at any rule or model (da
 
 The development files are split by a hash of each text, so that a message stays in its split whatever is added
 to the files: about 70% train, 15% validation (thresholds), 15% frozen (the gate for retrained models).
-The holdout_* files are never read here: only the bench reads them.
+The holdout* files are never read by the bot: only the benches read them (HELD_OUT_ROUNDS).
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "traffic"
 DEVELOPMENT = "everyday_*.jsonl"  # each writer's file; the holdout_* files are the bench's alone
+# The held-out sets by round, each written blind for one version of the detectors and run once on it (the benches'
+# --held-out N); the bot never reads them.
+HELD_OUT_ROUNDS = {
+    1: ("holdout_day_a.jsonl", "holdout_day_b.jsonl", "holdout_complaints_hard.jsonl", "holdout_adverts_hard.jsonl"),
+    2: ("holdout2_days.jsonl",),
+}
 SPLITS = {"train": range(0, 14), "validation": range(14, 17), "frozen": range(17, 20)}  # of 20 hash buckets
 
 
