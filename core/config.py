@@ -481,7 +481,8 @@ TOML_ERRORS = {
 SHOWN_CHARACTERS = 30  # what the owner wrote is quoted back, never more than this
 # Why a picture cannot be used (core/media.py's reasons), in the owner's words.
 PICTURE_PROBLEMS = {"too_large": "超过 20 MB", "not_image": "不是图片文件（要 PNG、JPG、GIF 或 WEBP）",
-                    "corrupt": "文件已损坏或不完整", "unavailable": "读不了这个文件（权限不够？）"}
+                    "corrupt": "文件已损坏或不完整", "too_complex": "文件结构异常（分块过多）",
+                    "unavailable": "读不了这个文件（权限不够？）"}
 
 
 def _shown(value: object) -> str:

@@ -14,7 +14,7 @@ from core import directory
 from core.events import Message
 from core.memo import Memo
 from core.outbox import REMOVE_MEMBER, Outgoing
-from core.text import excerpt
+from core.text import excerpt, shown_name
 
 log = logging.getLogger(__name__)
 
@@ -181,12 +181,13 @@ class Context:
         return self.is_owner(contact) or contact == self.bot_id
 
     def name_of(self, contact: str) -> str:
-        """The contact's nickname, else the id (core/directory.py)."""
-        return directory.name_of(self.db, contact)
+        """The contact's nickname, else the id, as a message shows it (core/text.py shown_name: capped, visible).
+        What is compared or stored reads core/directory.py, where the name is whole."""
+        return shown_name(directory.name_of(self.db, contact))
 
     def topic_of(self, room: str) -> str:
-        """The group's topic, else its id (core/directory.py)."""
-        return directory.topic_of(self.db, room)
+        """The group's topic, else its id, as a message shows it (like name_of)."""
+        return shown_name(directory.topic_of(self.db, room))
 
     def memo(self, namespace: str) -> Memo:
         """A feature's own notes in the store (core/memo.py): namespace is the feature's, e.g. "campaigns"."""

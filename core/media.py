@@ -7,7 +7,8 @@ as private as their messages.
 
 What is kept is checked first: at most 20 MB, a PNG, JPEG, GIF or WEBP by its first bytes, and whole by its
 structure (PNG's chunks and their CRCs up to IEND, JPEG's segments up to the scan and its end marker, GIF's
-trailer, WEBP's RIFF size). Pixels are not decoded: a picture damaged inside its compressed data passes, and shows
+trailer, WEBP's RIFF size), reading at most PARTS_AT_MOST chunks or markers: the check runs while the bot handles
+the event, and an 18 MB PNG of 1.5 million empty chunks would hold it for seconds. Pixels are not decoded: a picture damaged inside its compressed data passes, and shows
 as damaged in WeChat as it would on the member's phone. A picture that fails is PictureUnreadable with a reason;
 the transport hands the core a Message saying so, and the owner is told in Chinese (report_unreadable): nothing is
 kept, nothing is forwarded, the bot runs on.
@@ -43,14 +44,17 @@ log = logging.getLogger(__name__)
 
 FOLDER = "media"
 MAX_BYTES = 20 * 1024 * 1024
+# PNG chunks or JPEG markers a picture may have: encoders write chunks of 8 KB or more (2,560 for 20 MB of pixels)
+# and a JPEG has a few dozen markers before its scan; more is made to stall the check, and is refused.
+PARTS_AT_MOST = 10_000
 # Why a picture was not kept: what PictureUnreadable.reason and Message.unreadable say (templates/picture_unreadable.j2)
-REASONS = ("too_large", "not_image", "corrupt", "unavailable")
+REASONS = ("too_large", "not_image", "corrupt", "too_complex", "unavailable")
 UNREADABLE_REPORTS = "picture_unreadable"  # memo namespace: when the owner was last told of a member's picture
 UNREADABLE_REPORT_EVERY = dt.timedelta(hours=1)
 
 
 class PictureUnreadable(Exception):
-    """A picture that cannot be kept: over MAX_BYTES, not an image, corrupt, or not obtainable (the backend failed
+    """A picture that cannot be kept: over MAX_BYTES, not an image, corrupt, in too many parts, or not obtainable (the backend failed
     to hand it over, or the file is not there)."""
 
     def __init__(self, reason: str, detail: str = ""):
@@ -108,6 +112,12 @@ def _checked(data: bytes) -> str:
     return extension
 
 
+def _parts(count: int) -> None:
+    """Count one more chunk or marker read; past PARTS_AT_MOST the picture is refused."""
+    if count > PARTS_AT_MOST:
+        raise PictureUnreadable("too_complex", f"over {PARTS_AT_MOST} parts")
+
+
 def _read(source: bytes | Path) -> bytes:
     if isinstance(source, bytes):
         if len(source) > MAX_BYTES:
@@ -138,8 +148,10 @@ def _format(data: bytes) -> str | None:
 
 def _png_whole(data: bytes) -> bool:
     """Chunks one after another, each with its CRC, IHDR first with a size, IEND last: a cut file has no IEND."""
-    at = 8
+    at, count = 8, 0
     while at + 12 <= len(data):
+        count += 1
+        _parts(count)
         length = int.from_bytes(data[at:at + 4], "big")
         kind, end = data[at + 4:at + 8], at + 12 + length
         if end > len(data) or zlib.crc32(data[at + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big"):
@@ -159,8 +171,10 @@ _JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD
 def _jpeg_whole(data: bytes) -> bool:
     """Segments chained by their lengths up to the scan, a frame with a size before it, and the end marker after:
     in the scan's data 0xFF is always followed by 0 or a restart marker, so FF D9 there is the end."""
-    at, framed = 2, False
+    at, framed, count = 2, False, 0
     while at + 4 <= len(data):
+        count += 1
+        _parts(count)
         if data[at] != 0xFF:
             return False
         marker = data[at + 1]

@@ -8,7 +8,8 @@ templates/lint.toml so that they can grow without touching code.
 The lint is for the shop's own copy, checked when it is written: the templates (at start-up and by check-config)
 and the campaign texts (when config.toml loads, and when /campaign add takes one). Never on send: a rendered message
 quotes members and names them, and their words are theirs. A complaint that says 绝对, or a member called 顶级吃货,
-must still be answered.
+must still be answered. What a variable prints is made visible (core/text.py): a template an owner edits that
+prints a member's words whole still never carries a control character or a direction override to anyone.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+
+from core.text import visible
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
@@ -68,6 +71,11 @@ def copy_problems(text: str) -> list[str]:
     return _shop_rules().problems(text)
 
 
+def _printed(value):
+    """What a template's {{ … }} prints: text visible, anything else as it is."""
+    return visible(value) if isinstance(value, str) else value
+
+
 class Templates:
     """The templates/ folder: renders every message the bot sends, and checks every template before the bot
     starts."""
@@ -82,6 +90,7 @@ class Templates:
             autoescape=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_printed,
         )
 
     def names(self) -> list[str]:

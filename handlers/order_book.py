@@ -53,7 +53,7 @@ def add_chat_order(ctx: Context, order_id: str, contact: str, amount: float) -> 
     ctx.db.execute(
         "INSERT INTO orders (id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at)"
         " VALUES (?, ?, ?, ?, ?, '已完成', 1, 'chat', ?)",
-        [order_id, to_db(ctx.now), contact, ctx.name_of(contact), amount, to_db(ctx.now)],
+        [order_id, to_db(ctx.now), contact, directory.name_of(ctx.db, contact), amount, to_db(ctx.now)],
     )
 
 

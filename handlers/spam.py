@@ -38,7 +38,7 @@ from core.events import Message
 from core.learning import Detector, Example, Learner
 from core.registry import UsageError, command, job, on_message, on_start, recurring
 from core.rules import from_member, in_shop_group
-from core.text import excerpt, quote
+from core.text import excerpt, quote, shown_name
 from handlers import advert_model, order_book, second_opinion
 from handlers.members import find_member
 from handlers.opening_hours import hours_on, next_opening
@@ -215,10 +215,11 @@ def _second_hit(ctx: Context, room: str, contact: str) -> bool:
 def _who(ctx: Context, contact: str, room: str) -> dict:
     """Who and where, for the owner: the name, how to name the member in a command, the group, and whether the
     member is in other groups too (then /remove names the group)."""
-    name = ctx.name_of(contact)
+    name, shown = directory.name_of(ctx.db, contact), ctx.name_of(contact)
     return {
-        "who": excerpt(name, 20),
-        "handle": f"@{name}" if name != contact and len(name.split()) == 1 else contact,
+        "who": shown,
+        # what the owner copies into /remove: the name if it is shown whole and is one word, else the WeChat id
+        "handle": f"@{name}" if name == shown != contact and len(name.split()) == 1 else contact,
         "where": ctx.topic_of(room),
         "several_groups": len(directory.rooms_of(ctx.db, contact)) > 1,
     }
@@ -335,7 +336,7 @@ def remove(ctx: Context, args: list[str]) -> None:
         raise UsageError("不能移出店主或机器人自己")
     who = ctx.name_of(contact)
     room = _named_room(ctx, contact, " ".join(args[1:])) if len(args) > 1 else _room_to_leave(ctx, contact)
-    ctx.reply("command_reply", "spam_command", outcome="removing", who=excerpt(who, 20), where=ctx.topic_of(room))
+    ctx.reply("command_reply", "spam_command", outcome="removing", who=who, where=ctx.topic_of(room))
     _record_correction(ctx, contact, is_advert=True)
     _queue_removal(ctx, room, contact)  # after the reply: "正在移出" comes before the member is out
 
@@ -345,16 +346,16 @@ def _named_room(ctx: Context, contact: str, topic: str) -> str:
     if not rooms:
         raise UsageError(f"没有叫{quote(topic, 20)}的群")
     if topic not in directory.rooms_of(ctx.db, contact):
-        raise UsageError(f"{excerpt(ctx.name_of(contact), 20)} 不在「{excerpt(topic, 20)}」里")
+        raise UsageError(f"{ctx.name_of(contact)} 不在「{shown_name(topic)}」里")
     return rooms[0][0]
 
 
 def _room_to_leave(ctx: Context, contact: str) -> str:
     """The group of the member's latest advert, alerted or doubtful; else their only group. UsageError when it is
     not clear."""
-    who, topics = excerpt(ctx.name_of(contact), 20), directory.rooms_of(ctx.db, contact)
+    who, topics = ctx.name_of(contact), directory.rooms_of(ctx.db, contact)
     latest = _latest_judged(ctx, contact)
-    if latest and ctx.topic_of(latest["room"]) in topics:
+    if latest and directory.topic_of(ctx.db, latest["room"]) in topics:
         return latest["room"]
     if not topics:
         raise UsageError(f"{who} 已经不在任何群里了")
@@ -372,4 +373,4 @@ def allow(ctx: Context, args: list[str]) -> None:
     contact = find_member(ctx, args[0])
     ctx.db.execute("INSERT OR IGNORE INTO spam_trusted (contact, at) VALUES (?, ?)", [contact, to_db(ctx.now)])
     _record_correction(ctx, contact, is_advert=False)
-    ctx.reply("command_reply", "spam_command", outcome="allowed", who=excerpt(ctx.name_of(contact), 20), where=None)
+    ctx.reply("command_reply", "spam_command", outcome="allowed", who=ctx.name_of(contact), where=None)

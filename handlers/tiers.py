@@ -25,6 +25,7 @@ from core.events import Message
 from core.numbers import page_number
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
+from core.text import shown_name
 from handlers import order_book
 from handlers.members import find_member
 from handlers.periods import Period
@@ -176,13 +177,14 @@ def _windows_start(ctx: Context) -> dict[str, str]:
 
 
 def _people(db, sql: str, params=()) -> list[dict]:
-    """The rows of a query that selects `contact`, in its order, each with the person's name (else their id)."""
+    """The rows of a query that selects `contact`, in its order, each with the person's name (else their id) as
+    a message shows it."""
     rows = db.execute(sql, params)
     columns = [column[0] for column in rows.description]
     people = [dict(zip(columns, row)) for row in rows]
     names = directory.names_of(db, [person["contact"] for person in people])
     for person in people:
-        person["name"] = names.get(person["contact"]) or person["contact"]
+        person["name"] = shown_name(names.get(person["contact"]) or person["contact"])
     return people
 
 
@@ -302,7 +304,7 @@ def active_groups(ctx: Context, period: Period, shown: int) -> list[dict]:
         {**_days(period), "shown": shown, **query_params(ctx.config, ctx.bot_id)},
     ).fetchall()
     topics = directory.topics_of(ctx.db, [room for room, _, _ in rows])
-    return [{"topic": topics.get(room, room), "messages": messages, "people": people} for room, messages, people in rows]
+    return [{"topic": shown_name(topics.get(room, room)), "messages": messages, "people": people} for room, messages, people in rows]
 
 
 def groups_by_activity(ctx: Context, period: Period, limit: int, offset: int) -> tuple[list[tuple[str, int, int]], int]:

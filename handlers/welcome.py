@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from core import directory
 from core.clock import to_db
 from core.context import Context
 from core.events import Join, Leave
@@ -58,14 +59,14 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
     ctx.db.conn.executemany(
         "INSERT INTO welcomes (room, contact, at) VALUES (?, ?, ?)", [(room, c, to_db(ctx.now)) for c in newcomers]
     )
-    topic = ctx.topic_of(room)
+    topic = directory.topic_of(ctx.db, room)  # whole: compared with the VIP groups named in config
     ctx.say(
         "welcome",
         "welcome",
         room=room,
         to=newcomers[0] if len(newcomers) == 1 else None,
         names="、".join(ctx.name_of(c) for c in newcomers),
-        topic=topic,
+        topic=ctx.topic_of(room),
         vip=topic in ctx.config.tiers.vip_rooms,
         flash_sale=_next(ctx, "flash_sale"),
         member_day=_next(ctx, "member_day"),

@@ -49,6 +49,19 @@ def webp() -> bytes:
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
+def empty_chunks(count: int) -> bytes:
+    """A whole PNG with `count` empty chunks between its header and its pixels: made to make the check slow."""
+    whole = png()
+    empty = struct.pack(">I", 0) + b"tEXt" + struct.pack(">I", zlib.crc32(b"tEXt"))
+    return whole[:33] + empty * count + whole[33:]
+
+
+def fill_bytes(count: int) -> bytes:
+    """A whole JPEG with `count` fill bytes (0xFF) before its frame: each is a marker the check reads."""
+    whole = jpeg()
+    return whole[:20] + b"\xff" * count + whole[20:]
+
+
 def write(tmp_path, name: str, data: bytes) -> str:
     path = tmp_path / name
     path.write_bytes(data)
@@ -77,6 +90,8 @@ def test_a_picture_is_kept_under_its_hash_with_the_extension_of_its_real_format(
     (gif()[:-1], "corrupt"),
     (webp()[:-4], "corrupt"),
     (png() + b"\0" * (media.MAX_BYTES - len(png()) + 1), "too_large"),
+    (empty_chunks(media.PARTS_AT_MOST), "too_complex"),  # with its header and its pixels, one chunk too many
+    (fill_bytes(media.PARTS_AT_MOST), "too_complex"),
 ])
 def test_what_is_no_whole_picture_or_is_over_20_mb_is_refused_with_its_reason(tmp_path, data, reason):
     with pytest.raises(media.PictureUnreadable) as refused:
@@ -105,6 +120,7 @@ def test_a_members_picture_is_kept_in_media_beside_the_store_and_the_message_car
     (b"just some text", "不是图片文件"),
     (png()[:-12], "文件已损坏或不完整"),
     (png() + b"\0" * media.MAX_BYTES, "超过 20 MB"),
+    (empty_chunks(media.PARTS_AT_MOST), "文件结构异常（分块过多）"),
 ])
 def test_a_picture_that_cannot_be_read_is_told_to_the_owner_kept_nowhere_and_the_bot_runs_on(tmp_path, data, words):
     bad = write(tmp_path, "bad.png", data)

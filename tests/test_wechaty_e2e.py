@@ -180,16 +180,21 @@ class Shop:
         self.db = tmp_path / "store.db"
         self.gateway = self.start_gateway()
         self.proxy = Proxy(self.port, answering) if through_proxy else None
-        command = [sys.executable, str(ROOT / "bot.py"), "run", "--config", str(e2e_config(tmp_path, per_chat_seconds)),
-                   "--db", str(self.db)]
+        self.command = [sys.executable, str(ROOT / "bot.py"), "run", "--config",
+                        str(e2e_config(tmp_path, per_chat_seconds)), "--db", str(self.db)]
         if pretend_time:
-            command += ["--pretend-time", pretend_time]
-        env = {**os.environ, "WECHATY_PUPPET_SERVICE_TOKEN": TOKEN,
-               "WECHATY_PUPPET_SERVICE_ENDPOINT": f"127.0.0.1:{self.proxy.port if self.proxy else self.port}"}
+            self.command += ["--pretend-time", pretend_time]
         self.bot_log = tmp_path / "bot.log"
-        self.bot = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=self.bot_log.open("w"), stderr=subprocess.STDOUT)
+        self.start_bot()
         if answering:
             self.account_online()
+
+    def start_bot(self) -> None:
+        """The bot process, on this shop's store; started again after a crash, its log goes on in the same file."""
+        env = {**os.environ, "WECHATY_PUPPET_SERVICE_TOKEN": TOKEN,
+               "WECHATY_PUPPET_SERVICE_ENDPOINT": f"127.0.0.1:{self.proxy.port if self.proxy else self.port}"}
+        self.bot = subprocess.Popen(self.command, cwd=self.tmp_path, env=env, stdout=self.bot_log.open("a"),
+                                    stderr=subprocess.STDOUT)
 
     def start_gateway(self) -> Gateway:
         return Gateway(self.port, self.tmp_path / "gateway.log")
