@@ -41,6 +41,16 @@ def test_a_member_typing_a_command_is_refused_and_a_bad_line_is_explained(tmp_pa
     assert "! 没有叫 不存在的群 的群" in result.stdout
 
 
+def test_a_line_that_is_not_utf8_is_explained_and_the_rest_of_it_still_reaches_the_bot(tmp_path):
+    cut_paste = "@普通会员群 小王: ".encode() + "我".encode()[:2] + "杯子碎了，我要退货\n/complaints\n".encode()
+    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "run", "--db", str(tmp_path / "store.db")],
+                            input=cut_paste, capture_output=True, timeout=60, cwd=ROOT)
+    out = result.stdout.decode()
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    assert "! 这一行有些字节不是 UTF-8 文字" in out
+    assert "#1 小王（普通会员群） 品控：“�杯子碎了，我要退货”" in out, "the member's complaint is not lost"
+
+
 def test_a_join_and_a_leave_are_seen(tmp_path):
     result = console(tmp_path, "@普通会员群 +小赵\n@普通会员群 -小李\n/status\n")
     assert result.returncode == 0, result.stderr

@@ -41,6 +41,7 @@ SYNTAX = """\
 群：{rooms}
 """
 _PICTURE = re.compile(r"^[/／]image\s+(?P<path>.+)$")
+_NOT_UTF8 = re.compile("[\ud800-\udfff]+")  # surrogates: bytes that were not UTF-8, or half an emoji
 _LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
 
 
@@ -124,10 +125,14 @@ class Console:
         """
         loop, lines = asyncio.get_running_loop(), asyncio.Queue()
 
+        # Bytes where there are: a line that is not UTF-8 (a paste cut mid-character, bytes piped in) would stop a
+        # strict text reader for good, and a lenient one hands over surrogates that no store or screen can write.
+        source = getattr(self.stdin, "buffer", self.stdin)
+
         def read() -> None:
             ends, last_end = 0, 2 if self.stdin.isatty() else 1
             while ends < last_end:
-                line = self.stdin.readline()
+                line = source.readline()
                 ends += not line
                 try:
                     loop.call_soon_threadsafe(lines.put_nowait, line)
@@ -145,10 +150,13 @@ class Console:
         while line := await self._lines.get():
             self.take(line, deliver)
 
-    def take(self, line: str, deliver: Callable[[Event], None]) -> None:
+    def take(self, line: str | bytes, deliver: Callable[[Event], None]) -> None:
         """One line typed: its event delivered, or what is wrong with it shown (nothing is lost: type it again)."""
+        line, unreadable = readable(line)
         if not line.strip():
             return
+        if unreadable:
+            self._print("  ! 这一行有些字节不是 UTF-8 文字（可能是粘贴时截断了一个字），已换成 �，其余照常发出")
         try:
             deliver(self.parse(line))
         except ConsoleError as error:
@@ -175,6 +183,14 @@ class Console:
 
     def _print(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
+
+
+def readable(line: str | bytes) -> tuple[str, bool]:
+    """The line as text, each run of what is not UTF-8 made one U+FFFD; and whether there was any. Bytes are read
+    with surrogateescape, as Python reads a terminal in the C locale, so that both come out the same."""
+    text = line.decode("utf-8", "surrogateescape") if isinstance(line, bytes) else line
+    cleaned = _NOT_UTF8.sub("\ufffd", text)
+    return cleaned, cleaned != text
 
 
 def spoken_duration(seconds: float) -> str:
