@@ -27,7 +27,7 @@ from core.events import Message
 from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
-from core.text import excerpt
+from core.text import excerpt, quote
 from handlers import second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
@@ -216,7 +216,7 @@ def flag_overdue(ctx: Context, payload: dict) -> None:
 
 def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
     if not args:
-        raise UsageError("请写明投诉编号")
+        raise UsageError("请写明投诉编号，例如 12（/complaints 列出未结的投诉和编号）")
     complaint = _get(ctx, whole_number(args[0].removeprefix("#"), "投诉编号", at_most=NUMBERS_AT_MOST))
     if complaint is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
@@ -227,6 +227,12 @@ def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
     return complaint
 
 
+def _only_a_number(args: list[str]) -> None:
+    """For the commands that take a complaint's number alone: what follows it is named, so the owner sees what to drop."""
+    if len(args) > 1:
+        raise UsageError(f"只需要一个投诉编号，后面的{quote(' '.join(args[1:]), 12)}请去掉")
+
+
 def _stop_reminders(ctx: Context, complaint_id: int) -> None:
     ctx.cancel_all(f"complaint:{complaint_id}:")
 
@@ -234,8 +240,7 @@ def _stop_reminders(ctx: Context, complaint_id: int) -> None:
 @command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",),
          examples=("/contacted 12",))
 def mark_contacted(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("只需要一个投诉编号")
+    _only_a_number(args)
     complaint = _complaint_from_args(ctx, args)
     ctx.db["complaints"].update(complaint["id"], {"contacted_at": complaint["contacted_at"] or to_db(ctx.now)})
     _stop_reminders(ctx, complaint["id"])
@@ -268,8 +273,7 @@ def open_missed(ctx: Context, args: list[str]) -> None:
 @command("notcomplaint", usage="/notcomplaint 编号", summary="撤销误报的投诉：不再提醒，不计入统计", aliases=("不是投诉",),
          examples=("/notcomplaint 12",))
 def withdraw(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("只需要一个投诉编号")
+    _only_a_number(args)
     complaint = _complaint_from_args(ctx, args)
     ctx.db.execute("UPDATE complaints SET withdrawn_at = ? WHERE id = ?", [to_db(ctx.now), complaint["id"]])
     _stop_reminders(ctx, complaint["id"])
@@ -282,17 +286,20 @@ def withdraw(ctx: Context, args: list[str]) -> None:
          examples=("/resolve 12 补发", "/resolve 12 券 10", "/resolve 12 退款 59.9"))
 def resolve(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
-    if len(args) < 2 or args[1] not in COMPENSATIONS:
+    # Owners write "退款30元" as often as "退款 30 元": the way is read off the front, the amount is what follows.
+    written = " ".join(args[1:])
+    way = next((way for way in sorted(COMPENSATIONS, key=len, reverse=True) if written.startswith(way)), None)
+    if way is None:
         raise UsageError(f"请写明补偿方式（{'、'.join(COMPENSATIONS)}）")
-    compensation, needs_amount = ("券" if args[1] == "优惠券" else args[1]), COMPENSATIONS[args[1]]
+    compensation, amount_typed = ("券" if way == "优惠券" else way), written.removeprefix(way).strip()
     amount = None
-    if needs_amount:
-        if len(args) < 3:
-            raise UsageError(f"{args[1]}需要写金额，例如 /resolve {complaint['id']} {args[1]} 10")
+    if COMPENSATIONS[way]:
+        if not amount_typed:
+            raise UsageError(f"{way}需要写金额，例如 /resolve {complaint['id']} {way} 10")
         # A coupon or a refund above the largest order the shop takes is a typo, as such an order would be.
-        amount = float(money(args[2], f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
-    elif len(args) > 2:
-        raise UsageError(f"{args[1]}后面不需要金额")
+        amount = float(money(amount_typed, f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
+    elif amount_typed:
+        raise UsageError(f"{way}后面不需要金额")
     ctx.db["complaints"].update(
         complaint["id"],
         {
