@@ -33,7 +33,7 @@ from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
-from handlers.members import find_member
+from handlers.members import named_member
 from handlers.opening_hours import is_open, next_opening
 from handlers.timewords import date_words, duration_words, moment_words, remaining_words
 
@@ -252,12 +252,14 @@ def mark_contacted(ctx: Context, args: list[str]) -> None:
          summary="把机器人漏掉的投诉记上：按该成员最近的一条消息", aliases=("记投诉",),
          examples=("/complaint @小王", "/complaint @小王 物流"))
 def open_missed(ctx: Context, args: list[str]) -> None:
-    if not args or len(args) > 2:
+    if not args:
         raise UsageError("请写出是哪位成员，原因可不写，例如 /complaint @小王 物流")
-    reason = args[1] if len(args) == 2 else MODEL_ONLY_REASON
-    if reason not in REASONS:
+    contact, rest = named_member(ctx, args)
+    if len(rest) > 1:
+        raise UsageError("成员后面只写一个原因（昵称有空格请加引号，例如 /complaint “小 张” 品控）")
+    if rest and rest[0] not in REASONS:
         raise UsageError(f"原因只能是 {'、'.join(REASONS)}")
-    contact = find_member(ctx, args[0])
+    reason = rest[0] if rest else MODEL_ONLY_REASON
     who = ctx.name_of(contact)
     if (open_id := _open_complaint_id(ctx, contact)) is not None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)

@@ -40,7 +40,7 @@ from core.registry import UsageError, command, job, on_message, on_start, recurr
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote
 from handlers import advert_model, order_book
-from handlers.members import find_member
+from handlers.members import named_member
 from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
 from handlers.spam_rules import MARK_REASONS, QR_INVITE, READS_AS_ADVERT, points_at_code, read_codes
@@ -321,11 +321,11 @@ def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
 def remove(ctx: Context, args: list[str]) -> None:
     if not args:
         raise UsageError("请写出是哪位成员，例如 /remove @小王")
-    contact = find_member(ctx, args[0])
+    contact, rest = named_member(ctx, args)
     if ctx.is_shop(contact):
         raise UsageError("不能移出店主或机器人自己")
     who = ctx.name_of(contact)
-    room = _named_room(ctx, contact, " ".join(args[1:])) if len(args) > 1 else _room_to_leave(ctx, contact)
+    room = _named_room(ctx, contact, " ".join(rest)) if rest else _room_to_leave(ctx, contact)
     ctx.reply("command_reply", "spam_command", outcome="removing", who=excerpt(who, 20), where=ctx.topic_of(room))
     _record_correction(ctx, contact, is_advert=True)
     _queue_removal(ctx, room, contact)  # after the reply: "正在移出" comes before the member is out
@@ -358,9 +358,9 @@ def _room_to_leave(ctx: Context, contact: str) -> str:
 @command("allow", usage="/allow @昵称", summary="信任这位成员：以后不再提醒其广告", aliases=("信任",),
          examples=("/allow @小王",))
 def allow(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("请写出一位成员，例如 /allow @小王")
-    contact = find_member(ctx, args[0])
+    contact, rest = named_member(ctx, args)
+    if rest:
+        raise UsageError("请只写一位成员，例如 /allow @小王")
     ctx.db.execute("INSERT OR IGNORE INTO spam_trusted (contact, at) VALUES (?, ?)", [contact, to_db(ctx.now)])
     _record_correction(ctx, contact, is_advert=False)
     ctx.reply("command_reply", "spam_command", outcome="allowed", who=excerpt(ctx.name_of(contact), 20), where=None)

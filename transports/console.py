@@ -42,7 +42,7 @@ SYNTAX = """\
 """
 _PICTURE = re.compile(r"^[/／]image\s+(?P<path>.+)$")
 _NOT_UTF8 = re.compile("[\ud800-\udfff]+")  # surrogates: bytes that were not UTF-8, or half an emoji
-_LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
+_LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>[^:：]+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
 
 
 class ConsoleError(ValueError):
@@ -90,9 +90,10 @@ class Console:
         if match["move"]:
             if room is None:
                 raise ConsoleError("进群和退群要写明群名：@群名 +小张")
-            contact = self.ids.setdefault(match["mover"], f"console_{match['mover']}")
-            self.names[contact] = match["mover"]
-            return Join(room, contact, match["mover"]) if match["move"] == "+" else Leave(room, contact)
+            mover = match["mover"].strip()  # a nickname may have spaces: "+小 张"
+            contact = self.ids.setdefault(mover, f"console_{mover}")
+            self.names[contact] = mover
+            return Join(room, contact, mover) if match["move"] == "+" else Leave(room, contact)
         speaker = match["speaker"].strip()
         contact = self.ids.setdefault(speaker, f"console_{speaker}")
         self.names[contact] = speaker
