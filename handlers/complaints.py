@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections import Counter
 
 from core import history
 from core.clock import from_db, to_db
 from core.context import Context
-from core.events import Message
+from core import directory
+from core.events import MEDIA_WORDS, Message
 from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
@@ -44,6 +46,8 @@ COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": Tru
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
+CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
+CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
 PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
 
 
@@ -132,11 +136,16 @@ def forward_photo(ctx: Context, message: Message) -> None:
     complaint_id = _complaint_for_photo(ctx, message.sender)
     if complaint_id is None:
         return
-    ctx.db.execute("INSERT INTO complaint_photos (complaint, at, room, image) VALUES (?, ?, ?, ?)",
-                   [complaint_id, to_db(ctx.now), message.room, message.image])
+    _keep_photo(ctx, complaint_id, message.room, message.image)
     complaint = _get(ctx, complaint_id)
     ctx.tell_owner("complaint_photo", "complaint_photo", image=message.image, **_describe(ctx, complaint),
                    sent_in=ctx.topic_of(message.room) if message.room else None, closed=bool(complaint["resolved_at"]))
+
+
+def _keep_photo(ctx: Context, complaint_id: int, room: str | None, image: str) -> None:
+    """The picture joins the complaint's record: counted in /complaints ("附图 2 张")."""
+    ctx.db.execute("INSERT INTO complaint_photos (complaint, at, room, image) VALUES (?, ?, ?, ?)",
+                   [complaint_id, to_db(ctx.now), room, image])
 
 
 def _complaint_for_photo(ctx: Context, contact: str) -> int | None:
@@ -248,28 +257,82 @@ def mark_contacted(ctx: Context, args: list[str]) -> None:
               resolved=False, compensation=None, amount=None)
 
 
-@command("complaint", usage="/complaint @昵称 [物流|品控|发错货|退款|服务|其他]",
-         summary="把机器人漏掉的投诉记上：按该成员最近的一条消息", aliases=("记投诉",),
-         examples=("/complaint @小王", "/complaint @小王 物流"))
+@command("complaint", usage="/complaint @昵称 [物流|品控|发错货|退款|服务|其他] [消息编号]",
+         summary="把机器人漏掉的投诉记上：先列出该成员最近的消息，再按编号记其中一条", aliases=("记投诉",),
+         examples=("/complaint @小王", "/complaint @小王 物流 1"))
 def open_missed(ctx: Context, args: list[str]) -> None:
     if not args:
         raise UsageError("请写出是哪位成员，原因可不写，例如 /complaint @小王 物流")
     contact, rest = named_member(ctx, args)
-    if len(rest) > 1:
-        raise UsageError("成员后面只写一个原因（昵称有空格请加引号，例如 /complaint “小 张” 品控）")
-    if rest and rest[0] not in REASONS:
+    numbers = [word for word in rest if _is_number(word)]
+    reasons = [word for word in rest if word not in numbers]
+    if len(numbers) > 1 or len(reasons) > 1:
+        raise UsageError("成员后面只写一个原因和一个消息编号（昵称有空格请加引号，例如 /complaint “小 张” 品控 1）")
+    if reasons and reasons[0] not in REASONS:
         raise UsageError(f"原因只能是 {'、'.join(REASONS)}")
-    reason = rest[0] if rest else MODEL_ONLY_REASON
     who = ctx.name_of(contact)
     if (open_id := _open_complaint_id(ctx, contact)) is not None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
         return
-    if (latest := history.latest_message(ctx.db, contact)) is None:
+    if not numbers:
+        _offer_choices(ctx, contact, reasons)
+        return
+    chosen = _chosen(ctx, contact, whole_number(numbers[0].lstrip("#＃"), "消息编号", at_most=CHOICES_SHOWN))
+    shown = chosen["text"] or MEDIA_WORDS.get(chosen["media"], "")
+    complaint_id = open_complaint(ctx, Message(contact, shown, chosen["room"]), reasons[0] if reasons else MODEL_ONLY_REASON)
+    if chosen["image"]:
+        _keep_photo(ctx, complaint_id, chosen["room"], chosen["image"])
+    if chosen["text"]:  # a picture or a voice message has no words to learn from
+        record_correction(ctx, complaint_id, chosen["text"], is_complaint=True)
+    ctx.db.execute("DELETE FROM complaint_choices WHERE contact = ?", [contact])
+
+
+def _is_number(word: str) -> bool:
+    return unicodedata.normalize("NFKC", word).lstrip("#").isdigit()
+
+
+def _offer_choices(ctx: Context, contact: str, reasons: list[str]) -> None:
+    """The member's last messages, numbered, for the owner to say which is the complaint: the latest is often a
+    photo of the broken cup, or a thank-you, and the member is apologised to only for what the owner picked."""
+    who = ctx.name_of(contact)
+    recent = history.recent_messages(ctx.db, contact, CHOICES_SHOWN)
+    if not recent:
         ctx.reply("command_reply", "complaint_correction", outcome="never_wrote", id=None, who=who)
         return
-    room, text, _ = latest
-    complaint_id = open_complaint(ctx, Message(contact, text, room), reason)
-    record_correction(ctx, complaint_id, text, is_complaint=True)
+    ctx.db.execute("INSERT OR REPLACE INTO complaint_choices (contact, at, events) VALUES (?, ?, ?)",
+                   [contact, to_db(ctx.now), json.dumps([row["id"] for row in recent])])
+    choices = [{"number": number, "when": moment_words(from_db(row["at"], ctx.config.tz), ctx.now),
+                "where": ctx.topic_of(row["room"]) if row["room"] else None,
+                "text": quote(row["text"]) if row["text"] else MEDIA_WORDS.get(row["media"], "")}
+               for number, row in enumerate(recent, start=1)]
+    command = " ".join(["/complaint", _named_as(ctx, contact), *reasons])
+    ctx.reply("command_reply", "complaint_choices", who=who, choices=choices, command=command)
+
+
+def _named_as(ctx: Context, contact: str) -> str:
+    """How a command names the member, so that the owner can copy it: @昵称, in quotes when it has spaces, or the
+    WeChat id when another member shares the nickname."""
+    name = ctx.name_of(contact)
+    if directory.contacts_reading_as(ctx.db, name) != [contact]:
+        return contact
+    return f"“{name}”" if len(name.split()) > 1 else f"@{name}"
+
+
+def _chosen(ctx: Context, contact: str, number: int) -> dict:
+    """The message the owner picked by its number in the last listing (within CHOICES_KEPT); UsageError else."""
+    listing = ctx.db.execute(
+        "SELECT events FROM complaint_choices WHERE contact = ? AND at >= ?", [contact, to_db(ctx.now - CHOICES_KEPT)]
+    ).fetchone()
+    again = f"请先发 /complaint {_named_as(ctx, contact)}，看过最近的消息再选编号"
+    if listing is None:
+        raise UsageError(again)
+    ids = json.loads(listing[0])
+    if number > len(ids):
+        raise UsageError(f"消息编号只有 1 到 {len(ids)}")
+    chosen = history.messages_by_id(ctx.db, [ids[number - 1]]).get(ids[number - 1])
+    if chosen is None:  # pruned meanwhile, by the store's retention
+        raise UsageError(f"那条消息已经过了保存期限：{again}")
+    return chosen
 
 
 @command("notcomplaint", usage="/notcomplaint 编号", summary="撤销误报的投诉：不再提醒，不计入统计", aliases=("不是投诉",),
