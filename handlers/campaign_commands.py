@@ -197,9 +197,9 @@ def owners_picture(ctx: Context, event: object) -> bool:
 @on_message(priority=50, rule=owners_picture & private)
 def remember_picture(ctx: Context, message: Message) -> None:
     ctx.memo(PICTURES).set(message.sender, json.dumps({"image": message.image, "at": to_db(ctx.now)}))
-    planned = [(at, c.name) for c in load_all(ctx.db) if (at := planned_post(ctx, c))]
-    ctx.reply("command_reply", "campaign_picture", outcome="received", title=None,  # the next to post, as example
-              name=min(planned)[1] if planned else None)
+    # The campaigns that may take it, by name: which one the picture is for is the owner's to say, never guessed.
+    names = [c.name for c in load_all(ctx.db) if c.status in HOLDS_A_SLOT]
+    ctx.reply("command_reply", "campaign_picture", outcome="received", title=None, name=None, names=names[:NAMES_SHOWN])
 
 
 def _image(ctx: Context, campaign: Campaign, rest: list[str]) -> None:
