@@ -148,7 +148,10 @@ def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
                   and (other.kind, other.weekday, other.day_of_month, other.time) == slot), None)
     if taken is None:
         return
-    state = f"已暂停，/campaign resume {taken.name} 可恢复" if taken.status == "paused" else "正在推送"
+    if taken.status == "paused":
+        state = f"已暂停，/campaign resume {taken.name} 可恢复"
+    else:  # scheduled: it posts at its times, and is not posting now
+        state = f"下次推送 {moment_words(planned, ctx.now)}" if (planned := planned_post(ctx, taken)) else "已排期"
     raise UsageError(f"{taken.schedule_words()} 已经有 {taken.title}（{state}）。要换内容，请先 "
                      f"/campaign cancel {taken.name} 再添加；或者换个时间")
 
