@@ -139,6 +139,16 @@ def test_a_refund_is_read_as_owners_write_it(shop_bot, typed):
     assert bot.texts(kind="command_reply") == ["投诉 #1（小王）已结案，补偿：退款 ¥30.00。"]
 
 
+def test_a_follow_up_within_the_minute_is_not_called_late(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.owner.says("/contacted 1")
+    bot.owner.says("/complaints week")
+    bot.advance(minutes=1)
+    week = bot.texts(kind="command_reply")[-1]
+    assert "跟进最慢：#1 小王（品控），用时不到1分钟" in week and "才跟进" not in week
+
+
 def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot):
     # 2026-11-30 is a Monday: the review goes out at 09:30 (config.toml).
     bot = shop_bot("2026-11-24 09:00")
@@ -163,7 +173,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
     assert "一小时内跟进：2/3" in text
     assert text.startswith("每周回顾（11月23日 至 11月30日）")
-    assert "最慢：#2 小李（物流），2小时才跟进" in text
+    assert "跟进最慢：#2 小李（物流），用时2小时" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 ¥10.00，退款 ¥0.00" in text
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
