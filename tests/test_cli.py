@@ -121,6 +121,8 @@ def test_help_lists_the_commands_and_only_the_options_each_uses(capfd):
     replay = cli(capfd, "replay", "--help")[1]
     assert "--until 时间" in replay and "脚本" in replay and "--pretend-time 时间" not in replay
     assert "--db" not in cli(capfd, "check-config", "--help")[1]
+    imports = cli(capfd, "import-orders", "--help")[1]
+    assert "把订单导入这个数据库文件" in imports and "replay" not in imports, "--db is said as import-orders uses it"
 
 
 @pytest.mark.parametrize(
