@@ -43,7 +43,7 @@ from handlers import advert_model, order_book
 from handlers.members import named_member
 from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
-from handlers.spam_rules import MARK_REASONS, QR_INVITE, READS_AS_ADVERT, points_at_code, read_codes
+from handlers.spam_rules import MARK_REASONS, READS_AS_ADVERT, points_at_code, read_codes
 
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
@@ -114,7 +114,7 @@ def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) 
     newcomer = _newcomer(ctx, message.room, message.sender)
     judged = " ".join((_words_before(ctx, message), *codes.links)).strip()
     if codes.invite:
-        verdict = Verdict("sure", (QR_INVITE,))
+        verdict = Verdict("sure", (f"发了{codes.invite}的二维码图片",))
     else:
         verdict = _with_picture(judge(judged, newcomer, shop_links)) if judged else Verdict(None, (), 0.0)
     if verdict.band == "sure":
