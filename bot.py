@@ -74,9 +74,11 @@ class Option:
 
 OPTIONS = {
     "config": Option(tuple(COMMANDS), DEFAULT_CONFIG, dict(type=Path, metavar="文件", help="配置文件（默认 config.toml）")),
-    "db": Option(("run", "replay", "import-orders", "train-complaints"), None, dict(
-        type=Path, metavar="文件",
-        help="数据库文件（默认：配置里 [store] 的 path；replay 和 --pretend-time 默认用临时数据库，退出时删除）")),
+    "db": Option(("run", "replay", "import-orders", "train-complaints"), None, dict(type=Path, metavar="文件", help={
+        "run": "数据库文件（默认：配置里 [store] 的 path；加了 --pretend-time 时默认用临时数据库，退出时删除）",
+        "replay": "数据库文件（默认用临时数据库，退出时删除，不会动机器人平时用的数据库）",
+        "import-orders": "把订单导入这个数据库文件（默认：配置里 [store] 的 path，即机器人平时用的那个）",
+        "train-complaints": "从这个数据库文件读取投诉更正（默认：配置里 [store] 的 path）"})),
     "pretend_time": Option(("run",), None, dict(
         metavar="时间", help="假装现在是这个时间，时钟从这里往后走，如 2026-11-25T23:00（不写时区即配置里的时区）")),
     "owner": Option(("replay",), None, dict(
@@ -143,7 +145,10 @@ def _add_options(parser: _Parser, command: str) -> None:
     No defaults here (SUPPRESS): an option absent from the namespace was not given, whichever side it was on.
     """
     for dest, option in OPTIONS.items():
-        shown = option.settings if command in option.commands else {**option.settings, "help": argparse.SUPPRESS}
+        said = option.settings.get("help")
+        # An option each command reads its own way (--db) has a help per command: each says what it does there.
+        said = said.get(command) if isinstance(said, dict) else said
+        shown = {**option.settings, "help": said if command in option.commands else argparse.SUPPRESS}
         parser.add_argument(_flag(dest), dest=dest, default=argparse.SUPPRESS, **shown)
 
 

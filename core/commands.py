@@ -6,6 +6,7 @@ renames himself "店主" is still a member. Anyone else is refused politely once
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import unicodedata
@@ -77,12 +78,20 @@ def run(ctx: Context, message: Message, name: str, args: list[str]) -> None:
 def _answer(ctx: Context, name: str, args: list[str]) -> None:
     command = ctx.find_command(name)
     if command is None:
-        ctx.reply("command_reply", "command_error", problem=f"没有 /{excerpt(name, 20)} 这个指令", usage="/help")
+        nearest = _nearest_command(ctx, name)
+        guess = f"，您要的可能是 /{nearest}" if nearest else ""
+        ctx.reply("command_reply", "command_error", problem=f"没有 /{excerpt(name, 20)} 这个指令{guess}", usage="/help")
         return
     try:
         command.run(ctx, args)
     except UsageError as error:
         ctx.reply("command_reply", "command_error", problem=str(error), usage=command.usage)
+
+
+def _nearest_command(ctx: Context, typed: str) -> str | None:
+    """The command or alias nearest to a misspelt one (/staus → status), if one is near enough to be meant."""
+    names = [word for command in ctx.commands() for word in (command.name, *command.aliases)]
+    return next(iter(difflib.get_close_matches(typed, names, n=1, cutoff=0.75)), None)
 
 
 def _refuse(ctx: Context, message: Message) -> None:

@@ -460,6 +460,8 @@ NAMES = {
     "console.rooms.topic": "群名", "console.rooms.members": "群成员",
 }
 
+STRING_QUOTES = ('"""', "'''", '"', "'")  # TOML's, the longest first
+
 # tomllib's syntax errors, in the owner's words; the position is read from the end of its message.
 TOML_ERRORS = {
     "Invalid value": "值写得不对（文字要加引号，如 \"09:00\"）",
@@ -622,8 +624,41 @@ def _problem(loc: tuple, reason: str, lines: dict[tuple, int]) -> str:
     return f"{where}{key}{f'（{name}）' if name else ''}：{reason}"
 
 
+def _unclosed_quote(text: str) -> tuple[int, int, str] | None:
+    """(line, column, quote) of the first string never closed. A scan of quotes, escapes and comments, good enough
+    to point at the quote: not a TOML parser."""
+    opened, opened_at = None, (0, 0)
+    for number, line in enumerate(text.splitlines(), start=1):
+        column = 0
+        while column < len(line):
+            if opened is None:
+                if line[column] == "#":
+                    break
+                opened = next((mark for mark in STRING_QUOTES if line.startswith(mark, column)), None)
+                if opened:
+                    opened_at, column = (number, column + 1), column + len(opened)
+                    continue
+            elif opened[0] == '"' and line[column] == "\\":  # an escape in a basic string; literal ones have none
+                column += 1
+            elif line.startswith(opened, column):
+                column, opened = column + len(opened), None
+                continue
+            column += 1
+        if opened in ('"', "'"):  # a one-line string ends with its line
+            break
+    return (*opened_at, opened) if opened else None
+
+
 def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> ConfigError:
     message, _, position = str(error).rpartition(" (at ")
+    # A string left open reads to tomllib as a line break where none may be, or as a file that ends too soon: the
+    # owner needs the quote that was never closed, not the character it ran into.
+    if message.startswith(("Illegal character '\\n'", "Unterminated string", "Expected \"'\"")) and (
+            unclosed := _unclosed_quote(text)):
+        number, column, mark = unclosed
+        line = text.splitlines()[number - 1].strip()
+        return ConfigError(f"{shown_path(path)} 第 {number} 行第 {column} 列：{mark} 没有配对，请在文字末尾补上 {mark}。"
+                           f"这一行是：{line[:SHOWN_CHARACTERS]}")
     reason = next((words for start, words in TOML_ERRORS.items() if message.startswith(start)), "TOML 格式不对")
     if place := re.match(r"line (\d+), column (\d+)", position):
         line = text.splitlines()[int(place[1]) - 1].strip()

@@ -10,6 +10,7 @@ a picture one waits to send or a feature holds (core/media.py).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 from sqlite_utils import Database
@@ -65,6 +66,29 @@ def latest_message(db: Database, contact: str) -> tuple[str | None, str, str] | 
         " ORDER BY at DESC, id DESC LIMIT 1",
         [contact],
     ).fetchone()
+
+
+# A logged message as a feature reads it: what it was (text messages are logged without a media) and its picture.
+_MESSAGE_COLUMNS = ("id, room, text, at, coalesce(json_extract(data, '$.media'), 'text') AS media,"
+                    " json_extract(data, '$.image') AS image")
+
+
+def recent_messages(db: Database, contact: str, count: int) -> list[dict]:
+    """The last `count` messages of `contact`, newest first, of any kind (a picture too): for the owner to point
+    at one. Each: id (the log's), room, text, at (stored), media, image (a picture's kept file)."""
+    return list(db.query(
+        f"SELECT {_MESSAGE_COLUMNS} FROM events WHERE contact = ? AND type = 'message'"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        [contact, count],
+    ))
+
+
+def messages_by_id(db: Database, ids: list[int]) -> dict[int, dict]:
+    """{id: message} of those of these log ids still kept, as recent_messages() gives them."""
+    return {row["id"]: row for row in db.query(
+        f"SELECT {_MESSAGE_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    )}
 
 
 def joined_at(db: Database, room: str, contact: str) -> str | None:

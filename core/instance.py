@@ -19,8 +19,11 @@ class AlreadyRunning(Exception):
     """Another process holds the store; the message (in Chinese, for the owner) names the store and the process."""
 
     def __init__(self, store: Path, pid: str):
-        holder = f"进程 {pid}" if pid else "另一个进程"
-        super().__init__(f"存储 {store} 正由{holder}使用：同一个存储只能运行一个机器人。请先停止那个进程再启动。")
+        # In the owner's words: what is going on (the bot is already running), then what to do; the process id
+        # last, for whoever has to find that bot on the machine.
+        which = f"（进程号 {pid}）" if pid else ""
+        super().__init__(f"机器人已经在运行了，用的是同一个数据库 {store}：两个同时运行，每条消息会发两遍。"
+                         f"请直接用正在运行的那个，或先关掉它{which}再启动。")
         self.store = store
         self.pid = pid
 

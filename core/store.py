@@ -351,10 +351,16 @@ def _advert_corrections(db: Database) -> None:
     )
 
 
+def _complaint_choices(db: Database) -> None:
+    # /complaint @小王 lists the member's last messages, numbered, and /complaint @小王 2 files the second: the
+    # numbers are kept as the event log's ids of that listing, so that a message she writes meanwhile shifts none.
+    db.execute("CREATE TABLE complaint_choices (contact TEXT PRIMARY KEY, at TEXT NOT NULL, events TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
-    _faq_by_meaning, _advert_corrections,
+    _faq_by_meaning, _advert_corrections, _complaint_choices,
 ]
 
 

@@ -148,7 +148,10 @@ def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
                   and (other.kind, other.weekday, other.day_of_month, other.time) == slot), None)
     if taken is None:
         return
-    state = f"已暂停，/campaign resume {taken.name} 可恢复" if taken.status == "paused" else "正在推送"
+    if taken.status == "paused":
+        state = f"已暂停，/campaign resume {taken.name} 可恢复"
+    else:  # scheduled: it posts at its times, and is not posting now
+        state = f"下次推送 {moment_words(planned, ctx.now)}" if (planned := planned_post(ctx, taken)) else "已排期"
     raise UsageError(f"{taken.schedule_words()} 已经有 {taken.title}（{state}）。要换内容，请先 "
                      f"/campaign cancel {taken.name} 再添加；或者换个时间")
 
@@ -197,9 +200,9 @@ def owners_picture(ctx: Context, event: object) -> bool:
 @on_message(priority=50, rule=owners_picture & private)
 def remember_picture(ctx: Context, message: Message) -> None:
     ctx.memo(PICTURES).set(message.sender, json.dumps({"image": message.image, "at": to_db(ctx.now)}))
-    planned = [(at, c.name) for c in load_all(ctx.db) if (at := planned_post(ctx, c))]
-    ctx.reply("command_reply", "campaign_picture", outcome="received", title=None,  # the next to post, as example
-              name=min(planned)[1] if planned else None)
+    # The campaigns that may take it, by name: which one the picture is for is the owner's to say, never guessed.
+    names = [c.name for c in load_all(ctx.db) if c.status in HOLDS_A_SLOT]
+    ctx.reply("command_reply", "campaign_picture", outcome="received", title=None, name=None, names=names[:NAMES_SHOWN])
 
 
 def _image(ctx: Context, campaign: Campaign, rest: list[str]) -> None:

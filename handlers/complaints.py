@@ -18,22 +18,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections import Counter
 
 from core import history
 from core.clock import from_db, to_db
 from core.context import Context
-from core.events import Message
+from core import directory
+from core.events import MEDIA_WORDS, Message
 from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
-from core.text import excerpt
+from core.text import excerpt, quote
 from handlers import second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
-from handlers.members import find_member
+from handlers.members import named_member
 from handlers.opening_hours import is_open, next_opening
 from handlers.periods import Period, last_days
 from handlers.timewords import duration_words, moment_words, remaining_words
@@ -45,6 +47,8 @@ COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": Tru
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
+CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
+CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
 PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
 
 
@@ -133,11 +137,16 @@ def forward_photo(ctx: Context, message: Message) -> None:
     complaint_id = _complaint_for_photo(ctx, message.sender)
     if complaint_id is None:
         return
-    ctx.db.execute("INSERT INTO complaint_photos (complaint, at, room, image) VALUES (?, ?, ?, ?)",
-                   [complaint_id, to_db(ctx.now), message.room, message.image])
+    _keep_photo(ctx, complaint_id, message.room, message.image)
     complaint = _get(ctx, complaint_id)
     ctx.tell_owner("complaint_photo", "complaint_photo", image=message.image, **_describe(ctx, complaint),
                    sent_in=ctx.topic_of(message.room) if message.room else None, closed=bool(complaint["resolved_at"]))
+
+
+def _keep_photo(ctx: Context, complaint_id: int, room: str | None, image: str) -> None:
+    """The picture joins the complaint's record: counted in /complaints ("附图 2 张")."""
+    ctx.db.execute("INSERT INTO complaint_photos (complaint, at, room, image) VALUES (?, ?, ?, ?)",
+                   [complaint_id, to_db(ctx.now), room, image])
 
 
 def _complaint_for_photo(ctx: Context, contact: str) -> int | None:
@@ -217,7 +226,7 @@ def flag_overdue(ctx: Context, payload: dict) -> None:
 
 def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
     if not args:
-        raise UsageError("请写明投诉编号")
+        raise UsageError("请写明投诉编号，例如 12（/complaints 列出未结的投诉和编号）")
     complaint = _get(ctx, whole_number(args[0].removeprefix("#"), "投诉编号", at_most=NUMBERS_AT_MOST))
     if complaint is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
@@ -228,6 +237,12 @@ def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
     return complaint
 
 
+def _only_a_number(args: list[str]) -> None:
+    """For the commands that take a complaint's number alone: what follows it is named, so the owner sees what to drop."""
+    if len(args) > 1:
+        raise UsageError(f"只需要一个投诉编号，后面的{quote(' '.join(args[1:]), 12)}请去掉")
+
+
 def _stop_reminders(ctx: Context, complaint_id: int) -> None:
     ctx.cancel_all(f"complaint:{complaint_id}:")
 
@@ -235,8 +250,7 @@ def _stop_reminders(ctx: Context, complaint_id: int) -> None:
 @command("contacted", usage="/contacted 编号", summary="记下已联系投诉的顾客（停止提醒）", aliases=("已联系",),
          examples=("/contacted 12",))
 def mark_contacted(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("只需要一个投诉编号")
+    _only_a_number(args)
     complaint = _complaint_from_args(ctx, args)
     ctx.db["complaints"].update(complaint["id"], {"contacted_at": complaint["contacted_at"] or to_db(ctx.now)})
     _stop_reminders(ctx, complaint["id"])
@@ -244,33 +258,88 @@ def mark_contacted(ctx: Context, args: list[str]) -> None:
               resolved=False, compensation=None, amount=None)
 
 
-@command("complaint", usage="/complaint @昵称 [物流|品控|发错货|退款|服务|其他]",
-         summary="把机器人漏掉的投诉记上：按该成员最近的一条消息", aliases=("记投诉",),
-         examples=("/complaint @小王", "/complaint @小王 物流"))
+@command("complaint", usage="/complaint @昵称 [物流|品控|发错货|退款|服务|其他] [消息编号]",
+         summary="把机器人漏掉的投诉记上：先列出该成员最近的消息，再按编号记其中一条", aliases=("记投诉",),
+         examples=("/complaint @小王", "/complaint @小王 物流 1"))
 def open_missed(ctx: Context, args: list[str]) -> None:
-    if not args or len(args) > 2:
+    if not args:
         raise UsageError("请写出是哪位成员，原因可不写，例如 /complaint @小王 物流")
-    reason = args[1] if len(args) == 2 else MODEL_ONLY_REASON
-    if reason not in REASONS:
+    contact, rest = named_member(ctx, args)
+    numbers = [word for word in rest if _is_number(word)]
+    reasons = [word for word in rest if word not in numbers]
+    if len(numbers) > 1 or len(reasons) > 1:
+        raise UsageError("成员后面只写一个原因和一个消息编号（昵称有空格请加引号，例如 /complaint “小 张” 品控 1）")
+    if reasons and reasons[0] not in REASONS:
         raise UsageError(f"原因只能是 {'、'.join(REASONS)}")
-    contact = find_member(ctx, args[0])
     who = ctx.name_of(contact)
     if (open_id := _open_complaint_id(ctx, contact)) is not None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
         return
-    if (latest := history.latest_message(ctx.db, contact)) is None:
+    if not numbers:
+        _offer_choices(ctx, contact, reasons)
+        return
+    chosen = _chosen(ctx, contact, whole_number(numbers[0].lstrip("#＃"), "消息编号", at_most=CHOICES_SHOWN))
+    shown = chosen["text"] or MEDIA_WORDS.get(chosen["media"], "")
+    complaint_id = open_complaint(ctx, Message(contact, shown, chosen["room"]), reasons[0] if reasons else MODEL_ONLY_REASON)
+    if chosen["image"]:
+        _keep_photo(ctx, complaint_id, chosen["room"], chosen["image"])
+    if chosen["text"]:  # a picture or a voice message has no words to learn from
+        record_correction(ctx, complaint_id, chosen["text"], is_complaint=True)
+    ctx.db.execute("DELETE FROM complaint_choices WHERE contact = ?", [contact])
+
+
+def _is_number(word: str) -> bool:
+    return unicodedata.normalize("NFKC", word).lstrip("#").isdigit()
+
+
+def _offer_choices(ctx: Context, contact: str, reasons: list[str]) -> None:
+    """The member's last messages, numbered, for the owner to say which is the complaint: the latest is often a
+    photo of the broken cup, or a thank-you, and the member is apologised to only for what the owner picked."""
+    who = ctx.name_of(contact)
+    recent = history.recent_messages(ctx.db, contact, CHOICES_SHOWN)
+    if not recent:
         ctx.reply("command_reply", "complaint_correction", outcome="never_wrote", id=None, who=who)
         return
-    room, text, _ = latest
-    complaint_id = open_complaint(ctx, Message(contact, text, room), reason)
-    record_correction(ctx, complaint_id, text, is_complaint=True)
+    ctx.db.execute("INSERT OR REPLACE INTO complaint_choices (contact, at, events) VALUES (?, ?, ?)",
+                   [contact, to_db(ctx.now), json.dumps([row["id"] for row in recent])])
+    choices = [{"number": number, "when": moment_words(from_db(row["at"], ctx.config.tz), ctx.now),
+                "where": ctx.topic_of(row["room"]) if row["room"] else None,
+                "text": quote(row["text"]) if row["text"] else MEDIA_WORDS.get(row["media"], "")}
+               for number, row in enumerate(recent, start=1)]
+    command = " ".join(["/complaint", _named_as(ctx, contact), *reasons])
+    ctx.reply("command_reply", "complaint_choices", who=who, choices=choices, command=command)
+
+
+def _named_as(ctx: Context, contact: str) -> str:
+    """How a command names the member, so that the owner can copy it: @昵称, in quotes when it has spaces, or the
+    WeChat id when another member shares the nickname."""
+    name = ctx.name_of(contact)
+    if directory.contacts_reading_as(ctx.db, name) != [contact]:
+        return contact
+    return f"“{name}”" if len(name.split()) > 1 else f"@{name}"
+
+
+def _chosen(ctx: Context, contact: str, number: int) -> dict:
+    """The message the owner picked by its number in the last listing (within CHOICES_KEPT); UsageError else."""
+    listing = ctx.db.execute(
+        "SELECT events FROM complaint_choices WHERE contact = ? AND at >= ?", [contact, to_db(ctx.now - CHOICES_KEPT)]
+    ).fetchone()
+    again = f"请先发 /complaint {_named_as(ctx, contact)}，看过最近的消息再选编号"
+    if listing is None:
+        raise UsageError(again)
+    ids = json.loads(listing[0])
+    if number > len(ids):
+        raise UsageError(f"消息编号只有 1 到 {len(ids)}")
+    chosen = history.messages_by_id(ctx.db, [ids[number - 1]]).get(ids[number - 1])
+    if chosen is None:  # pruned meanwhile, by the store's retention
+        raise UsageError(f"那条消息已经过了保存期限：{again}")
+    return chosen
 
 
 @command("notcomplaint", usage="/notcomplaint 编号", summary="撤销误报的投诉：不再提醒，不计入统计", aliases=("不是投诉",),
          examples=("/notcomplaint 12",))
 def withdraw(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("只需要一个投诉编号")
+    _only_a_number(args)
     complaint = _complaint_from_args(ctx, args)
     ctx.db.execute("UPDATE complaints SET withdrawn_at = ? WHERE id = ?", [to_db(ctx.now), complaint["id"]])
     _stop_reminders(ctx, complaint["id"])
@@ -283,17 +352,20 @@ def withdraw(ctx: Context, args: list[str]) -> None:
          examples=("/resolve 12 补发", "/resolve 12 券 10", "/resolve 12 退款 59.9"))
 def resolve(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
-    if len(args) < 2 or args[1] not in COMPENSATIONS:
+    # Owners write "退款30元" as often as "退款 30 元": the way is read off the front, the amount is what follows.
+    written = " ".join(args[1:])
+    way = next((way for way in sorted(COMPENSATIONS, key=len, reverse=True) if written.startswith(way)), None)
+    if way is None:
         raise UsageError(f"请写明补偿方式（{'、'.join(COMPENSATIONS)}）")
-    compensation, needs_amount = ("券" if args[1] == "优惠券" else args[1]), COMPENSATIONS[args[1]]
+    compensation, amount_typed = ("券" if way == "优惠券" else way), written.removeprefix(way).strip()
     amount = None
-    if needs_amount:
-        if len(args) < 3:
-            raise UsageError(f"{args[1]}需要写金额，例如 /resolve {complaint['id']} {args[1]} 10")
+    if COMPENSATIONS[way]:
+        if not amount_typed:
+            raise UsageError(f"{way}需要写金额，例如 /resolve {complaint['id']} {way} 10")
         # A coupon or a refund above the largest order the shop takes is a typo, as such an order would be.
-        amount = float(money(args[2], f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
-    elif len(args) > 2:
-        raise UsageError(f"{args[1]}后面不需要金额")
+        amount = float(money(amount_typed, f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
+    elif amount_typed:
+        raise UsageError(f"{way}后面不需要金额")
     ctx.db["complaints"].update(
         complaint["id"],
         {

@@ -497,7 +497,9 @@ def week_figures(ctx: Context, period: Period) -> dict:
 
 def _unanswered(ctx: Context, questions: list[str]) -> list[dict]:
     """The largest groups of like questions, each named by the phrase its questions share (else by its most
-    central question, given as the example), with a keyword for /faq add that no entry holds."""
+    central question, given as the example), with a keyword for /faq add that no entry holds; or, when an entry
+    answers them already (they waited because the member asked again the same day), that entry: to edit, since
+    adding a second one would only compete with it."""
     about = [_asked_about(question) for question in questions]
     keywords = [row[0] for row in ctx.db.execute("SELECT keyword FROM faq_keywords")]
     found = []
@@ -505,7 +507,10 @@ def _unanswered(ctx: Context, questions: list[str]) -> list[dict]:
         phrase = _shared_phrase([about[number] for number in group], keywords)
         # the example goes into a /faq add line: a ；would split it in two
         example = excerpt(EXAMPLE_SEPARATORS.sub("，", without_mentions(questions[group[0]])), 20)
-        found.append({"phrase": phrase, "times": len(group), "example": example})
+        entry = _matching_entry(ctx, questions[group[0]])
+        found.append({"phrase": phrase, "times": len(group), "example": example,
+                      "entry": _title(ctx, entry) if entry else None,
+                      "keyword": _keywords_of(ctx, entry)[0] if entry else None})
     return found
 
 

@@ -13,7 +13,7 @@ from core.context import Context
 from core.numbers import money
 from core.registry import UsageError, command
 from handlers import order_book
-from handlers.members import find_member
+from handlers.members import CLOSING_QUOTES, named_member
 from handlers.tiers import recompute, tell_changes, tier_of
 from imports.orders import ORDER_ID_AT_MOST
 
@@ -23,11 +23,13 @@ UNLINKED_SHOWN = 10
 @command("order", usage="/order @昵称|微信号 金额 [订单号]", summary="记一笔群外成交的订单，计入该成员的消费", aliases=("订单",),
          examples=("/order @小王 199.5", "/order @小王 88 WX20261125001"))
 def record_order(ctx: Context, args: list[str]) -> None:
-    if len(args) not in (2, 3):
+    if not args:
         raise UsageError("请给出成员和金额，例如 /order @小王 199.5")
-    contact = find_member(ctx, args[0])
-    amount = money(args[1], "金额", at_most=ctx.config.orders.max_order_amount, example="199.5")
-    order_id = _order_id(args[2]) if len(args) == 3 else f"chat-{ctx.now:%Y%m%d%H%M%S}-{contact}"
+    contact, rest = named_member(ctx, args)
+    if len(rest) not in (1, 2):
+        raise UsageError("请给出成员和金额，例如 /order @小王 199.5（昵称有空格请加引号，例如 “小 张”）")
+    amount = money(rest[0], "金额", at_most=ctx.config.orders.max_order_amount, example="199.5")
+    order_id = _order_id(rest[1]) if len(rest) == 2 else f"chat-{ctx.now:%Y%m%d%H%M%S}-{contact}"
     if order_book.has_order(ctx.db, order_id):
         raise UsageError(f"订单号{quote(order_id)}已经记过了")
     order_book.add_chat_order(ctx, order_id, contact, float(amount))
@@ -36,7 +38,7 @@ def record_order(ctx: Context, args: list[str]) -> None:
     changes = recompute(ctx)
     tier = tier_of(ctx, contact)
     ctx.reply("command_reply", "order_recorded", name=ctx.name_of(contact), amount=float(amount),
-              order_id=excerpt(order_id) if len(args) == 3 else None,  # a made-up key means nothing to the owner
+              order_id=excerpt(order_id) if len(rest) == 2 else None,  # a made-up key means nothing to the owner
               tier=tier.tier if tier else None, reason=tier.reason if tier else None)
     tell_changes(ctx, changes)
 
@@ -56,7 +58,13 @@ def link_buyer(ctx: Context, args: list[str]) -> None:
         return
     if len(args) < 2:
         raise UsageError("请给出买家昵称和成员，例如 /link 小王 @小王")
-    typed, contact = " ".join(args[:-1]), find_member(ctx, args[-1])  # a nickname may have spaces: "Miki Chen"
+    # Both may have spaces ("Miki Chen"): the member is named from the last @ or opening quote, else the last word.
+    starts = [n for n, word in enumerate(args[1:], start=1) if word.startswith(("@", "＠", *CLOSING_QUOTES))]
+    start = starts[-1] if starts else len(args) - 1
+    contact, rest = named_member(ctx, args[start:])
+    if rest:
+        raise UsageError("成员要写在最后，例如 /link 王小二 @小王")
+    typed = " ".join(args[:start])
     names = order_book.buyer_spellings(ctx.db, typed)
     before = order_book.linked_to(ctx.db, names)
     orders, spend = order_book.nickname_orders(ctx.db, names)

@@ -40,10 +40,10 @@ from core.registry import UsageError, command, job, on_message, on_start, recurr
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote, shown_name
 from handlers import advert_model, order_book, second_opinion
-from handlers.members import find_member
+from handlers.members import named_member
 from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
-from handlers.spam_rules import MARK_REASONS, QR_INVITE, READS_AS_ADVERT, points_at_code, read_codes
+from handlers.spam_rules import MARK_REASONS, READS_AS_ADVERT, points_at_code, read_codes
 
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
@@ -123,7 +123,7 @@ def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) 
     newcomer = _newcomer(ctx, message.room, message.sender)
     judged = " ".join((_words_before(ctx, message), *codes.links)).strip()
     if codes.invite:
-        verdict = Verdict("sure", (QR_INVITE,))
+        verdict = Verdict("sure", (f"发了{codes.invite}的二维码图片",))
     else:
         verdict = _with_picture(judge(judged, newcomer, shop_links)) if judged else Verdict(None, (), 0.0)
     if verdict.band == "sure":
@@ -331,11 +331,11 @@ def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
 def remove(ctx: Context, args: list[str]) -> None:
     if not args:
         raise UsageError("请写出是哪位成员，例如 /remove @小王")
-    contact = find_member(ctx, args[0])
+    contact, rest = named_member(ctx, args)
     if ctx.is_shop(contact):
         raise UsageError("不能移出店主或机器人自己")
     who = ctx.name_of(contact)
-    room = _named_room(ctx, contact, " ".join(args[1:])) if len(args) > 1 else _room_to_leave(ctx, contact)
+    room = _named_room(ctx, contact, " ".join(rest)) if rest else _room_to_leave(ctx, contact)
     ctx.reply("command_reply", "spam_command", outcome="removing", who=who, where=ctx.topic_of(room))
     _record_correction(ctx, contact, is_advert=True)
     _queue_removal(ctx, room, contact)  # after the reply: "正在移出" comes before the member is out
@@ -368,9 +368,9 @@ def _room_to_leave(ctx: Context, contact: str) -> str:
 @command("allow", usage="/allow @昵称", summary="信任这位成员：以后不再提醒其广告", aliases=("信任",),
          examples=("/allow @小王",))
 def allow(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("请写出一位成员，例如 /allow @小王")
-    contact = find_member(ctx, args[0])
+    contact, rest = named_member(ctx, args)
+    if rest:
+        raise UsageError("请只写一位成员，例如 /allow @小王")
     ctx.db.execute("INSERT OR IGNORE INTO spam_trusted (contact, at) VALUES (?, ?)", [contact, to_db(ctx.now)])
     _record_correction(ctx, contact, is_advert=False)
     ctx.reply("command_reply", "spam_command", outcome="allowed", who=ctx.name_of(contact), where=None)

@@ -33,12 +33,10 @@ from core.learning import bounded, mark
 # message is read up to here, which keeps judging one under 0.3 ms whatever its length.
 READ_AT_MOST = 200
 
-# The reasons an alert gives, in the owner's words ("原因：…"): only what the message holds.
-INVITE = "发了加微信、QQ好友或进群的链接"
-QR_INVITE = "发了二维码图片（加微信、QQ好友或进群的二维码）"
-GROUP_NUMBER = "留了QQ群或微信群的群号"
+# The reasons an alert gives, in the owner's words ("原因：…"): only what the message holds, never a list of the
+# kinds it might have held ("加微信、QQ好友或进群" for a WeChat group's link).
 READS_AS_ADVERT = "读起来像广告"
-MARK_REASONS = {"id": "留了微信号或QQ号", "phone": "留了手机号", "link": "发了链接"}
+MARK_REASONS = {"id": "留了私下联系的账号", "phone": "留了手机号", "link": "发了链接"}
 
 # Look-alikes advertisers write to slip past filters (加薇, ➕V, ν信); NFKC has folded Ⓥ and ｖ already. Hearts
 # inside a word go, and traditional characters of advertisers' words become simplified, one for one.
@@ -74,6 +72,9 @@ _KNOWN_DOMAINS = ("amap.com", "map.baidu.com", "map.qq.com", "dianping.com", "me
 # An invitation to add a WeChat or WeCom contact, join a WeChat group, add a QQ contact or group.
 _INVITE = re.compile(r"(?:https?://)?(?:u\.wechat\.com/|weixin\.qq\.com/[gr]/|work\.weixin\.qq\.com/(?:u|gm|ca)/"
                      r"|qm\.qq\.com/|jq\.qq\.com/)")
+# What an invitation link leads to, by its address; any other _INVITE link adds a WeChat contact.
+_INVITED_TO = ((re.compile(r"(?:https?://)?(?:weixin\.qq\.com/g/|work\.weixin\.qq\.com/gm/)"), "进微信群"),
+               (re.compile(r"(?:https?://)?jq\.qq\.com/"), "进QQ群"), (re.compile(r"(?:https?://)?qm\.qq\.com/"), "加QQ"))
 _GROUP_NUMBER = re.compile(r"(?:qq|扣扣|企鹅|q|微信|vx|wx)群号?[:：是为]?\d{5,12}(?!\d)|群号[:：是为]?\d{5,12}(?!\d)")
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", another platform's
 # account ("抖音号 abc123"); 微 or 加 alone only right before it ("薇❤:", "加❤️：hs_99887"), 搜 ("v信搜 …"), WeChat
@@ -131,7 +132,7 @@ def read(text: str, shop_links: tuple[str, ...] = ()) -> Reading:
     folded = _folded(text)
     links = [link for link in _LINK.findall(folded) or _LINK.findall("".join(folded.split()))
              if not is_own_link(link, shop_links) and not _is_known_site(link)]
-    sure = [INVITE] if any(_INVITE.match(link) for link in links) else []
+    sure = [f"发了{invited_to(invite)}的链接"] if (invite := next(filter(_INVITE.match, links), None)) else []
     # Each is taken out before the next is looked for: an id after "微信" in a link's path or in an e-mail address
     # offers nobody anything.
     words = _EMAIL.sub(" ", _LINK.sub(" ", folded))
@@ -139,8 +140,10 @@ def read(text: str, shop_links: tuple[str, ...] = ()) -> Reading:
     words, ids = _OFFERED_ID.subn(r"\1 ", words)
     # "加 V 信：abc_123", "1 8 6 二 五 七 九 …" read through
     squeezed = _NUMERALS.sub(_spelled_number, _NOT_SQUEEZED.sub("", words))
-    if _GROUP_NUMBER.search(squeezed):
-        sure.append(GROUP_NUMBER)
+    if group_number := _GROUP_NUMBER.search(squeezed):
+        platform = next((name for name, words in (("QQ", ("qq", "扣扣", "企鹅", "q")), ("微信", ("微信", "vx", "wx")))
+                         if group_number[0].startswith(words)), "")
+        sure.append(f"留了{platform}群号")
     marks = [name for name, found in (("id", ids or _OFFERED_ID.search(squeezed)),
                                       ("phone", phones or _PHONE.search(squeezed)), ("link", links)) if found]
     return Reading(words, tuple(sure), tuple(marks))
@@ -150,7 +153,7 @@ def read(text: str, shop_links: tuple[str, ...] = ()) -> Reading:
 class Codes:
     """The QR codes of a picture (handlers/qr_codes.py), the shop's own left out."""
 
-    invite: bool  # one invites to add a contact or join a group: a sure sign
+    invite: str | None  # what one invites to (加微信, 进QQ群 …): a sure sign
     links: tuple[str, ...]  # the others' links, neither a well-known site's: the model reads them with the words
     found: bool  # any code not the shop's (a payment code, a parcel label's too)
 
@@ -158,8 +161,14 @@ class Codes:
 def read_codes(codes: list[str], shop_links: tuple[str, ...] = ()) -> Codes:
     theirs = [folded for folded in (plain(bounded(code, READ_AT_MOST)).strip().lower() for code in codes)
               if not is_own_link(folded, shop_links)]
-    return Codes(any(_INVITE.match(code) for code in theirs),
+    invite = next(filter(_INVITE.match, theirs), None)
+    return Codes(invited_to(invite) if invite else None,
                  tuple(code for code in theirs if _LINK.match(code) and not _is_known_site(code)), bool(theirs))
+
+
+def invited_to(link: str) -> str:
+    """What an invitation link leads to, as an alert says it: 加微信, 进微信群, 加QQ, 进QQ群."""
+    return next((what for pattern, what in _INVITED_TO if pattern.match(link)), "加微信")
 
 
 # Words that point at a picture's code: a message with them is read together with the member's code just before.

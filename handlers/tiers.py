@@ -27,7 +27,7 @@ from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
 from core.text import shown_name
 from handlers import order_book
-from handlers.members import find_member
+from handlers.members import named_member
 from handlers.periods import Period
 
 NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
@@ -216,9 +216,9 @@ def _new_vip_room_outsiders(ctx: Context) -> list[dict]:
 @command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单和活跃度", aliases=("等级",),
          examples=("/tier @小王", "/tier wxid_abc123"))
 def show_tier(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1:
-        raise UsageError("请给出一位成员")
-    contact = find_member(ctx, args[0])
+    contact, rest = named_member(ctx, args)
+    if rest:
+        raise UsageError("请只写一位成员（昵称有空格请加引号，例如 /tier “小 张”）")
     rules = ctx.config.tiers
     since = _windows_start(ctx)
     spend, orders = order_book.member_spend(ctx.db, contact, since["spend_since"])

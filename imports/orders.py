@@ -86,6 +86,7 @@ def read_orders(path: Path, config: Config, now: dt.datetime | None = None) -> O
             try:
                 if "\x00" in written:  # a file cut short by a crash is padded with NUL bytes
                     raise ValueError("有空字符（\\0），文件可能没有保存完整：请重新导出")
+                _fits(cells, len(header))
                 order = _order(cells, columns, config, latest)
             except ValueError as error:
                 problems.append(f"第 {line} 行：{error}")
@@ -180,6 +181,14 @@ def _columns(header: list[str], config: Config) -> tuple[dict[str, int], list[st
         buyer = config.orders.headers.buyer_id + config.orders.headers.buyer_name
         problems.append(f"第 1 行：没有买家列（“{'”或“'.join(buyer)}”）")
     return columns, problems
+
+
+def _fits(cells: list, header_fields: int) -> None:
+    """A row with more filled fields than the header has shifted its cells: an unquoted "1,299.00" splits in two,
+    and every column after it would be read from its neighbour (the status taken for the amount's decimals)."""
+    if any(_text(cell) for cell in cells[header_fields:]):
+        raise ValueError(f"有 {len(cells)} 个字段，表头只有 {header_fields} 个：带逗号的金额（如 1,299.00）要加引号，"
+                         "或导出时去掉千位分隔符")
 
 
 def _order(cells: list, columns: dict[str, int], config: Config, latest: dt.date) -> Order:

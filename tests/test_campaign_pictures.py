@@ -37,7 +37,8 @@ def attach(bot, data: bytes = png(), name: str = "闪购日") -> str:
 def test_the_owners_picture_goes_with_every_group_post_as_its_text_then_the_picture_in_one_send(shop_bot):
     bot = shop_bot(groups=GROUPS)
     hint = bot.owner.sends_picture(png()) + bot.advance(seconds=10)
-    assert hint[0]["to"] == OWNER and "收到图片" in hint[0]["text"] and "/campaign image 闪购日" in hint[0]["text"]
+    assert hint[0]["to"] == OWNER and hint[0]["text"] == (
+        "收到图片。要给活动推送配上这张图，请发 /campaign image 活动名称（现有的活动：会员日、闪购日）。"), "no name guessed"
     attached = ask(bot, "/campaign image 闪购日")
     assert attached[0]["text"].startswith("已给 闪购日 配上您刚发的图片：之后每次推送，群里先收到文字，紧接着收到这张图")
     picture = str(media.keep(media.folder_of(bot.assistant.db), png()))

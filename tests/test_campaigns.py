@@ -238,12 +238,12 @@ def test_a_second_campaign_in_a_slot_already_taken_is_refused_naming_the_first()
     ], start=1)]
     replies = owner_told(replay_events(events), "command_reply")
     flash, added, paused, same_paused, suggested_taken, cancelled, readded, resumed, other_time, other_day = replies
-    assert flash.startswith("抱歉，每周五 20:00 已经有 闪购日（正在推送）") and "/campaign cancel 闪购日" in flash
+    assert flash.startswith("抱歉，每周五 20:00 已经有 闪购日（下次推送 周五20:00）") and "/campaign cancel 闪购日" in flash
     assert added.startswith("已添加 轻内容1")
     assert "每周四 12:00 已经有 轻内容1（已暂停，/campaign resume 轻内容1 可恢复）" in same_paused
     assert "已经有 轻内容1" in suggested_taken and "/campaign confirm" not in suggested_taken
     assert readded.startswith("已添加 轻内容2：每周四 12:00")
-    assert "每周四 12:00 已经有 轻内容2（正在推送）" in resumed
+    assert "每周四 12:00 已经有 轻内容2（下次推送 明天12:00）" in resumed
     assert other_time.startswith("已添加 轻内容3") and other_day.startswith("已添加 闪购1：每月18日 20:00")
 
 

@@ -121,6 +121,8 @@ def test_help_lists_the_commands_and_only_the_options_each_uses(capfd):
     replay = cli(capfd, "replay", "--help")[1]
     assert "--until 时间" in replay and "脚本" in replay and "--pretend-time 时间" not in replay
     assert "--db" not in cli(capfd, "check-config", "--help")[1]
+    imports = cli(capfd, "import-orders", "--help")[1]
+    assert "把订单导入这个数据库文件" in imports and "replay" not in imports, "--db is said as import-orders uses it"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +133,7 @@ def test_help_lists_the_commands_and_only_the_options_each_uses(capfd):
         (["run", "extra"], "bot.py run：不认识的参数：extra"),
         (["--seed", "x", "replay", "s.jsonl"], "bot.py：--seed 要写整数，现在是 x"),
         (["run", "--db"], "bot.py run：--db 后面要写一个值"),
-        (["replay", "s.jsonl", "--until", "later"], "bot.py replay：--until 的时间“later”不是 ISO 8601 时间"),
+        (["replay", "s.jsonl", "--until", "later"], "bot.py replay：--until 的时间“later”看不懂：请写日期和钟点"),
     ],
 )
 def test_a_wrong_command_line_is_explained_in_chinese_with_exit_status_2(capfd, argv, message):

@@ -65,6 +65,11 @@ def test_an_unknown_command_gets_one_line_and_the_usage():
     assert sent[0]["text"] == "抱歉，没有 /发货 这个指令。用法：/help"
 
 
+def test_a_misspelt_command_is_answered_with_the_nearest_one():
+    sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/staus", room=None)])
+    assert [m["text"] for m in sent] == ["抱歉，没有 /staus 这个指令，您要的可能是 /status。用法：/help"]
+
+
 def test_bad_arguments_get_the_reason_and_the_usage():
     sent = replay_events(shop() + [say("2026-11-25 10:01", OWNER, "/status now please", room=None)])
     assert sent[0]["text"] == "抱歉，/status 不需要参数。用法：/status"

@@ -9,6 +9,7 @@ from core.context import Context
 from core.store import open_store
 from handlers import complaint_detection
 from tests.conftest import OWNER
+from tests.test_media import png
 
 MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
 FALSE_ALARM = "电影太烂了，差评"  # about a film, not the shop: the detector is sure it is a complaint; the owner says it is not
@@ -32,21 +33,61 @@ def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_fla
     assert wang.says(MISSED, room="普通会员群") == []
     bot.advance(minutes=5)
     bot.owner.says("/complaint @小王 品控")
+    bot.owner.says("/complaint @小王 品控 1")
     bot.owner.says("/complaints")
     bot.advance(hours=2)
     assert kinds(bot.sent()) == [
+        ("command_reply", OWNER, "10:05"),
         ("complaint_ack", wang.id, "10:05"),
         ("complaint_alert", OWNER, "10:05"),
         ("command_reply", OWNER, "10:05"),
         ("complaint_reminder", OWNER, "10:50"),
         ("complaint_overdue", OWNER, "11:05"),
     ]
-    ack, alert, listing = bot.sent()[:3]
+    ack, alert, listing = bot.sent()[1:4]
     assert ack["room"] == bot.room_id("普通会员群"), "acknowledged where the member wrote it"
     assert "#1" in alert["text"] and "品控" in alert["text"] and "有点冲" in alert["text"]
     assert "#1 小王" in listing["text"]
     store = open_store(db_path)
     assert [(r["text"], r["is_complaint"], r["complaint"]) for r in store["complaint_corrections"].rows] == [(MISSED, 1, 1)]
+
+
+def test_complaint_lists_the_members_last_messages_and_files_only_the_one_the_owner_picks(shop_bot):
+    bot = shop_bot("2026-11-24 15:20", groups={"普通会员群": ["陈姐", "小王"]})
+    chen = bot.member("陈姐")
+    chen.says("请问满多少包邮？", room="普通会员群")
+    bot.advance_to("2026-11-25 10:05")
+    chen.sends_picture(png(), room="普通会员群")
+    bot.member("小王").says("我的也是", room="普通会员群")
+    bot.owner.says("/complaint @陈姐 品控")
+    bot.advance(minutes=1)
+    assert bot.sent(to="陈姐") == [], "nothing goes to the member before the owner picks"
+    assert bot.texts(kind="command_reply")[-1] == (
+        "陈姐最近的消息（新的在前）：\n"
+        "1. 今天10:05在「普通会员群」：[图片]\n"
+        "2. 昨天15:20在「普通会员群」：“请问满多少包邮？”\n"
+        "要记为投诉的是哪一条？请回复 /complaint @陈姐 品控 编号，例如 /complaint @陈姐 品控 1。您选定之前，顾客不会收到任何消息。")
+    chen.says("快点处理", room="普通会员群")  # a message meanwhile shifts no number
+    bot.owner.says("/complaint @陈姐 品控 1")
+    bot.owner.says("/complaints")
+    bot.advance(minutes=1)
+    assert [m["kind"] for m in bot.sent(to="陈姐")] == ["complaint_ack"]
+    assert "新投诉 #1（品控）：陈姐在「普通会员群」说：“[图片]”" in bot.texts(kind="complaint_alert")[0]
+    assert "附图 1 张" in bot.texts(kind="command_reply")[-1]
+    assert complaint_detection.corrections(Context(bot.assistant).db) == [], "a picture has no words to learn from"
+
+
+def test_complaint_with_a_number_but_no_listing_or_beyond_it_asks_again(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("杯子有点问题", room="普通会员群")
+    bot.owner.says("/complaint @小王 1")
+    bot.owner.says("/complaint @小王")
+    bot.owner.says("/complaint @小王 3")
+    bot.advance(minutes=1)
+    replies = bot.texts(kind="command_reply")
+    assert replies[0].startswith("抱歉，请先发 /complaint @小王，看过最近的消息再选编号。")
+    assert replies[2].startswith("抱歉，消息编号只有 1 到 1。")
+    assert bot.sent(kind="complaint_ack") == []
 
 
 def test_complaint_says_so_for_a_member_with_an_open_complaint_or_who_never_wrote(shop_bot):
@@ -60,7 +101,7 @@ def test_complaint_says_so_for_a_member_with_an_open_complaint_or_who_never_wrot
     assert bot.texts(kind="command_reply") == [
         "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。",
         "没有找到小李最近的消息，无法记为投诉：等对方发来消息后再记。",
-        "抱歉，原因只能是 物流、品控、发错货、退款、服务、其他。用法：/complaint @昵称 [物流|品控|发错货|退款|服务|其他]",
+        "抱歉，原因只能是 物流、品控、发错货、退款、服务、其他。用法：/complaint @昵称 [物流|品控|发错货|退款|服务|其他] [消息编号]",
     ]
     assert len(bot.sent(kind="complaint_alert")) == 1
 
@@ -127,6 +168,7 @@ def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_b
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says(MISSED, room="普通会员群")
     bot.owner.says("/complaint @小王")
+    bot.owner.says("/complaint @小王 1")
     bot.owner.says("/notcomplaint 1")
     examples = complaint_detection.corrections(Context(bot.assistant).db)
     assert [(e.text, e.label) for e in examples] == [(MISSED, False)]

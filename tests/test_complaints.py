@@ -4,6 +4,8 @@ complaint is overdue unless followed up, and everything is summed up weekly. All
 import datetime as dt
 import json
 
+import pytest
+
 from core import media
 from core.store import open_store
 from handlers import charts
@@ -117,7 +119,7 @@ def test_praise_and_negations_are_not_complaints(shop_bot):
 def test_bad_resolve_commands_say_what_is_wrong(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says(COMPLAINT, room="普通会员群")
-    for command in ("/resolve 99 补发", "/resolve 1 券", "/resolve 1 送花", "/contacted"):
+    for command in ("/resolve 99 补发", "/resolve 1 券", "/resolve 1 送花", "/contacted", "/contacted 1 2"):
         bot.advance(minutes=1)
         bot.owner.says(command)
     bot.advance(minutes=1)
@@ -125,8 +127,28 @@ def test_bad_resolve_commands_say_what_is_wrong(shop_bot):
         "抱歉，没有编号为 99 的投诉。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
         "抱歉，券需要写金额，例如 /resolve 1 券 10。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
         "抱歉，请写明补偿方式（补发、换货、券、优惠券、退款、道歉、无）。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
-        "抱歉，只需要一个投诉编号。用法：/contacted 编号",
+        "抱歉，请写明投诉编号，例如 12（/complaints 列出未结的投诉和编号）。用法：/contacted 编号",
+        "抱歉，只需要一个投诉编号，后面的“2”请去掉。用法：/contacted 编号",
     ]
+
+
+@pytest.mark.parametrize("typed", ["退款 30元", "退款 ３０元", "退款30元", "退款 30 元", "退款 ￥３０"])
+def test_a_refund_is_read_as_owners_write_it(shop_bot, typed):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.owner.says(f"/resolve 1 {typed}")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="command_reply") == ["投诉 #1（小王）已结案，补偿：退款 ¥30.00。"]
+
+
+def test_a_follow_up_within_the_minute_is_not_called_late(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.owner.says("/contacted 1")
+    bot.owner.says("/complaints week")
+    bot.advance(minutes=1)
+    week = bot.texts(kind="command_reply")[-1]
+    assert "跟进最慢：#1 小王（品控），用时不到1分钟" in week and "才跟进" not in week
 
 
 def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot):
@@ -153,7 +175,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     assert "共 3 条" in text and "物流 2" in text and "品控 1" in text
     assert "一小时内跟进：2/3" in text
     assert text.startswith("每周回顾（11月23日 至 11月29日）"), "the seven whole days before the review's day"
-    assert "最慢：#2 小李（物流），2小时才跟进" in text
+    assert "跟进最慢：#2 小李（物流），用时2小时" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 ¥10.00，退款 ¥0.00" in text
     assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text

@@ -164,6 +164,8 @@ def test_complaint_reminder_must_come_before_the_deadline(tmp_path):
         ("\n[shop\n", "第 {last} 行第 6 列", "段名缺少结尾的 ]。这一行是：[shop"),
         ("\n[outbox]\n", "第 {last} 行第 8 列", "同一段写了两次"),
         ('\n[extra]\nwords = 8折\n', "第 {last} 行第 10 列", "一行只能写一个设置（值要加引号吗？）。这一行是：words = 8折"),
+        ('\n[extra]\nname = "小店\n', "第 {last} 行第 8 列", '" 没有配对，请在文字末尾补上 "。这一行是：name = "小店'),
+        ("\n[extra]\nname = '小店", "第 {last} 行第 8 列", "' 没有配对，请在文字末尾补上 '。这一行是：name = '小店"),
     ],
 )
 def test_broken_toml_says_where_in_chinese(tmp_path, monkeypatch, broken, where, reason):

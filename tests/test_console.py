@@ -41,11 +41,22 @@ def test_a_member_typing_a_command_is_refused_and_a_bad_line_is_explained(tmp_pa
     assert "! 没有叫 不存在的群 的群" in result.stdout
 
 
+def test_a_line_that_is_not_utf8_is_explained_and_the_rest_of_it_still_reaches_the_bot(tmp_path):
+    cut_paste = "@普通会员群 小王: ".encode() + "我".encode()[:2] + "杯子碎了，我要退货\n/complaints\n".encode()
+    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "run", "--db", str(tmp_path / "store.db")],
+                            input=cut_paste, capture_output=True, timeout=60, cwd=ROOT)
+    out = result.stdout.decode()
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    assert "! 这一行有些字节不是 UTF-8 文字" in out
+    assert "#1 小王（普通会员群） 品控：“�杯子碎了，我要退货”" in out, "the member's complaint is not lost"
+
+
 def test_a_join_and_a_leave_are_seen(tmp_path):
-    result = console(tmp_path, "@普通会员群 +小赵\n@普通会员群 -小李\n/status\n")
+    result = console(tmp_path, "@普通会员群 +小赵\n@普通会员群 +小 张\n@普通会员群 -小李\n/status\n/tier “小 张”\n")
     assert result.returncode == 0, result.stderr
-    # 小王 小李 阿芳 陈姐 in the demo groups (the owner is no member), 小赵 joins, 小李 leaves the only group he was in
-    assert "成员：4 人" in result.stdout
+    # 小王 小李 阿芳 陈姐 in the demo groups (the owner is no member), 小赵 and 小 张 join, 小李 leaves the only group
+    # he was in
+    assert "成员：5 人" in result.stdout and "小 张（console_小 张）" in result.stdout
 
 
 def test_replies_still_queued_at_ctrl_d_are_sent_before_exit_and_the_wait_is_announced(tmp_path):
@@ -160,9 +171,10 @@ def test_pretend_time_without_db_never_touches_the_real_store(tmp_path):
 
 
 def test_a_bad_pretend_time_is_a_clear_error(tmp_path):
-    result = run_bot("run", "--db", str(tmp_path / "store.db"), "--pretend-time", "tonight")
+    result = run_bot("run", "--db", str(tmp_path / "store.db"), "--pretend-time", "明天")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "--pretend-time 的时间“tonight”不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00" in result.stderr
+    assert ("--pretend-time 的时间“明天”看不懂：请写日期和钟点，中间用 T 连接，例如 2026-11-25T23:00"
+            "（2026 年 11 月 25 日晚上 11 点）") in result.stderr
     assert "bot.py run --help" in result.stderr
 
 

@@ -179,6 +179,19 @@ def test_weekly_figures_in_faq_stats_and_in_the_weekly_review(shop_bot):
     assert "运费、邮费、包邮：2 次" in review and "“请问165穿什么尺码？” 1 次" in review
 
 
+def test_a_question_an_entry_answers_but_that_waited_is_never_suggested_as_a_new_entry(shop_bot):
+    bot = with_shipping(shop_bot, "2026-11-24 10:00")
+    bot.member("小王").says("包邮吗？")
+    bot.advance(hours=1)
+    bot.member("小王").says("包邮的话几天到？")  # answered once today: this one waits for the owner
+    bot.advance(minutes=20)
+    bot.owner.says("/faq stats")
+    bot.advance(minutes=1)
+    stats = replies(bot)[-1]
+    assert "“包邮的话几天到？” 1 次" in stats and "/faq add" not in stats, stats
+    assert "  已有问答「运费、邮费、包邮」：答案没说清楚的话，/faq edit 运费 （新的回答）" in stats
+
+
 def faq_config(tmp_path, entries: str):
     text = (ROOT / "config.toml").read_text(encoding="utf-8") + entries
     path = tmp_path / "config.toml"

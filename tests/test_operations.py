@@ -41,7 +41,8 @@ def test_a_second_bot_on_a_store_in_use_is_refused_naming_the_store_and_the_proc
         for second in (run_bot("run", "--db", str(db), cwd=tmp_path),
                        run_bot("replay", str(script), "--db", str(db), cwd=tmp_path)):
             assert second.returncode == 1
-            assert str(db) in second.stderr and f"进程 {first.pid}" in second.stderr and "只能运行一个" in second.stderr
+            assert second.stderr.startswith(f"机器人已经在运行了，用的是同一个数据库 {db}：")
+            assert f"先关掉它（进程号 {first.pid}）再启动" in second.stderr
             assert "Traceback" not in second.stderr and second.stdout == ""
         # importing orders while the bot runs stays allowed: SQLite's WAL takes the second writer
         assert run_bot("import-orders", str(orders), "--db", str(db), cwd=tmp_path).returncode == 0
@@ -60,7 +61,7 @@ def test_a_bot_killed_outright_does_not_keep_the_next_one_from_starting(tmp_path
     assert (tmp_path / "store.db.lock").read_text().strip() == str(crashed.pid), "the lock file outlives it"
     started = run_bot("run", "--db", str(db), cwd=tmp_path)
     assert started.returncode == 0, started.stderr
-    assert "只能运行一个" not in started.stderr
+    assert "已经在运行" not in started.stderr
 
 
 def test_the_lock_is_held_while_claimed_and_free_after(tmp_path):

@@ -137,6 +137,17 @@ def test_amounts_take_thousand_separators_in_threes_only_and_stay_under_the_ceil
     assert amounts == [(1234.5,), (1299.0,), (100000.0,)]
 
 
+def test_an_unquoted_amount_with_a_comma_is_a_row_with_too_many_fields_and_nothing_is_imported(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("订单号,下单时间,买家昵称,实付金额,订单状态\n"
+                    "BOM00,2026-11-20 10:00:00,小李,\"￥1,299.00\",已完成\n"
+                    "BOM01,2026-11-20 10:00:00,小王,￥1,299.00,已完成\n", encoding="utf-8")
+    result = import_orders(path, tmp_path / "store.db")
+    assert result.returncode == 2 and "共 1 个问题" in result.stderr, "the quoted amount is fine"
+    assert "第 3 行：有 6 个字段，表头只有 5 个：带逗号的金额（如 1,299.00）要加引号" in result.stderr
+    assert open_store(tmp_path / "store.db").execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+
+
 def test_order_times_before_2000_or_after_tomorrow_are_errors_never_counted(tmp_path):
     rows = [["A1", "1999-12-31 23:59:00", "小王", "", "99", "已完成"],
             ["A2", "0001-01-01T00:00:00+08:00", "小王", "", "99", "已完成"],

@@ -273,7 +273,7 @@ def test_a_members_qr_code_alerts_when_it_invites_or_comes_with_words_of_adverti
     sends_picture(bot, "小王", qr_picture(tmp_path, "https://u.wechat.com/EFabc123", "invite.png"), room="VIP福利群")
     bot.advance(minutes=1)
     assert len(bot.texts(kind="spam_alert")) == 2, "a WeChat invite alone is advertising from anyone"
-    assert "原因：发了二维码图片（加微信、QQ好友或进群的二维码）" in bot.texts(kind="spam_alert")[-1]
+    assert "原因：发了加微信的二维码图片" in bot.texts(kind="spam_alert")[-1]
 
 
 def test_auto_remove_counts_a_newcomers_qr_advert_as_a_hit(shop_bot, tmp_path):
@@ -358,9 +358,10 @@ def test_everyday_chat_and_the_owners_own_posts_get_no_alert_and_no_summary(shop
 
 
 @pytest.mark.parametrize("text, reason", [
-    ("https://weixin.qq.com/g/AbCdEf123 进群", "发了加微信、QQ好友或进群的链接"),
-    ("谢谢大家 qm.qq.com/q/Ab12", "发了加微信、QQ好友或进群的链接"),
-    ("扣 扣 群：1 2 3 4 5 6 7 8 9", "留了QQ群或微信群的群号"),
+    ("https://weixin.qq.com/g/AbCdEf123 进群", "发了进微信群的链接"),
+    ("谢谢大家 qm.qq.com/q/Ab12", "发了加QQ的链接"),
+    ("扣 扣 群：1 2 3 4 5 6 7 8 9", "留了QQ群号"),
+    ("进群领券 群号 12345678", "留了群号"),
 ])
 def test_a_sure_sign_alerts_from_anyone_whatever_the_words_around_it(shop_bot, text, reason):
     bot = qr_shop(shop_bot)
@@ -370,9 +371,9 @@ def test_a_sure_sign_alerts_from_anyone_whatever_the_words_around_it(shop_bot, t
 
 
 @pytest.mark.parametrize("text, reason", [
-    ("加 V 信：abc_8899 带你一起赚", "留了微信号或QQ号"),
-    ("ｗｘ：ｈｏｎｇ１２３４５ 免费领面膜", "留了微信号或QQ号"),
-    ("想省钱的宝子 ν信搜 jh-haojia2025 每天上新", "留了微信号或QQ号"),
+    ("加 V 信：abc_8899 带你一起赚", "留了私下联系的账号"),
+    ("ｗｘ：ｈｏｎｇ１２３４５ 免费领面膜", "留了私下联系的账号"),
+    ("想省钱的宝子 ν信搜 jh-haojia2025 每天上新", "留了私下联系的账号"),
     ("绿泡泡 1 8 6 二 五 七 九 3 4 0 8，有好项目一起做", "留了手机号"),
 ])
 def test_an_id_or_number_in_disguise_is_read_and_named_in_the_alert(shop_bot, text, reason):

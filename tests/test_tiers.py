@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from core.config import load_config
 from core.store import open_store
 from tests.conftest import BOT, OWNER, ROOT, at, replay_events, run_bot, say, shop
@@ -94,7 +96,7 @@ def test_tiers_vip_and_stats_give_the_owner_the_counts_and_the_figures():
     tiers, vips, stats, bad_page, bad_period = replies
     assert "VIP 1 位，普通 1 位" in tiers and "普通会员群：2 人（VIP 1）" in tiers, "the owner is no member"
     assert "VIP 共 1 位" in vips and "小王：近90天消费¥550.00" in vips
-    assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人）" in stats
+    assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人发言）" in stats
     assert bad_page.startswith("抱歉") and "/vip [页码]" in bad_page
     assert "30d" in bad_period and "/stats" in bad_period
 
@@ -138,3 +140,21 @@ def test_a_nickname_with_invisible_or_full_width_characters_is_found_as_it_reads
     replies = [m["text"] for m in owner_messages(replay_events(events), "command_reply")]
     # shown with its direction mark made visible (core/text.py); the joiner, which holds emoji together, stays
     assert [reply.splitlines()[0] for reply in replies] == ["小\u200d王\ufffd（wxid_a）"] * 2 + ["Ｍｉｋｉ🐱（wxid_m）"]
+
+
+@pytest.mark.parametrize("named", ["“小 张”", '"小 张"', "「小 张」", "@“小 张”", "@小 张", "小 张"])
+def test_a_nickname_with_a_space_is_named_in_quotes_or_after_an_at(shop_bot, named):
+    bot = shop_bot(groups={"普通会员群": ["小王", "小", "小 张"]})
+    bot.owner.says(f"/order {named} 100元")
+    bot.owner.says(f"/tier {named}")
+    bot.advance(minutes=1)
+    recorded, tier = bot.texts(kind="command_reply", to="owner")[:2]
+    assert recorded.startswith("已记下 小 张 的一笔群外成交：¥100.00。")
+    assert tier.startswith("小 张（wxid_3）")
+
+
+def test_a_quote_left_open_says_which_is_missing(shop_bot):
+    bot = shop_bot(groups={"普通会员群": ["小 张"]})
+    bot.owner.says("/tier “小 张")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="command_reply")[0].startswith("抱歉，昵称的引号没有配对：“后面少了”。")

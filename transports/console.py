@@ -41,7 +41,8 @@ SYNTAX = """\
 群：{rooms}
 """
 _PICTURE = re.compile(r"^[/／]image\s+(?P<path>.+)$")
-_LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>\S+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
+_NOT_UTF8 = re.compile("[\ud800-\udfff]+")  # surrogates: bytes that were not UTF-8, or half an emoji
+_LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>[^:：]+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
 
 
 class ConsoleError(ValueError):
@@ -89,9 +90,10 @@ class Console:
         if match["move"]:
             if room is None:
                 raise ConsoleError("进群和退群要写明群名：@群名 +小张")
-            contact = self.ids.setdefault(match["mover"], f"console_{match['mover']}")
-            self.names[contact] = match["mover"]
-            return Join(room, contact, match["mover"]) if match["move"] == "+" else Leave(room, contact)
+            mover = match["mover"].strip()  # a nickname may have spaces: "+小 张"
+            contact = self.ids.setdefault(mover, f"console_{mover}")
+            self.names[contact] = mover
+            return Join(room, contact, mover) if match["move"] == "+" else Leave(room, contact)
         speaker = match["speaker"].strip()
         contact = self.ids.setdefault(speaker, f"console_{speaker}")
         self.names[contact] = speaker
@@ -124,10 +126,14 @@ class Console:
         """
         loop, lines = asyncio.get_running_loop(), asyncio.Queue()
 
+        # Bytes where there are: a line that is not UTF-8 (a paste cut mid-character, bytes piped in) would stop a
+        # strict text reader for good, and a lenient one hands over surrogates that no store or screen can write.
+        source = getattr(self.stdin, "buffer", self.stdin)
+
         def read() -> None:
             ends, last_end = 0, 2 if self.stdin.isatty() else 1
             while ends < last_end:
-                line = self.stdin.readline()
+                line = source.readline()
                 ends += not line
                 try:
                     loop.call_soon_threadsafe(lines.put_nowait, line)
@@ -145,10 +151,13 @@ class Console:
         while line := await self._lines.get():
             self.take(line, deliver)
 
-    def take(self, line: str, deliver: Callable[[Event], None]) -> None:
+    def take(self, line: str | bytes, deliver: Callable[[Event], None]) -> None:
         """One line typed: its event delivered, or what is wrong with it shown (nothing is lost: type it again)."""
+        line, unreadable = readable(line)
         if not line.strip():
             return
+        if unreadable:
+            self._print("  ! 这一行有些字节不是 UTF-8 文字（可能是粘贴时截断了一个字），已换成 �，其余照常发出")
         try:
             deliver(self.parse(line))
         except ConsoleError as error:
@@ -175,6 +184,14 @@ class Console:
 
     def _print(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
+
+
+def readable(line: str | bytes) -> tuple[str, bool]:
+    """The line as text, each run of what is not UTF-8 made one U+FFFD; and whether there was any. Bytes are read
+    with surrogateescape, as Python reads a terminal in the C locale, so that both come out the same."""
+    text = line.decode("utf-8", "surrogateescape") if isinstance(line, bytes) else line
+    cleaned = _NOT_UTF8.sub("\ufffd", text)
+    return cleaned, cleaned != text
 
 
 def spoken_duration(seconds: float) -> str:

@@ -94,7 +94,11 @@ def parse_time(text: object, what: str = "at", default_tz: dt.tzinfo | None = No
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{what} 的时间{quote(text)}不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00") from None
+        if default_tz is None:  # a script's time, written by a program: the standard it follows is the help
+            raise ValueError(f"{what} 的时间{quote(text)}不是 ISO 8601 时间，例如 2026-11-25T20:00:00+08:00") from None
+        # Typed by the owner, who may write 明天 or 23点: the layout in plain words, and one to copy.
+        raise ValueError(f"{what} 的时间{quote(text)}看不懂：请写日期和钟点，中间用 T 连接，例如 2026-11-25T23:00"
+                         "（2026 年 11 月 25 日晚上 11 点）") from None
     if moment.tzinfo is None and default_tz is not None:
         moment = moment.replace(tzinfo=default_tz)
     if moment.tzinfo is None:
