@@ -30,7 +30,7 @@ from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt, quote
-from handlers import second_opinion
+from handlers import faq, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
 from handlers.complaint_model import Verdict
@@ -83,7 +83,8 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if verdict.band == "sure" or second:
         open_complaint(ctx, message, verdict.reason)
         return True
-    _ask_owner(ctx, message, verdict)
+    if not faq.answers(ctx, message.text):  # "运费呢？" in doubt: the shop's answer to it is enough
+        _ask_owner(ctx, message, verdict)
     return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
 
 

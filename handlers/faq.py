@@ -131,6 +131,12 @@ def _send(ctx: Context, entry: int, room: str | None, askers: list[str], closed:
             **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
 
 
+def answers(ctx: Context, text: str) -> bool:
+    """Whether one of the shop's entries answers this text: a question the shop has already answered, which the
+    complaint path leaves to the FAQ when it is only in doubt (handlers/complaints.py)."""
+    return _matching_entry(ctx, text) is not None
+
+
 def _matching_entry(ctx: Context, text: str) -> int | None:
     found = _matcher(ctx).match(text)
     return found.entry if found else None

@@ -12,6 +12,7 @@ import pytest
 from bench.complaint_accuracy import HOLDOUT, LABELLED, report, score
 from handlers.complaint_detection import RULES, detect
 from handlers.complaint_rules import DEFAULT_RULES, REASONS, classify, load_rules
+from tests.conftest import OWNER, replay_events, say, shop
 
 
 def test_the_labelled_set_is_large_and_covers_every_reason():
@@ -163,7 +164,6 @@ def test_a_broken_rules_file_is_refused_with_the_reason(tmp_path, change, compla
     "text",
     [
         "运费多少呢？",
-        "运费呢？",
         "@小店助手 包邮条件",  # as the console and replay scripts write a mention
         "@小店助手\u2005说一下运费",  # as WeChat does
         "退货运费谁出？",
@@ -176,6 +176,16 @@ def test_a_broken_rules_file_is_refused_with_the_reason(tmp_path, change, compla
 )
 def test_short_questions_for_the_faq_are_not_complaints(text):
     assert detect(text) is None
+
+
+def test_a_short_question_the_detector_is_in_doubt_about_gets_the_faq_answer_and_asks_the_owner_nothing():
+    text = "运费呢？"  # in doubt since complaints like "我的快递呢？" were learned
+    assert detect(text).band == "doubt"
+    sent = replay_events(shop() + [say("2026-11-25 10:00", OWNER, "/faq add 运费,邮费 满99元包邮", room=None),
+                                   say("2026-11-25 10:01", "wxid_a", text)], until="2026-11-25 10:05")
+    assert [m["kind"] for m in sent] == ["command_reply", "faq_answer"]
+    no_entry = replay_events(shop() + [say("2026-11-25 10:01", "wxid_a", text)], until="2026-11-25 10:05")
+    assert [m["kind"] for m in no_entry] == ["complaint_doubt"], "without an answer the owner is asked, privately"
 
 
 @pytest.mark.parametrize(
