@@ -361,10 +361,16 @@ def _night_questions(db: Database) -> None:
     )
 
 
+def _held_welcomes(db: Database) -> None:
+    # A newcomer the owner was just alerted about as an advertiser (handlers/spam.py) is not welcomed: their welcome
+    # waits, held since `held_at`, until the owner trusts them (/allow); a removal (they leave) drops it.
+    db.execute("ALTER TABLE pending_welcomes ADD COLUMN held_at TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
-    _faq_by_meaning, _advert_corrections, _night_questions,
+    _faq_by_meaning, _advert_corrections, _night_questions, _held_welcomes,
 ]
 
 
