@@ -47,7 +47,8 @@ def hold(ctx: Context, room: str, contact: str) -> bool:
                        [room, contact, to_db(ctx.now)])
     ctx.db.execute("UPDATE pending_welcomes SET held_at = ? WHERE room = ? AND contact = ? AND held_at IS NULL",
                    [to_db(ctx.now), room, contact])
-    return ctx.db.execute("SELECT 1 FROM pending_welcomes WHERE room = ? AND contact = ?", [room, contact]).fetchone() is not None
+    held = ctx.db.execute("SELECT 1 FROM pending_welcomes WHERE room = ? AND contact = ?", [room, contact]).fetchone()
+    return held is not None
 
 
 def release(ctx: Context, contact: str) -> None:
