@@ -22,8 +22,11 @@ $(GATEWAY)/node_modules/.installed: $(GATEWAY)/package.json $(GATEWAY)/package-l
 	npm ci --prefix $(GATEWAY) --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# On both cores (pytest-xdist; worksteal: a worker left idle takes tests from the other, as the end-to-end tests
+# are slow): every test keeps to its own temporary folder, and the end-to-end gateways to ports of
+# their worker's own (tests/test_wechaty_e2e.py). `.venv/bin/python -m pytest tests/test_x.py` runs one file alone.
 test: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -52,6 +52,7 @@ BAD_INPUT = 2
 INTERRUPTED = 130
 ALREADY_RUNNING = 1
 STORE_UNUSABLE = 1  # the disk or the store file, not what was typed: a full disk, a read-only or damaged store
+CONSOLE_LOG = "console.log"  # beside the store: at the console, the terminal is the conversation (core/logs.py)
 NIGHTLY_TRAINING = f"{HOUR}:{MINUTE:02d}"
 
 COMMANDS = {
@@ -224,6 +225,12 @@ def _store(config: Config, db_path: Path | None, pretend_time: dt.datetime | Non
         yield path, True
 
 
+def _console_log(config: Config, db_path: Path | None) -> Path:
+    """Where the console's log goes (the terminal is the conversation): beside the store it runs on, or beside
+    config's store for a pretend run on a temporary one, which is deleted at exit with anything beside it."""
+    return Path(db_path or config.store.path).with_name(CONSOLE_LOG)
+
+
 def _claim(store: Path | str) -> InstanceLock:
     """The store for this process alone, held until it exits; or exit 1 naming the process that has it."""
     try:
@@ -357,7 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         # Routine events are logged only for a bot left running against WeChat; at the console or in a replay
         # they would interleave with the conversation itself.
         quiet = args.command in ("replay", "check-config", "import-orders", "doctor", "train-complaints")
-        logs.set_up(logging.WARNING if quiet or config.transport.kind == "console" else logging.INFO)
+        at_console = args.command == "run" and config.transport.kind == "console"
+        logs.set_up(logging.WARNING if quiet or at_console else logging.INFO,
+                    file=_console_log(config, args.db) if at_console else None)
         if args.command == "replay":
             args.until = _time_option(args, "until", config)
             return _replay(config, args)

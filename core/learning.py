@@ -6,7 +6,10 @@ a text, its thresholds and its wording; this module has the rest.
   logistic regression from scikit-learn.
 - Training at every start rather than loading a file: a pickled model runs code when it is loaded, and a file in
   the shop's folder can be replaced. Fitting a few thousand messages takes a few hundredths of a second with
-  liblinear's dual form; importing scikit-learn costs more than that, once.
+  liblinear's dual form; importing scikit-learn costs more than that, once. Where many bots start one after the
+  other (the test suite starts about a hundred), the environment variable BOT_MODEL_CACHE may name a folder
+  where a trained model is kept as numbers (JSON, no code), named by a hash of everything it was trained from:
+  its examples, the code that reads them, scikit-learn's version. A model read from there needs no scikit-learn.
 - Scoring from the fitted weights (`Scorer`): scikit-learn checks its input on every call, 0.4-0.7 ms for one
   message, more than the whole message path may spend; the vocabulary, idf and coefficients are all a score
   needs. Tests hold it equal to predict_proba.
@@ -20,9 +23,11 @@ a text, its thresholds and its wording; this module has the rest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +40,9 @@ log = logging.getLogger(__name__)
 # pastes 100,000 characters must not hold the bot. Every reading below is linear in what it is given.
 READ_AT_MOST = 300
 NGRAMS = (1, 3)
+WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's, for char_wb n-grams
+MODEL_CACHE = "BOT_MODEL_CACHE"  # the environment variable naming the folder of trained models (see the top)
+CODE = Path(__file__).resolve().parent.parent  # what a model's preparation and bands may be read by: core, handlers
 # "?" and "？" are one sign, and so are "？？？" and "？": how many marks a member types says little.
 MARK_TABLE = str.maketrans({"?": "？", "!": "！", ",": "，"})
 REPEATED_MARK = re.compile(r"([？！。，])\1+")
@@ -101,16 +109,30 @@ def fit_pipeline(texts: Sequence[str], labels: Sequence[bool], regularisation: f
     return pipeline.fit(list(texts), list(labels))
 
 
+def char_wb_ngrams(text: str) -> list[str]:
+    """The n-grams TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS) reads in a text, lowercased as it does:
+    each word padded with a space either side, short words counted once. Here rather than the vectorizer's own
+    analyzer, so that a model kept as numbers scores without scikit-learn; tests hold the two equal."""
+    low, high = NGRAMS
+    grams: list[str] = []
+    for word in WHITE_SPACES.sub(" ", text.lower()).split():
+        word = f" {word} "
+        for size in range(low, high + 1):
+            grams.extend(word[start:start + size] for start in range(max(len(word) - size, 0) + 1))
+            if len(word) <= size:
+                break
+    return grams
+
+
 @dataclass(frozen=True)
 class Scorer:
     """predict_proba of a fitted pipeline for one text, computed from its fitted numbers directly."""
 
-    analyse: Callable[[str], list[str]]  # the vectorizer's own analyzer: the same n-grams as in training
     weights: dict[str, tuple[float, float]]  # n-gram: (idf, idf × coefficient)
     intercept: float
 
     def probability(self, text: str) -> float:
-        counts = Counter(gram for gram in self.analyse(text) if gram in self.weights)
+        counts = Counter(gram for gram in char_wb_ngrams(text) if gram in self.weights)
         squares = dot = 0.0
         for gram, count in counts.items():
             idf, weight = self.weights[gram]
@@ -125,7 +147,7 @@ def scorer_of(pipeline) -> Scorer:
     vectorizer, regression = pipeline[0], pipeline[-1]
     idf, coefficients = vectorizer.idf_, regression.coef_[0]
     weights = {gram: (float(idf[i]), float(idf[i] * coefficients[i])) for gram, i in vectorizer.vocabulary_.items()}
-    return Scorer(vectorizer.build_analyzer(), weights, float(regression.intercept_[0]))
+    return Scorer(weights, float(regression.intercept_[0]))
 
 
 def fit(texts: Sequence[str], labels: Sequence[bool], regularisation: float = 10.0) -> Scorer:
@@ -236,10 +258,42 @@ def train(task: Task, extra: Sequence[Example] = ()) -> Detector:
     on its validation examples. OSError or ValueError when the data cannot be read, ImportError without
     scikit-learn."""
     examples = task.training() + list(extra)
-    scorer = fit([task.prepare(bounded(e.text)) for e in examples], [e.label for e in examples], task.regularisation)
     validation = task.validation()
+    kept = _kept_model(task, examples, validation)
+    if kept is not None and kept.exists():
+        numbers = json.loads(kept.read_text(encoding="utf-8"))
+        scorer = Scorer({gram: tuple(pair) for gram, pair in numbers["weights"].items()}, numbers["intercept"])
+        return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
+    scorer = fit([task.prepare(bounded(e.text)) for e in examples], [e.label for e in examples], task.regularisation)
     probabilities = [scorer.probability(task.prepare(bounded(e.text))) for e in validation]
-    return Detector(task.prepare, scorer, task.choose_bands(probabilities, validation))
+    detector = Detector(task.prepare, scorer, task.choose_bands(probabilities, validation))
+    if kept is not None:
+        numbers = {"weights": scorer.weights, "intercept": scorer.intercept, "bands": vars(detector.bands)}
+        # Written whole, then renamed: another process reads all of it or none. 0600: the owner's corrections are
+        # members' words, and their n-grams are in it.
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
+            json.dump(numbers, file)
+        os.replace(partial, kept)
+    return detector
+
+
+def _kept_model(task: Task, examples: list[Example], validation: list[Example]) -> Path | None:
+    """Where BOT_MODEL_CACHE keeps the model these would train (None when it is not set): named by a hash of the
+    examples, the regularisation, the code and rules of core/ and handlers/ (how texts are prepared, how bands are
+    chosen) and scikit-learn's version. A change to any of them names another file."""
+    folder = os.environ.get(MODEL_CACHE)
+    if not folder:
+        return None
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(json.dumps(
+        [[(e.text, e.label) for e in examples], [(e.text, e.label) for e in validation], task.regularisation,
+         version("scikit-learn")]).encode())
+    for source in sorted([*CODE.glob("core/*.py"), *CODE.glob("handlers/**/*.py"), *CODE.glob("handlers/**/*.toml")]):
+        digest.update(source.read_bytes())
+    Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+    return Path(folder) / f"model-{digest.hexdigest()}.json"
 
 
 def frozen_figures(task: Task, flags: Callable[[str], bool]) -> Figures:

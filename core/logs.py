@@ -1,4 +1,8 @@
-"""Where the bot's logs go (stderr) and what they must never hold.
+"""Where the bot's logs go (stderr, or a file at the console) and what they must never hold.
+
+At the console (`make run`) the terminal is the owner's conversation with the bot: a log line in English with the
+real wall-clock time, among chat lines on a pretend clock, is noise the owner cannot act on. There the records go
+to a file beside the store instead (set_up's `file`), readable by the bot's user only, like the store.
 
 The puppet token is the key to the shop's WeChat account: whoever reads it from a log can act as the shop. Every
 record that reaches the root logger's handlers passes a filter that masks the token and anything shaped like a
@@ -19,6 +23,7 @@ import logging
 import os
 import re
 import sys
+from pathlib import Path
 
 LEVEL_VARIABLE = "BOT_LOG_LEVEL"  # DEBUG, INFO or WARNING: overrides the level the command would choose
 MASK = "[secret]"
@@ -68,13 +73,25 @@ def keep_secret(secret: str) -> None:
         REDACTOR.secrets.add(secret)
 
 
-def set_up(level: int) -> None:
-    """Log to stderr at level (BOT_LOG_LEVEL overrides it), every record through the redacting filter."""
+class PrivateFile(logging.FileHandler):
+    """A log file opened at its first record (a run that logs nothing leaves none behind), created readable by the
+    bot's user only: it holds ids, as the store does."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def _open(self):
+        return open(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a", encoding="utf-8")
+
+
+def set_up(level: int, file: Path | None = None) -> None:
+    """Log to stderr, or appending to `file`, at level (BOT_LOG_LEVEL overrides it), every record through the
+    redacting filter."""
     chosen = os.environ.get(LEVEL_VARIABLE, "").upper()
     logging.basicConfig(
         level=chosen if chosen in ("DEBUG", "INFO", "WARNING") else level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[PrivateFile(file) if file is not None else logging.StreamHandler(sys.stderr)],
     )
     for handler in logging.root.handlers:
         if REDACTOR not in handler.filters:

@@ -357,10 +357,26 @@ def _complaint_choices(db: Database) -> None:
     db.execute("CREATE TABLE complaint_choices (contact TEXT PRIMARY KEY, at TEXT NOT NULL, events TEXT NOT NULL)")
 
 
+def _night_questions(db: Database) -> None:
+    # Questions to the shop asked while it was closed (handlers/response_nudges.py): the member was promised an
+    # answer once service opens, so at opening the owner gets them in one list; the shop answering in that group or
+    # to that member meanwhile takes them off it. Listed once, then deleted.
+    db.execute(
+        "CREATE TABLE night_questions (id INTEGER PRIMARY KEY, at TEXT NOT NULL, room TEXT, contact TEXT NOT NULL,"
+        " text TEXT NOT NULL)"
+    )
+
+
+def _held_welcomes(db: Database) -> None:
+    # A newcomer the owner was just alerted about as an advertiser (handlers/spam.py) is not welcomed: their welcome
+    # waits, held since `held_at`, until the owner trusts them (/allow); a removal (they leave) drops it.
+    db.execute("ALTER TABLE pending_welcomes ADD COLUMN held_at TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
-    _faq_by_meaning, _advert_corrections, _complaint_choices,
+    _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
 ]
 
 

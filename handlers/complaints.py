@@ -215,7 +215,10 @@ def _still_waiting(ctx: Context, complaint_id: int) -> dict | None:
 
 @job("complaint_reminder")
 def remind_owner(ctx: Context, payload: dict) -> None:
-    if complaint := _still_waiting(ctx, payload["complaint"]):
+    complaint = _still_waiting(ctx, payload["complaint"])
+    # Past the deadline (the bot was down when the reminder fell due) the overdue flag is due too and says more:
+    # a reminder just before it would tell the owner the same lateness twice.
+    if complaint and from_db(complaint["deadline_at"], ctx.config.tz) > ctx.now:
         ctx.tell_owner("complaint_reminder", "complaint_reminder", **_describe(ctx, complaint))
 
 

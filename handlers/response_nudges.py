@@ -2,7 +2,11 @@
 makes the bot nudge the owner, with who asked what, and where. The shop answering clears it: the owner speaking in
 that room, or anyone writing from the shop account's own phone in that room or to that member. A question the FAQ
 answers (handlers/faq.py, before this) is dealt with and never waits. The questions nudged about are kept (their
-first words): what waits for the owner most is what the weekly review suggests as new FAQ entries."""
+first words): what waits for the owner most is what the weekly review suggests as new FAQ entries.
+
+Outside working hours the member was promised an answer once service opens (handlers/off_hours.py), and a nudge
+at night would wake the owner for nothing: the night's questions are kept instead, and at opening the owner gets
+them in one list, oldest first. What the shop answered meanwhile (in that group, or to that member) is left off."""
 
 from __future__ import annotations
 
@@ -15,8 +19,11 @@ from core.registry import job, on_message
 from core.rules import from_shop
 from core.text import excerpt
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import shop_open
+from handlers.opening_hours import next_opening, shop_open
 from handlers.timewords import duration_words, moment_words
+
+NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
+LISTED_AT_ONCE = 20  # lines of the list; the rest are counted (a chat message of 2,000 characters is not read)
 
 
 def _key(chat: str, sender: str = "") -> str:
@@ -27,8 +34,10 @@ def _key(chat: str, sender: str = "") -> str:
 def clear_when_the_shop_answers(ctx: Context, message: Message) -> None:
     if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
         ctx.cancel_all(_key(message.room))
+        ctx.db.execute("DELETE FROM night_questions WHERE room = ?", [message.room])
     elif message.to:  # answered in private from the shop's phone
         ctx.cancel_all(_key(message.to, message.to))
+        ctx.db.execute("DELETE FROM night_questions WHERE contact = ?", [message.to])
 
 
 @on_message(priority=70, rule=asks_the_shop & shop_open)
@@ -41,13 +50,47 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
                          asked_at=to_db(ctx.now))
 
 
+@on_message(priority=70, rule=asks_the_shop & ~shop_open)
+def keep_night_questions(ctx: Context, message: Message) -> None:
+    opening = next_opening(ctx.config, ctx.now)
+    if opening is None:  # closed beyond the calendar's horizon: no opening to list them at, nor was one promised
+        return
+    ctx.db.execute("INSERT INTO night_questions (at, room, contact, text) VALUES (?, ?, ?, ?)",
+                   [to_db(ctx.now), message.room, message.sender, message.shown])
+    list_night_questions.schedule(ctx, opening, key=NIGHT_LIST)
+
+
+@job("night_questions")
+def list_night_questions(ctx: Context, payload: dict) -> None:
+    """One list at opening of what waited overnight: a line per member and chat (their first question, and how
+    many they asked), oldest first."""
+    rows = ctx.db.execute(
+        "SELECT room, contact, min(at), count(*), (SELECT text FROM night_questions f WHERE f.room IS q.room"
+        " AND f.contact = q.contact ORDER BY at, id LIMIT 1) FROM night_questions q WHERE at <= ?"
+        " GROUP BY room, contact ORDER BY min(at), min(id)", [to_db(ctx.now)],
+    ).fetchall()
+    ctx.db.execute("DELETE FROM night_questions WHERE at <= ?", [to_db(ctx.now)])
+    if not rows:
+        return
+    for room, contact, asked_at, _, text in rows:
+        _keep_nudged(ctx, asked_at, room, contact, text)
+    ctx.tell_owner("night_questions", "night_questions", more=max(len(rows) - LISTED_AT_ONCE, 0), questions=[
+        {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
+         "asked_at": moment_words(from_db(asked_at, ctx.config.tz), ctx.now), "times": times}
+        for room, contact, asked_at, times, text in rows[:LISTED_AT_ONCE]
+    ])
+
+
+def _keep_nudged(ctx: Context, asked_at: str, room: str | None, contact: str, text: str) -> None:
+    """A question that waited for the owner, for the weekly review's suggestions: its first words."""
+    ctx.db.execute("INSERT INTO nudged_questions (at, room, contact, text) VALUES (?, ?, ?, ?)",
+                   [asked_at, room, contact, excerpt(text)])
+
+
 @job("response_nudge")
 def nudge_owner(ctx: Context, question: dict) -> None:
     asked_at = from_db(question["asked_at"], ctx.config.tz)
-    ctx.db.execute(
-        "INSERT INTO nudged_questions (at, room, contact, text) VALUES (?, ?, ?, ?)",
-        [question["asked_at"], question["room"], question["sender"], excerpt(question["text"])],
-    )
+    _keep_nudged(ctx, question["asked_at"], question["room"], question["sender"], question["text"])
     ctx.tell_owner(
         "response_nudge",
         "response_nudge",

@@ -39,7 +39,7 @@ from core.learning import Detector, Example, Learner
 from core.registry import UsageError, command, job, on_message, on_start, recurring
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote, shown_name
-from handlers import advert_model, order_book, second_opinion
+from handlers import advert_model, order_book, second_opinion, welcome
 from handlers.members import named_member
 from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
@@ -195,7 +195,9 @@ def _record_hit(ctx: Context, message: Message, judged: str, newcomer: bool, rea
         "INSERT INTO spam_hits (room, contact, at, reasons, alerted, text, newcomer) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [room, contact, to_db(ctx.now), "；".join(reasons), int(not alerted_lately), judged, int(newcomer)],
     )
-    details = {**_who(ctx, contact, room), "text": excerpt(message.shown), "reasons": reasons, "newcomer": newcomer}
+    details = {**_who(ctx, contact, room), "text": excerpt(message.shown), "reasons": reasons, "newcomer": newcomer,
+               # the group must not see the shop greet someone the owner is told of; /allow sends it after all
+               "welcome_held": welcome.hold(ctx, room, contact)}
     if ctx.config.spam.auto_remove and newcomer and _second_hit(ctx, room, contact):
         _queue_removal(ctx, room, contact)
         ctx.tell_owner("spam_alert", "spam_removed", image=image, **details)
@@ -374,3 +376,4 @@ def allow(ctx: Context, args: list[str]) -> None:
     ctx.db.execute("INSERT OR IGNORE INTO spam_trusted (contact, at) VALUES (?, ?)", [contact, to_db(ctx.now)])
     _record_correction(ctx, contact, is_advert=False)
     ctx.reply("command_reply", "spam_command", outcome="allowed", who=ctx.name_of(contact), where=None)
+    welcome.release(ctx, contact)  # after the reply: the owner's answer first, then the group's welcome

@@ -1,6 +1,8 @@
 """A member joining a shop group gets one welcome: what the group is for, its rules, and the next flash sale or
 member day. Never twice for the same member and group; joins within a minute of the first are gathered into one
-message, so that twenty people added together do not get twenty posts.
+message, so that twenty people added together do not get twenty posts. A newcomer the owner has just been alerted
+about as an advertiser is not welcomed (hold): the group would see the shop greet the advert; if the owner trusts
+them (/allow), the welcome goes then (release).
 """
 
 from __future__ import annotations
@@ -28,9 +30,34 @@ def note_newcomer(ctx: Context, joined: Join) -> None:
         "INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",
         [joined.room, joined.contact, to_db(ctx.now)],
     )
-    key = f"welcome:{joined.room}:"
+    _gather(ctx, joined.room, ctx.now + GATHER)
+
+
+def _gather(ctx: Context, room: str, at: dt.datetime) -> None:
+    key = f"welcome:{room}:"
     if not ctx.is_scheduled(key):  # the first join of a burst sets the minute; later ones wait with it
-        welcome_newcomers.schedule(ctx, ctx.now + GATHER, key=key, room=joined.room)
+        welcome_newcomers.schedule(ctx, at, key=key, room=room)
+
+
+def hold(ctx: Context, room: str, contact: str) -> bool:
+    """Keep `contact`'s welcome to `room` back: pending, or queued and not yet sent (then it is taken back and
+    waits again). Whether one is held; nothing is once it went out."""
+    if ctx.withdraw("welcome", room=room, to=contact):
+        ctx.db.execute("DELETE FROM welcomes WHERE room = ? AND contact = ?", [room, contact])
+        ctx.db.execute("INSERT OR IGNORE INTO pending_welcomes (room, contact, joined_at) VALUES (?, ?, ?)",
+                       [room, contact, to_db(ctx.now)])
+    ctx.db.execute("UPDATE pending_welcomes SET held_at = ? WHERE room = ? AND contact = ? AND held_at IS NULL",
+                   [to_db(ctx.now), room, contact])
+    held = ctx.db.execute("SELECT 1 FROM pending_welcomes WHERE room = ? AND contact = ?", [room, contact]).fetchone()
+    return held is not None
+
+
+def release(ctx: Context, contact: str) -> None:
+    """The owner trusts `contact`: the welcomes held back go now."""
+    rooms = [row[0] for row in ctx.db.execute(
+        "UPDATE pending_welcomes SET held_at = NULL WHERE contact = ? AND held_at IS NOT NULL RETURNING room", [contact])]
+    for room in rooms:
+        _gather(ctx, room, ctx.now)
 
 
 @on_leave
@@ -48,12 +75,12 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
     newcomers = [
         row[0]
         for row in ctx.db.execute(
-            "SELECT contact FROM pending_welcomes WHERE room = ? AND contact NOT IN"
+            "SELECT contact FROM pending_welcomes WHERE room = ? AND held_at IS NULL AND contact NOT IN"
             " (SELECT contact FROM welcomes WHERE room = ?) ORDER BY joined_at, contact",
             [room, room],
         )
     ]
-    ctx.db.execute("DELETE FROM pending_welcomes WHERE room = ?", [room])
+    ctx.db.execute("DELETE FROM pending_welcomes WHERE room = ? AND held_at IS NULL", [room])
     if not newcomers:
         return
     ctx.db.conn.executemany(

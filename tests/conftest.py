@@ -6,8 +6,10 @@ import asyncio
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +22,13 @@ from core.clock import VirtualClock
 from core.config import load_config
 from core.store import open_store
 from core.events import ContactSeen, Join, Leave, Login, Message, RoomSeen
+from core.learning import MODEL_CACHE
 from transports.replay import ReplayOutput, read_script, run_script, run_until
+
+# The suite starts about a hundred bots (bot.py in a process of its own), each of which would train the same two
+# models on the same data, two thirds of its start: they are kept as numbers, named by what they were trained from
+# (core/learning.py), for every test process and every run of the suite. Set before any bot or worker starts.
+os.environ.setdefault(MODEL_CACHE, str(Path(tempfile.gettempdir()) / f"xiaodian-models-{os.getuid()}"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")

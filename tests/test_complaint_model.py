@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from core import learning
 from core.learning import fit_pipeline, threshold_for_false_alarms, threshold_for_precision, threshold_for_recall
 from handlers import complaint_detection, everyday
 from handlers.complaint_model import DATA, RULES_FOUND, TEST, TRAIN, VALIDATION, read_examples, without_mentions
@@ -176,3 +177,29 @@ def test_a_problem_named_bare_to_deny_it_is_read_as_denied(typed, read):
 @pytest.mark.parametrize("typed", ["门把手坏过两次", "快递还没到，等了五天", "拖鞋不能穿，一穿就断了"])
 def test_a_bare_problem_not_denied_and_real_complaints_with_a_negation_are_read_as_typed(typed):
     assert complaint_detection.current_model().prepare(typed).removesuffix(RULES_FOUND) == typed
+
+
+def test_the_n_grams_read_are_scikit_learns_on_every_text_both_detectors_learn_from():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from handlers import advert_model
+
+    analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=learning.NGRAMS).build_analyzer()
+    for task in (complaint_detection._task(), advert_model.task()):
+        texts = [task.prepare(learning.bounded(e.text)) for e in task.training() + task.validation()]
+        assert all(learning.char_wb_ngrams(text) == analyse(text) for text in texts + ["A  b\tC ", "", "字"])
+
+
+def test_a_model_kept_in_bot_model_cache_scores_as_the_one_trained_and_other_examples_train_anew(monkeypatch, tmp_path):
+    monkeypatch.setenv(learning.MODEL_CACHE, str(tmp_path))
+    task = complaint_detection._task()
+    trained = learning.train(task)
+    kept, = tmp_path.glob("model-*.json")
+    with monkeypatch.context() as patched:
+        patched.setattr(learning, "fit", lambda *args, **kwargs: pytest.fail("fitted again"))
+        read = learning.train(task)  # from the file
+    texts = [e.text for e in task.frozen()]
+    assert [read.probability(t) for t in texts] == [trained.probability(t) for t in texts]
+    assert read.bands == trained.bands
+    learning.train(task, [learning.Example("快递三天了还没到，太慢了", True)])
+    assert len(list(tmp_path.glob("model-*.json"))) == 2 and kept.exists()

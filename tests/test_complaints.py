@@ -239,17 +239,18 @@ def test_the_owner_reads_time_left_and_time_overdue_in_words_never_negative_minu
     assert "已超时1天1小时" in after and "-" not in after and "分钟" not in after
 
 
-def test_an_overdue_flag_sent_late_after_an_outage_says_how_late(shop_bot, tmp_path):
+def test_an_overdue_flag_sent_late_after_an_outage_says_how_late_and_comes_alone(shop_bot, tmp_path):
     db_path = tmp_path / "store.db"
     before = shop_bot("2026-11-25 10:00", db_path=db_path)
     before.member("小王").says(COMPLAINT, room="普通会员群")
     before.advance(minutes=30)
-    # the bot is down from 10:30 until 12:30: the reminder and the overdue flag go out when it is back
+    # the bot is down from 10:30 until 12:30: the reminder and the overdue flag both fell due meanwhile, and the
+    # owner gets one message, the overdue one, not a reminder saying the same thing just before it
     after = shop_bot("2026-11-25 12:30", db_path=db_path)
     after.advance(minutes=30)
-    reminder, overdue = after.texts()
-    assert "已超时1小时30分钟（今天11:00到期）" in reminder
-    assert "期限是今天11:00，已超时1小时30分钟，仍未跟进" in overdue
+    overdue, = after.sent()
+    assert overdue["kind"] == "complaint_overdue"
+    assert "期限是今天11:00，已超时1小时30分钟，仍未跟进" in overdue["text"]
 
 
 def test_complaints_week_sums_up_the_last_seven_days_for_the_owner(shop_bot):

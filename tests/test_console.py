@@ -198,3 +198,17 @@ def test_a_picture_the_bot_sends_prints_after_its_text(assistant_at):
     asyncio.run(console.send(Outgoing(2, None, OWNER, "flash_sale", "", image="/srv/media/cd34.png")))
     assert out.getvalue() == ("[私聊] → 店主 (flash_sale)\n    新品到店\n    [图片 /srv/media/ab12.png]\n"
                               "[私聊] → 店主 (flash_sale)\n    [图片 /srv/media/cd34.png]\n")
+
+
+def test_a_warning_goes_to_console_log_beside_the_store_never_among_the_chat_lines(tmp_path):
+    # 2027's public holidays are not known to the calendar package: the bot logs a warning in English
+    result = run_bot(
+        "run", "--db", str(tmp_path / "store.db"), "--pretend-time", "2027-11-24T23:00",
+        stdin="@普通会员群 小王: 请问什么时候发货？\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "客服明天9:00上线" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr and "chinesecalendar" not in result.stdout + result.stderr
+    log = tmp_path / "console.log"
+    assert "public holidays of 2027 are not known" in log.read_text(encoding="utf-8")
+    assert log.stat().st_mode & 0o777 == 0o600

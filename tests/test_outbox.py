@@ -242,7 +242,7 @@ def test_an_off_hours_reply_is_not_sent_once_the_shop_has_opened(assistant_at, t
     before.handle(Message("wxid_a", "请问什么时候发货？"))
     before.db.close()  # down through the night; the shop opened at 09:00
     sent = drain(assistant_at("2026-11-26T09:30", db_path=db_path))
-    assert [m["kind"] for m in sent] == ["outbox_report"]
+    assert [m["kind"] for m in sent] == ["outbox_report", "night_questions"], "the question still waits for the owner"
     assert "下班自动回复" in sent[0]["text"] and "请问什么时候发货？" in sent[0]["text"]
 
 

@@ -34,6 +34,7 @@ OWNERS = {
     "faq_examples": {"handlers/faq.py"},
     "faq_counterexamples": {"handlers/faq.py"},
     "nudged_questions": {"handlers/response_nudges.py"},
+    "night_questions": {"handlers/response_nudges.py"},
     "campaigns": {"handlers/campaigns.py"},
     "campaign_posts": {"handlers/campaigns.py"},
     "coupons": {"handlers/campaigns.py"},

@@ -59,3 +59,50 @@ def test_an_answer_typed_on_the_shop_accounts_own_phone_clears_it_in_the_group_a
 def test_the_shop_phone_is_not_an_owner_a_command_typed_there_is_neither_run_nor_refused():
     sent = replay_events(shop() + [say("2026-11-25 10:00", BOT, "/status")], until="2026-11-25 11:00")
     assert sent == []
+
+
+# Off hours the member is promised an answer once service opens; at opening the owner gets the night's questions.
+# config.toml: Monday-Friday 09:00-18:00; 2026-11-25 is a Wednesday.
+
+
+def test_at_opening_the_owner_gets_one_list_of_the_nights_questions_oldest_first(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    wang, li = bot.member("小王"), bot.member("小李")
+    wang.says("请问我的订单什么时候发货？", room="普通会员群")
+    bot.advance(minutes=50)
+    li.says("还在吗？我想改一下收货地址")
+    bot.advance(minutes=30)
+    wang.says("在吗？发货了吗", room="普通会员群")
+    assert bot.advance_to("2026-11-26 08:59") == [], "nothing to the owner at night"
+    night_list, = bot.advance(minutes=1)
+    assert (night_list["kind"], night_list["to"], night_list["at"][:16]) == ("night_questions", OWNER, "2026-11-26T09:00")
+    lines = night_list["text"].splitlines()
+    assert "小王在「普通会员群」昨天22:00问：“请问我的订单什么时候发货？”（共 2 条）" in lines[1]
+    assert "小李私聊昨天22:50问：“还在吗？我想改一下收货地址”" in lines[2]
+    assert bot.advance(hours=2) == [], "no nudge about them as well, and no second list"
+
+
+def test_a_question_the_shop_answered_at_night_is_left_off_the_list(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    bot.member("小王").says("请问我的订单什么时候发货？", room="普通会员群")
+    bot.member("小李").says("还在吗？我想改一下收货地址")
+    bot.member("小张").says("请问这款有灰色的吗？", room="普通会员群")
+    bot.advance(minutes=10)
+    bot.owner.says("明天上午发", room="普通会员群")
+    bot.shop_phone.says("好的，已经帮您改了", to="小李")
+    assert bot.advance_to("2026-11-26 09:00") == [], "every question was answered: no list"
+
+
+def test_a_night_without_questions_sends_no_list(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    bot.member("小王").says("今晚月亮好圆", room="普通会员群")
+    assert bot.advance_to("2026-11-26 10:00") == []
+
+
+def test_questions_asked_while_the_bot_was_down_at_opening_are_listed_when_it_starts(shop_bot, tmp_path):
+    bot = shop_bot("2026-11-25 22:00", db_path=tmp_path / "store.db")
+    bot.member("小王").says("请问我的订单什么时候发货？", room="普通会员群")
+    bot.assistant.db.close()
+    restarted = shop_bot("2026-11-26 11:00", db_path=tmp_path / "store.db")
+    night_list, = restarted.advance(seconds=1)
+    assert night_list["kind"] == "night_questions" and "请问我的订单什么时候发货" in night_list["text"]

@@ -54,7 +54,34 @@ def test_an_advert_gets_the_owner_one_private_alert_an_hour_and_nothing_else_ans
     bot.advance(minutes=31)
     spammer.says("兼职日结，有意者私我", room="普通会员群")
     assert len(bot.sent(kind="spam_alert")) == 2, "an hour later, the next advert is told again"
-    assert [m["kind"] for m in bot.sent() if m["to"] != OWNER] == ["welcome"], "no reply to the advert in the group"
+    assert [m["kind"] for m in bot.sent() if m["to"] != OWNER] == [], "no reply to the advert, nor a welcome"
+
+
+def test_a_newcomer_alerted_as_an_advertiser_is_not_welcomed_unless_the_owner_allows_them(shop_bot):
+    bot = spam_shop(shop_bot)
+    spammer, newcomer = bot.member("小张"), bot.member("阿芳")
+    spammer.joins("普通会员群")
+    newcomer.joins("普通会员群")
+    alert, = [m for m in spammer.says("兼职日结，有意者私我", room="普通会员群") if m["kind"] == "spam_alert"]
+    assert "欢迎语先不发" in alert["text"]
+    bot.advance(hours=1)
+    welcome, = bot.sent(kind="welcome")
+    assert welcome["to"] == newcomer.id and "小张" not in welcome["text"], "阿芳, who joined with them, is welcomed"
+    answer, late_welcome = bot.owner.says("/allow @小张") + bot.advance(minutes=1)
+    assert answer["kind"] == "command_reply" and "已信任 小张" in answer["text"]
+    assert (late_welcome["kind"], late_welcome["to"]) == ("welcome", spammer.id) and "欢迎小张加入" in late_welcome["text"]
+
+
+def test_a_welcome_queued_behind_other_messages_is_taken_back_when_its_newcomer_advertises(shop_bot):
+    bot = spam_shop(shop_bot)
+    spammer = bot.member("小张")
+    spammer.joins("普通会员群")
+    for _ in range(8):  # the owner's commands fill the outbox: the welcome, due at 10:01, waits its turn
+        bot.owner.says("/status")
+    bot.advance(seconds=61)
+    spammer.says("兼职日结，有意者私我", room="普通会员群")
+    bot.advance(hours=1)
+    assert bot.sent(kind="welcome") == []
 
 
 def test_an_alert_quotes_at_most_30_characters_of_the_advert(shop_bot):

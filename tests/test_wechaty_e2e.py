@@ -9,6 +9,7 @@ import io
 import json
 import os
 import queue
+import random
 import signal
 import socket
 import sqlite3
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +33,38 @@ BOT = "wxid_bot_e2e"
 MEMBER, NEWCOMER = "wxid_member_e2e", "wxid_newcomer_e2e"
 ROOM = "e2e-room@chatroom"
 START_TIMEOUT = 90  # node and python-wechaty both take a few seconds to start on a busy 2-core machine
+PORTS_FROM, PORTS_PER_WORKER = 20000, 1000  # gw0: 20000-20999, gw1: 21000-21999 … (see _ports)
 
+
+
+def _ports() -> Iterator[int]:
+    """This test process's ports for gateways, each handed out once.
+
+    Asking the system for a free port (binding port 0) and starting node on it seconds later races with everything
+    else on the machine that binds port 0 meanwhile, the other pytest-xdist worker's gateway included, and a
+    gateway restarted "on the same port" frees it for a while. So each worker (PYTEST_XDIST_WORKER gw0, gw1 …)
+    takes its own block below the system's ephemeral range (32768 and up on Linux), which port 0 never hands out,
+    starting at a point drawn from its process id: another suite run on the same machine rarely starts on ours."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = PORTS_FROM + int(worker if worker.isdigit() else 0) * PORTS_PER_WORKER
+    start = random.Random(os.getpid()).randrange(PORTS_PER_WORKER)
+    for offset in range(PORTS_PER_WORKER):
+        yield first + (start + offset) % PORTS_PER_WORKER
+
+
+PORTS = _ports()
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port of this worker's block that nothing listens on now."""
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:  # some other program's: the next one
+                continue
+            return port
+    raise RuntimeError(f"no free port left in this worker's block of {PORTS_PER_WORKER}")
 
 
 class Gateway:
