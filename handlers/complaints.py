@@ -28,6 +28,7 @@ from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt
+from core.timewords import date_words, duration_words, moment_words, remaining_words
 from handlers import second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
@@ -35,7 +36,6 @@ from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
 from handlers.members import find_member
 from handlers.opening_hours import is_open, next_opening
-from handlers.timewords import date_words, duration_words, moment_words, remaining_words
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 # A withdrawn complaint (/notcomplaint: a false alarm) is neither open nor counted; it stays on record.

@@ -11,9 +11,9 @@ from core.clock import to_db
 from core.context import Context
 from core.events import Message
 from core.registry import on_message
+from core.timewords import moment_words
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import next_opening, shop_open
-from handlers.timewords import moment_words
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 

@@ -14,9 +14,9 @@ from core.events import Message
 from core.registry import job, on_message
 from core.rules import from_shop
 from core.text import excerpt
+from core.timewords import duration_words, moment_words
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import shop_open
-from handlers.timewords import duration_words, moment_words
 
 
 def _key(chat: str, sender: str = "") -> str:

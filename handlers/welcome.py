@@ -13,8 +13,8 @@ from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
 from core.rules import from_member
+from core.timewords import moment_words
 from handlers.campaigns import next_post
-from handlers.timewords import moment_words
 
 log = logging.getLogger(__name__)
 
