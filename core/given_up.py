@@ -58,18 +58,8 @@ def describe(ctx: Context, message: Outgoing) -> dict:
         "text": excerpt(message.text),
         "picture": bool(message.image),  # with the text, or alone
         "about": message.about,
-        "ago": ago(ctx.now, message.created_at),
+        "queued_at": message.created_at,  # said as 3天前 when the report is read (core/templates.py)
     }
-
-
-def ago(now: dt.datetime, then: dt.datetime) -> str:
-    """How long ago, as a person says it: 刚刚, 5分钟前, 2小时前, 3天前."""
-    seconds = (now - then).total_seconds()
-    if seconds < 60:
-        return "刚刚"
-    for unit, words in ((86_400, "天"), (3_600, "小时"), (60, "分钟")):
-        if seconds >= unit:
-            return f"{int(seconds // unit)}{words}前"
 
 
 def report_given_up(

@@ -28,7 +28,7 @@ def _seconds_until(assistant: Assistant, moment) -> float | None:
 def drain_seconds(assistant: Assistant) -> float:
     """About how long the queued messages take to go out at the outbox's pace: a figure for the owner to decide
     whether to wait, so rough on purpose (every gap taken as the average pause between chats)."""
-    first = assistant.outbox.next_send_time()
+    first = assistant.outbox.next_send_time(assistant.clock.now())
     if first is None:
         return 0.0
     limits = assistant.config.outbox
@@ -80,7 +80,7 @@ async def _drain(assistant: Assistant, transport: Transport, stop_asked: Awaitab
     """
     stop = asyncio.ensure_future(stop_asked)
     try:
-        while (next_send := assistant.outbox.next_send_time()) is not None:
+        while (next_send := assistant.outbox.next_send_time(assistant.clock.now())) is not None:
             await asyncio.wait({stop}, timeout=_seconds_until(assistant, next_send))
             if stop.done():
                 stop.result()  # the owner asked to stop (or the transport failed: that is raised)

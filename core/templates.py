@@ -9,21 +9,43 @@ The lint is for the shop's own copy, checked when it is written: the templates (
 and the campaign texts (when config.toml loads, and when /campaign add takes one). Never on send: a rendered message
 quotes members and names them, and their words are theirs. A complaint that says 绝对, or a member called 顶级吃货,
 must still be answered.
+
+A message that waits in the outbox must still be true when read, so a template never gets a moment already put in
+words: it gets the moment, and says it with a filter, `{{ asked_at | moment }}` (今天10:44), `{{ asked_at | since }}`
+(15分钟) or `{{ queued_at | ago }}` (3天前), against NOW, the moment of rendering. The outbox renders such a message
+again as it goes out (core/outbox.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.sandbox import SandboxedEnvironment
+
+from core.timewords import ago_words, duration_words, moment_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
+NOW = "_now"
+SAMPLE_NOW = dt.datetime(2026, 11, 25, 10, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # what samples.toml's are near  # the variable every render is given: the moment its time words are said at
+
+
+def _said_at(context) -> dt.datetime:
+    return context[NOW]
+
+
+# The time filters (see the top): a moment in words as of the moment of rendering.
+TIME_FILTERS = {
+    "moment": pass_context(lambda context, moment: moment_words(moment, _said_at(context))),
+    "since": pass_context(lambda context, moment: duration_words(_said_at(context) - moment)),
+    "ago": pass_context(lambda context, moment: ago_words(moment, _said_at(context))),
+}
 
 
 class TemplateProblem(Exception):
@@ -83,15 +105,17 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters.update(TIME_FILTERS)
 
     def names(self) -> list[str]:
         """Every template's name (its file without .j2): what the start-up check goes through."""
         return sorted(path.name.removesuffix(SUFFIX) for path in self.directory.glob(f"*{SUFFIX}"))
 
-    def render(self, template: str, /, **variables) -> str:
-        """Render a template. Not linted here: the variables carry members' words and names (see the top)."""
+    def render(self, template: str, now: dt.datetime, /, **variables) -> str:
+        """Render a template as of `now` (its time words). Not linted here: the variables carry members' words and
+        names (see the top)."""
         try:
-            return self.env.get_template(template + SUFFIX).render(**variables).strip()
+            return self.env.get_template(template + SUFFIX).render(variables, **{NOW: now}).strip()
         except TemplateError as error:
             raise TemplateProblem(f"模板 {template}{SUFFIX}：{error}") from error
 
@@ -110,7 +134,7 @@ class Templates:
                 errors.append(f"模板 {name}{SUFFIX} 在 samples.toml 里没有示例变量")
             else:
                 try:
-                    sample = self.render(name, **self.samples[name])
+                    sample = self.render(name, SAMPLE_NOW, **self.samples[name])
                 except TemplateProblem as problem:
                     errors.append(str(problem))
                     continue

@@ -163,7 +163,7 @@ def open_complaint(ctx: Context, message: Message, reason: str) -> int:
     ).lastrowid
     _gather(ctx, complaint_id, message.text)
     ctx.say("complaint_ack", "complaint_ack", room=message.room, to=message.sender, about=excerpt(message.text),
-            opens=None if starts == ctx.now else moment_words(starts, ctx.now))
+            opens=None if starts == ctx.now else starts)
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)

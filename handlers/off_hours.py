@@ -11,7 +11,6 @@ from core.clock import to_db
 from core.context import Context
 from core.events import Message
 from core.registry import on_message
-from core.timewords import moment_words
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import next_opening, shop_open
 
@@ -39,7 +38,7 @@ def told_in_another_answer(ctx: Context, contact: str) -> None:
 def closed_words(ctx: Context) -> dict:
     """The off-hours line's variables: when service opens (None beyond the search horizon), and the phone."""
     opening = next_opening(ctx.config, ctx.now)
-    return {"opens": moment_words(opening, ctx.now) if opening else None, "phone": ctx.config.owner.emergency_phone}
+    return {"opens": opening, "phone": ctx.config.owner.emergency_phone}
 
 
 def _first_this_period(ctx: Context, contact: str) -> bool:

@@ -14,7 +14,6 @@ from core.events import Message
 from core.registry import job, on_message
 from core.rules import from_shop
 from core.text import excerpt
-from core.timewords import duration_words, moment_words
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import shop_open
 
@@ -54,8 +53,7 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         who=ctx.name_of(question["sender"]),
         where=ctx.topic_of(question["room"]) if question["room"] else None,
         text=question["text"],
-        asked_at=moment_words(asked_at, ctx.now),
-        waited=duration_words(ctx.now - asked_at),
+        asked_at=asked_at,
     )
 
 

@@ -13,7 +13,6 @@ from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
 from core.rules import from_member
-from core.timewords import moment_words
 from handlers.campaigns import next_post
 
 log = logging.getLogger(__name__)
@@ -74,4 +73,4 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
 
 def _next(ctx: Context, kind: str) -> str | None:
     upcoming = next_post(ctx, kind)
-    return moment_words(upcoming, ctx.now) if upcoming else None
+    return upcoming

@@ -259,8 +259,8 @@ def test_an_uncertain_send_is_reported_by_kind_group_and_the_beginning_of_its_te
             self.report = message.text
 
     transport = CutOff()
-    while assistant.outbox.next_send_time() is not None:
-        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+    while assistant.outbox.next_send_time(assistant.clock.now()) is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(assistant.clock.now()), assistant.clock.now()))
         asyncio.run(assistant.send_due(transport))
     first_30 = ("抱歉，" + long_problem)[:30]
     assert "可能未送达" in transport.report and "普通会员群" in transport.report and "指令回复" in transport.report
@@ -282,8 +282,8 @@ def test_a_send_the_backend_refuses_for_good_is_not_retried_and_the_owner_is_tol
             self.sent.append(message)
 
     transport = Refusing()
-    while assistant.outbox.next_send_time() is not None:
-        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+    while assistant.outbox.next_send_time(assistant.clock.now()) is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(assistant.clock.now()), assistant.clock.now()))
         asyncio.run(assistant.send_due(transport))
     assert transport.tries == 1
     assert [m.kind for m in transport.sent] == ["outbox_report"] and transport.sent[0].to == OWNER
@@ -304,10 +304,41 @@ def test_excerpts_cut_where_a_character_ends():
 def test_the_pacing_finds_the_last_sends_through_an_index_not_by_sorting_the_history(assistant_at):
     assistant = assistant_at("2026-11-25T10:00")
     for chat in (None, "r1@chatroom"):
-        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
+        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "") + " AND sent_at <= :now"
         plan = assistant.db.execute(
             f"EXPLAIN QUERY PLAN SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where}"
-            " ORDER BY sent_at DESC LIMIT :n", {"chat": chat, "n": 6},
+            " ORDER BY sent_at DESC LIMIT :n", {"chat": chat, "n": 6, "now": "2026-11-25T02:00:00.000000+00:00"},
         ).fetchall()
         details = " ".join(row[-1] for row in plan)
         assert "TEMP B-TREE" not in details and "outbox_sends" in details, details
+
+
+def test_the_owners_replies_go_first_then_complaints_and_alerts_then_conversation_posts_and_light_content_last(
+    assistant_at,
+):
+    assistant = assistant_at("2026-11-25T10:00")
+    ctx = Context(assistant)
+    queued = [  # in the order a busy minute might queue them
+        ("light_content", {"room": "r1@chatroom", "broadcast": True}),
+        ("flash_sale", {"room": "r2@chatroom", "broadcast": True}),
+        ("faq_answer", {"room": "r3@chatroom", "to": "wxid_a"}),
+        ("response_nudge", {"to": OWNER}),
+        ("complaint_ack", {"room": "r3@chatroom", "to": "wxid_b"}),
+        ("command_reply", {"to": OWNER}),
+    ]
+    for kind, where in queued:
+        ctx.say(kind, "command_error", problem=kind, usage="/help", **where)
+    kinds = [m["kind"] for m in drain(assistant)]
+    assert kinds == ["command_reply", "response_nudge", "complaint_ack", "faq_answer", "flash_sale", "light_content"]
+
+
+def test_after_a_run_on_a_later_clock_on_the_same_store_the_bot_answers_at_once_not_in_weeks(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    pretend = assistant_at("2026-12-20T10:00", db_path=db_path)  # bot.py run --pretend-time, or a clock stepped back
+    queue(pretend, ["r1@chatroom", "wxid_a"] * 3)
+    assert len(drain(pretend)) == 6
+    pretend.db.close()
+    real = assistant_at("2026-11-25T10:00", db_path=db_path)
+    real.handle(Message(OWNER, "/status"))
+    first, = drain(real)
+    assert moment("2026-11-25T10:00") <= dt.datetime.fromisoformat(first["at"]) <= moment("2026-11-25T10:01")

@@ -1,5 +1,7 @@
 """In working hours, a question nobody answers within 15 minutes makes the bot nudge the owner."""
 
+import datetime as dt
+
 from tests.conftest import BOT, OWNER, replay_events, say, shop
 
 
@@ -59,3 +61,15 @@ def test_an_answer_typed_on_the_shop_accounts_own_phone_clears_it_in_the_group_a
 def test_the_shop_phone_is_not_an_owner_a_command_typed_there_is_neither_run_nor_refused():
     sent = replay_events(shop() + [say("2026-11-25 10:00", BOT, "/status")], until="2026-11-25 11:00")
     assert sent == []
+
+
+def test_a_nudge_held_up_in_the_outbox_says_the_day_and_the_wait_as_of_when_it_goes_out(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = shop_bot("2026-11-25 17:40", db_path=db_path)
+    before.member("小王").says("请问我的快递到哪了？", room="普通会员群")
+    before.clock.set(before.clock.now() + dt.timedelta(minutes=15))
+    before.assistant.fire_due_timers()  # the nudge is queued; the bot goes down before it is sent
+    after = shop_bot("2026-11-26 09:05", db_path=db_path)
+    after.advance(minutes=1)
+    text, = after.texts(kind="response_nudge")
+    assert "昨天17:40问" in text and "已等15小时25分钟" in text, text
