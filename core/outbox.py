@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = dt.timedelta(minutes=10)
 MAX_HOLD = dt.timedelta(hours=1)  # the furthest ahead the bot holds a message: a summary kept to one an hour
+# A message held back (not_before ahead) steps aside until its time, rather than hold up the queue behind it; one
+# backing off after a failed try keeps its place, since what follows would fail as well. A hold beyond MAX_HOLD is
+# none (see the top).
+HELD = "attempts = 0 AND not_before > :now AND not_before <= :horizon"
 GIVEN_UP = ("expired", "uncertain", "refused")
 # Not a message: removing the member `to` from the group `room` (text empty). Queued like a message so that it is
 # paced, kept across restarts and reported when WeChat refuses it; each transport acts on it in send().
@@ -174,10 +178,15 @@ class Outbox:
             [text, *self._renderable(template, variables), message_id],
         ).rowcount > 0
 
-    def sent_at(self, message_id: int) -> dt.datetime | None:
-        """When a message went out; None while it waits, or if it never did."""
-        row = self.db.execute("SELECT sent_at FROM outbox WHERE id = ?", [message_id]).fetchone()
-        return from_db(row[0], self.tz) if row and row[0] else None
+    def sent_at(self, message_id: int, now: dt.datetime) -> dt.datetime | None:
+        """When a message went out, `now` if it is going out this moment; None while it waits, or if it never went."""
+        row = self.db.execute("SELECT status, sent_at FROM outbox WHERE id = ?", [message_id]).fetchone()
+        match row:
+            case ("sent", sent_at):
+                return from_db(sent_at, self.tz)
+            case ("sending", _):
+                return now
+        return None
 
     def _loaded(self, stored: str) -> dict:
         return json.loads(stored, object_hook=lambda d: from_db(d[MOMENT], self.tz) if MOMENT in d else d)
@@ -202,10 +211,24 @@ class Outbox:
         """How many messages wait: what a campaign's fit and the drain at shutdown must allow for."""
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
 
-    def _head(self) -> dict | None:
+    def _head(self, now: dt.datetime) -> dict | None:
         # Lane by lane, each in the order queued (the index outbox_queue).
-        rows = self.db.query("SELECT * FROM outbox WHERE status = 'queued' ORDER BY lane, id LIMIT 1")
+        rows = self.db.query(
+            f"SELECT * FROM outbox WHERE status = 'queued' AND NOT ({HELD}) ORDER BY lane, id LIMIT 1",
+            self._hold_bounds(now),
+        )
         return next(rows, None)
+
+    def _held_until(self, now: dt.datetime) -> dt.datetime | None:
+        # Through the index outbox_holds.
+        until = self.db.execute(
+            f"SELECT min(not_before) FROM outbox WHERE status = 'queued' AND {HELD}", self._hold_bounds(now)
+        ).fetchone()[0]
+        return from_db(until, self.tz) if until else None
+
+    @staticmethod
+    def _hold_bounds(now: dt.datetime) -> dict:
+        return {"now": to_db(now), "horizon": to_db(now + MAX_HOLD)}
 
     def _sent_times(self, now: dt.datetime, limit: int, chat: str | None = None) -> list[tuple[dt.datetime, str]]:
         # Written to match the indexes outbox_sends and outbox_sends_by_chat (core/store.py), so that the lookup
@@ -240,11 +263,12 @@ class Outbox:
 
     def next_send_time(self, now: dt.datetime) -> dt.datetime | None:
         """When the next message may go, or when it must be given up; None when nothing waits."""
-        row = self._head()
+        row = self._head(now)
+        held_until = self._held_until(now)
         if row is None:
-            return None
+            return held_until
         earliest, deadline = self._earliest(row, now), self._deadline(row)
-        return min(earliest, deadline) if deadline else earliest
+        return min(t for t in (earliest, deadline, held_until) if t)
 
     def take_due(self, now: dt.datetime) -> tuple[Outgoing | None, list[Outgoing]]:
         """Return the message that may go now (marked as sending) and those given up on the way as too late.
@@ -254,7 +278,7 @@ class Outbox:
         The deadline itself is too late, as a window's end is outside the window.
         """
         expired = self.expire_overdue(now)
-        while (row := self._head()) is not None:
+        while (row := self._head(now)) is not None:
             earliest, deadline = self._earliest(row, now), self._deadline(row)
             if deadline and max(now, earliest) >= deadline:
                 self._give_up(row["id"], "expired")

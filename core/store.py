@@ -365,6 +365,8 @@ def _outbox_lanes_and_templates(db: Database) -> None:
     db.execute("DROP INDEX outbox_queue")
     db.execute("ALTER TABLE outbox DROP COLUMN broadcast")
     db.execute("CREATE INDEX outbox_queue ON outbox (status, lane, id)")
+    # A message held back steps aside from the queue until its time (core/outbox.py): found without reading the queue.
+    db.execute("CREATE INDEX outbox_holds ON outbox (status, not_before)")
     # A message that speaks of moments (今天10:44, 已等15分钟, 3天前) keeps its template and variables, and is
     # rendered again as it goes out: queued behind a flood, its words must be true when read, not when queued.
     db.execute("ALTER TABLE outbox ADD COLUMN template TEXT")
