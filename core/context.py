@@ -11,9 +11,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from core import directory
+from core.clock import from_db, to_db
 from core.events import Message
 from core.memo import Memo
-from core.outbox import REMOVE_MEMBER, Outgoing, lane_of
+from core.outbox import NOTICE, OWNER_REPLY, REMOVE_MEMBER, Outgoing, lane_of
 from core.text import excerpt
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ DEFAULT_LIFETIMES = {
     "off_hours_reply": dt.timedelta(hours=1),  # its caller gives the next opening; this is for when none is known
     "command_reply": dt.timedelta(days=1),
 }
+
+OWNER_WAIT_SAID = dt.timedelta(seconds=15)  # an answer later than this, the owner is told it is coming
+OWNER_WAIT_SAID_EVERY = dt.timedelta(minutes=1)
+OWNER_WAITS = "owner_waits"  # memo namespace: for each owner, when they were last told their answer waits
 
 MESSAGE_AT_MOST = 2000  # characters: a longer chat message is not read; long lists are paged (/vip 2, /skipped 2)
 CUT_NOTE = "\n…（内容太长，后面的省略了）"
@@ -91,10 +96,29 @@ class Context:
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
         lane = lane_of(kind, room=room, to_owner=self.is_owner(to), broadcast=broadcast)
-        return self._assistant.outbox.enqueue(
+        message_id = self._assistant.outbox.enqueue(
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about, lane=lane,
             image=image, template=template, variables=variables, not_before=not_before,
         )
+        if lane == OWNER_REPLY:
+            self._say_if_it_waits(message_id, to)
+        return message_id
+
+    def _say_if_it_waits(self, reply_id: int, owner: str) -> None:
+        """An owner's answer that will wait more than a few seconds: tell them at once, and how long (NOTICE in
+        core/outbox.py). Once a minute at most, however many commands they send."""
+        outbox = self._assistant.outbox
+        ahead = outbox.ahead_of(reply_id)
+        goes_at = outbox.estimated_sends(ahead + 1, self.now)[-1]
+        if goes_at - self.now <= OWNER_WAIT_SAID:
+            return
+        told = self.memo(OWNER_WAITS)
+        if (last := told.get(owner)) and from_db(last, self.config.tz) > self.now - OWNER_WAIT_SAID_EVERY:
+            return
+        told.set(owner, to_db(self.now))
+        seconds = int((goes_at - self.now).total_seconds())
+        text = render_message(self._assistant.templates, "please_wait", {"ahead": ahead, "seconds": seconds}, self.now)
+        outbox.enqueue(now=self.now, kind="please_wait", text=text, to=owner, lane=NOTICE)
 
     def revise(self, message_id: int, template: str, /, **variables) -> bool:
         """Reword a message this feature queued and that still waits, keeping its place; False once it has gone."""

@@ -27,6 +27,7 @@ KIND_WORDS = {
     "light_content": "轻内容",
     "live_notice": "直播预告",
     "command_reply": "指令回复",
+    "please_wait": "稍等提醒",
     "welcome": "欢迎",
     "off_hours_reply": "下班自动回复",
     "faq_answer": "常见问题回答",

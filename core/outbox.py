@@ -47,6 +47,10 @@ REMOVE_MEMBER = "remove_member"
 # behind anyone; then what is urgent to someone (a complaint acknowledged, the owner alerted); then conversation;
 # then campaign posts to hundreds of groups, and last the light content nobody waits for.
 OWNER_REPLY, URGENT, CONVERSATION, BROADCAST, LIGHT = range(1, 6)
+# Before them all, and past the account's minute limit (the chat's own interval still holds): the one line telling the
+# owner that their answer waits, when it does. Without it a full minute leaves them staring at a silent chat, and
+# typing the command again; the Context sends one at most a minute (core/context.py).
+NOTICE = 0
 
 
 def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> int:
@@ -252,7 +256,7 @@ class Outbox:
             last_at, last_chat = recent[0]
             gap = self.limits.per_chat_interval_seconds if last_chat == chat else row["pause_seconds"]
             earliest = max(earliest, last_at + dt.timedelta(seconds=gap))
-        if len(recent) == self.limits.account_per_minute:
+        if len(recent) == self.limits.account_per_minute and row["lane"] != NOTICE:
             earliest = max(earliest, recent[-1][0] + dt.timedelta(minutes=1))
         if same_chat := self._sent_times(now, 1, chat):
             earliest = max(earliest, same_chat[0][0] + dt.timedelta(seconds=self.limits.per_chat_interval_seconds))
@@ -269,6 +273,31 @@ class Outbox:
             return held_until
         earliest, deadline = self._earliest(row, now), self._deadline(row)
         return min(t for t in (earliest, deadline, held_until) if t)
+
+    def estimated_sends(self, count: int, now: dt.datetime) -> list[dt.datetime]:
+        """Roughly when the next `count` queued messages go: a figure for the owner (how long until the answer, how
+        long the queue takes to drain), so rough on purpose: every gap is taken as the average pause between chats."""
+        first = self.next_send_time(now)
+        if first is None:
+            return []
+        limits = self.limits
+        gap = dt.timedelta(seconds=max(limits.per_chat_interval_seconds, sum(limits.switch_pause_seconds) / 2))
+        sends = sorted(sent_at for sent_at, _ in self._sent_times(now, limits.account_per_minute))
+        already = len(sends)
+        for n in range(count):
+            at = max(first, sends[-1] + gap) if n else first
+            if len(sends) >= limits.account_per_minute:  # no more than account_per_minute in any minute
+                at = max(at, sends[-limits.account_per_minute] + dt.timedelta(minutes=1))
+            sends.append(at)
+        return sends[already:]
+
+    def ahead_of(self, message_id: int) -> int:
+        """How many queued messages go before this one: what the owner is told when their answer waits."""
+        lane = self.db.execute("SELECT lane FROM outbox WHERE id = ?", [message_id]).fetchone()[0]
+        return self.db.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'queued' AND (lane < :lane OR lane = :lane AND id < :id)",
+            {"lane": lane, "id": message_id},
+        ).fetchone()[0]
 
     def take_due(self, now: dt.datetime) -> tuple[Outgoing | None, list[Outgoing]]:
         """Return the message that may go now (marked as sending) and those given up on the way as too late.

@@ -342,3 +342,29 @@ def test_after_a_run_on_a_later_clock_on_the_same_store_the_bot_answers_at_once_
     real.handle(Message(OWNER, "/status"))
     first, = drain(real)
     assert moment("2026-11-25T10:00") <= dt.datetime.fromisoformat(first["at"]) <= moment("2026-11-25T10:01")
+
+
+def test_the_owner_answered_behind_a_full_minute_is_told_at_once_to_wait_and_answered_before_the_posts(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    ctx = Context(bot.assistant)
+    for n in range(30):  # a flash sale to thirty groups: the first minute's six posts go out
+        ctx.say("flash_sale", "command_error", room=f"r{n}@chatroom", broadcast=True, problem="闪购", usage="/help")
+    bot.advance(seconds=25)
+    typed = bot.clock.now()
+    bot.owner.says("/status")
+    bot.advance(minutes=2)
+    notice, answer = bot.sent(to="owner")[:2]
+    notice_at, answer_at = (dt.datetime.fromisoformat(m["at"]) for m in (notice, answer))
+    assert notice_at - typed <= dt.timedelta(seconds=5), "something on screen at once"
+    assert notice["text"].startswith("稍等") and "秒后回复您" in notice["text"] and "运行状态" in answer["text"]
+    assert not [m for m in bot.sent(kind="flash_sale") if typed < dt.datetime.fromisoformat(m["at"]) < answer_at]
+
+
+def test_commands_sent_in_a_burst_are_answered_in_order_with_one_notice_of_the_wait(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    for _ in range(8):
+        bot.owner.says("/skipped")
+    bot.advance(minutes=3)
+    to_owner = bot.texts(to="owner")
+    notices = [text for text in to_owner if text.startswith("稍等")]
+    assert len(notices) == 1 and "前面还有" in notices[0] and len(to_owner) == 9
