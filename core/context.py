@@ -191,7 +191,8 @@ class Context:
         return self._assistant.outbox.next_send_time(self.now)
 
     def sent_at(self, message_id: int) -> dt.datetime | None:
-        """When a message this feature queued went out (now, if it is going); None while it waits, or if it never did."""
+        """When a message this feature queued went out (now, if it is going); None while it waits, or if it never
+        did."""
         return self._assistant.outbox.sent_at(message_id, self.now)
 
     def sent_since(self, moment: dt.datetime) -> int:

@@ -5,10 +5,10 @@ one at a time, in the order they were queued, no faster than the limits in confi
 same chat, a random pause when switching chats, a ceiling per minute for the whole account). The pacing reads the
 send times recorded in the store, so a restart or a long outage never ends in a burst.
 
-Over the limit a message waits in its lane (LANES below); it is never dropped, unless it carries an `expires_at` and can no longer go out
-before it (the clock is past it, or the pacing would only let it go after it): then it is marked expired and
-reported to the owner rather than sent late. Every message that does not go out (expired, uncertain after a
-crash, refused by the backend) stays in the store, given up, for the owner's /skipped.
+Over the limit a message waits in its lane (OWNER_REPLY … LIGHT below); it is never dropped, unless it carries an
+`expires_at` and can no longer go out before it (the clock is past it, or the pacing would only let it go after it):
+then it is marked expired and reported to the owner rather than sent late. Every message that does not go out
+(expired, uncertain after a crash, refused by the backend) stays in the store, given up, for the owner's /skipped.
 
 The pacing reads times the store recorded, which a clock set back (an NTP step, a run with --pretend-time on the
 same store) can put in the future: a send recorded after now does not count, and a message held further ahead than
@@ -142,8 +142,8 @@ class Outbox:
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(
             "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
-            " pause_seconds, about, lane, image, template, variables) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?,"
-            " ?, ?, ?)",
+            " pause_seconds, about, lane, image, template, variables)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)",
             [
                 to_db(now),
                 to_db(max(now, not_before) if not_before else now),

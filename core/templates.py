@@ -32,19 +32,15 @@ from core.timewords import ago_words, duration_words, moment_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
-NOW = "_now"
-SAMPLE_NOW = dt.datetime(2026, 11, 25, 10, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # what samples.toml's are near  # the variable every render is given: the moment its time words are said at
-
-
-def _said_at(context) -> dt.datetime:
-    return context[NOW]
-
+NOW = "_now"  # the variable every render is given: the moment its time words are said at
+# The moment the check renders samples.toml at: its moments are near it, as a queued message's are near its send.
+SAMPLE_NOW = dt.datetime(2026, 11, 25, 10, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 # The time filters (see the top): a moment in words as of the moment of rendering.
 TIME_FILTERS = {
-    "moment": pass_context(lambda context, moment: moment_words(moment, _said_at(context))),
-    "since": pass_context(lambda context, moment: duration_words(_said_at(context) - moment)),
-    "ago": pass_context(lambda context, moment: ago_words(moment, _said_at(context))),
+    "moment": pass_context(lambda context, moment: moment_words(moment, context[NOW])),
+    "since": pass_context(lambda context, moment: duration_words(context[NOW] - moment)),
+    "ago": pass_context(lambda context, moment: ago_words(moment, context[NOW])),
 }
 
 
