@@ -169,7 +169,7 @@ def bench_aged(path: Path, rooms: int, members: int, count: int, sent: int, even
         assistant.handle_many([message])
         handling.append(time.perf_counter() - began)
     output, sending = ReplayOutput(clock, io.StringIO()), []
-    while len(sending) < AGED_SENDS and (next_send := assistant.outbox.next_send_time()) is not None:
+    while len(sending) < AGED_SENDS and (next_send := assistant.outbox.next_send_time(clock.now())) is not None:
         clock.set(max(next_send, clock.now()))
         began = time.perf_counter()
         asyncio.run(assistant.send_due(output))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import random
@@ -21,7 +22,7 @@ from sqlite_utils import Database
 from core import commands, media
 from core.clock import Clock, from_db, to_db
 from core.config import Config
-from core.context import Context
+from core.context import Context, render_message
 from core.events import ContactSeen, Event, Join, Leave, Login, Logout, Message, RoomSeen, Tick
 from core.outbox import REMOVE_MEMBER, Outbox, Outgoing
 from core.registry import Handler, Registry
@@ -64,7 +65,8 @@ class Assistant:
         self.templates = templates or Templates()
         if problems := self.templates.check():
             raise TemplateProblem("templates/ 里的模板不能用：\n" + "\n".join(f"  - {p}" for p in problems))
-        self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz)
+        self.outbox = Outbox(db, config.outbox, random.Random(seed), config.tz,
+                             functools.partial(render_message, self.templates))
         self.timers = Timers(db, config.tz)
         self.bot_id = self._stored_bot_id()  # known before the next login, so that its echoes are still ignored
         # Events taken from the transport while the disk was full: held here until the store takes them. Lost only
@@ -321,7 +323,8 @@ class Assistant:
 
     def next_wakeup(self) -> dt.datetime | None:
         """The next moment something is due: a job, or the outbox's next send."""
-        times = [t for t in (self.timers.next_due_at(), self.outbox.next_send_time(), self._full_retry_at) if t]
+        now = self.clock.now()
+        times = [t for t in (self.timers.next_due_at(), self.outbox.next_send_time(now), self._full_retry_at) if t]
         return min(times, default=None)
 
     async def send_due(self, transport: Transport) -> bool:
@@ -367,7 +370,7 @@ class Assistant:
         """Once per full disk, straight through the transport: the outbox cannot queue anything on a full disk."""
         if self._full_told:
             return
-        text = self.templates.render(STORE_FULL, waiting=len(self.unstored))
+        text = self.templates.render(STORE_FULL, self.clock.now(), waiting=len(self.unstored))
         try:
             for owner in self.config.owner.ids:
                 await transport.send(Outgoing(0, None, owner, STORE_FULL, text))  # 0: no row of the outbox

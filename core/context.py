@@ -11,9 +11,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from core import directory
+from core.clock import from_db, to_db
 from core.events import Message
 from core.memo import Memo
-from core.outbox import REMOVE_MEMBER, Outgoing
+from core.outbox import NOTICE, OWNER_REPLY, REMOVE_MEMBER, Outgoing, lane_of
 from core.text import excerpt, shown_name
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from core.assistant import Assistant
     from core.registry import Command
+    from core.templates import Templates
     from core.timers import Timer
 
 # How long a message stays worth sending when its caller gives no deadline of its own. An answer to a person goes
@@ -33,13 +35,19 @@ DEFAULT_LIFETIMES = {
     "command_reply": dt.timedelta(days=1),
 }
 
+OWNER_WAIT_SAID = dt.timedelta(seconds=15)  # an answer later than this, the owner is told it is coming
+OWNER_WAIT_SAID_EVERY = dt.timedelta(minutes=1)
+OWNER_WAITS = "owner_waits"  # memo namespace: for each owner, when they were last told their answer waits
+
 MESSAGE_AT_MOST = 2000  # characters: a longer chat message is not read; long lists are paged (/vip 2, /skipped 2)
 CUT_NOTE = "\n…（内容太长，后面的省略了）"
 
 
-def _fit(text: str, template: str) -> str:
-    """The message as sent: a template that renders past MESSAGE_AT_MOST (a list someone forgot to page) is cut at
-    a line, visibly, rather than sent as a wall of text; the log says which template, to page it properly."""
+def render_message(templates: Templates, template: str, variables: dict, now: dt.datetime) -> str:
+    """A message's text as of `now`, when queued and again when it goes out (core/outbox.py): a template that renders
+    past MESSAGE_AT_MOST (a list someone forgot to page) is cut at a line, visibly, rather than sent as a wall of
+    text; the log says which template, to page it properly."""
+    text = templates.render(template, now, **variables)
     if len(text) <= MESSAGE_AT_MOST:
         return text
     log.warning("template %s rendered %d characters: cut to %d", template, len(text), MESSAGE_AT_MOST)
@@ -71,6 +79,7 @@ class Context:
         about: str | None = None,
         broadcast: bool = False,
         image: str | None = None,
+        not_before: dt.datetime | None = None,
         **variables,
     ) -> int:
         """Render `template` and queue it for a room (addressing `to` there, if given) or a private chat with `to`.
@@ -80,14 +89,45 @@ class Context:
         `about` is what the message answers, for the owner's report should it not go out. A `broadcast` (a
         campaign post) lets every answer to a person go before it. `image`, a picture kept in the media folder
         (core/media.py), goes right after the text, as part of the same message; with no template it goes alone.
+        The message queues in its lane (core/outbox.py: the owner's replies in private first); `not_before` holds it.
+        Moments among the variables are said with the templates' time filters, as of when the message goes out.
         """
-        text = _fit(self._assistant.templates.render(template, **variables), template) if template else ""
+        text = render_message(self._assistant.templates, template, variables, self.now) if template else ""
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
-        return self._assistant.outbox.enqueue(
-            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about,
-            broadcast=broadcast, image=image,
+        lane = lane_of(kind, room=room, to_owner=self.is_owner(to), broadcast=broadcast)
+        message_id = self._assistant.outbox.enqueue(
+            now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about, lane=lane,
+            image=image, template=template, variables=variables, not_before=not_before,
         )
+        if lane == OWNER_REPLY:
+            self._say_if_it_waits(message_id, to)
+        return message_id
+
+    def _say_if_it_waits(self, reply_id: int, owner: str) -> None:
+        """An owner's answer that will wait more than a few seconds: tell them at once, and how long (NOTICE in
+        core/outbox.py). Once a minute at most, however many commands they send."""
+        outbox = self._assistant.outbox
+        ahead = outbox.ahead_of(reply_id)
+        goes_at = outbox.estimated_sends(ahead + 1, self.now)[-1]
+        if goes_at - self.now <= OWNER_WAIT_SAID:
+            return
+        told = self.memo(OWNER_WAITS)
+        if (last := told.get(owner)) and from_db(last, self.config.tz) > self.now - OWNER_WAIT_SAID_EVERY:
+            return
+        told.set(owner, to_db(self.now))
+        seconds = int((goes_at - self.now).total_seconds())
+        text = render_message(self._assistant.templates, "please_wait", {"ahead": ahead, "seconds": seconds}, self.now)
+        outbox.enqueue(now=self.now, kind="please_wait", text=text, to=owner, lane=NOTICE)
+
+    def revise(self, message_id: int, template: str, /, **variables) -> bool:
+        """Reword a message this feature queued and that still waits, keeping its place; False once it has gone."""
+        text = render_message(self._assistant.templates, template, variables, self.now)
+        return self._assistant.outbox.revise(message_id, text, template, variables)
+
+    def waiting(self, message_id: int) -> dict | None:
+        """The variables of a message queued to be rendered again that still waits (core/outbox.py), else None."""
+        return self._assistant.outbox.waiting(message_id)
 
     def remove_member(self, room: str, contact: str) -> int:
         """Queue the removal of `contact` from the group `room`: it leaves at the outbox's pace like a message, and
@@ -140,7 +180,7 @@ class Context:
 
     def render(self, template: str, /, **variables) -> str:
         """A template's text without sending it: what a preview shows."""
-        return self._assistant.templates.render(template, **variables)
+        return self._assistant.templates.render(template, self.now, **variables)
 
     def queued_count(self) -> int:
         """How many messages wait in the outbox: what a campaign's fit estimate must leave room for."""
@@ -148,7 +188,12 @@ class Context:
 
     def next_send_time(self) -> dt.datetime | None:
         """When the outbox's next message may go, or None when nothing waits: for /status."""
-        return self._assistant.outbox.next_send_time()
+        return self._assistant.outbox.next_send_time(self.now)
+
+    def sent_at(self, message_id: int) -> dt.datetime | None:
+        """When a message this feature queued went out (now, if it is going); None while it waits, or if it never
+        did."""
+        return self._assistant.outbox.sent_at(message_id, self.now)
 
     def sent_since(self, moment: dt.datetime) -> int:
         """How many messages the bot has sent since `moment`."""

@@ -5,6 +5,10 @@ unknown whether WeChat has it (uncertain), or when WeChat refused it for good (r
 each is named by whom it was for, what it was, what the member had asked, and how long ago it was queued. After
 days down hundreds are given up at once, so the summary lists a few and counts the rest: one short message to the
 owner, and /skipped pages through everything (as long as the store keeps it: [store] retention_days).
+
+Under a flood messages are given up every minute, for hours. The owner still gets at most one summary an hour:
+what is given up while a summary waits in the outbox is added to it, and the next one is held until an hour after
+the last went out. Its "3天前" are said as of when it goes (core/templates.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ KIND_WORDS = {
     "light_content": "轻内容",
     "live_notice": "直播预告",
     "command_reply": "指令回复",
+    "please_wait": "稍等提醒",
     "welcome": "欢迎",
     "off_hours_reply": "下班自动回复",
     "faq_answer": "常见问题回答",
@@ -44,6 +49,8 @@ KIND_WORDS = {
 WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
 SHOWN = 10  # messages listed in a summary, and on a page of /skipped
 WHO_CHARS = 20
+REPORT_EVERY = dt.timedelta(hours=1)
+REPORTS = "given_up_reports"  # memo namespace: for each owner, the outbox id of the latest summary
 
 
 def describe(ctx: Context, message: Outgoing) -> dict:
@@ -58,33 +65,36 @@ def describe(ctx: Context, message: Outgoing) -> dict:
         "text": excerpt(message.text),
         "picture": bool(message.image),  # with the text, or alone
         "about": message.about,
-        "ago": ago(ctx.now, message.created_at),
+        "queued_at": message.created_at,  # said as 3天前 when the report is read (core/templates.py)
     }
-
-
-def ago(now: dt.datetime, then: dt.datetime) -> str:
-    """How long ago, as a person says it: 刚刚, 5分钟前, 2小时前, 3天前."""
-    seconds = (now - then).total_seconds()
-    if seconds < 60:
-        return "刚刚"
-    for unit, words in ((86_400, "天"), (3_600, "小时"), (60, "分钟")):
-        if seconds >= unit:
-            return f"{int(seconds // unit)}{words}前"
 
 
 def report_given_up(
     ctx: Context, *, expired: Sequence[Outgoing] = (), uncertain: Sequence[Outgoing] = (),
     refused: Sequence[Outgoing] = (),
 ) -> None:
-    """Tell the owner, in one message, what was just given up: the ones to check in WeChat first, newest first."""
+    """Tell each owner what was just given up: in the summary still waiting for them, or in a new one held until an
+    hour after the last (see the top)."""
     given_up = {"uncertain": uncertain, "refused": refused, "expired": expired}
-    listed = [(why, message) for why, messages in given_up.items() for message in reversed(messages)][:SHOWN]
-    total = sum(len(messages) for messages in given_up.values())
-    ctx.tell_owner(
-        "outbox_report",
-        "outbox_report",
-        counts={why: len(messages) for why, messages in given_up.items()},
-        listed=[dict(describe(ctx, message), why=WHY[why]) for why, message in listed],
-        total=total,
-        more=total - len(listed),
-    )
+    counts = {why: len(messages) for why, messages in given_up.items()}
+    listed = [dict(describe(ctx, message), why=WHY[why], id=message.id)
+              for why, messages in given_up.items() for message in messages]
+    reports = ctx.memo(REPORTS)
+    for owner in ctx.config.owner.ids:
+        latest = reports.get(owner)
+        if latest and (waiting := ctx.waiting(int(latest))) is not None:
+            added = {why: count + waiting["counts"][why] for why, count in counts.items()}
+            ctx.revise(int(latest), "outbox_report", **_summary(added, listed + waiting["listed"]))
+            continue
+        last_sent = ctx.sent_at(int(latest)) if latest else None
+        report = ctx.say("outbox_report", "outbox_report", to=owner, **_summary(counts, listed),
+                         not_before=last_sent + REPORT_EVERY if last_sent else None)
+        reports.set(owner, str(report))
+
+
+def _summary(counts: dict[str, int], listed: list[dict]) -> dict:
+    """The summary's variables: the ones to check in WeChat first, each kind newest first, SHOWN of them."""
+    order = list(WHY.values())
+    listed = sorted(listed, key=lambda message: (order.index(message["why"]), -message["id"]))[:SHOWN]
+    total = sum(counts.values())
+    return {"counts": counts, "listed": listed, "total": total, "more": total - len(listed)}

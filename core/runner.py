@@ -27,19 +27,10 @@ def _seconds_until(assistant: Assistant, moment) -> float | None:
 
 def drain_seconds(assistant: Assistant) -> float:
     """About how long the queued messages take to go out at the outbox's pace: a figure for the owner to decide
-    whether to wait, so rough on purpose (every gap taken as the average pause between chats)."""
-    first = assistant.outbox.next_send_time()
-    if first is None:
-        return 0.0
-    limits = assistant.config.outbox
-    gap = max(limits.per_chat_interval_seconds, sum(limits.switch_pause_seconds) / 2)
-    sends = [_seconds_until(assistant, first)]
-    for n in range(1, assistant.outbox.queued_count()):
-        at = sends[-1] + gap
-        if n >= limits.account_per_minute:  # no more than account_per_minute in any minute
-            at = max(at, sends[n - limits.account_per_minute] + 60)
-        sends.append(at)
-    return sends[-1]
+    whether to wait (Outbox.estimated_sends)."""
+    now = assistant.clock.now()
+    sends = assistant.outbox.estimated_sends(assistant.outbox.queued_count(), now)
+    return _seconds_until(assistant, sends[-1]) if sends else 0.0
 
 
 async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain | None = None) -> None:
@@ -80,7 +71,7 @@ async def _drain(assistant: Assistant, transport: Transport, stop_asked: Awaitab
     """
     stop = asyncio.ensure_future(stop_asked)
     try:
-        while (next_send := assistant.outbox.next_send_time()) is not None:
+        while (next_send := assistant.outbox.next_send_time(assistant.clock.now())) is not None:
             await asyncio.wait({stop}, timeout=_seconds_until(assistant, next_send))
             if stop.done():
                 stop.result()  # the owner asked to stop (or the transport failed: that is raised)

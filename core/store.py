@@ -373,10 +373,33 @@ def _held_welcomes(db: Database) -> None:
     db.execute("ALTER TABLE pending_welcomes ADD COLUMN held_at TEXT")
 
 
+def _outbox_lanes_and_templates(db: Database) -> None:
+    # The queue grows from two lanes (conversation, then broadcasts) to five (core/outbox.py): the owner's replies
+    # in private first, complaint acknowledgements and the owner's alerts next, light content last. What is queued
+    # at the upgrade is sorted as well as SQL can without the config's owners: an owner's alert waiting then goes
+    # with the conversation, as it did before.
+    db.execute("ALTER TABLE outbox ADD COLUMN lane INTEGER NOT NULL DEFAULT 3")
+    db.execute(
+        "UPDATE outbox SET lane = CASE WHEN kind = 'light_content' THEN 5 WHEN broadcast THEN 4"
+        " WHEN kind = 'command_reply' AND room IS NULL THEN 1 WHEN kind = 'complaint_ack' THEN 2 ELSE 3 END"
+        " WHERE status = 'queued'"
+    )
+    db.execute("DROP INDEX outbox_queue")
+    db.execute("ALTER TABLE outbox DROP COLUMN broadcast")
+    db.execute("CREATE INDEX outbox_queue ON outbox (status, lane, id)")
+    # A message held back steps aside from the queue until its time (core/outbox.py): found without reading the queue.
+    db.execute("CREATE INDEX outbox_holds ON outbox (status, not_before)")
+    # A message that speaks of moments (今天10:44, 已等15分钟, 3天前) keeps its template and variables, and is
+    # rendered again as it goes out: queued behind a flood, its words must be true when read, not when queued.
+    db.execute("ALTER TABLE outbox ADD COLUMN template TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN variables TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
+    _outbox_lanes_and_templates,
 ]
 
 

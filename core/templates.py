@@ -10,23 +10,40 @@ and the campaign texts (when config.toml loads, and when /campaign add takes one
 quotes members and names them, and their words are theirs. A complaint that says 绝对, or a member called 顶级吃货,
 must still be answered. What a variable prints is made visible (core/text.py): a template an owner edits that
 prints a member's words whole still never carries a control character or a direction override to anyone.
+
+A message that waits in the outbox must still be true when read, so a template never gets a moment already put in
+words: it gets the moment, and says it with a filter, `{{ asked_at | moment }}` (今天10:44), `{{ asked_at | since }}`
+(15分钟) or `{{ queued_at | ago }}` (3天前), against NOW, the moment of rendering. The outbox renders such a message
+again as it goes out (core/outbox.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
 from core.text import visible
+from core.timewords import ago_words, duration_words, moment_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
+NOW = "_now"  # the variable every render is given: the moment its time words are said at
+# The moment the check renders samples.toml at: its moments are near it, as a queued message's are near its send.
+SAMPLE_NOW = dt.datetime(2026, 11, 25, 10, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+# The time filters (see the top): a moment in words as of the moment of rendering.
+TIME_FILTERS = {
+    "moment": pass_context(lambda context, moment: moment_words(moment, context[NOW])),
+    "since": pass_context(lambda context, moment: duration_words(context[NOW] - moment)),
+    "ago": pass_context(lambda context, moment: ago_words(moment, context[NOW])),
+}
 
 
 class TemplateProblem(Exception):
@@ -92,15 +109,17 @@ class Templates:
             lstrip_blocks=True,
             finalize=_printed,
         )
+        self.env.filters.update(TIME_FILTERS)
 
     def names(self) -> list[str]:
         """Every template's name (its file without .j2): what the start-up check goes through."""
         return sorted(path.name.removesuffix(SUFFIX) for path in self.directory.glob(f"*{SUFFIX}"))
 
-    def render(self, template: str, /, **variables) -> str:
-        """Render a template. Not linted here: the variables carry members' words and names (see the top)."""
+    def render(self, template: str, now: dt.datetime, /, **variables) -> str:
+        """Render a template as of `now` (its time words). Not linted here: the variables carry members' words and
+        names (see the top)."""
         try:
-            return self.env.get_template(template + SUFFIX).render(**variables).strip()
+            return self.env.get_template(template + SUFFIX).render(variables, **{NOW: now}).strip()
         except TemplateError as error:
             raise TemplateProblem(f"模板 {template}{SUFFIX}：{error}") from error
 
@@ -119,7 +138,7 @@ class Templates:
                 errors.append(f"模板 {name}{SUFFIX} 在 samples.toml 里没有示例变量")
             else:
                 try:
-                    sample = self.render(name, **self.samples[name])
+                    sample = self.render(name, SAMPLE_NOW, **self.samples[name])
                 except TemplateProblem as problem:
                     errors.append(str(problem))
                     continue

@@ -12,10 +12,10 @@ from core.context import Context
 from core.directory import member_count, shop_room_count
 from core.registry import Command, UsageError, command
 from core.text import excerpt
+from core.timewords import moment_words
 from handlers.campaigns import load_all, planned_post, target_rooms
 from handlers.complaint_detection import training_facts
 from handlers.complaints import open_complaint_counts
-from handlers.timewords import moment_words
 
 ROOMS_NAMED = 3  # a campaign going to this many groups or fewer names them; more are counted
 

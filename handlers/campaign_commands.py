@@ -27,9 +27,9 @@ from core.registry import Action, UsageError, command, on_message
 from core.rules import private, rule
 from core.templates import copy_problems
 from core.text import quote
+from core.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.campaigns import (Campaign, coupon, hold_image_again, load, load_all, plan, planned_post, post_variables,
                                 save, set_image, target_rooms)
-from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, describe, next_window, window_at
 
 COPY_AT_MOST = 500  # characters of a campaign's own words: a post is read on a phone

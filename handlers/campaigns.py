@@ -41,8 +41,8 @@ from core.clock import from_db, to_db
 from core.config import PICTURE_PROBLEMS, WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
+from core.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.tiers import vip_contacts
-from handlers.timewords import WEEKDAY_NAMES, clock_words, moment_words
 from handlers.windows import LABELS, Window, next_window, window_at
 
 FIT_WARNING = dt.timedelta(minutes=30)  # how long before a window the owner hears that not every group fits

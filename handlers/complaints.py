@@ -30,6 +30,7 @@ from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt, quote
+from core.timewords import date_words, duration_words, moment_words, remaining_words
 from handlers import faq, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
@@ -38,7 +39,6 @@ from handlers.complaint_rules import REASONS
 from handlers.members import named_member
 from handlers.opening_hours import is_open, next_opening
 from handlers.periods import Period, last_days
-from handlers.timewords import duration_words, moment_words, remaining_words
 
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 # A withdrawn complaint (/notcomplaint: a false alarm) is neither open nor counted; it stays on record.
@@ -174,7 +174,7 @@ def open_complaint(ctx: Context, message: Message, reason: str) -> int:
     ).lastrowid
     _gather(ctx, complaint_id, message.text)
     ctx.say("complaint_ack", "complaint_ack", room=message.room, to=message.sender, about=excerpt(message.text),
-            opens=None if starts == ctx.now else moment_words(starts, ctx.now))
+            opens=None if starts == ctx.now else starts)
     ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)

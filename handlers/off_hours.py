@@ -13,7 +13,6 @@ from core.events import Message
 from core.registry import on_message
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import next_opening, shop_open
-from handlers.timewords import moment_words
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
@@ -39,7 +38,7 @@ def told_in_another_answer(ctx: Context, contact: str) -> None:
 def closed_words(ctx: Context) -> dict:
     """The off-hours line's variables: when service opens (None beyond the search horizon), and the phone."""
     opening = next_opening(ctx.config, ctx.now)
-    return {"opens": moment_words(opening, ctx.now) if opening else None, "phone": ctx.config.owner.emergency_phone}
+    return {"opens": opening, "phone": ctx.config.owner.emergency_phone}
 
 
 def _first_this_period(ctx: Context, contact: str) -> bool:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from core.clock import to_db
 from core.context import Context
-from handlers.timewords import date_words
+from core.timewords import date_words
 
 
 @dataclass(frozen=True)

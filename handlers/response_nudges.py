@@ -20,7 +20,6 @@ from core.rules import from_shop
 from core.text import excerpt
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import next_opening, shop_open
-from handlers.timewords import duration_words, moment_words
 
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
 LISTED_AT_ONCE = 20  # lines of the list; the rest are counted (a chat message of 2,000 characters is not read)
@@ -76,7 +75,7 @@ def list_night_questions(ctx: Context, payload: dict) -> None:
         _keep_nudged(ctx, asked_at, room, contact, text)
     ctx.tell_owner("night_questions", "night_questions", more=max(len(rows) - LISTED_AT_ONCE, 0), questions=[
         {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
-         "asked_at": moment_words(from_db(asked_at, ctx.config.tz), ctx.now), "times": times}
+         "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
         for room, contact, asked_at, times, text in rows[:LISTED_AT_ONCE]
     ])
 
@@ -97,8 +96,7 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         who=ctx.name_of(question["sender"]),
         where=ctx.topic_of(question["room"]) if question["room"] else None,
         text=question["text"],
-        asked_at=moment_words(asked_at, ctx.now),
-        waited=duration_words(ctx.now - asked_at),
+        asked_at=asked_at,
     )
 
 

@@ -1,8 +1,9 @@
 """A member joining a shop group gets one welcome: what the group is for, its rules, and the next flash sale or
 member day. Never twice for the same member and group; joins within a minute of the first are gathered into one
-message, so that twenty people added together do not get twenty posts. A newcomer the owner has just been alerted
-about as an advertiser is not welcomed (hold): the group would see the shop greet the advert; if the owner trusts
-them (/allow), the welcome goes then (release).
+message, so that twenty people added together do not get twenty posts. Two thousand added together get one too:
+it names the first NAMED and counts them all ("等 2000 位新朋友"), short enough that the rules are never cut. A
+newcomer the owner has just been alerted about as an advertiser is not welcomed (hold): the group would see the shop
+greet the advert; if the owner trusts them (/allow), the welcome goes then (release).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from core.context import Context
 from core.events import Join, Leave
 from core.registry import job, on_join, on_leave
 from core.rules import from_member
+from core.text import excerpt
 from handlers.campaigns import next_post
-from handlers.timewords import moment_words
 
 log = logging.getLogger(__name__)
 
 GATHER = dt.timedelta(minutes=1)
+NAMED = 20  # newcomers a welcome names; at NAME_CHARS each, the welcome stays far below a message's 2,000 characters
+NAME_CHARS = 16
 
 
 @on_join(rule=from_member)
@@ -92,14 +95,10 @@ def welcome_newcomers(ctx: Context, payload: dict) -> None:
         "welcome",
         room=room,
         to=newcomers[0] if len(newcomers) == 1 else None,
-        names="、".join(ctx.name_of(c) for c in newcomers),
-        topic=ctx.topic_of(room),
+        names="、".join(excerpt(ctx.name_of(c), NAME_CHARS) for c in newcomers[:NAMED]),
+        count=len(newcomers) if len(newcomers) > NAMED else None,  # named with their number when not all named
+        topic=topic,
         vip=topic in ctx.config.tiers.vip_rooms,
-        flash_sale=_next(ctx, "flash_sale"),
-        member_day=_next(ctx, "member_day"),
+        flash_sale=next_post(ctx, "flash_sale"),
+        member_day=next_post(ctx, "member_day"),
     )
-
-
-def _next(ctx: Context, kind: str) -> str | None:
-    upcoming = next_post(ctx, kind)
-    return moment_words(upcoming, ctx.now) if upcoming else None

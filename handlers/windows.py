@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.config import Config
-from handlers.timewords import clock_words
+from core.timewords import clock_words
 
 KINDS = ("flash_sale", "member_day", "light_content", "live_notice")
 LABELS = {"flash_sale": "闪购", "member_day": "会员日", "light_content": "轻内容", "live_notice": "直播预告"}

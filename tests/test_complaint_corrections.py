@@ -37,14 +37,14 @@ def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_fla
     bot.owner.says("/complaints")
     bot.advance(hours=2)
     assert kinds(bot.sent()) == [
-        ("command_reply", OWNER, "10:05"),
+        ("command_reply", OWNER, "10:05"),  # the owner's answers in private first: the messages to pick from,
+        ("command_reply", OWNER, "10:05"),  # and /complaints
         ("complaint_ack", wang.id, "10:05"),
         ("complaint_alert", OWNER, "10:05"),
-        ("command_reply", OWNER, "10:05"),
         ("complaint_reminder", OWNER, "10:50"),
         ("complaint_overdue", OWNER, "11:05"),
     ]
-    ack, alert, listing = bot.sent()[1:4]
+    listing, ack, alert = bot.sent()[1:4]
     assert ack["room"] == bot.room_id("普通会员群"), "acknowledged where the member wrote it"
     assert "#1" in alert["text"] and "品控" in alert["text"] and "有点冲" in alert["text"]
     assert "#1 小王" in listing["text"]

@@ -101,7 +101,7 @@ def test_the_announced_wait_matches_the_outbox_pace(assistant_at):
             pass
 
     start = assistant.clock.now()
-    while (next_send := assistant.outbox.next_send_time()) is not None:
+    while (next_send := assistant.outbox.next_send_time(assistant.clock.now())) is not None:
         assistant.clock.set(max(next_send, assistant.clock.now()))
         asyncio.run(assistant.send_due(Sink()))
     taken = (assistant.clock.now() - start).total_seconds()

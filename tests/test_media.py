@@ -185,14 +185,15 @@ def test_a_picture_goes_out_after_its_text_with_the_same_kind_and_counts_as_one_
         bot.owner.says("/photo")
     bot.owner.says("/photo alone")
     bot.advance(seconds=59)
-    minute = bot.sent()
+    minute = bot.sent(kind="command_reply")
     assert [list(m) for m in minute[:2]] == [["at", "room", "to", "kind", "text"], ["at", "room", "to", "kind", "image"]]
     assert minute[0]["text"].startswith("抱歉，新品到了") and minute[1]["image"] == picture
     assert minute[0]["at"] == minute[1]["at"] and minute[1]["kind"] == "command_reply"
-    # six messages a minute for the account: six texts, each with its picture
-    assert len(bot.sent()) == 12, "a picture takes no place of its own in the per-minute cap"
+    # six messages a minute for the account: the owner told that answers wait, and five texts, each with its picture
+    assert len(bot.sent(kind="please_wait")) == 1
+    assert len(bot.sent()) == 11, "a picture takes no place of its own in the per-minute cap"
     rest = bot.advance(minutes=2)
-    assert [list(m)[-1] for m in rest] == ["text", "image", "image"], "the last: a picture alone"
+    assert [list(m)[-1] for m in rest] == ["text", "image", "text", "image", "image"], "the last: a picture alone"
 
 
 def test_the_owners_report_of_a_message_given_up_says_it_had_a_picture(shop_bot, tmp_path):

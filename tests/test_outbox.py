@@ -259,8 +259,8 @@ def test_an_uncertain_send_is_reported_by_kind_group_and_the_beginning_of_its_te
             self.report = message.text
 
     transport = CutOff()
-    while assistant.outbox.next_send_time() is not None:
-        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+    while assistant.outbox.next_send_time(assistant.clock.now()) is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(assistant.clock.now()), assistant.clock.now()))
         asyncio.run(assistant.send_due(transport))
     first_30 = ("抱歉，" + long_problem)[:30]
     assert "可能未送达" in transport.report and "普通会员群" in transport.report and "指令回复" in transport.report
@@ -282,8 +282,8 @@ def test_a_send_the_backend_refuses_for_good_is_not_retried_and_the_owner_is_tol
             self.sent.append(message)
 
     transport = Refusing()
-    while assistant.outbox.next_send_time() is not None:
-        assistant.clock.set(max(assistant.outbox.next_send_time(), assistant.clock.now()))
+    while assistant.outbox.next_send_time(assistant.clock.now()) is not None:
+        assistant.clock.set(max(assistant.outbox.next_send_time(assistant.clock.now()), assistant.clock.now()))
         asyncio.run(assistant.send_due(transport))
     assert transport.tries == 1
     assert [m.kind for m in transport.sent] == ["outbox_report"] and transport.sent[0].to == OWNER
@@ -304,10 +304,67 @@ def test_excerpts_cut_where_a_character_ends():
 def test_the_pacing_finds_the_last_sends_through_an_index_not_by_sorting_the_history(assistant_at):
     assistant = assistant_at("2026-11-25T10:00")
     for chat in (None, "r1@chatroom"):
-        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
+        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "") + " AND sent_at <= :now"
         plan = assistant.db.execute(
             f"EXPLAIN QUERY PLAN SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where}"
-            " ORDER BY sent_at DESC LIMIT :n", {"chat": chat, "n": 6},
+            " ORDER BY sent_at DESC LIMIT :n", {"chat": chat, "n": 6, "now": "2026-11-25T02:00:00.000000+00:00"},
         ).fetchall()
         details = " ".join(row[-1] for row in plan)
         assert "TEMP B-TREE" not in details and "outbox_sends" in details, details
+
+
+def test_the_owners_replies_go_first_then_complaints_and_alerts_then_conversation_posts_and_light_content_last(
+    assistant_at,
+):
+    assistant = assistant_at("2026-11-25T10:00")
+    ctx = Context(assistant)
+    queued = [  # in the order a busy minute might queue them
+        ("light_content", {"room": "r1@chatroom", "broadcast": True}),
+        ("flash_sale", {"room": "r2@chatroom", "broadcast": True}),
+        ("faq_answer", {"room": "r3@chatroom", "to": "wxid_a"}),
+        ("response_nudge", {"to": OWNER}),
+        ("complaint_ack", {"room": "r3@chatroom", "to": "wxid_b"}),
+        ("command_reply", {"to": OWNER}),
+    ]
+    for kind, where in queued:
+        ctx.say(kind, "command_error", problem=kind, usage="/help", **where)
+    kinds = [m["kind"] for m in drain(assistant)]
+    assert kinds == ["command_reply", "response_nudge", "complaint_ack", "faq_answer", "flash_sale", "light_content"]
+
+
+def test_after_a_run_on_a_later_clock_on_the_same_store_the_bot_answers_at_once_not_in_weeks(assistant_at, tmp_path):
+    db_path = tmp_path / "store.db"
+    pretend = assistant_at("2026-12-20T10:00", db_path=db_path)  # bot.py run --pretend-time, or a clock stepped back
+    queue(pretend, ["r1@chatroom", "wxid_a"] * 3)
+    assert len(drain(pretend)) == 6
+    pretend.db.close()
+    real = assistant_at("2026-11-25T10:00", db_path=db_path)
+    real.handle(Message(OWNER, "/status"))
+    first, = drain(real)
+    assert moment("2026-11-25T10:00") <= dt.datetime.fromisoformat(first["at"]) <= moment("2026-11-25T10:01")
+
+
+def test_the_owner_answered_behind_a_full_minute_is_told_at_once_to_wait_and_answered_before_the_posts(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    ctx = Context(bot.assistant)
+    for n in range(30):  # a flash sale to thirty groups: the first minute's six posts go out
+        ctx.say("flash_sale", "command_error", room=f"r{n}@chatroom", broadcast=True, problem="闪购", usage="/help")
+    bot.advance(seconds=25)
+    typed = bot.clock.now()
+    bot.owner.says("/status")
+    bot.advance(minutes=2)
+    notice, answer = bot.sent(to="owner")[:2]
+    notice_at, answer_at = (dt.datetime.fromisoformat(m["at"]) for m in (notice, answer))
+    assert notice_at - typed <= dt.timedelta(seconds=5), "something on screen at once"
+    assert notice["text"].startswith("稍等") and "秒后回复您" in notice["text"] and "运行状态" in answer["text"]
+    assert not [m for m in bot.sent(kind="flash_sale") if typed < dt.datetime.fromisoformat(m["at"]) < answer_at]
+
+
+def test_commands_sent_in_a_burst_are_answered_in_order_with_one_notice_of_the_wait(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    for _ in range(8):
+        bot.owner.says("/skipped")
+    bot.advance(minutes=3)
+    to_owner = bot.texts(to="owner")
+    notices = [text for text in to_owner if text.startswith("稍等")]
+    assert len(notices) == 1 and "前面还有" in notices[0] and len(to_owner) == 9

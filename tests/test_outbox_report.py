@@ -1,9 +1,12 @@
 """What did not go out reaches the owner as one short summary, and /skipped pages through all of it."""
 
 import asyncio
+import datetime as dt
 import io
 import json
+import re
 
+from core.context import Context
 from core.events import ContactSeen, Message, RoomSeen
 from tests.conftest import OWNER
 from tests.test_outbox import drain, moment
@@ -71,3 +74,23 @@ def test_a_group_post_and_a_reply_in_a_group_name_the_group_and_the_member(assis
     sent = drain(assistant_at("2026-11-25T12:00", db_path=db_path))
     report = next(m["text"] for m in sent if m["kind"] == "outbox_report")
     assert "普通会员群·小王，投诉回复" in report and "针对“收到的杯子是碎的，太差了”" in report and "2小时前" in report
+
+
+def test_under_a_flood_the_owner_gets_at_most_one_report_an_hour_counting_everything_given_up(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    room = bot.room_id("普通会员群")
+    for minute in range(150):  # ten answers a minute to one group, for two and a half hours: six a minute go out
+        ctx = Context(bot.assistant)
+        for n in range(10):
+            ctx.say("faq_answer", "command_error", room=room, to=bot.ids["小王"], problem=f"{minute}-{n}", usage="/help",
+                    expires_at=ctx.now + dt.timedelta(minutes=1))
+        bot.advance(minutes=1)
+    bot.advance(hours=2)
+    reports = bot.sent(kind="outbox_report")
+    times = [dt.datetime.fromisoformat(report["at"]) for report in reports]
+    assert 2 <= len(reports) <= 4 and all(b - a >= dt.timedelta(hours=1) for a, b in zip(times, times[1:])), times
+    given_up = bot.assistant.db.execute("SELECT count(*) FROM outbox WHERE status = 'expired'").fetchone()[0]
+    told = [int(re.search(r"有 (\d+) 条消息没有发出", report["text"])[1]) for report in reports]
+    assert given_up > 300 and sum(told) == given_up, "every message given up is counted once, in one report or another"
+    assert all(len(report["text"]) < 2000 for report in reports), "ten listed, the rest counted"
+    assert all("发 /skipped 查看全部" in report["text"] for report, count in zip(reports, told) if count > 10), told

@@ -1,5 +1,7 @@
 """In working hours, a question nobody answers within 15 minutes makes the bot nudge the owner."""
 
+import datetime as dt
+
 from tests.conftest import BOT, OWNER, replay_events, say, shop
 
 
@@ -106,3 +108,15 @@ def test_questions_asked_while_the_bot_was_down_at_opening_are_listed_when_it_st
     restarted = shop_bot("2026-11-26 11:00", db_path=tmp_path / "store.db")
     night_list, = restarted.advance(seconds=1)
     assert night_list["kind"] == "night_questions" and "请问我的订单什么时候发货" in night_list["text"]
+
+
+def test_a_nudge_held_up_in_the_outbox_says_the_day_and_the_wait_as_of_when_it_goes_out(shop_bot, tmp_path):
+    db_path = tmp_path / "store.db"
+    before = shop_bot("2026-11-25 17:40", db_path=db_path)
+    before.member("小王").says("请问我的快递到哪了？", room="普通会员群")
+    before.clock.set(before.clock.now() + dt.timedelta(minutes=15))
+    before.assistant.fire_due_timers()  # the nudge is queued; the bot goes down before it is sent
+    after = shop_bot("2026-11-26 09:05", db_path=db_path)
+    after.advance(minutes=1)
+    text, = after.texts(kind="response_nudge")
+    assert "昨天17:40问" in text and "已等15小时25分钟" in text, text

@@ -155,7 +155,7 @@ def test_a_removal_wechat_refuses_is_told_plainly_to_the_owner(shop_bot):
             await bot.output.send(message)
 
     async def send_all():
-        while (due := bot.assistant.outbox.next_send_time()) is not None:
+        while (due := bot.assistant.outbox.next_send_time(bot.clock.now())) is not None:
             bot.clock.set(max(due, bot.clock.now()))
             await bot.assistant.send_due(NotAdmin())
 

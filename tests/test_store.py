@@ -5,8 +5,9 @@ from sqlite_utils import Database
 
 from core.config import TiersConfig, load_config
 from core.directory import member_count
-from core.store import MIGRATIONS, StoreError, _member_count, open_store, schema_version
+from core.store import MIGRATIONS, StoreError, _member_count, _outbox_lanes_and_templates, open_store, schema_version
 from tests.conftest import OWNER, replay_events, say, shop
+from tests.test_outbox import drain
 
 
 def test_a_new_store_is_created_at_the_latest_schema_in_wal_mode(tmp_path):
@@ -112,3 +113,23 @@ def test_a_full_disk_while_running_keeps_the_events_tells_the_owner_once_and_cat
     kinds = [m["kind"] for m in caught_up]
     assert {"complaint_ack", "complaint_alert", "command_reply", "store_notice"} <= set(kinds), kinds
     assert any("2 条消息都已记下" in m.get("text", "") for m in caught_up if m["kind"] == "store_notice")
+
+
+def test_messages_queued_before_the_outbox_had_lanes_go_out_in_the_new_order(tmp_path, assistant_at):
+    old = Database(tmp_path / "store.db")
+    before = MIGRATIONS.index(_outbox_lanes_and_templates)
+    for migration in MIGRATIONS[:before]:
+        migration(old)
+    old.execute(f"PRAGMA user_version = {before}")
+    queued = [("light_content", "r1@chatroom", None, 1), ("flash_sale", "r2@chatroom", None, 1),
+              ("faq_answer", "r3@chatroom", "wxid_a", 0), ("command_reply", None, "wxid_owner", 0)]
+    for kind, room, to, broadcast in queued:
+        old.execute(
+            "INSERT INTO outbox (created_at, not_before, room, to_contact, kind, text, status, attempts, pause_seconds,"
+            " broadcast) VALUES ('2026-11-25T02:00:00.000000+00:00', '2026-11-25T02:00:00.000000+00:00', ?, ?, ?, ?,"
+            " 'queued', 0, 3, ?)", [room, to, kind, kind, broadcast],
+        )
+    old.conn.commit()
+    old.close()
+    sent = drain(assistant_at("2026-11-25T10:00", db_path=tmp_path / "store.db"))
+    assert [m["kind"] for m in sent] == ["command_reply", "faq_answer", "flash_sale", "light_content"]

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from core.templates import TEMPLATE_DIR, TemplateProblem, Templates
+from core.templates import SAMPLE_NOW, TEMPLATE_DIR, TemplateProblem, Templates
 from tests.conftest import run_bot
 
 
@@ -70,7 +70,7 @@ def test_a_missing_variable_is_an_error_not_an_empty_hole(template_dir):
 
 
 def test_a_members_words_arriving_through_a_variable_are_rendered_as_they_are():
-    text = Templates().render("complaint_alert", id=1, who="顶级吃货", where=None, reason="品控", text="绝对是坏的",
+    text = Templates().render("complaint_alert", SAMPLE_NOW, id=1, who="顶级吃货", where=None, reason="品控", text="绝对是坏的",
                               deadline="今天11:00", minutes_left=60, follow_ups=0)
     assert "顶级吃货" in text and "绝对是坏的" in text
 

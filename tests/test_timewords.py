@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from handlers.timewords import date_words, duration_words, moment_words, remaining_words
+from core.timewords import date_words, duration_words, moment_words, remaining_words
 from tests.conftest import SHANGHAI, at, replay_events, say, shop
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)  # a Wednesday

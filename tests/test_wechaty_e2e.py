@@ -505,10 +505,10 @@ def test_pictures_and_voice_come_in_a_picture_goes_out_after_its_text_and_its_ec
                    " VALUES ('2026-11-25T15:00:00.000000+00:00', '2026-11-25T15:00:00.000000+00:00', ?, 'flash_sale', '新品到店', 'queued', 0, 0, ?)",
                    (ROOM, str(kept)))
     s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": "/status"})  # wakes the bot
+    s.gateway.bot_said(to=OWNER)  # the owner's answer goes first
     said = [s.gateway.bot_said(room=ROOM), s.gateway.bot_said(room=ROOM)]
     assert said[0]["text"] == "新品到店" and said[1]["sha256"] == hashlib.sha256(picture).hexdigest()
-    s.gateway.bot_said(to=OWNER)
-    assert s.query("SELECT status FROM outbox WHERE kind = 'flash_sale'") == [("sent",)]
+    assert s.until("SELECT status FROM outbox WHERE kind = 'flash_sale' AND status = 'sent'") == [("sent",)]
     assert s.query("SELECT count(*) FROM events WHERE type = 'message' AND contact = ?", (BOT,)) == [(0,)], "echoes dropped"
 
 

@@ -1,6 +1,7 @@
 """A member joining a shop group is welcomed once; joins within a minute are gathered into one message."""
 
 from core.config import load_config
+from core.events import ContactSeen, Join
 from tests.conftest import OWNER, at
 
 
@@ -81,3 +82,18 @@ def test_a_welcome_still_queued_when_the_newcomer_leaves_is_not_sent(shop_bot):
     bot.member("小赵").leaves("普通会员群")  # or is removed for advertising
     bot.advance(minutes=5)
     assert len(bot.texts(kind="command_reply")) == 8 and bot.sent(kind="welcome") == []
+
+
+def test_two_thousand_joins_in_a_minute_get_one_welcome_that_counts_them_all_and_keeps_the_rules_whole(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    room = bot.room_id("普通会员群")
+    long_name = "一个特别特别特别长的微信昵称"
+    newcomers = [f"wxid_new{n}" for n in range(2000)]
+    bot.assistant.handle_many([ContactSeen(c, f"{long_name}{n}") for n, c in enumerate(newcomers)])
+    bot.assistant.handle_many([Join(room, c) for c in newcomers])
+    bot.advance(minutes=5)
+    welcome, = bot.texts(kind="welcome")
+    recorded = bot.assistant.db.execute("SELECT count(*) FROM welcomes WHERE room = ?", [room]).fetchone()[0]
+    assert recorded == 2000 and f"等 {recorded} 位新朋友加入「普通会员群」" in welcome
+    assert "群规：请勿发广告和无关链接；订单和售后问题可以直接@我或私聊，我们会尽快回复您。" in welcome
+    assert len(welcome) < 2000 and "省略" not in welcome

@@ -268,7 +268,7 @@ async def replay(
         await run_until(assistant, clock, at, output)
         assistant.handle(take_picture(event, folder))
     await run_until(assistant, clock, max(until or clock.now(), clock.now()), output)
-    while (next_send := assistant.outbox.next_send_time()) is not None:
+    while (next_send := assistant.outbox.next_send_time(assistant.clock.now())) is not None:
         clock.set(max(next_send, clock.now()))
         await assistant.send_due(output)
 

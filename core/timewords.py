@@ -59,3 +59,12 @@ def remaining_words(deadline: dt.datetime, now: dt.datetime) -> str:
     if now - deadline < dt.timedelta(minutes=1):
         return "已到期"
     return f"已超时{duration_words(now - deadline)}"
+
+
+def ago_words(then: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, as a person says it: 刚刚, 5分钟前, 2小时前, 3天前 (the largest unit only)."""
+    seconds = (now - then).total_seconds()
+    for unit, words in ((86_400, "天"), (3_600, "小时"), (60, "分钟")):
+        if seconds >= unit:
+            return f"{int(seconds // unit)}{words}前"
+    return "刚刚"
