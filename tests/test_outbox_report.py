@@ -42,7 +42,8 @@ def owner_asks(assistant, text: str) -> str:
     out = io.StringIO()
     assistant.handle(Message(OWNER, text))
     asyncio.run(replay(assistant, assistant.clock, [], None, out))
-    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    # after the drain the minute's sends are spent: the owner may first be told to wait ("稍等…"), then answered
+    replies = [m for m in map(json.loads, out.getvalue().splitlines()) if m["kind"] != "please_wait"]
     assert [m["kind"] for m in replies] == ["command_reply"]
     return replies[0]["text"]
 
