@@ -5,7 +5,6 @@ plainly when WeChat refuses it."""
 
 import asyncio
 import struct
-import time
 import zlib
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from core.store import open_store
 from core.transport import SendRefused
 from handlers import spam
 from handlers.qr_codes import qr_texts
+from handlers.spam_rules import READ_AT_MOST
 from tests.conftest import OWNER, at, replay_events, say, shop
 
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
@@ -477,14 +477,8 @@ def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop
     assert bot.sent(kind="remove_member") == []
 
 
-@pytest.mark.parametrize("text", ["1" * 100_000, "兼职日结，加我vx abc_123 " * 5000, "a." * 50_000, "微" * 100_000])
-def test_judging_a_message_of_any_length_takes_well_under_a_millisecond_more_than_a_short_one(text):
-    def best(words: str) -> float:
-        timings = []
-        for _ in range(30):
-            start = time.perf_counter()
-            spam.judge(words, newcomer=True)
-            timings.append(time.perf_counter() - start)
-        return min(timings)
-
-    assert best(text) - best("兼职日结，有意者私我") < 0.001
+@pytest.mark.parametrize("text", ["1" * 100_000, "兼职日结，加我vx abc_123 " * 5000, "a." * 50_000, "微" * 100_000,
+                                  "今天天气真好，" * 100 + "兼职日结，加我vx abc_123"])
+def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
+    """So that its cost is bounded whatever a member pastes (bench/spam_accuracy.py prints what it costs)."""
+    assert spam.judge(text, newcomer=True) == spam.judge(text[:READ_AT_MOST], newcomer=True)
