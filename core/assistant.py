@@ -169,6 +169,7 @@ class Assistant:
                 self.bot_id = bot_id
                 self._name_contact(bot_id, name)
                 self._record_connection(online=True, now=now)
+                self.outbox.retry_now(now)
             case Logout():
                 self._record_connection(online=False, now=now)
             case ContactSeen(id=contact, name=name):

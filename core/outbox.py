@@ -344,6 +344,12 @@ class Outbox:
         self.db.execute("UPDATE outbox SET status = 'queued', attempts = ?, not_before = ? WHERE id = ?",
                         [attempts, to_db(now + delay), message.id])
 
+    def retry_now(self, now: dt.datetime) -> None:
+        """WeChat is back: what backed off while it could not be reached goes now, in its place, not at the end of
+        a back-off that doubled all the while it was away."""
+        self.db.execute("UPDATE outbox SET not_before = ? WHERE status = 'queued' AND attempts > 0 AND not_before > ?",
+                        [to_db(now), to_db(now)])
+
     def withdraw(self, *, kind: str, room: str, to: str) -> int:
         """Take back the queued messages of `kind` addressed to `to` in `room`, because what they say no longer
         holds (a welcome to a member who has left the group): 'withdrawn', neither sent nor reported as given up,

@@ -10,11 +10,11 @@ import sys
 import textwrap
 
 from core.context import Context
-from core.events import ContactSeen, Message, RoomSeen
+from core.events import ContactSeen, Login, Message, RoomSeen
 from core.text import excerpt
 from core.transport import DeliveryUncertain, SendRefused, TransportUnavailable
 from transports.replay import replay
-from tests.conftest import OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop
+from tests.conftest import BOT, OWNER, ROOT, SHANGHAI, at, replay_events, run_bot, shop
 
 
 def moment(text: str) -> dt.datetime:
@@ -115,6 +115,24 @@ def test_a_disconnected_transport_keeps_the_message_and_sends_it_once_later(assi
         asyncio.run(assistant.send_due(transport))
     assert [text for _, text in transport.sent] == ["抱歉，第0条。用法：/help"]
     assert transport.sent[0][0] == moment("2026-11-25T10:01:30"), "backs off 30 s, then 60 s"
+
+
+def test_what_backed_off_while_wechat_was_away_goes_as_soon_as_the_account_is_back(assistant_at):
+    assistant = assistant_at("2026-11-25T10:00")
+    queue(assistant, ["r1@chatroom"])
+
+    class Away:
+        sent: list = []
+
+        async def send(self, message):
+            raise TransportUnavailable("puppet service disconnected")
+
+    for _ in range(4):  # four failed tries: the back-off has doubled to 4 minutes
+        assistant.clock.set(max(assistant.next_wakeup(), assistant.clock.now()))
+        asyncio.run(assistant.send_due(Away()))
+    assistant.clock.set(assistant.clock.now() + dt.timedelta(seconds=5))
+    assistant.handle(Login(BOT, "小店助手"))
+    assert assistant.next_wakeup() <= assistant.clock.now(), "not at the end of the back-off"
 
 
 KILL_AFTER_ENQUEUE = textwrap.dedent(
