@@ -24,6 +24,7 @@ DEVELOPMENT = "everyday_*.jsonl"  # each writer's file; the holdout_* files are 
 HELD_OUT_ROUNDS = {
     1: ("holdout_day_a.jsonl", "holdout_day_b.jsonl", "holdout_complaints_hard.jsonl", "holdout_adverts_hard.jsonl"),
     2: ("holdout2_days.jsonl",),
+    3: ("holdout3_days.jsonl",),
 }
 SPLITS = {"train": range(0, 14), "validation": range(14, 17), "frozen": range(17, 20)}  # of 20 hash buckets
 
