@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
 
-from handlers.everyday import HELD_OUT_ROUNDS  # noqa: E402
+from handlers.everyday import HELD_OUT_ROUNDS, held_out_files  # noqa: E402
 
 
 def timed_training() -> dict[str, float]:
@@ -89,9 +89,9 @@ def development_rows() -> dict[str, list[dict]]:
 
 def held_out_rows(round_number: int) -> dict[str, list[dict]]:
     """The round's sets that hold complaints or questions, and the realistic days together as one mix."""
-    from handlers.everyday import HELD_OUT_ROUNDS, rows
+    from handlers.everyday import held_out_files, rows
 
-    sets = {name: list(rows(TRAFFIC / name)) for name in HELD_OUT_ROUNDS[round_number] if "adverts" not in name}
+    sets = {name: list(rows(TRAFFIC / name)) for name in held_out_files(round_number) if "adverts" not in name}
     days = [row for name, found in sets.items() if "day" in name for row in found]
     if len(days) > max(map(len, sets.values())):
         sets["realistic mix (the days together)"] = days
@@ -125,6 +125,11 @@ def main() -> None:
     parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
                         help="a round of held-out sets, once per version (default: the latest)")
     args = parser.parse_args()
+    if args.held_out:
+        try:
+            held_out_files(args.held_out)
+        except ValueError as error:
+            parser.error(str(error))
     trained = timed_training()
     print("training at start: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in trained.items())
           + f"; together {sum(trained.values()):.2f} s")

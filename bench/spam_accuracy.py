@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import learning  # noqa: E402
 from core.learning import Figures  # noqa: E402
 from handlers import advert_model, spam  # noqa: E402
-from handlers.everyday import HELD_OUT_ROUNDS  # noqa: E402
+from handlers.everyday import HELD_OUT_ROUNDS, held_out_files  # noqa: E402
 from handlers.qr_codes import qr_texts  # noqa: E402
 
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
@@ -86,7 +86,7 @@ def frozen(model) -> list[tuple[str, bool, bool]]:
 def held_out(model, round_number: int) -> None:
     """Figures on a round of held-out files that hold adverts; their messages are never printed."""
     rows = []
-    for name in HELD_OUT_ROUNDS[round_number]:
+    for name in held_out_files(round_number):
         if "complaints" in name:
             continue
         path = TRAFFIC / name
@@ -198,4 +198,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
                         help="a round of held-out files, once per version (default: the latest)")
-    main(parser.parse_args().held_out)
+    args = parser.parse_args()
+    if args.held_out:
+        try:
+            held_out_files(args.held_out)
+        except ValueError as error:
+            parser.error(str(error))
+    main(args.held_out)

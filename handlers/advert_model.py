@@ -3,7 +3,7 @@ learns is core/learning.py's, shared with the complaint and question detectors.
 
 Examples: the labelled messages of tests/fixtures/spam_*.csv (written for nine versions of hand-written rules, hard
 negatives and adverts of every kind those rounds found), the everyday messages of shop groups (handlers/everyday.py:
-none is an advert), and the owner's corrections (handlers/spam.py). Each message goes to train, validation or the
+none is an advert) with the adverts of the spent held-out rounds, and the owner's corrections (handlers/spam.py). Each message goes to train, validation or the
 frozen split by a hash of its text (handlers.everyday.split_of), so that it keeps its split whatever is added.
 
 What the model reads (`model_text`): the message as handlers/spam_rules.py reads it, its disguises read through and
@@ -62,9 +62,12 @@ def as_example(text: str, newcomer: bool, advert: bool, category: str | None = N
     return Example((NEWCOMER if newcomer else "") + text, advert, category or ("newcomer" if newcomer else "member"))
 
 
-def everyday_examples(split: str) -> list[Example]:
-    return [as_example(row["text"], _newcomer_by_hash(row["text"]), False, "everyday")
-            for row in everyday.messages(split)]
+def traffic_examples(split: str) -> list[Example]:
+    """The messages of data/traffic/ for that split: everyday ones, and the complaints and adverts of the spent
+    held-out rounds. A row that says whether its sender is a newcomer is taken at its word."""
+    return [as_example(row["text"], row.get("newcomer", _newcomer_by_hash(row["text"])), row["kind"] == "advert",
+                       "everyday" if row["kind"] in everyday.EVERYDAY_KINDS else row["kind"])
+            for row in everyday.messages(split, (*everyday.EVERYDAY_KINDS, "complaint", "advert"))]
 
 
 def _newcomer_by_hash(text: str) -> bool:
@@ -97,9 +100,9 @@ def task(files: Iterable[Path] | None = None) -> Task:
     files = list(files) if files is not None else None
     return Task(
         prepare=prepare,
-        training=lambda: split(labelled(files), "train") + everyday_examples("train"),
-        validation=lambda: split(labelled(files), "validation") + everyday_examples("validation"),
-        frozen=lambda: split(labelled(files), "frozen") + everyday_examples("frozen"),
+        training=lambda: split(labelled(files), "train") + traffic_examples("train"),
+        validation=lambda: split(labelled(files), "validation") + traffic_examples("validation"),
+        frozen=lambda: split(labelled(files), "frozen") + traffic_examples("frozen"),
         choose_bands=choose_bands,
         regularisation=REGULARISATION,
     )

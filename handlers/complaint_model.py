@@ -35,7 +35,11 @@ from handlers.complaint_rules import ComplaintRules, Reading
 
 DATA = Path(__file__).parent / "complaint_data"
 TRAIN, VALIDATION, TEST = "train.jsonl", "validation.jsonl", "test_frozen.jsonl"
-PUBLIC_PRECISION = 0.99  # on validation, of the complaints acknowledged in public: the goal is 0.98 unseen
+# On validation, of the complaints acknowledged in public (the goal is 0.98 unseen). 0.995 was tried on rounds 2
+# and 3, each left out of the training in turn: public apologies to everyday messages 1 and 1 rather than 1 and 3,
+# public precision 0.964 and 0.929 rather than 0.973 and 0.889, but half the complaints acknowledged in public, and
+# "快递三天了还没收到，差评" waited for the owner's word.
+PUBLIC_PRECISION = 0.99
 OWNER_RECALL = 0.97  # on validation, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
 # ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
 # about one chat message in ten is muted by the second day, and then it reaches nobody.
@@ -54,11 +58,13 @@ def read_examples(path: Path) -> list[Example]:
 
 
 def traffic_examples(split: str) -> list[Example]:
-    """The messages of data/traffic/ for that split: the everyday ones (none is a complaint), and complaints written
-    as members type them in a group beside everyday messages that only look like complaints (complaints_*.jsonl)."""
+    """The messages of data/traffic/ for that split: the everyday ones (none is a complaint), the complaints and
+    adverts of the spent held-out rounds, and complaints written as members type them in a group beside everyday
+    messages that only look like complaints (complaints_*.jsonl)."""
     return [Example(row["text"], False, EVERYDAY) for row in everyday.messages(split)] + [
         Example(row["text"], row["kind"] == "complaint", row["kind"])
-        for row in everyday.messages(split, files=COMPLAINTS_IN_TRAFFIC)]
+        for row in everyday.messages(split, ("complaint", "advert"))
+        + everyday.messages(split, ("chat", "question", "complaint"), files=COMPLAINTS_IN_TRAFFIC)]
 
 
 def model_text(reading: Reading) -> str:

@@ -24,7 +24,7 @@ def test_full_width_slash_and_a_leading_mention_in_a_group_work_too():
 
 def test_a_command_about_a_member_typed_in_a_group_is_answered_in_private_only():
     sent = replay_events(shop() + [
-        say("2026-11-25 10:00", "wxid_a", "杯子碎了，我要投诉"),
+        say("2026-11-25 10:00", "wxid_a", "杯子收到就是碎的，质量太差了，给个说法"),
         say("2026-11-25 10:01", OWNER, "/order @小王 600", room=None),
         say("2026-11-25 10:02", OWNER, "/tier @小王"),
         say("2026-11-25 10:03", OWNER, "/complaints"),
@@ -179,7 +179,7 @@ def test_status_says_what_the_owner_cares_about_in_words_and_no_internal_names(t
     db_path = tmp_path / "store.db"
     vip_room = {"at": at("2026-11-25 10:00"), "type": "room", "id": "r2@chatroom", "topic": "VIP福利群", "members": [OWNER, "wxid_a"]}
     replay_events(shop() + [vip_room, say("2026-11-25 10:00", "wxid_a", "买的杯子收到就是碎的，质量太差了，我要投诉！"),
-                            say("2026-11-25 10:05", "wxid_b", "等了五天快递还没到，太慢了"),
+                            say("2026-11-25 10:05", "wxid_b", "物流三天没更新了，你们到底发没发货"),
                             say("2026-11-25 10:06", OWNER, "/contacted 2", room=None)],
                   until="2026-11-25 11:30", db_path=db_path)
     assert "连接状态未知" in status_text(tmp_path / "never_logged_in.db")

@@ -156,9 +156,9 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     bot = shop_bot("2026-11-24 09:00")
     wang, li, group = bot.member("小王"), bot.member("小李"), "普通会员群"
     script = [  # members complain in the group, the owner answers the bot in private
-        ("2026-11-24 10:00", wang, "快递一个星期了还没收到，太慢了，差评", group),
+        ("2026-11-24 10:00", wang, "快递五天了还没到，物流一直不动，怎么回事", group),
         ("2026-11-24 10:10", bot.owner, "/resolve 1 补发", None),
-        ("2026-11-25 10:00", li, "等了五天快递还没到，太慢了", group),
+        ("2026-11-25 10:00", li, "物流三天没更新了，你们到底发没发货", group),
         ("2026-11-25 12:00", bot.owner, "/contacted 2", None),
         ("2026-11-26 10:00", wang, "收到的杯子是碎的，质量太差", group),
         ("2026-11-26 10:30", bot.owner, "/resolve 3 券 10", None),
@@ -190,11 +190,11 @@ def test_the_weekly_review_counts_the_week_its_chart_shows_and_no_untouched_comp
     script = [
         ("2026-11-22 20:00", wang, "晚上好", group),  # the Sunday before the week
         ("2026-11-23 08:00", li, "早", group),  # the week's first day, before the hour of the review
-        ("2026-11-25 10:00", wang, "快递一个星期了还没收到，太慢了，差评", group),  # 1: followed up in 10 minutes
+        ("2026-11-25 10:00", wang, "快递五天了还没到，物流一直不动，怎么回事", group),  # 1: followed up in 10 minutes
         ("2026-11-25 10:10", bot.owner, "/contacted 1", None),
         ("2026-11-27 10:00", zhang, COMPLAINT, group),  # 2: nobody ever touches it
         ("2026-11-29 23:00", li, COMPLAINT, group),  # 3: Sunday night, its hour runs from Monday 9:00 to 10:00
-        ("2026-11-30 02:00", wang, "又一个杯子收到是碎的，质量太差了，我要投诉！", group),  # the review's own morning
+        ("2026-11-30 02:00", wang, "又一个杯子收到是碎的，质量太差了，给个说法", group),  # the review's own morning
     ]
     for when, person, text, room in script:
         bot.advance_to(when)

@@ -14,7 +14,7 @@ from handlers import complaint_detection
 from handlers.second_opinion import QUESTIONS as QUESTION_OF
 from tests.conftest import OWNER, replay_events, say, shop
 
-DOUBTFUL = "发来的比图片小一半"  # the local detector is in doubt about it (asserted below)
+DOUBTFUL = "颜色和图片差好多"  # the local detector is in doubt about it (asserted below)
 SURE = "买的杯子收到就是碎的，质量太差了"
 
 
@@ -118,7 +118,7 @@ def test_the_daily_budget_of_calls_is_kept(service):
 def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_no(service):
     from handlers import spam
 
-    text = "姐妹们有没有想一起做副业的"  # from a member of long standing: the model is in doubt
+    text = "宝妈在家带娃也能有收入，想了解的看过来"  # from a member of long standing: the model is in doubt
     assert spam.judge(text, newcomer=False).band == "doubt"
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:05",
                          config=config_with(service))
