@@ -83,7 +83,7 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if verdict.band == "sure" or second:
         open_complaint(ctx, message, verdict.reason)
         return True
-    if not faq.answers(ctx, message.text):  # "运费呢？" in doubt: the shop's answer to it is enough
+    if not faq.answers(ctx, message):  # "运费呢？" in doubt: the shop's answer to it is enough
         _ask_owner(ctx, message, verdict)
     return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
 

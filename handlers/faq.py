@@ -131,10 +131,11 @@ def _send(ctx: Context, entry: int, room: str | None, askers: list[str], closed:
             **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
 
 
-def answers(ctx: Context, text: str) -> bool:
-    """Whether one of the shop's entries answers this text: a question the shop has already answered, which the
-    complaint path leaves to the FAQ when it is only in doubt (handlers/complaints.py)."""
-    return _matching_entry(ctx, text) is not None
+def answers(ctx: Context, message: Message) -> bool:
+    """Whether the FAQ answers this message: a question the shop has already answered, which the complaint path
+    leaves to the FAQ when it is only in doubt (handlers/complaints.py). Only what answer_from_faq would answer:
+    "说一下运费" said to the group, not to the bot, gets no answer, so the owner must still be asked about it."""
+    return asks_a_question(ctx, message) and _matching_entry(ctx, message.text) is not None
 
 
 def _matching_entry(ctx: Context, text: str) -> int | None:
