@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import features
-from core import logs, media
+from core import learning, logs, media
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_path
@@ -53,6 +54,7 @@ INTERRUPTED = 130
 ALREADY_RUNNING = 1
 STORE_UNUSABLE = 1  # the disk or the store file, not what was typed: a full disk, a read-only or damaged store
 CONSOLE_LOG = "console.log"  # beside the store: at the console, the terminal is the conversation (core/logs.py)
+MODELS = "models"  # beside the store: the models trained with its owner's corrections (core/learning.py)
 NIGHTLY_TRAINING = f"{HOUR}:{MINUTE:02d}"
 
 COMMANDS = {
@@ -240,8 +242,16 @@ def _claim(store: Path | str) -> InstanceLock:
         sys.exit(ALREADY_RUNNING)
 
 
+def _keep_models(store: Path | None) -> None:
+    """Where trained models are kept as numbers, so that a start reads them rather than trains (core/learning.py):
+    those of the shipped data alone in the user's cache, those with a store's corrections beside that store."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xiaodian" / "models"
+    learning.keep_models(cache, Path(store).parent / MODELS if store else None)
+
+
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
     with _store(config, db_path, pretend_time) as (path, temporary), store_problems(path), _claim(path):
+        _keep_models(None if temporary else path)
         transport = make_transport(config, media.folder_for(path))
         assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,
@@ -274,6 +284,7 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
+    _keep_models(args.db)
     with _claim(args.db) if args.db else contextlib.nullcontext():  # a fresh temporary store is ours alone
         run_script(config, features.load(), timeline, until=args.until, db_path=args.db, seed=args.seed)
     return 0
@@ -319,6 +330,7 @@ def _read_only_store(path: Path) -> sqlite3.Connection:
 
 
 def _train_complaints(config: Config, args: argparse.Namespace) -> int:
+    _keep_models(args.db or Path(config.store.path))
     db = _read_only_store(args.db or Path(config.store.path))
     try:
         trial = complaint_detection.trial(db)

@@ -4,6 +4,7 @@ the frozen split by the nightly job's gate, reported in Chinese; the store is on
 import pytest
 
 import bot
+from core import learning
 from core.instance import claim
 from handlers import complaint_detection
 from tests.test_cli import cli
@@ -82,3 +83,16 @@ def test_a_missing_or_broken_store_is_a_clear_chinese_error_and_nothing_is_creat
 def test_its_help_is_in_chinese(capfd):
     status, out, _ = cli(capfd, "train-complaints", "--help")
     assert status == 0 and "重新训练投诉识别模型" in out and "--db" in out and "--pretend-time 时间" not in out
+
+
+def test_the_bot_keeps_models_of_the_shipped_data_in_the_users_cache_and_corrected_ones_beside_its_store(
+        monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    try:
+        bot._keep_models(tmp_path / "shop" / "store.db")
+        assert learning.FOLDERS.shipped_data == tmp_path / "cache" / "xiaodian" / "models"
+        assert learning.FOLDERS.with_corrections == tmp_path / "shop" / "models"
+        bot._keep_models(None)  # a temporary store: nothing of it outlives the run
+        assert learning.FOLDERS.with_corrections is None
+    finally:
+        learning.keep_models(None, None)
