@@ -29,6 +29,7 @@ HELD_OUT_ROUNDS = {
     1: ("holdout_day_a.jsonl", "holdout_day_b.jsonl", "holdout_complaints_hard.jsonl", "holdout_adverts_hard.jsonl"),
     2: ("holdout2_days.jsonl",),
     3: ("holdout3_days.jsonl",),
+    4: ("holdout4_days.jsonl",),
 }
 SPENT_ROUNDS = (1, 2, 3)  # run once each, on the versions they were written for: development data now
 EVERYDAY_KINDS = ("chat", "question")  # what almost every message in a group is; "complaint" and "advert" are rare
