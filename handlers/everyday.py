@@ -62,7 +62,16 @@ def messages(split: str, kinds: tuple[str, ...] = EVERYDAY_KINDS, data: Path = D
     """The development messages of one split ("train", "validation" or "frozen") and of those kinds: of the
     everyday files and the spent rounds, or of other development files of data/traffic/ (`files`: a glob)."""
     paths = sorted(data.glob(files)) if files else development_files(data)
-    return [row for path in paths for row in rows(path) if row["kind"] in kinds and split_of(row["text"]) == split]
+    return [row for path in paths for row in splits(path)[split] if row["kind"] in kinds]
+
+
+@functools.cache
+def splits(path: Path) -> dict[str, tuple[dict, ...]]:
+    """The rows of one file by split, worked out once a process: every detector's training reads them all."""
+    found: dict[str, list[dict]] = {name: [] for name in SPLITS}
+    for row in rows(path):
+        found[split_of(row["text"])].append(row)
+    return {name: tuple(split) for name, split in found.items()}
 
 
 def development_files(data: Path = DATA) -> list[Path]:
