@@ -51,7 +51,7 @@ def from_owner(ctx: Context, event: object) -> bool:
 @on_message(priority=40, rule=sends_a_file & from_owner & private)
 def import_order_file(ctx: Context, message: Message) -> None:
     if message.file is None:
-        _refuse(ctx, message.unreadable)  # too large, or the backend did not hand it over
+        _refuse(ctx, message.unreadable or "unavailable")  # too large, or not handed over (a replay's bare "media")
         return
     kind = Path(message.file).suffix.lstrip(".")
     if kind not in TABLES:

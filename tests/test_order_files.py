@@ -4,14 +4,16 @@ anyone else's file, or a file that is no export, gets what is needed and is impo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 
 from openpyxl import Workbook
 
 from core import media
+from core.store import open_store
 from handlers import order_files
-from tests.conftest import ROOT
+from tests.conftest import OWNER, ROOT, at, replay_events, shop
 
 EXPORT = ROOT / "tests" / "fixtures" / "orders_export.csv"  # 300 orders; line 58's amount is "12o.50"
 HEADER = "订单号,下单时间,买家昵称,买家微信号,实付金额,订单状态\n"
@@ -154,3 +156,26 @@ def test_an_export_the_owner_posts_in_a_group_is_not_imported_and_the_owner_is_t
     assert "您在「普通会员群」发的表格没有导入：订单文件请私聊发给我" in answer[0]["text"]
     assert orders_in(bot) == (0, 0)
     assert sends(bot.owner, b"%PDF-1.4 catalogue", room="普通会员群") == [], "a catalogue is the group's"
+
+
+def test_a_replay_carries_a_file_as_it_carries_a_picture(tmp_path):
+    export = tmp_path / "orders.csv"
+    export.write_text(fixed_export(), encoding="gbk")
+    sent = replay_events(shop() + [
+        {"at": at("2026-11-25 10:01"), "type": "message", "from": OWNER, "file": str(export)},
+        {"at": at("2026-11-25 10:02"), "type": "message", "from": OWNER, "file": str(export)},
+        {"at": at("2026-11-25 10:03"), "type": "message", "from": OWNER, "media": "file"},
+        {"at": at("2026-11-25 10:04"), "type": "message", "from": "wxid_a", "file": str(export)},
+        {"at": at("2026-11-25 10:05"), "type": "message", "from": "wxid_b", "room": "r1@chatroom", "file": str(export)},
+    ], db_path=tmp_path / "store.db")
+    assert [(m["kind"], m["to"], m["room"]) for m in sent] == [
+        ("command_reply", OWNER, None), ("command_reply", OWNER, None), ("command_reply", OWNER, None),
+        ("file_reply", "wxid_a", None)]
+    assert figures(sent[0]["text"])["new"] == 300 and figures(sent[1]["text"]) == {"new": 0, "updated": 0, "unchanged": 300}
+    assert sent[2]["text"].startswith("这个文件没有收到"), "a bare file message: nothing was handed over"
+    kept = tmp_path / "media" / f"{hashlib.sha256(export.read_bytes()).hexdigest()}.csv"
+    assert kept.is_file()
+    db = open_store(tmp_path / "store.db")
+    assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
+    assert {row[0] for row in db.execute("SELECT json_extract(data, '$.file') FROM events WHERE type = 'message'"
+                                         " AND json_extract(data, '$.media') = 'file'")} == {str(kept), None}
