@@ -179,3 +179,14 @@ def test_a_replay_carries_a_file_as_it_carries_a_picture(tmp_path):
     assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == 300
     assert {row[0] for row in db.execute("SELECT json_extract(data, '$.file') FROM events WHERE type = 'message'"
                                          " AND json_extract(data, '$.media') = 'file'")} == {str(kept), None}
+
+
+def test_an_xlsx_with_the_order_number_and_amount_typed_as_numbers_reads_them_as_shown(shop_bot):
+    book = Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append([20261125001, "2026-11-24 20:00:00", "小王", "wxid_x", 99, "已完成"])
+    out = io.BytesIO()
+    book.save(out)
+    bot = shop_bot()
+    assert figures(sends(bot.owner, out.getvalue())[0]["text"])["new"] == 1
+    assert bot.assistant.db.execute("SELECT id, amount FROM orders").fetchall() == [("20261125001", 99.0)]
