@@ -1,4 +1,5 @@
-"""Pictures: members' photos coming in, product photos and charts going out, kept in media/ beside the store.
+"""Pictures: members' photos coming in, product photos and charts going out, kept in media/ beside the store; and
+the files people send (an order export), kept the same way (keep_file), unchecked but for their size.
 
 A picture is kept under its content's sha256 with the extension of its real format (never the name it came with):
 the same photo sent twice is one file, and a file name tells nothing of who sent it. The folder is private to the

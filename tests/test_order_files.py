@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 
 from openpyxl import Workbook
 
@@ -115,9 +116,16 @@ def test_a_file_that_is_no_export_gets_what_is_needed(shop_bot):
     png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
                         "0000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
     wrong_columns = "订单编号,时间,买家昵称,金额\nA1,2026-11-20,小王,99\n".encode("utf-8")
-    answers = [sends(bot.owner, data)[0]["text"] for data in (pdf, png, wrong_columns)]
+    old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as photos:
+        photos.writestr("photos/cup.png", png)
+    answers = [sends(bot.owner, data)[0]["text"]
+               for data in (pdf, png, wrong_columns, old_excel, archive.getvalue())]
     assert answers[0].startswith("这是 PDF 文件，不是订单文件") and answers[1].startswith("这是一张图片")
     assert answers[2].startswith("这个表格不是订单导出文件") and "没有“实付金额”或“实付款”或“订单金额”列" in answers[2]
+    assert answers[3].startswith("这是旧版 Excel（.xls）文件，没有导入：请另存为 XLSX 或 CSV")
+    assert answers[4].startswith("这个文件不是订单文件")
     for text in answers:
         assert "表头要有：订单号、下单时间、买家昵称或买家微信号、实付金额、订单状态" in text
     assert orders_in(bot) == (0, 0)
