@@ -15,6 +15,7 @@ from handlers import (
     complaints,
     faq,
     off_hours,
+    order_files,
     orders,
     outbox_report,
     response_nudges,
@@ -26,8 +27,8 @@ from handlers import (
 from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
-    admin, campaign_commands, campaigns, complaint_detection, complaints, faq, off_hours, orders, outbox_report,
-    response_nudges, shop_stats, spam, tiers, welcome, complaint_training, maintenance, weekly_review,
+    admin, campaign_commands, campaigns, complaint_detection, complaints, faq, off_hours, order_files, orders,
+    outbox_report, response_nudges, shop_stats, spam, tiers, welcome, complaint_training, maintenance, weekly_review,
 )
 
 

@@ -99,7 +99,8 @@ class Assistant:
             if not isinstance(event, Tick):
                 self._record(event, ctx.now)
             self._update_directory(event, ctx.now)
-            if isinstance(event, Message) and event.unreadable:  # the features still see it: a picture, not kept
+            # A picture not kept (the features still see it); a file not kept is for the feature that reads files.
+            if isinstance(event, Message) and event.unreadable and event.media == "image":
                 self._guarded(media.report_unreadable, ctx, event)
             match event:
                 # The transports drop the bot's own messages echoed back. What still comes from the bot's account

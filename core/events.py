@@ -42,7 +42,8 @@ class RoomSeen:
 
 # What kind of message it was. Only a text message has text the features read; the others come with an empty
 # text (a link's or a mini program's title is not the member's words). A picture comes with `image`, the file kept
-# in the media folder (core/media.py), or, when it could not be kept, with `unreadable` saying why.
+# in the media folder (core/media.py), or, when it could not be kept, with `unreadable` saying why; a file (an
+# order export, a PDF) likewise with `file`, or `unreadable`.
 MEDIA = ("text", "image", "voice", "video", "file", "url", "mini_program", "emoticon", "other")
 MEDIA_WORDS = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "file": "[文件]", "url": "[链接]",
                "mini_program": "[小程序]", "emoticon": "[表情]", "other": "[消息]"}
@@ -62,7 +63,8 @@ class Message:
     to: str | None = None  # typed on the shop account's own phone in a private chat: the member it was written to
     media: str = "text"
     image: str | None = field(default=None, repr=False)  # a picture: its path in the media folder
-    unreadable: str | None = None  # a picture that could not be kept: why (core/media.py REASONS)
+    unreadable: str | None = None  # a picture or file that could not be kept: why (core/media.py REASONS)
+    file: str | None = field(default=None, repr=False)  # a file: its path in the media folder (media.keep_file)
 
     @property
     def shown(self) -> str:

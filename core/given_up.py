@@ -43,6 +43,7 @@ KIND_WORDS = {
     "error_report": "故障提醒",
     "complaint_model_missing": "投诉识别提醒",
     "picture_unreadable": "图片提醒",
+    "file_reply": "文件回复",
     "spam_alert": "广告提醒",
     "remove_member": "移出群成员",
 }

@@ -1,4 +1,5 @@
-"""Pictures: members' photos coming in, product photos and charts going out, kept in media/ beside the store.
+"""Pictures: members' photos coming in, product photos and charts going out, kept in media/ beside the store; and
+the files people send (an order export), kept the same way (keep_file), unchecked but for their size.
 
 A picture is kept under its content's sha256 with the extension of its real format (never the name it came with):
 the same photo sent twice is one file, and a file name tells nothing of who sent it. The folder is private to the
@@ -24,9 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -79,7 +82,38 @@ def keep(folder: Path, source: bytes | Path) -> Path:
     Raises PictureUnreadable. A picture already kept is not written again, only its time refreshed, so that the
     nightly pruning counts its age from its latest use."""
     data = _read(source)
-    extension = _checked(data)
+    return _kept(folder, data, _checked(data))
+
+
+def keep_file(folder: Path, source: bytes | Path) -> Path:
+    """Keep a file someone sent (an order export, a PDF, a photo sent as a file) like a picture: at most MAX_BYTES,
+    under its hash, private, pruned with the pictures. Its extension says what it really is (file_format), never
+    what its name claimed. Raises PictureUnreadable ("too_large", "unavailable")."""
+    data = _read(source)
+    return _kept(folder, data, file_format(data))
+
+
+def file_format(data: bytes) -> str:
+    """What a file is, by its content, as an extension: a picture's, "xlsx" (a zip holding a workbook), "xls" (the
+    old binary Excel), "pdf", "zip", "csv" (no NUL in its first 4 KB: text), else "bin"."""
+    if picture := _format(data):
+        return picture
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return "xlsx" if "xl/workbook.xml" in archive.namelist() else "zip"
+        except (zipfile.BadZipFile, ValueError):
+            return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls, .doc
+        return "xls"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if b"\0" not in data[:4096]:  # text: the order import reads it as UTF-8 or GBK, or says it is neither
+        return "csv"
+    return "bin"
+
+
+def _kept(folder: Path, data: bytes, extension: str) -> Path:
     kept = folder / f"{hashlib.sha256(data).hexdigest()}.{extension}"
     if kept.exists():
         os.utime(kept)

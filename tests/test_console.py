@@ -212,3 +212,19 @@ def test_a_warning_goes_to_console_log_beside_the_store_never_among_the_chat_lin
     log = tmp_path / "console.log"
     assert "public holidays of 2027 are not known" in log.read_text(encoding="utf-8")
     assert log.stat().st_mode & 0o777 == 0o600
+
+
+def test_file_sends_the_owners_order_export_which_is_imported_and_a_missing_path_is_explained(tmp_path):
+    export = tmp_path / "订单.csv"
+    export.write_text("订单号,下单时间,买家昵称,买家微信号,实付金额,订单状态\n"
+                      "C1,2024-01-05 10:00:00,小王,console_小王,88.00,已完成\n"
+                      "C2,2024-01-06 11:00:00,小李,,99.50,退款成功\n", encoding="gbk")
+    typed = f"/file {export}\n/file {tmp_path}/nowhere.csv\n@普通会员群 小王: /file {export}\n"
+    result = console(tmp_path, typed)
+    assert result.returncode == 0, result.stderr
+    assert "[私聊] → 店主 (command_reply)\n    订单已导入：2 单。\n    新增 2 单" in result.stdout
+    assert "! 找不到文件“nowhere.csv”" in result.stdout
+    assert "[普通会员群]" not in result.stdout, "a member's file in a group is answered nowhere"
+    orders = open_store(tmp_path / "store.db").execute("SELECT id, counts FROM orders ORDER BY id").fetchall()
+    assert orders == [("C1", 1), ("C2", 0)]
+    assert [p.suffix for p in (tmp_path / "media").iterdir()] == [".csv"], "kept once, by its hash"

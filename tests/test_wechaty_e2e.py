@@ -26,6 +26,7 @@ from PIL import Image
 from core.config import DEFAULT_CONFIG
 from tests.conftest import OWNER, ROOT
 from tests.test_media import png
+from tests.test_order_files import figures, fixed_export, xlsx
 
 GATEWAY = ROOT / "tests" / "gateway"
 TOKEN = "insecure_e2e_test_token"
@@ -546,3 +547,27 @@ def test_members_pictures_of_30_kb_500_kb_and_5_mb_are_kept_and_their_names_neve
     log = s.bot_log.read_text()
     for spelling in (name, json.dumps(name), json.dumps(name)[1:7], "身份证"):
         assert spelling not in log
+
+
+def test_the_owners_order_export_sent_as_a_file_is_imported_and_a_members_file_is_answered_not_imported(shop):
+    s = shop(pretend_time="2026-11-25T10:00:00+08:00")
+    export = fixed_export()
+    files = [("订单导出-11月.csv", export.encode("utf-8-sig")),  # 20.7 KB: over 20 KB, handed over as a UUID
+             ("订单导出-11月-gbk.csv", export.encode("gbk")),  # inline
+             ("订单导出-11月.xlsx", xlsx(export))]
+    answers = []
+    for name, data in files:
+        s.gateway.do("send_file", **{"from": OWNER, "to": BOT, "name": name, "base64": base64.b64encode(data).decode()})
+        answers.append(s.gateway.bot_said(to=OWNER)["text"])
+    assert figures(answers[0]) == {"new": 300, "updated": 0, "unchanged": 0}
+    assert figures(answers[1]) == figures(answers[2]) == {"new": 0, "updated": 0, "unchanged": 300}, "sent again"
+    assert s.query("SELECT count(*), sum(counts) FROM orders") == [(300, 298)]
+    kept = s.query("SELECT json_extract(data, '$.file') FROM events WHERE type = 'message' AND contact = ?", (OWNER,))
+    assert [Path(path).suffix for (path,) in kept] == [".csv", ".csv", ".xlsx"]
+    assert [Path(path).read_bytes() for (path,) in kept] == [data for _, data in files]
+    s.gateway.do("send_file", **{"from": MEMBER, "to": BOT, "name": "我的订单.csv",
+                                 "base64": base64.b64encode(files[1][1]).decode()})
+    assert "收不了文件" in s.gateway.bot_said(to=MEMBER)["text"]
+    assert s.query("SELECT count(*) FROM orders") == [(300,)]
+    log = s.bot_log.read_text()
+    assert "订单导出" not in log and "我的订单" not in log, "file names stay out of the log"

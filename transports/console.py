@@ -6,7 +6,8 @@ message. The person at the keyboard is the owner (the first of [owner] ids), typ
 
 A picture is `/image PATH` (a file on this computer) as the text of a line: `/image ~/杯子.jpg` is the owner's, in
 private; `@普通会员群 小王: /image 碎了.jpg` is 小王's, in the group. It is kept in the media folder beside the store
-(core/media.py) as a picture from WeChat would be; a picture the bot sends prints as `[图片 PATH]`.
+(core/media.py) as a picture from WeChat would be; a picture the bot sends prints as `[图片 PATH]`. A file (the
+back office's order export) is `/file PATH` the same way, kept as a file from WeChat is.
 
 Ctrl-D ends the typing, not the bot: the runner then sends what is still queued, at the outbox's pace, after the
 console has said how many and how long; a second Ctrl-D (or Ctrl-C) stops at once, and what is unsent stays queued.
@@ -37,10 +38,11 @@ SYNTAX = """\
   @普通会员群 店主: /status         您在群里发指令
   @普通会员群 +小张                 小张进群（一分钟后收到欢迎）；@普通会员群 -小张 退群
   /image 图片路径                   您私聊发一张图片；@普通会员群 小王: /image 图片路径 是小王在群里发图
+  /file 文件路径                    您私聊发一个文件（如后台导出的订单 CSV/XLSX：导入订单）
   Ctrl-D                          退出：待发消息先按节奏发完；再按一次 Ctrl-D 或 Ctrl-C 立即退出
 群：{rooms}
 """
-_PICTURE = re.compile(r"^[/／]image\s+(?P<path>.+)$")
+_SENT = re.compile(r"^[/／](?P<kind>image|file)\s+(?P<path>.+)$")  # a picture or a file, from this computer
 _NOT_UTF8 = re.compile("[\ud800-\udfff]+")  # surrogates: bytes that were not UTF-8, or half an emoji
 _LINE = re.compile(r"^(?:@(?P<room>\S+)\s+)?(?:(?P<move>[+-])(?P<mover>[^:：]+)|(?P<speaker>[^:：]+)[:：]\s*(?P<text>.+))$")
 
@@ -102,20 +104,24 @@ class Console:
 
     def _message(self, sender: str, text: str, room: str | None = None, mentions: tuple[str, ...] = (),
                  sender_name: str | None = None) -> Message:
-        """A line's message: its text, or for `/image PATH` the picture, kept in the media folder. A path that
-        does not lead to a file is the typist's slip, explained here; a file that is no picture reaches the bot,
-        which tells the owner, as it would of one from WeChat."""
-        picture = _PICTURE.match(text)
-        if picture is None:
+        """A line's message: its text, or for `/image PATH` the picture (`/file PATH`: the file), kept in the media
+        folder. A path that does not lead to a file is the typist's slip, explained here; a file that is no
+        picture, or too large, reaches the bot, which says so, as it would of one from WeChat."""
+        sent = _SENT.match(text)
+        if sent is None:
             return Message(sender, text, room, mentions, sender_name=sender_name)
-        path = Path(picture["path"].strip()).expanduser()
+        picture = sent["kind"] == "image"
+        path = Path(sent["path"].strip()).expanduser()
         if not path.is_file():
-            raise ConsoleError(f"找不到图片文件{quote(path.name)}：请写出图片的完整路径，例如 /image /home/我/杯子.jpg")
+            if picture:
+                raise ConsoleError(f"找不到图片文件{quote(path.name)}：请写出图片的完整路径，例如 /image /home/我/杯子.jpg")
+            raise ConsoleError(f"找不到文件{quote(path.name)}：请写出文件的完整路径，例如 /file /home/我/订单.csv")
         try:
-            kept, why = str(media.keep(self.media_folder, path)), None
+            kept, why = str((media.keep if picture else media.keep_file)(self.media_folder, path)), None
         except media.PictureUnreadable as error:
             kept, why = None, error.reason
-        return Message(sender, "", room, mentions, sender_name=sender_name, media="image", image=kept, unreadable=why)
+        return Message(sender, "", room, mentions, sender_name=sender_name, media=sent["kind"], unreadable=why,
+                       **{sent["kind"]: kept})
 
     def _start_reading(self) -> asyncio.Queue:
         """Lines typed, as they come; an empty string at each end of input (Ctrl-D).

@@ -52,7 +52,7 @@ _REQUIRED = {
     "logout": (),
     "contact": ("id", "name"),
     "room": ("id", "topic"),
-    "message": ("from",),  # and "text", unless the message is a picture ("image") or another kind ("media")
+    "message": ("from",),  # and "text", unless the message is a picture ("image"), a file ("file") or another kind
     "join": ("room", "contact"),
     "leave": ("room", "contact"),
     "tick": (),
@@ -71,8 +71,7 @@ def _build(kind: str, line: dict) -> Event:
             return RoomSeen(line["id"], line["topic"], tuple(line.get("members", ())))
         case "message":
             return Message(line["from"], line.get("text", ""), line.get("room"), tuple(line.get("mentions", ())),
-                           to=line.get("to"), media="image" if "image" in line else line.get("media", "text"),
-                           image=line.get("image"))
+                           to=line.get("to"), media=_media(line), image=line.get("image"), file=line.get("file"))
         case "join":
             return Join(line["room"], line["contact"], line.get("name"))
         case "leave":
@@ -81,8 +80,13 @@ def _build(kind: str, line: dict) -> Event:
             return Tick()
 
 
+def _media(line: dict) -> str:
+    """A message's kind: a picture's or a file's by the field that names it, else as "media" says (text by default)."""
+    return next((kind for kind in ("image", "file") if kind in line), line.get("media", "text"))
+
+
 def _string_fields(kind: str) -> tuple[str, ...]:
-    optional = {"message": ("room", "to", "text", "image", "media"), "join": ("name",)}.get(kind, ())
+    optional = {"message": ("room", "to", "text", "image", "file", "media"), "join": ("name",)}.get(kind, ())
     return _REQUIRED[kind] + optional
 
 
@@ -135,13 +139,21 @@ def _check_line(number: int, text: str) -> tuple[dt.datetime, Event]:
 
 
 def _check_message(number: int, line: dict) -> None:
-    """A message has a text, or is a picture (a file that is there: whether it is a readable picture is the bot's
-    to find out, as with one from WeChat), or says which other kind it is (a voice message: no text)."""
+    """A message has a text, or is a picture or a file (one that is there: whether it is a readable picture or an
+    order export is the bot's to find out, as with one from WeChat), or says which other kind it is (a voice
+    message: no text)."""
+    if "image" in line and "file" in line:
+        raise ScriptError(number, "一条消息不能既有 image 又有 file")
     if "image" in line:
         if not Path(line["image"]).is_file():
             raise ScriptError(number, f"找不到图片文件{quote(line['image'])}（相对路径从当前目录算起）")
         if line.get("media", "image") != "image":
             raise ScriptError(number, "带 image 的消息，media 只能是 image")
+    elif "file" in line:
+        if not Path(line["file"]).is_file():
+            raise ScriptError(number, f"找不到文件{quote(line['file'])}（相对路径从当前目录算起）")
+        if line.get("media", "file") != "file":
+            raise ScriptError(number, "带 file 的消息，media 只能是 file")
     elif line.get("media", "text") not in MEDIA:
         raise ScriptError(number, f"不认识的 media {quote(line['media'])}（可以是 {'、'.join(MEDIA)}）")
     elif line.get("media") == "image":
@@ -231,17 +243,18 @@ class ReplayOutput:
         self.out.flush()
 
 
-def take_picture(event: Event, folder: Path | None) -> Event:
-    """A script's picture, kept in the media folder as a transport keeps one from WeChat: the message then names
-    the kept file, or says why none could be kept (the owner is told)."""
-    if not isinstance(event, Message) or event.image is None:
+def take_attachment(event: Event, folder: Path | None) -> Event:
+    """A script's picture or file, kept in the media folder as a transport keeps one from WeChat: the message then
+    names the kept file, or says why none could be kept (the owner is told, or the file's reader answers)."""
+    if not isinstance(event, Message) or (event.image or event.file) is None:
         return event
+    field, keep = ("image", media.keep) if event.image else ("file", media.keep_file)
     try:
         if folder is None:
             raise media.PictureUnreadable("unavailable", "a store in memory keeps no pictures")
-        return dataclasses.replace(event, image=str(media.keep(folder, Path(event.image))))
+        return dataclasses.replace(event, **{field: str(keep(folder, Path(getattr(event, field))))})
     except media.PictureUnreadable as error:
-        return dataclasses.replace(event, image=None, unreadable=error.reason)
+        return dataclasses.replace(event, unreadable=error.reason, **{field: None})
 
 
 async def run_until(assistant: Assistant, clock: VirtualClock, moment: dt.datetime, output: ReplayOutput) -> None:
@@ -266,7 +279,7 @@ async def replay(
     folder = media.folder_of(assistant.db)
     for at, event in timeline:
         await run_until(assistant, clock, at, output)
-        assistant.handle(take_picture(event, folder))
+        assistant.handle(take_attachment(event, folder))
     await run_until(assistant, clock, max(until or clock.now(), clock.now()), output)
     while (next_send := assistant.outbox.next_send_time(assistant.clock.now())) is not None:
         clock.set(max(next_send, clock.now()))

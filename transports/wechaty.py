@@ -28,8 +28,12 @@ Two things this module does that python-wechaty does not do for us:
   kind, never more than media.MAX_BYTES and one chunk. The log names a picture by its content's sha256 only: the
   name it came with ("身份证.jpg") is the member's, and stays out of the log.
   A message with a picture is sent as its text, then the picture (FileBox.from_file); a picture that fails after
-  its text went out is reported as uncertain, never sent again with its text. Voice, video, files, links, mini
-  programs and stickers reach the core by kind, without text (the features read no words in them).
+  its text went out is reported as uncertain, never sent again with its text. Voice, video, links, mini programs
+  and stickers reach the core by kind, without text (the features read no words in them).
+- Files (an order export the owner sends): fetched the same way (MessageFile rather than Message.to_file_box(),
+  whose python-wechaty 0.10.7 reads neither kind of box either) and kept like a picture (media.keep_file, named by
+  the content's hash and real format, at most 20 MB); one that cannot be fetched or kept reaches the core as a
+  file not kept, with why. The file's name stays out of the log and out of the core.
 - At login it reads the list of groups and their members, so that features know every group at once rather than
   from its first message.
 - It tells the core when the account goes offline (Logout): logged out, or the service dropped.
@@ -309,6 +313,16 @@ async def _picture(stub: PuppetStub, message_id: str) -> bytes:
     return await _box_content(stub, json.loads(response.filebox))
 
 
+async def _file(stub: PuppetStub, message_id: str) -> bytes:
+    """A file message's bytes (an attachment: an order export, a PDF), at most media.MAX_BYTES."""
+    response = await stub.message_file(id=message_id)
+    return await _box_content(stub, json.loads(response.filebox))
+
+
+# What is fetched and kept of a message, by kind (ChatMessage's field of the same name): how, and how it is kept.
+KEPT = {"image": (_picture, media.keep), "file": (_file, media.keep_file)}
+
+
 async def _box_content(stub: PuppetStub, box: dict) -> bytes:
     """A file box's bytes, whichever way the service serialised it: file-box 1.x writes `type` (and `boxType`
     beside it only until its authors drop it), 0.x wrote `boxType` and a URL as `remoteUrl`."""
@@ -422,22 +436,24 @@ class _Bot(Wechaty):
         if room is not None:
             await self._tell_topic(room)
         mentions = (self.transport.self_id,) if room is not None and await msg.mention_self() else ()
-        image, unreadable = await self._keep_picture(msg) if kind == "image" else (None, None)
+        kept, unreadable = await self._keep(msg, kind) if kind in KEPT else (None, None)
         self.deliver(ChatMessage(talker.contact_id, text or "", room.room_id if room else None, mentions, talker.name,
-                                 to, media=kind, image=image, unreadable=unreadable))
+                                 to, media=kind, unreadable=unreadable, **({kind: kept} if kind in KEPT else {})))
 
-    async def _keep_picture(self, msg: Message) -> tuple[str | None, str | None]:
-        """The picture fetched and kept in the media folder, as (path, None); or (None, why) when it cannot be."""
+    async def _keep(self, msg: Message, kind: str) -> tuple[str | None, str | None]:
+        """The picture or file fetched and kept in the media folder, as (path, None); or (None, why) when it
+        cannot be."""
+        fetch, keep = KEPT[kind]
         try:
-            content = await asyncio.wait_for(_picture(self.puppet.puppet_stub, msg.message_id), PICTURE_FETCH_SECONDS)
-            kept = await asyncio.to_thread(media.keep, self.transport.media_folder, content)
+            content = await asyncio.wait_for(fetch(self.puppet.puppet_stub, msg.message_id), PICTURE_FETCH_SECONDS)
+            kept = await asyncio.to_thread(keep, self.transport.media_folder, content)
         except media.PictureUnreadable as error:
             return None, error.reason
-        except Exception as error:  # the service did not hand it over: still a picture, the owner is told
+        except Exception as error:  # the service did not hand it over: still a picture (a file), the owner is told
             # The error's text is left out: the service's may quote the file box, and with it the picture's name.
-            log.warning("could not fetch picture %s (%s)", msg.message_id, _error_kind(error))
+            log.warning("could not fetch %s %s (%s)", kind, msg.message_id, _error_kind(error))
             return None, "unavailable"
-        log.info("kept picture %s of message %s", kept.stem, msg.message_id)
+        log.info("kept %s %s of message %s", kind, kept.stem, msg.message_id)
         return str(kept), None
 
     def _is_echo(self, chat: str, text: str | None) -> bool:

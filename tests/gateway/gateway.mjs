@@ -9,7 +9,8 @@
 //        {"do": "room", "id", "topic", "members"}   a group exists
 //        {"do": "say", "from", "room" | "to", "text", "mentions"}   a member speaks in a group or to the bot
 //        {"do": "send_file", "from", "room" | "to", "name", "base64"}  a member sends a file: its name's extension
-//                                                   makes it a picture (.png, .jpg), a voice message (.sil), a video…
+//                                                   makes it a picture (.png, .jpg), a voice message (.sil), a video…,
+//                                                   or a file (.csv, .xlsx, .xls, .pdf, .txt, .doc)
 //        {"do": "join" | "leave", "room", "contact"}
 //        {"do": "admin", "admin": true | false}    whether the bot's account may remove members (default: true)
 //   out: {"event": "ready"}                         listening
@@ -23,6 +24,7 @@ import { createHash } from 'node:crypto'
 import readline from 'node:readline'
 import { FileBox } from 'file-box'
 import jspb from 'google-protobuf'
+import * as PUPPET from 'wechaty-puppet'
 import { PuppetServer } from 'wechaty-puppet-service'
 import { PuppetMock, mock } from 'wechaty-puppet-mock'
 
@@ -54,6 +56,16 @@ let botId
 // The mock's messageImage() is a stub that returns a QR code whatever was sent: hand over the picture itself, as a
 // real service does.
 puppet.messageImage = (messageId) => puppet.messageFile(messageId)
+
+// The mock makes a file message (an attachment) only of .txt, .doc and .pdf, and of any other document a message
+// of unknown type; WeChat sends every document as an attachment, an order export's .csv and .xlsx too.
+const DOCUMENT = /\.(csv|xlsx|xls)$/i
+const createMessage = mocker.MessageMock.create.bind(mocker.MessageMock)
+mocker.MessageMock.create = (payload) => {
+  const file = mocker.cacheFileBoxPayload.get(payload.id)
+  const document = file && DOCUMENT.test(FileBox.fromJSON(file).name)
+  return createMessage(document ? { ...payload, type: PUPPET.types.Message.Attachment } : payload)
+}
 
 // The mock delivers what the bot says as a message from the bot's account: that is how the test sees it.
 puppet.on('message', async ({ messageId }) => {
