@@ -1,0 +1,220 @@
+"""WeCom group robots beside the puppet (transports/wecom_robot.py), on a virtual clock against the fake webhook API
+(tests/fake_wecom.py, a real HTTP server on 127.0.0.1): campaign posts by robot, paced per robot, failures
+reported, the owner told when the WeChat link fails."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import json
+
+import pytest
+
+from core.assistant import Assistant
+from core.clock import VirtualClock
+from core.config import WecomConfig, load_config
+from core.context import Context
+from core.events import ContactSeen, Login, Logout, RoomSeen
+from core.store import open_store
+from core.transport import TransportUnavailable
+from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI
+from tests.fake_wecom import FakeWecom, picture_of
+from tests.test_media import png
+from transports.replay import ReplayOutput, run_until
+from transports.wecom_robot import RobotsAlone, WithRobots
+
+OWNER_KEY, REGULAR_KEY, VIP_KEY = "owner-key-0001", "regular-key-0002", "vip-key-0003"
+ROOMS = {"r1@chatroom": "普通会员群", "r2@chatroom": "VIP福利群"}
+FRIDAY_EVENING = "2026-11-27 19:58"  # the default flash sale posts on Fridays at 20:00
+
+
+class Puppet:
+    """The account's side, as the replay prints it; `down` makes it unable to send, as a dropped service does."""
+
+    def __init__(self, clock: VirtualClock):
+        self.out = io.StringIO()
+        self.output = ReplayOutput(clock, self.out)
+        self.down = False
+
+    async def run(self, deliver) -> None:
+        return None
+
+    async def send(self, message) -> None:
+        if self.down:
+            raise TransportUnavailable("not connected to the puppet service")
+        await self.output.send(message)
+
+    def said(self) -> list[dict]:
+        return [json.loads(line) for line in self.out.getvalue().splitlines()]
+
+
+@pytest.fixture
+def fake():
+    api = FakeWecom({OWNER_KEY: "店主群", REGULAR_KEY: "普通会员群", VIP_KEY: "VIP福利群"})
+    yield api
+    api.close()
+
+
+class Shop:
+    """The bot on a virtual clock, with the puppet and the robots of [wecom] beside it (or the robots alone)."""
+
+    def __init__(self, tmp_path, fake: FakeWecom, start: str, *, alone: bool = False, owner_robot: bool = True,
+                 picture: bytes | None = None, **outbox):
+        config = load_config().with_owners([OWNER])
+        wecom = WecomConfig(api_base=fake.base, owner_robot=OWNER_KEY if owner_robot else "",
+                            group_robots={"普通会员群": REGULAR_KEY, "VIP福利群": VIP_KEY})
+        tiers = config.tiers.model_copy(update={"vip_rooms": ["VIP福利群"], "regular_rooms": ["普通会员群"]})
+        changes = {"wecom": wecom, "tiers": tiers, "outbox": config.outbox.model_copy(update=outbox)}
+        if picture:
+            (tmp_path / "scarf.png").write_bytes(picture)
+            flash_sale = config.campaigns.flash_sale.model_copy(update={"image": str(tmp_path / "scarf.png")})
+            changes["campaigns"] = config.campaigns.model_copy(update={"flash_sale": flash_sale})
+        if alone:
+            changes["transport"] = config.transport.model_copy(update={"kind": "wecom"})
+        self.config = config.model_copy(update=changes)
+        self.clock = VirtualClock(dt.datetime.fromisoformat(start).replace(tzinfo=SHANGHAI), self.config.tz)
+        fake.clock = lambda: self.clock.now().timestamp()  # WeCom's minute, in the test's time
+        self.db_path = tmp_path / "store.db"
+        self.puppet = Puppet(self.clock)
+        self.transport = RobotsAlone(self.config) if alone else WithRobots(self.config, self.puppet)
+        self.start()
+        if alone:
+            asyncio.run(_groups_of(self.transport, self.assistant))
+        else:
+            self.assistant.handle(Login(BOT, "小店助手"))
+            self.assistant.handle(ContactSeen(OWNER, "店主"))
+            for room, topic in ROOMS.items():
+                self.assistant.handle(RoomSeen(room, topic, (OWNER, BOT, "wxid_a")))
+
+    def start(self) -> None:
+        """The bot (again, after a crash: same store, same clock)."""
+        self.assistant = Assistant(self.config, open_store(self.db_path), self.clock, FEATURES, seed=1)
+
+    def run_until(self, moment: str) -> None:
+        target = dt.datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI)
+        asyncio.run(run_until(self.assistant, self.clock, target, self.transport))
+
+    def post(self, room: str, text: str) -> int:
+        return Context(self.assistant).say("light_content", "light_content", room=room, broadcast=True, text=text)
+
+    def statuses(self) -> dict[str, int]:
+        return dict(self.assistant.db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
+
+
+async def _groups_of(transport: RobotsAlone, assistant: Assistant) -> None:
+    """What RobotsAlone.run tells the core at start (the groups it has robots for), without waiting for ever."""
+    running = asyncio.ensure_future(transport.run(assistant.handle))
+    await asyncio.sleep(0)
+    running.cancel()
+
+
+def test_a_flash_sale_with_its_picture_reaches_each_mapped_groups_robot_whole(tmp_path, fake):
+    photo = png(640, 480, shade=90)
+    shop = Shop(tmp_path, fake, FRIDAY_EVENING, picture=photo)
+    shop.run_until("2026-11-27 20:05")
+    for robot in ("普通会员群", "VIP福利群"):
+        text, image = fake.taken_by(robot)
+        assert text["body"]["msgtype"] == "text" and "闪购" in text["body"]["text"]["content"]
+        assert image["body"]["msgtype"] == "image"
+        assert picture_of(image) == photo
+        assert image["body"]["image"]["md5"] == hashlib.md5(photo).hexdigest()
+    assert set(fake.answers) == {0}
+    assert [m for m in shop.puppet.said() if m["kind"] == "flash_sale"] == [], "no post went by the account too"
+    assert fake.taken_by("店主群") == []
+
+
+def test_21_posts_in_a_minute_to_one_robot_are_paced_and_none_is_refused(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00", per_chat_interval_seconds=0)
+    for n in range(21):
+        shop.post("r1@chatroom", f"降温了，围巾的第{n + 1}种系法")
+    shop.run_until("2026-11-25 12:03")
+    taken = fake.taken_by("普通会员群")
+    assert len(taken) == 21 and set(fake.answers) == {0}
+    assert [t["body"]["text"]["content"] for t in taken] == [f"降温了，围巾的第{n + 1}种系法" for n in range(21)]
+    assert taken[19]["at"] - taken[0]["at"] < 10, "the first twenty go at once: a robot has no account to ban"
+    assert taken[20]["at"] - taken[0]["at"] >= 60
+    assert shop.statuses() == {"sent": 21}
+
+
+def test_a_robot_keeps_the_chats_interval_beside_the_account(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    for n in range(3):
+        shop.post("r1@chatroom", f"第{n + 1}条")
+    shop.run_until("2026-11-25 12:01")
+    times = [t["at"] for t in fake.taken_by("普通会员群")]
+    assert [round(b - a) for a, b in zip(times, times[1:])] == [3, 3]
+
+
+def test_a_removed_key_refuses_its_posts_and_the_owner_is_told_once_which_robot_to_add_again(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    fake.remove(REGULAR_KEY)
+    for n in range(3):
+        shop.post("r1@chatroom", f"第{n + 1}条")
+    shop.post("r2@chatroom", "VIP 群照常")
+    shop.run_until("2026-11-25 12:10")
+    shop.post("r1@chatroom", "第4条")
+    shop.run_until("2026-11-25 14:00")
+    told = [m for m in shop.puppet.said() if m["kind"] == "robot_gone"]
+    assert len(told) == 1 and told[0]["to"] == OWNER
+    assert "「普通会员群」" in told[0]["text"] and "重新添加群机器人" in told[0]["text"]
+    assert REGULAR_KEY not in told[0]["text"]
+    assert [t["body"]["text"]["content"] for t in fake.taken_by("VIP福利群")] == ["VIP 群照常"]
+    assert shop.statuses()["refused"] == 4
+    reports = [m for m in shop.puppet.said() if m["kind"] == "outbox_report"]
+    assert reports and "被微信拒收" in reports[0]["text"]
+
+
+def test_over_the_rate_limit_a_post_waits_and_goes_once(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    fake.fail("rate_limit", REGULAR_KEY)
+    shop.post("r1@chatroom", "降温了")
+    shop.run_until("2026-11-25 12:05")
+    assert fake.answers == [45009, 0]
+    assert len(fake.taken_by("普通会员群")) == 1 and shop.statuses() == {"sent": 1}
+
+
+def test_a_post_left_unanswered_is_uncertain_never_sent_twice_and_reported(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    fake.fail("no_answer", REGULAR_KEY)
+    shop.post("r1@chatroom", "降温了")
+    shop.run_until("2026-11-25 12:10")
+    assert len(fake.taken_by("普通会员群")) == 1
+    assert shop.statuses() == {"uncertain": 1, "sent": 1}  # the post, and the owner's report of it
+    report = next(m for m in shop.puppet.said() if m["kind"] == "outbox_report")
+    assert "可能未送达" in report["text"] and "普通会员群" in report["text"]
+
+
+def test_an_http_error_gives_the_post_up_and_reports_it(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    fake.fail("http_500", REGULAR_KEY)
+    shop.post("r1@chatroom", "降温了")
+    shop.run_until("2026-11-25 12:10")
+    assert fake.taken_by("普通会员群") == [] and shop.statuses()["refused"] == 1
+    assert any(m["kind"] == "outbox_report" for m in shop.puppet.said())
+
+
+def test_a_crash_mid_send_leaves_the_post_uncertain_and_the_rest_go_once(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    for n in range(3):
+        shop.post("r1@chatroom", f"第{n + 1}条")
+    # the bot dies after taking the first for sending, before it hears back
+    message, _ = shop.assistant.outbox.take_due(shop.clock.now())
+    shop.assistant.db.conn.commit()
+    asyncio.run(shop.transport.send(message))
+    shop.start()
+    shop.run_until("2026-11-25 12:10")
+    contents = [t["body"]["text"]["content"] for t in fake.taken_by("普通会员群")]
+    assert contents == ["第1条", "第2条", "第3条"]
+    assert shop.statuses() == {"uncertain": 1, "sent": 3}
+
+
+def test_on_robots_alone_the_groups_come_from_the_robots_and_the_owner_hears_by_the_owner_robot(tmp_path, fake):
+    shop = Shop(tmp_path, fake, FRIDAY_EVENING, alone=True)
+    shop.run_until("2026-11-27 20:05")
+    assert [t["body"]["msgtype"] for t in fake.taken_by("普通会员群")] == ["text"]
+    assert [t["body"]["msgtype"] for t in fake.taken_by("VIP福利群")] == ["text"]
+    Context(shop.assistant).tell_owner("outbox_report", "robot_check")
+    shop.run_until("2026-11-27 20:06")
+    assert [t["body"]["text"]["content"] for t in fake.taken_by("店主群")] == ["连接测试"]
