@@ -115,6 +115,8 @@ class Assistant:
                     self._call_each(self.features.on_join, ctx, event)
                 case Leave():
                     self._call_each(self.features.on_leave, ctx, event)
+                case Login() | Logout():
+                    self._call_each(self.features.on_connection, ctx, event)
 
     def handle_many(self, events: list[Event]) -> None:
         """Handle a burst of events in one transaction: group commit, one disk sync for all of them.

@@ -16,7 +16,7 @@ from core.assistant import Assistant
 from core.clock import VirtualClock
 from core.config import WecomConfig, load_config
 from core.context import Context
-from core.events import ContactSeen, Login, Logout, RoomSeen
+from core.events import ContactSeen, Login, Logout, Message, RoomSeen
 from core.store import open_store
 from core.transport import TransportUnavailable
 from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI
@@ -71,8 +71,7 @@ class Shop:
             (tmp_path / "scarf.png").write_bytes(picture)
             flash_sale = config.campaigns.flash_sale.model_copy(update={"image": str(tmp_path / "scarf.png")})
             changes["campaigns"] = config.campaigns.model_copy(update={"flash_sale": flash_sale})
-        if alone:
-            changes["transport"] = config.transport.model_copy(update={"kind": "wecom"})
+        changes["transport"] = config.transport.model_copy(update={"kind": "wecom" if alone else "wechaty"})
         self.config = config.model_copy(update=changes)
         self.clock = VirtualClock(dt.datetime.fromisoformat(start).replace(tzinfo=SHANGHAI), self.config.tz)
         fake.clock = lambda: self.clock.now().timestamp()  # WeCom's minute, in the test's time
@@ -218,3 +217,68 @@ def test_on_robots_alone_the_groups_come_from_the_robots_and_the_owner_hears_by_
     Context(shop.assistant).tell_owner("outbox_report", "robot_check")
     shop.run_until("2026-11-27 20:06")
     assert [t["body"]["text"]["content"] for t in fake.taken_by("店主群")] == ["连接测试"]
+
+
+def robot_texts(fake: FakeWecom, robot: str = "店主群") -> list[str]:
+    return [t["body"]["text"]["content"] for t in fake.taken_by(robot)]
+
+
+def test_the_link_down_past_the_delay_alerts_the_owner_robot_once_relays_the_complaint_reminders_and_tells_the_return(
+        tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 10:00")
+    shop.assistant.handle(Message("wxid_a", "杯子收到是碎的，太失望了", "r1@chatroom"))
+    shop.run_until("2026-11-25 10:10")
+    assert [m["kind"] for m in shop.puppet.said()] == ["complaint_ack", "complaint_alert"]
+    shop.puppet.down = True
+    shop.assistant.handle(Logout())
+    shop.run_until("2026-11-25 10:14")
+    assert robot_texts(fake) == [], "a drop may mend itself within the delay"
+    shop.run_until("2026-11-25 11:10")
+    alert, reminder, overdue = robot_texts(fake)
+    assert "机器人连不上微信：从今天10:10起" in alert and "bot.py doctor" in alert
+    assert reminder.startswith("【微信断线，经企业微信转发】") and "#1" in reminder
+    assert overdue.startswith("【微信断线，经企业微信转发】")
+    shop.puppet.down = False
+    shop.assistant.handle(Login(BOT, "小店助手"))
+    shop.run_until("2026-11-25 11:20")
+    back = robot_texts(fake)[3:]
+    assert len(back) == 1 and "微信已恢复连接" in back[0] and "中断了1小时" in back[0]
+    assert shop.statuses().get("queued", 0) == 0
+
+
+def test_a_logout_alerts_at_once_and_a_drop_mended_within_the_delay_alerts_nobody(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 10:00")
+    shop.assistant.handle(Logout())
+    shop.run_until("2026-11-25 10:03")
+    shop.assistant.handle(Login(BOT, "小店助手"))
+    shop.run_until("2026-11-25 10:30")
+    assert robot_texts(fake) == []
+    shop.assistant.handle(Logout(logged_out=True))
+    shop.run_until("2026-11-25 10:31")
+    (alert,) = robot_texts(fake)
+    assert "微信账号已退出登录" in alert and "扫码" in alert
+
+
+def test_a_link_that_never_comes_up_after_a_restart_is_alerted_too(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 10:00")
+    shop.run_until("2026-11-25 10:01")
+    shop.start()  # a restart (the store still says "online", from the run before), and the service never answers
+    shop.run_until("2026-11-25 10:05")
+    assert robot_texts(fake) == []
+    shop.run_until("2026-11-25 10:07")
+    (alert,) = robot_texts(fake)
+    assert "机器人连不上微信：从今天10:01起" in alert
+
+
+def test_without_an_owner_robot_nothing_changes(tmp_path, fake):
+    shop = Shop(tmp_path, fake, "2026-11-25 10:00", owner_robot=False)
+    shop.assistant.handle(Message("wxid_a", "杯子收到是碎的，太失望了", "r1@chatroom"))
+    shop.run_until("2026-11-25 10:01")
+    shop.puppet.down = True
+    shop.assistant.handle(Logout())
+    shop.run_until("2026-11-25 12:00")
+    assert fake.taken == []
+    shop.puppet.down = False
+    shop.assistant.handle(Login(BOT, "小店助手"))
+    shop.run_until("2026-11-25 12:10")
+    assert [m["kind"] for m in shop.puppet.said()][-2:] == ["complaint_reminder", "complaint_overdue"]
