@@ -9,17 +9,20 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
+from pathlib import Path
 
 import pytest
 
 from core.assistant import Assistant
 from core.clock import VirtualClock
-from core.config import WecomConfig, load_config
+from core import logs
+from core.config import DEFAULT_CONFIG, ConfigError, WecomConfig, load_config
 from core.context import Context
 from core.events import ContactSeen, Login, Logout, Message, RoomSeen
 from core.store import open_store
 from core.transport import TransportUnavailable
-from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI
+from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI, run_bot
 from tests.fake_wecom import FakeWecom, picture_of
 from tests.test_media import png
 from transports.replay import ReplayOutput, run_until
@@ -282,3 +285,60 @@ def test_without_an_owner_robot_nothing_changes(tmp_path, fake):
     shop.assistant.handle(Login(BOT, "小店助手"))
     shop.run_until("2026-11-25 12:10")
     assert [m["kind"] for m in shop.puppet.said()][-2:] == ["complaint_reminder", "complaint_overdue"]
+
+
+def wecom_config(tmp_path, fake: FakeWecom, *, kind: str = "wecom", owner: str = f'"{OWNER_KEY}"',
+                 groups: str = f'"普通会员群" = "{REGULAR_KEY}"', extra: str = "") -> Path:
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('kind = "console"', f'kind = "{kind}"')
+    text = text.replace('ids = ["wxid_owner_placeholder"]', f'ids = ["{OWNER}"]')
+    text += f'\n[wecom]\napi_base = "{fake.base}"\nowner_robot = {owner}\n{extra}\n[wecom.group_robots]\n{groups}\n'
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_doctor_on_robots_alone_sends_the_owner_robot_one_line_and_no_customer_group_anything(tmp_path, fake):
+    result = run_bot("doctor", "--config", str(wecom_config(tmp_path, fake)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "店主群机器人：连接正常" in result.stdout and "不在顾客群里发测试消息" in result.stdout
+    assert robot_texts(fake) == ["连接测试"] and fake.taken_by("普通会员群") == []
+    assert OWNER_KEY not in result.stdout + result.stderr
+
+
+def test_doctor_says_when_the_owner_robot_is_gone_and_when_no_second_channel_is_set(tmp_path, fake):
+    fake.remove(OWNER_KEY)
+    gone = run_bot("doctor", "--config", str(wecom_config(tmp_path, fake)))
+    assert gone.returncode == 1 and "密钥不对，或机器人已被移出店主群" in gone.stderr
+    assert OWNER_KEY not in gone.stdout + gone.stderr
+    none = run_bot("doctor", "--config", str(wecom_config(tmp_path, fake, kind="wecom", owner='""')))
+    assert "第二通道：没有设置" in none.stdout
+
+
+def test_a_key_may_come_from_the_environment_and_a_bad_one_is_refused_without_being_shown(tmp_path, fake, monkeypatch):
+    monkeypatch.setenv("SHOP_OWNER_ROBOT_KEY", OWNER_KEY)
+    config = load_config(wecom_config(tmp_path, fake, owner='"env:SHOP_OWNER_ROBOT_KEY"'))
+    assert config.wecom.owner_robot == OWNER_KEY
+    pasted = f'"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={VIP_KEY}"'
+    assert load_config(wecom_config(tmp_path, fake, owner=pasted)).wecom.owner_robot == VIP_KEY
+    with pytest.raises(ConfigError) as refused:
+        load_config(wecom_config(tmp_path, fake, owner='"env:NOBODY_SET_THIS"', groups='"普通会员群" = "k e y!"'))
+    lines = str(refused.value).splitlines()[1:]
+    assert any("wecom.owner_robot（店主群机器人密钥）：环境变量 NOBODY_SET_THIS 没有设置" in line for line in lines)
+    assert any("wecom.group_robots.普通会员群" in line and "不像群机器人的 Webhook 密钥" in line for line in lines)
+    assert "k e y!" not in str(refused.value)
+
+
+def test_a_robot_for_a_group_the_shop_does_not_list_is_named_by_check_config(tmp_path, fake):
+    path = wecom_config(tmp_path, fake, kind="wechaty", groups=f'"普通会员君" = "{REGULAR_KEY}"',
+                        extra='alert_after_minutes = 10')  # config.toml lists 普通会员群 and VIP福利群
+    result = run_bot("check-config", "--config", str(path))
+    assert result.returncode == 2
+    assert "「普通会员君」不是店铺的群" in result.stderr and "是不是「普通会员群」？" in result.stderr
+    assert REGULAR_KEY not in result.stderr
+
+
+def test_robot_keys_are_masked_in_every_log_line(tmp_path, fake, caplog):
+    load_config(wecom_config(tmp_path, fake))
+    record = logging.LogRecord("x", logging.WARNING, "x", 1, "posting with %s and %s", (OWNER_KEY, REGULAR_KEY), None)
+    logs.REDACTOR.filter(record)
+    assert record.getMessage() == "posting with [secret] and [secret]"
