@@ -10,9 +10,11 @@ import hashlib
 import io
 import json
 import logging
+import random
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from core.assistant import Assistant
 from core.clock import VirtualClock
@@ -22,7 +24,8 @@ from core.context import Context
 from core.events import ContactSeen, Login, Logout, Message, RoomSeen
 from core.store import open_store
 from core.transport import TransportUnavailable
-from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI, run_bot
+from tests.conftest import BOT, FEATURES, OWNER, SHANGHAI, replay_events, run_bot, say
+from tests.conftest import shop as conftest_shop
 from tests.fake_wecom import FakeWecom, picture_of
 from tests.test_media import png
 from transports.replay import ReplayOutput, run_until
@@ -342,3 +345,32 @@ def test_robot_keys_are_masked_in_every_log_line(tmp_path, fake, caplog):
     record = logging.LogRecord("x", logging.WARNING, "x", 1, "posting with %s and %s", (OWNER_KEY, REGULAR_KEY), None)
     logs.REDACTOR.filter(record)
     assert record.getMessage() == "posting with [secret] and [secret]"
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """A PNG that does not compress: random pixels, about 3 bytes a pixel."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), random.Random(7).randbytes(width * height * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_picture_over_2_mb_is_re_encoded_once_when_set_and_each_robot_gets_the_fitted_one(tmp_path, fake):
+    photo = noise_png(1200, 1000)
+    assert len(photo) > 2 * 1024 * 1024
+    shop = Shop(tmp_path, fake, FRIDAY_EVENING, picture=photo)
+    shop.run_until("2026-11-27 20:05")
+    pictures = {picture_of(fake.taken_by(robot)[1]) for robot in ("普通会员群", "VIP福利群")}
+    (fitted,) = pictures
+    assert fitted.startswith(b"\xff\xd8") and len(fitted) <= 2 * 1024 * 1024
+    assert Image.open(io.BytesIO(fitted)).size == (1200, 1000)
+
+
+def test_a_campaign_text_too_long_for_a_robot_is_refused_when_written_not_cut_when_sent(tmp_path):
+    config = load_config().with_owners([OWNER])
+    robots = config.model_copy(update={"wecom": WecomConfig(group_robots={"普通会员群": REGULAR_KEY})})
+    long_sale = say("2026-11-25 10:01", OWNER, "/campaign add 闪购 周四 20:00 8折 " + "🧣" * 480, room=None)
+    refused = replay_events([*conftest_shop(), long_sale], config=robots)
+    assert "企业微信群机器人一条最多 2048 字节" in refused[-1]["text"]
+    assert "已添加" not in refused[-1]["text"]
+    accepted = replay_events([*conftest_shop(), long_sale], config=config)
+    assert "已添加" in accepted[-1]["text"], "without robots, WeChat takes it"

@@ -7,7 +7,7 @@ within that, core/outbox.py). The limits this module keeps (WeCom's 群机器人
 - text: at most 2,048 bytes of UTF-8; a longer text (an owner's report) goes in several pieces. Campaign texts are
   refused at writing when they would not fit in one (handlers/campaign_commands.py), never cut when sent.
 - image: JPG or PNG, at most 2 MB before encoding, sent as base64 with the md5 of the raw bytes. A campaign's
-  picture is re-encoded to fit once, when it is set (robot_picture below).
+  picture is re-encoded to fit once, when it is set (core/media.py fit_for_robots).
 
 What an answer means for the outbox (core/transport.py):
 - errcode 0: sent.
@@ -32,7 +32,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import http.client
-import io
 import json
 import logging
 import sys
@@ -42,10 +41,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from PIL import Image
-
 from core.config import Config, WecomConfig
 from core.logs import REDACTOR
+from core.media import ROBOT_PICTURE_BYTES
 from core.events import Event, RoomSeen
 from core.outbox import ROBOT_TEXT_BYTES, Outgoing
 from core.templates import Templates
@@ -56,8 +54,6 @@ log = logging.getLogger(__name__)
 
 SEND_PATH = "/cgi-bin/webhook/send"
 ANSWER_TIMEOUT_SECONDS = 10
-IMAGE_BYTES_AT_MOST = 2 * 1024 * 1024
-IMAGE_FORMATS = ("JPEG", "PNG")
 RATE_LIMITED, KEY_GONE = 45009, 93000
 # What the owner must hear even while the account is down: relayed through the owner robot, marked as relayed.
 RELAYED_WHILE_DOWN = ("complaint_alert", "complaint_reminder", "complaint_overdue")
@@ -100,34 +96,11 @@ def text_pieces(text: str) -> list[str]:
 
 def image_body(path: Path) -> dict:
     """A picture as the robot API takes it: base64 of the raw bytes and their md5. SendRefused for one it would
-    refuse (campaign pictures were made to fit when set: robot_picture)."""
+    refuse (campaign pictures were made to fit when set: core/media.py fit_for_robots)."""
     raw = path.read_bytes()
-    if len(raw) > IMAGE_BYTES_AT_MOST or not raw.startswith((b"\x89PNG", b"\xff\xd8")):
+    if len(raw) > ROBOT_PICTURE_BYTES or not raw.startswith((b"\x89PNG", b"\xff\xd8")):
         raise SendRefused(f"picture {path.name} is not a JPG or PNG of at most 2 MB")
     return {"msgtype": "image", "image": {"base64": base64.b64encode(raw).decode(), "md5": hashlib.md5(raw).hexdigest()}}
-
-
-def robot_picture(path: Path, folder: Path, keep: Callable[[Path, Path], Path]) -> Path:
-    """A campaign picture a robot takes: itself when it is a JPG or PNG of at most 2 MB, else re-encoded once as
-    a JPEG that fits (smaller and smaller until it does), kept in the media folder by `keep` (core/media.py)."""
-    with Image.open(path) as picture:
-        if picture.format in IMAGE_FORMATS and path.stat().st_size <= IMAGE_BYTES_AT_MOST:
-            return path
-        image = picture.convert("RGB")
-    quality, scale = 85, 1.0
-    while True:
-        shrunk = image if scale == 1.0 else image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
-        buffer = io.BytesIO()
-        shrunk.save(buffer, "JPEG", quality=quality, optimize=True)
-        if buffer.tell() <= IMAGE_BYTES_AT_MOST:
-            break
-        quality, scale = max(60, quality - 10), scale * (0.8 if quality <= 60 else 1.0)
-    fitted = folder / f".robot-{path.stem}.jpg"
-    fitted.write_bytes(buffer.getvalue())
-    try:
-        return keep(folder, fitted)
-    finally:
-        fitted.unlink(missing_ok=True)
 
 
 class Robots:
