@@ -172,7 +172,8 @@ class WecomConfig(Section):
 
     api_base: str = "https://qyapi.weixin.qq.com"  # the path is /cgi-bin/webhook/send?key=KEY
     owner_robot: Annotated[str, BeforeValidator(lambda v: v if v == "" else _robot_key(v))] = ""
-    alert_after_minutes: int = Field(5, ge=1, le=1440, description="the WeChat link down this long: the owner robot is told")
+    # the WeChat link down this long (minutes, a day at most; a fraction for tests): the owner robot is told
+    alert_after_minutes: float = Field(5, gt=0, le=1440)
     group_robots: dict[str, RobotKey] = {}  # a shop group's name (topic) -> its robot's key
 
     @field_validator("api_base")

@@ -281,7 +281,8 @@ class Outbox:
         if earliest > now + MAX_HOLD:
             earliest = now
         if row["channel"] is not PUPPET:  # a robot: its own minute, no pause between chats
-            earliest = max(earliest, self._robot_room(row, now))
+            if freed := self._robot_room(row, now):
+                earliest = max(earliest, freed)
         elif recent := self._sent_times(now, self.limits.account_per_minute):
             last_at, last_chat = recent[0]
             gap = self.limits.per_chat_interval_seconds if last_chat == chat else row["pause_seconds"]
@@ -292,9 +293,9 @@ class Outbox:
             earliest = max(earliest, same_chat[0][0] + dt.timedelta(seconds=self.limits.per_chat_interval_seconds))
         return _ceil_to_second(earliest)
 
-    def _robot_room(self, row: dict, now: dt.datetime) -> dt.datetime:
-        """When the robot's minute has room for this message's parts (robot_parts): the sends of the last minute
-        counted by theirs, the oldest leaving first."""
+    def _robot_room(self, row: dict, now: dt.datetime) -> dt.datetime | None:
+        """When the robot's minute has room for this message's parts (robot_parts), None when it has now: the sends
+        of the last minute counted by theirs, the oldest leaving first."""
         rows = self.db.execute(
             "SELECT sent_at, text, image FROM outbox WHERE status = 'sent' AND channel = ? AND sent_at > ?"
             " AND sent_at <= ? ORDER BY sent_at DESC",
@@ -302,13 +303,13 @@ class Outbox:
         ).fetchall()
         used = sum(robot_parts(text, image) for _, text, image in rows)
         room = ROBOT_PER_MINUTE - robot_parts(row["text"], row["image"])
-        earliest = now
+        freed = None
         for sent_at, text, image in reversed(rows):  # oldest first: each frees its parts a minute after it went
             if used <= room:
                 break
             used -= robot_parts(text, image)
-            earliest = from_db(sent_at, self.tz) + dt.timedelta(minutes=1)
-        return earliest
+            freed = from_db(sent_at, self.tz) + dt.timedelta(minutes=1)
+        return freed
 
     def _deadline(self, row: dict) -> dt.datetime | None:
         return from_db(row["expires_at"], self.tz) if row["expires_at"] else None

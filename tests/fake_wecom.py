@@ -36,6 +36,7 @@ class FakeWecom:
     def __init__(self, keys: dict[str, str], clock: Callable[[], float] = time.monotonic):
         self.keys = dict(keys)
         self.clock = clock
+        self.answer_after = 0.0  # seconds between taking a message and answering: a window to be killed in
         self.taken: list[dict] = []  # {"key", "robot", "body", "at"}: every message the API took, in order
         self.answers: list[int] = []  # every errcode answered (-1: no answer, 500: HTTP 500)
         self._sent_at: dict[str, collections.deque] = collections.defaultdict(collections.deque)
@@ -83,6 +84,7 @@ class FakeWecom:
                     self.keys.pop(key, None)
             outcome = self._judge(url.path, key, raw, failure[1] if failure else None)
             self.answers.append(outcome)
+        time.sleep(self.answer_after)
         if outcome == -1:  # taken, and the connection cut before any answer
             request.close_connection = True
             request.connection.close()
