@@ -25,7 +25,7 @@ from pydantic import (AfterValidator, BeforeValidator, BaseModel, ConfigDict, Fi
                       model_validator)
 
 from core import logs, media
-from core.templates import copy_problems
+from core.templates import SAMPLE_NOW, Templates, copy_problems
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
@@ -141,6 +141,7 @@ class TransportConfig(Section):
     wechaty: WechatyConfig = WechatyConfig()
 
 
+ROBOT_TEXT_BYTES = 2048  # WeCom's limit for one robot text message (UTF-8): a campaign post must fit in one
 ROBOT_KEY_SHAPE = re.compile(r"[A-Za-z0-9\-]{8,128}")
 ROBOT_KEY_FROM_ENV = "env:"  # owner_robot = "env:WECOM_OWNER_ROBOT_KEY": the key is read from that variable
 
@@ -587,8 +588,30 @@ def _robot_problems(config: Config) -> list[tuple[str, str]]:
             hint = f"是不是「{close[0]}」？" if close else f"店铺的群是：{'、'.join(shop_groups)}"
             problems.append((f"wecom.group_robots.{name}",
                              f"「{name}」不是店铺的群（[tiers] vip_rooms、regular_rooms 里没有），这个机器人用不上。{hint}"))
+    if config.wecom.group_robots:
+        problems += _posts_too_long_for_robots(config)
     if config.transport.kind == "wecom" and not config.wecom.keys():
         problems.append(("transport.kind", "用 \"wecom\"（只用企业微信群机器人）时，[wecom] 里至少要设置 owner_robot 或一个 group_robots"))
+    return problems
+
+
+def _posts_too_long_for_robots(config: Config) -> list[tuple[str, str]]:
+    """config.toml's campaigns as a group robot would post them (the variables handlers/campaigns.py
+    post_variables gives, with the longest coupon code and end): refused at load when over one robot message,
+    never cut when sent."""
+    sale, day = config.campaigns.flash_sale, config.campaigns.member_day
+    posts = {
+        "campaigns.flash_sale.products": ("flash_sale", {
+            "products": sale.products, "discount": sale.discount, "hours": sale.duration_hours, "ends": "22:00"}),
+        "campaigns.member_day.coupon_condition": ("member_day", {
+            "value": day.coupon_value, "condition": day.coupon_condition, "code": "ABCDEFGH", "until": "今天24:00"}),
+    }
+    problems = []
+    for key, (template, variables) in posts.items():
+        size = len(Templates().render(template, SAMPLE_NOW, **variables).encode())
+        if size > ROBOT_TEXT_BYTES:
+            problems.append((key, f"这条推送有 {size} 字节，企业微信群机器人一条最多 {ROBOT_TEXT_BYTES} 字节（约 "
+                                  f"{ROBOT_TEXT_BYTES // 3} 个汉字），请删短 {size - ROBOT_TEXT_BYTES} 字节以上"))
     return problems
 
 

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from core.clock import from_db, to_db
-from core.config import OutboxConfig
+from core.config import ROBOT_TEXT_BYTES, OutboxConfig
 from core.templates import TemplateProblem
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,6 @@ REMOVE_MEMBER = "remove_member"
 OWNER_REPLY, URGENT, CONVERSATION, BROADCAST, LIGHT = range(1, 6)
 PUPPET = None  # the channel of the account itself
 ROBOT_PER_MINUTE = 20  # WeCom's limit for one group robot, in its messages; a robot's channel counts its own only
-ROBOT_TEXT_BYTES = 2048  # WeCom's limit for one robot text message (UTF-8): a longer text goes in several
 
 
 def robot_parts(text: str, image: str | None) -> int:

@@ -19,11 +19,10 @@ import re
 from pathlib import Path
 
 from core.clock import from_db, to_db
-from core.config import COUPON_AT_MOST, WEEKDAYS
+from core.config import COUPON_AT_MOST, ROBOT_TEXT_BYTES, WEEKDAYS
 from core.context import Context
 from core.events import Message
 from core.numbers import money
-from core.outbox import ROBOT_TEXT_BYTES
 from core.registry import Action, UsageError, command, on_message
 from core.rules import private, rule
 from core.templates import copy_problems

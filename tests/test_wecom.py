@@ -374,3 +374,14 @@ def test_a_campaign_text_too_long_for_a_robot_is_refused_when_written_not_cut_wh
     assert "已添加" not in refused[-1]["text"]
     accepted = replay_events([*conftest_shop(), long_sale], config=config)
     assert "已添加" in accepted[-1]["text"], "without robots, WeChat takes it"
+
+
+def test_a_campaign_in_config_too_long_for_a_robot_stops_the_load_naming_the_key(tmp_path, fake):
+    products = "[" + ", ".join(f'"🧣羊毛围巾{n}号"' for n in range(100)) + "]"
+    path = wecom_config(tmp_path, fake)
+    path.write_text(path.read_text(encoding="utf-8").replace("products = [", f"products = {products}\n# [", 1),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert "campaigns.flash_sale.products（闪购商品）：这条推送有" in str(refused.value)
+    assert "企业微信群机器人一条最多 2048 字节" in str(refused.value)

@@ -4,8 +4,9 @@ A group robot is added by hand to a WeCom group (外部群 hold ordinary WeChat 
 HTTP POST of JSON to {api_base}/cgi-bin/webhook/send?key=KEY, answered {"errcode": 0, "errmsg": "ok"} or an
 error code. A robot cannot read its group, and WeCom allows it 20 messages a minute (the outbox paces each robot
 within that, core/outbox.py). The limits this module keeps (WeCom's 群机器人配置说明):
-- text: at most 2,048 bytes of UTF-8; a longer text (an owner's report) goes in several pieces. Campaign texts are
-  refused at writing when they would not fit in one (handlers/campaign_commands.py), never cut when sent.
+- text: at most 2,048 bytes of UTF-8; a longer text to the owner robot (a report) goes in several pieces. Campaign
+  texts are refused when written if they would not fit in one (handlers/campaign_commands.py, core/config.py);
+  one that still does not (a template edited since) is refused when sent, never cut in a customer group.
 - image: JPG or PNG, at most 2 MB before encoding, sent as base64 with the md5 of the raw bytes. A campaign's
   picture is re-encoded to fit once, when it is set (core/media.py fit_for_robots).
 
@@ -41,11 +42,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from core.config import Config, WecomConfig
+from core.config import ROBOT_TEXT_BYTES, Config, WecomConfig
 from core.logs import REDACTOR
 from core.media import ROBOT_PICTURE_BYTES
 from core.events import Event, RoomSeen
-from core.outbox import ROBOT_TEXT_BYTES, Outgoing
+from core.outbox import Outgoing
 from core.templates import Templates
 from core.transport import (OWNER_ROBOT, ChannelGone, DeliveryUncertain, SendRefused, Transport, TransportUnavailable,
                             robot_group)
@@ -119,6 +120,9 @@ class Robots:
         key = self.key_of(message.channel)
         if key is None:  # config changed since it was queued: nothing to send it by
             raise SendRefused(f"no robot in [wecom] for {message.channel}")
+        if message.channel != OWNER_ROBOT and len(message.text.encode()) > ROBOT_TEXT_BYTES:
+            # refused when written (handlers/campaign_commands.py, core/config.py): never cut in a customer group
+            raise SendRefused(f"text of {len(message.text.encode())} bytes, over what a group robot takes")
         bodies = [{"msgtype": "text", "text": {"content": piece}} for piece in text_pieces(message.text)]
         if message.image:
             if not Path(message.image).is_file():
