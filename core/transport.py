@@ -44,6 +44,10 @@ ROBOT_PREFIX = "wecom:"
 OWNER_ROBOT = ROBOT_PREFIX + "@owner"  # the robot of the owner's staff group; "@" starts no group name WeCom allows
 
 
+# What the owner must hear even while the account is down: sent by the owner robot instead, marked as relayed.
+RELAYED_WHILE_DOWN = ("complaint_alert", "complaint_reminder", "complaint_overdue")
+
+
 def group_robot(group: str) -> str:
     """The channel of the robot config's [wecom.group_robots] maps this group (by its name) to."""
     return ROBOT_PREFIX + group

@@ -236,6 +236,7 @@ def test_the_link_down_past_the_delay_alerts_the_owner_robot_once_relays_the_com
     shop.run_until("2026-11-25 10:10")
     assert [m["kind"] for m in shop.puppet.said()] == ["complaint_ack", "complaint_alert"]
     shop.puppet.down = True
+    shop.assistant.handle(Message(OWNER, "/status"))  # its answer is caught by the drop: it waits for WeChat
     shop.assistant.handle(Logout())
     shop.run_until("2026-11-25 10:14")
     assert robot_texts(fake) == [], "a drop may mend itself within the delay"
@@ -244,12 +245,16 @@ def test_the_link_down_past_the_delay_alerts_the_owner_robot_once_relays_the_com
     assert "机器人连不上微信：从今天10:10起" in alert and "bot.py doctor" in alert
     assert reminder.startswith("【微信断线，经企业微信转发】") and "#1" in reminder
     assert overdue.startswith("【微信断线，经企业微信转发】")
+    reminded_at = fake.taken_by("店主群")[1]["at"]
+    assert reminded_at - dt.datetime.fromisoformat("2026-11-25T10:45:00+08:00").timestamp() < 60, \
+        "on time, not behind the answer waiting for WeChat"
     shop.puppet.down = False
     shop.assistant.handle(Login(BOT, "小店助手"))
     shop.run_until("2026-11-25 11:20")
     back = robot_texts(fake)[3:]
     assert len(back) == 1 and "微信已恢复连接" in back[0] and "中断了1小时" in back[0]
     assert shop.statuses().get("queued", 0) == 0
+    assert [m["kind"] for m in shop.puppet.said()][2:] == ["command_reply"], "the rest went by the robot, once"
 
 
 def test_a_logout_alerts_at_once_and_a_drop_mended_within_the_delay_alerts_nobody(tmp_path, fake):

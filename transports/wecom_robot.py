@@ -48,16 +48,14 @@ from core.media import ROBOT_PICTURE_BYTES
 from core.events import Event, RoomSeen
 from core.outbox import Outgoing
 from core.templates import Templates
-from core.transport import (OWNER_ROBOT, ChannelGone, DeliveryUncertain, SendRefused, Transport, TransportUnavailable,
-                            robot_group)
+from core.transport import (OWNER_ROBOT, RELAYED_WHILE_DOWN, ChannelGone, DeliveryUncertain, SendRefused, Transport,
+                            TransportUnavailable, robot_group)
 
 log = logging.getLogger(__name__)
 
 SEND_PATH = "/cgi-bin/webhook/send"
 ANSWER_TIMEOUT_SECONDS = 10
 RATE_LIMITED, KEY_GONE = 45009, 93000
-# What the owner must hear even while the account is down: relayed through the owner robot, marked as relayed.
-RELAYED_WHILE_DOWN = ("complaint_alert", "complaint_reminder", "complaint_overdue")
 ROOM_PREFIX = "wecom-group:"  # the rooms of a bot on robots alone: it knows the shop's groups by their robots only
 
 
@@ -155,7 +153,8 @@ class Robots:
 
 class WithRobots:
     """The puppet, with the robots of [wecom] beside it: a message queued for a robot goes by it; the owner's
-    complaint alerts and reminders go by the owner robot while the puppet cannot send, marked as relayed."""
+    complaint alerts and reminders queued before the puppet went down go by the owner robot when the puppet cannot
+    send them, marked as relayed (those queued while it is down are queued for the owner robot: core/context.py)."""
 
     def __init__(self, config: Config, puppet: Transport):
         self.puppet = puppet
