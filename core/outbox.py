@@ -51,22 +51,13 @@ REMOVE_MEMBER = "remove_member"
 # behind anyone; then what is urgent to someone (a complaint acknowledged, the owner alerted); then conversation;
 # then campaign posts to hundreds of groups, and last the light content nobody waits for.
 OWNER_REPLY, URGENT, CONVERSATION, BROADCAST, LIGHT = range(1, 6)
-PUPPET = None  # the channel of the account itself
-ROBOT_PER_MINUTE = 20  # WeCom's limit for one group robot, in its messages; a robot's channel counts its own only
-
-
-def robot_parts(text: str, image: str | None) -> int:
-    """How many robot messages one outbox message makes at most: its text in pieces of ROBOT_TEXT_BYTES (cut
-    between characters, each piece loses at most 3 bytes), then its picture."""
-    size = len(text.encode())
-    return -(-size // (ROBOT_TEXT_BYTES - 3)) + (1 if image else 0)
-
-
-_ANY = object()  # every channel: the interval between two sends to one chat
 # Before them all, and past the account's minute limit (the chat's own interval still holds): the one line telling the
 # owner that their answer waits, when it does. Without it a full minute leaves them staring at a silent chat, and
 # typing the command again; the Context sends one at most a minute (core/context.py).
 NOTICE = 0
+PUPPET = None  # the channel of the account itself
+ROBOT_PER_MINUTE = 20  # WeCom's limit for one group robot, in its messages; a robot's channel counts its own only
+_ANY = object()  # every channel: the interval between two sends to one chat
 
 
 def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> int:
@@ -78,6 +69,13 @@ def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> 
     if to_owner and room is None:
         return OWNER_REPLY if kind == "command_reply" else URGENT
     return URGENT if kind == "complaint_ack" else CONVERSATION
+
+
+def robot_parts(text: str, image: str | None) -> int:
+    """How many robot messages one outbox message makes at most: its text in pieces of ROBOT_TEXT_BYTES (cut
+    between characters, each piece loses at most 3 bytes), then its picture."""
+    size = len(text.encode())
+    return -(-size // (ROBOT_TEXT_BYTES - 3)) + (1 if image else 0)
 
 
 @dataclass(frozen=True)
@@ -328,7 +326,8 @@ class Outbox:
     def estimated_sends(self, count: int, now: dt.datetime) -> list[dt.datetime]:
         """Roughly when the next `count` queued messages go: a figure for the owner (how long until the answer, how
         long the queue takes to drain), so rough on purpose: every gap is taken as the average pause between chats."""
-        first = self._next_on(PUPPET, now)  # the account's queue: what the owner's answers wait in
+        # the account's queue: what the owner's answers wait in
+        first = min((t for t in (self._next_on(PUPPET, now), self._held_until(now)) if t), default=None)
         if first is None:
             return []
         limits = self.limits

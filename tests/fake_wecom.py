@@ -4,7 +4,8 @@ POST {base}/cgi-bin/webhook/send?key=KEY with JSON: msgtype text (content at mos
 4,096), image (base64 of a JPG or PNG of at most 2 MB, and the md5 of the raw bytes) or news; at most 20 messages a
 minute per robot. Answers {"errcode": 0, "errmsg": "ok"} or an error code: 45009 over the rate limit, 93000 an
 invalid or removed key, 40008 a wrong message type, others for a bad body. It records what it took, and can be told
-to fail: over the rate limit, a key removed, no answer (the message taken, the connection cut), HTTP 500.
+to fail: over the rate limit, a key removed, no answer (the message taken, the connection cut), a timeout (the
+message taken, the answer held past the client's patience), HTTP 500.
 
 Its minute is read from `clock` (seconds), so that a test on a virtual clock is held to the limit in virtual time.
 """
@@ -27,7 +28,8 @@ PER_MINUTE = 20
 TEXT_BYTES, MARKDOWN_BYTES, IMAGE_BYTES = 2048, 4096, 2 * 1024 * 1024
 OK, RATE_LIMITED, KEY_GONE, WRONG_TYPE = 0, 45009, 93000, 40008
 TOO_LONG, BAD_IMAGE, BAD_MD5, BAD_JSON = 40058, 40009, 301019, 40035
-FAILURES = ("rate_limit", "removed", "no_answer", "http_500")
+FAILURES = ("rate_limit", "removed", "no_answer", "timeout", "http_500")
+TIMEOUT_SECONDS = 3  # how long "timeout" holds its answer: longer than the client waits in the tests
 
 
 class FakeWecom:
@@ -38,7 +40,7 @@ class FakeWecom:
         self.clock = clock
         self.answer_after = 0.0  # seconds between taking a message and answering: a window to be killed in
         self.taken: list[dict] = []  # {"key", "robot", "body", "at"}: every message the API took, in order
-        self.answers: list[int] = []  # every errcode answered (-1: no answer, 500: HTTP 500)
+        self.answers: list = []  # every errcode answered (-1: no answer, 500: HTTP 500, "timeout": answered late)
         self._sent_at: dict[str, collections.deque] = collections.defaultdict(collections.deque)
         self._failures: list[tuple[str | None, str]] = []  # (key or None for any, failure), used once each
         self._lock = threading.Lock()
@@ -46,7 +48,10 @@ class FakeWecom:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
-                fake._handle(self)
+                try:
+                    fake._handle(self)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting: as WeCom, carry on
+                    pass
 
             def log_message(self, *args):  # quiet
                 pass
@@ -84,7 +89,9 @@ class FakeWecom:
                     self.keys.pop(key, None)
             outcome = self._judge(url.path, key, raw, failure[1] if failure else None)
             self.answers.append(outcome)
-        time.sleep(self.answer_after)
+        time.sleep(TIMEOUT_SECONDS if outcome == "timeout" else self.answer_after)
+        if outcome == "timeout":
+            outcome = OK
         if outcome == -1:  # taken, and the connection cut before any answer
             request.close_connection = True
             request.connection.close()
@@ -123,7 +130,7 @@ class FakeWecom:
             return RATE_LIMITED
         recent.append(now)
         self.taken.append({"key": key, "robot": self.keys[key], "body": body, "at": now})
-        return -1 if failure == "no_answer" else OK
+        return -1 if failure == "no_answer" else "timeout" if failure == "timeout" else OK
 
 
 def _body_problem(body: object) -> int | None:

@@ -29,6 +29,7 @@ from tests.conftest import shop as conftest_shop
 from tests.fake_wecom import FakeWecom, picture_of
 from tests.test_media import png
 from transports.replay import ReplayOutput, run_until
+from transports import wecom_robot
 from transports.wecom_robot import RobotsAlone, WithRobots
 
 OWNER_KEY, REGULAR_KEY, VIP_KEY = "owner-key-0001", "regular-key-0002", "vip-key-0003"
@@ -189,6 +190,16 @@ def test_a_post_left_unanswered_is_uncertain_never_sent_twice_and_reported(tmp_p
     assert shop.statuses() == {"uncertain": 1, "sent": 1}  # the post, and the owner's report of it
     report = next(m for m in shop.puppet.said() if m["kind"] == "outbox_report")
     assert "可能未送达" in report["text"] and "普通会员群" in report["text"]
+
+
+def test_a_post_whose_answer_comes_too_late_is_uncertain_and_never_sent_twice(tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(wecom_robot, "ANSWER_TIMEOUT_SECONDS", 0.5)
+    shop = Shop(tmp_path, fake, "2026-11-25 12:00")
+    fake.fail("timeout", REGULAR_KEY)
+    shop.post("r1@chatroom", "降温了")
+    shop.run_until("2026-11-25 12:10")
+    assert len(fake.taken_by("普通会员群")) == 1
+    assert shop.statuses() == {"uncertain": 1, "sent": 1}
 
 
 def test_an_http_error_gives_the_post_up_and_reports_it(tmp_path, fake):

@@ -67,13 +67,13 @@ class RobotAnswer(Exception):
         self.errcode = errcode
 
 
-def post(api_base: str, key: str, body: dict, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+def post(api_base: str, key: str, body: dict) -> None:
     """One webhook call; RobotAnswer for an error code. urllib raises URLError when the request never left (no
     connection), and anything else (a timeout, a cut connection, an HTTP error) once it had."""
     request = urllib.request.Request(
         f"{api_base}{SEND_PATH}?key={key}", data=json.dumps(body, ensure_ascii=False).encode(),
         headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=ANSWER_TIMEOUT_SECONDS) as response:
         answer = json.loads(response.read() or b"{}")
     if answer.get("errcode", -1) != 0:
         raise RobotAnswer(int(answer.get("errcode", -1)), str(answer.get("errmsg", "")))
