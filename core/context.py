@@ -108,7 +108,7 @@ class Context:
             image=image, template=template, variables=variables, not_before=not_before,
             channel=channel,
         )
-        if lane == OWNER_REPLY:
+        if lane == OWNER_REPLY and channel is PUPPET:  # the account's pace is what an answer may wait for
             self._say_if_it_waits(message_id, to)
         return message_id
 

@@ -401,3 +401,9 @@ def test_a_campaign_in_config_too_long_for_a_robot_stops_the_load_naming_the_key
         load_config(path)
     assert "campaigns.flash_sale.products（闪购商品）：这条推送有" in str(refused.value)
     assert "企业微信群机器人一条最多 2048 字节" in str(refused.value)
+
+
+def test_check_config_rehearses_a_month_on_robots_alone_without_a_failure(tmp_path, fake):
+    result = run_bot("check-config", "--config", str(wecom_config(tmp_path, fake)), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert fake.taken == [], "the rehearsal sends nothing to a real robot"
