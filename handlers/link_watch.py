@@ -5,8 +5,9 @@ customer. With an owner robot (a WeCom group robot in a staff group) the bot say
 - the account logged out, at once; the link down (the service dropped, or never came up since the start) for more
   than `[wecom] alert_after_minutes`: one `link_alert`, saying since when, how many messages wait and what to do;
 - back online after such an alert: one `link_back`, saying how long it was down.
-Meanwhile the owner's complaint alerts and reminders go by the owner robot, marked as relayed (transports/
-wecom_robot.py WithRobots): the one-hour follow-up still happens. Without an owner robot nothing of this runs.
+Meanwhile the owner's complaint alerts and reminders go by the owner robot, marked as relayed (core/context.py,
+and transports/wecom_robot.py for those queued before the drop): the one-hour follow-up still happens. Without an
+owner robot nothing of this runs.
 
 On robots alone ([transport] kind = "wecom") there is no link to watch; the owner robot gets the day's figures
 instead (`robot_figures`, at 21:00), since the owner cannot ask for /status.
@@ -80,15 +81,20 @@ def check_link(ctx: Context, payload: dict) -> None:
                          logged_out=payload.get("logged_out", False))
 
 
+def _robots_alone(config: Config) -> bool:
+    return config.transport.kind == "wecom" and bool(config.wecom.owner_robot)
+
+
 def _figures_trigger(config: Config) -> CronTrigger:
     """Daily on robots alone; never otherwise (a trigger that ended before it began)."""
-    alone = config.transport.kind == "wecom" and bool(config.wecom.owner_robot)
-    return CronTrigger(hour=FIGURES_AT, minute=0, timezone=config.tz, end_date=None if alone else NEVER)
+    return CronTrigger(hour=FIGURES_AT, minute=0, timezone=config.tz, end_date=None if _robots_alone(config) else NEVER)
 
 
 @recurring("robot_figures", trigger=_figures_trigger)
 def send_figures(ctx: Context, due_at: dt.datetime) -> None:
     """The figures /status would give, for an owner who cannot ask: sends, waiting, the next posts."""
+    if not _robots_alone(ctx.config):  # a timer left from a run on robots alone: the owner can ask /status now
+        return
     midnight = ctx.now.replace(hour=0, minute=0, second=0, microsecond=0)
     planned = sorted(((at, c) for c in load_all(ctx.db) if (at := planned_post(ctx, c))), key=lambda pair: pair[0])
     campaigns = [{"title": c.title, "at": moment_words(at, ctx.now), "rooms": len(target_rooms(ctx, c))}
