@@ -69,7 +69,7 @@ class Shop:
 
     def __init__(self, tmp_path, fake: FakeWecom, start: str, *, alone: bool = False, owner_robot: bool = True,
                  picture: bytes | None = None, **outbox):
-        config = load_config().with_owners([OWNER])
+        config = load_config().with_owners([OWNER, "wxid_helper"] if alone else [OWNER])
         wecom = WecomConfig(api_base=fake.base, owner_robot=OWNER_KEY if owner_robot else "",
                             group_robots={"普通会员群": REGULAR_KEY, "VIP福利群": VIP_KEY})
         tiers = config.tiers.model_copy(update={"vip_rooms": ["VIP福利群"], "regular_rooms": ["普通会员群"]})
@@ -233,7 +233,11 @@ def test_on_robots_alone_the_groups_come_from_the_robots_and_the_owner_hears_by_
     assert [t["body"]["msgtype"] for t in fake.taken_by("VIP福利群")] == ["text"]
     Context(shop.assistant).tell_owner("outbox_report", "robot_check")
     shop.run_until("2026-11-27 20:06")
-    assert [t["body"]["text"]["content"] for t in fake.taken_by("店主群")] == ["连接测试"]
+    assert robot_texts(fake) == ["连接测试"], "once, though the shop has two owner ids in one staff group"
+    shop.run_until("2026-11-27 21:01")  # the figures /status would give, since nobody can ask
+    figures = robot_texts(fake)[1]
+    assert figures.startswith("【每日简报 2026-11-27 21:00】") and "今天已发 3 条" in figures
+    assert "群机器人：2 个群" in figures
 
 
 def robot_texts(fake: FakeWecom, robot: str = "店主群") -> list[str]:
