@@ -37,6 +37,7 @@ from core import logs, media
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_path
+from core.directory import known_topics, shop_topics
 from core.instance import AlreadyRunning, InstanceLock, claim
 from core.selfcheck import rehearse
 from core.runner import run_live
@@ -345,9 +346,26 @@ def _train_complaints(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_robot_groups(config: Config) -> list[str]:
+    """Groups of [wecom.group_robots] the account has never been seen in, when [tiers] lists no groups to check them
+    against (core/config.py checks them against the lists): read from the store, if there is one yet."""
+    if shop_topics(config) or not config.wecom.group_robots or not Path(config.store.path).is_file():
+        return []
+    db = _read_only_store(Path(config.store.path))
+    try:
+        known = known_topics(db)
+    finally:
+        db.close()
+    return [group for group in config.wecom.group_robots if group not in known]
+
+
 def _check_config(config: Config, config_path: Path) -> int:
     if problems := Templates().check():
         raise TemplateProblem("\n".join(problems))
+    if unknown := _unknown_robot_groups(config):
+        print(f"{shown_path(config_path)} 的 [wecom.group_robots] 里有机器人不认识的群：{'、'.join(unknown)}。"
+              "账号从没在这些群里出现过，请核对群名（要和微信里的群名完全一样）", file=sys.stderr)
+        return BAD_INPUT
     # A month of a small shop on a throwaway store, every command's examples typed: the templates with the
     # variables the code really gives them, and every job on its way (core/selfcheck.py).
     today = SystemClock(config.tz).now().replace(hour=9, minute=0, second=0, microsecond=0)

@@ -411,3 +411,16 @@ def test_check_config_rehearses_a_month_on_robots_alone_without_a_failure(tmp_pa
     result = run_bot("check-config", "--config", str(wecom_config(tmp_path, fake)), timeout=300)
     assert result.returncode == 0, result.stderr
     assert fake.taken == [], "the rehearsal sends nothing to a real robot"
+
+
+def test_with_no_groups_listed_check_config_names_a_robots_group_the_account_was_never_seen_in(tmp_path, fake):
+    path = wecom_config(tmp_path, fake, kind="wechaty", groups=f'"普通会员君" = "{REGULAR_KEY}"')
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('vip_rooms = ["VIP福利群"]', "vip_rooms = []").replace('regular_rooms = ["普通会员群"]', "regular_rooms = []")
+    path.write_text(text, encoding="utf-8")
+    store = open_store(tmp_path / "store.db")  # [store] path: beside the config file
+    store.execute("INSERT INTO rooms (id, topic) VALUES ('r1@chatroom', '普通会员群')")
+    store.conn.commit()
+    store.close()
+    result = run_bot("check-config", "--config", str(path))
+    assert result.returncode == 2 and "不认识的群：普通会员君" in result.stderr
