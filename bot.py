@@ -4,7 +4,8 @@
     python bot.py replay SCRIPT.jsonl [--config FILE] [--db FILE] [--owner WXID]... [--until TIME] [--seed N]
     python bot.py check-config [--config FILE]          check config.toml and templates/, then exit
     python bot.py import-orders FILE.csv|FILE.xlsx [--config FILE] [--db FILE]   the back office's order export
-    python bot.py doctor [--config FILE] [--wait SECONDS]   check the connection to the puppet service, send nothing
+    python bot.py doctor [--config FILE] [--wait SECONDS]   check the puppet service (sending nothing) and the owner's
+        WeCom robot (one line, "连接测试")
     python bot.py train-complaints [--config FILE] [--db FILE]   retrain the complaint model with the owner's
         corrections and compare it with the one in use on the frozen test split; reads the store, writes nothing
 
@@ -37,6 +38,7 @@ from core import learning, logs, media
 from core.assistant import Assistant
 from core.clock import SystemClock
 from core.config import DEFAULT_CONFIG, Config, ConfigError, load_config, shown_path
+from core.directory import known_topics, shop_topics
 from core.instance import AlreadyRunning, InstanceLock, claim
 from core.selfcheck import rehearse
 from core.runner import run_live
@@ -48,6 +50,7 @@ from imports.orders import OrderFileError, read_orders, save_orders
 from schedules.complaint_training import HOUR, MINUTE
 from transports import make_transport
 from transports.replay import ScriptError, parse_time, read_script, run_script
+from transports.wecom_robot import check_owner_robot
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -62,7 +65,7 @@ COMMANDS = {
     "replay": "按脚本（每行一个 JSON 事件）在虚拟时钟上驱动机器人，发出的消息逐行打印",
     "check-config": "检查配置文件和所有消息模板，然后退出",
     "import-orders": "导入小商店后台导出的订单（CSV 或 XLSX）",
-    "doctor": "检查与微信服务（puppet 服务）的连接：登录、列出群，不发送任何消息",
+    "doctor": "检查每个连接：微信服务（puppet 服务）登录、列出群，不发消息；店主群机器人发一条“连接测试”",
     "train-complaints": "用您的投诉更正（/complaint、/notcomplaint）重新训练投诉识别模型，在固定测试集上和现在用的比较；"
                         "只读数据库，不做改动",
 }
@@ -355,9 +358,26 @@ def _train_complaints(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_robot_groups(config: Config) -> list[str]:
+    """Groups of [wecom.group_robots] the account has never been seen in, when [tiers] lists no groups to check them
+    against (core/config.py checks them against the lists): read from the store, if there is one yet."""
+    if shop_topics(config) or not config.wecom.group_robots or not Path(config.store.path).is_file():
+        return []
+    db = _read_only_store(Path(config.store.path))
+    try:
+        known = known_topics(db)
+    finally:
+        db.close()
+    return [group for group in config.wecom.group_robots if group not in known]
+
+
 def _check_config(config: Config, config_path: Path) -> int:
     if problems := Templates().check():
         raise TemplateProblem("\n".join(problems))
+    if unknown := _unknown_robot_groups(config):
+        print(f"{shown_path(config_path)} 的 [wecom.group_robots] 里有机器人不认识的群：{'、'.join(unknown)}。"
+              "账号从没在这些群里出现过，请核对群名（要和微信里的群名完全一样）", file=sys.stderr)
+        return BAD_INPUT
     # A month of a small shop on a throwaway store, every command's examples typed: the templates with the
     # variables the code really gives them, and every job on its way (core/selfcheck.py).
     today = SystemClock(config.tz).now().replace(hour=9, minute=0, second=0, microsecond=0)
@@ -367,6 +387,22 @@ def _check_config(config: Config, config_path: Path) -> int:
         return BAD_INPUT
     print(f"{shown_path(config_path)} 没有问题，所有消息模板都能正常生成，试运行一个月（每个指令、每个定时任务）也都正常")
     return 0
+
+
+async def _doctor(config: Config, wait: float) -> int:
+    """Every channel configured: the puppet (unless the bot runs on robots alone), then the owner robot, sent one
+    line; the groups' robots are listed, never tried: a test line in a customer group would be read by customers."""
+    failed = 0
+    if config.transport.kind == "wecom":
+        print("微信（puppet）：没有使用（[transport] kind = \"wecom\"，只用企业微信群机器人）。")
+    else:
+        from transports.wechaty import doctor  # wechaty is slow to import: only when used
+
+        failed |= await doctor(config, wait)
+    failed |= await check_owner_robot(config)
+    if groups := list(config.wecom.group_robots):
+        print(f"群机器人：{len(groups)} 个群（{'、'.join(groups)}），为了不打扰顾客，不在顾客群里发测试消息。")
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,9 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train-complaints":
             return _train_complaints(config, args)
         if args.command == "doctor":
-            from transports.wechaty import doctor  # wechaty is slow to import: only when used
-
-            return asyncio.run(doctor(config, args.wait))
+            return asyncio.run(_doctor(config, args.wait))
         _run(config, args.db, _time_option(args, "pretend_time", config))
         return 0
     except ConfigError as error:

@@ -14,6 +14,7 @@ from handlers import (
     complaint_detection,
     complaints,
     faq,
+    link_watch,
     off_hours,
     order_files,
     orders,
@@ -27,8 +28,9 @@ from handlers import (
 from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
-    admin, campaign_commands, campaigns, complaint_detection, complaints, faq, off_hours, order_files, orders,
-    outbox_report, response_nudges, shop_stats, spam, tiers, welcome, complaint_training, maintenance, weekly_review,
+    admin, campaign_commands, campaigns, complaint_detection, complaints, faq, link_watch, off_hours, order_files,
+    orders, outbox_report, response_nudges, shop_stats, spam, tiers, welcome, complaint_training, maintenance,
+    weekly_review,
 )
 
 

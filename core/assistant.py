@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import random
@@ -29,7 +30,8 @@ from core.registry import Handler, Registry
 from core.store import disk_full, savepoint
 from core.templates import TemplateProblem, Templates
 from core.timers import Timer, Timers
-from core.transport import DeliveryUncertain, SendRefused, Transport, TransportUnavailable
+from core.transport import (OWNER_ROBOT, ChannelGone, DeliveryUncertain, SendRefused, Transport, TransportUnavailable,
+                            robot_group)
 from core.given_up import report_given_up
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ ERROR_REPORTS = "error_reported"  # memo namespace, per feature: when the owner 
 ERROR_REPORT_EVERY = dt.timedelta(hours=1)
 STORE_FULL_RETRY = dt.timedelta(minutes=1)  # how often a full disk is tried again: one failed write, cheap
 STORE_FULL = "store_full"  # the notice of a full disk: sent past the outbox, which lives on that disk
+ROBOTS_GONE = "robots_gone"  # memo namespace: the WeCom robots (channel and key) the owner was told to add again
 EVENT_TYPES = {
     Login: "login", Logout: "logout", ContactSeen: "contact", RoomSeen: "room", Message: "message", Join: "join",
     Leave: "leave",
@@ -113,6 +116,8 @@ class Assistant:
                     self._call_each(self.features.on_join, ctx, event)
                 case Leave():
                     self._call_each(self.features.on_leave, ctx, event)
+                case Login() | Logout():
+                    self._call_each(self.features.on_connection, ctx, event)
 
     def handle_many(self, events: list[Event]) -> None:
         """Handle a burst of events in one transaction: group commit, one disk sync for all of them.
@@ -365,8 +370,25 @@ class Assistant:
                 self.outbox.retry_later(message, self.clock.now())
             case DeliveryUncertain():  # it may or may not have gone out: the owner checks, it is not re-sent
                 self._give_up(message, "uncertain", failure)
+            case ChannelGone():
+                self._give_up(message, "refused", failure)
+                self._tell_owner_robot_gone(failure.channel)
             case SendRefused():
                 self._give_up(message, "refused", failure)
+
+    def _tell_owner_robot_gone(self, channel: str) -> None:
+        """Once per robot key: the robot is gone from its group (or its key is wrong), and only the owner can add
+        it again; every message for it is refused (and reported) until then."""
+        wecom = self.config.wecom
+        group = robot_group(channel)
+        key = wecom.owner_robot if channel == OWNER_ROBOT else wecom.group_robots.get(group, "")
+        told = Context(self).memo(ROBOTS_GONE)
+        mark = f"{channel}:{hashlib.sha256(key.encode()).hexdigest()[:12]}"  # a new key that fails is told again
+        if told.get(mark):
+            return
+        with self.db.atomic():
+            told.set(mark, to_db(self.clock.now()))
+            Context(self).tell_owner("robot_gone", "robot_gone", group=group)
 
     async def _tell_owner_disk_full(self, transport: Transport) -> None:
         """Once per full disk, straight through the transport: the outbox cannot queue anything on a full disk."""

@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
-from core import media
-from core.templates import copy_problems
+from core import logs, media
+from core.templates import SAMPLE_NOW, Templates, copy_problems
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
@@ -135,10 +135,58 @@ class WechatyConfig(Section):
 
 class TransportConfig(Section):
     """[transport]: which backend the bot runs on: "console" simulates an account in the terminal, "wechaty"
-    logs into WeChat."""
+    logs into WeChat, "wecom" posts through WeCom group robots alone (broadcasts only: it reads no group)."""
 
-    kind: Literal["console", "wechaty"] = "console"
+    kind: Literal["console", "wechaty", "wecom"] = "console"
     wechaty: WechatyConfig = WechatyConfig()
+
+
+ROBOT_TEXT_BYTES = 2048  # WeCom's limit for one robot text message (UTF-8): a campaign post must fit in one
+ROBOT_KEY_SHAPE = re.compile(r"[A-Za-z0-9\-]{8,128}")
+ROBOT_KEY_FROM_ENV = "env:"  # owner_robot = "env:WECOM_OWNER_ROBOT_KEY": the key is read from that variable
+
+
+def _robot_key(value: object) -> str:
+    """A group robot's webhook key, as written: the key, the whole webhook address an owner copies from WeCom, or
+    "env:NAME" to read it from the environment. Never quoted back in an error: it is a secret."""
+    if not isinstance(value, str):
+        raise ValueError("要写群机器人的 Webhook 密钥（加引号），或 \"env:环境变量名\"")
+    written = value.strip()
+    if written.startswith(ROBOT_KEY_FROM_ENV):
+        name = written.removeprefix(ROBOT_KEY_FROM_ENV).strip()
+        if not (written := os.environ.get(name, "").strip()):
+            raise ValueError(f"环境变量 {name or '（没写名字）'} 没有设置，读不到群机器人的密钥")
+    if match := re.search(r"[?&]key=([^&#\s]+)", written):  # the webhook address pasted whole
+        written = match[1]
+    if not ROBOT_KEY_SHAPE.fullmatch(written):
+        raise ValueError("不像群机器人的 Webhook 密钥（应是 Webhook 地址里 key= 后面那一串字母、数字和 -），请重新复制")
+    return written
+
+
+RobotKey = Annotated[str, BeforeValidator(_robot_key)]
+
+
+class WecomConfig(Section):
+    """[wecom]: WeCom (企业微信) group robots, an official channel beside the puppet: campaign posts to the groups
+    mapped here go through their robot, and the owner robot (in a staff group) hears when the WeChat link fails.
+    Keys are secrets: best written as "env:NAME" and set in the environment."""
+
+    api_base: str = "https://qyapi.weixin.qq.com"  # the path is /cgi-bin/webhook/send?key=KEY
+    owner_robot: Annotated[str, BeforeValidator(lambda v: v if v == "" else _robot_key(v))] = ""
+    # the WeChat link down this long (minutes, a day at most; a fraction for tests): the owner robot is told
+    alert_after_minutes: float = Field(5, gt=0, le=1440)
+    group_robots: dict[str, RobotKey] = {}  # a shop group's name (topic) -> its robot's key
+
+    @field_validator("api_base")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"要以 http:// 或 https:// 开头，现在是 {_shown(value)}")
+        return value.rstrip("/")
+
+    def keys(self) -> list[str]:
+        """Every robot key configured: secrets to mask in every log and output."""
+        return [key for key in (self.owner_robot, *self.group_robots.values()) if key]
 
 
 class StoreConfig(Section):
@@ -372,8 +420,7 @@ class Config(Section):
     campaigns: CampaignsConfig = CampaignsConfig()
     spam: SpamConfig = SpamConfig()
     second_opinion: SecondOpinionConfig = SecondOpinionConfig()
-
-
+    wecom: WecomConfig = WecomConfig()
     faq: list[FaqConfig] = []
     console: ConsoleConfig = ConsoleConfig()
 
@@ -398,6 +445,7 @@ class Config(Section):
             if campaign.enabled and not any(start <= campaign.time < end for start, end in self.windows.promotion):
                 problems.append((f"campaigns.{key}.time", _window_advice(campaign, self.windows.promotion)))
         problems += _faq_keywords_taken_twice(self.faq)
+        problems += _robot_problems(self)
         if problems:
             raise ConfigProblems(problems)
         return self
@@ -454,6 +502,8 @@ NAMES = {
     "second_opinion": "第二意见", "second_opinion.enabled": "第二意见开关", "second_opinion.base_url": "第二意见服务地址",
     "second_opinion.model": "第二意见模型", "second_opinion.api_key_env": "第二意见密钥的环境变量",
     "second_opinion.timeout_seconds": "第二意见等待秒数", "second_opinion.daily_calls": "第二意见每天最多次数",
+    "wecom": "企业微信群机器人", "wecom.api_base": "群机器人接口地址", "wecom.owner_robot": "店主群机器人密钥",
+    "wecom.alert_after_minutes": "微信断线多少分钟后提醒", "wecom.group_robots": "各群的群机器人密钥",
     "faq": "常见问题", "faq.keywords": "常见问题关键词", "faq.answer": "常见问题答案",
     "faq.examples": "常见问题例句",
     "console": "控制台", "console.bot_name": "机器人昵称", "console.owner_name": "店主昵称", "console.rooms": "演示群",
@@ -524,6 +574,44 @@ def _faq_keywords_taken_twice(entries: list[FaqConfig]) -> list[tuple[str, str]]
             first = holder.setdefault(keyword.lower(), number)
             if first != number:
                 problems.append((f"faq.{number}.keywords", f"关键词 {_shown(keyword)} 已在第 {first + 1} 条 [[faq]] 里"))
+    return problems
+
+
+def _robot_problems(config: Config) -> list[tuple[str, str]]:
+    """A robot mapped to a group the shop does not list would never be used (a typo in its name); and running on
+    robots alone needs at least one of them."""
+    problems = []
+    shop_groups = [*config.tiers.vip_rooms, *config.tiers.regular_rooms]
+    for name in config.wecom.group_robots:
+        if shop_groups and name not in shop_groups:
+            close = difflib.get_close_matches(name, shop_groups, n=1, cutoff=0.5)
+            hint = f"是不是「{close[0]}」？" if close else f"店铺的群是：{'、'.join(shop_groups)}"
+            problems.append((f"wecom.group_robots.{name}",
+                             f"「{name}」不是店铺的群（[tiers] vip_rooms、regular_rooms 里没有），这个机器人用不上。{hint}"))
+    if config.wecom.group_robots:
+        problems += _posts_too_long_for_robots(config)
+    if config.transport.kind == "wecom" and not config.wecom.keys():
+        problems.append(("transport.kind", "用 \"wecom\"（只用企业微信群机器人）时，[wecom] 里至少要设置 owner_robot 或一个 group_robots"))
+    return problems
+
+
+def _posts_too_long_for_robots(config: Config) -> list[tuple[str, str]]:
+    """config.toml's campaigns as a group robot would post them (the variables handlers/campaigns.py
+    post_variables gives, with the longest coupon code and end): refused at load when over one robot message,
+    never cut when sent."""
+    sale, day = config.campaigns.flash_sale, config.campaigns.member_day
+    posts = {
+        "campaigns.flash_sale.products": ("flash_sale", {
+            "products": sale.products, "discount": sale.discount, "hours": sale.duration_hours, "ends": "22:00"}),
+        "campaigns.member_day.coupon_condition": ("member_day", {
+            "value": day.coupon_value, "condition": day.coupon_condition, "code": "ABCDEFGH", "until": "今天24:00"}),
+    }
+    problems = []
+    for key, (template, variables) in posts.items():
+        size = len(Templates().render(template, SAMPLE_NOW, **variables).encode())
+        if size > ROBOT_TEXT_BYTES:
+            problems.append((key, f"这条推送有 {size} 字节，企业微信群机器人一条最多 {ROBOT_TEXT_BYTES} 字节（约 "
+                                  f"{ROBOT_TEXT_BYTES // 3} 个汉字），请删短 {size - ROBOT_TEXT_BYTES} 字节以上"))
     return problems
 
 
@@ -690,6 +778,8 @@ def load_config(path: Path | str = DEFAULT_CONFIG) -> Config:
         lines = _key_lines(text)
         problems = [line for e in error.errors() for line in _describe(e, lines)]
         raise ConfigError(f"{shown_path(path)} 有 {len(problems)} 处问题，改好再启动：\n" + "\n".join(problems)) from None
+    for key in config.wecom.keys():  # whoever reads a robot's key from a log can post into that group
+        logs.keep_secret(key)
     config, problems = _pictures_beside(config, path.resolve().parent)
     if problems:
         lines = _key_lines(text)

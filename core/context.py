@@ -14,7 +14,8 @@ from core import directory
 from core.clock import from_db, to_db
 from core.events import Message
 from core.memo import Memo
-from core.outbox import NOTICE, OWNER_REPLY, REMOVE_MEMBER, Outgoing, lane_of
+from core.outbox import NOTICE, OWNER_REPLY, PUPPET, REMOVE_MEMBER, URGENT, Outgoing, lane_of
+from core.transport import OWNER_ROBOT, RELAYED_WHILE_DOWN, group_robot
 from core.text import excerpt, shown_name
 
 log = logging.getLogger(__name__)
@@ -91,18 +92,55 @@ class Context:
         (core/media.py), goes right after the text, as part of the same message; with no template it goes alone.
         The message queues in its lane (core/outbox.py: the owner's replies in private first); `not_before` holds it.
         Moments among the variables are said with the templates' time filters, as of when the message goes out.
+        A broadcast to a group with a WeCom robot goes by the robot; running on robots alone ([transport] kind
+        "wecom"), what goes to the owner in private goes to the owner robot; and while the account is offline, a
+        complaint alert or reminder goes by the owner robot, marked as relayed (RELAYED_WHILE_DOWN).
         """
         text = render_message(self._assistant.templates, template, variables, self.now) if template else ""
+        channel = self._channel(room, to, broadcast)
+        if channel is PUPPET and self._relayed(kind, room, to):  # said now, by the owner robot, as it reads now
+            channel, template, text = OWNER_ROBOT, None, self.render("relayed_by_robot", text=text)
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
         lane = lane_of(kind, room=room, to_owner=self.is_owner(to), broadcast=broadcast)
         message_id = self._assistant.outbox.enqueue(
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about, lane=lane,
             image=image, template=template, variables=variables, not_before=not_before,
+            channel=channel,
         )
-        if lane == OWNER_REPLY:
+        if lane == OWNER_REPLY and channel is PUPPET:  # the account's pace is what an answer may wait for
             self._say_if_it_waits(message_id, to)
         return message_id
+
+    def _channel(self, room: str | None, to: str | None, broadcast: bool) -> str | None:
+        wecom = self.config.wecom
+        if broadcast and room and (topic := directory.topic_of(self.db, room)) in wecom.group_robots:
+            return group_robot(topic)
+        if self._owner_by_robot() and room is None and self.is_owner(to):
+            return OWNER_ROBOT
+        return PUPPET
+
+    def _relayed(self, kind: str, room: str | None, to: str | None) -> bool:
+        """An alert the owner must have within the hour while the account is down: by the owner robot instead
+        (the first owner's only: the robot's group is one chat)."""
+        if kind not in RELAYED_WHILE_DOWN or room or to != self.config.owner.ids[0] or not self.config.wecom.owner_robot:
+            return False
+        connection = self.connection()
+        return connection is not None and not connection["online"]
+
+    def _owner_by_robot(self) -> bool:
+        """Whether the owner hears everything through the owner robot: on robots alone, there is no account."""
+        return self.config.transport.kind == "wecom" and bool(self.config.wecom.owner_robot)
+
+    def tell_owner_robot(self, kind: str, template: str, /, **variables) -> int | None:
+        """Tell the owner through the owner robot of [wecom] (a staff group in WeCom), beside the account: what
+        must reach them when WeChat cannot. None, and nothing queued, when no owner robot is set."""
+        if not self.config.wecom.owner_robot:
+            return None
+        text = render_message(self._assistant.templates, template, variables, self.now)
+        return self._assistant.outbox.enqueue(
+            now=self.now, kind=kind, text=text, to=self.config.owner.ids[0], lane=URGENT, template=template,
+            variables=variables, channel=OWNER_ROBOT)
 
     def _say_if_it_waits(self, reply_id: int, owner: str) -> None:
         """An owner's answer that will wait more than a few seconds: tell them at once, and how long (NOTICE in
@@ -162,8 +200,9 @@ class Context:
         return Context(self._assistant, dataclasses.replace(message, room=None))
 
     def tell_owner(self, kind: str, template: str, /, **variables) -> None:
-        """Tell every owner, in private."""
-        for owner in self.config.owner.ids:
+        """Tell every owner, in private (through the owner robot's group, once, when running on robots alone)."""
+        owners = self.config.owner.ids
+        for owner in owners[:1] if self._owner_by_robot() else owners:
             self.say(kind, template, to=owner, **variables)
 
     def schedule(self, key: str, job: str, at: dt.datetime, /, **payload) -> None:

@@ -65,6 +65,11 @@ def shop_room_count(db, config: Config) -> int:
 
 
 
+def known_topics(db) -> set[str]:
+    """The names of every group the account has been seen in: what a WeCom robot's group name must be one of."""
+    return {topic for topic, in db.execute("SELECT topic FROM rooms WHERE topic IS NOT NULL")}
+
+
 def in_shop_group(db, config: Config, room: str) -> bool:
     """True for one of the shop's groups. Asked for many messages: by topic from config, one indexed lookup."""
     topics = shop_topics(config)

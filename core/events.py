@@ -19,7 +19,10 @@ class Login:
 
 @dataclass(frozen=True)
 class Logout:
-    """The bot's account is offline: logged out of WeChat, or the puppet service dropped."""
+    """The bot's account is offline: logged out of WeChat (`logged_out`: someone must log in again), or the puppet
+    service dropped (it may come back by itself)."""
+
+    logged_out: bool = False
 
 
 @dataclass(frozen=True)

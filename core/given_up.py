@@ -46,6 +46,10 @@ KIND_WORDS = {
     "file_reply": "文件回复",
     "spam_alert": "广告提醒",
     "remove_member": "移出群成员",
+    "link_alert": "断线提醒",
+    "link_back": "恢复连接提醒",
+    "robot_gone": "群机器人提醒",
+    "robot_figures": "每日简报",
 }
 WHY = {"uncertain": "可能未送达", "refused": "被微信拒收", "expired": "已过时效"}  # also the summary's order
 SHOWN = 10  # messages listed in a summary, and on a page of /skipped

@@ -27,7 +27,8 @@ from pathlib import Path
 
 LEVEL_VARIABLE = "BOT_LOG_LEVEL"  # DEBUG, INFO or WARNING: overrides the level the command would choose
 MASK = "[secret]"
-TOKEN_SHAPE = re.compile(r"puppet_[A-Za-z0-9_\-]+")
+# A puppet-service token, and a WeCom robot's key in its webhook address (…/webhook/send?key=…)
+TOKEN_SHAPE = re.compile(r"puppet_[A-Za-z0-9_\-]+|(?<=key=)[A-Za-z0-9\-]+")
 SHORTEST_SECRET = 6  # a shorter "token" would mask common words everywhere; no real token is that short
 
 

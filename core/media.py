@@ -131,6 +131,33 @@ def _kept(folder: Path, data: bytes, extension: str) -> Path:
     return kept
 
 
+ROBOT_PICTURE_BYTES = 2 * 1024 * 1024  # what a WeCom group robot takes: a JPG or PNG of at most 2 MB
+ROBOT_PICTURE_FORMATS = ("png", "jpg")
+
+
+def fit_for_robots(folder: Path | None, picture: str) -> str:
+    """A picture a WeCom group robot takes (transports/wecom_robot.py): itself when it is a JPG or PNG of at most
+    2 MB, else re-encoded once as a JPEG that fits, smaller each try until it does, and kept in `folder`."""
+    data = _read(Path(picture))
+    if _format(data) in ROBOT_PICTURE_FORMATS and len(data) <= ROBOT_PICTURE_BYTES:
+        return picture
+    from PIL import Image  # only here: most pictures never need it
+
+    with Image.open(io.BytesIO(data)) as opened:
+        image = opened.convert("RGB")
+    quality = 85
+    while True:
+        encoded = io.BytesIO()
+        image.save(encoded, "JPEG", quality=quality, optimize=True)
+        if encoded.tell() <= ROBOT_PICTURE_BYTES:
+            break
+        if quality > 60:
+            quality -= 10
+        else:  # a huge photo: fewer pixels, which a phone screen never showed anyway
+            image = image.resize((max(1, image.width * 4 // 5), max(1, image.height * 4 // 5)))
+    return str(keep(folder, encoded.getvalue())) if folder else picture
+
+
 def check(source: bytes | Path) -> None:
     """Raise PictureUnreadable, as keep would, if the picture cannot be kept: for a file named in config.toml,
     checked when the config loads."""

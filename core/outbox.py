@@ -10,6 +10,10 @@ Over the limit a message waits in its lane (OWNER_REPLY … LIGHT below); it is 
 then it is marked expired and reported to the owner rather than sent late. Every message that does not go out
 (expired, uncertain after a crash, refused by the backend) stays in the store, given up, for the owner's /skipped.
 
+Beside the account, a message may go by a channel of its own (`channel`: a WeCom group robot, core/transport.py),
+which has its own queue and its own limit (ROBOT_PER_MINUTE) and leaves the account's minute alone: a robot is an
+official channel, with no account to ban. Sends to one chat keep their interval whichever channel they went by.
+
 The pacing reads times the store recorded, which a clock set back (an NTP step, a run with --pretend-time on the
 same store) can put in the future: a send recorded after now does not count, and a message held further ahead than
 the bot ever holds one goes as if not held, so that the bot never waits for hours, or weeks, on a time yet to come.
@@ -28,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from core.clock import from_db, to_db
-from core.config import OutboxConfig
+from core.config import ROBOT_TEXT_BYTES, OutboxConfig
 from core.templates import TemplateProblem
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,9 @@ OWNER_REPLY, URGENT, CONVERSATION, BROADCAST, LIGHT = range(1, 6)
 # owner that their answer waits, when it does. Without it a full minute leaves them staring at a silent chat, and
 # typing the command again; the Context sends one at most a minute (core/context.py).
 NOTICE = 0
+PUPPET = None  # the channel of the account itself
+ROBOT_PER_MINUTE = 20  # WeCom's limit for one group robot, in its messages; a robot's channel counts its own only
+_ANY = object()  # every channel: the interval between two sends to one chat
 
 
 def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> int:
@@ -62,6 +69,13 @@ def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> 
     if to_owner and room is None:
         return OWNER_REPLY if kind == "command_reply" else URGENT
     return URGENT if kind == "complaint_ack" else CONVERSATION
+
+
+def robot_parts(text: str, image: str | None) -> int:
+    """How many robot messages one outbox message makes at most: its text in pieces of ROBOT_TEXT_BYTES (cut
+    between characters, each piece loses at most 3 bytes), then its picture."""
+    size = len(text.encode())
+    return -(-size // (ROBOT_TEXT_BYTES - 3)) + (1 if image else 0)
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class Outgoing:
     created_at: dt.datetime | None = None
     about: str | None = None  # the beginning of the member's message this one answers, if it answers one
     image: str | None = None  # a picture in the media folder, sent right after the text (the text may be empty)
+    channel: str | None = PUPPET  # how it goes: the account, or a WeCom group robot (core/transport.py)
 
 
 # How a message that speaks of moments is worded: its template and variables, as of the moment given.
@@ -130,6 +145,7 @@ class Outbox:
         template: str | None = None,
         variables: dict | None = None,
         not_before: dt.datetime | None = None,
+        channel: str | None = PUPPET,
     ) -> int:
         """Queue a message in its lane (lane_of); its id is returned so that a campaign post can record it. A
         picture goes with its text as one message: one place in the queue, one send in the pacing. Given the
@@ -142,8 +158,8 @@ class Outbox:
         # Plain SQL: every reply passes here, and sqlite-utils' insert reads the table's schema each time.
         cursor = self.db.execute(
             "INSERT INTO outbox (created_at, not_before, expires_at, room, to_contact, kind, text, status, attempts,"
-            " pause_seconds, about, lane, image, template, variables)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)",
+            " pause_seconds, about, lane, image, template, variables, channel)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)",
             [
                 to_db(now),
                 to_db(max(now, not_before) if not_before else now),
@@ -158,6 +174,7 @@ class Outbox:
                 lane,
                 str(image) if image else None,
                 *self._renderable(template, variables),
+                channel,
             ],
         )
         return cursor.lastrowid
@@ -215,11 +232,18 @@ class Outbox:
         """How many messages wait: what a campaign's fit and the drain at shutdown must allow for."""
         return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
 
-    def _head(self, now: dt.datetime) -> dict | None:
-        # Lane by lane, each in the order queued (the index outbox_queue).
+    def _channels(self) -> list[str | None]:
+        """The account's queue, then each robot's that holds a message (the index outbox_channels)."""
+        robots = self.db.execute(
+            "SELECT DISTINCT channel FROM outbox WHERE status = 'queued' AND channel IS NOT NULL").fetchall()
+        return [PUPPET, *(channel for channel, in robots)]
+
+    def _head(self, now: dt.datetime, channel: str | None = PUPPET) -> dict | None:
+        # Lane by lane, each in the order queued (the index outbox_channels).
         rows = self.db.query(
-            f"SELECT * FROM outbox WHERE status = 'queued' AND NOT ({HELD}) ORDER BY lane, id LIMIT 1",
-            self._hold_bounds(now),
+            f"SELECT * FROM outbox WHERE status = 'queued' AND channel IS :channel AND NOT ({HELD})"
+            " ORDER BY lane, id LIMIT 1",
+            {**self._hold_bounds(now), "channel": channel},
         )
         return next(rows, None)
 
@@ -234,13 +258,15 @@ class Outbox:
     def _hold_bounds(now: dt.datetime) -> dict:
         return {"now": to_db(now), "horizon": to_db(now + MAX_HOLD)}
 
-    def _sent_times(self, now: dt.datetime, limit: int, chat: str | None = None) -> list[tuple[dt.datetime, str]]:
-        # Written to match the indexes outbox_sends and outbox_sends_by_chat (core/store.py), so that the lookup
-        # reads a few index entries however long the sent history is.
-        where = "status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "") + " AND sent_at <= :now"
+    def _sent_times(self, now: dt.datetime, limit: int, chat: str | None = None,
+                    channel: object = PUPPET) -> list[tuple[dt.datetime, str]]:
+        # Written to match the indexes outbox_sends_by_channel and outbox_sends_by_chat (core/store.py), so that
+        # the lookup reads a few index entries however long the sent history is.
+        where = ("status = 'sent'" + (" AND coalesce(room, to_contact) = :chat" if chat else "")
+                 + (" AND channel IS :channel" if channel is not _ANY else "") + " AND sent_at <= :now")
         rows = self.db.execute(
             f"SELECT sent_at, coalesce(room, to_contact) FROM outbox WHERE {where} ORDER BY sent_at DESC LIMIT :n",
-            {"chat": chat, "n": limit, "now": to_db(now)},
+            {"chat": chat, "n": limit, "now": to_db(now), "channel": None if channel is _ANY else channel},
         ).fetchall()
         return [(from_db(sent_at, self.tz), sent_chat) for sent_at, sent_chat in rows]
 
@@ -251,33 +277,57 @@ class Outbox:
         earliest = from_db(row["not_before"], self.tz)
         if earliest > now + MAX_HOLD:
             earliest = now
-        recent = self._sent_times(now, self.limits.account_per_minute)
-        if recent:
+        if row["channel"] is not PUPPET:  # a robot: its own minute, no pause between chats
+            if freed := self._robot_room(row, now):
+                earliest = max(earliest, freed)
+        elif recent := self._sent_times(now, self.limits.account_per_minute):
             last_at, last_chat = recent[0]
             gap = self.limits.per_chat_interval_seconds if last_chat == chat else row["pause_seconds"]
             earliest = max(earliest, last_at + dt.timedelta(seconds=gap))
-        if len(recent) == self.limits.account_per_minute and row["lane"] != NOTICE:
-            earliest = max(earliest, recent[-1][0] + dt.timedelta(minutes=1))
-        if same_chat := self._sent_times(now, 1, chat):
+            if len(recent) == self.limits.account_per_minute and row["lane"] != NOTICE:
+                earliest = max(earliest, recent[-1][0] + dt.timedelta(minutes=1))
+        if same_chat := self._sent_times(now, 1, chat, channel=_ANY):
             earliest = max(earliest, same_chat[0][0] + dt.timedelta(seconds=self.limits.per_chat_interval_seconds))
         return _ceil_to_second(earliest)
+
+    def _robot_room(self, row: dict, now: dt.datetime) -> dt.datetime | None:
+        """When the robot's minute has room for this message's parts (robot_parts), None when it has now: the sends
+        of the last minute counted by theirs, the oldest leaving first."""
+        rows = self.db.execute(
+            "SELECT sent_at, text, image FROM outbox WHERE status = 'sent' AND channel = ? AND sent_at > ?"
+            " AND sent_at <= ? ORDER BY sent_at DESC",
+            [row["channel"], to_db(now - dt.timedelta(minutes=1)), to_db(now)],
+        ).fetchall()
+        used = sum(robot_parts(text, image) for _, text, image in rows)
+        room = ROBOT_PER_MINUTE - robot_parts(row["text"], row["image"])
+        freed = None
+        for sent_at, text, image in reversed(rows):  # oldest first: each frees its parts a minute after it went
+            if used <= room:
+                break
+            used -= robot_parts(text, image)
+            freed = from_db(sent_at, self.tz) + dt.timedelta(minutes=1)
+        return freed
 
     def _deadline(self, row: dict) -> dt.datetime | None:
         return from_db(row["expires_at"], self.tz) if row["expires_at"] else None
 
     def next_send_time(self, now: dt.datetime) -> dt.datetime | None:
-        """When the next message may go, or when it must be given up; None when nothing waits."""
-        row = self._head(now)
-        held_until = self._held_until(now)
+        """When the next message may go (by any channel), or when it must be given up; None when nothing waits."""
+        times = [self._next_on(channel, now) for channel in self._channels()] + [self._held_until(now)]
+        return min((t for t in times if t), default=None)
+
+    def _next_on(self, channel: str | None, now: dt.datetime) -> dt.datetime | None:
+        row = self._head(now, channel)
         if row is None:
-            return held_until
+            return None
         earliest, deadline = self._earliest(row, now), self._deadline(row)
-        return min(t for t in (earliest, deadline, held_until) if t)
+        return min(t for t in (earliest, deadline) if t)
 
     def estimated_sends(self, count: int, now: dt.datetime) -> list[dt.datetime]:
         """Roughly when the next `count` queued messages go: a figure for the owner (how long until the answer, how
         long the queue takes to drain), so rough on purpose: every gap is taken as the average pause between chats."""
-        first = self.next_send_time(now)
+        # the account's queue: what the owner's answers wait in
+        first = min((t for t in (self._next_on(PUPPET, now), self._held_until(now)) if t), default=None)
         if first is None:
             return []
         limits = self.limits
@@ -307,16 +357,17 @@ class Outbox:
         The deadline itself is too late, as a window's end is outside the window.
         """
         expired = self.expire_overdue(now)
-        while (row := self._head(now)) is not None:
-            earliest, deadline = self._earliest(row, now), self._deadline(row)
-            if deadline and max(now, earliest) >= deadline:
-                self._give_up(row["id"], "expired")
-                expired.append(self._outgoing(row))
-                continue
-            if earliest > now:
-                return None, expired
-            self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", [row["id"]])
-            return self._outgoing(self._as_of(row, now)), expired
+        for channel in self._channels():  # each channel's head in turn: a robot's limit holds up no one else
+            while (row := self._head(now, channel)) is not None:
+                earliest, deadline = self._earliest(row, now), self._deadline(row)
+                if deadline and max(now, earliest) >= deadline:
+                    self._give_up(row["id"], "expired")
+                    expired.append(self._outgoing(row))
+                    continue
+                if earliest > now:
+                    break
+                self.db.execute("UPDATE outbox SET status = 'sending' WHERE id = ?", [row["id"]])
+                return self._outgoing(self._as_of(row, now)), expired
         return None, expired
 
     def expire_overdue(self, now: dt.datetime) -> list[Outgoing]:
@@ -390,5 +441,5 @@ class Outbox:
     def _outgoing(self, row: dict) -> Outgoing:
         return Outgoing(
             row["id"], row["room"], row["to_contact"], row["kind"], row["text"], self._deadline(row),
-            from_db(row["created_at"], self.tz), row["about"], row["image"],
+            from_db(row["created_at"], self.tz), row["about"], row["image"], row["channel"],
         )

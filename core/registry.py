@@ -99,6 +99,7 @@ class Registry:
     on_message: list[Handler] = field(default_factory=list)  # sorted by priority, lowest first
     on_join: list[Handler] = field(default_factory=list)
     on_leave: list[Handler] = field(default_factory=list)
+    on_connection: list[Handler] = field(default_factory=list)  # the account online (Login) or not (Logout)
     on_start: list[Handler] = field(default_factory=list)
     jobs: dict[str, Job] = field(default_factory=dict)
     recurring: dict[str, Recurring] = field(default_factory=dict)
@@ -182,6 +183,11 @@ def on_leave(run=None, *, rule: Rule | None = None):
     """A handler for a member leaving a group: `@on_leave` or `@on_leave(rule=…)`."""
     mark = lambda function: _mark(function, Handler("on_leave", function, rule=rule))  # noqa: E731
     return mark(run) if run else mark
+
+
+def on_connection(run):
+    """A handler for the account coming online (Login) or going offline (Logout), once the core has noted it."""
+    return _mark(run, Handler("on_connection", run))
 
 
 def on_start(run):

@@ -395,11 +395,19 @@ def _outbox_lanes_and_templates(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN variables TEXT")
 
 
+def _robot_channels(db: Database) -> None:
+    # A message may go by a WeCom group robot instead of the account (core/outbox.py): each robot has its own queue
+    # and its own minute, found through these indexes however long the history.
+    db.execute("ALTER TABLE outbox ADD COLUMN channel TEXT")
+    db.execute("CREATE INDEX outbox_channels ON outbox (status, channel, lane, id)")
+    db.execute("CREATE INDEX outbox_sends_by_channel ON outbox (status, channel, sent_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
-    _outbox_lanes_and_templates,
+    _outbox_lanes_and_templates, _robot_channels,
 ]
 
 

@@ -57,6 +57,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         "status",
         now=f"{now:%Y-%m-%d %H:%M}",
         connection={**connection, "since": moment_words(connection["since"], now)} if connection else None,
+        owner_robot={"after": f"{ctx.config.wecom.alert_after_minutes:g}"} if ctx.config.wecom.owner_robot else None,
         campaigns=_next_posts(ctx),
         complaints=open_complaints,
         overdue=overdue,

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from core.clock import from_db, to_db
-from core.config import COUPON_AT_MOST, WEEKDAYS
+from core.config import COUPON_AT_MOST, ROBOT_TEXT_BYTES, WEEKDAYS
 from core.context import Context
 from core.events import Message
 from core.numbers import money
@@ -156,6 +156,20 @@ def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
                      f"/campaign cancel {taken.name} 再添加；或者换个时间")
 
 
+def _refuse_what_a_robot_cannot_post(ctx: Context, campaign: Campaign) -> None:
+    """A WeCom group robot takes a text of at most ROBOT_TEXT_BYTES: a post longer than that is refused now, when
+    the owner can shorten it, never cut in the groups on Friday night."""
+    if not ctx.config.wecom.group_robots:
+        return
+    at = campaign.next_post(ctx.config, ctx.now)
+    window = window_at(ctx.config, campaign.kind, at) or next_window(ctx.config, campaign.kind, at)
+    text = ctx.render(campaign.kind, **post_variables(ctx, campaign, None, window, at.date().isoformat(), posted_at=at,
+                                                      code="示例券码"))
+    if (size := len(text.encode())) > ROBOT_TEXT_BYTES:
+        raise UsageError(f"这条推送有 {size} 字节，企业微信群机器人一条最多 {ROBOT_TEXT_BYTES} 字节（约 "
+                         f"{ROBOT_TEXT_BYTES // 3} 个汉字），请删短 {size - ROBOT_TEXT_BYTES} 字节以上再添加")
+
+
 def _confirm(ctx: Context) -> None:
     pending = ctx.memo(MEMO).get(PENDING)
     if pending is None:
@@ -166,6 +180,7 @@ def _confirm(ctx: Context) -> None:
 
 def _create(ctx: Context, campaign: Campaign) -> None:
     _refuse_a_taken_slot(ctx, campaign)
+    _refuse_what_a_robot_cannot_post(ctx, campaign)
     save(ctx, campaign, "command")
     first = plan(ctx, campaign, after=ctx.now)
     ctx.reply("command_reply", "campaign_changed", name=campaign.name, title=campaign.title, change="added",

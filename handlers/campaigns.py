@@ -128,7 +128,10 @@ def save(ctx: Context, campaign: Campaign, source: str) -> None:
 
 def set_image(ctx: Context, campaign: Campaign, image: str | None, by: str | None) -> None:
     """Give the campaign its picture (a file kept in media/), or take it away (None), and hold it against the
-    nightly pruning for as long as the campaign may post."""
+    nightly pruning for as long as the campaign may post. With WeCom group robots, a picture they would refuse
+    (over 2 MB, or neither JPG nor PNG) is re-encoded to fit, once, here."""
+    if image and ctx.config.wecom.group_robots:
+        image = media.fit_for_robots(media.folder_of(ctx.db), image)
     ctx.db.execute("UPDATE campaigns SET image = ?, image_by = ? WHERE name = ?", [image, by, campaign.name])
     media.hold(ctx.db, _holder(campaign), image if campaign.status != "cancelled" else None, ctx.now)
 

@@ -55,7 +55,7 @@ def test_shipped_config_loads_with_its_documented_defaults():
         (('recompute_time = "03:30"', 'recompute_time = "25:00"'),
          'tiers.recompute_time（每晚重算时间）：要写成 "09:00" 这样的时刻'),
         (('timezone = "Asia/Shanghai"', 'timezone = "Mars/Olympus"'), 'timezone（时区）："Mars/Olympus" 不是时区名'),
-        (('kind = "console"', 'kind = "telegram"'), 'transport.kind（连接方式）：只能是 console、wechaty 之一，现在是 "telegram"'),
+        (('kind = "console"', 'kind = "telegram"'), 'transport.kind（连接方式）：只能是 console、wechaty、wecom 之一，现在是 "telegram"'),
         (('weekday = "friday"', 'weekday = "Friday"'), '现在是 "Friday"。是不是 "friday"？'),
         (("watchdog_seconds = 30", "watchdog_seconds = 0"), "transport.wechaty.watchdog_seconds（连接检查间隔秒数）：要大于 0，现在是 0"),
         (('ids = ["wxid_owner_placeholder"]', "ids = []"), "owner.ids（店主微信号）：至少要写 1 项，现在是 []"),

@@ -171,11 +171,11 @@ class WechatyTransport:
             scheduler=AsyncIOScheduler(),
         )
 
-    def went_offline(self, deliver: Callable[[Event], None]) -> None:
+    def went_offline(self, deliver: Callable[[Event], None], logged_out: bool = False) -> None:
         """Tell the core once that the account is offline (a logout and the drop after it are one outage)."""
         if self.online:
             self.online = False
-            deliver(Logout())
+            deliver(Logout(logged_out))
 
     async def _listen(self) -> None:
         try:
@@ -418,7 +418,7 @@ class _Bot(Wechaty):
         log.info("read the list of groups and their members")
 
     async def on_logout(self, contact: Contact) -> None:
-        self.transport.went_offline(self.deliver)
+        self.transport.went_offline(self.deliver, logged_out=True)
         log.warning("logged out of WeChat: messages wait in the outbox until the account is back")
 
     async def on_message(self, msg: Message) -> None:
