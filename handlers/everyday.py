@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "traffic"
-DEVELOPMENT = "everyday_*.jsonl"  # each writer's file of chat and questions
+DEVELOPMENT = "everyday_*.jsonl"  # each writer's file (data/traffic/README.md)
 # The held-out sets by round, each written blind for one version of the detectors and run once on it (the benches'
 # --held-out N); the bot reads a round only once it is spent.
 HELD_OUT_ROUNDS = {
@@ -30,8 +30,9 @@ HELD_OUT_ROUNDS = {
     2: ("holdout2_days.jsonl",),
     3: ("holdout3_days.jsonl",),
     4: ("holdout4_days.jsonl",),
+    5: ("holdout5_days.jsonl",),
 }
-SPENT_ROUNDS = (1, 2, 3)  # run once each, on the versions they were written for: development data now
+SPENT_ROUNDS = (1, 2, 3, 4)  # run once each, on the versions they were written for: development data now
 EVERYDAY_KINDS = ("chat", "question")  # what almost every message in a group is; "complaint" and "advert" are rare
 SPLITS = {"train": range(0, 14), "validation": range(14, 17), "frozen": range(17, 20)}  # of 20 hash buckets
 

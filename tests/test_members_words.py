@@ -31,7 +31,7 @@ def test_a_member_with_a_superlative_nickname_is_welcomed_served_and_tiered(tmp_
         shop() + [
             TOP_FOODIE,
             {"at": at("2026-11-25 10:00"), "type": "join", "room": "r1@chatroom", "contact": "wxid_c"},
-            say("2026-11-25 10:05", "wxid_c", "快递三天了还没收到，我要投诉"),
+            say("2026-11-25 10:05", "wxid_c", "快递五天了还没到，物流一直不动，我要投诉"),
             say("2026-11-25 10:10", OWNER, "/order wxid_c 600", room=None),
             say("2026-11-25 10:11", OWNER, "/tiers refresh", room=None),
         ],
@@ -67,14 +67,14 @@ def test_a_member_day_condition_with_hard_sell_wording_is_refused():
 # What members write and what they are called reaches the owner quoted, capped, and with nothing that acts
 
 
-TRAPS = "杯子碎了\x1b[2J\x1b[31m我要投诉\x07\x00，\u202e款退要我"  # wipe the screen, paint it red, beep, NUL, turn around
+TRAPS = "杯子收到就是碎的\x1b[2J\x1b[31m质量太差了\x07\x00，\u202e款退要我"  # wipe the screen, paint it red, beep, NUL, turn around
 
 
 def test_control_characters_in_a_complaint_are_kept_as_written_and_shown_to_the_owner_as_visible_stand_ins(tmp_path):
     db_path = tmp_path / "store.db"
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", TRAPS)], until="2026-11-25 10:05", db_path=db_path)
     alert = next(m["text"] for m in sent if m["kind"] == "complaint_alert")
-    assert "杯子碎了␛[2J␛[31m我要投诉␇␀，\ufffd款退要我" in alert
+    assert "杯子收到就是碎的␛[2J␛[31m质量太差了␇␀，\ufffd款退要我" in alert
     assert not any(ord(c) < 0x20 and c != "\n" or c in "\x7f\u202e" for c in alert)
     assert open_store(db_path).execute("SELECT text FROM events WHERE type = 'message'").fetchone() == (TRAPS,)
 
@@ -90,7 +90,7 @@ def test_no_escape_sequence_or_direction_override_reaches_the_console(tmp_path):
 def test_a_5000_character_nickname_is_cut_short_and_the_alert_keeps_what_to_reply():
     sent = replay_events(shop() + [
         {"at": at("2026-11-25 10:00"), "type": "contact", "id": "wxid_a", "name": "长" * 5000},
-        say("2026-11-25 10:00", "wxid_a", "快递三天了还没收到，我要投诉"),
+        say("2026-11-25 10:00", "wxid_a", "快递五天了还没到，物流一直不动，我要投诉"),
     ], until="2026-11-25 12:00")
     alert, overdue = (next(m["text"] for m in sent if m["kind"] == kind) for kind in ("complaint_alert", "complaint_overdue"))
     assert alert.startswith("新投诉 #1（物流）：" + "长" * NAME_CHARS + "…在「普通会员群」说")
