@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
 MIX_COMPLAINTS = 2  # in 100 messages: a realistic day (issue #21)
 
-from handlers.everyday import HELD_OUT_ROUNDS, held_out_files  # noqa: E402
+from bench import add_held_out_option  # noqa: E402
 
 
 def timed_training() -> dict[str, dict[str, float]]:
@@ -144,14 +144,8 @@ def timings() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
-                        help="a round of held-out sets, once per version (default: the latest)")
+    add_held_out_option(parser)
     args = parser.parse_args()
-    if args.held_out:
-        try:
-            held_out_files(args.held_out)
-        except ValueError as error:
-            parser.error(str(error))
     for start, trained in timed_training().items():
         print(f"models at a {start}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in trained.items())
               + f"; together {sum(trained.values()):.2f} s (goal: under 2 s)")

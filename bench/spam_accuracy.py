@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import learning  # noqa: E402
 from core.learning import Figures  # noqa: E402
 from handlers import advert_model, spam  # noqa: E402
-from handlers.everyday import HELD_OUT_ROUNDS, held_out_files  # noqa: E402
+from bench import add_held_out_option  # noqa: E402
+from handlers.everyday import held_out_files  # noqa: E402
 from handlers.qr_codes import qr_texts  # noqa: E402
 
 TRAFFIC = Path(__file__).resolve().parent.parent / "data" / "traffic"
@@ -196,12 +197,5 @@ def main(held_out_round: int | None) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--held-out", type=int, nargs="?", const=max(HELD_OUT_ROUNDS), metavar="ROUND",
-                        help="a round of held-out files, once per version (default: the latest)")
-    args = parser.parse_args()
-    if args.held_out:
-        try:
-            held_out_files(args.held_out)
-        except ValueError as error:
-            parser.error(str(error))
-    main(args.held_out)
+    add_held_out_option(parser)
+    main(parser.parse_args().held_out)
