@@ -395,11 +395,25 @@ def _outbox_lanes_and_templates(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN variables TEXT")
 
 
+def _campaign_results(db: Database) -> None:
+    # What each campaign earned (handlers/campaign_results.py). An order keeps the coupon its export names (the
+    # 优惠券 column: '' when the file has the column and the order used none, NULL when the file had no such
+    # column), so that a member day's coupons can be counted as used; and campaign posts are found by when they
+    # were queued, for the weekly review's posts of the week and the month's windows.
+    db.execute("ALTER TABLE orders ADD COLUMN coupon TEXT")
+    db.execute("ALTER TABLE campaign_posts ADD COLUMN queued_at TEXT")
+    db.execute(
+        "UPDATE campaign_posts SET queued_at = (SELECT o.created_at FROM outbox o WHERE o.id = campaign_posts.outbox_id)"
+    )
+    db.execute("UPDATE campaign_posts SET queued_at = post_day || 'T00:00:00.000000+00:00' WHERE queued_at IS NULL")
+    db.execute("CREATE INDEX campaign_posts_by_time ON campaign_posts (queued_at)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
-    _outbox_lanes_and_templates,
+    _outbox_lanes_and_templates, _campaign_results,
 ]
 
 

@@ -393,8 +393,9 @@ def _posted(ctx: Context, campaign: Campaign, chat: str, occurrence: str) -> boo
 
 def _record_post(ctx: Context, campaign: Campaign, chat: str, occurrence: str, outbox_id: int) -> None:
     """The idempotency key, in the same transaction as the outbox message it stands for."""
-    ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
-                   [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id])
+    ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id, queued_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id, to_db(ctx.now)])
 
 
 def _window_gone(ctx: Context, campaign: Campaign, at: dt.datetime) -> bool:
@@ -431,3 +432,50 @@ def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:
 
 def _fit_told_key(campaign: Campaign, at: dt.datetime) -> str:
     return f"fit_told:{campaign.name}:{to_db(at)}"
+
+
+# What was posted, for the figures of what it earned (handlers/campaign_results.py). A post "in a group" is one of
+# campaign_posts' rows whose room is a group: the private coupons of a member day are kept as 'private:<contact>'.
+GROUP_POSTS = "room NOT LIKE 'private:%'"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    campaign: str
+    occurrence: str  # the day it was due, as campaign_posts keeps it
+    queued_at: str  # its first group post's, as stored
+
+
+def occurrences(db, *, campaign: str | None = None, since: str = "", until: str = "9999",
+                limit: int = -1, offset: int = 0) -> tuple[list[Occurrence], int]:
+    """The occurrences with a post in a group queued from `since` to before `until`, newest first, of one
+    campaign or of all; and how many there are."""
+    found = f"""SELECT campaign, occurrence, min(queued_at) AS first FROM campaign_posts
+        WHERE {GROUP_POSTS} AND (:campaign IS NULL OR campaign = :campaign) GROUP BY campaign, occurrence
+        HAVING first >= :since AND first < :until"""
+    params = {"campaign": campaign, "since": since, "until": until, "limit": limit, "offset": offset}
+    rows = db.execute(f"{found} ORDER BY first DESC, campaign LIMIT :limit OFFSET :offset", params).fetchall()
+    total = db.execute(f"SELECT count(*) FROM ({found})", params).fetchone()[0]
+    return [Occurrence(*row) for row in rows], total
+
+
+def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int]]:
+    """(room, outbox message) of each group an occurrence was posted to."""
+    return db.execute(f"SELECT room, outbox_id FROM campaign_posts WHERE campaign = ? AND occurrence = ? AND {GROUP_POSTS}",
+                      [occurrence.campaign, occurrence.occurrence]).fetchall()
+
+
+def other_posts_queued(db, occurrence: Occurrence, rooms: list[str], since: str, until: str) -> list[str]:
+    """When other posts (of any campaign, or another day of this one) were queued to these groups between the
+    two moments: the hours a post's baseline must not overlap."""
+    return [row[0] for row in db.execute(
+        """SELECT queued_at FROM campaign_posts WHERE queued_at > :since AND queued_at < :until
+        AND room IN (SELECT value FROM json_each(:rooms)) AND NOT (campaign = :campaign AND occurrence = :occurrence)""",
+        {"since": since, "until": until, "rooms": json.dumps(rooms), "campaign": occurrence.campaign,
+         "occurrence": occurrence.occurrence})]
+
+
+def coupon_codes(db, occurrence: Occurrence) -> list[str]:
+    """Every coupon code a member day's occurrence handed out, in its groups and in private."""
+    return [row[0] for row in db.execute("SELECT code FROM coupons WHERE campaign = ? AND occurrence = ?",
+                                         [occurrence.campaign, occurrence.occurrence])]
