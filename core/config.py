@@ -251,12 +251,13 @@ class GoalsConfig(Section):
     """[goals]: the shop's targets the figures are read against: 复购率, the share of the last 90 days' buyers with
     two or more orders (/stats, the weekly review's monthly line)."""
 
-    repurchase_rate: float = 0.15
+    repurchase_rate: float = Field(0.15, gt=0, lt=1)
 
-    @field_validator("repurchase_rate")
+    @field_validator("repurchase_rate", mode="before")
     @classmethod
-    def _share(cls, value: float) -> float:
-        if not 0 < value < 1:  # nan fails both comparisons
+    def _share(cls, value):
+        """A share, not a percent: 15 for 15% is the likely slip, and is told the owner's way."""
+        if isinstance(value, int | float) and not isinstance(value, bool) and not 0 < value < 1:  # nan fails both
             raise ValueError(f"要写 0 到 1 之间的小数，例如 0.15 即 15%，现在是 {_shown(value)}")
         return value
 

@@ -28,8 +28,9 @@ def save_import(db, rows: list[tuple]) -> tuple[int, int]:
     """Write an export's orders (tuples in FIELDS order) in one transaction: new ones added, changed ones updated,
     the same ones left alone; returns how many were new and how many updated. Through a temporary table, so that
     100,000 rows are compared and written in a few set-based statements (bench/tiers.py)."""
+    # A file without a coupon column (NULL) leaves the coupon an earlier export gave as it was.
     changed = ("(o.placed_at, o.buyer_id, o.buyer_name, o.amount, o.status, o.coupon)"
-               " IS NOT (i.placed_at, i.buyer_id, i.buyer_name, i.amount, i.status, i.coupon)")
+               " IS NOT (i.placed_at, i.buyer_id, i.buyer_name, i.amount, i.status, coalesce(i.coupon, o.coupon))")
     with db.atomic():
         db.execute("CREATE TEMP TABLE incoming AS SELECT * FROM orders WHERE 0")
         try:
@@ -40,10 +41,10 @@ def save_import(db, rows: list[tuple]) -> tuple[int, int]:
                 f"""INSERT INTO orders ({FIELDS}) SELECT {FIELDS} FROM incoming WHERE true
                 ON CONFLICT (id) DO UPDATE SET placed_at = excluded.placed_at, buyer_id = excluded.buyer_id,
                 buyer_name = excluded.buyer_name, amount = excluded.amount, status = excluded.status,
-                counts = excluded.counts, saved_at = excluded.saved_at, coupon = excluded.coupon
+                counts = excluded.counts, saved_at = excluded.saved_at, coupon = coalesce(excluded.coupon, coupon)
                 WHERE (placed_at, buyer_id, buyer_name, amount, status, coupon)
                 IS NOT (excluded.placed_at, excluded.buyer_id, excluded.buyer_name, excluded.amount, excluded.status,
-                        excluded.coupon)"""
+                        coalesce(excluded.coupon, coupon))"""
             )
         finally:
             db.execute("DROP TABLE temp.incoming")
@@ -197,7 +198,7 @@ def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str],
                 WHERE o.placed_at >= :since AND o.placed_at < :until AND o.counts = 1),
             seen AS (  -- each order with the moment its buyer first saw one of the posts
                 SELECT b.id, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
-                CROSS JOIN room_members m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
+                CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
                 WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.id),
             timed AS (
                 SELECT amount, buyer,
