@@ -407,6 +407,9 @@ def _campaign_results(db: Database) -> None:
     )
     db.execute("UPDATE campaign_posts SET queued_at = post_day || 'T00:00:00.000000+00:00' WHERE queued_at IS NULL")
     db.execute("CREATE INDEX campaign_posts_by_time ON campaign_posts (queued_at)")
+    # /campaign stats lists the occurrences, newest first: read from this index in (campaign, occurrence) order,
+    # never the table (a year of a flash sale to 2,000 groups is 100,000 rows).
+    db.execute("CREATE INDEX campaign_posts_by_occurrence ON campaign_posts (campaign, occurrence, queued_at, room)")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

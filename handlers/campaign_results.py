@@ -28,7 +28,8 @@ from core.registry import UsageError
 from core.text import quote
 from core.timewords import clock_words
 from handlers import order_book
-from handlers.campaigns import Occurrence, coupon_codes, group_posts, load, load_all, occurrences, other_posts_queued
+from handlers.campaigns import (Occurrence, coupon_codes, days_with_other_posts, group_posts, load, load_all,
+                                occurrences)
 from handlers.windows import LABELS, window_at
 
 AFTER = dt.timedelta(hours=24)  # the hours an order is put down to a post
@@ -69,11 +70,12 @@ class Earned:
 def earned(ctx: Context, occurrence: Occurrence) -> Earned:
     campaign = load(ctx.db, occurrence.campaign)
     posts = group_posts(ctx.db, occurrence)
-    sent = [(room, at) for room, outbox_id in posts if (at := ctx.sent_at(outbox_id)) is not None]
+    moments = ctx.sent_moments([outbox_id for _, outbox_id in posts])
+    sent = [(room, moments[outbox_id]) for room, outbox_id in posts if outbox_id in moments]  # stored times
     shop_people = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
-    figures = order_book.orders_after_posts(ctx.db, [(room, to_db(at)) for room, at in sent], shop_people, BASELINE_DAYS)
-    first = min((at for _, at in sent), default=None)
-    last = max((at for _, at in sent), default=None)
+    figures = order_book.orders_after_posts(ctx.db, sent, shop_people, BASELINE_DAYS)
+    first = from_db(min(at for _, at in sent), ctx.config.tz) if sent else None
+    last = from_db(max(at for _, at in sent), ctx.config.tz) if sent else None
     usable = _baseline_days(ctx, occurrence, [room for room, _ in sent], first, last) if sent else []
     baseline = None
     if usable:
@@ -95,17 +97,22 @@ def _baseline_days(ctx: Context, occurrence: Occurrence, rooms: list[str], first
                    last: dt.datetime) -> list[int]:
     """The days of the week before (1 … 7 days back) whose same 24 hours no other post to these groups touched:
     none queued within a day either side of them."""
-    queued = [from_db(at, ctx.config.tz) for at in other_posts_queued(
-        ctx.db, occurrence, rooms, to_db(first - dt.timedelta(days=BASELINE_DAYS) - AFTER), to_db(last))]
-    return [day for day in range(1, BASELINE_DAYS + 1)
-            if not any(first - dt.timedelta(days=day) - AFTER < at < last - dt.timedelta(days=day) + AFTER for at in queued)]
+    spans = [(day, to_db(first - dt.timedelta(days=day) - AFTER), to_db(last - dt.timedelta(days=day) + AFTER))
+             for day in range(1, BASELINE_DAYS + 1)]
+    touched = days_with_other_posts(ctx.db, occurrence, rooms, spans)
+    return [day for day, _, _ in spans if day not in touched]
 
 
-def _wrote(ctx: Context, sent: list[tuple[str, dt.datetime]], shop_people: list[str], first: dt.datetime | None) -> int | None:
+def _wrote(ctx: Context, sent: list[tuple[str, str]], shop_people: list[str], first: dt.datetime | None) -> int | None:
+    """How many members wrote in the posted groups in the hour after each group's post; None when the event log
+    no longer keeps those messages ([store] retention_days)."""
     kept = ctx.config.store.retention_days
     if first is None or (kept and first < ctx.now - dt.timedelta(days=kept)):
         return None
-    return writers(ctx.db, [(room, to_db(at), to_db(at + WROTE_AFTER)) for room, at in sent], shop_people)
+    # Stored times are UTC with a fixed format (core.clock.to_db): an hour later is written the same way.
+    hour_after = [(room, at, (dt.datetime.fromisoformat(at) + WROTE_AFTER).isoformat(timespec="microseconds"))
+                  for room, at in sent]
+    return writers(ctx.db, hour_after, shop_people)
 
 
 def _coupons(ctx: Context, occurrence: Occurrence, first: dt.datetime, last: dt.datetime) -> dict | None:

@@ -447,16 +447,17 @@ class Occurrence:
 
 
 def occurrences(db, *, campaign: str | None = None, since: str = "", until: str = "9999",
-                limit: int = -1, offset: int = 0) -> tuple[list[Occurrence], int]:
-    """The occurrences with a post in a group queued from `since` to before `until`, newest first, of one
-    campaign or of all; and how many there are."""
-    found = f"""SELECT campaign, occurrence, min(queued_at) AS first FROM campaign_posts
-        WHERE {GROUP_POSTS} AND (:campaign IS NULL OR campaign = :campaign) GROUP BY campaign, occurrence
-        HAVING first >= :since AND first < :until"""
-    params = {"campaign": campaign, "since": since, "until": until, "limit": limit, "offset": offset}
-    rows = db.execute(f"{found} ORDER BY first DESC, campaign LIMIT :limit OFFSET :offset", params).fetchall()
-    total = db.execute(f"SELECT count(*) FROM ({found})", params).fetchone()[0]
-    return [Occurrence(*row) for row in rows], total
+                limit: int | None = None, offset: int = 0) -> tuple[list[Occurrence], int]:
+    """The occurrences whose first post in a group was queued from `since` to before `until`, newest first, of
+    one campaign or of all; and how many there are. A shop has a few hundred a year: read whole, then sliced."""
+    rows = db.execute(
+        f"""SELECT campaign, occurrence, min(queued_at) AS first FROM campaign_posts
+        WHERE {GROUP_POSTS} AND (:campaign IS NULL OR campaign = :campaign) GROUP BY campaign, occurrence""",
+        {"campaign": campaign},
+    ).fetchall()
+    found = sorted((Occurrence(*row) for row in rows if since <= row[2] < until),
+                   key=lambda o: (o.queued_at, o.campaign), reverse=True)
+    return found[offset:None if limit is None else offset + limit], len(found)
 
 
 def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int]]:
@@ -465,14 +466,17 @@ def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int]]:
                       [occurrence.campaign, occurrence.occurrence]).fetchall()
 
 
-def other_posts_queued(db, occurrence: Occurrence, rooms: list[str], since: str, until: str) -> list[str]:
-    """When other posts (of any campaign, or another day of this one) were queued to these groups between the
-    two moments: the hours a post's baseline must not overlap."""
-    return [row[0] for row in db.execute(
-        """SELECT queued_at FROM campaign_posts WHERE queued_at > :since AND queued_at < :until
-        AND room IN (SELECT value FROM json_each(:rooms)) AND NOT (campaign = :campaign AND occurrence = :occurrence)""",
-        {"since": since, "until": until, "rooms": json.dumps(rooms), "campaign": occurrence.campaign,
-         "occurrence": occurrence.occurrence})]
+def days_with_other_posts(db, occurrence: Occurrence, rooms: list[str], spans: list[tuple[int, str, str]]) -> set[int]:
+    """Of the spans (key, start, end), as stored, the keys of those in which another post (of any campaign, or
+    another day of this one) was queued to one of these groups, strictly inside: the hours a post's baseline must
+    not use. One indexed range (queued_at) a span, stopped at its first post."""
+    return {row[0] for row in db.execute(
+        """SELECT s.value ->> 0 FROM json_each(:spans) s WHERE EXISTS (
+            SELECT 1 FROM campaign_posts p WHERE p.queued_at > s.value ->> 1 AND p.queued_at < s.value ->> 2
+            AND p.room IN (SELECT value FROM json_each(:rooms))
+            AND NOT (p.campaign = :campaign AND p.occurrence = :occurrence))""",
+        {"spans": json.dumps(spans), "rooms": json.dumps(rooms), "campaign": occurrence.campaign,
+         "occurrence": occurrence.occurrence})}
 
 
 def coupon_codes(db, occurrence: Occurrence) -> list[str]:

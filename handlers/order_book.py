@@ -245,8 +245,7 @@ def buyers_history(db, contacts: list[str]) -> dict[str, dict]:
             UNION ALL
             SELECT w.contact, o.placed_at, o.amount FROM wanted w CROSS JOIN buyer_links l ON l.contact = w.contact
             CROSS JOIN orders o ON o.buyer_id IS NULL AND o.buyer_name = l.name WHERE o.counts = 1)
-        SELECT contact, count(*), max(placed_at), (SELECT t.amount FROM theirs t WHERE t.contact = a.contact
-            ORDER BY t.placed_at DESC LIMIT 1) FROM theirs a GROUP BY contact""",
+        SELECT contact, count(*), max(placed_at), amount FROM theirs GROUP BY contact""",  # amount: max()'s row's (SQLite)
         {"contacts": json.dumps(contacts)},
     )
     return {contact: {"orders": orders, "last_at": last_at, "last_amount": amount}

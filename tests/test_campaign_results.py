@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from core.config import load_config
 from imports.orders import read_orders, save_orders
 from tests.conftest import OWNER
 
@@ -122,11 +121,3 @@ def test_the_weekly_review_names_the_best_and_the_worst_post_and_the_months_best
     assert "近 30 天收效最大的时段：20:00-22:00（5 次推送，平均每次比平时多 ¥93.00）" in review
     assert all(m["room"] is None and m["to"] == OWNER for m in month.sent("weekly_review"))
 
-
-def test_the_config_goal_for_repurchase_is_checked_and_named(tmp_path):
-    path = tmp_path / "config.toml"
-    shipped = (load_config.__globals__["DEFAULT_CONFIG"]).read_text(encoding="utf-8")
-    path.write_text(shipped + "\n[goals]\nrepurchase_rate = 15\n", encoding="utf-8")
-    with pytest.raises(Exception) as problem:
-        load_config(path)
-    assert "goals.repurchase_rate（复购率目标）：要写 0 到 1 之间的小数，例如 0.15 即 15%" in str(problem.value)

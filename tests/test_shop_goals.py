@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import load_config
+from core.config import DEFAULT_CONFIG, ConfigError, load_config
 from tests.conftest import OWNER
 from tests.test_campaign_results import import_export
 
@@ -57,3 +57,12 @@ def test_slipping_vips_and_first_time_buyers_go_to_the_owner_in_private_once_a_w
     )
     shop.advance_to("2026-12-06 09:31")
     assert len(shop.sent("slipping_members")) == 1  # once a week, with the review
+
+
+def test_the_config_goal_for_repurchase_is_checked_and_named(tmp_path):
+    path = tmp_path / "config.toml"
+    shipped = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    path.write_text(shipped.replace("repurchase_rate = 0.15", "repurchase_rate = 15"), encoding="utf-8")
+    with pytest.raises(ConfigError) as problem:
+        load_config(path)
+    assert "goals.repurchase_rate（复购率目标）：要写 0 到 1 之间的小数，例如 0.15 即 15%" in str(problem.value)
