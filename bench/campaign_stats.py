@@ -149,8 +149,7 @@ def run(rooms: int = 2_000, members: int = 100_000, orders: int = 1_000_000, mes
             timings[command] = _timed(lambda: assistant.handle(Message(OWNER, command)))
         ctx = Context(assistant)
         week = days_before_today(ctx, 7)
-        timings["review: best, worst, best window"] = _timed(lambda: campaign_results.week_figures(ctx, week))
-        timings["review: chart's posts"] = _timed(lambda: campaign_results.week_posts(ctx, week))
+        timings["review: best, worst, best window"] = _timed(lambda: campaign_results.for_review(ctx, week))
         timings["复购率 now and 3 months"] = _timed(lambda: shop_stats.repurchase(ctx))
         timings["slipping members"] = _timed(lambda: slipping.slipping(ctx))
         answer = db.execute("SELECT text FROM outbox WHERE kind = 'command_reply' ORDER BY id LIMIT 1").fetchone()[0]

@@ -30,6 +30,7 @@ from core.timewords import clock_words
 from handlers import order_book
 from handlers.campaigns import (Occurrence, coupon_codes, days_with_other_posts, group_posts, load, load_all,
                                 occurrences)
+from handlers.periods import Period
 from handlers.windows import LABELS, window_at
 
 AFTER = dt.timedelta(hours=24)  # the hours an order is put down to a post
@@ -73,10 +74,10 @@ def earned(ctx: Context, occurrence: Occurrence) -> Earned:
     moments = ctx.sent_moments([outbox_id for _, outbox_id in posts])
     sent = [(room, moments[outbox_id]) for room, outbox_id in posts if outbox_id in moments]  # stored times
     shop_people = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
-    figures = order_book.orders_after_posts(ctx.db, sent, shop_people, BASELINE_DAYS)
     first = from_db(min(at for _, at in sent), ctx.config.tz) if sent else None
     last = from_db(max(at for _, at in sent), ctx.config.tz) if sent else None
     usable = _baseline_days(ctx, occurrence, [room for room, _ in sent], first, last) if sent else []
+    figures = order_book.orders_after_posts(ctx.db, sent, shop_people, [0, *usable])
     baseline = None
     if usable:
         totals = [figures.get(day, (0, 0.0, 0)) for day in usable]
@@ -150,20 +151,22 @@ def show_stats(ctx: Context, args: list[str]) -> None:
               page=page, pages=pages, total=total)
 
 
-def week_figures(ctx: Context, week) -> dict:
-    """For the weekly review: the best and the worst post of the week (by what they brought in beyond an ordinary
-    day; only posts whose 24 hours are over), and which time window did best over the last MONTH_DAYS days."""
-    done = [r for r in _results(ctx, week.start, week.end) if r.complete]
-    ranked = sorted(done, key=lambda r: r.extra_revenue, reverse=True)
-    month_start = to_db(ctx.now - dt.timedelta(days=MONTH_DAYS))
+def for_review(ctx: Context, week: Period) -> tuple[dict, list[Earned]]:
+    """The weekly review's figures: the best and the worst post of the week (by what they brought in beyond an
+    ordinary day), and which window did best on average over the last MONTH_DAYS days, posts whose 24 hours are
+    over only; and the week's posts, oldest first, for the chart's panel."""
+    found, _ = occurrences(ctx.db, since=to_db(ctx.now - dt.timedelta(days=MONTH_DAYS)), until=week.end)
+    month = [result for o in found if (result := earned(ctx, o)).complete]
+    week_start = from_db(week.start, ctx.config.tz)
+    week_posts = sorted((r for r in month if r.first_sent >= week_start), key=lambda r: r.first_sent)
+    ranked = sorted(week_posts, key=lambda r: r.extra_revenue, reverse=True)
     by_window: dict[str, list[Earned]] = {}
-    for result in _results(ctx, month_start, week.end):
-        if result.complete and result.first_sent:
-            by_window.setdefault(_window_words(ctx, result), []).append(result)
+    for result in month:
+        by_window.setdefault(_window_words(ctx, result), []).append(result)
     averages = sorted(((sum(r.extra_revenue for r in rs) / len(rs), len(rs), words) for words, rs in by_window.items()),
                       reverse=True)
-    return {
-        "posts_week": len(done),
+    figures = {
+        "posts_week": len(week_posts),
         "best_post": shown(ranked[0]) if ranked else None,
         "worst_post": shown(ranked[-1]) if len(ranked) > 1 else None,
         "best_window": {"words": averages[0][2], "average": averages[0][0], "posts": averages[0][1]}
@@ -171,17 +174,7 @@ def week_figures(ctx: Context, week) -> dict:
         "windows_compared": len(averages),
         "month_days": MONTH_DAYS,
     }
-
-
-def week_posts(ctx: Context, week) -> list[Earned]:
-    """The week's posts whose 24 hours are over, oldest first: the chart's panel."""
-    return sorted((r for r in _results(ctx, week.start, week.end) if r.complete and r.first_sent),
-                  key=lambda r: r.first_sent)
-
-
-def _results(ctx: Context, since: str, until: str) -> list[Earned]:
-    found, _ = occurrences(ctx.db, since=since, until=until)
-    return [earned(ctx, o) for o in found]
+    return figures, week_posts
 
 
 def _window_words(ctx: Context, result: Earned) -> str:

@@ -175,18 +175,17 @@ def _marks(names: list[str]) -> str:
 
 # What campaigns earned (handlers/campaign_results.py)
 
-def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str], days_before: int) -> dict[int, tuple]:
-    """The counted orders of the members of the posted groups in the 24 hours after the post they saw first, and
-    in the same 24 hours 1 … `days_before` days earlier: {day: (orders, revenue, buyers)}, day 0 the hours after
-    the posts, a day without orders missing. `posts` are (room, moment sent, as stored). An order counts once,
-    however many of the posted groups its buyer is in; a nickname nobody linked is nobody's, and the shop's own
-    people are left out.
+def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str], days: list[int]) -> dict[int, tuple]:
+    """The counted orders of the members of the posted groups in the 24 hours after the post they saw first (day
+    0), and in the same 24 hours `day` days earlier for the other days asked: {day: (orders, revenue, buyers)}, a
+    day without orders missing. `posts` are (room, moment sent, as stored). An order counts once, however many of
+    the posted groups its buyer is in; a nickname nobody linked is nobody's, and the shop's own people are left out.
 
-    Read from the orders of the span (orders_by_time), each buyer's groups through room_members' contact index:
-    the orders of a few days, never the groups' whole membership (bench/campaign_stats.py)."""
+    Read from the orders of those days alone (orders_by_time, which covers what is read here), each buyer's groups
+    through room_members' contact index: never the groups' whole membership (bench/campaign_stats.py)."""
     if not posts:
         return {}
-    moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
+    ranges = _day_ranges(posts, days)
     db.execute("DROP TABLE IF EXISTS temp.posted")
     db.execute("CREATE TEMP TABLE posted (room TEXT PRIMARY KEY, sent TEXT NOT NULL)")
     try:
@@ -194,12 +193,13 @@ def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str],
                             posts)
         rows = db.execute(
             f"""WITH bought AS (
-                SELECT o.id, o.placed_at, o.amount, {BUYER} AS buyer FROM orders o {LINKED}
-                WHERE o.placed_at >= :since AND o.placed_at < :until AND o.counts = 1),
+                SELECT o.rowid AS n, o.placed_at, o.amount, {BUYER} AS buyer
+                FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
+                {LINKED} WHERE o.counts = 1),
             seen AS (  -- each order with the moment its buyer first saw one of the posts
-                SELECT b.id, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
+                SELECT b.n, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
                 CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
-                WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.id),
+                WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.n),
             timed AS (
                 SELECT amount, buyer,
                     CAST(round((julianday(placed_at) - julianday(sent)) * {DAY_MS}) AS INTEGER) AS ms FROM seen),
@@ -207,14 +207,28 @@ def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str],
                 SELECT amount, buyer, CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END AS day
                 FROM timed)
             SELECT -day, count(*), sum(amount), count(DISTINCT buyer) FROM days
-            WHERE day BETWEEN -:days_before AND 0 GROUP BY day""",
-            {"since": to_db(min(moments) - dt.timedelta(days=days_before, minutes=1)),
-             "until": to_db(max(moments) + dt.timedelta(days=1, minutes=1)),
-             "shop_people": json.dumps(shop_people), "days_before": days_before},
+            WHERE -day IN (SELECT value FROM json_each(:days)) GROUP BY day""",
+            {"ranges": json.dumps(ranges), "shop_people": json.dumps(shop_people), "days": json.dumps(days)},
         ).fetchall()
     finally:
         db.execute("DROP TABLE temp.posted")
     return {day: (orders, revenue, buyers) for day, orders, revenue, buyers in rows}
+
+
+def _day_ranges(posts: list[tuple[str, str]], days: list[int]) -> list[tuple[str, str]]:
+    """The stored-time ranges an order of one of those days may have been placed in, a minute wider each side,
+    overlapping ones merged (an order must be read once): the only orders worth reading."""
+    moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
+    first, last = min(moments), max(moments)
+    spans = sorted((first - dt.timedelta(days=day, minutes=1), last - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1))
+                   for day in days)
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(to_db(start), to_db(end)) for start, end in merged]
 
 
 def coupons_exported(db, start: str, end: str) -> bool:

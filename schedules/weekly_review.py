@@ -30,7 +30,7 @@ def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
     """The week's figures in words and its chart, both over the seven whole days before the review's day (its
     own morning is not a day yet: it is next week's)."""
     week = days_before_today(ctx, WEEK_DAYS)
-    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week),
-                   **campaign_results.week_figures(ctx, week), **faq.week_figures(ctx, week),
-                   image=chart_picture(ctx, week, posts=campaign_results.week_posts(ctx, week)))
+    posted, posts = campaign_results.for_review(ctx, week)
+    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week), **posted,
+                   **faq.week_figures(ctx, week), image=chart_picture(ctx, week, posts=posts))
     slipping.tell_owner_weekly(ctx)
