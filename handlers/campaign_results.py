@@ -1,4 +1,4 @@
-"""What each campaign post earned: `/campaign stats [名称]`, and the weekly review's best and worst post and best time.
+"""What each campaign post earned: `/campaign stats [名称]`, and the weekly review's best and worst post and window.
 
 A post here is one occurrence of a campaign (闪购日 on Friday 12月4日), whatever the number of groups it went to.
 Its figures, read through the modules that own the tables (campaigns, the order book, the event log):
@@ -6,8 +6,8 @@ Its figures, read through the modules that own the tables (campaigns, the order 
   from the moment it was sent: 2,000 groups take the outbox two hours), with their sum and their buyers; an order
   counts once however many of the groups its buyer is in, and a nickname nobody linked (/link) is nobody's;
 - the baseline: the same figures for the same hours of the week before, averaged over the days of that week whose
-  24 hours no other post to those groups overlapped (a weekly flash sale's own day a week earlier is such a day);
-  none when every day of the week had one;
+  24 hours no other post to those groups came near (a weekly flash sale's day a week earlier is not one: it had
+  the last sale); none when every day of the week had one;
 - the members who wrote in the groups in the hour after (while the event log keeps the messages: [store]
   retention_days);
 - for a member day, the coupons used, when the order export has a coupon column (优惠券).
