@@ -5,7 +5,8 @@ Builds a store of 2,000 groups (200 of them VIP groups) and 100,000 members (one
 column), five weeks of campaign posts to every group (the Friday flash sale, Wednesday light content, the Saturday
 live notice, the member day to the VIP groups with a coupon each) sent over their windows, and 500,000 group
 messages over those weeks. Then times, through the whole bot (the command as the owner sends it):
-`/campaign stats` (the last five posts), `/campaign stats 闪购日`, and a later page; and, as the weekly review
+`/campaign stats` (the last five posts), `/campaign stats 闪购日`, and a later page (the first time, each post
+also keeps when its groups' posts went out, learned from the outbox); and, as the weekly review
 computes them, the week's best and worst post with the month's best window, 复购率 month by month, and the slipping
 members' lists. Goal: /campaign stats under a second.
 
@@ -179,7 +180,8 @@ def _timed(action) -> dict:
         action()
         seconds.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
-    return {"median": statistics.median(seconds), "slowest": max(seconds), "cpu_median": statistics.median(cpu)}
+    return {"first": seconds[0], "median": statistics.median(seconds), "slowest": max(seconds),
+            "cpu_median": statistics.median(cpu)}
 
 
 def report(result: dict) -> str:
@@ -187,7 +189,8 @@ def report(result: dict) -> str:
              f" {result['campaign_posts']:,} campaign posts, {result['events']:,} events"
              + (f" (built in {result['build_seconds']:.0f} s)" if result["build_seconds"] else "")]
     lines += [f"  {name:30} median {t['median'] * 1000:7.1f} ms (CPU {t['cpu_median'] * 1000:6.1f} ms),"
-              f" slowest {t['slowest'] * 1000:7.1f} ms" for name, t in result["timings"].items()]
+              f" slowest {t['slowest'] * 1000:7.1f} ms, first {t['first'] * 1000:7.1f} ms"
+              for name, t in result["timings"].items()]
     lines.append(f"  load average during the run: {result['load']:.1f} on {result['cores']} cores")
     lines.append(f"  peak memory {result['peak_rss_mb']:.0f} MB; the first answer:")
     lines += [f"    {line}" for line in result["first_answer"].splitlines()]

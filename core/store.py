@@ -402,9 +402,13 @@ def _campaign_results(db: Database) -> None:
     # were queued, for the weekly review's posts of the week and the month's windows.
     db.execute("ALTER TABLE orders ADD COLUMN coupon TEXT")
     db.execute("ALTER TABLE campaign_posts ADD COLUMN queued_at TEXT")
+    # When each post went out, kept once learned from the outbox (whose rows the nightly pruning deletes after
+    # [store] retention_days): a post's 24 hours are counted from it for as long as the shop keeps its records.
+    db.execute("ALTER TABLE campaign_posts ADD COLUMN sent_at TEXT")
     db.execute(
         "UPDATE campaign_posts SET queued_at = (SELECT o.created_at FROM outbox o WHERE o.id = campaign_posts.outbox_id)"
     )
+    # A post whose message the pruning took already: its day is all that is known (its moment only orders it).
     db.execute("UPDATE campaign_posts SET queued_at = post_day || 'T00:00:00.000000+00:00' WHERE queued_at IS NULL")
     db.execute("CREATE INDEX campaign_posts_by_time ON campaign_posts (queued_at)")
     # /campaign stats lists the occurrences, newest first: read from this index in (campaign, occurrence) order,

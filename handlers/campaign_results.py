@@ -29,7 +29,7 @@ from core.text import quote
 from core.timewords import clock_words
 from handlers import order_book
 from handlers.campaigns import (Occurrence, coupon_codes, days_with_other_posts, group_posts, load, load_all,
-                                occurrences)
+                                occurrences, remember_sent)
 from handlers.periods import Period
 from handlers.windows import LABELS, window_at
 
@@ -71,8 +71,12 @@ class Earned:
 def earned(ctx: Context, occurrence: Occurrence) -> Earned:
     campaign = load(ctx.db, occurrence.campaign)
     posts = group_posts(ctx.db, occurrence)
-    moments = ctx.sent_moments([outbox_id for _, outbox_id in posts])
-    sent = [(room, moments[outbox_id]) for room, outbox_id in posts if outbox_id in moments]  # stored times
+    sent = [(room, at) for room, _, at in posts if at]  # stored times
+    unknown = {outbox_id: room for room, outbox_id, at in posts if not at}
+    if unknown:  # not asked since they went: the outbox still says when, for [store] retention_days
+        learned = {unknown[outbox_id]: at for outbox_id, at in ctx.sent_moments(list(unknown)).items()}
+        remember_sent(ctx.db, occurrence, learned)
+        sent += learned.items()
     shop_people = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
     first = from_db(min(at for _, at in sent), ctx.config.tz) if sent else None
     last = from_db(max(at for _, at in sent), ctx.config.tz) if sent else None

@@ -460,10 +460,17 @@ def occurrences(db, *, campaign: str | None = None, since: str = "", until: str 
     return found[offset:None if limit is None else offset + limit], len(found)
 
 
-def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int]]:
-    """(room, outbox message) of each group an occurrence was posted to."""
-    return db.execute(f"SELECT room, outbox_id FROM campaign_posts WHERE campaign = ? AND occurrence = ? AND {GROUP_POSTS}",
-                      [occurrence.campaign, occurrence.occurrence]).fetchall()
+def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int, str | None]]:
+    """(room, outbox message, when it went out as stored, if known yet) of each group an occurrence was posted to."""
+    return db.execute(
+        f"SELECT room, outbox_id, sent_at FROM campaign_posts WHERE campaign = ? AND occurrence = ? AND {GROUP_POSTS}",
+        [occurrence.campaign, occurrence.occurrence]).fetchall()
+
+
+def remember_sent(db, occurrence: Occurrence, sent: dict[str, str]) -> None:
+    """Keep when these groups' posts went out ({room: stored time}), learned from the outbox before its pruning."""
+    db.conn.executemany("UPDATE campaign_posts SET sent_at = ? WHERE campaign = ? AND room = ? AND occurrence = ?",
+                        [(at, occurrence.campaign, room, occurrence.occurrence) for room, at in sent.items()])
 
 
 def days_with_other_posts(db, occurrence: Occurrence, rooms: list[str], spans: list[tuple[int, str, str]]) -> set[int]:

@@ -121,3 +121,10 @@ def test_the_weekly_review_names_the_best_and_the_worst_post_and_the_months_best
     assert "近 30 天收效最大的时段：20:00-22:00（5 次推送，平均每次比平时多 ¥93.00）" in review
     assert all(m["room"] is None and m["to"] == OWNER for m in month.sent("weekly_review"))
 
+
+
+def test_a_posts_figures_outlive_the_outbox_records_the_night_prunes(month):
+    before = newest(stats(month, "/campaign stats 闪购日"))
+    month.assistant.db.execute("DELETE FROM outbox WHERE status = 'sent'")  # as [store] retention_days does, later
+    after = newest(stats(month, "/campaign stats 闪购日"))
+    assert after == before and "· 24小时内：3 单 ¥337.50，2 位买家" in after
