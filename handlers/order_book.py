@@ -146,16 +146,16 @@ def fill_spend(db, params: dict) -> None:
     )
 
 
-def sales_figures(db, start: str, end: str) -> tuple[int, int, int, float]:
-    """Of the orders placed from `start` to before `end` (stored times): how many buyers, how many of them with
-    two or more orders, the orders and the revenue. A buyer is a member (by WeChat id or the owner's link) or,
-    until linked, a nickname of the export."""
+def sales_figures(db, start: str, end: str) -> tuple[int, int, float]:
+    """Of the orders placed from `start` to before `end` (stored times): how many buyers, the orders and the
+    revenue. A buyer is a member (by WeChat id or the owner's link) or, until linked, a nickname of the export
+    (复购率 counts them the same way: repurchase_rates)."""
     return db.execute(
         """WITH per_buyer AS (
             SELECT coalesce(o.buyer_id, l.contact, 'name:' || o.buyer_name) AS buyer, count(*) AS orders, sum(o.amount) AS spend
             FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
             WHERE o.counts = 1 AND o.placed_at >= ? AND o.placed_at < ? GROUP BY 1)
-        SELECT count(*), coalesce(sum(orders >= 2), 0), coalesce(sum(orders), 0), coalesce(sum(spend), 0) FROM per_buyer""",
+        SELECT count(*), coalesce(sum(orders), 0), coalesce(sum(spend), 0) FROM per_buyer""",
         [start, end],
     ).fetchone()
 

@@ -39,7 +39,7 @@ GROUP_WORDS = ("群", "groups")
 def shop_figures(ctx: Context, period: Period) -> dict:
     """The period's figures, counted as its chart counts them (handlers/periods.py); members and tiers as of now."""
     tiers = tier_counts(ctx)
-    buyers, _, orders, revenue = order_book.sales_figures(ctx.db, period.start, period.end)
+    buyers, orders, revenue = order_book.sales_figures(ctx.db, period.start, period.end)
     return {
         "days": len(period.days),
         "members": member_count(ctx.db, ctx.config, ctx.bot_id),
