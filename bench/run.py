@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print their figures, and keep them as JSON under bench/results/.
 
-    python bench/run.py [throughput] [tiers] [campaigns]     (all of them when none is named)
+    python bench/run.py [throughput] [tiers] [campaigns] [campaign_stats]     (all of them when none is named)
 
 Figures are printed, never asserted: speed and memory goals are read by people, not enforced by flaky tests.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import campaigns, throughput, tiers  # noqa: E402
+from bench import campaign_stats, campaigns, throughput, tiers  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-BENCHMARKS = {"throughput": throughput, "tiers": tiers, "campaigns": campaigns}
+BENCHMARKS = {"throughput": throughput, "tiers": tiers, "campaigns": campaigns, "campaign_stats": campaign_stats}
 
 
 def main(names: list[str]) -> None:

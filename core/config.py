@@ -279,6 +279,8 @@ class OrderHeadersConfig(Section):
     buyer_name: list[str] = ["买家昵称", "昵称"]
     amount: list[str] = Field(["实付金额", "实付款", "订单金额"], min_length=1)
     status: list[str] = Field(["订单状态", "状态"], min_length=1)
+    # Optional: the coupon an order used, which tells a member day's coupons used (handlers/campaign_results.py).
+    coupon: list[str] = ["优惠券", "优惠券码", "券码", "使用优惠券"]
 
 
 class OrdersConfig(Section):
@@ -291,6 +293,21 @@ class OrdersConfig(Section):
     # The largest amount one order may have, in yuan: a larger one in /order or in an import is a typo (or 1e30).
     # At most 1e12: beyond, a float no longer holds the fen.
     max_order_amount: float = Field(100000, gt=0, le=1e12)
+
+
+class GoalsConfig(Section):
+    """[goals]: the shop's targets the figures are read against: 复购率, the share of the last 90 days' buyers with
+    two or more orders (/stats, the weekly review's monthly line)."""
+
+    repurchase_rate: float = Field(0.15, gt=0, lt=1)
+
+    @field_validator("repurchase_rate", mode="before")
+    @classmethod
+    def _share(cls, value):
+        """A share, not a percent: 15 for 15% is the likely slip, and is told the owner's way."""
+        if isinstance(value, int | float) and not isinstance(value, bool) and not 0 < value < 1:  # nan fails both
+            raise ValueError(f"要写 0 到 1 之间的小数，例如 0.15 即 15%，现在是 {_shown(value)}")
+        return value
 
 
 class FlashSaleConfig(Section):
@@ -417,6 +434,7 @@ class Config(Section):
     windows: WindowsConfig = WindowsConfig()
     tiers: TiersConfig = TiersConfig()
     orders: OrdersConfig = OrdersConfig()
+    goals: GoalsConfig = GoalsConfig()
     campaigns: CampaignsConfig = CampaignsConfig()
     spam: SpamConfig = SpamConfig()
     second_opinion: SecondOpinionConfig = SecondOpinionConfig()
@@ -489,6 +507,7 @@ NAMES = {
     "orders.headers.order_id": "订单号列名", "orders.headers.placed_at": "下单时间列名",
     "orders.headers.buyer_id": "买家微信号列名", "orders.headers.buyer_name": "买家昵称列名",
     "orders.headers.amount": "实付金额列名", "orders.headers.status": "订单状态列名",
+    "orders.headers.coupon": "优惠券列名", "goals": "经营目标", "goals.repurchase_rate": "复购率目标",
     "campaigns": "活动", "campaigns.flash_sale": "闪购", "campaigns.flash_sale.enabled": "闪购开关",
     "campaigns.flash_sale.weekday": "闪购星期", "campaigns.flash_sale.time": "闪购时间",
     "campaigns.flash_sale.duration_hours": "闪购时长小时数", "campaigns.flash_sale.discount": "闪购折扣",

@@ -234,6 +234,11 @@ class Context:
         did."""
         return self._assistant.outbox.sent_at(message_id, self.now)
 
+    def sent_moments(self, message_ids: list[int]) -> dict[int, str]:
+        """sent_at for many messages at once: {message: when it went, as stored (core.clock.to_db)}, those that
+        went only."""
+        return self._assistant.outbox.sent_moments(message_ids, self.now)
+
     def sent_since(self, moment: dt.datetime) -> int:
         """How many messages the bot has sent since `moment`."""
         return self._assistant.outbox.sent_since(moment)

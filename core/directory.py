@@ -36,6 +36,9 @@ ROOM_MEMBERS_SINCE = """SELECT m.contact FROM room_members m WHERE m.room = :roo
 # True for an activity row (the alias `a`: room, contact) of someone still in that group: who left is no longer
 # counted among a group's people nor ranked among its speakers, whose messages stay in its history.
 STILL_IN_ROOM = "EXISTS (SELECT 1 FROM room_members m WHERE m.room = a.room AND m.contact = a.contact)"
+# (room, contact) of every membership: a feature's rows joined to the groups their people are in, by contact (the
+# index on room_members.contact), as the order book finds which posted groups a buyer is in.
+MEMBERSHIPS = "SELECT room, contact FROM room_members"
 # Everyone in any group the account is in, the shop's or not, once per group: whom the recompute tiers.
 IN_ANY_GROUP = "SELECT contact FROM room_members"
 

@@ -98,3 +98,14 @@ def joined_at(db: Database, room: str, contact: str) -> str | None:
         "SELECT max(at) FROM events WHERE contact = ? AND type = 'join' AND room = ?", [contact, room]
     ).fetchone()
     return row[0] if row else None
+
+
+def writers(db: Database, spans: list[tuple[str, str, str]], leave_out: list[str]) -> int:
+    """How many people wrote in a group within its span, (room, start, end) as stored, counted once across the
+    spans; the people of `leave_out` (the owner, the bot) are not counted. One index range a span (room, at)."""
+    return db.execute(
+        """SELECT count(DISTINCT e.contact) FROM json_each(:spans) s CROSS JOIN events e
+        ON e.room = s.value ->> 0 AND e.at >= s.value ->> 1 AND e.at < s.value ->> 2
+        WHERE e.type = 'message' AND e.contact NOT IN (SELECT value FROM json_each(:leave_out))""",
+        {"spans": json.dumps(spans), "leave_out": json.dumps(leave_out)},
+    ).fetchone()[0]

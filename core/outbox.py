@@ -209,6 +209,15 @@ class Outbox:
                 return now
         return None
 
+    def sent_moments(self, message_ids: list[int], now: dt.datetime) -> dict[int, str]:
+        """{message: when it went out, as stored} of those of these messages that went (or go this moment: now):
+        sent_at for thousands of messages at once, as a campaign's figures need them."""
+        return dict(self.db.execute(
+            "SELECT id, CASE status WHEN 'sent' THEN sent_at ELSE :now END FROM outbox"
+            " WHERE id IN (SELECT value FROM json_each(:ids)) AND status IN ('sent', 'sending')",
+            {"ids": json.dumps(message_ids), "now": to_db(now)},
+        ).fetchall())
+
     def _loaded(self, stored: str) -> dict:
         return json.loads(stored, object_hook=lambda d: from_db(d[MOMENT], self.tz) if MOMENT in d else d)
 

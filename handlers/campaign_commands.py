@@ -28,6 +28,7 @@ from core.rules import private, rule
 from core.templates import copy_problems
 from core.text import quote
 from core.timewords import WEEKDAY_NAMES, clock_words, moment_words
+from handlers import campaign_results
 from handlers.campaigns import (Campaign, coupon, hold_image_again, load, load_all, plan, planned_post, post_variables,
                                 save, set_image, target_rooms)
 from handlers.windows import LABELS, describe, next_window, window_at
@@ -64,6 +65,8 @@ ACTIONS = (
     Action("/campaign preview 名称", "预览各类群收到的文案", ("/campaign preview 会员日", "/campaign preview 闪购日")),
     Action("/campaign image 名称 [删除]", "给推送配图：先把图片私聊发给我，再发这条；推送时先发文字再发图。删除：去掉配图",
            ("/campaign image 闪购日", "/campaign image 闪购日 删除")),
+    Action("/campaign stats [名称] [页码]", "推送效果：每次推送后24小时的订单、金额、买家，和平时同一时段比；一小时内发言人数；会员日用券",
+           ("/campaign stats", "/campaign stats 闪购日", "/campaign stats 2")),
 )
 
 
@@ -81,17 +84,19 @@ def list_campaigns(ctx: Context, args: list[str]) -> None:
     ctx.reply("command_reply", "campaigns", campaigns=shown)
 
 
-@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview|image …",
-         summary="添加、暂停、恢复、取消、预览活动推送，给推送配图",
+@command("campaign", usage="/campaign add|confirm|pause|resume|cancel|preview|image|stats …",
+         summary="添加、暂停、恢复、取消、预览活动推送，给推送配图，看推送效果",
          examples=tuple(example for action in ACTIONS for example in action.examples), actions=ACTIONS)
 def change_campaign(ctx: Context, args: list[str]) -> None:
     if not args:
-        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel、preview 或 image")
+        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel、preview、image 或 stats")
     action, rest = args[0].lower(), args[1:]
     if action == "add":
         _add(ctx, rest)
     elif action == "confirm":
         _confirm(ctx)
+    elif action == "stats":
+        campaign_results.show_stats(ctx, rest)
     elif action in ("pause", "resume", "cancel", "preview", "image"):
         campaign = _named(ctx, action, rest)
         if action == "preview":
@@ -101,7 +106,7 @@ def change_campaign(ctx: Context, args: list[str]) -> None:
         else:
             _set_status(ctx, campaign, {"pause": "paused", "resume": "active", "cancel": "cancelled"}[action])
     else:
-        raise UsageError(f"不认识{quote(args[0], 20)}：可以是 add、confirm、pause、resume、cancel、preview 或 image")
+        raise UsageError(f"不认识{quote(args[0], 20)}：可以是 add、confirm、pause、resume、cancel、preview、image 或 stats")
 
 
 def _named(ctx: Context, action: str, rest: list[str]) -> Campaign:

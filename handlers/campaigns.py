@@ -396,8 +396,9 @@ def _posted(ctx: Context, campaign: Campaign, chat: str, occurrence: str) -> boo
 
 def _record_post(ctx: Context, campaign: Campaign, chat: str, occurrence: str, outbox_id: int) -> None:
     """The idempotency key, in the same transaction as the outbox message it stands for."""
-    ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id) VALUES (?, ?, ?, ?, ?)",
-                   [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id])
+    ctx.db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id, queued_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   [campaign.name, chat, occurrence, ctx.now.date().isoformat(), outbox_id, to_db(ctx.now)])
 
 
 def _window_gone(ctx: Context, campaign: Campaign, at: dt.datetime) -> bool:
@@ -434,3 +435,61 @@ def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:
 
 def _fit_told_key(campaign: Campaign, at: dt.datetime) -> str:
     return f"fit_told:{campaign.name}:{to_db(at)}"
+
+
+# What was posted, for the figures of what it earned (handlers/campaign_results.py). A post "in a group" is one of
+# campaign_posts' rows whose room is a group: the private coupons of a member day are kept as 'private:<contact>'.
+GROUP_POSTS = "room NOT LIKE 'private:%'"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    campaign: str
+    occurrence: str  # the day it was due, as campaign_posts keeps it
+    queued_at: str  # its first group post's, as stored
+
+
+def occurrences(db, *, campaign: str | None = None, since: str = "", until: str = "9999",
+                limit: int | None = None, offset: int = 0) -> tuple[list[Occurrence], int]:
+    """The occurrences whose first post in a group was queued from `since` to before `until`, newest first, of
+    one campaign or of all; and how many there are. A shop has a few hundred a year: read whole, then sliced."""
+    rows = db.execute(
+        f"""SELECT campaign, occurrence, min(queued_at) AS first FROM campaign_posts
+        WHERE {GROUP_POSTS} AND (:campaign IS NULL OR campaign = :campaign) GROUP BY campaign, occurrence""",
+        {"campaign": campaign},
+    ).fetchall()
+    found = sorted((Occurrence(*row) for row in rows if since <= row[2] < until),
+                   key=lambda o: (o.queued_at, o.campaign), reverse=True)
+    return found[offset:None if limit is None else offset + limit], len(found)
+
+
+def group_posts(db, occurrence: Occurrence) -> list[tuple[str, int, str | None]]:
+    """(room, outbox message, when it went out as stored, if known yet) of each group an occurrence was posted to."""
+    return db.execute(
+        f"SELECT room, outbox_id, sent_at FROM campaign_posts WHERE campaign = ? AND occurrence = ? AND {GROUP_POSTS}",
+        [occurrence.campaign, occurrence.occurrence]).fetchall()
+
+
+def remember_sent(db, occurrence: Occurrence, sent: dict[str, str]) -> None:
+    """Keep when these groups' posts went out ({room: stored time}), learned from the outbox before its pruning."""
+    db.conn.executemany("UPDATE campaign_posts SET sent_at = ? WHERE campaign = ? AND room = ? AND occurrence = ?",
+                        [(at, occurrence.campaign, room, occurrence.occurrence) for room, at in sent.items()])
+
+
+def days_with_other_posts(db, occurrence: Occurrence, rooms: list[str], spans: list[tuple[int, str, str]]) -> set[int]:
+    """Of the spans (key, start, end), as stored, the keys of those in which another post (of any campaign, or
+    another day of this one) was queued to one of these groups, strictly inside: the hours a post's baseline must
+    not use. One indexed range (queued_at) a span, stopped at its first post."""
+    return {row[0] for row in db.execute(
+        """SELECT s.value ->> 0 FROM json_each(:spans) s WHERE EXISTS (
+            SELECT 1 FROM campaign_posts p WHERE p.queued_at > s.value ->> 1 AND p.queued_at < s.value ->> 2
+            AND p.room IN (SELECT value FROM json_each(:rooms))
+            AND NOT (p.campaign = :campaign AND p.occurrence = :occurrence))""",
+        {"spans": json.dumps(spans), "rooms": json.dumps(rooms), "campaign": occurrence.campaign,
+         "occurrence": occurrence.occurrence})}
+
+
+def coupon_codes(db, occurrence: Occurrence) -> list[str]:
+    """Every coupon code a member day's occurrence handed out, in its groups and in private."""
+    return [row[0] for row in db.execute("SELECT code FROM coupons WHERE campaign = ? AND occurrence = ?",
+                                         [occurrence.campaign, occurrence.occurrence])]

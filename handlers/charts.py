@@ -1,5 +1,7 @@
 """The shop's days as one picture for the owner's phone: members' messages and orders per day, complaints per day
-with their reasons stacked, and members per tier. For the weekly review and `/stats 30d`.
+with their reasons stacked, and members per tier. For the weekly review and `/stats 30d`; the review's has a fifth
+panel, the orders in the 24 hours after each of the week's campaign posts against the same hours of an ordinary
+day (handlers/campaign_results.py).
 
 `gather` reads the figures through the modules that own them (tiers, the order book, complaints: never their
 tables); `render` turns them into PNG bytes and knows nothing of the store, so it is tested on plain data.
@@ -41,17 +43,20 @@ SHIPPED_FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "No
 MACHINE_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
 # What a machine font must cover to be used: every character the chart writes.
-NEEDED = "近天店铺数据群内消息订单投诉每周共条单按原因会员等级人暂无起一二三四五六日" + "".join(REASONS) + "（），–/,0123456789VIP"
+NEEDED = ("近天店铺数据群内消息订单投诉每周共条单按原因会员等级人暂无起一二三四五六日推送后小时的平时同段本没有橙灰与一"
+          + "".join(REASONS) + "（），–/,.0123456789VIP")
 # 1080 px: a phone's screen width, so nothing is scaled down when the owner opens the picture; tall enough for
 # four panels, short enough to fit a phone's screen whole.
 WIDTH_PX, HEIGHT_PX, DPI = 1080, 1860, 150
+POSTS_PANEL_PX = 520  # the review's fifth panel, added to the height
+POSTS_SHOWN = 8  # the week's last posts in that panel: each takes two bars and a two-line label
 MARGIN_INCHES = 0.2  # 30 px at each side
 WEEKDAYS = "一二三四五六日"
 LABELS = 8  # dates under the bars at most: each takes about 120 px
 WEEKLY_AFTER = 62  # days: a longer period is drawn a bar a week
 VALUES_SHOWN_UP_TO = 10  # more bars than this: they carry no numbers, which would run into each other
 TIER_NAMES = {"vip": "VIP", "regular": "普通会员"}
-COLOURS = {"messages": "#5B8FF9", "orders": "#F6903D", "vip": "#E8684A", "regular": "#5B8FF9"}
+COLOURS = {"messages": "#5B8FF9", "orders": "#F6903D", "vip": "#E8684A", "regular": "#5B8FF9", "baseline": "#C2C8D5"}
 REASON_COLOURS = dict(zip(REASONS, ("#5B8FF9", "#E8684A", "#F6BD16", "#9270CA", "#5AD8A6", "#A0A7B4")))
 INK, FAINT = "#333333", "#999999"
 SIZES = {"title": 20, "panel": 16, "ticks": 13, "values": 12, "note": 17}
@@ -67,14 +72,18 @@ class ChartData:
     orders: list[int]
     complaints: list[Counter]
     tiers: dict[str, int]
+    # The review's posts, oldest first: (name, local moment sent, orders in the 24 hours after, an ordinary day's
+    # orders or None); None draws no such panel (/stats), [] a panel that says the week had none.
+    posts: list[tuple[str, dt.datetime, int, float | None]] | None = None
 
     def __post_init__(self):
         if not self.days or not len(self.days) == len(self.messages) == len(self.orders) == len(self.complaints):
             raise ValueError("a chart needs at least one day, and one figure of each kind per day")
 
 
-def gather(ctx: Context, period: Period) -> ChartData:
-    """The figures of each day of the period, from their owners: the same counts as the message's words."""
+def gather(ctx: Context, period: Period, posts: list | None = None) -> ChartData:
+    """The figures of each day of the period, from their owners: the same counts as the message's words; and the
+    campaign posts given (handlers/campaign_results.Earned), for the review's panel."""
     messages = messages_per_day(ctx, period)
     return ChartData(
         days=period.days,
@@ -82,10 +91,13 @@ def gather(ctx: Context, period: Period) -> ChartData:
         orders=order_book.orders_per_day(ctx.db, period.day_spans()),
         complaints=complaints_per_day(ctx, period),
         tiers=tier_counts(ctx),
+        posts=None if posts is None else [
+            (p.title, p.first_sent.astimezone(ctx.config.tz), p.after.orders, p.baseline.orders if p.baseline else None)
+            for p in posts],
     )
 
 
-def chart_picture(ctx: Context, period: Period) -> str | None:
+def chart_picture(ctx: Context, period: Period, posts: list | None = None) -> str | None:
     """The chart of the period, kept in the media folder for a message to carry; None when there is none to send:
     a store in memory keeps no pictures, or the drawing failed. A chart only illustrates figures the message
     already gives in words, so its failure is logged and the words go alone."""
@@ -93,7 +105,7 @@ def chart_picture(ctx: Context, period: Period) -> str | None:
     if folder is None:
         return None
     try:
-        return str(media.keep(folder, render(gather(ctx, period))))
+        return str(media.keep(folder, render(gather(ctx, period, posts))))
     except Exception:  # matplotlib, the font, the disk: none of it may keep the owner's figures from going
         log.exception("a chart of %d days was not drawn; its message goes without it", len(period.days))
         return None
@@ -115,13 +127,15 @@ def draw(data: ChartData, title: str | None = None):
     the bars are weeks (Monday to Sunday): a year of daily bars cannot be read, and takes seconds to draw."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
+    height = HEIGHT_PX + (POSTS_PANEL_PX if data.posts is not None else 0)
+    figure = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI, facecolor="white")
     # Inches between panels (h: a panel's title is not a date's) and at the sides (w: WeChat shows a picture with
     # rounded corners, and the last date label, under the last bar, would touch the right edge and lose its end).
     figure.set_layout_engine("constrained", h_pad=0.12, w_pad=MARGIN_INCHES)
     fonts = _fonts()
     figure.suptitle(title or _default_title(data.days), fontproperties=fonts["title"], color=INK)
-    messages, orders, complaints, tiers = figure.subplots(4, 1, gridspec_kw={"height_ratios": [3, 3, 3.4, 1.6]})
+    ratios = [3, 3, 3.4, 1.6] + ([3.6] if data.posts is not None else [])
+    messages, orders, complaints, tiers, *posts = figure.subplots(len(ratios), 1, gridspec_kw={"height_ratios": ratios})
     weekly = len(data.days) > WEEKLY_AFTER
     bars = _by_week(data) if weekly else data
     each = "每周，" if weekly else ""
@@ -133,6 +147,8 @@ def draw(data: ChartData, title: str | None = None):
     _bars(complaints, bars.days, weekly, by_reason, REASON_COLOURS,
           f"投诉（{each}共 {sum(map(sum, by_reason.values())):,} 条，按原因）", fonts)
     _tiers(tiers, data.tiers, fonts)
+    if posts:
+        _posts(posts[0], data.posts[-POSTS_SHOWN:], fonts)
     return figure
 
 
@@ -152,6 +168,7 @@ def _by_week(data: ChartData) -> ChartData:
         orders=[sum(data.orders[first:end]) for first, end in weeks],
         complaints=[sum(data.complaints[first:end], Counter()) for first, end in weeks],
         tiers=data.tiers,
+        posts=data.posts,
     )
 
 
@@ -220,6 +237,35 @@ def _tiers(ax, counts: dict[str, int], fonts: dict) -> None:
     ax.set_xlim(0, max(values) * 1.25)  # room for the number after the longest bar
     for y, value in enumerate(values):
         ax.text(value, y, f" {value:,} 人", va="center", color=INK, fontproperties=fonts["ticks"])
+    _tick_fonts(ax, fonts)
+
+
+def _posts(ax, posts: list[tuple[str, dt.datetime, int, float | None]], fonts: dict) -> None:
+    """Per post, two bars side by side: the orders of the 24 hours after it, and an ordinary day's (none when the
+    week before had a post every day), each with its number."""
+    from matplotlib.ticker import MaxNLocator
+
+    _frame(ax, "推送后24小时的订单（橙）与平时同一时段（灰）", fonts)
+    if not posts:
+        _note(ax, "本周没有推送", fonts)
+        ax.set_xticks([])
+        return
+    width = 0.38
+    after = [orders for _, _, orders, _ in posts]
+    usual = [baseline for _, _, _, baseline in posts]
+    ax.bar([x - width / 2 for x in range(len(posts))], after, width, color=COLOURS["orders"])
+    drawn = [(x, value) for x, value in enumerate(usual) if value is not None]
+    ax.bar([x + width / 2 for x, _ in drawn], [value for _, value in drawn], width, color=COLOURS["baseline"])
+    for x, value in enumerate(after):
+        ax.text(x - width / 2, value, f"{value:,}", ha="center", va="bottom", color=INK, fontproperties=fonts["values"])
+    for x, value in drawn:
+        ax.text(x + width / 2, value, f"{value:,.1f}".removesuffix(".0"), ha="center", va="bottom", color=FAINT,
+                fontproperties=fonts["values"])
+    ax.set_xlim(-0.6, len(posts) - 0.4)
+    ax.set_xticks(range(len(posts)), [f"{name[:5]}\n{at.month}/{at.day}周{WEEKDAYS[at.weekday()]}"
+                                     for name, at, _, _ in posts])
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    ax.set_ylim(0, max([*after, *(value for _, value in drawn), 1]) * 1.25)
     _tick_fonts(ax, fonts)
 
 

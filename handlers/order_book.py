@@ -16,27 +16,35 @@ from core.clock import to_db
 from core.commands import plain
 from core.context import Context
 
-FIELDS = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at"
+FIELDS = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at, coupon"
+# The member an order counts for, with buyer_links joined as `l` (LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND
+# l.name = o.buyer_name): by WeChat id, else by the owner's link; NULL for a nickname nobody linked.
+BUYER = "coalesce(o.buyer_id, l.contact)"
+LINKED = "LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name"
+DAY_MS = 86_400_000
 
 
 def save_import(db, rows: list[tuple]) -> tuple[int, int]:
     """Write an export's orders (tuples in FIELDS order) in one transaction: new ones added, changed ones updated,
     the same ones left alone; returns how many were new and how many updated. Through a temporary table, so that
     100,000 rows are compared and written in a few set-based statements (bench/tiers.py)."""
-    changed = "(o.placed_at, o.buyer_id, o.buyer_name, o.amount, o.status) IS NOT (i.placed_at, i.buyer_id, i.buyer_name, i.amount, i.status)"
+    # A file without a coupon column (NULL) leaves the coupon an earlier export gave as it was.
+    changed = ("(o.placed_at, o.buyer_id, o.buyer_name, o.amount, o.status, o.coupon)"
+               " IS NOT (i.placed_at, i.buyer_id, i.buyer_name, i.amount, i.status, coalesce(i.coupon, o.coupon))")
     with db.atomic():
         db.execute("CREATE TEMP TABLE incoming AS SELECT * FROM orders WHERE 0")
         try:
-            db.conn.executemany(f"INSERT INTO incoming ({FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.conn.executemany(f"INSERT INTO incoming ({FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             new = db.execute("SELECT count(*) FROM incoming WHERE id NOT IN (SELECT id FROM orders)").fetchone()[0]
             updated = db.execute(f"SELECT count(*) FROM incoming i JOIN orders o USING (id) WHERE {changed}").fetchone()[0]
             db.execute(
                 f"""INSERT INTO orders ({FIELDS}) SELECT {FIELDS} FROM incoming WHERE true
                 ON CONFLICT (id) DO UPDATE SET placed_at = excluded.placed_at, buyer_id = excluded.buyer_id,
                 buyer_name = excluded.buyer_name, amount = excluded.amount, status = excluded.status,
-                counts = excluded.counts, saved_at = excluded.saved_at
-                WHERE (placed_at, buyer_id, buyer_name, amount, status)
-                IS NOT (excluded.placed_at, excluded.buyer_id, excluded.buyer_name, excluded.amount, excluded.status)"""
+                counts = excluded.counts, saved_at = excluded.saved_at, coupon = coalesce(excluded.coupon, coupon)
+                WHERE (placed_at, buyer_id, buyer_name, amount, status, coupon)
+                IS NOT (excluded.placed_at, excluded.buyer_id, excluded.buyer_name, excluded.amount, excluded.status,
+                        coalesce(excluded.coupon, coupon))"""
             )
         finally:
             db.execute("DROP TABLE temp.incoming")
@@ -138,16 +146,16 @@ def fill_spend(db, params: dict) -> None:
     )
 
 
-def sales_figures(db, start: str, end: str) -> tuple[int, int, int, float]:
-    """Of the orders placed from `start` to before `end` (stored times): how many buyers, how many of them with
-    two or more orders, the orders and the revenue. A buyer is a member (by WeChat id or the owner's link) or,
-    until linked, a nickname of the export."""
+def sales_figures(db, start: str, end: str) -> tuple[int, int, float]:
+    """Of the orders placed from `start` to before `end` (stored times): how many buyers, the orders and the
+    revenue. A buyer is a member (by WeChat id or the owner's link) or, until linked, a nickname of the export
+    (复购率 counts them the same way: repurchase_rates)."""
     return db.execute(
         """WITH per_buyer AS (
             SELECT coalesce(o.buyer_id, l.contact, 'name:' || o.buyer_name) AS buyer, count(*) AS orders, sum(o.amount) AS spend
             FROM orders o LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name
             WHERE o.counts = 1 AND o.placed_at >= ? AND o.placed_at < ? GROUP BY 1)
-        SELECT count(*), coalesce(sum(orders >= 2), 0), coalesce(sum(orders), 0), coalesce(sum(spend), 0) FROM per_buyer""",
+        SELECT count(*), coalesce(sum(orders), 0), coalesce(sum(spend), 0) FROM per_buyer""",
         [start, end],
     ).fetchone()
 
@@ -163,3 +171,122 @@ def orders_per_day(db, days: list[tuple[str, str]]) -> list[int]:
 
 def _marks(names: list[str]) -> str:
     return ", ".join("?" * len(names))
+
+
+# What campaigns earned (handlers/campaign_results.py)
+
+def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str], days: list[int]) -> dict[int, tuple]:
+    """The counted orders of the members of the posted groups in the 24 hours after the post they saw first (day
+    0), and in the same 24 hours `day` days earlier for the other days asked: {day: (orders, revenue, buyers)}, a
+    day without orders missing. `posts` are (room, moment sent, as stored). An order counts once, however many of
+    the posted groups its buyer is in; a nickname nobody linked is nobody's, and the shop's own people are left out.
+
+    Read from the orders of those days alone (orders_by_time, which covers what is read here), each buyer's groups
+    through room_members' contact index: never the groups' whole membership (bench/campaign_stats.py)."""
+    if not posts:
+        return {}
+    ranges = _day_ranges(posts, days)
+    db.execute("DROP TABLE IF EXISTS temp.posted")
+    db.execute("CREATE TEMP TABLE posted (room TEXT PRIMARY KEY, sent TEXT NOT NULL)")
+    try:
+        db.conn.executemany("INSERT INTO posted VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET sent = min(sent, excluded.sent)",
+                            posts)
+        rows = db.execute(
+            f"""WITH bought AS (
+                SELECT o.rowid AS n, o.placed_at, o.amount, {BUYER} AS buyer
+                FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
+                {LINKED} WHERE o.counts = 1),
+            seen AS (  -- each order with the moment its buyer first saw one of the posts
+                SELECT b.n, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
+                CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
+                WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.n),
+            timed AS (
+                SELECT amount, buyer,
+                    CAST(round((julianday(placed_at) - julianday(sent)) * {DAY_MS}) AS INTEGER) AS ms FROM seen),
+            days AS (  -- whole days from the post, rounded down: -1 is the 24 hours before it
+                SELECT amount, buyer, CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END AS day
+                FROM timed)
+            SELECT -day, count(*), sum(amount), count(DISTINCT buyer) FROM days
+            WHERE -day IN (SELECT value FROM json_each(:days)) GROUP BY day""",
+            {"ranges": json.dumps(ranges), "shop_people": json.dumps(shop_people), "days": json.dumps(days)},
+        ).fetchall()
+    finally:
+        db.execute("DROP TABLE temp.posted")
+    return {day: (orders, revenue, buyers) for day, orders, revenue, buyers in rows}
+
+
+def _day_ranges(posts: list[tuple[str, str]], days: list[int]) -> list[tuple[str, str]]:
+    """The stored-time ranges an order of one of those days may have been placed in, a minute wider each side,
+    overlapping ones merged (an order must be read once): the only orders worth reading."""
+    moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
+    first, last = min(moments), max(moments)
+    spans = sorted((first - dt.timedelta(days=day, minutes=1), last - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1))
+                   for day in days)
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(to_db(start), to_db(end)) for start, end in merged]
+
+
+def coupons_exported(db, start: str, end: str) -> bool:
+    """Whether the orders placed from `start` to before `end` came from an export with a coupon column."""
+    return db.execute("SELECT 1 FROM orders WHERE placed_at >= ? AND placed_at < ? AND coupon IS NOT NULL LIMIT 1",
+                      [start, end]).fetchone() is not None
+
+
+def coupon_uses(db, codes: list[str], start: str, end: str) -> tuple[int, int]:
+    """Of the counted orders placed from `start` to before `end`, how many used one of these coupon codes, and how
+    many of the codes were used: an export may write the code alone or with the coupon's name ("会员日券 K7M2Q9XA")."""
+    return db.execute(
+        """SELECT count(DISTINCT o.id), count(DISTINCT c.value) FROM orders o JOIN json_each(:codes) c
+        ON instr(upper(o.coupon), c.value) > 0
+        WHERE o.placed_at >= :start AND o.placed_at < :end AND o.counts = 1 AND o.coupon != ''""",
+        {"codes": json.dumps(codes), "start": start, "end": end},
+    ).fetchone()
+
+
+def buyers_history(db, contacts: list[str]) -> dict[str, dict]:
+    """{contact: {"orders", "last_at", "last_amount"}} of these members' counted orders, ever: whom a member
+    slipping away last bought from, and when. Members with no order are missing."""
+    rows = db.execute(
+        f"""WITH wanted AS (SELECT value AS contact FROM json_each(:contacts)),
+        theirs AS (
+            SELECT w.contact, o.placed_at, o.amount FROM wanted w CROSS JOIN orders o ON o.buyer_id = w.contact
+            WHERE o.counts = 1
+            UNION ALL
+            SELECT w.contact, o.placed_at, o.amount FROM wanted w CROSS JOIN buyer_links l ON l.contact = w.contact
+            CROSS JOIN orders o ON o.buyer_id IS NULL AND o.buyer_name = l.name WHERE o.counts = 1)
+        SELECT contact, count(*), max(placed_at), amount FROM theirs GROUP BY contact""",  # amount: max()'s row's (SQLite)
+        {"contacts": json.dumps(contacts)},
+    )
+    return {contact: {"orders": orders, "last_at": last_at, "last_amount": amount}
+            for contact, orders, last_at, amount in rows}
+
+
+def buyers_between(db, start: str, end: str) -> list[str]:
+    """The members (by WeChat id or the owner's link) with a counted order placed from `start` to before `end`."""
+    return [row[0] for row in db.execute(
+        f"""SELECT DISTINCT {BUYER} FROM orders o {LINKED}
+        WHERE o.placed_at >= ? AND o.placed_at < ? AND o.counts = 1 AND {BUYER} IS NOT NULL""", [start, end])]
+
+
+def repurchase_rates(db, spans: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """For each span (start, end) of stored times: its buyers, and how many of them placed two or more counted
+    orders in it (复购率's two figures), buyers counted as sales_figures counts them. One pass over the orders of
+    all the spans, however many."""
+    if not spans:
+        return []
+    sums = ", ".join(f"sum(o.placed_at >= :start{n} AND o.placed_at < :end{n}) AS n{n}" for n in range(len(spans)))
+    totals = ", ".join(f"sum(n{n} >= 1), sum(n{n} >= 2)" for n in range(len(spans)))
+    params = {f"{edge}{n}": span[i] for n, span in enumerate(spans) for i, edge in enumerate(("start", "end"))}
+    row = db.execute(
+        f"""WITH per_buyer AS (
+            SELECT coalesce(o.buyer_id, l.contact, 'name:' || o.buyer_name) AS buyer, {sums} FROM orders o {LINKED}
+            WHERE o.counts = 1 AND o.placed_at >= :first AND o.placed_at < :last GROUP BY 1)
+        SELECT {totals} FROM per_buyer""",
+        {**params, "first": min(s for s, _ in spans), "last": max(e for _, e in spans)},
+    ).fetchone()
+    return [(row[2 * n] or 0, row[2 * n + 1] or 0) for n in range(len(spans))]

@@ -1,5 +1,6 @@
-"""The figures a private-traffic playbook watches: members per tier, buyers, repeat-purchase rate (复购率: buyers
-with two or more orders over all buyers, healthy above 15%), average order value, and the most active groups.
+"""The figures a private-traffic playbook watches: members per tier, buyers, repeat-purchase rate (复购率: of the
+buyers of the last 90 days, those with two or more orders; against `[goals] repurchase_rate`, 15% by default, now
+and at the end of each of the last months), average order value, and the most active groups.
 On `/stats [30d]`, and in the owner's weekly review. `/stats` also shows each group's week, in private to the owner
 only: messages, who spoke, the top five speakers (发言排行) and the members silent for 30 days (潜水), a page of
 groups at a time (`/stats 群 2`), busiest first.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.clock import to_db
 from core.context import Context
 from core.numbers import page_number, whole_number
 from core.registry import UsageError, command
@@ -21,7 +23,8 @@ from handlers.charts import chart_picture
 from handlers.periods import Period, last_days
 from handlers.tiers import active_groups, groups_by_activity, messages_per_day, silent_members, tier_counts, top_speakers
 
-REPEAT_TARGET = 0.15
+REPURCHASE_DAYS = 90
+REPURCHASE_MONTHS = 3  # whole months shown before the current figure
 ACTIVE_GROUPS_SHOWN = 3
 PERIOD = re.compile(r"^([0-9]+)(?:d|天)?$")  # the number is bounded by whole_number
 GROUP_WEEK = 7  # days of each group's activity
@@ -36,20 +39,38 @@ GROUP_WORDS = ("群", "groups")
 def shop_figures(ctx: Context, period: Period) -> dict:
     """The period's figures, counted as its chart counts them (handlers/periods.py); members and tiers as of now."""
     tiers = tier_counts(ctx)
-    buyers, repeat_buyers, orders, revenue = order_book.sales_figures(ctx.db, period.start, period.end)
+    buyers, orders, revenue = order_book.sales_figures(ctx.db, period.start, period.end)
     return {
         "days": len(period.days),
         "members": member_count(ctx.db, ctx.config, ctx.bot_id),
         "vips": tiers["vip"],
         "regulars": tiers["regular"],
         "buyers": buyers,
-        "repeat_rate": repeat_buyers / buyers if buyers else None,
-        "repeat_target": REPEAT_TARGET,
+        **repurchase(ctx),
         "orders": orders,
         "average_order": revenue / orders if orders else None,
         "group_messages": sum(messages_per_day(ctx, period).values()),
         "active_groups": active_groups(ctx, period, ACTIVE_GROUPS_SHOWN),
     }
+
+
+def repurchase(ctx: Context) -> dict:
+    """复购率 now (the last REPURCHASE_DAYS days) and at the end of each of the last REPURCHASE_MONTHS months,
+    oldest first, with the shop's goal: the share of those days' buyers with two or more orders."""
+    tz = ctx.config.tz
+    now = ctx.now.astimezone(tz)
+    month_starts = []
+    first = now.date().replace(day=1)
+    for _ in range(REPURCHASE_MONTHS):
+        month_starts.insert(0, first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    ends = [dt.datetime.combine(day, dt.time(), tz) for day in month_starts] + [now]
+    spans = [(to_db(end - dt.timedelta(days=REPURCHASE_DAYS)), to_db(end)) for end in ends]
+    rates = [repeaters / buyers if buyers else None for buyers, repeaters in order_book.repurchase_rates(ctx.db, spans)]
+    months = [{"month": f"{(day - dt.timedelta(days=1)).month}月", "rate": rate}
+              for day, rate in zip(month_starts, rates) if rate is not None]
+    return {"repeat_rate": rates[-1], "repeat_target": ctx.config.goals.repurchase_rate,
+            "repeat_days": REPURCHASE_DAYS, "repeat_months": months}
 
 
 @command("stats", usage="/stats [天数，如 30d] 或 /stats 群 [页码]",

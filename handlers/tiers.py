@@ -359,3 +359,14 @@ def _days(period: Period) -> dict[str, str]:
 
 def _local_day(ctx: Context, stored: str) -> str:
     return from_db(stored, ctx.config.tz).strftime("%Y-%m-%d")
+
+
+def last_active_days(ctx: Context, contacts: list[str]) -> dict[str, dt.date]:
+    """{contact: the last local day they wrote in one of the shop's groups} of these members; one who never
+    wrote there is missing."""
+    rows = ctx.db.execute(
+        f"""SELECT w.value, (SELECT max(day) FROM activity WHERE contact = w.value AND {IN_SHOP_GROUPS})
+        FROM json_each(:contacts) w""",
+        {"contacts": json.dumps(contacts), **query_params(ctx.config, ctx.bot_id)},
+    )
+    return {contact: dt.date.fromisoformat(day) for contact, day in rows if day}

@@ -30,6 +30,7 @@ REQUIRED = ("order_id", "placed_at", "amount", "status")
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")  # also unpadded: "2026-11-2 9:05"
 EARLIEST_ORDER = dt.date(2000, 1, 1)
 ORDER_ID_AT_MOST = 64
+COUPON_AT_MOST = 200  # characters of the coupon column: a code, or a code with the coupon's name
 PROBLEMS_SHOWN = 50
 
 
@@ -56,6 +57,9 @@ class Order:
     buyer_name: str | None
     amount: float
     status: str
+    # The coupon the order used, as the export's 优惠券 column writes it ("" for none); None when the file has no
+    # such column, so that "no coupon used" and "coupons not exported" stay apart (handlers/campaign_results.py).
+    coupon: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def save_orders(db: Database, orders: list[Order], config: Config, now: dt.datet
     not_counted, saved_at = config.orders.not_counted_statuses, to_db(now)
     rows = [
         (o.id, to_db(o.placed_at), o.buyer_id, o.buyer_name, o.amount, o.status,
-         0 if any(word in o.status for word in not_counted) else 1, "import", saved_at)
+         0 if any(word in o.status for word in not_counted) else 1, "import", saved_at, o.coupon)
         for o in orders
     ]
     new, updated = order_book.save_import(db, rows)
@@ -220,7 +224,14 @@ def _order(cells: list, columns: dict[str, int], config: Config, latest: dt.date
     if not buyer_id and not buyer_name:
         raise ValueError(f"订单{quote(order_id)}既没有买家微信号，也没有买家昵称")
     return Order(order_id, _time(cell["placed_at"], values["placed_at"], config, latest), buyer_id, buyer_name,
-                 _amount(_amount_text(cell["amount"]), config.orders.max_order_amount), values["status"])
+                 _amount(_amount_text(cell["amount"]), config.orders.max_order_amount), values["status"],
+                 _coupon(values["coupon"]) if "coupon" in values else None)
+
+
+def _coupon(text: str) -> str:
+    if len(text) > COUPON_AT_MOST:
+        raise ValueError(f"优惠券{quote(text)}太长（最多 {COUPON_AT_MOST} 个字符）：是不是选错了列？")
+    return text
 
 
 def _text(cell) -> str:

@@ -1,5 +1,7 @@
 """The owner's weekly review, on the day and at the time [service] in config.toml gives: complaints, and the
-shop's figures of the week (tiers, buyers, repeat purchases), and the FAQ's: what it answered, what waited."""
+shop's figures of the week (tiers, buyers, repeat purchases month by month), what the week's campaign posts
+earned (the best and the worst, and the month's best time to post), and the FAQ's: what it answered, what waited.
+Then, in a message of its own, the members slipping away, for the owner to reach personally."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.context import Context
 from core.registry import recurring
-from handlers import faq
+from handlers import campaign_results, faq, slipping
 from handlers.charts import chart_picture
 from handlers.complaints import week_figures
 from handlers.periods import days_before_today
@@ -28,5 +30,7 @@ def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
     """The week's figures in words and its chart, both over the seven whole days before the review's day (its
     own morning is not a day yet: it is next week's)."""
     week = days_before_today(ctx, WEEK_DAYS)
-    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week),
-                   **faq.week_figures(ctx, week), image=chart_picture(ctx, week))
+    posted, posts = campaign_results.for_review(ctx, week)
+    ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week), **posted,
+                   **faq.week_figures(ctx, week), image=chart_picture(ctx, week, posts=posts))
+    slipping.tell_owner_weekly(ctx)

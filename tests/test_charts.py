@@ -3,6 +3,7 @@ sense for a shop with nothing yet, and whose figures come from the store day by 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -21,7 +22,7 @@ from PIL import Image
 from core.context import Context
 from handlers import charts
 from handlers.periods import last_days
-from tests.conftest import OWNER, ROOT
+from tests.conftest import OWNER, ROOT, SHANGHAI
 
 WEEK = [dt.date(2026, 11, 17) + dt.timedelta(days=n) for n in range(7)]
 A_WEEK = charts.ChartData(
@@ -86,6 +87,28 @@ def test_a_new_shop_with_nothing_yet_gets_a_chart_that_says_so(caplog):
     words = [text.get_text() for text in texts_of(NOTHING_YET)]
     assert words.count("暂无数据") == 3 and words.count("暂无会员") == 1
     assert "群内消息（共 0 条）" in words
+
+
+def test_the_reviews_chart_adds_the_orders_after_each_post_beside_an_ordinary_day(caplog):
+    posts = [("轻内容1", dt.datetime(2026, 11, 18, 12, 30, 2, tzinfo=SHANGHAI), 3, 2.5),
+             ("闪购日", dt.datetime(2026, 11, 20, 20, 0, 3, tzinfo=SHANGHAI), 42, 6.25),
+             ("直播预告1", dt.datetime(2026, 11, 21, 15, 30, 1, tzinfo=SHANGHAI), 5, None)]  # no ordinary day
+    review = dataclasses.replace(A_WEEK, posts=posts)
+    png, complaints = drawn(review, caplog)
+    assert Image.open(io.BytesIO(png)).size == (1080, 1860 + charts.POSTS_PANEL_PX) and complaints == []
+    figure = charts.draw(review)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    panel = figure.axes[-1]
+    assert panel.get_title(loc="left") == "推送后24小时的订单（橙）与平时同一时段（灰）"
+    assert [label.get_text() for label in panel.get_xticklabels()] == ["轻内容1\n11/18周三", "闪购日\n11/20周五",
+                                                                       "直播预告1\n11/21周六"]
+    assert [text.get_text() for text in panel.texts] == ["3", "42", "5", "2.5", "6.2"]
+    for label in panel.get_xticklabels():  # two-line labels under the last panel: inside the picture
+        box = label.get_window_extent(canvas.get_renderer())
+        assert box.y0 >= 0 and box.x1 <= charts.WIDTH_PX
+    quiet = [text.get_text() for text in texts_of(dataclasses.replace(A_WEEK, posts=[]))]
+    assert "本周没有推送" in quiet
 
 
 def test_the_last_date_under_the_bars_keeps_clear_of_the_pictures_right_edge():

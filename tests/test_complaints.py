@@ -178,13 +178,13 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
     assert "跟进最慢：#2 小李（物流），用时2小时" in text
     assert "反复出现的原因：物流" in text and "多次投诉的顾客：小王" in text
     assert "补发/换货 1 次" in text and "优惠券 ¥10.00，退款 ¥0.00" in text
-    assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率：100.0%" in text
+    assert "店铺数据（近 7 天）" in text and "买家 1 位，订单 2 单，客单价 ¥109.50" in text and "复购率（近90天买家中下过两单及以上的占比）：100.0%" in text
 
 
 def test_the_weekly_review_counts_the_week_its_chart_shows_and_no_untouched_complaint_as_followed_up(
         shop_bot, monkeypatch):
     charted, gather = [], charts.gather  # what the chart is drawn from, kept to compare with the words
-    monkeypatch.setattr(charts, "gather", lambda ctx, period: charted.append(gather(ctx, period)) or charted[-1])
+    monkeypatch.setattr(charts, "gather", lambda ctx, period, posts=None: charted.append(gather(ctx, period, posts)) or charted[-1])
     bot = shop_bot("2026-11-22 20:00", groups={"普通会员群": ["小王", "小李", "小张"]})
     wang, li, zhang, group = bot.member("小王"), bot.member("小李"), bot.member("小张"), "普通会员群"
     script = [

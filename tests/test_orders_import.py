@@ -256,3 +256,25 @@ def test_a_file_that_cannot_be_read_at_all_says_why_in_chinese(tmp_path, name, c
     result = import_orders(tmp_path / name, tmp_path / "store.db")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"没有导入任何订单，共 1 个问题：\n  - {reason}" in result.stderr
+
+
+def test_a_coupon_column_is_read_when_the_export_has_one_and_a_cell_too_long_is_a_bad_row(tmp_path):
+    db_path = tmp_path / "store.db"
+    path = tmp_path / "orders.csv"
+    path.write_text(",".join([*HEADER, "优惠券"]) + "\nC1,2026-11-18 20:40:00,陈姐,wxid_c,120,已完成,会员日券 K7M2Q9XA\n"
+                    "C2,2026-11-18 21:00:00,陈姐,wxid_c,45,已完成,\n", encoding="utf-8")
+    assert import_orders(path, db_path).returncode == 0
+    db = open_store(db_path)
+    assert db.execute("SELECT id, coupon FROM orders ORDER BY id").fetchall() == [("C1", "会员日券 K7M2Q9XA"), ("C2", "")]
+    # The same order from an export without the column keeps the coupon it was known to use; a refund still counts.
+    plain = tmp_path / "plain.csv"
+    plain.write_text(",".join(HEADER) + "\nC1,2026-11-18 20:40:00,陈姐,wxid_c,120,已完成\n"
+                     "C2,2026-11-18 21:00:00,陈姐,wxid_c,45,退款成功\n", encoding="utf-8")
+    assert "新增 0，更新 1，未变 1" in import_orders(plain, db_path).stdout
+    assert db.execute("SELECT id, coupon, counts FROM orders ORDER BY id").fetchall() == [
+        ("C1", "会员日券 K7M2Q9XA", 1), ("C2", "", 0)]
+    long = tmp_path / "long.csv"
+    long.write_text(",".join([*HEADER, "券码"]) + f"\nC3,2026-11-18 20:40:00,陈姐,wxid_c,120,已完成,{'券' * 201}\n",
+                    encoding="utf-8")
+    result = import_orders(long, db_path)
+    assert result.returncode == 2 and "第 2 行：优惠券“" in result.stderr and "太长（最多 200 个字符）" in result.stderr

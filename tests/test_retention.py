@@ -26,12 +26,14 @@ def fill_history(db) -> None:
             [to_db(when), to_db(when), status, to_db(when) if status == "sent" else None],
         )
     day = to_db(OLD)
-    db.execute("INSERT INTO orders VALUES ('A1', ?, 'wxid_a', NULL, 99, '已完成', 1, 'import', ?)", [day, day])
+    db.execute("INSERT INTO orders (id, placed_at, buyer_id, buyer_name, amount, status, counts, source, saved_at)"
+               " VALUES ('A1', ?, 'wxid_a', NULL, 99, '已完成', 1, 'import', ?)", [day, day])
     db.execute("INSERT INTO complaints (contact, reason, text, opened_at, clock_starts_at, deadline_at)"
                " VALUES ('wxid_a', '物流', '没收到', ?, ?, ?)", [day, day, day])
     db.execute("INSERT INTO tier_changes (contact, at, from_tier, to_tier, reason) VALUES ('wxid_a', ?, 'regular', 'vip', '消费')", [day])
     db.execute("INSERT INTO coupons VALUES ('C1', '会员日', '2026-08-18', 'r1@chatroom', NULL, 10, ?)", [day])
-    db.execute("INSERT INTO campaign_posts VALUES ('闪购', 'r1@chatroom', '2026-08-14', '2026-08-14', 1)")
+    db.execute("INSERT INTO campaign_posts (campaign, room, occurrence, post_day, outbox_id)"
+               " VALUES ('闪购', 'r1@chatroom', '2026-08-14', '2026-08-14', 1)")
 
 
 def run_night(assistant) -> None:

@@ -96,7 +96,7 @@ def test_tiers_vip_and_stats_give_the_owner_the_counts_and_the_figures():
     tiers, vips, stats, bad_page, bad_period = replies
     assert "VIP 1 位，普通 1 位" in tiers and "普通会员群：2 人（VIP 1）" in tiers, "the owner is no member"
     assert "VIP 共 1 位" in vips and "小王：近90天消费¥550.00" in vips
-    assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率：50.0%" in stats and "普通会员群（1 条，1 人发言）" in stats
+    assert "买家 2 位，订单 3 单，客单价 ¥216.33" in stats and "复购率（近90天买家中下过两单及以上的占比）：50.0%" in stats and "普通会员群（1 条，1 人发言）" in stats
     assert bad_page.startswith("抱歉") and "/vip [页码]" in bad_page
     assert "30d" in bad_period and "/stats" in bad_period
 
