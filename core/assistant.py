@@ -210,13 +210,16 @@ class Assistant:
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)", [state])
 
     def connection(self) -> dict | None:
-        """{"online": bool, "since": datetime, "run": str} as the transport last told, or None before any login."""
+        """{"online": bool, "since": datetime, "run": str, "this_run": bool} as the transport last told, or None
+        before any login. "this_run": told in this run; "online" told by an earlier run is no longer true (it
+        stopped since), and says nothing of this one until its own login."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'connection'").fetchone()
         if row is None:
             return None
         state = json.loads(row[0])
         return {"online": bool(state["online"]), "since": from_db(state["since"], self.config.tz),
-                "run": state.get("run")}  # stored before runs were told apart: none
+                "run": state.get("run"),  # stored before runs were told apart: none
+                "this_run": state.get("run") == self._run}
 
     def _name_contact(self, contact: str, name: str) -> None:
         self.db.execute("INSERT INTO contacts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name", [contact, name])

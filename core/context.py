@@ -248,8 +248,8 @@ class Context:
         return self._assistant.outbox.given_up(limit=limit, offset=offset)
 
     def connection(self) -> dict | None:
-        """{"online": bool, "since": datetime, "run": str} as the transport last told the core at login or logout (the
-        first login of each run starts "since" afresh); None before."""
+        """{"online": bool, "since": datetime, "run": str, "this_run": bool} as the transport last told the core at
+        login or logout (the first login of each run starts "since" afresh); None before."""
         return self._assistant.connection()
 
     def cancel_all(self, prefix: str) -> None:

@@ -13,8 +13,8 @@ prints a member's words whole still never carries a control character or a direc
 
 A message that waits in the outbox must still be true when read, so a template never gets a moment already put in
 words: it gets the moment, and says it with a filter, `{{ asked_at | moment }}` (今天10:44), `{{ asked_at | since }}`
-(15分钟) or `{{ queued_at | ago }}` (3天前), against NOW, the moment of rendering. The outbox renders such a message
-again as it goes out (core/outbox.py).
+(15分钟), `{{ queued_at | ago }}` (3天前) or `{{ deadline | left }}` (还剩20分钟, 已超时1小时), against NOW, the moment
+of rendering. The outbox renders such a message again as it goes out (core/outbox.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, pass_contex
 from jinja2.sandbox import SandboxedEnvironment
 
 from core.text import visible
-from core.timewords import ago_words, duration_words, moment_words
+from core.timewords import ago_words, duration_words, moment_words, remaining_words
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
@@ -43,6 +43,7 @@ TIME_FILTERS = {
     "moment": pass_context(lambda context, moment: moment_words(moment, context[NOW])),
     "since": pass_context(lambda context, moment: duration_words(context[NOW] - moment)),
     "ago": pass_context(lambda context, moment: ago_words(moment, context[NOW])),
+    "left": pass_context(lambda context, deadline: remaining_words(deadline, context[NOW])),
 }
 
 

@@ -8,6 +8,8 @@ It names no job, key or table: those are the bot's business.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.context import Context
 from core.directory import member_count, shop_room_count
 from core.registry import Command, UsageError, command
@@ -56,7 +58,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         "command_reply",
         "status",
         now=f"{now:%Y-%m-%d %H:%M}",
-        connection={**connection, "since": moment_words(connection["since"], now)} if connection else None,
+        connection=_connection_words(connection, now),
         owner_robot={"after": f"{ctx.config.wecom.alert_after_minutes:g}"} if ctx.config.wecom.owner_robot else None,
         campaigns=_next_posts(ctx),
         complaints=open_complaints,
@@ -68,6 +70,16 @@ def show_status(ctx: Context, args: list[str]) -> None:
         rooms=shop_room_count(ctx.db, ctx.config),
         members=member_count(ctx.db, ctx.config, ctx.bot_id),
     )
+
+
+def _connection_words(connection: dict | None, now: dt.datetime) -> dict | None:
+    """The connection as /status says it. Online as an earlier run last knew is not online now: that run stopped
+    (a stop or a crash stores no logout), and this one has not logged in yet."""
+    if connection is None:
+        return None
+    if connection["online"] and not connection["this_run"]:
+        return {"online": False, "since": None}
+    return {"online": connection["online"], "since": moment_words(connection["since"], now)}
 
 
 def _next_posts(ctx: Context) -> list[dict]:

@@ -41,7 +41,7 @@ from core.clock import from_db, to_db
 from core.config import PICTURE_PROBLEMS, WEEKDAYS, Config
 from core.context import Context
 from core.registry import job, on_start
-from core.timewords import WEEKDAY_NAMES, clock_words, moment_words
+from core.timewords import WEEKDAY_NAMES, clock_words
 from handlers.tiers import vip_contacts
 from handlers.windows import LABELS, Window, next_window, window_at
 
@@ -255,7 +255,7 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
     if len(rooms) > fits:
         later = next_window(ctx.config, campaign.kind, window.end)
         _tell(ctx, campaign, "will_not_fit", rooms=[topic for _, topic in rooms[fits:]], total=len(rooms), fits=fits,
-              window=window.spoken(), later=moment_words(later.start, ctx.now))
+              window=window.spoken(), later=later.start)
         ctx.memo(MEMO).set(_fit_told_key(campaign, at), "told")
 
 
@@ -323,13 +323,13 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
     if day_full:
         later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
         _move(ctx, campaign, occurrence, day_full, later)
-        _tell(ctx, campaign, "day_full", rooms=[t for _, t in day_full], limit=limit, later=moment_words(later.start, ctx.now))
+        _tell(ctx, campaign, "day_full", rooms=[t for _, t in day_full], limit=limit, later=later.start)
     if overflow:
         later = next_window(ctx.config, campaign.kind, window.end)
         _move(ctx, campaign, occurrence, overflow, later)
         if tell_overflow:
             _tell(ctx, campaign, "will_not_fit", rooms=[t for _, t in overflow], total=len(rooms),
-                  fits=len(rooms) - len(overflow) - len(day_full), window=window.spoken(), later=moment_words(later.start, ctx.now))
+                  fits=len(rooms) - len(overflow) - len(day_full), window=window.spoken(), later=later.start)
 
 
 def _move(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[str, str]], window: Window) -> None:
@@ -425,8 +425,7 @@ def tell_skipped(ctx: Context, payload: dict) -> None:
         return
     following = planned_post(ctx, campaign)
     _tell(ctx, campaign, "skipped", rooms=payload["rooms"], posts=payload["posts"],
-          planned=moment_words(from_db(payload["planned"], ctx.config.tz), ctx.now),
-          next=moment_words(following, ctx.now) if following else None)
+          planned=from_db(payload["planned"], ctx.config.tz), next=following)
 
 
 def _tell(ctx: Context, campaign: Campaign, event: str, **details) -> None:

@@ -30,7 +30,7 @@ from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, rule
 from core.text import excerpt, quote
-from core.timewords import date_words, duration_words, moment_words, remaining_words
+from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
@@ -199,8 +199,7 @@ def _describe(ctx: Context, complaint: dict) -> dict:
         "where": ctx.topic_of(complaint["room"]) if complaint["room"] else None,
         "reason": complaint["reason"],
         "text": complaint["text"],
-        "deadline": moment_words(deadline, ctx.now),
-        "left": remaining_words(deadline, ctx.now),
+        "deadline": deadline,  # a moment: the templates say it, and the time left, as of the send
         "follow_ups": max(follow_ups, 0),
         "photos": photos,
     }

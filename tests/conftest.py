@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 import io
 import json
 import os
@@ -25,7 +26,7 @@ from core.events import ContactSeen, Join, Leave, Login, Message, RoomSeen
 from core.learning import MODEL_CACHE
 from transports.replay import ReplayOutput, read_script, run_script, run_until
 
-# The suite starts about a hundred bots (bot.py in a process of its own), each of which would train the same two
+# The suite starts about a hundred bots (bot.py in a process of its own), each of which would train the same
 # models on the same data, two thirds of its start: they are kept as numbers, named by what they were trained from
 # (core/learning.py), for every test process and every run of the suite. Set before any bot or worker starts.
 os.environ.setdefault(MODEL_CACHE, str(Path(tempfile.gettempdir()) / f"xiaodian-models-{os.getuid()}"))
@@ -35,6 +36,50 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 OWNER = "wxid_owner"
 FEATURES = features.load()
 BOT = "wxid_bot"
+
+
+def pytest_configure(config):
+    """Train the models once, before any worker or bot starts (the main process of `pytest -n`, or the only one):
+    on a fresh machine, or after a change to core/ or handlers/, the cache is empty, and every worker and every bot
+    started in the first minute would otherwise train the same three models at once (10 s of CPU each)."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the main process has prepared them
+        return
+    from handlers import complaint_detection, shop_questions, spam
+
+    for learner in (complaint_detection.LEARNER, shop_questions.LEARNER, spam.LEARNER):
+        learner.base()
+
+
+# Marks of a slow test: one that starts a process (a bot, a Python of its own) and so takes seconds, most of them
+# waiting on it, or rehearses every command through a month; the others take milliseconds on the virtual clock.
+# The end-to-end tests start two processes (a gateway and a bot) and wait on both: the slowest.
+SLOW = ("run_bot(", "subprocess.", "console(", "console_process(", "start_console_bot(", "run_doctor(", "kill_bot(",
+        "rehearse(")
+SLOWEST = "test_wechaty_e2e.py"
+
+
+def _weight(item: pytest.Item) -> int:
+    if item.path.name == SLOWEST:
+        return 2
+    try:
+        source = inspect.getsource(item.function)
+    except (AttributeError, OSError, TypeError):
+        return 0
+    return int(any(mark in source for mark in SLOW))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist's worksteal (`make test`), each worker is first given an equal run of the collection, in
+    order, and a worker left idle takes the end of another's run. In collection order the end-to-end tests all fall
+    to the last worker and run one after the other while the others wait. So the slow tests are dealt out in turn,
+    each worker's run starting with its share of them; what is stolen at the end are the quick ones."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers < 2:
+        return
+    heaviest_first = sorted(items, key=_weight, reverse=True)  # stable: in collection order within a weight
+    runs = [heaviest_first[n::workers] for n in range(workers)]
+    # xdist gives the extra tests of an uneven split to the last workers: the longer runs go last, to match
+    items[:] = [item for run in reversed(runs) for item in run]
 
 
 def at(text: str) -> str:

@@ -184,7 +184,7 @@ def test_status_says_what_the_owner_cares_about_in_words_and_no_internal_names(t
                   until="2026-11-25 11:30", db_path=db_path)
     assert "连接状态未知" in status_text(tmp_path / "never_logged_in.db")
     text = status_text(db_path)
-    assert "微信：已连接（自今天10:00起）" in text, "the login of the script"
+    assert "微信：未连接（这次启动后还没登录）" in text, "a run of its own, without a login: the script's was the last run's"
     assert "闪购日 周五20:00，发到 VIP福利群、普通会员群" in text
     assert "会员日 12月18日20:00，发到 VIP福利群" in text
     assert "投诉：未结 2 条，其中 1 条已超时，/complaints 查看" in text
@@ -195,7 +195,7 @@ def test_status_says_what_the_owner_cares_about_in_words_and_no_internal_names(t
     store.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('connection', ?)",
                   [json.dumps({"online": True, "since": "2026-11-25T01:00:00.000000+00:00"})])
     store.conn.commit()
-    assert "微信：已连接（自今天9:00起）" in status_text(db_path, "2026-11-25 11:41")
+    assert "微信：未连接（这次启动后还没登录）" in status_text(db_path, "2026-11-25 11:41"), "stored before runs were told apart"
     store.execute("UPDATE meta SET value = ? WHERE key = 'connection'",
                   [json.dumps({"online": False, "since": "2026-11-24T14:30:00.000000+00:00"})])
     store.conn.commit()
@@ -211,6 +211,15 @@ def test_status_after_a_restart_says_connected_since_the_restart_never_hiding_th
     after.advance(minutes=1)
     status = after.texts(kind="command_reply")[-1]
     assert "微信：已连接（自今天9:27起）" in status and "8:44" not in status
+
+
+def test_status_after_a_restart_that_has_not_logged_in_yet_says_not_connected(tmp_path):
+    db_path = tmp_path / "store.db"
+    replay_events(shop("2026-11-28 10:00"), until="2026-11-28 20:30", db_path=db_path)  # stopped Saturday night
+    # started again on Sunday: WeChat has not logged in yet in this run
+    sent = replay_events([say("2026-11-29 21:00", OWNER, "/status", room=None)], db_path=db_path)
+    status = sent[-1]["text"]
+    assert "微信：未连接（这次启动后还没登录）" in status and "已连接" not in status, status
 
 
 def test_status_counts_the_groups_of_a_campaign_when_there_are_many_and_says_when_the_outbox_goes_next():

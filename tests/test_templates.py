@@ -1,6 +1,7 @@
 """Every message comes from a template; a template that addresses people as 亲, says what the advertising law
 forbids, or needs a variable nobody gives is refused before the bot can speak."""
 
+import datetime as dt
 import re
 import shutil
 
@@ -71,7 +72,7 @@ def test_a_missing_variable_is_an_error_not_an_empty_hole(template_dir):
 
 def test_a_members_words_arriving_through_a_variable_are_rendered_as_they_are():
     text = Templates().render("complaint_alert", SAMPLE_NOW, id=1, who="顶级吃货", where=None, reason="品控", text="绝对是坏的",
-                              deadline="今天11:00", minutes_left=60, follow_ups=0)
+                              deadline=SAMPLE_NOW + dt.timedelta(hours=1), follow_ups=0)
     assert "顶级吃货" in text and "绝对是坏的" in text
 
 

@@ -34,6 +34,7 @@ BOT = "wxid_bot_e2e"
 MEMBER, NEWCOMER = "wxid_member_e2e", "wxid_newcomer_e2e"
 ROOM = "e2e-room@chatroom"
 START_TIMEOUT = 90  # node and python-wechaty both take a few seconds to start on a busy 2-core machine
+GROUPS_READ = "the list of groups"  # the bot's log line once it has read its groups at login (or failed to)
 PORTS_FROM, PORTS_PER_WORKER = 20000, 1000  # gw0: 20000-20999, gw1: 21000-21999 … (see _ports)
 
 
@@ -235,6 +236,7 @@ class Shop:
         self.gateway.do("contact", id=NEWCOMER, name="阿芳")
         self.gateway.do("room", id=ROOM, topic="普通会员群", members=[BOT, OWNER, MEMBER])
         logins = self.logins_seen()
+        groups_read = len(self.log_lines(GROUPS_READ, at_least=0))
         self.gateway.do("login", id=BOT, name="小店助手")
         # The bot subscribes to the event stream a moment after its puppet starts; what the gateway emits before
         # that is not replayed. Its login reaching the store says it is listening.
@@ -243,6 +245,9 @@ class Shop:
             if time.monotonic() > deadline:
                 pytest.fail(f"the bot never heard of its login\n--- bot log:\n{self.bot_log.read_text()}")
             time.sleep(0.1)
+        # After its login the bot reads every group's member list, which replaces the stored one: a member who
+        # joins meanwhile, read before the join, would be taken out again. A test acts once the list is read.
+        self.log_lines(GROUPS_READ, at_least=groups_read + 1, timeout=START_TIMEOUT)
 
     def bot_connected(self) -> None:
         self.gateway.wait_for(lambda e: e["event"] == "client_started", START_TIMEOUT,
