@@ -370,10 +370,11 @@ def test_remove_takes_a_member_out_and_a_refusal_for_want_of_admin_rights_is_tol
 
 def test_a_gateway_restart_loses_and_repeats_no_message(shop):
     s = shop(per_chat_seconds=3)  # three replies to one chat leave 3 s apart: two still wait when the gateway dies
+    s.gateway.do("stall_sends")  # it delivers the first reply and never answers the bot's send
     for text in ("/help", "/status", "/help status"):
         s.gateway.do("say", **{"from": OWNER, "to": BOT, "text": text})
     first = s.gateway.bot_said(to=OWNER)
-    # Killed the moment the first reply reaches WeChat, before the bot hears back: that one is delivered, but the
+    # Killed once the first reply reached WeChat, the bot never having heard back: that one is delivered, but the
     # bot cannot know it, so it must not send it again; it asks the owner to check instead.
     s.gateway.process.kill()
     s.gateway.process.wait()

@@ -93,6 +93,17 @@ puppet.roomDel = async (roomId, contactId) => {
   return roomDel(roomId, contactId)
 }
 
+// Told to stall (`{"do": "stall_sends"}`), the gateway delivers what the bot says but never answers the send: a
+// service that dies right after delivering, before its answer is on the wire. Without it, a test that kills the
+// gateway when a message arrives races the answer already on its way, and sometimes the bot hears it.
+let stallSends = false
+const messageSendText = puppet.messageSendText.bind(puppet)
+puppet.messageSendText = async (...args) => {
+  const id = await messageSendText(...args)
+  if (stallSends) await new Promise(() => {})
+  return id
+}
+
 const server = new PuppetServer({
   endpoint: `127.0.0.1:${process.env.GATEWAY_PORT}`,
   puppet,
@@ -112,6 +123,7 @@ const commands = {
   join: (c) => room(c.room).add(contact(c.contact)).by(contact(botId)),
   leave: (c) => room(c.room).remove(contact(c.contact)).by(contact(botId)),
   admin: (c) => { admin = c.admin },
+  stall_sends: () => { stallSends = true },
 }
 
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
