@@ -237,6 +237,12 @@ def capacity(ctx: Context, window: Window, start: dt.datetime) -> int:
     return max(0, int(minutes * per_minute * (1 - ANSWERS_SHARE)) - ctx.queued_count())
 
 
+def by_robot(ctx: Context, topic: str) -> bool:
+    """A group whose posts a WeCom group robot carries (core/context.py): they take none of the account's minutes,
+    and a robot's own minute holds twenty, far more than one campaign's one post a group."""
+    return topic in ctx.config.wecom.group_robots
+
+
 # Posting
 
 @job("campaign_fit_check")
@@ -251,11 +257,12 @@ def warn_if_groups_will_not_fit(ctx: Context, payload: dict) -> None:
     if window is None or ctx.now >= window.start:
         return
     rooms = target_rooms(ctx, campaign)
+    on_account = [topic for _, topic in rooms if not by_robot(ctx, topic)]
     fits = capacity(ctx, window, at)
-    if len(rooms) > fits:
+    if len(on_account) > fits:
         later = next_window(ctx.config, campaign.kind, window.end)
-        _tell(ctx, campaign, "will_not_fit", rooms=[topic for _, topic in rooms[fits:]], total=len(rooms), fits=fits,
-              window=window.spoken(), later=later.start)
+        _tell(ctx, campaign, "will_not_fit", rooms=on_account[fits:], total=len(rooms),
+              fits=len(rooms) - len(on_account) + fits, window=window.spoken(), later=later.start)
         ctx.memo(MEMO).set(_fit_told_key(campaign, at), "told")
 
 
@@ -313,13 +320,13 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
                                      [room, today]).fetchone()[0]
         if posts_today >= limit:
             day_full.append((room, topic))
-        elif room_for <= 0:
+        elif room_for <= 0 and not by_robot(ctx, topic):
             overflow.append((room, topic))
         else:
             outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
                                 image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence, posted_at=ctx.now))
             _record_post(ctx, campaign, room, occurrence, outbox_id)
-            room_for -= 1
+            room_for -= 0 if by_robot(ctx, topic) else 1
     if day_full:
         later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
         _move(ctx, campaign, occurrence, day_full, later)

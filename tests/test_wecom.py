@@ -131,6 +131,16 @@ def test_a_flash_sale_with_its_picture_reaches_each_mapped_groups_robot_whole(tm
     assert fake.taken_by("店主群") == []
 
 
+def test_posts_a_robot_carries_take_none_of_the_accounts_minutes(tmp_path, fake, monkeypatch):
+    from handlers import campaigns
+
+    monkeypatch.setattr(campaigns, "capacity", lambda *args: 0)  # the account's minutes all taken by other sends
+    shop = Shop(tmp_path, fake, "2026-11-27 12:00")
+    shop.run_until("2026-11-27 20:05")
+    assert [len(fake.taken_by(robot)) for robot in ("普通会员群", "VIP福利群")] == [1, 1]
+    assert "campaign_notice" not in [m["kind"] for m in shop.puppet.said()], "nothing moved, nothing said to be"
+
+
 def test_21_posts_in_a_minute_to_one_robot_are_paced_and_none_is_refused(tmp_path, fake):
     shop = Shop(tmp_path, fake, "2026-11-25 12:00", per_chat_interval_seconds=0)
     for n in range(21):
