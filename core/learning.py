@@ -26,6 +26,7 @@ a text, its thresholds and its wording; this module has the rest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -316,14 +317,22 @@ def _kept_model(task: Task, examples: list[Example], validation: list[Example], 
     digest = hashlib.sha256(json.dumps(
         [[(e.text, e.label) for e in examples], [(e.text, e.label) for e in validation], corrections,
          task.regularisation, version("scikit-learn")]).encode())
-    for source in sorted([*CODE.glob("core/*.py"), *CODE.glob("handlers/**/*.py"), *CODE.glob("handlers/**/*.toml")]):
-        digest.update(source.read_bytes())
+    digest.update(_code_digest())
     try:
         Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:  # a folder that cannot be made costs a training at each start, never the model
         log.warning("trained models not kept in %s: %s", folder, error)
         return None
     return Path(folder) / f"model-{digest.hexdigest()}.json"
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The code and rules a model's preparation and bands are read by: read once a process, not once a model."""
+    digest = hashlib.sha256()
+    for source in sorted([*CODE.glob("core/*.py"), *CODE.glob("handlers/**/*.py"), *CODE.glob("handlers/**/*.toml")]):
+        digest.update(source.read_bytes())
+    return digest.digest()
 
 
 def _write_kept(kept: Path, numbers: dict, corrections: int) -> None:

@@ -326,7 +326,8 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
             outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
                                 image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence, posted_at=ctx.now))
             _record_post(ctx, campaign, room, occurrence, outbox_id)
-            room_for -= 0 if by_robot(ctx, topic) else 1
+            if not by_robot(ctx, topic):
+                room_for -= 1
     if day_full:
         later = next_window(ctx.config, campaign.kind, ctx.now, later_day=True)
         _move(ctx, campaign, occurrence, day_full, later)

@@ -59,7 +59,8 @@ def split_of(text: str) -> str:
     return next(name for name, buckets in SPLITS.items() if bucket in buckets)
 
 
-def messages(split: str, kinds: tuple[str, ...] = EVERYDAY_KINDS, data: Path = DATA, files: str | None = None) -> list[dict]:
+def messages(split: str, kinds: tuple[str, ...] = EVERYDAY_KINDS, data: Path = DATA,
+             files: str | None = None) -> list[dict]:
     """The development messages of one split ("train", "validation" or "frozen") and of those kinds: of the
     everyday files and the spent rounds, or of other development files of data/traffic/ (`files`: a glob)."""
     paths = sorted(data.glob(files)) if files else development_files(data)
