@@ -31,6 +31,7 @@ HELD_OUT_ROUNDS = {
     3: ("holdout3_days.jsonl",),
     4: ("holdout4_days.jsonl",),
     5: ("holdout5_days.jsonl",),
+    6: ("holdout6_days.jsonl",),
 }
 SPENT_ROUNDS = (1, 2, 3, 4)  # run once each, on the versions they were written for: development data now
 EVERYDAY_KINDS = ("chat", "question")  # what almost every message in a group is; "complaint" and "advert" are rare
