@@ -43,7 +43,7 @@ CORRECTION = "correction"  # the category of a correction as a training example
 
 
 def _task() -> learning.Task:
-    return complaint_model.task(RULES, DATA)
+    return complaint_model.task(DATA)
 
 
 def _reaches_owner(model: Detector | None):

@@ -7,17 +7,18 @@ README says how they were written) and from the everyday messages of shop groups
 it must leave alone: trained without them, it took a sticker, "+1" or "有没有灰色？" for a complaint in 1 message of
 7 (issue #21).
 
-The model reads a message as the rules read it (`ComplaintRules.reading`): praise, settled and other harmless
-phrases blanked out, a problem named only to deny it as one mark, "〇", and whether the rules found a complaint
-as a word of its own. Character n-grams alone took "一个坏的都没有" (0.87) and "每次都不失望" (0.89) for complaints;
-with the rules' verdict as a word, the model weighs the rules as it learns how far they can be trusted, and there is
-one probability to put in a band.
+The model reads a message as a member typed it, mentions out and marks evened ("？？？" is "？"). It once read
+it as the rules do (praise and settled phrases blanked out, a denied problem as one mark, the rules' verdict as a
+word), but measured on writers it had never seen (each of eight left out of the training in turn), the typed text
+did better: complaints found at 2 false alarms in 1,000 everyday messages 0.644 rather than 0.576, everyday messages
+taken for one at recall 0.95 6.4% rather than 7.1%. The rules' phrases fit the messages they were written from.
+The rules still name a complaint's reason, and decide alone when there is no model.
 
-The bands are chosen on the validation split: a complaint is acknowledged in public only above `sure`, chosen
-for precision PUBLIC_PRECISION (an apology to "有没有灰色？" in front of the group is what ends a shop's trust); the
-owner is asked in private above `doubt`, chosen for recall OWNER_RECALL of complaints. The frozen test split is
-never trained or tuned on: the bench reads it, and so does the gate that lets a model retrained with the owner's
-corrections replace the one in use.
+The bands are chosen on writers the model has not seen (WRITER_FOLDS, core/learning.py `out_of_fold`): a
+complaint is acknowledged in public only above `sure`, chosen for precision PUBLIC_PRECISION (an apology to
+"有没有灰色？" in front of the group is what ends a shop's trust); the owner is asked in private above `doubt`,
+chosen for recall OWNER_RECALL of complaints. The frozen test split is never trained or tuned on: the bench reads
+it, and so does the gate that lets a model retrained with the owner's corrections replace the one in use.
 """
 
 from __future__ import annotations
@@ -27,59 +28,50 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.learning import (
-    Bands, Example, Scorer, Task, evened_marks, mark, read_jsonl, threshold_for_false_alarms, threshold_for_precision,
+    Bands, Example, Scorer, Task, evened_marks, read_jsonl, threshold_for_false_alarms, threshold_for_precision,
     threshold_for_recall, without_mentions,
 )
 from handlers import everyday
-from handlers.complaint_rules import ComplaintRules, Reading
+from handlers.complaint_rules import ComplaintRules
 
 DATA = Path(__file__).parent / "complaint_data"
 TRAIN, VALIDATION, TEST = "train.jsonl", "validation.jsonl", "test_frozen.jsonl"
-# On validation, of the complaints acknowledged in public (the goal is 0.98 unseen). 0.995 was tried on rounds 2
-# and 3, each left out of the training in turn: public apologies to everyday messages 1 and 1 rather than 1 and 3,
-# public precision 0.964 and 0.929 rather than 0.973 and 0.889, but half the complaints acknowledged in public, and
-# "快递三天了还没收到，差评" waited for the owner's word.
+# Out of fold, of the complaints acknowledged in public (the goal is 0.98 unseen). 0.98 was tried: on four writers
+# each left out in turn, public apologies to everyday messages 3 of 4,920 rather than none. (Before the bands were
+# chosen out of fold, 0.995 on a validation split of the writers trained on had been tried too.)
 PUBLIC_PRECISION = 0.99
-OWNER_RECALL = 0.97  # on validation, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
+OWNER_RECALL = 0.97  # out of fold, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
 # ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
 # about one chat message in ten is muted by the second day, and then it reaches nobody.
 EVERYDAY_ASKED = 0.03
-RULES_FOUND = mark("rules")
-RULES_READ_AT_MOST = 100  # characters of a message the rules read (see `read`)
+RULES_READ_AT_MOST = 100  # characters of a message the rules read (see `judge`)
 EVERYDAY = "everyday"  # the category of the everyday messages among the examples
+# complaint_data/'s messages were written over several rounds, their writers not told apart: one writer in the folds
+DATA_WRITERS = "complaint_data"
+WRITER_FOLDS = 4  # the bands are chosen on writers the model has not seen (core/learning.py `out_of_fold`)
 COMPLAINTS_IN_TRAFFIC = "complaints_*.jsonl"
-# LogisticRegression's C. With the second data round (3,189 messages), 5-fold cross-validation on train +
-# validation: recall at precision 0.90 0.84 with C=5, 0.85 with 10 and 30, 0.85 with LinearSVC.
-REGULARISATION = 10.0
+# LogisticRegression's C. On writers left out in turn (see the top), 30 rather than 10: complaints found at 2 false
+# alarms in 1,000 everyday messages 0.644 rather than 0.639; 100 trains three times slower for as much.
+REGULARISATION = 30.0
 
 
 def read_examples(path: Path) -> list[Example]:
-    return read_jsonl(path, lambda row: row["complaint"])
+    return read_jsonl(path, lambda row: row["complaint"], writer=DATA_WRITERS)
 
 
 def traffic_examples(split: str) -> list[Example]:
     """The messages of data/traffic/ for that split: the everyday ones (none is a complaint), the complaints and
     adverts of the spent held-out rounds, and complaints written as members type them in a group beside everyday
     messages that only look like complaints (complaints_*.jsonl)."""
-    return [Example(row["text"], False, EVERYDAY) for row in everyday.messages(split)] + [
-        Example(row["text"], row["kind"] == "complaint", row["kind"])
+    return [Example(row["text"], False, EVERYDAY, row["writer"]) for row in everyday.messages(split)] + [
+        Example(row["text"], row["kind"] == "complaint", row["kind"], row["writer"])
         for row in everyday.messages(split, ("complaint", "advert"))
         + everyday.messages(split, ("chat", "question", "complaint"), files=COMPLAINTS_IN_TRAFFIC)]
 
 
-def model_text(reading: Reading) -> str:
-    """A message as the model reads it: as the rules read it, marks evened out, and whether they found a complaint."""
-    return evened_marks(reading.text) + (RULES_FOUND if reading.reason else "")
-
-
-def read(rules: ComplaintRules, text: str) -> tuple[Reading, str]:
-    """The rules' reading of a message and the text the model reads. The rules read its first RULES_READ_AT_MOST
-    characters, the model up to core/learning.py's bound: the rules' phrases cost about 9 µs a character, so a long
-    story's tail is read by the model's n-grams alone (a microsecond a character), and no message costs over a
-    millisecond. 11 of the 16,824 labelled messages are longer than that."""
-    text = without_mentions(text)
-    reading = rules.reading(text[:RULES_READ_AT_MOST])
-    return reading, model_text(reading) + evened_marks(text[RULES_READ_AT_MOST:])
+def model_text(text: str) -> str:
+    """A message as the model reads it: mentions out, marks evened."""
+    return evened_marks(without_mentions(text))
 
 
 def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
@@ -91,17 +83,15 @@ def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
     return Bands(sure=sure, doubt=min(sure, doubt))
 
 
-def task(rules: ComplaintRules, data: Path = DATA) -> Task:
-    def prepare(text: str) -> str:
-        return read(rules, text)[1]
-
+def task(data: Path = DATA) -> Task:
     return Task(
-        prepare=prepare,
+        prepare=model_text,
         training=lambda: read_examples(data / TRAIN) + traffic_examples("train"),
         validation=lambda: read_examples(data / VALIDATION) + traffic_examples("validation"),
         frozen=lambda: read_examples(data / TEST) + traffic_examples("frozen"),
         choose_bands=choose_bands,
         regularisation=REGULARISATION,
+        writer_folds=WRITER_FOLDS,
     )
 
 
@@ -115,12 +105,14 @@ class Verdict:
 
 
 def judge(rules: ComplaintRules, scorer: Scorer | None, bands: Bands | None, text: str) -> Verdict:
-    """One message's verdict from one pass of the rules. Without a model (`scorer` None) the rules decide alone,
-    and what they find is sure: that is how the bot worked before it learned."""
-    reading, model_reads = read(rules, text)
+    """One message's verdict: the model's band, the rules' reason. Without a model (`scorer` None) the rules decide
+    alone, and what they find is sure: that is how the bot worked before it learned. The rules read the first
+    RULES_READ_AT_MOST characters, the model up to core/learning.py's bound: the rules' phrases cost about 9 µs a
+    character, the model's n-grams a microsecond, and no message costs over a millisecond."""
+    reading = rules.reading(without_mentions(text)[:RULES_READ_AT_MOST])
     if scorer is None or bands is None:
         return Verdict(reading.reason, "sure" if reading.reason else None, 1.0 if reading.reason else 0.0)
-    probability = scorer.probability(model_reads)
+    probability = scorer.probability(model_text(text))
     return Verdict(reading.reason, bands.of(probability), probability)
 
 

@@ -12,7 +12,7 @@ from tests.conftest import OWNER
 from tests.test_media import png
 
 MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
-FALSE_ALARM = "电影太烂了，差评，浪费钱"  # about a film, not the shop: the detector is sure it is a complaint; the owner says it is not
+FALSE_ALARM = "这周的天气收到就是坏的，我要退货"  # a joke about the weather, not the shop: the detector is sure it is a complaint; the owner says it is not
 
 
 def kinds(sent):

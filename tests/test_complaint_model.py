@@ -9,7 +9,7 @@ import pytest
 from core import learning
 from core.learning import fit_pipeline, threshold_for_false_alarms, threshold_for_precision, threshold_for_recall
 from handlers import complaint_detection, everyday
-from handlers.complaint_model import DATA, RULES_FOUND, TEST, TRAIN, VALIDATION, read_examples, without_mentions
+from handlers.complaint_model import DATA, TEST, TRAIN, VALIDATION, read_examples, without_mentions
 from tests.conftest import OWNER, replay_events, say, shop
 
 HARD_NEGATIVES = {"question_delivery", "question_refund_policy", "praise_negword", "joke", "general_gripe",
@@ -45,8 +45,8 @@ def test_the_training_data_is_large_varied_and_apart_from_the_frozen_split():
 
 def test_the_direct_scorer_equals_predict_proba_on_the_whole_frozen_split():
     model, task = complaint_detection.current_model(), complaint_detection._task()
-    training = task.training()
-    pipeline = fit_pipeline([task.prepare(e.text) for e in training], [e.label for e in training], 10.0)
+    fitted = task.validation() + task.training()  # its bands are chosen out of fold: it is fitted on both
+    pipeline = fit_pipeline([task.prepare(e.text) for e in fitted], [e.label for e in fitted], task.regularisation)
     texts = [task.prepare(e.text) for e in task.frozen()]
     expected = pipeline.predict_proba(texts)[:, 1]
     assert max(abs(model.scorer.probability(text) - p) for text, p in zip(texts, expected)) < 1e-9
@@ -66,6 +66,35 @@ def test_thresholds_are_chosen_for_the_precision_the_recall_or_the_false_alarms_
     assert threshold_for_precision([0.9], [False], 0.9) == 1.0  # never reached: nothing is flagged
     assert 0.59 < threshold_for_recall(scores, labels, 1.0) < 0.6  # every positive, and no lower
     assert threshold_for_false_alarms([0.9, 0.5, 0.4, 0.3], 0.25) == 0.5  # one of four above it
+
+
+def test_each_writer_falls_whole_in_one_fold_and_the_folds_are_near_equal():
+    examples = complaint_detection._task().training()
+    folds = learning.writer_folds(examples, 4)
+    fold_of_writer = {}
+    for example, fold in zip(examples, folds):
+        assert fold_of_writer.setdefault(example.writer, fold) == fold, example.writer
+    assert len(fold_of_writer) >= 8 and "" not in fold_of_writer, "every example knows its writer"
+    sizes = sorted(folds.count(fold) for fold in range(4))
+    assert sizes[0] > 0.5 * sizes[-1]
+
+
+def test_the_bands_are_chosen_on_scores_of_writers_each_model_never_saw():
+    def example(text, label, writer):
+        return learning.Example(text, label, "", writer)
+
+    # Writer a says "坏了" for a complaint, writer b "差评"; a model that saw a knows nothing of b's "差评".
+    examples = [example(f"杯子坏了{n}", True, "a") for n in range(6)] + [
+        example(f"杯子好看{n}", False, "a") for n in range(6)] + [example(f"差评{n}", True, "b") for n in range(6)] + [
+        example(f"好评{n}", False, "b") for n in range(6)] + [example("差评", True, "")]  # the last: a correction
+    texts = [e.text for e in examples]
+    out_of_fold = learning.out_of_fold(2, texts, examples, 1, 10.0)
+    assert len(out_of_fold) == len(examples) - 1, "a correction is fitted on, never judged"
+    without_b = learning.fit(texts[:12] + texts[-1:], [e.label for e in examples[:12] + examples[-1:]], 10.0,
+                             [1.0] * 12 + [learning.CORRECTION_WEIGHT])
+    assert out_of_fold[12:] == pytest.approx([without_b.probability(text) for text in texts[12:24]])
+    everything = learning.fit(texts, [e.label for e in examples], 10.0)
+    assert out_of_fold[12] < everything.probability(texts[12]), "b's complaints are less sure to a model without b"
 
 
 def test_a_confident_complaint_is_sure_and_everyday_chat_is_in_no_band():
@@ -162,8 +191,8 @@ def test_praise_that_names_a_problem_to_deny_it_is_no_false_alarm_of_the_model()
     ("一个烂的都没有", "。"),  # a phrase the rules blank out (not_a_complaint) is not read at all
     ("杯子碎了，没有破损的也有裂纹", "杯子碎了，没有〇的也有裂纹"),  # the problem not denied stays as it is
 ])
-def test_the_model_reads_the_message_as_the_rules_do(typed, read):
-    assert complaint_detection.current_model().prepare(typed).removesuffix(RULES_FOUND) == read
+def test_the_rules_read_a_denied_problem_as_one_mark(typed, read):
+    assert complaint_detection.RULES.reading(typed).text == read
 
 
 @pytest.mark.parametrize("typed, read", [
@@ -173,12 +202,12 @@ def test_the_model_reads_the_message_as_the_rules_do(typed, read):
     ("一点都不酸，很甜", "一点都不〇，很甜"),
 ])
 def test_a_problem_named_bare_to_deny_it_is_read_as_denied(typed, read):
-    assert complaint_detection.current_model().prepare(typed).removesuffix(RULES_FOUND) == read
+    assert complaint_detection.RULES.reading(typed).text == read
 
 
 @pytest.mark.parametrize("typed", ["门把手坏过两次", "快递还没到，等了五天", "拖鞋不能穿，一穿就断了"])
 def test_a_bare_problem_not_denied_and_real_complaints_with_a_negation_are_read_as_typed(typed):
-    assert complaint_detection.current_model().prepare(typed).removesuffix(RULES_FOUND) == typed
+    assert complaint_detection.RULES.reading(typed).text == typed
 
 
 def test_the_n_grams_read_are_scikit_learns_on_every_text_both_detectors_learn_from():

@@ -85,7 +85,7 @@ def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alert
     bot.advance(minutes=5)
     bot.member("小王").says("而且快递还晚了三天，太差了", room="普通会员群")
     bot.advance(minutes=1)
-    bot.member("小李").says("我买的衣服发错货了，要的M码给我发了XL", room="普通会员群")
+    bot.member("小李").says("我买的衣服发错货了，要的M码给我发了XL，我要退货", room="普通会员群")
     bot.advance_to("2026-11-25 10:50")
     alerts = bot.texts(kind="complaint_alert")
     assert len(alerts) == 2 and "小李" in alerts[1] and "发错货" in alerts[1]
@@ -216,7 +216,7 @@ def test_the_open_list_shows_the_oldest_ten_and_says_how_many_there_are(shop_bot
     members = [bot.member(f"会员{n}") for n in range(12)]
     bot.advance(hours=1)
     for member in members:
-        member.says("快递一周了还没收到", room="普通会员群")
+        member.says("快递一周了还没收到，我要退款", room="普通会员群")
         bot.advance(minutes=1)
     bot.advance_to("2026-11-25 10:30")
     bot.owner.says("/complaints")
