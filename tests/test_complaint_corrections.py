@@ -12,7 +12,7 @@ from tests.conftest import OWNER
 from tests.test_media import png
 
 MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
-FALSE_ALARM = "这周的天气收到就是坏的，我要退货"  # a joke about the weather, not the shop: the detector is sure it is a complaint; the owner says it is not
+FALSE_ALARM = "周一收到就是坏的，质量太差了，我要退货"  # a joke about Mondays, not the shop: the detector is sure it is a complaint; the owner says it is not
 
 
 def kinds(sent):
