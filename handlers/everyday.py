@@ -33,6 +33,7 @@ HELD_OUT_ROUNDS = {
     5: ("holdout5_days.jsonl",),
     6: ("holdout6_days.jsonl",),
     7: ("holdout7_days.jsonl",),
+    8: ("holdout8_days.jsonl",),
 }
 SPENT_ROUNDS = (1, 2, 3, 4, 5, 6, 7)  # run once each, on the versions they were written for: development data now
 EVERYDAY_KINDS = ("chat", "question")  # what almost every message in a group is; "complaint" and "advert" are rare
