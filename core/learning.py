@@ -273,13 +273,16 @@ class Task:
     writer_folds: int = 0
 
 
-def train(task: Task, extra: Sequence[Example] = ()) -> Detector:
+def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None) -> Detector:
     """The task's model fitted on its training examples and `extra` (the owner's corrections), its bands chosen
     on its validation examples, or, with `task.writer_folds`, fitted on both and its bands chosen out of fold
-    (`out_of_fold`). OSError or ValueError when the data cannot be read, ImportError without scikit-learn."""
+    (`out_of_fold`) unless `bands` are given: those of the model a retrained one would replace. A few corrections
+    barely move how the model reads unseen writers, and bands chosen again jittered enough for the not-worse gate
+    to refuse the model a correction had put right. OSError or ValueError when the data cannot be read, ImportError
+    without scikit-learn."""
     examples = task.training() + list(extra)
     validation = task.validation()
-    kept = _kept_model(task, examples, validation, len(extra))
+    kept = _kept_model(task, examples, validation, len(extra), bands)
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
         weights = dict(zip(numbers["grams"], zip(numbers["idf"], numbers["weights"])))
@@ -292,11 +295,12 @@ def train(task: Task, extra: Sequence[Example] = ()) -> Detector:
     texts = [task.prepare(bounded(e.text)) for e in examples]
     weights = [1.0] * (len(examples) - len(extra)) + [CORRECTION_WEIGHT] * len(extra)
     scorer = fit(texts, [e.label for e in examples], task.regularisation, weights)
-    if task.writer_folds:
-        probabilities = out_of_fold(task.writer_folds, texts, examples, len(extra), task.regularisation)
-    else:
-        probabilities = [scorer.probability(task.prepare(bounded(e.text))) for e in judged]
-    detector = Detector(task.prepare, scorer, task.choose_bands(probabilities, judged))
+    if task.writer_folds and bands is None:
+        bands = task.choose_bands(out_of_fold(task.writer_folds, texts, examples, len(extra), task.regularisation),
+                                  judged)
+    elif bands is None:
+        bands = task.choose_bands([scorer.probability(task.prepare(bounded(e.text))) for e in judged], judged)
+    detector = Detector(task.prepare, scorer, bands)
     if kept is not None:
         # Three flat lists rather than a mapping of pairs: read back three times faster
         _write_kept(kept, {"grams": list(scorer.weights), "idf": [idf for idf, _ in scorer.weights.values()],
@@ -357,10 +361,12 @@ def keep_models(shipped_data: Path | None, with_corrections: Path | None) -> Non
     FOLDERS.shipped_data, FOLDERS.with_corrections = shipped_data, with_corrections
 
 
-def _kept_model(task: Task, examples: list[Example], validation: list[Example], corrections: int) -> Path | None:
-    """Where the model these would train is kept (None when nowhere): named by a hash of the examples and how many
-    of them are corrections, the regularisation, the code and rules of core/ and handlers/ (how texts are prepared,
-    how bands are chosen) and scikit-learn's version. A change to any of them names another file."""
+def _kept_model(task: Task, examples: list[Example], validation: list[Example], corrections: int,
+                bands: Bands | None) -> Path | None:
+    """Where the model these would train is kept (None when nowhere): named by a hash of the examples, their writers
+    and how many of them are corrections, the regularisation and folds, the bands given, the code and rules of core/
+    and handlers/ (how texts are prepared, how bands are chosen) and scikit-learn's version. A change to any of them
+    names another file."""
     folder = os.environ.get(MODEL_CACHE) or (FOLDERS.with_corrections if corrections else FOLDERS.shipped_data)
     if not folder:
         return None
@@ -368,7 +374,8 @@ def _kept_model(task: Task, examples: list[Example], validation: list[Example], 
 
     digest = hashlib.sha256(json.dumps(
         [[(e.text, e.label, e.writer) for e in examples], [(e.text, e.label, e.writer) for e in validation],
-         corrections, task.regularisation, task.writer_folds, version("scikit-learn")]).encode())
+         corrections, task.regularisation, task.writer_folds, bands and vars(bands),
+         version("scikit-learn")]).encode())
     digest.update(_code_digest())
     try:
         Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -545,13 +552,22 @@ class Learner:
         self.reset()
         self._base, self._base_tried = None, False
 
+    def trained_with(self, extra: Sequence[Example]) -> Detector | None:
+        """The model trained with `extra` as `retrain` trains it: when its task chooses bands out of fold, with the
+        base model's bands (see `train`). The base model itself without `extra`."""
+        base = self.base()
+        if not extra or base is None:
+            return base
+        task = self._task()
+        return train(task, extra, base.bands if task.writer_folds else None)
+
     def retrain(self, extra: Sequence[Example]) -> bool:
         """Train with `extra`; whether the result replaced the model in use (False without anything new)."""
         if not extra or tuple(extra) == self.tried or self.base() is None:
             return False
         self.tried = tuple(extra)
         try:
-            candidate = train(self._task(), extra)
+            candidate = self.trained_with(extra)
         except Exception:
             log.exception("%s model not retrained with %d corrections; the one in use stays", self.name, len(extra))
             return False

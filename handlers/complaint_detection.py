@@ -150,9 +150,9 @@ def trial(db) -> Trial:
     when the data cannot be read, ImportError without scikit-learn."""
     notes = Memo(db, MEMO)
     trained_at, in_use_count = notes.get("trained_at"), int(notes.get("corrections") or 0)
-    in_use = learning.train(_task(), corrections(db, trained_at) if in_use_count else [])
+    in_use = LEARNER.trained_with(corrections(db, trained_at) if in_use_count else [])
     extra = corrections(db)
-    candidate = learning.train(_task(), extra) if extra else in_use
+    candidate = LEARNER.trained_with(extra) if extra else in_use
     return Trial(len(extra), in_use_count, frozen_figures(in_use), frozen_figures(candidate),
                  not_worse(candidate, in_use))
 

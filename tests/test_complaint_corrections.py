@@ -12,7 +12,7 @@ from tests.conftest import OWNER
 from tests.test_media import png
 
 MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
-FALSE_ALARM = "周一收到就是坏的，质量太差了，我要退货"  # a joke about Mondays, not the shop: the detector is sure it is a complaint; the owner says it is not
+FALSE_ALARM = "电影院的爆米花收到就是坏的，质量太差了，我要退货"  # about a cinema, not the shop: the detector is sure it is a complaint; the owner says it is not
 
 
 def kinds(sent):
@@ -180,7 +180,8 @@ def test_a_night_without_new_corrections_does_not_train_the_same_model_again(sho
     bot.owner.says("/notcomplaint 1")
     trainings = []
     trained = learning.train
-    monkeypatch.setattr(learning, "train", lambda task, extra=(): trainings.append(len(extra)) or trained(task, extra))
+    monkeypatch.setattr(learning, "train", lambda task, extra=(), bands=None: trainings.append(len(extra))
+                        or trained(task, extra, bands))
     bot.advance_to("2026-11-28 09:00")
     assert trainings == [1], "once, on the first night"
     assert complaint_detection.detect(FALSE_ALARM) is None

@@ -160,7 +160,7 @@ def test_the_weekly_review_sums_up_reasons_follow_up_times_and_repeats(shop_bot)
         ("2026-11-24 10:10", bot.owner, "/resolve 1 补发", None),
         ("2026-11-25 10:00", li, "物流三天没更新了，你们到底发没发货", group),
         ("2026-11-25 12:00", bot.owner, "/contacted 2", None),
-        ("2026-11-26 10:00", wang, "收到的杯子是碎的，质量太差", group),
+        ("2026-11-26 10:00", wang, "收到的杯子是碎的，质量太差，我要退货", group),
         ("2026-11-26 10:30", bot.owner, "/resolve 3 券 10", None),
         ("2026-11-27 10:00", bot.owner, "/order 小王 99", None),
         ("2026-11-28 10:00", bot.owner, "/order 小王 120", None),

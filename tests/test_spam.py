@@ -466,7 +466,7 @@ def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_traini
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "在家动动手指就能赚钱"
+    doubtful = "动动手指在家也能赚点零花"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
