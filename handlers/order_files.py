@@ -24,9 +24,10 @@ from core.events import Message
 from core.media import MAX_BYTES
 from core.registry import on_message
 from core.rules import from_member, in_group, private, rule
-from handlers import order_book
+from handlers import off_hours, order_book
+from handlers.opening_hours import is_open, next_opening
 from handlers.tiers import NAMES_SHOWN, recompute
-from imports.orders import NotAnOrderExport, OrderFileError, read_orders, save_orders
+from imports.orders import NotAnOrderExport, NotATable, OrderFileError, read_orders, save_orders
 
 ROWS_AT_MOST = 200_000  # about a year of a busy shop: a file sent in chat is read while the bot waits
 PROBLEMS_SHOWN = 10  # bad rows listed in the answer; the rest are counted
@@ -59,6 +60,9 @@ def import_order_file(ctx: Context, message: Message) -> None:
         return
     try:
         export = read_orders(Path(message.file), ctx.config, now=ctx.now, rows_at_most=ROWS_AT_MOST)
+    except NotATable:
+        _refuse(ctx, "not_export", kind="text")
+        return
     except NotAnOrderExport as error:
         _refuse(ctx, "not_export", kind=kind, problems=error.problems[:PROBLEMS_SHOWN])
         return
@@ -92,7 +96,14 @@ def explain_to_member(ctx: Context, message: Message) -> None:
     if last and from_db(last, ctx.config.tz) > ctx.now - MEMBER_TOLD_EVERY:
         return
     told.set(message.sender, to_db(ctx.now))
-    ctx.reply("file_reply", "file_reply", expires_at=ctx.now + MEMBER_TOLD_EVERY)
+    expires_at = ctx.now + MEMBER_TOLD_EVERY
+    closed = not is_open(ctx.config, ctx.now)
+    if closed:  # one message off hours: this answer carries the off-hours line, as the FAQ's do
+        off_hours.told_in_another_answer(ctx, message.sender)
+        opening = next_opening(ctx.config, ctx.now)
+        expires_at = min(expires_at, opening) if opening else expires_at
+    ctx.reply("file_reply", "file_reply", expires_at=expires_at, closed=closed,
+              **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
 
 
 def _refuse(ctx: Context, why: str, **details) -> None:

@@ -198,3 +198,30 @@ def test_an_xlsx_with_the_order_number_and_amount_typed_as_numbers_reads_them_as
     bot = shop_bot()
     assert figures(sends(bot.owner, out.getvalue())[0]["text"])["new"] == 1
     assert bot.assistant.db.execute("SELECT id, amount FROM orders").fetchall() == [("20261125001", 99.0)]
+
+
+def test_a_members_file_at_night_gets_one_message_that_also_says_when_service_opens(shop_bot):
+    bot = shop_bot(start="2026-11-25 23:00")
+    wang = bot.member("小王")
+    answer = sends(wang, b"%PDF-1.4 receipt")
+    assert [(m["kind"], m["to"]) for m in answer] == [("file_reply", wang.id)], "one message, not two"
+    assert "收不了文件" in answer[0]["text"] and "非工作时间" in answer[0]["text"] and "明天9:00上线" in answer[0]["text"]
+    assert wang.says("我的快递到哪了") + bot.advance(seconds=10) == [], "the night's off-hours line was given with it"
+
+
+def test_a_plain_text_file_is_said_to_be_no_table_in_a_few_words(shop_bot):
+    bot = shop_bot()
+    note = "店主您好，\n这是我记的本周要补的货：\n杯子 20 个\n碗 10 个\n".encode("utf-8")
+    text = sends(bot.owner, note)[0]["text"]
+    assert text.startswith("这个文件不是订单表格"), text
+    assert "表头要有：订单号、下单时间、买家昵称或买家微信号、实付金额、订单状态" in text
+    assert "没有“" not in text, "no list of the columns a note lacks"
+    assert len(text.splitlines()) <= 2 and orders_in(bot) == (0, 0)
+
+
+def test_members_merely_outside_the_vip_room_are_not_called_tier_changes(shop_bot):
+    bot = shop_bot(groups={"普通会员群": ["小王"], "VIP福利群": ["小李"]})
+    wang = bot.ids["小王"]
+    text = sends(bot.owner, (HEADER + f"B1,2026-11-24 20:00:00,小王,{wang},20.00,已完成\n").encode("utf-8"))[0]["text"]
+    assert "会员等级没有变化" in text and "会员等级有变化" not in text, text
+    assert "小李" in text and "VIP福利群" in text, "the room mismatch is still said, apart"
