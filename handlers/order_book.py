@@ -175,60 +175,66 @@ def _marks(names: list[str]) -> str:
 
 # What campaigns earned (handlers/campaign_results.py)
 
-def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str], days: list[int]) -> dict[int, tuple]:
-    """The counted orders of the members of the posted groups in the 24 hours after the post they saw first (day
-    0), and in the same 24 hours `day` days earlier for the other days asked: {day: (orders, revenue, buyers)}, a
-    day without orders missing. `posts` are (room, moment sent, as stored). An order counts once, however many of
-    the posted groups its buyer is in; a nickname nobody linked is nobody's, and the shop's own people are left out.
+def orders_after_posts(db, posts: dict, shop_people: list[str], days: dict) -> dict:
+    """For each post (a key of `posts`, whose value lists (room, moment sent, as stored) of its groups): the
+    counted orders of the members of its groups in the 24 hours after the post they saw first (day 0), and in the
+    same 24 hours `day` days earlier for the other days `days[key]` asks: {key: {day: (orders, revenue, buyers)}}, a
+    post or a day without orders missing. An order counts once for a post, however many of its groups its buyer is
+    in; a nickname nobody linked is nobody's, and the shop's own people are left out.
 
-    Read from the orders of those days alone (orders_by_time, which covers what is read here), each buyer's groups
-    through room_members' contact index: never the groups' whole membership (bench/campaign_stats.py)."""
-    if not posts:
+    All the posts in one statement, reading only the orders of the days asked (orders_by_time covers what is
+    read): each order with its buyer and their groups (room_members' contact index), never the groups' whole
+    membership, and no sort of the orders to find the post a buyer saw first (bench/campaign_stats.py)."""
+    keys = [key for key, sent in posts.items() if sent]
+    if not keys:
         return {}
-    ranges = _day_ranges(posts, days)
-    db.execute("DROP TABLE IF EXISTS temp.posted")
-    db.execute("CREATE TEMP TABLE posted (room TEXT PRIMARY KEY, sent TEXT NOT NULL)")
+    for table in ("posted", "post_days"):
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    # When each group saw each post, as a Julian day: worked out once a group, not once an order.
+    db.execute("CREATE TEMP TABLE posted (room TEXT NOT NULL, post INTEGER NOT NULL, seen REAL NOT NULL,"
+               " PRIMARY KEY (room, post))")
+    db.execute("CREATE TEMP TABLE post_days (post INTEGER NOT NULL, day INTEGER NOT NULL, start TEXT NOT NULL,"
+               " end TEXT NOT NULL, PRIMARY KEY (post, day))")
     try:
-        db.conn.executemany("INSERT INTO posted VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET sent = min(sent, excluded.sent)",
-                            posts)
+        db.conn.executemany("INSERT INTO posted VALUES (?, ?, julianday(?))"
+                            " ON CONFLICT (room, post) DO UPDATE SET seen = min(seen, excluded.seen)",
+                            [(room, n, sent) for n, key in enumerate(keys) for room, sent in posts[key]])
+        db.conn.executemany("INSERT INTO post_days VALUES (?, ?, ?, ?)",
+                            [(n, day, *_day_range(posts[key], day)) for n, key in enumerate(keys) for day in days[key]])
         rows = db.execute(
-            f"""WITH bought AS (
-                SELECT o.rowid AS n, o.placed_at, o.amount, {BUYER} AS buyer
-                FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
-                {LINKED} WHERE o.counts = 1),
-            seen AS (  -- each order with the moment its buyer first saw one of the posts
-                SELECT b.n, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
-                CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
-                WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.n),
+            f"""WITH bought AS (  -- each order placed in one of the days asked, once a day whose hours it may be in
+                SELECT d.post, d.day, o.amount, julianday(o.placed_at) AS placed, {BUYER} AS buyer
+                FROM temp.post_days d CROSS JOIN orders o ON o.placed_at >= d.start AND o.placed_at < d.end
+                {LINKED} WHERE +o.counts = 1),  -- +: read by time (orders_by_time), never by an index on counts
+            seen AS MATERIALIZED (  -- when its buyer first saw the post in one of their groups; NULL: in none of them
+                SELECT post, day, amount, buyer, placed - (
+                    SELECT min(p.seen) FROM ({directory.MEMBERSHIPS}) m CROSS JOIN temp.posted p
+                    ON p.room = m.room AND p.post = b.post WHERE m.contact = b.buyer) AS since
+                FROM bought b WHERE buyer NOT IN (SELECT value FROM json_each(:shop_people))),
             timed AS (
-                SELECT amount, buyer,
-                    CAST(round((julianday(placed_at) - julianday(sent)) * {DAY_MS}) AS INTEGER) AS ms FROM seen),
-            days AS (  -- whole days from the post, rounded down: -1 is the 24 hours before it
-                SELECT amount, buyer, CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END AS day
-                FROM timed)
-            SELECT -day, count(*), sum(amount), count(DISTINCT buyer) FROM days
-            WHERE -day IN (SELECT value FROM json_each(:days)) GROUP BY day""",
-            {"ranges": json.dumps(ranges), "shop_people": json.dumps(shop_people), "days": json.dumps(days)},
+                SELECT post, day, amount, buyer, CAST(round(since * {DAY_MS}) AS INTEGER) AS ms FROM seen
+                WHERE since IS NOT NULL)
+            SELECT post, day, count(*), sum(amount), count(DISTINCT buyer) FROM timed
+            -- whole days from the post, rounded down: -1 is the 24 hours before it, asked as day 1
+            WHERE day = -(CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END)
+            GROUP BY post, day""",
+            {"shop_people": json.dumps(shop_people)},
         ).fetchall()
     finally:
         db.execute("DROP TABLE temp.posted")
-    return {day: (orders, revenue, buyers) for day, orders, revenue, buyers in rows}
+        db.execute("DROP TABLE temp.post_days")
+    figures: dict = {}
+    for post, day, orders, revenue, buyers in rows:
+        figures.setdefault(keys[post], {})[day] = (orders, revenue, buyers)
+    return figures
 
 
-def _day_ranges(posts: list[tuple[str, str]], days: list[int]) -> list[tuple[str, str]]:
-    """The stored-time ranges an order of one of those days may have been placed in, a minute wider each side,
-    overlapping ones merged (an order must be read once): the only orders worth reading."""
+def _day_range(posts: list[tuple[str, str]], day: int) -> tuple[str, str]:
+    """The stored-time range an order of a post's `day` may have been placed in, from the first group's post to
+    the last one's, a minute wider each side (a rounding of the day's edges)."""
     moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
-    first, last = min(moments), max(moments)
-    spans = sorted((first - dt.timedelta(days=day, minutes=1), last - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1))
-                   for day in days)
-    merged = [list(spans[0])]
-    for start, end in spans[1:]:
-        if start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(to_db(start), to_db(end)) for start, end in merged]
+    return (to_db(min(moments) - dt.timedelta(days=day, minutes=1)),
+            to_db(max(moments) - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1)))
 
 
 def coupons_exported(db, start: str, end: str) -> bool:
