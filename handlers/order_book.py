@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 from core import directory
 from core.clock import to_db
@@ -21,7 +22,7 @@ FIELDS = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, s
 # l.name = o.buyer_name): by WeChat id, else by the owner's link; NULL for a nickname nobody linked.
 BUYER = "coalesce(o.buyer_id, l.contact)"
 LINKED = "LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name"
-DAY_MS = 86_400_000
+DAY = dt.timedelta(days=1)
 
 
 def save_import(db, rows: list[tuple]) -> tuple[int, int]:
@@ -182,59 +183,81 @@ def orders_after_posts(db, posts: dict, shop_people: list[str], days: dict) -> d
     post or a day without orders missing. An order counts once for a post, however many of its groups its buyer is
     in; a nickname nobody linked is nobody's, and the shop's own people are left out.
 
-    All the posts in one statement, reading only the orders of the days asked (orders_by_time covers what is
-    read): each order with its buyer and their groups (room_members' contact index), never the groups' whole
-    membership, and no sort of the orders to find the post a buyer saw first (bench/campaign_stats.py)."""
-    keys = [key for key, sent in posts.items() if sent]
+    All the posts at once, from one read: the orders of the days asked (orders_by_time covers them, each read
+    once however many posts' days it falls in), with their buyers' groups. When a buyer first saw each post is
+    worked out here, once a buyer: in SQL, a lookup of each group's post for every post an order might belong to,
+    then a sort of the orders to keep the first, took most of /campaign stats's time (bench/campaign_stats.py)."""
+    keys = [key for key, rooms in posts.items() if rooms]
     if not keys:
         return {}
-    for table in ("posted", "post_days"):
-        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    # When each group saw each post, as a Julian day: worked out once a group, not once an order.
-    db.execute("CREATE TEMP TABLE posted (room TEXT NOT NULL, post INTEGER NOT NULL, seen REAL NOT NULL,"
-               " PRIMARY KEY (room, post))")
-    db.execute("CREATE TEMP TABLE post_days (post INTEGER NOT NULL, day INTEGER NOT NULL, start TEXT NOT NULL,"
-               " end TEXT NOT NULL, PRIMARY KEY (post, day))")
-    try:
-        db.conn.executemany("INSERT INTO posted VALUES (?, ?, julianday(?))"
-                            " ON CONFLICT (room, post) DO UPDATE SET seen = min(seen, excluded.seen)",
-                            [(room, n, sent) for n, key in enumerate(keys) for room, sent in posts[key]])
-        db.conn.executemany("INSERT INTO post_days VALUES (?, ?, ?, ?)",
-                            [(n, day, *_day_range(posts[key], day)) for n, key in enumerate(keys) for day in days[key]])
-        rows = db.execute(
-            f"""WITH bought AS (  -- each order placed in one of the days asked, once a day whose hours it may be in
-                SELECT d.post, d.day, o.amount, julianday(o.placed_at) AS placed, {BUYER} AS buyer
-                FROM temp.post_days d CROSS JOIN orders o ON o.placed_at >= d.start AND o.placed_at < d.end
-                {LINKED} WHERE +o.counts = 1),  -- +: read by time (orders_by_time), never by an index on counts
-            seen AS MATERIALIZED (  -- when its buyer first saw the post in one of their groups; NULL: in none of them
-                SELECT post, day, amount, buyer, placed - (
-                    SELECT min(p.seen) FROM ({directory.MEMBERSHIPS}) m CROSS JOIN temp.posted p
-                    ON p.room = m.room AND p.post = b.post WHERE m.contact = b.buyer) AS since
-                FROM bought b WHERE buyer NOT IN (SELECT value FROM json_each(:shop_people))),
-            timed AS (
-                SELECT post, day, amount, buyer, CAST(round(since * {DAY_MS}) AS INTEGER) AS ms FROM seen
-                WHERE since IS NOT NULL)
-            SELECT post, day, count(*), sum(amount), count(DISTINCT buyer) FROM timed
-            -- whole days from the post, rounded down: -1 is the 24 hours before it, asked as day 1
-            WHERE day = -(CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END)
-            GROUP BY post, day""",
-            {"shop_people": json.dumps(shop_people)},
-        ).fetchall()
-    finally:
-        db.execute("DROP TABLE temp.posted")
-        db.execute("DROP TABLE temp.post_days")
-    figures: dict = {}
-    for post, day, orders, revenue, buyers in rows:
-        figures.setdefault(keys[post], {})[day] = (orders, revenue, buyers)
-    return figures
+    sent: list[dict[str, dt.datetime]] = [{} for _ in keys]  # each post's groups: when they saw it
+    for moments, key in zip(sent, keys):
+        for room, at in posts[key]:  # a group posted twice saw it first at the earlier moment
+            moment = dt.datetime.fromisoformat(at)
+            moments[room] = min(moment, moments.get(room, moment))
+    asked = [set(days[key]) for key in keys]
+    # Each order of those days with each group its buyer is in (room_members' contact index): an order of a
+    # buyer in no group is nobody's
+    rows = db.execute(
+        f"""SELECT o.rowid, o.placed_at, o.amount, {BUYER} AS buyer, m.room FROM json_each(:ranges) r CROSS JOIN orders o
+        ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1 {LINKED}
+        CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = {BUYER}
+        WHERE +o.counts = 1 AND {BUYER} NOT IN (SELECT value FROM json_each(:shop_people))""",  # +: by time, not counts
+        {"ranges": json.dumps(_merged([span for moments, wanted in zip(sent, asked)
+                                       for span in _day_ranges(moments, wanted)])),
+         "shop_people": json.dumps(shop_people)},
+    ).fetchall()
+    orders, groups = {}, {}
+    for order, placed_at, amount, buyer, room in rows:
+        orders[order] = (placed_at, amount, buyer)
+        groups.setdefault(buyer, set()).add(room)
+    # When each group saw each post (None: not posted there), and each buyer, across their groups
+    seen_in = {room: tuple(moments.get(room) for moments in sent) for room in set().union(*sent)}
+    first_seen = {buyer: _earliest([seen_in[room] for room in rooms if room in seen_in])
+                  for buyer, rooms in groups.items()}
+    totals: dict[tuple[int, int], list] = {}  # (post, day): [orders, amounts, buyers]
+    for placed_at, amount, buyer in orders.values():
+        if first_seen[buyer] is None:
+            continue
+        placed = dt.datetime.fromisoformat(placed_at)
+        for post, seen in enumerate(first_seen[buyer]):
+            # whole days from the post, rounded down: 1 is the 24 hours before it
+            if seen is not None and (day := -((placed - seen) // DAY)) in asked[post]:
+                figures = totals.setdefault((post, day), [0, [], set()])
+                figures[0] += 1
+                figures[1].append(amount)
+                figures[2].add(buyer)
+    result: dict = {}
+    for (post, day), (count, amounts, buyers) in totals.items():
+        result.setdefault(keys[post], {})[day] = (count, math.fsum(amounts), len(buyers))
+    return result
 
 
-def _day_range(posts: list[tuple[str, str]], day: int) -> tuple[str, str]:
-    """The stored-time range an order of a post's `day` may have been placed in, from the first group's post to
-    the last one's, a minute wider each side (a rounding of the day's edges)."""
-    moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
-    return (to_db(min(moments) - dt.timedelta(days=day, minutes=1)),
-            to_db(max(moments) - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1)))
+def _earliest(moments: list[tuple]) -> tuple | None:
+    """Post by post, the earliest of these groups' moments (None: posted in none of them); None for no groups."""
+    if len(moments) <= 1:  # most buyers are in one group
+        return moments[0] if moments else None
+    return tuple(min((m for m in column if m is not None), default=None) for column in zip(*moments))
+
+
+def _day_ranges(sent: dict[str, dt.datetime], days: set[int]) -> list[tuple[str, str]]:
+    """The stored-time ranges an order of a post's days may have been placed in, from the first group's post to
+    the last one's, a minute wider each side."""
+    first, last = min(sent.values()), max(sent.values())
+    return [(to_db(first - dt.timedelta(days=day, minutes=1)), to_db(last - dt.timedelta(days=day - 1, minutes=-1)))
+            for day in days]
+
+
+def _merged(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ranges of stored times to read orders from, overlapping ones merged: an order is read once."""
+    spans = sorted(spans)
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [tuple(span) for span in merged]
 
 
 def coupons_exported(db, start: str, end: str) -> bool:
