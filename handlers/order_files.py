@@ -16,20 +16,30 @@ by the transport like a picture (core/media.py: private, pruned with the picture
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
 from pathlib import Path
 
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
 from core.media import MAX_BYTES
-from core.registry import on_message
+from core.registry import job, on_message
 from core.rules import from_member, in_group, private, rule
 from handlers import off_hours, order_book
 from handlers.opening_hours import is_open, next_opening
 from handlers.tiers import NAMES_SHOWN, recompute
-from imports.orders import NotAnOrderExport, NotATable, OrderFileError, read_orders, save_orders
+from imports.orders import NotAnOrderExport, NotATable, OrderFile, OrderFileError, read_orders, save_orders
 
-ROWS_AT_MOST = 200_000  # about a year of a busy shop: a file sent in chat is read while the bot waits
+ROWS_AT_MOST = 200_000  # about a year of a busy shop: more would take minutes to read
+# A file bigger than this (about 10,000 rows) is said to have started, with about how long it takes: it is read in a
+# worker thread either way, and saved BATCH_ROWS orders a step, STEP apart, messages that came meanwhile answered
+# in between: no step holds the bot more than a fraction of a second (bench/order_file.py).
+BIG_FILE_BYTES = 1_000_000
+BATCH_ROWS = 5_000
+STEP = dt.timedelta(milliseconds=20)
+POLL = dt.timedelta(milliseconds=200)  # how often a step looks whether the reading is over
+BYTES_A_SECOND = 1_000_000  # read, checked and saved, on two shared cores: for "约需 N 秒"
+IMPORTING = "order_import"  # the key of the import's steps: one import at a time
 PROBLEMS_SHOWN = 10  # bad rows listed in the answer; the rest are counted
 TIER_NAMES_SHOWN = NAMES_SHOWN // 2  # per tier list in the answer, which also holds the import's figures
 TABLES = ("csv", "xlsx")  # what media.file_format calls a file the import can read
@@ -52,31 +62,80 @@ def from_owner(ctx: Context, event: object) -> bool:
 @on_message(priority=40, rule=sends_a_file & from_owner & private)
 def import_order_file(ctx: Context, message: Message) -> None:
     if message.file is None:
-        _refuse(ctx, message.unreadable or "unavailable")  # too large, or not handed over (a replay's bare "media")
+        _refuse(ctx, message.sender, message.unreadable or "unavailable")  # too large, or not handed over
         return
     kind = Path(message.file).suffix.lstrip(".")
     if kind not in TABLES:
-        _refuse(ctx, "not_export", kind=kind)
+        _refuse(ctx, message.sender, "not_export", kind=kind)
+        return
+    if (running := ctx.timer(IMPORTING)) is not None:  # one at a time: two files' orders would interleave
+        _refuse(ctx, message.sender, "busy", seconds=_seconds_left(ctx, running.payload))
+        return
+    size = Path(message.file).stat().st_size
+    if size > BIG_FILE_BYTES:  # seconds of reading: said at once, and the bot answers others meanwhile
+        ctx.reply("command_reply", "order_import_started", seconds=_seconds_for(size))
+    _read(ctx, message.file)
+    import_orders.schedule(ctx, ctx.now, key=IMPORTING, file=message.file, owner=message.sender, started=to_db(ctx.now),
+                           size=size, saved=0, new=0, updated=0, not_counted=0)
+
+
+@job("order_import")
+def import_orders(ctx: Context, step: dict) -> None:
+    """One step of an import: whether the file's reading is over (checked, every row), then one batch of its
+    orders saved in this step's transaction, then the next step after STEP, so that the messages that came
+    meanwhile are answered between two batches; the last step recomputes the tiers and answers, once. After a
+    restart the file is read again and the saving goes on from the batch it had reached."""
+    reading = _read(ctx, step["file"])
+    if not reading.done():
+        import_orders.schedule(ctx, ctx.now + POLL, key=IMPORTING, **step)
         return
     try:
-        export = read_orders(Path(message.file), ctx.config, now=ctx.now, rows_at_most=ROWS_AT_MOST)
+        export = reading.result()
     except NotATable:
-        _refuse(ctx, "not_export", kind="text")
-        return
+        _refuse(ctx, step["owner"], "not_export", kind="text")
     except NotAnOrderExport as error:
-        _refuse(ctx, "not_export", kind=kind, problems=error.problems[:PROBLEMS_SHOWN])
-        return
+        _refuse(ctx, step["owner"], "not_export", kind=Path(step["file"]).suffix.lstrip("."),
+                problems=error.problems[:PROBLEMS_SHOWN])
     except OrderFileError as error:
-        _refuse(ctx, "bad_rows", problems=error.problems[:PROBLEMS_SHOWN], total=len(error.problems))
-        return
-    summary = save_orders(ctx.db, export.orders, ctx.config, ctx.now)
-    changes = recompute(ctx)  # told in this answer, not in a tier_change of its own
+        _refuse(ctx, step["owner"], "bad_rows", problems=error.problems[:PROBLEMS_SHOWN], total=len(error.problems))
+    else:
+        batch = export.orders[step["saved"]:step["saved"] + BATCH_ROWS]
+        saved = save_orders(ctx.db, batch, ctx.config, ctx.now)
+        step = {**step, "saved": step["saved"] + len(batch), "new": step["new"] + saved.new,
+                "updated": step["updated"] + saved.updated, "not_counted": step["not_counted"] + saved.not_counted}
+        if step["saved"] < len(export.orders):
+            import_orders.schedule(ctx, ctx.now + STEP, key=IMPORTING, **step)
+            return
+        _answer(ctx, step, export)
+    ctx.forget_off_loop(step["file"])
+
+
+def _read(ctx: Context, file: str) -> Future:
+    """The file's reading and checking, every row, in a worker thread (core/context.py off_loop)."""
+    return ctx.off_loop(file, read_orders, Path(file), ctx.config, ctx.now, ROWS_AT_MOST)
+
+
+def _answer(ctx: Context, step: dict, export: OrderFile) -> None:
+    """The import's one answer: what came in, and the tier changes it caused (not told in a tier_change of its own)."""
+    changes = recompute(ctx)
     waiting = order_book.unlinked_buyers(ctx.db)
-    ctx.reply("command_reply", "order_imported", orders=len(export.orders), merged=export.repeated_rows,
-              new=summary.new, updated=summary.updated, unchanged=summary.unchanged,
-              not_counted=summary.not_counted, unlinked=len(waiting),
-              unlinked_orders=sum(buyer["orders"] for buyer in waiting),
-              shown=TIER_NAMES_SHOWN, vip_rooms=ctx.config.tiers.vip_rooms, **changes)
+    ctx.say("command_reply", "order_imported", to=step["owner"], about="订单文件",
+            orders=len(export.orders), merged=export.repeated_rows, new=step["new"], updated=step["updated"],
+            unchanged=len(export.orders) - step["new"] - step["updated"],
+            not_counted=step["not_counted"],
+            unlinked=len(waiting), unlinked_orders=sum(buyer["orders"] for buyer in waiting),
+            shown=TIER_NAMES_SHOWN, vip_rooms=ctx.config.tiers.vip_rooms, **changes)
+
+
+def _seconds_for(size: int) -> int:
+    """About how long a file of this size takes to read and save (bench/order_file.py)."""
+    return max(1, round(size / BYTES_A_SECOND))
+
+
+def _seconds_left(ctx: Context, step: dict) -> int:
+    """About how long the import under way still takes: its estimate less the time it has run."""
+    ran = ctx.now - from_db(step["started"], ctx.config.tz)
+    return max(1, _seconds_for(step["size"]) - round(ran.total_seconds()))
 
 
 @on_message(priority=40, rule=sends_a_file & from_owner & in_group)
@@ -84,7 +143,7 @@ def owners_table_in_a_group(ctx: Context, message: Message) -> None:
     """A table the owner posted in a group is not imported (an export names every buyer: it belongs in private);
     the owner is told so in private. Other files (a catalogue, a notice) are the group's business."""
     if message.file and Path(message.file).suffix.lstrip(".") in TABLES:
-        _refuse(ctx.in_private(), "in_group", where=ctx.topic_of(message.room))
+        _refuse(ctx, message.sender, "in_group", where=ctx.topic_of(message.room))
 
 
 @on_message(priority=40, rule=sends_a_file & from_member & private)
@@ -106,11 +165,11 @@ def explain_to_member(ctx: Context, message: Message) -> None:
               **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
 
 
-def _refuse(ctx: Context, why: str, **details) -> None:
-    """Tell the owner why a file was not imported (order_file_refused), with what the import needs."""
+def _refuse(ctx: Context, owner: str, why: str, **details) -> None:
+    """Tell the owner, in private, why a file was not imported (order_file_refused), with what the import needs."""
     headers = ctx.config.orders.headers
     buyer = "或".join(names[0] for names in (headers.buyer_name, headers.buyer_id) if names)
     needed = [headers.order_id[0], headers.placed_at[0], buyer, headers.amount[0], headers.status[0]]
-    ctx.reply("command_reply", "order_file_refused", **{
-        "kind": None, "problems": [], "total": 0, "where": None, **details, "why": why, "needed": needed,
-        "megabytes": MAX_BYTES // (1024 * 1024), "rows_at_most": ROWS_AT_MOST})
+    ctx.say("command_reply", "order_file_refused", to=owner, about="订单文件", **{
+        "kind": None, "problems": [], "total": 0, "where": None, "seconds": None, **details, "why": why,
+        "needed": needed, "megabytes": MAX_BYTES // (1024 * 1024), "rows_at_most": ROWS_AT_MOST})
