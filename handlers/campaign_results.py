@@ -94,8 +94,7 @@ def _posted(ctx: Context, occurrence: Occurrence) -> tuple[int, list[tuple[str, 
 def _earned(ctx: Context, occurrence: Occurrence, groups: int, sent: list[tuple[str, str]], usable: list[int],
             figures: dict[int, tuple], shop_people: list[str]) -> Earned:
     campaign = load(ctx.db, occurrence.campaign)
-    first = from_db(min(at for _, at in sent), ctx.config.tz) if sent else None
-    last = from_db(max(at for _, at in sent), ctx.config.tz) if sent else None
+    first, last = _first_and_last(ctx, sent)
     baseline = None
     if usable:
         totals = [figures.get(day, (0, 0.0, 0)) for day in usable]
@@ -112,13 +111,19 @@ def _earned(ctx: Context, occurrence: Occurrence, groups: int, sent: list[tuple[
     )
 
 
+def _first_and_last(ctx: Context, sent: list[tuple[str, str]]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the first and the last of a post's groups saw it (None, None: none did yet)."""
+    if not sent:
+        return None, None
+    return from_db(min(at for _, at in sent), ctx.config.tz), from_db(max(at for _, at in sent), ctx.config.tz)
+
+
 def _baseline_days(ctx: Context, occurrence: Occurrence, sent: list[tuple[str, str]]) -> list[int]:
     """The days of the week before (1 … 7 days back) whose same 24 hours no other post to these groups touched:
     none queued within a day either side of them."""
     if not sent:
         return []
-    first = from_db(min(at for _, at in sent), ctx.config.tz)
-    last = from_db(max(at for _, at in sent), ctx.config.tz)
+    first, last = _first_and_last(ctx, sent)
     spans = [(day, to_db(first - dt.timedelta(days=day) - AFTER), to_db(last - dt.timedelta(days=day) + AFTER))
              for day in range(1, BASELINE_DAYS + 1)]
     touched = days_with_other_posts(ctx.db, occurrence, [room for room, _ in sent], spans)

@@ -35,10 +35,10 @@ ROWS_AT_MOST = 200_000  # about a year of a busy shop: more would take minutes t
 # worker thread either way, and saved BATCH_ROWS orders a step, STEP apart, messages that came meanwhile answered
 # in between: no step holds the bot more than a fraction of a second (bench/order_file.py).
 BIG_FILE_BYTES = 1_000_000
-BATCH_ROWS = 5_000
-STEP = dt.timedelta(milliseconds=20)
+BATCH_ROWS = 2_000
+STEP = dt.timedelta(milliseconds=5)  # time for the loop to take the messages that came
 POLL = dt.timedelta(milliseconds=200)  # how often a step looks whether the reading is over
-BYTES_A_SECOND = 1_000_000  # read, checked and saved, on two shared cores: for "约需 N 秒"
+BYTES_A_SECOND = 1_500_000  # read, checked and saved, on two shared cores: for "约需 N 秒"
 IMPORTING = "order_import"  # the key of the import's steps: one import at a time
 PROBLEMS_SHOWN = 10  # bad rows listed in the answer; the rest are counted
 TIER_NAMES_SHOWN = NAMES_SHOWN // 2  # per tier list in the answer, which also holds the import's figures
