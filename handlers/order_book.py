@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import math
 
+import numpy as np
+
 from core import directory
 from core.clock import to_db
 from core.commands import plain
@@ -22,7 +24,8 @@ FIELDS = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, s
 # l.name = o.buyer_name): by WeChat id, else by the owner's link; NULL for a nickname nobody linked.
 BUYER = "coalesce(o.buyer_id, l.contact)"
 LINKED = "LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name"
-DAY = dt.timedelta(days=1)
+DAY_MICROSECONDS = 86_400_000_000
+NEVER = np.iinfo(np.int64).max  # a post a group never saw
 
 
 def save_import(db, rows: list[tuple]) -> tuple[int, int]:
@@ -183,67 +186,64 @@ def orders_after_posts(db, posts: dict, shop_people: list[str], days: dict) -> d
     post or a day without orders missing. An order counts once for a post, however many of its groups its buyer is
     in; a nickname nobody linked is nobody's, and the shop's own people are left out.
 
-    All the posts at once, from one read: the orders of the days asked (orders_by_time covers them, each read
-    once however many posts' days it falls in), with their buyers' groups. When a buyer first saw each post is
-    worked out here, once a buyer: in SQL, a lookup of each group's post for every post an order might belong to,
-    then a sort of the orders to keep the first, took most of /campaign stats's time (bench/campaign_stats.py)."""
-    keys = [key for key, rooms in posts.items() if rooms]
+    All the posts at once, from one read: the orders of the days asked (orders_by_time covers them, each read once
+    however many posts' days it falls in), once a group their buyer is in. When each buyer first saw each post, and
+    so each order's day, is then worked out on arrays (numpy), in microseconds, exactly: in SQL, the lookups of each
+    group's post for every post an order might belong to, and the sort to keep the first, took most of /campaign
+    stats's time, and a loop in Python as long (bench/campaign_stats.py)."""
+    keys = [key for key, sent in posts.items() if sent]
     if not keys:
         return {}
-    sent: list[dict[str, dt.datetime]] = [{} for _ in keys]  # each post's groups: when they saw it
-    for moments, key in zip(sent, keys):
-        for room, at in posts[key]:  # a group posted twice saw it first at the earlier moment
-            moment = dt.datetime.fromisoformat(at)
-            moments[room] = min(moment, moments.get(room, moment))
-    asked = [set(days[key]) for key in keys]
-    # Each order of those days with each group its buyer is in (room_members' contact index): an order of a
-    # buyer in no group is nobody's
+    rooms = {room: n for n, room in enumerate(sorted({room for key in keys for room, _ in posts[key]}))}
+    # When each group saw each post; a last row for the groups no post went to (NEVER: not seen)
+    seen = np.full((len(rooms) + 1, len(keys)), NEVER, dtype=np.int64)
+    posted = [(rooms[room], post, at) for post, key in enumerate(keys) for room, at in posts[key]]
+    groups, post_numbers, moments = zip(*posted)
+    np.minimum.at(seen, (list(groups), list(post_numbers)), _microseconds(moments))  # posted twice: the earlier
+    asked = [sorted(set(days[key])) for key in keys]
+    spans = [span for key, wanted in zip(keys, asked) for span in _day_ranges([at for _, at in posts[key]], wanted)]
     rows = db.execute(
-        f"""SELECT o.rowid, o.placed_at, o.amount, {BUYER} AS buyer, m.room FROM json_each(:ranges) r CROSS JOIN orders o
-        ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1 {LINKED}
-        CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = {BUYER}
-        WHERE +o.counts = 1 AND {BUYER} NOT IN (SELECT value FROM json_each(:shop_people))""",  # +: by time, not counts
-        {"ranges": json.dumps(_merged([span for moments, wanted in zip(sent, asked)
-                                       for span in _day_ranges(moments, wanted)])),
-         "shop_people": json.dumps(shop_people)},
+        f"""SELECT o.n, o.placed_at, o.amount, o.buyer, m.room FROM (
+            SELECT o.rowid AS n, o.placed_at, o.amount, CASE WHEN o.buyer_id IS NULL
+                THEN (SELECT contact FROM buyer_links WHERE name = o.buyer_name) ELSE o.buyer_id END AS buyer
+            FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
+            WHERE +o.counts = 1) o  -- +: read by time (orders_by_time), never by an index on counts
+        CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = o.buyer
+        WHERE o.buyer NOT IN (SELECT value FROM json_each(:shop_people))""",
+        {"ranges": json.dumps(_merged(spans)), "shop_people": json.dumps(shop_people)},
     ).fetchall()
-    orders, groups = {}, {}
-    for order, placed_at, amount, buyer, room in rows:
-        orders[order] = (placed_at, amount, buyer)
-        groups.setdefault(buyer, set()).add(room)
-    # When each group saw each post (None: not posted there), and each buyer, across their groups
-    seen_in = {room: tuple(moments.get(room) for moments in sent) for room in set().union(*sent)}
-    first_seen = {buyer: _earliest([seen_in[room] for room in rooms if room in seen_in])
-                  for buyer, rooms in groups.items()}
-    totals: dict[tuple[int, int], list] = {}  # (post, day): [orders, amounts, buyers]
-    for placed_at, amount, buyer in orders.values():
-        if first_seen[buyer] is None:
-            continue
-        placed = dt.datetime.fromisoformat(placed_at)
-        for post, seen in enumerate(first_seen[buyer]):
-            # whole days from the post, rounded down: 1 is the 24 hours before it
-            if seen is not None and (day := -((placed - seen) // DAY)) in asked[post]:
-                figures = totals.setdefault((post, day), [0, [], set()])
-                figures[0] += 1
-                figures[1].append(amount)
-                figures[2].add(buyer)
-    result: dict = {}
-    for (post, day), (count, amounts, buyers) in totals.items():
-        result.setdefault(keys[post], {})[day] = (count, math.fsum(amounts), len(buyers))
-    return result
+    if not rows:
+        return {}
+    numbers, placed, amounts, buyers, groups = zip(*rows)
+    numbers = np.array(numbers)
+    firsts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])  # an order's groups come together
+    # Post by post, when the buyer of each order first saw it, in any of their groups
+    first_seen = np.minimum.reduceat(seen[[rooms.get(room, len(rooms)) for room in groups]], firsts, axis=0)
+    placed = _microseconds(placed)[firsts]
+    amounts = np.array(amounts)[firsts]
+    codes: dict[str, int] = {}
+    buyers = np.array([codes.setdefault(buyer, len(codes)) for buyer in buyers])[firsts]  # to count them
+    # Whole days from the post, rounded down: -1 is the 24 hours before it, asked as day 1
+    day = -((placed[:, None] - first_seen) // DAY_MICROSECONDS)
+    figures: dict = {}
+    for post, key in enumerate(keys):
+        for wanted in asked[post]:
+            counted = (first_seen[:, post] != NEVER) & (day[:, post] == wanted)
+            if counted.any():
+                figures.setdefault(key, {})[wanted] = (
+                    int(counted.sum()), math.fsum(amounts[counted]), len(np.unique(buyers[counted])))
+    return figures
 
 
-def _earliest(moments: list[tuple]) -> tuple | None:
-    """Post by post, the earliest of these groups' moments (None: posted in none of them); None for no groups."""
-    if len(moments) <= 1:  # most buyers are in one group
-        return moments[0] if moments else None
-    return tuple(min((m for m in column if m is not None), default=None) for column in zip(*moments))
+def _microseconds(stored: list[str]) -> np.ndarray:
+    """Stored times (UTC, core.clock.to_db) as microseconds since 1970."""
+    return np.array([moment[:26] for moment in stored], dtype="datetime64[us]").astype(np.int64)
 
 
-def _day_ranges(sent: dict[str, dt.datetime], days: set[int]) -> list[tuple[str, str]]:
+def _day_ranges(sent: list[str], days: list[int]) -> list[tuple[str, str]]:
     """The stored-time ranges an order of a post's days may have been placed in, from the first group's post to
-    the last one's, a minute wider each side."""
-    first, last = min(sent.values()), max(sent.values())
+    the last one's (stored times sort as they read), a minute wider each side."""
+    first, last = dt.datetime.fromisoformat(min(sent)), dt.datetime.fromisoformat(max(sent))
     return [(to_db(first - dt.timedelta(days=day, minutes=1)), to_db(last - dt.timedelta(days=day - 1, minutes=-1)))
             for day in days]
 
