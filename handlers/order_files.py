@@ -4,7 +4,9 @@ The owner sends the back office's export (CSV in UTF-8 or GBK, or XLSX) to the b
 saved by the import's own code (imports/orders.py, through handlers/order_book.py): every row checked first, and
 nothing saved when one is bad; 订单号 is the key, so the same file sent twice adds nothing. One answer says what
 came in (new, updated, already known), the bad rows when there are some (the first ten, then how many more), and the
-tier changes the import caused, recomputed at once as /order's are.
+tier changes the import caused, recomputed at once as /order's are. The bot goes on answering meanwhile: the file is
+read in a worker thread, then saved a batch a step (the job order_import), messages handled between two steps; a
+big file is said to have started, with about how long it takes, and a second file waits for the first.
 
 Anything else gets a short word of what is needed: a picture, a PDF or a table without the export's columns sent by
 the owner; a file a member sends the bot in private (the bot reads no files for members: they are asked to write).
