@@ -18,6 +18,8 @@ by the transport like a picture (core/media.py: private, pruned with the picture
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -33,9 +35,9 @@ from handlers.tiers import NAMES_SHOWN, recompute
 from imports.orders import NotAnOrderExport, NotATable, OrderFile, OrderFileError, read_orders, save_orders
 
 ROWS_AT_MOST = 200_000  # about a year of a busy shop: more would take minutes to read
-# A file bigger than this (about 10,000 rows) is said to have started, with about how long it takes: it is read in a
-# worker thread either way, and saved BATCH_ROWS orders a step, STEP apart, messages that came meanwhile answered
-# in between: no step holds the bot more than a fraction of a second (bench/order_file.py).
+# A file bigger than this (about 10,000 rows) is said to have started, with about how long it takes, read in a
+# worker thread and saved BATCH_ROWS orders a step, STEP apart, messages that came meanwhile answered in between:
+# no step holds the bot more than a fraction of a second (bench/order_file.py). A smaller one is done at once.
 BIG_FILE_BYTES = 1_000_000
 BATCH_ROWS = 2_000
 STEP = dt.timedelta(milliseconds=5)  # time for the loop to take the messages that came
@@ -74,25 +76,36 @@ def import_order_file(ctx: Context, message: Message) -> None:
         _refuse(ctx, message.sender, "busy", seconds=_seconds_left(ctx, running.payload))
         return
     size = Path(message.file).stat().st_size
-    if size > BIG_FILE_BYTES:  # seconds of reading: said at once, and the bot answers others meanwhile
-        ctx.reply("command_reply", "order_import_started", seconds=_seconds_for(size))
+    step = {"file": message.file, "owner": message.sender, "started": to_db(ctx.now), "size": size, "saved": 0,
+            "new": 0, "updated": 0, "not_counted": 0}
+    if size <= BIG_FILE_BYTES:  # under a second: read, saved and answered in this message's own transaction
+        _go_on(ctx, step, _reading(ctx, message.file), ROWS_AT_MOST)
+        return
+    ctx.reply("command_reply", "order_import_started", seconds=_seconds_for(size))
     _read(ctx, message.file)
-    import_orders.schedule(ctx, ctx.now, key=IMPORTING, file=message.file, owner=message.sender, started=to_db(ctx.now),
-                           size=size, saved=0, new=0, updated=0, not_counted=0)
+    import_orders.schedule(ctx, ctx.now, key=IMPORTING, **step)
 
 
 @job("order_import")
 def import_orders(ctx: Context, step: dict) -> None:
-    """One step of an import: whether the file's reading is over (checked, every row), then one batch of its
+    """One step of a big file's import: whether its reading is over (checked, every row), then one batch of its
     orders saved in this step's transaction, then the next step after STEP, so that the messages that came
     meanwhile are answered between two batches; the last step recomputes the tiers and answers, once. After a
     restart the file is read again and the saving goes on from the batch it had reached."""
     reading = _read(ctx, step["file"])
     if not reading.done():
         import_orders.schedule(ctx, ctx.now + POLL, key=IMPORTING, **step)
-        return
+    elif (going_on := _go_on(ctx, step, reading.result, BATCH_ROWS)) is not None:
+        import_orders.schedule(ctx, ctx.now + STEP, key=IMPORTING, **going_on)
+    else:
+        ctx.forget_off_loop(step["file"])  # answered: the orders read are let go
+
+
+def _go_on(ctx: Context, step: dict, read: Callable[[], OrderFile], batch_rows: int) -> dict | None:
+    """The file read (`read` returns it, or raises what is wrong with it): its next `batch_rows` orders saved, and
+    the step to go on with; None once it is answered: refused (nothing saved), or all saved and told."""
     try:
-        export = reading.result()
+        export = read()
     except NotATable:
         _refuse(ctx, step["owner"], "not_export", kind="text")
     except NotAnOrderExport as error:
@@ -101,20 +114,24 @@ def import_orders(ctx: Context, step: dict) -> None:
     except OrderFileError as error:
         _refuse(ctx, step["owner"], "bad_rows", problems=error.problems[:PROBLEMS_SHOWN], total=len(error.problems))
     else:
-        batch = export.orders[step["saved"]:step["saved"] + BATCH_ROWS]
+        batch = export.orders[step["saved"]:step["saved"] + batch_rows]
         saved = save_orders(ctx.db, batch, ctx.config, ctx.now)
         step = {**step, "saved": step["saved"] + len(batch), "new": step["new"] + saved.new,
                 "updated": step["updated"] + saved.updated, "not_counted": step["not_counted"] + saved.not_counted}
         if step["saved"] < len(export.orders):
-            import_orders.schedule(ctx, ctx.now + STEP, key=IMPORTING, **step)
-            return
+            return step
         _answer(ctx, step, export)
-    ctx.forget_off_loop(step["file"])
+    return None
 
 
 def _read(ctx: Context, file: str) -> Future:
     """The file's reading and checking, every row, in a worker thread (core/context.py off_loop)."""
-    return ctx.off_loop(file, read_orders, Path(file), ctx.config, ctx.now, ROWS_AT_MOST)
+    return ctx.off_loop(file, _reading(ctx, file))
+
+
+def _reading(ctx: Context, file: str) -> Callable[[], OrderFile]:
+    """The file's reading and checking, every row, as the import of `bot.py import-orders` does it."""
+    return functools.partial(read_orders, Path(file), ctx.config, ctx.now, ROWS_AT_MOST)
 
 
 def _answer(ctx: Context, step: dict, export: OrderFile) -> None:
