@@ -135,8 +135,9 @@ def _reading(ctx: Context, file: str) -> Callable[[], OrderFile]:
 
 
 def _answer(ctx: Context, step: dict, export: OrderFile) -> None:
-    """The import's one answer: what came in, and the tier changes it caused (not told in a tier_change of its own)."""
-    changes = recompute(ctx)
+    """The import's one answer: what came in, and the tier changes it caused (not told in a tier_change of its own):
+    none when it changed no order, and then no recompute (a second or more on a big shop's store)."""
+    changes = recompute(ctx) if step["new"] or step["updated"] else {"risen": [], "dropped": [], "outsiders": []}
     waiting = order_book.unlinked_buyers(ctx.db)
     ctx.say("command_reply", "order_imported", to=step["owner"], about="订单文件",
             orders=len(export.orders), merged=export.repeated_rows, new=step["new"], updated=step["updated"],
