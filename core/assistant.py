@@ -7,6 +7,7 @@ a crash leaves either all of its effects in the store or none of them.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
@@ -77,6 +78,10 @@ class Assistant:
         self.unstored: list[Event] = []
         self._full_retry_at: dt.datetime | None = None  # set while the disk is full
         self._full_told = False
+        # Where work that must not hold the loop runs (Context.off_loop): a worker thread when live (core/runner.py);
+        # None runs it at once, as a replay's virtual clock wants: its steps take no time.
+        self.off_loop: concurrent.futures.Executor | None = None
+        self.off_loop_work: dict[str, concurrent.futures.Future] = {}
         # This run of the bot, in the stored connection state: "online" stored by an earlier run is not ours
         self._run = uuid.uuid4().hex
         with db.atomic():

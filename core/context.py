@@ -5,9 +5,11 @@ Handlers speak only through here, so every message is rendered from a template, 
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core import directory
@@ -216,6 +218,28 @@ class Context:
     def timer(self, key: str) -> Timer | None:
         """The job scheduled under `key`, with its due time and payload, if there is one."""
         return self._assistant.timers.get(key)
+
+    def off_loop(self, key: str, work: Callable, /, *args) -> concurrent.futures.Future:
+        """`work(*args)` run away from the bot's loop, under `key` (the same one while it runs, or until
+        forget_off_loop): in a worker thread when live, so that reading a big file holds no other message; at once
+        on a replay's virtual clock. The work must not touch the store, which the loop's thread owns: a job asks
+        for its result again until it is done (handlers/order_files.py)."""
+        assistant = self._assistant
+        if key not in assistant.off_loop_work:
+            if assistant.off_loop is not None:
+                assistant.off_loop_work[key] = assistant.off_loop.submit(work, *args)
+            else:
+                done: concurrent.futures.Future = concurrent.futures.Future()
+                try:
+                    done.set_result(work(*args))
+                except Exception as error:
+                    done.set_exception(error)
+                assistant.off_loop_work[key] = done
+        return assistant.off_loop_work[key]
+
+    def forget_off_loop(self, key: str) -> None:
+        """Let go of the work under `key` (its result, once read): the next off_loop under it starts afresh."""
+        self._assistant.off_loop_work.pop(key, None)
 
     def render(self, template: str, /, **variables) -> str:
         """A template's text without sending it: what a preview shows."""

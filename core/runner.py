@@ -7,6 +7,7 @@ until the next job or the next send the outbox's pacing allows.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Awaitable, Callable
 
 from core.assistant import Assistant
@@ -38,6 +39,16 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain |
 
     Without it, or when drain returns early, queued messages stay in the store and go out at the next start.
     """
+    # One worker thread for what must not hold the loop (Context.off_loop: a big order file's reading)
+    assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="off-loop")
+    try:
+        await _run(assistant, transport, drain)
+    finally:
+        assistant.off_loop.shutdown(wait=False, cancel_futures=True)
+        assistant.off_loop, assistant.off_loop_work = None, {}  # a job still waiting starts its work afresh
+
+
+async def _run(assistant: Assistant, transport: Transport, drain: Drain | None) -> None:
     inbox: asyncio.Queue = asyncio.Queue()
     feeding = asyncio.create_task(transport.run(inbox.put_nowait))
     feeding.add_done_callback(lambda _: inbox.put_nowait(END_OF_INPUT))

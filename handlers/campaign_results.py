@@ -68,20 +68,33 @@ class Earned:
         return self.after.revenue - (self.baseline.revenue if self.baseline else 0)
 
 
-def earned(ctx: Context, occurrence: Occurrence) -> Earned:
-    campaign = load(ctx.db, occurrence.campaign)
+def earned(ctx: Context, found: list[Occurrence]) -> list[Earned]:
+    """The figures of these posts, in their order: their orders read together (order_book.orders_after_posts)."""
+    shop_people = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
+    posted = {occurrence: _posted(ctx, occurrence) for occurrence in found}
+    usable = {occurrence: _baseline_days(ctx, occurrence, sent) for occurrence, (_, sent) in posted.items()}
+    figures = order_book.orders_after_posts(ctx.db, {o: sent for o, (_, sent) in posted.items()}, shop_people,
+                                            {o: [0, *days] for o, days in usable.items()})
+    return [_earned(ctx, o, groups, sent, usable[o], figures.get(o, {}), shop_people)
+            for o, (groups, sent) in posted.items()]
+
+
+def _posted(ctx: Context, occurrence: Occurrence) -> tuple[int, list[tuple[str, str]]]:
+    """How many groups a post was queued to, and (room, moment sent, as stored) of those it went out to."""
     posts = group_posts(ctx.db, occurrence)
-    sent = [(room, at) for room, _, at in posts if at]  # stored times
+    sent = [(room, at) for room, _, at in posts if at]
     unknown = {outbox_id: room for room, outbox_id, at in posts if not at}
     if unknown:  # not asked since they went: the outbox still says when, for [store] retention_days
         learned = {unknown[outbox_id]: at for outbox_id, at in ctx.sent_moments(list(unknown)).items()}
         remember_sent(ctx.db, occurrence, learned)
         sent += learned.items()
-    shop_people = [*ctx.config.owner.ids, *([ctx.bot_id] if ctx.bot_id else [])]
-    first = from_db(min(at for _, at in sent), ctx.config.tz) if sent else None
-    last = from_db(max(at for _, at in sent), ctx.config.tz) if sent else None
-    usable = _baseline_days(ctx, occurrence, [room for room, _ in sent], first, last) if sent else []
-    figures = order_book.orders_after_posts(ctx.db, sent, shop_people, [0, *usable])
+    return len(posts), sent
+
+
+def _earned(ctx: Context, occurrence: Occurrence, groups: int, sent: list[tuple[str, str]], usable: list[int],
+            figures: dict[int, tuple], shop_people: list[str]) -> Earned:
+    campaign = load(ctx.db, occurrence.campaign)
+    first, last = _first_and_last(ctx, sent)
     baseline = None
     if usable:
         totals = [figures.get(day, (0, 0.0, 0)) for day in usable]
@@ -90,7 +103,7 @@ def earned(ctx: Context, occurrence: Occurrence) -> Earned:
     return Earned(
         title=campaign.title if campaign else occurrence.campaign,
         kind=campaign.kind if campaign else "",
-        first_sent=first, groups=len(posts), groups_sent=len(sent),
+        first_sent=first, groups=groups, groups_sent=len(sent),
         after=Figures(orders, revenue or 0.0, buyers), baseline=baseline, baseline_days=len(usable),
         wrote=_wrote(ctx, sent, shop_people, first),
         coupons=_coupons(ctx, occurrence, first, last) if campaign and campaign.kind == "member_day" and sent else None,
@@ -98,13 +111,22 @@ def earned(ctx: Context, occurrence: Occurrence) -> Earned:
     )
 
 
-def _baseline_days(ctx: Context, occurrence: Occurrence, rooms: list[str], first: dt.datetime,
-                   last: dt.datetime) -> list[int]:
+def _first_and_last(ctx: Context, sent: list[tuple[str, str]]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the first and the last of a post's groups saw it (None, None: none did yet)."""
+    if not sent:
+        return None, None
+    return from_db(min(at for _, at in sent), ctx.config.tz), from_db(max(at for _, at in sent), ctx.config.tz)
+
+
+def _baseline_days(ctx: Context, occurrence: Occurrence, sent: list[tuple[str, str]]) -> list[int]:
     """The days of the week before (1 … 7 days back) whose same 24 hours no other post to these groups touched:
     none queued within a day either side of them."""
+    if not sent:
+        return []
+    first, last = _first_and_last(ctx, sent)
     spans = [(day, to_db(first - dt.timedelta(days=day) - AFTER), to_db(last - dt.timedelta(days=day) + AFTER))
              for day in range(1, BASELINE_DAYS + 1)]
-    touched = days_with_other_posts(ctx.db, occurrence, rooms, spans)
+    touched = days_with_other_posts(ctx.db, occurrence, [room for room, _ in sent], spans)
     return [day for day, _, _ in spans if day not in touched]
 
 
@@ -151,7 +173,7 @@ def show_stats(ctx: Context, args: list[str]) -> None:
     pages = max(1, -(-total // PAGE))
     if not 1 <= page <= pages:
         raise UsageError(f"推送效果只有 {pages} 页")
-    ctx.reply("command_reply", "campaign_stats", posts=[shown(earned(ctx, o)) for o in found], name=name,
+    ctx.reply("command_reply", "campaign_stats", posts=[shown(result) for result in earned(ctx, found)], name=name,
               page=page, pages=pages, total=total)
 
 
@@ -160,7 +182,7 @@ def for_review(ctx: Context, week: Period) -> tuple[dict, list[Earned]]:
     ordinary day), and which window did best on average over the last MONTH_DAYS days, posts whose 24 hours are
     over only; and the week's posts, oldest first, for the chart's panel."""
     found, _ = occurrences(ctx.db, since=to_db(ctx.now - dt.timedelta(days=MONTH_DAYS)), until=week.end)
-    month = [result for o in found if (result := earned(ctx, o)).complete]
+    month = [result for result in earned(ctx, found) if result.complete]
     week_start = from_db(week.start, ctx.config.tz)
     week_posts = sorted((r for r in month if r.first_sent >= week_start), key=lambda r: r.first_sent)
     ranked = sorted(week_posts, key=lambda r: r.extra_revenue, reverse=True)

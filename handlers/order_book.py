@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+
+import numpy as np
 
 from core import directory
 from core.clock import to_db
@@ -21,7 +24,8 @@ FIELDS = "id, placed_at, buyer_id, buyer_name, amount, status, counts, source, s
 # l.name = o.buyer_name): by WeChat id, else by the owner's link; NULL for a nickname nobody linked.
 BUYER = "coalesce(o.buyer_id, l.contact)"
 LINKED = "LEFT JOIN buyer_links l ON o.buyer_id IS NULL AND l.name = o.buyer_name"
-DAY_MS = 86_400_000
+DAY_MICROSECONDS = 86_400_000_000
+NEVER = np.iinfo(np.int64).max  # a post a group never saw
 
 
 def save_import(db, rows: list[tuple]) -> tuple[int, int]:
@@ -175,60 +179,85 @@ def _marks(names: list[str]) -> str:
 
 # What campaigns earned (handlers/campaign_results.py)
 
-def orders_after_posts(db, posts: list[tuple[str, str]], shop_people: list[str], days: list[int]) -> dict[int, tuple]:
-    """The counted orders of the members of the posted groups in the 24 hours after the post they saw first (day
-    0), and in the same 24 hours `day` days earlier for the other days asked: {day: (orders, revenue, buyers)}, a
-    day without orders missing. `posts` are (room, moment sent, as stored). An order counts once, however many of
-    the posted groups its buyer is in; a nickname nobody linked is nobody's, and the shop's own people are left out.
+def orders_after_posts(db, posts: dict, shop_people: list[str], days: dict) -> dict:
+    """For each post (a key of `posts`, whose value lists (room, moment sent, as stored) of its groups): the
+    counted orders of the members of its groups in the 24 hours after the post they saw first (day 0), and in the
+    same 24 hours `day` days earlier for the other days `days[key]` asks: {key: {day: (orders, revenue, buyers)}}, a
+    post or a day without orders missing. An order counts once for a post, however many of its groups its buyer is
+    in; a nickname nobody linked is nobody's, and the shop's own people are left out.
 
-    Read from the orders of those days alone (orders_by_time, which covers what is read here), each buyer's groups
-    through room_members' contact index: never the groups' whole membership (bench/campaign_stats.py)."""
-    if not posts:
+    All the posts at once, from one read: the orders of the days asked (orders_by_time covers them, each read once
+    however many posts' days it falls in), once a group their buyer is in. When each buyer first saw each post, and
+    so each order's day, is then worked out on arrays (numpy), in microseconds, exactly: in SQL, the lookups of each
+    group's post for every post an order might belong to, and the sort to keep the first, took most of /campaign
+    stats's time, and a loop in Python as long (bench/campaign_stats.py)."""
+    keys = [key for key, sent in posts.items() if sent]
+    if not keys:
         return {}
-    ranges = _day_ranges(posts, days)
-    db.execute("DROP TABLE IF EXISTS temp.posted")
-    db.execute("CREATE TEMP TABLE posted (room TEXT PRIMARY KEY, sent TEXT NOT NULL)")
-    try:
-        db.conn.executemany("INSERT INTO posted VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET sent = min(sent, excluded.sent)",
-                            posts)
-        rows = db.execute(
-            f"""WITH bought AS (
-                SELECT o.rowid AS n, o.placed_at, o.amount, {BUYER} AS buyer
-                FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
-                {LINKED} WHERE o.counts = 1),
-            seen AS (  -- each order with the moment its buyer first saw one of the posts
-                SELECT b.n, b.amount, b.buyer, b.placed_at, min(p.sent) AS sent FROM bought b
-                CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = b.buyer CROSS JOIN temp.posted p ON p.room = m.room
-                WHERE b.buyer NOT IN (SELECT value FROM json_each(:shop_people)) GROUP BY b.n),
-            timed AS (
-                SELECT amount, buyer,
-                    CAST(round((julianday(placed_at) - julianday(sent)) * {DAY_MS}) AS INTEGER) AS ms FROM seen),
-            days AS (  -- whole days from the post, rounded down: -1 is the 24 hours before it
-                SELECT amount, buyer, CASE WHEN ms >= 0 THEN ms / {DAY_MS} ELSE -((-ms - 1) / {DAY_MS}) - 1 END AS day
-                FROM timed)
-            SELECT -day, count(*), sum(amount), count(DISTINCT buyer) FROM days
-            WHERE -day IN (SELECT value FROM json_each(:days)) GROUP BY day""",
-            {"ranges": json.dumps(ranges), "shop_people": json.dumps(shop_people), "days": json.dumps(days)},
-        ).fetchall()
-    finally:
-        db.execute("DROP TABLE temp.posted")
-    return {day: (orders, revenue, buyers) for day, orders, revenue, buyers in rows}
+    rooms = {room: n for n, room in enumerate(sorted({room for key in keys for room, _ in posts[key]}))}
+    # When each group saw each post; a last row for the groups no post went to (NEVER: not seen)
+    seen = np.full((len(rooms) + 1, len(keys)), NEVER, dtype=np.int64)
+    posted = [(rooms[room], post, at) for post, key in enumerate(keys) for room, at in posts[key]]
+    groups, post_numbers, moments = zip(*posted)
+    np.minimum.at(seen, (list(groups), list(post_numbers)), _microseconds(moments))  # posted twice: the earlier
+    asked = [sorted(set(days[key])) for key in keys]
+    spans = [span for key, wanted in zip(keys, asked) for span in _day_ranges([at for _, at in posts[key]], wanted)]
+    rows = db.execute(
+        f"""SELECT o.n, o.placed_at, o.amount, o.buyer, m.room FROM (
+            SELECT o.rowid AS n, o.placed_at, o.amount, CASE WHEN o.buyer_id IS NULL
+                THEN (SELECT contact FROM buyer_links WHERE name = o.buyer_name) ELSE o.buyer_id END AS buyer
+            FROM json_each(:ranges) r CROSS JOIN orders o ON o.placed_at >= r.value ->> 0 AND o.placed_at < r.value ->> 1
+            WHERE +o.counts = 1) o  -- +: read by time (orders_by_time), never by an index on counts
+        CROSS JOIN ({directory.MEMBERSHIPS}) m ON m.contact = o.buyer
+        WHERE o.buyer NOT IN (SELECT value FROM json_each(:shop_people))""",
+        {"ranges": json.dumps(_merged(spans)), "shop_people": json.dumps(shop_people)},
+    ).fetchall()
+    if not rows:
+        return {}
+    numbers, placed, amounts, buyers, groups = zip(*rows)
+    numbers = np.array(numbers)
+    firsts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])  # an order's groups come together
+    # Post by post, when the buyer of each order first saw it, in any of their groups
+    first_seen = np.minimum.reduceat(seen[[rooms.get(room, len(rooms)) for room in groups]], firsts, axis=0)
+    placed = _microseconds(placed)[firsts]
+    amounts = np.array(amounts)[firsts]
+    codes: dict[str, int] = {}
+    buyers = np.array([codes.setdefault(buyer, len(codes)) for buyer in buyers])[firsts]  # to count them
+    # Whole days from the post, rounded down: -1 is the 24 hours before it, asked as day 1
+    day = -((placed[:, None] - first_seen) // DAY_MICROSECONDS)
+    figures: dict = {}
+    for post, key in enumerate(keys):
+        for wanted in asked[post]:
+            counted = (first_seen[:, post] != NEVER) & (day[:, post] == wanted)
+            if counted.any():
+                figures.setdefault(key, {})[wanted] = (
+                    int(counted.sum()), math.fsum(amounts[counted]), len(np.unique(buyers[counted])))
+    return figures
 
 
-def _day_ranges(posts: list[tuple[str, str]], days: list[int]) -> list[tuple[str, str]]:
-    """The stored-time ranges an order of one of those days may have been placed in, a minute wider each side,
-    overlapping ones merged (an order must be read once): the only orders worth reading."""
-    moments = [dt.datetime.fromisoformat(sent) for _, sent in posts]
-    first, last = min(moments), max(moments)
-    spans = sorted((first - dt.timedelta(days=day, minutes=1), last - dt.timedelta(days=day - 1) + dt.timedelta(minutes=1))
-                   for day in days)
+def _microseconds(stored: list[str]) -> np.ndarray:
+    """Stored times (UTC, core.clock.to_db) as microseconds since 1970."""
+    return np.array([moment[:26] for moment in stored], dtype="datetime64[us]").astype(np.int64)
+
+
+def _day_ranges(sent: list[str], days: list[int]) -> list[tuple[str, str]]:
+    """The stored-time ranges an order of a post's days may have been placed in, from the first group's post to
+    the last one's (stored times sort as they read), a minute wider each side."""
+    first, last = dt.datetime.fromisoformat(min(sent)), dt.datetime.fromisoformat(max(sent))
+    return [(to_db(first - dt.timedelta(days=day, minutes=1)), to_db(last - dt.timedelta(days=day - 1, minutes=-1)))
+            for day in days]
+
+
+def _merged(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ranges of stored times to read orders from, overlapping ones merged: an order is read once."""
+    spans = sorted(spans)
     merged = [list(spans[0])]
     for start, end in spans[1:]:
         if start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [(to_db(start), to_db(end)) for start, end in merged]
+    return [tuple(span) for span in merged]
 
 
 def coupons_exported(db, start: str, end: str) -> bool:

@@ -49,6 +49,10 @@ class NotAnOrderExport(OrderFileError):
     bot answers in chat with what it needs, rather than with lines to fix."""
 
 
+class NotATable(NotAnOrderExport):
+    """Text without columns (a note, a list): said in plain words, not as the columns a table lacks."""
+
+
 @dataclass(frozen=True)
 class Order:
     id: str
@@ -81,6 +85,8 @@ def read_orders(path: Path, config: Config, now: dt.datetime | None = None, rows
     by default) bounds the order times: none can be placed after tomorrow. A file of more than `rows_at_most`
     rows (a file sent in chat) is refused at the first row past it, with the limit."""
     header, rows = _rows(Path(path))
+    if sum(1 for cell in header if _text(cell)) <= 1:  # every export has several columns: this is text
+        raise NotATable(["是文字，不是表格（没有分开的列）：请在后台把订单导出为 CSV 或 XLSX"])
     columns, problems = _columns(header, config)
     if problems:
         raise NotAnOrderExport(problems)

@@ -198,3 +198,73 @@ def test_an_xlsx_with_the_order_number_and_amount_typed_as_numbers_reads_them_as
     bot = shop_bot()
     assert figures(sends(bot.owner, out.getvalue())[0]["text"])["new"] == 1
     assert bot.assistant.db.execute("SELECT id, amount FROM orders").fetchall() == [("20261125001", 99.0)]
+
+
+def test_a_members_file_at_night_gets_one_message_that_also_says_when_service_opens(shop_bot):
+    bot = shop_bot(start="2026-11-25 23:00")
+    wang = bot.member("小王")
+    answer = sends(wang, b"%PDF-1.4 receipt")
+    assert [(m["kind"], m["to"]) for m in answer] == [("file_reply", wang.id)], "one message, not two"
+    assert "收不了文件" in answer[0]["text"] and "非工作时间" in answer[0]["text"] and "明天9:00上线" in answer[0]["text"]
+    assert wang.says("我的快递到哪了") + bot.advance(seconds=10) == [], "the night's off-hours line was given with it"
+
+
+def test_a_plain_text_file_is_said_to_be_no_table_in_a_few_words(shop_bot):
+    bot = shop_bot()
+    note = "店主您好，\n这是我记的本周要补的货：\n杯子 20 个\n碗 10 个\n".encode("utf-8")
+    text = sends(bot.owner, note)[0]["text"]
+    assert text.startswith("这个文件不是订单表格"), text
+    assert "表头要有：订单号、下单时间、买家昵称或买家微信号、实付金额、订单状态" in text
+    assert "没有“" not in text, "no list of the columns a note lacks"
+    assert len(text.splitlines()) <= 2 and orders_in(bot) == (0, 0)
+
+
+def test_members_merely_outside_the_vip_room_are_not_called_tier_changes(shop_bot):
+    bot = shop_bot(groups={"普通会员群": ["小王"], "VIP福利群": ["小李"]})
+    wang = bot.ids["小王"]
+    text = sends(bot.owner, (HEADER + f"B1,2026-11-24 20:00:00,小王,{wang},20.00,已完成\n").encode("utf-8"))[0]["text"]
+    assert "会员等级没有变化" in text and "会员等级有变化" not in text, text
+    assert "小李" in text and "VIP福利群" in text, "the room mismatch is still said, apart"
+
+
+def test_a_big_file_is_said_to_have_started_and_a_member_is_answered_while_it_is_saved(shop_bot, monkeypatch):
+    # The fixture's 300 orders as a "big" file saved 100 a step: the steps are STEP apart on the virtual clock, and
+    # what comes between two of them is answered at once.
+    monkeypatch.setattr(order_files, "BIG_FILE_BYTES", 1_000)
+    monkeypatch.setattr(order_files, "BATCH_ROWS", 100)
+    bot = shop_bot()
+    bot.owner.says("/faq add 运费,包邮 满99元包邮，不满99元运费8元")
+    bot.advance(minutes=1)
+    started = bot.owner.sends_file(fixed_export().encode("utf-8"))
+    assert [m["kind"] for m in started] == ["command_reply"]
+    assert re.fullmatch(r"订单文件比较大，正在导入…，约需 \d+ 秒。.*", started[0]["text"])
+    assert orders_in(bot)[0] == 100, "the first batch is in, the import goes on"
+    bot.member("小王").says("你们家包邮吗")  # goes out a few seconds later, at the outbox's pace
+    assert queued(bot) == ["faq_answer"] and orders_in(bot)[0] < 300, "answered while the import goes on"
+    busy = bot.owner.sends_file(b"\xef\xbb\xbf" + HEADER.encode("utf-8") + "A1,2026-11-20 10:00:00,小王,,99,已完成\n".encode())
+    told = bot.assistant.db.execute("SELECT text FROM outbox WHERE status = 'queued' ORDER BY id DESC").fetchone()[0]
+    assert busy == [] and told.startswith("上一个订单文件还在导入（约需"), "a second file waits its turn, politely"
+    assert queued(bot) == ["faq_answer", "command_reply"] and orders_in(bot)[0] < 300
+    done = bot.advance(seconds=30)
+    to_owner = [m["text"] for m in done if m["to"] == OWNER]
+    assert sorted(m["kind"] for m in done) == ["command_reply", "command_reply", "faq_answer"] and len(to_owner) == 2
+    assert to_owner[0].startswith("上一个订单文件还在导入") and to_owner[1].startswith("订单已导入"), "one answer at the end"
+    assert figures(to_owner[1]) == {"new": 300, "updated": 0, "unchanged": 0} and orders_in(bot) == (300, 298)
+    assert "退款/关闭的 2 单不计入消费" in to_owner[1]
+
+
+def queued(bot) -> list[str]:
+    """The kinds of the messages waiting for the outbox's pace, in the order they were queued."""
+    return [row[0] for row in bot.assistant.db.execute("SELECT kind FROM outbox WHERE status = 'queued' ORDER BY id")]
+
+
+def test_a_restart_in_the_middle_of_a_big_import_goes_on_from_where_it_was(shop_bot, monkeypatch, tmp_path):
+    monkeypatch.setattr(order_files, "BIG_FILE_BYTES", 1_000)
+    monkeypatch.setattr(order_files, "BATCH_ROWS", 100)
+    bot = shop_bot(db_path=tmp_path / "kept.db")
+    bot.owner.sends_file(fixed_export().encode("utf-8"))
+    assert orders_in(bot)[0] == 100
+    again = shop_bot(start="2026-11-25 10:05", db_path=tmp_path / "kept.db")  # the file is read again, in order
+    answer = [m["text"] for m in again.advance(seconds=10) if m["text"].startswith("订单已导入")]
+    assert len(answer) == 1 and figures(answer[0]) == {"new": 300, "updated": 0, "unchanged": 0}
+    assert orders_in(again) == (300, 298)
