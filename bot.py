@@ -245,16 +245,22 @@ def _claim(store: Path | str) -> InstanceLock:
         sys.exit(ALREADY_RUNNING)
 
 
-def _keep_models(store: Path | None) -> None:
+def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
     """Where trained models are kept as numbers, so that a start reads them rather than trains (core/learning.py):
     those of the shipped data alone in the user's cache, those with a store's corrections beside that store."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xiaodian" / "models"
-    learning.keep_models(cache, Path(store).parent / MODELS if store else None)
+    learning.keep_models(cache, Path(store).parent / MODELS if store else None,
+                         _say_training if say_when_training else None)
+
+
+def _say_training() -> None:
+    print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需半分钟，以后启动不用等……",
+          file=sys.stderr, flush=True)
 
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
     with _store(config, db_path, pretend_time) as (path, temporary), store_problems(path), _claim(path):
-        _keep_models(None if temporary else path)
+        _keep_models(None if temporary else path, say_when_training=True)
         transport = make_transport(config, media.folder_for(path))
         assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,

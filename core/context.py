@@ -104,7 +104,8 @@ class Context:
             channel, template, text = OWNER_ROBOT, None, self.render("relayed_by_robot", text=text)
         if expires_at is None and kind in DEFAULT_LIFETIMES:
             expires_at = self.now + DEFAULT_LIFETIMES[kind]
-        lane = lane_of(kind, room=room, to_owner=self.is_owner(to), broadcast=broadcast)
+        answering = isinstance(self.event, Message) and self.event.sender == to  # what they typed, answered
+        lane = lane_of(kind, room=room, to_owner=self.is_owner(to), broadcast=broadcast, answering=answering)
         message_id = self._assistant.outbox.enqueue(
             now=self.now, kind=kind, text=text, room=room, to=to, expires_at=expires_at, about=about, lane=lane,
             image=image, template=template, variables=variables, not_before=not_before,

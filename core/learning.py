@@ -287,6 +287,9 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
         numbers = json.loads(kept.read_text(encoding="utf-8"))
         weights = dict(zip(numbers["grams"], zip(numbers["idf"], numbers["weights"])))
         return Detector(task.prepare, Scorer(weights, numbers["intercept"]), Bands(**numbers["bands"]))
+    if FOLDERS.before_training:
+        FOLDERS.before_training()
+        FOLDERS.before_training = None
     if task.writer_folds:  # the bands are chosen on all but the corrections, which are fitted on as well
         judged = validation + examples[:len(examples) - len(extra)]
         examples = judged + list(extra)
@@ -351,14 +354,19 @@ class ModelFolders:
 
     shipped_data: Path | None = None  # models of the project's own data alone
     with_corrections: Path | None = None  # beside the store: they hold n-grams of members' words
+    # Called once, before the first model this process trains rather than reads: a first start after an install or
+    # update trains for half a minute, and a silent console for that long looks hung.
+    before_training: Callable[[], None] | None = None
 
 
 FOLDERS = ModelFolders()
 
 
-def keep_models(shipped_data: Path | None, with_corrections: Path | None) -> None:
+def keep_models(shipped_data: Path | None, with_corrections: Path | None,
+                before_training: Callable[[], None] | None = None) -> None:
     """Set where this process keeps the models it trains (bot.py, once, at start)."""
     FOLDERS.shipped_data, FOLDERS.with_corrections = shipped_data, with_corrections
+    FOLDERS.before_training = before_training
 
 
 def _kept_model(task: Task, examples: list[Example], validation: list[Example], corrections: int,

@@ -60,14 +60,16 @@ ROBOT_PER_MINUTE = 20  # WeCom's limit for one group robot, in its messages; a r
 _ANY = object()  # every channel: the interval between two sends to one chat
 
 
-def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool) -> int:
-    """The lane a message queues in (see OWNER_REPLY …): `to_owner` when it goes to an owner in private."""
+def lane_of(kind: str, *, room: str | None, to_owner: bool, broadcast: bool, answering: bool = False) -> int:
+    """The lane a message queues in (see OWNER_REPLY …): `to_owner` when it goes to an owner in private,
+    `answering` when it answers what that owner just typed (the alert `/是投诉 3` opens is its answer: behind the
+    replies to the owner's next commands, it came after "已撤销投诉 #3")."""
     if kind == "light_content":
         return LIGHT
     if broadcast:
         return BROADCAST
     if to_owner and room is None:
-        return OWNER_REPLY if kind == "command_reply" else URGENT
+        return OWNER_REPLY if kind == "command_reply" or answering else URGENT
     return URGENT if kind == "complaint_ack" else CONVERSATION
 
 

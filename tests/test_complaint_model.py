@@ -135,6 +135,15 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
     assert "/是投诉 1" in sent[0]["text"] and "其他" in sent[2]["text"]
 
 
+def test_the_alert_a_confirmation_opens_answers_it_before_the_owners_next_commands():
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "颜色和图片差好多")] + [
+        say("2026-11-25 10:20", OWNER, command, room=None) for command in ("/是投诉 1", "/notcomplaint 1", "/complaints")
+    ], until="2026-11-25 10:30")
+    to_owner = [m for m in sent if m["to"] == OWNER and m["kind"] not in ("complaint_doubt", "please_wait")]
+    assert [m["kind"] for m in to_owner] == ["complaint_alert", "command_reply", "command_reply"]
+    assert "已撤销投诉 #1" in to_owner[1]["text"] and "没有未结的投诉" in to_owner[2]["text"]
+
+
 def test_without_its_data_the_bot_runs_on_the_rules_and_tells_the_owner_at_start(without_model_data):
     sent = replay_events(
         shop()
@@ -274,3 +283,14 @@ def test_a_folder_that_cannot_be_made_costs_a_training_not_the_model(model_folde
     blocked.write_text("")
     learning.keep_models(blocked / "models", None)
     assert learning.train(tiny_task()).probability("杯子碎了") > 0.5
+
+
+def test_the_owner_is_told_once_when_a_start_trains_rather_than_reads_its_models(tmp_path, monkeypatch):
+    monkeypatch.delenv(learning.MODEL_CACHE)
+    told = []
+    for start in range(2):
+        learning.keep_models(tmp_path / "shipped", tmp_path / "shop", lambda: told.append(start))
+        learning.train(tiny_task())
+        learning.train(tiny_task(), [learning.Example("运费又收了一次", True)])
+    learning.keep_models(None, None)
+    assert told == [0], "said once, before the first training; a later start reads what the first one kept"
