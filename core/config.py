@@ -621,7 +621,7 @@ def _posts_too_long_for_robots(config: Config) -> list[tuple[str, str]]:
     sale, day = config.campaigns.flash_sale, config.campaigns.member_day
     posts = {
         "campaigns.flash_sale.products": ("flash_sale", {
-            "products": sale.products, "discount": sale.discount, "hours": sale.duration_hours, "ends": "22:00"}),
+            "products": sale.products, "discount": sale.discount, "ends": SAMPLE_NOW + dt.timedelta(days=1)}),
         "campaigns.member_day.coupon_condition": ("member_day", {
             "value": day.coupon_value, "condition": day.coupon_condition, "code": "ABCDEFGH", "until": "今天24:00"}),
     }

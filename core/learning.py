@@ -26,6 +26,7 @@ a text, its thresholds and its wording; this module has the rest.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -33,6 +34,9 @@ import logging
 import math
 import os
 import re
+import struct
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -140,28 +144,35 @@ def char_wb_ngrams(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Scorer:
-    """predict_proba of a fitted pipeline for one text, computed from its fitted numbers directly."""
+    """predict_proba of a fitted pipeline for one text, computed from its fitted numbers directly. The numbers are
+    flat arrays by column, not a pair per n-gram: a start reads three models of about 150,000 n-grams, which took
+    0.1 s each to pair up, and the pairs held 40 MB."""
 
-    weights: dict[str, tuple[float, float]]  # n-gram: (idf, idf × coefficient)
+    columns: dict[str, int]  # n-gram: its column
+    idf: Sequence[float]  # by column
+    weights: Sequence[float]  # by column: idf × coefficient
     intercept: float
 
     def probability(self, text: str) -> float:
-        counts = Counter(gram for gram in char_wb_ngrams(text) if gram in self.weights)
+        counts = Counter(column for gram in char_wb_ngrams(text) if (column := self.columns.get(gram)) is not None)
         squares = dot = 0.0
-        for gram, count in counts.items():
-            idf, weight = self.weights[gram]
+        for column, count in counts.items():
             tf = 1.0 + math.log(count)  # sublinear_tf
-            squares += (tf * idf) ** 2
-            dot += tf * weight
+            squares += (tf * self.idf[column]) ** 2
+            dot += tf * self.weights[column]
         score = self.intercept + (dot / math.sqrt(squares) if squares else 0.0)  # the l2 norm of the tf-idf row
         return 1.0 / (1.0 + math.exp(-score))
+
+    def grams(self) -> list[str]:
+        """The n-grams in column order."""
+        return sorted(self.columns, key=self.columns.__getitem__)
 
 
 def scorer_of(pipeline) -> Scorer:
     vectorizer, regression = pipeline[0], pipeline[-1]
-    idf, coefficients = vectorizer.idf_, regression.coef_[0]
-    weights = {gram: (float(idf[i]), float(idf[i] * coefficients[i])) for gram, i in vectorizer.vocabulary_.items()}
-    return Scorer(weights, float(regression.intercept_[0]))
+    idf = vectorizer.idf_
+    columns = {gram: int(column) for gram, column in vectorizer.vocabulary_.items()}
+    return Scorer(columns, array("d", idf), array("d", idf * regression.coef_[0]), float(regression.intercept_[0]))
 
 
 def fit(texts: Sequence[str], labels: Sequence[bool], regularisation: float = 10.0,
@@ -285,8 +296,9 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     kept = _kept_model(task, examples, validation, len(extra), bands)
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
-        weights = dict(zip(numbers["grams"], zip(numbers["idf"], numbers["weights"])))
-        return Detector(task.prepare, Scorer(weights, numbers["intercept"]), Bands(**numbers["bands"]))
+        scorer = Scorer(dict(zip(numbers["grams"], range(len(numbers["grams"])))), _unpacked(numbers["idf"]),
+                        _unpacked(numbers["weights"]), numbers["intercept"])
+        return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
     if FOLDERS.before_training:
         FOLDERS.before_training()
         FOLDERS.before_training = None
@@ -305,9 +317,8 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
         bands = task.choose_bands([scorer.probability(task.prepare(bounded(e.text))) for e in judged], judged)
     detector = Detector(task.prepare, scorer, bands)
     if kept is not None:
-        # Three flat lists rather than a mapping of pairs: read back three times faster
-        _write_kept(kept, {"grams": list(scorer.weights), "idf": [idf for idf, _ in scorer.weights.values()],
-                           "weights": [weight for _, weight in scorer.weights.values()],
+        # Flat lists by column rather than a mapping of pairs, the numbers packed: read back in a fifth of the time
+        _write_kept(kept, {"grams": scorer.grams(), "idf": _packed(scorer.idf), "weights": _packed(scorer.weights),
                            "intercept": scorer.intercept, "bands": vars(detector.bands)}, len(extra))
     return detector
 
@@ -400,6 +411,19 @@ def _code_digest() -> bytes:
     for source in sorted([*CODE.glob("core/*.py"), *CODE.glob("handlers/**/*.py"), *CODE.glob("handlers/**/*.toml")]):
         digest.update(source.read_bytes())
     return digest.digest()
+
+
+def _packed(numbers: Sequence[float]) -> str:
+    """Numbers as a kept model holds them: little-endian float64, base64. Every start reads three models of about
+    150,000 weights, which as JSON numbers took 0.4 s of it."""
+    return base64.b64encode(struct.pack(f"<{len(numbers)}d", *numbers)).decode("ascii")
+
+
+def _unpacked(packed: str) -> array:
+    numbers = array("d", base64.b64decode(packed, validate=True))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
 
 
 def _write_kept(kept: Path, numbers: dict, corrections: int) -> None:

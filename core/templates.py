@@ -94,6 +94,24 @@ def _printed(value):
     return visible(value) if isinstance(value, str) else value
 
 
+@functools.lru_cache(maxsize=8)
+def _environment(directory: Path) -> SandboxedEnvironment:
+    """One Jinja environment per folder and process, shared by every Templates of it: compiling the templates is
+    most of a bot's start-up check, and config loading, the robots and every bot of a test process would compile
+    them again. Never stale: Jinja recompiles a template whose file has changed since (auto_reload)."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(directory),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_printed,
+        auto_reload=True,
+    )
+    env.filters.update(TIME_FILTERS)
+    return env
+
+
 class Templates:
     """The templates/ folder: renders every message the bot sends, and checks every template before the bot
     starts."""
@@ -102,15 +120,7 @@ class Templates:
         self.directory = directory
         self.rules = LintRules.load(directory / "lint.toml")
         self.samples = tomllib.loads((directory / "samples.toml").read_text(encoding="utf-8"))
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(directory),
-            undefined=StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            finalize=_printed,
-        )
-        self.env.filters.update(TIME_FILTERS)
+        self.env = _environment(Path(directory).resolve())
 
     def names(self) -> list[str]:
         """Every template's name (its file without .j2): what the start-up check goes through."""

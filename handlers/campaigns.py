@@ -354,9 +354,10 @@ def post_variables(ctx: Context, campaign: Campaign, room: str | None, window: W
     `posted_at`: now, or for a preview the planned moment, so that the preview says the end the post will."""
     details = campaign.details
     if campaign.kind == "flash_sale":
+        # The sale's end, a moment: the post says it as of when it goes out (core/outbox.py renders it again), so
+        # one that waited behind a thousand groups never promises the sale's whole length ("2小时内") at 21:10.
         ends = max(posted_at, window.start) + dt.timedelta(hours=details["duration_hours"])
-        return {"products": details["products"], "discount": details["discount"], "hours": details["duration_hours"],
-                "ends": f"{ends:%H:%M}"}
+        return {"products": details["products"], "discount": details["discount"], "ends": ends}
     if campaign.kind == "member_day":
         code = code or _issue_coupon(ctx, campaign, occurrence, room=room)
         return {"value": details["coupon_value"], "condition": details["coupon_condition"], "code": code,

@@ -32,12 +32,13 @@ from core.memo import Memo
 from core.registry import on_start
 from handlers import complaint_model
 from handlers.complaint_model import DATA, Verdict, judge
-from handlers.complaint_rules import load_rules
+from handlers.complaint_rules import ComplaintRules, load_rules
 
 log = logging.getLogger(__name__)
 MEMO = "complaint_model"  # the namespace of the notes on the model in use: when trained, on how many corrections
 
 RULES = load_rules()
+TRAINING_RULES = RULES.remembering()  # the same rules, for the gate: each retraining reads the frozen split again
 MODEL_ONLY_REASON = "其他"  # the model says "a complaint", not what about
 CORRECTION = "correction"  # the category of a correction as a training example
 
@@ -48,7 +49,7 @@ def _task() -> learning.Task:
 
 def _reaches_owner(model: Detector | None):
     """The verdict the gate compares: the owner hears of it, in public or asked."""
-    return lambda text: _verdict(model, text).band is not None
+    return lambda text: _verdict(model, text, TRAINING_RULES).band is not None
 
 
 LEARNER = learning.Learner("complaint", _task, _reaches_owner)
@@ -68,12 +69,12 @@ def detect(text: str) -> Verdict | None:
     return verdict if verdict.band else None
 
 
-def _verdict(model: Detector | None, text: str) -> Verdict:
+def _verdict(model: Detector | None, text: str, rules: ComplaintRules = RULES) -> Verdict:
     # Mentions go first, for the rules as for the model (which was trained without them): a nickname is no
     # complaint ("@退款小能手"), and "@小店助手 说一下运费" is a question however the bot is addressed.
     if not learning.without_mentions(text):
         return Verdict(None, None, 0.0)  # a picture, or a mention alone: the model's prior is no verdict
-    verdict = judge(RULES, model.scorer if model else None, model.bands if model else None, text)
+    verdict = judge(rules, model.scorer if model else None, model.bands if model else None, text)
     return verdict if verdict.reason or not verdict.band else Verdict(MODEL_ONLY_REASON, verdict.band,
                                                                         verdict.probability)
 

@@ -14,9 +14,10 @@ deny it as one mark: the rules' own lists, not a second copy of them.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_RULES = Path(__file__).parent / "rules" / "complaints.toml"
@@ -27,6 +28,7 @@ REASONS = ("物流", "品控", "发错货", "退款", "服务", "其他")
 BLANK = "。"
 # What `read` makes of a problem named only to deny it ("没有破损" is "没有〇"): the model learns the mark.
 DENIED = "〇"
+READINGS_KEPT = 32_768  # readings a training remembers (ComplaintRules.remembering): more than the labelled messages
 NEGATOR_REACH = 32  # characters: longer than any negator in complaints.toml (the longest, a worry, is 14)
 NEVER = re.compile("(?!)")  # what an empty list of patterns matches
 FRAGMENT_REFERENCE = re.compile(r"\{([A-Za-z_]\w*)\}")  # {name}; {2} and {1,3} stay regex repetitions
@@ -58,6 +60,20 @@ class ComplaintRules:
     problems: tuple[tuple[str, re.Pattern], ...]  # (reason, pattern), in priority order
     demands: tuple[tuple[str, re.Pattern], ...]  # likewise; consulted only when no problem is found
 
+    # Whether readings are remembered (see `remembering`): never on the message path, where every member's
+    # message is new and would only fill memory.
+    remember: bool = field(default=False, compare=False)
+
+    def __post_init__(self):
+        remembered = functools.lru_cache(maxsize=READINGS_KEPT)(self._read) if self.remember else self._read
+        object.__setattr__(self, "_remembered", remembered)
+
+    def remembering(self) -> ComplaintRules:
+        """The same rules, remembering their readings: each training (the nightly one with the owner's
+        corrections, check-config's, the gate's look at the frozen split) reads the same twenty thousand labelled
+        messages again. A bounded number (the rules read 100 characters at most: a few megabytes)."""
+        return replace(self, remember=True)
+
     def classify(self, text: str) -> str | None:
         """The reason of a complaint, or None when the message is not one."""
         return self.reading(text).reason
@@ -69,6 +85,9 @@ class ComplaintRules:
 
     def reading(self, text: str) -> Reading:
         """classify's reason and read's text, from one pass over the message (the bot needs both)."""
+        return self._remembered(text)
+
+    def _read(self, text: str) -> Reading:
         text = self.spelling.normalise(text)
         settled = self.settled.search(text) is not None
         text = self.settled.sub(BLANK, text) if settled else text

@@ -208,7 +208,18 @@ def test_a_flash_sale_at_20_30_previews_the_end_its_post_will_say():
     sent = replay_events(events, until="2026-11-25 20:40")
     preview = owner_told(sent, "command_reply")[1]
     post, = [p["text"] for p in posts(sent)]
-    assert "2小时内有效（至22:30）" in preview and "2小时内有效（至22:30）" in post
+    assert "今天22:30前有效" in preview and "今天22:30前有效" in post
+
+
+def test_a_flash_sale_post_that_waited_in_the_queue_says_the_sales_end_not_its_whole_length():
+    rooms, topics = many_rooms(12)  # at one post a minute, the last goes out a quarter of an hour into the sale
+    config = config_with(tiers={"vip_rooms": [], "regular_rooms": topics}, outbox={"account_per_minute": 1})
+    sent = replay_events(shop("2026-11-27 19:00") + [dict(r, at=at("2026-11-27 19:00")) for r in rooms],
+                         until="2026-11-27 21:00", config=config)
+    flash = [p for p in posts(sent) if p["kind"] == "flash_sale"]
+    assert len(flash) == 12 and local(flash[-1]) >= dt.datetime(2026, 11, 27, 20, 10, tzinfo=SHANGHAI)
+    for post in flash:  # the sale runs 20:00-22:00 (duration_hours = 2), whenever its post goes out
+        assert "今天22:00前有效" in post["text"] and "小时内有效" not in post["text"], (local(post), post["text"])
 
 
 def test_a_cancelled_config_campaign_stays_cancelled_after_a_restart_until_resumed(tmp_path):

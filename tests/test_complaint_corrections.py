@@ -38,13 +38,13 @@ def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_fla
     bot.advance(hours=2)
     assert kinds(bot.sent()) == [
         ("command_reply", OWNER, "10:05"),  # the owner's answers in private first: the messages to pick from,
+        ("complaint_alert", OWNER, "10:05"),  # the complaint the pick opened,
         ("command_reply", OWNER, "10:05"),  # and /complaints
         ("complaint_ack", wang.id, "10:05"),
-        ("complaint_alert", OWNER, "10:05"),
         ("complaint_reminder", OWNER, "10:50"),
         ("complaint_overdue", OWNER, "11:05"),
     ]
-    listing, ack, alert = bot.sent()[1:4]
+    alert, listing, ack = bot.sent()[1:4]
     assert ack["room"] == bot.room_id("普通会员群"), "acknowledged where the member wrote it"
     assert "#1" in alert["text"] and "品控" in alert["text"] and "有点冲" in alert["text"]
     assert "#1 小王" in listing["text"]

@@ -126,13 +126,13 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
                                    say("2026-11-25 10:20", OWNER, "/是投诉 1", room=None)], until="2026-11-25 11:30")
     assert [(m["kind"], m["to"], m["at"][11:16]) for m in sent] == [
         ("complaint_doubt", OWNER, "10:00"),  # nothing in the group until the owner says so
+        ("complaint_alert", OWNER, "10:20"),  # the answer to the owner's word, then the member's apology
         ("complaint_ack", "wxid_a", "10:20"),
-        ("complaint_alert", OWNER, "10:20"),
         ("complaint_reminder", OWNER, "11:05"),  # the hour counts from the owner's word
         ("complaint_overdue", OWNER, "11:20"),
     ]
     assert sent[0]["text"].startswith("可能是投诉（待确认 1）：小王在「普通会员群」说：“颜色和图片差好多”")
-    assert "/是投诉 1" in sent[0]["text"] and "其他" in sent[2]["text"]
+    assert "/是投诉 1" in sent[0]["text"] and "其他" in sent[1]["text"]
 
 
 def test_the_alert_a_confirmation_opens_answers_it_before_the_owners_next_commands():

@@ -2,6 +2,7 @@
 forbids, or needs a variable nobody gives is refused before the bot can speak."""
 
 import datetime as dt
+import os
 import re
 import shutil
 
@@ -88,6 +89,20 @@ def test_templates_are_sandboxed():
     template = templates.env.from_string(source)
     with pytest.raises(Exception, match="unsafe|not safely|access"):
         template.render(problem="x")
+
+
+def test_a_template_edited_after_it_was_first_used_is_read_as_edited(template_dir):
+    """The compiled templates are shared within a process (a bot's start, its config's check, the robots): an
+    owner's edit still shows, in a bot started afterwards and in one already running."""
+    running = Templates(template_dir)
+    assert running.render("command_error", SAMPLE_NOW, problem="没有 /staus 这个指令", usage="/help").startswith("抱歉")
+    edited = template_dir / "command_error.j2"
+    edited.write_text("您好，{{ problem }}，请看 {{ usage }}", encoding="utf-8")
+    later = edited.stat().st_mtime + 5  # a later time, whatever the file system's clock grain
+    os.utime(edited, (later, later))
+    for templates in (Templates(template_dir), running):
+        assert templates.render("command_error", SAMPLE_NOW, problem="没有 /staus 这个指令", usage="/help") == \
+            "您好，没有 /staus 这个指令，请看 /help"
 
 
 def test_a_template_without_samples_is_reported(template_dir):

@@ -407,6 +407,9 @@ def test_a_service_that_stops_answering_is_left_and_reconnected(shop):
 
 def test_a_service_that_accepts_the_connection_and_never_answers_is_tried_again_until_it_answers(shop):
     s = shop(through_proxy=True, answering=False)
+    # The bot's start is not an attempt's wait: on a busy machine python-wechaty alone takes seconds to import,
+    # which left the attempts too little of the 30 s below (it failed at load 10, the log holding attempt 1 alone)
+    s.log_lines("connecting to the puppet service", at_least=1, timeout=START_TIMEOUT)
     s.log_lines("no answer", at_least=2)  # each attempt gives up at its deadline, and the next one comes
     s.proxy.answering = True
     s.account_online()
