@@ -36,10 +36,12 @@ from handlers.complaint_rules import ComplaintRules
 
 DATA = Path(__file__).parent / "complaint_data"
 TRAIN, VALIDATION, TEST = "train.jsonl", "validation.jsonl", "test_frozen.jsonl"
-# Out of fold, of the complaints acknowledged in public (the goal is 0.98 unseen). 0.98 was tried: on four writers
-# each left out in turn, public apologies to everyday messages 3 of 4,920 rather than none. (Before the bands were
-# chosen out of fold, 0.995 on a validation split of the writers trained on had been tried too.)
-PUBLIC_PRECISION = 0.99
+# Out of fold, of the complaints acknowledged in public: the goal itself, since out of fold is how the model reads
+# writers it has never seen. 0.99 had no public apology on held-out rounds 6 to 8 (4,140 everyday messages), but
+# acknowledged a third to a half of complaints in public, and "杯子收到是碎的，我要投诉" waited for the owner's
+# word: over the writers out of fold, 0.98 lets 1 everyday message in 1,760 past (0.99: 1 in 9,660) and doubles the
+# complaints acknowledged at once. Most of those few are long praise naming a problem it did not have.
+PUBLIC_PRECISION = 0.98
 OWNER_RECALL = 0.97  # out of fold, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
 # ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
 # about one chat message in ten is muted by the second day, and then it reaches nobody.
