@@ -323,8 +323,12 @@ def _post(ctx: Context, campaign: Campaign, occurrence: str, rooms: list[tuple[s
         elif room_for <= 0 and not by_robot(ctx, topic):
             overflow.append((room, topic))
         else:
-            outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=window.end, broadcast=True,
-                                image=campaign.image, **post_variables(ctx, campaign, room, window, occurrence, posted_at=ctx.now))
+            variables = post_variables(ctx, campaign, room, window, occurrence, posted_at=ctx.now)
+            # A sale shorter than its window ends before the window does: a post still waiting then would offer
+            # what is over, so it is given up (and the owner told, core/given_up.py) rather than sent.
+            expires_at = min(window.end, variables.get("ends", window.end))
+            outbox_id = ctx.say(campaign.kind, campaign.kind, room=room, expires_at=expires_at, broadcast=True,
+                                image=campaign.image, **variables)
             _record_post(ctx, campaign, room, occurrence, outbox_id)
             if not by_robot(ctx, topic):
                 room_for -= 1

@@ -222,6 +222,20 @@ def test_a_flash_sale_post_that_waited_in_the_queue_says_the_sales_end_not_its_w
         assert "今天22:00前有效" in post["text"] and "小时内有效" not in post["text"], (local(post), post["text"])
 
 
+def test_a_flash_sale_shorter_than_its_window_is_never_posted_after_it_ends_and_the_owner_is_told():
+    rooms, topics = many_rooms(70)  # at one post a minute, seventy groups would take till 21:09; the sale ends at 21:00
+    config = config_with(tiers={"vip_rooms": [], "regular_rooms": topics}, outbox={"account_per_minute": 1})
+    one_hour = config.campaigns.flash_sale.model_copy(update={"duration_hours": 1})
+    config = config.model_copy(update={"campaigns": config.campaigns.model_copy(update={"flash_sale": one_hour})})
+    sent = replay_events(shop("2026-11-27 19:00") + [dict(r, at=at("2026-11-27 19:00")) for r in rooms],
+                         until="2026-11-27 23:00", config=config)
+    flash = [p for p in posts(sent) if p["kind"] == "flash_sale"]
+    assert 55 <= len(flash) < 70 and all(local(p).hour == 20 for p in flash), "none after the sale's end"
+    assert all("今天21:00前有效" in p["text"] for p in flash)
+    report, = owner_told(sent, "outbox_report")
+    assert "闪购" in report and "已过时效" in report
+
+
 def test_a_cancelled_config_campaign_stays_cancelled_after_a_restart_until_resumed(tmp_path):
     db_path = tmp_path / "store.db"
     replay_events(shop() + [VIP_ROOM, say("2026-11-25 10:01", OWNER, "/campaign cancel 闪购日", room=None)],
