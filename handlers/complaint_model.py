@@ -42,6 +42,10 @@ TRAIN, VALIDATION, TEST = "train.jsonl", "validation.jsonl", "test_frozen.jsonl"
 # word: over the writers out of fold, 0.98 lets 1 everyday message in 1,760 past (0.99: 1 in 9,660) and doubles the
 # complaints acknowledged at once. Most of those few are long praise naming a problem it did not have.
 PUBLIC_PRECISION = 0.98
+# ... and never more than this share of everyday messages apologised to, out of fold (the goal: 1 in 500 unseen). A
+# guard: near 0.98 precision is flat over a range of probabilities, so the lowest threshold reaching it moves much as
+# data comes in (from 0.995 to 0.986 when round 9 joined; over 0.986, 1 everyday message in 1,460 out of fold).
+EVERYDAY_APOLOGISED = 0.001
 OWNER_RECALL = 0.97  # out of fold, of the complaints that reach the owner (in public or asked): goal 0.95 unseen
 # ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
 # about one chat message in ten is muted by the second day, and then it reaches nobody.
@@ -78,8 +82,9 @@ def model_text(text: str) -> str:
 
 def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
     labels = [e.label for e in examples]
-    sure = threshold_for_precision(probabilities, labels, PUBLIC_PRECISION)
     everyday_scores = [p for p, e in zip(probabilities, examples) if e.category == EVERYDAY]
+    sure = max(threshold_for_precision(probabilities, labels, PUBLIC_PRECISION),
+               threshold_for_false_alarms(everyday_scores, EVERYDAY_APOLOGISED))
     doubt = max(threshold_for_recall(probabilities, labels, OWNER_RECALL),
                 threshold_for_false_alarms(everyday_scores, EVERYDAY_ASKED))
     return Bands(sure=sure, doubt=min(sure, doubt))

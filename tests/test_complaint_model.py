@@ -68,6 +68,17 @@ def test_thresholds_are_chosen_for_the_precision_the_recall_or_the_false_alarms_
     assert threshold_for_false_alarms([0.9, 0.5, 0.4, 0.3], 0.25) == 0.5  # one of four above it
 
 
+def test_the_sure_band_never_takes_in_more_everyday_messages_than_allowed_however_precise_it_is():
+    from handlers.complaint_model import EVERYDAY, EVERYDAY_APOLOGISED, choose_bands
+
+    complaints = [learning.Example(f"投诉{n}", True) for n in range(10_000)]
+    everyday = [learning.Example(f"聊天{n}", False, EVERYDAY) for n in range(10_000)]
+    # 10,000 complaints at 0.99 and 30 everyday messages among them: precision 0.997, but 1 apology in 333
+    scores = [0.99] * 10_000 + [0.99] * 30 + [0.1] * 9_970
+    bands = choose_bands(scores, complaints + everyday)
+    assert sum(score > bands.sure for score in scores[10_000:]) <= EVERYDAY_APOLOGISED * 10_000
+
+
 def test_each_writer_falls_whole_in_one_fold_and_the_folds_are_near_equal():
     examples = complaint_detection._task().training()
     folds = learning.writer_folds(examples, 4)
