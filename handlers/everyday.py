@@ -35,6 +35,7 @@ HELD_OUT_ROUNDS = {
     7: ("holdout7_days.jsonl",),
     8: ("holdout8_days.jsonl",),
     9: ("holdout9_days.jsonl",),
+    10: ("holdout10_days.jsonl",),
 }
 SPENT_ROUNDS = (1, 2, 3, 4, 5, 6, 7, 8, 9)  # run once each, on the versions they were written for: development data now
 EVERYDAY_KINDS = ("chat", "question")  # what almost every message in a group is; "complaint" and "advert" are rare
