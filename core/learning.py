@@ -17,7 +17,8 @@ a text, its thresholds and its wording; this module has the rest.
   message, more than the whole message path may spend; the vocabulary, idf and coefficients are all a score
   needs. Tests hold it equal to predict_proba.
 - Bands rather than a yes or no: a detector is sure (it acts in public), in doubt (the owner is asked in private)
-  or quiet. The thresholds are chosen on a validation split, never on a test split.
+  or quiet. The thresholds are chosen on a validation split, or out of fold on writers the model has not seen
+  (`out_of_fold`: the complaint detector's), never on a test split.
 - The owner's corrections are extra training examples; a model retrained with them replaces the one in use only
   when it is not worse on a frozen split (`not_worse`), so that a hasty correction cannot make the bot miss more.
 - Bounded work: a detector reads at most READ_AT_MOST characters of a message, so that no member can stall the
