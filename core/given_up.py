@@ -42,6 +42,7 @@ KIND_WORDS = {
     "outbox_report": "发件箱提醒",
     "error_report": "故障提醒",
     "complaint_model_missing": "投诉识别提醒",
+    "correction_not_taken": "纠正未采用提醒",
     "picture_unreadable": "图片提醒",
     "file_reply": "文件回复",
     "spam_alert": "广告提醒",

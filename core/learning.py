@@ -563,6 +563,7 @@ class Learner:
         self.model: Detector | None = None  # one trained with corrections, when the gate took it
         # The corrections last trained with, taken or not: a night without new ones would train the same model.
         self.tried: tuple[Example, ...] = ()
+        self.refused = False  # whether the gate refused the model trained with `tried`
 
     def base(self) -> Detector | None:
         if not self._base_tried:
@@ -578,7 +579,7 @@ class Learner:
 
     def reset(self) -> None:
         """Back to the base model: a store's corrections, never another's, are trained with."""
-        self.model, self.tried = None, ()
+        self.model, self.tried, self.refused = None, (), False
 
     def forget(self) -> None:
         """Train the base model again at its next use: its data has changed (a test points the task elsewhere)."""
@@ -598,7 +599,7 @@ class Learner:
         """Train with `extra`; whether the result replaced the model in use (False without anything new)."""
         if not extra or tuple(extra) == self.tried or self.base() is None:
             return False
-        self.tried = tuple(extra)
+        self.tried, self.refused = tuple(extra), False
         try:
             candidate = self.trained_with(extra)
         except Exception:
@@ -608,6 +609,7 @@ class Learner:
         if not not_worse(self._task(), self._flags(candidate), self._flags(in_use) if in_use else None):
             log.warning("%s model retrained with %d corrections is worse on the frozen split: not used",
                         self.name, len(extra))
+            self.refused = True
             return False
         self.model = candidate
         return True

@@ -21,6 +21,8 @@ training (04:30, or its next start) repeats it on the same data with the same ga
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 
@@ -112,10 +114,23 @@ def retrain(ctx: Context) -> bool:
     """Train with the store's corrections; the new model replaces the one in use if it is not worse on the frozen
     split. Whether it did (False too when there is no new correction to train with)."""
     extra = corrections(ctx.db)
-    if not LEARNER.retrain(extra):
-        return False
-    _note_training(ctx, len(extra))
-    return True
+    if LEARNER.retrain(extra):
+        _note_training(ctx, len(extra))
+        return True
+    if LEARNER.refused:
+        _tell_not_taken(ctx, extra)
+    return False
+
+
+def _tell_not_taken(ctx: Context, extra: list[Example]) -> None:
+    """The owner's corrections made the model worse on the frozen split, so it was not used: say so, once for these
+    corrections (every start and night trains with them again), or the owner believes the bot has learned them."""
+    notes = ctx.memo(MEMO)
+    these = hashlib.sha256(json.dumps([(e.text, e.label) for e in extra]).encode()).hexdigest()
+    if notes.get("not_taken") == these:
+        return
+    notes.set("not_taken", these)
+    ctx.tell_owner("correction_not_taken", "correction_not_taken", corrections=len(extra))
 
 
 def _note_training(ctx: Context, corrected: int) -> None:

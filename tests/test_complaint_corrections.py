@@ -185,3 +185,18 @@ def test_a_night_without_new_corrections_does_not_train_the_same_model_again(sho
     bot.advance_to("2026-11-28 09:00")
     assert trainings == [1], "once, on the first night"
     assert complaint_detection.detect(FALSE_ALARM) is None
+
+
+def test_corrections_the_gate_refuses_are_not_learned_and_the_owner_is_told_once(shop_bot, monkeypatch):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(FALSE_ALARM, room="普通会员群")
+    bot.owner.says("/notcomplaint 1")
+    # Whether a model is worse on the frozen split is the gate's own tests' concern; here it says so.
+    monkeypatch.setattr(learning, "not_worse", lambda *args: False)
+    bot.advance_to("2026-11-27 09:00")  # two nights, each training with the same correction
+    told = bot.texts(kind="correction_not_taken")
+    assert len(told) == 1 and "1 条投诉纠正" in told[0] and "没有用来改进识别" in told[0]
+    assert complaint_detection.detect(FALSE_ALARM).band == "sure", "the model in use stays"
+    bot.owner.says("/status")
+    bot.advance(minutes=5)
+    assert "含您的" not in bot.texts(kind="command_reply")[-1], "/status does not claim the correction was taken"
