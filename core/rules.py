@@ -65,6 +65,18 @@ from_member = ~from_shop
 
 
 @rule
+def from_owner(ctx: Context, event: object) -> bool:
+    """Sent by one of the owner's WeChat ids (never someone on the shop account's own phone)."""
+    return (person := _person(event)) is not None and ctx.is_owner(person)
+
+
+@rule
+def sends_picture(ctx: Context, event: object) -> bool:
+    """A picture that was kept (one that could not be read has no image: the owner was told by the core)."""
+    return isinstance(event, Message) and event.image is not None
+
+
+@rule
 def in_group(ctx: Context, event: object) -> bool:
     """In a group (any the account is in), not a private chat."""
     return getattr(event, "room", None) is not None

@@ -24,7 +24,7 @@ from core.context import Context
 from core.events import Message
 from core.numbers import money
 from core.registry import Action, UsageError, command, on_message
-from core.rules import private, rule
+from core.rules import from_owner, private, sends_picture
 from core.templates import copy_problems
 from core.text import quote
 from core.timewords import WEEKDAY_NAMES, clock_words, moment_words
@@ -210,15 +210,10 @@ def _set_status(ctx: Context, campaign: Campaign, status: str) -> None:
               picture_gone=picture_gone)
 
 
-@rule
-def owners_picture(ctx: Context, event: object) -> bool:
-    """A picture an owner sent: in private, the one a /campaign image may attach (never one typed on the shop
-    account's phone, which goes to a member)."""
-    return isinstance(event, Message) and event.image is not None and ctx.is_owner(event.sender)
-
-
-@on_message(priority=50, rule=owners_picture & private)
+@on_message(priority=50, rule=sends_picture & from_owner & private)
 def remember_picture(ctx: Context, message: Message) -> None:
+    """An owner's picture in private is the one a /campaign image may attach (never one typed on the shop account's
+    phone, which goes to a member)."""
     ctx.memo(PICTURES).set(message.sender, json.dumps({"image": message.image, "at": to_db(ctx.now)}))
     # The campaigns that may take it, by name: which one the picture is for is the owner's to say, never guessed.
     names = [c.name for c in load_all(ctx.db) if c.status in HOLDS_A_SLOT]

@@ -28,7 +28,7 @@ from core import directory
 from core.events import MEDIA_WORDS, Message
 from core.numbers import NUMBERS_AT_MOST, money, whole_number
 from core.registry import UsageError, command, job, on_message
-from core.rules import from_member, rule
+from core.rules import from_member, sends_picture
 from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, second_opinion
@@ -125,12 +125,6 @@ def confirm(ctx: Context, args: list[str]) -> None:
                                   doubt["reason"] or MODEL_ONLY_REASON)
     ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [complaint_id, doubt["id"]])
     record_correction(ctx, complaint_id, doubt["text"], is_complaint=True)
-
-
-@rule
-def sends_picture(ctx: Context, event: object) -> bool:
-    """A picture that was kept (one that could not be read has no image: the owner was told by the core)."""
-    return isinstance(event, Message) and event.image is not None
 
 
 @on_message(priority=11, rule=from_member & sends_picture)

@@ -28,7 +28,7 @@ from core.context import Context
 from core.events import Message
 from core.media import MAX_BYTES
 from core.registry import job, on_message
-from core.rules import from_member, in_group, private, rule
+from core.rules import from_member, from_owner, in_group, private, rule
 from handlers import off_hours, order_book
 from handlers.opening_hours import is_open, next_opening
 from handlers.tiers import NAMES_SHOWN, recompute
@@ -55,12 +55,6 @@ MEMBER_TOLD_EVERY = dt.timedelta(hours=1)
 def sends_a_file(ctx: Context, event: object) -> bool:
     """A file message (WeChat's attachment): kept, or not kept with why."""
     return isinstance(event, Message) and event.media == "file"
-
-
-@rule
-def from_owner(ctx: Context, event: object) -> bool:
-    """Sent by one of the owner's WeChat ids (never someone on the shop account's own phone)."""
-    return isinstance(event, Message) and ctx.is_owner(event.sender)
 
 
 @on_message(priority=40, rule=sends_a_file & from_owner & private)
