@@ -238,9 +238,10 @@ class Context:
                 assistant.off_loop_work[key] = done
         return assistant.off_loop_work[key]
 
-    def forget_off_loop(self, key: str) -> None:
-        """Let go of the work under `key` (its result, once read): the next off_loop under it starts afresh."""
-        self._assistant.off_loop_work.pop(key, None)
+    def forget_off_loop(self, key: str) -> concurrent.futures.Future | None:
+        """Let go of the work under `key` (its result, once read): the next off_loop under it starts afresh. The
+        work let go, if there was any: none after a restart."""
+        return self._assistant.off_loop_work.pop(key, None)
 
     def render(self, template: str, /, **variables) -> str:
         """A template's text without sending it: what a preview shows."""

@@ -39,8 +39,9 @@ async def run_live(assistant: Assistant, transport: Transport, *, drain: Drain |
 
     Without it, or when drain returns early, queued messages stay in the store and go out at the next start.
     """
-    # One worker thread for what must not hold the loop (Context.off_loop: a big order file's reading)
-    assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="off-loop")
+    # Worker threads for what must not hold the loop (Context.off_loop): a big order file's reading, and second
+    # opinions waiting on a service (handlers/second_opinion.py), which should not wait behind the file or each other
+    assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="off-loop")
     try:
         await _run(assistant, transport, drain)
     finally:

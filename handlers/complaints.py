@@ -77,15 +77,33 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
         _gather(ctx, open_id, message.text)
         return True
-    second = second_opinion.ask(ctx, "complaint", message.text) if verdict.band == "doubt" else None
-    if second is False:
-        return None  # the owner's configured model says it is none: nobody is asked
-    if verdict.band == "sure" or second:
+    if verdict.band == "sure":
         open_complaint(ctx, message, verdict.reason)
         return True
+    if not second_opinion.ask(ctx, "complaint", message.text, decide_on_second_opinion, room=message.room,
+                              sender=message.sender, text=message.text, reason=verdict.reason,
+                              probability=verdict.probability):
+        _doubt(ctx, message, verdict)
+    return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
+
+
+@job("complaint_second_opinion")
+def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
+    """The owner's configured model has answered about a doubtful message (handlers/second_opinion.py): yes opens
+    the complaint, no leaves the member and the owner alone, no answer leaves the doubt to the owner."""
+    message = Message(doubt["sender"], doubt["text"], doubt["room"])
+    if doubt["second"] is None:
+        _doubt(ctx, message, Verdict(doubt["reason"], "doubt", doubt["probability"]))
+    elif doubt["second"]:
+        if (open_id := _open_complaint_id(ctx, message.sender)) is not None:  # opened meanwhile: one complaint
+            _gather(ctx, open_id, message.text)
+        else:
+            open_complaint(ctx, message, doubt["reason"])
+
+
+def _doubt(ctx: Context, message: Message, verdict: Verdict) -> None:
     if not faq.answers(ctx, message):  # "运费呢？" in doubt: the shop's answer to it is enough
         _ask_owner(ctx, message, verdict)
-    return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
 
 
 def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:

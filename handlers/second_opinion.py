@@ -5,19 +5,27 @@ Off by default, and when on the README says plainly that the doubtful members' w
 doubtful band is asked (a few messages a day, not the traffic), without the member's name or @-mentions, at most
 `daily_calls` times a day, and never longer than `timeout_seconds`: on a timeout, an error or an answer that is
 neither yes nor no, the local decision stands, so a slow or absent service changes nothing but the wait.
-Plain urllib: one POST of JSON needs no client library.
+The question goes out away from the bot's loop (Context.off_loop), and a job looks for the answer: a service that
+takes three seconds once held every group's messages for those three seconds. The answer is acted on by the
+detector's own job, named when asking. Plain urllib: one POST of JSON needs no client library.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 import urllib.error
 import urllib.request
+import uuid
+from concurrent.futures import Future
 
+from core.clock import from_db, to_db
 from core.context import Context
+from core.config import SecondOpinionConfig
 from core.learning import bounded, without_mentions
+from core.registry import Job, job
 
 log = logging.getLogger(__name__)
 MEMO = "second_opinion"  # calls made, by local day
@@ -26,13 +34,47 @@ QUESTIONS = {
     "complaint": "下面是微信小店顾客群里一位成员发的一条消息。它是不是在投诉本店的商品、物流或服务？只回答“是”或“否”。",
     "advert": "下面是微信小店顾客群里一位成员发的一条消息。它是不是广告、拉人、引流或诈骗信息？只回答“是”或“否”。",
 }
+LOOK_EVERY = dt.timedelta(milliseconds=250)  # how often the answer is looked for: a second at most added to it
+# Connecting and reading each have the timeout: an answer not in by then and this is not waited for.
+LATE_AFTER_TIMEOUT = dt.timedelta(seconds=1)
 
 
-def ask(ctx: Context, detector: str, text: str) -> bool | None:
-    """The model's yes or no on one doubtful message; None when it is off, over budget, slow or unclear."""
+def ask(ctx: Context, detector: str, text: str, then: Job, /, **payload) -> bool:
+    """Ask the owner's model whether a doubtful message is a complaint (an advert), away from the loop. Once it has
+    answered, `then` runs with `payload` and `second`: True, False, or None (no answer in time, an error, neither
+    yes nor no). False when nothing is asked: the second opinion is off, or today's calls are spent."""
     settings = ctx.config.second_opinion
     if not settings.enabled or not _within_budget(ctx, settings.daily_calls):
-        return None
+        return False
+    step = {"asking": f"second_opinion:{uuid.uuid4().hex}", "detector": detector, "text": text,
+            "asked_at": to_db(ctx.now), "then": then.name, "payload": payload}
+    _asking(ctx, step)
+    await_answer.schedule(ctx, ctx.now, key=step["asking"], **step)
+    return True
+
+
+@job("second_opinion")
+def await_answer(ctx: Context, step: dict) -> None:
+    """Look for the answer; once it is in, or late, hand it to the detector's job. After a restart within the
+    timeout the question is asked again (the timer is kept, the thread that asked is not); after a later one it is
+    late, and the local decision stands."""
+    late = ctx.now >= from_db(step["asked_at"], ctx.config.tz) + dt.timedelta(
+        seconds=ctx.config.second_opinion.timeout_seconds) + LATE_AFTER_TIMEOUT
+    if not late and not _asking(ctx, step).done():
+        await_answer.schedule(ctx, ctx.now + LOOK_EVERY, key=step["asking"], **step)
+        return
+    asking = ctx.forget_off_loop(step["asking"])
+    second = asking.result() if asking is not None and asking.done() else None
+    ctx.schedule(f"{step['asking']}:answered", step["then"], ctx.now, **step["payload"], second=second)
+
+
+def _asking(ctx: Context, step: dict) -> Future:
+    return ctx.off_loop(step["asking"], _answer_of, ctx.config.second_opinion, step["detector"], step["text"])
+
+
+def _answer_of(settings: SecondOpinionConfig, detector: str, text: str) -> bool | None:
+    """The model's yes or no on one doubtful message; None when it is slow, failing or unclear. Run in a worker
+    thread: it touches nothing of the bot's."""
     body = {
         "model": settings.model,
         "temperature": 0,

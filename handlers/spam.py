@@ -104,16 +104,22 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
     image, links = _picture_before(ctx, message) if points_at_code(message.text) else (None, ())
     judged = " ".join((message.text, *links))
     newcomer = _newcomer(ctx, message.room, message.sender)
-    verdict = _second_opinion(ctx, judge(judged, newcomer, shop_links), message.text)
+    verdict = judge(judged, newcomer, shop_links)
     return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
 
 
-def _second_opinion(ctx: Context, verdict: Verdict, text: str) -> Verdict:
-    """A doubtful advert asked of the owner's configured model, when there is one: yes alerts, no leaves it out of
-    the day's summary, no answer leaves the doubt (handlers/second_opinion.py)."""
-    if verdict.band != "doubt" or (second := second_opinion.ask(ctx, "advert", text)) is None:
-        return verdict
-    return Verdict("sure", (*verdict.reasons, SECOND_OPINION), verdict.probability) if second else Verdict(None, ())
+@job("advert_second_opinion")
+def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
+    """The owner's configured model has answered about a doubtful advert (handlers/second_opinion.py): yes alerts
+    the owner now, and no takes it out of the day's summary; either way it is no longer a doubt. No answer leaves
+    it in the summary."""
+    if doubt["second"] is None:
+        return
+    ctx.db.execute("DELETE FROM doubts WHERE id = ?", [doubt["doubt"]])
+    if doubt["second"]:
+        message = Message(doubt["sender"], doubt["text"], doubt["room"], media=doubt["media"])
+        _record_hit(ctx, message, doubt["judged"], doubt["newcomer"], [*doubt["reasons"], SECOND_OPINION],
+                    doubt["image"])
 
 
 def _catch_picture(ctx: Context, message: Message, shop_links: tuple[str, ...]) -> bool | None:
@@ -180,7 +186,10 @@ def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: V
         _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image)
         return True
     if verdict.band == "doubt":
-        _keep_doubt(ctx, message, judged, newcomer, verdict)
+        doubt = _keep_doubt(ctx, message, judged, newcomer, verdict)
+        second_opinion.ask(ctx, "advert", judged, decide_on_second_opinion, doubt=doubt, room=message.room,
+                           sender=message.sender, text=message.text, media=message.media, judged=judged,
+                           newcomer=newcomer, reasons=list(verdict.reasons), image=image)
     return None
 
 
@@ -235,14 +244,16 @@ def _queue_removal(ctx: Context, room: str, contact: str) -> None:
 # The day's doubtful adverts: one summary at the end of the working day, never an alert each.
 
 
-def _keep_doubt(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict) -> None:
-    ctx.db.execute(
+def _keep_doubt(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict) -> int:
+    """Keep a doubtful advert for the day's summary; its id."""
+    doubt = ctx.db.execute(
         "INSERT INTO doubts (detector, at, room, contact, text, reason, probability, newcomer)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [DETECTOR, to_db(ctx.now), message.room, message.sender, judged, "；".join(verdict.reasons),
          verdict.probability, int(newcomer)],
-    )
+    ).lastrowid
     summarise_doubts.schedule(ctx, _end_of_working_day(ctx), key="spam_doubts")  # one timer, moved, never twinned
+    return doubt
 
 
 def _end_of_working_day(ctx: Context) -> dt.datetime:

@@ -2,6 +2,7 @@
 default; asked only in doubt, without the member's name; a timeout or an error leaves the local decision; a daily
 budget of calls."""
 
+import concurrent.futures
 import json
 import threading
 import time
@@ -19,10 +20,13 @@ SURE = "买的杯子收到就是碎的，质量太差了"
 
 
 class FakeService:
-    """Answers /v1/chat/completions with `answer` after `delay` seconds, and keeps what it was asked."""
+    """Answers /v1/chat/completions with `answer` after `delay` seconds (and once `answering` is set), and keeps
+    what it was asked."""
 
     def __init__(self):
         self.answer, self.delay, self.status, self.asked = "是", 0.0, 200, []
+        self.answering = threading.Event()
+        self.answering.set()
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,6 +34,7 @@ class FakeService:
                 service.asked.append((self.path, self.headers.get("Authorization"),
                                       json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
                 time.sleep(service.delay)
+                service.answering.wait(10)
                 body = json.dumps({"choices": [{"message": {"role": "assistant", "content": service.answer}}]})
                 try:
                     self.send_response(service.status)
@@ -129,3 +134,34 @@ def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-26 10:00",
                          config=config_with(service))
     assert sent == [], "no alert, and no line in the day's summary"
+
+
+def test_the_bot_answers_other_members_while_the_service_thinks(service, shop_bot):
+    # Live, the question goes out in a worker thread (core/runner.py), and a job looks for the answer: a service
+    # that took its time once held every group's messages for as long.
+    service.answering.clear()
+    bot = shop_bot(config=config_with(service, timeout_seconds=5))
+    bot.assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+    bot.owner.says("/faq add 运费,包邮 满99元包邮，不满99元运费8元")
+    bot.advance(minutes=1)
+    assert bot.member("小王").says(DOUBTFUL, room="普通会员群") == []
+    bot.member("小李").says("你们家包邮吗")
+    bot.advance(seconds=3)
+    assert bot.texts("faq_answer") and not bot.sent(to="owner")[1:], "小李 answered, the doubt still open"
+    service.answering.set()
+    concurrent.futures.wait(list(bot.assistant.off_loop_work.values()), timeout=10)
+    assert kinds(bot.advance(seconds=30)) == [("complaint_ack", bot.ids["小王"]), ("complaint_alert", OWNER)]
+    bot.assistant.off_loop.shutdown()
+
+
+def test_a_restart_while_the_service_thinks_loses_no_doubt(service, shop_bot, tmp_path):
+    service.answering.clear()
+    config = config_with(service, timeout_seconds=5)
+    bot = shop_bot(config=config, db_path=tmp_path / "kept.db")
+    bot.assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    bot.member("小王").says(DOUBTFUL, room="普通会员群")
+    bot.assistant.off_loop.shutdown(wait=False, cancel_futures=True)  # stopped while the service thinks
+    service.answering.set()
+    again = shop_bot(start="2026-11-25 10:01", config=config, db_path=tmp_path / "kept.db")
+    assert kinds(again.advance(seconds=30)) == [("complaint_doubt", OWNER)], "too late to wait: the owner decides"
+    assert len(service.asked) == 1, "not asked again"
