@@ -31,7 +31,7 @@ from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, sends_picture
 from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
-from handlers import faq, second_opinion
+from handlers import faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
 from handlers.complaint_model import Verdict
@@ -99,6 +99,7 @@ def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
             _gather(ctx, open_id, message.text)
         else:
             open_complaint(ctx, message, doubt["reason"])
+        response_nudges.seen_to(ctx, message.room, message.sender)  # had it been a question, it is answered
 
 
 def _doubt(ctx: Context, message: Message, verdict: Verdict) -> None:

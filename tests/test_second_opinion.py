@@ -16,6 +16,7 @@ from handlers.second_opinion import QUESTIONS as QUESTION_OF
 from tests.conftest import OWNER, replay_events, say, shop
 
 DOUBTFUL = "颜色和图片差好多"  # the local detector is in doubt about it (asserted below)
+DOUBTFUL_QUESTION = "衣服洗了一次就起球了，正常吗？"  # ... and this too, a question to the shop
 SURE = "买的杯子收到就是碎的，质量太差了"
 
 
@@ -71,7 +72,7 @@ def kinds(sent):
 
 
 def test_the_local_detector_is_in_doubt_about_the_message_these_tests_send():
-    assert complaint_detection.detect(DOUBTFUL).band == "doubt"
+    assert complaint_detection.detect(DOUBTFUL).band == complaint_detection.detect(DOUBTFUL_QUESTION).band == "doubt"
     assert complaint_detection.detect(SURE).band == "sure"
 
 
@@ -165,3 +166,9 @@ def test_a_restart_while_the_service_thinks_loses_no_doubt(service, shop_bot, tm
     again = shop_bot(start="2026-11-25 10:01", config=config, db_path=tmp_path / "kept.db")
     assert kinds(again.advance(seconds=30)) == [("complaint_doubt", OWNER)], "too late to wait: the owner decides"
     assert len(service.asked) == 1, "not asked again"
+
+
+def test_a_question_the_service_calls_a_complaint_is_no_question_left_waiting(service):
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL_QUESTION, room=None)],
+                         until="2026-11-25 10:30", config=config_with(service))
+    assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)], "no nudge 15 minutes on"
