@@ -15,6 +15,7 @@ from core.directory import member_count, shop_room_count
 from core.registry import Command, UsageError, command
 from core.text import excerpt
 from core.timewords import moment_words
+from handlers import second_opinion
 from handlers.campaigns import load_all, planned_post, target_rooms
 from handlers.complaint_detection import training_facts
 from handlers.complaints import open_complaint_counts
@@ -64,6 +65,8 @@ def show_status(ctx: Context, args: list[str]) -> None:
         complaints=open_complaints,
         overdue=overdue,
         model={**model, "at": moment_words(model["at"], now)} if model else None,
+        second_opinion=({"model": ctx.config.second_opinion.model, "asked": second_opinion.calls_today(ctx),
+                         "daily": ctx.config.second_opinion.daily_calls} if ctx.config.second_opinion.enabled else None),
         sent_today=ctx.sent_since(now.replace(hour=0, minute=0, second=0, microsecond=0)),
         queued=ctx.queued_count(),
         next_send=None if next_send is None else "马上" if next_send <= now else moment_words(next_send, now),

@@ -105,11 +105,19 @@ def _yes_or_no(answer: str) -> bool | None:
     return None
 
 
+def calls_today(ctx: Context) -> int:
+    """How many questions went out today: /status says it, beside the day's budget."""
+    return int(ctx.memo(MEMO).get(_today(ctx)) or 0)
+
+
 def _within_budget(ctx: Context, daily_calls: int) -> bool:
     """Count one call against today's budget; False once it is spent."""
-    notes, today = ctx.memo(MEMO), ctx.now.astimezone(ctx.config.tz).date().isoformat()
-    made = int(notes.get(today) or 0)
+    made = calls_today(ctx)
     if made >= daily_calls:
         return False
-    notes.set(today, str(made + 1))
+    ctx.memo(MEMO).set(_today(ctx), str(made + 1))
     return True
+
+
+def _today(ctx: Context) -> str:
+    return ctx.now.astimezone(ctx.config.tz).date().isoformat()

@@ -172,3 +172,13 @@ def test_a_question_the_service_calls_a_complaint_is_no_question_left_waiting(se
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL_QUESTION, room=None)],
                          until="2026-11-25 10:30", config=config_with(service))
     assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)], "no nudge 15 minutes on"
+
+
+def test_status_says_when_it_is_on_and_how_many_questions_went_out_today(service, shop_bot):
+    assert "第二意见" not in shop_bot().owner.says("/status")[0]["text"], "off: nothing to say"
+    bot = shop_bot(config=config_with(service))
+    bot.member("小王").says(DOUBTFUL, room="普通会员群")
+    bot.owner.says("/status")
+    bot.advance(minutes=1)
+    status = bot.texts(kind="command_reply")[-1]
+    assert "第二意见：qwen2.5:7b，今天问了 1 次（每天最多 200 次）；拿不准的消息原文会发给它\n待发消息" in status
