@@ -99,7 +99,6 @@ def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
             _gather(ctx, open_id, message.text)
         else:
             open_complaint(ctx, message, doubt["reason"])
-        response_nudges.seen_to(ctx, message.room, message.sender)  # had it been a question, it is answered
 
 
 def _doubt(ctx: Context, message: Message, verdict: Verdict) -> None:
@@ -192,6 +191,9 @@ def open_complaint(ctx: Context, message: Message, reason: str) -> int:
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)
     flag_overdue.schedule(ctx, deadline, key=f"complaint:{complaint_id}:overdue", complaint=complaint_id)
+    # What the member asked is now a complaint with its own deadline: no second ping about it (a doubtful question
+    # the owner confirmed, or the owner's model called a complaint)
+    response_nudges.seen_to(ctx, message.room, message.sender)
     return complaint_id
 
 

@@ -40,8 +40,8 @@ def clear_when_the_shop_answers(ctx: Context, message: Message) -> None:
 
 
 def seen_to(ctx: Context, room: str | None, contact: str) -> None:
-    """What a member asked is being seen to another way (a complaint opened for it after the owner's configured
-    model said so, handlers/complaints.py): the owner is not nudged about it, nor is it listed at opening."""
+    """What a member asked is being seen to another way (a complaint opened for it, handlers/complaints.py): the
+    owner is not nudged about it, nor is it listed at opening."""
     ctx.cancel_all(_key(room or contact, contact))
     ctx.db.execute("DELETE FROM night_questions WHERE room IS ? AND contact = ?", [room, contact])
 

@@ -147,6 +147,14 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
     assert "/是投诉 1" in sent[0]["text"] and "其他" in sent[1]["text"]
 
 
+def test_a_doubtful_question_the_owner_confirms_is_a_complaint_and_no_question_waiting_any_more():
+    text = "衣服洗了一次就起球了，正常吗？"  # in doubt, and a question to the shop: it would be nudged about at 10:15
+    assert complaint_detection.detect(text).band == "doubt"
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text, room=None),
+                                   say("2026-11-25 10:05", OWNER, "/是投诉 1", room=None)], until="2026-11-25 10:40")
+    assert [m["kind"] for m in sent] == ["complaint_doubt", "complaint_alert", "complaint_ack"]
+
+
 def test_the_alert_a_confirmation_opens_answers_it_before_the_owners_next_commands():
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "颜色和图片差好多")] + [
         say("2026-11-25 10:20", OWNER, command, room=None) for command in ("/是投诉 1", "/notcomplaint 1", "/complaints")
