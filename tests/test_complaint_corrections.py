@@ -11,8 +11,8 @@ from handlers import complaint_detection
 from tests.conftest import OWNER
 from tests.test_media import png
 
-MISSED = "这个味道有点冲"  # the rules and the model let it pass (asserted below)
-FALSE_ALARM = "电影院的爆米花收到就是坏的，质量太差了，我要退货"  # about a cinema, not the shop: the detector is sure it is a complaint; the owner says it is not
+MISSED = "这次的没有上次的好吃"  # the rules and the model let it pass (asserted below)
+FALSE_ALARM = "电影院的座位是坏的，质量太差了"  # about a cinema, not the shop: the detector is sure it is a complaint; the owner says it is not
 
 
 def kinds(sent):
@@ -46,7 +46,7 @@ def test_a_missed_complaint_opened_by_the_owner_is_acknowledged_reminded_and_fla
     ]
     alert, listing, ack = bot.sent()[1:4]
     assert ack["room"] == bot.room_id("普通会员群"), "acknowledged where the member wrote it"
-    assert "#1" in alert["text"] and "品控" in alert["text"] and "有点冲" in alert["text"]
+    assert "#1" in alert["text"] and "品控" in alert["text"] and "没有上次的好吃" in alert["text"]
     assert "#1 小王" in listing["text"]
     store = open_store(db_path)
     assert [(r["text"], r["is_complaint"], r["complaint"]) for r in store["complaint_corrections"].rows] == [(MISSED, 1, 1)]
