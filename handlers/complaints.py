@@ -81,8 +81,8 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
         open_complaint(ctx, message, verdict.reason)
         return True
     if not second_opinion.ask(ctx, "complaint", message.text, decide_on_second_opinion, room=message.room,
-                              sender=message.sender, text=message.text, reason=verdict.reason,
-                              probability=verdict.probability):
+                              sender=message.sender, text=message.text, mentions=list(message.mentions),
+                              reason=verdict.reason, probability=verdict.probability):
         _doubt(ctx, message, verdict)
     return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
 
@@ -91,7 +91,7 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
 def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
     """The owner's configured model has answered about a doubtful message (handlers/second_opinion.py): yes opens
     the complaint, no leaves the member and the owner alone, no answer leaves the doubt to the owner."""
-    message = Message(doubt["sender"], doubt["text"], doubt["room"])
+    message = Message(doubt["sender"], doubt["text"], doubt["room"], tuple(doubt["mentions"]))
     if doubt["second"] is None:
         _doubt(ctx, message, Verdict(doubt["reason"], "doubt", doubt["probability"]))
     elif doubt["second"]:

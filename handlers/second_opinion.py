@@ -22,8 +22,8 @@ import uuid
 from concurrent.futures import Future
 
 from core.clock import from_db, to_db
-from core.context import Context
 from core.config import SecondOpinionConfig
+from core.context import Context
 from core.learning import bounded, without_mentions
 from core.registry import Job, job
 
@@ -34,8 +34,9 @@ QUESTIONS = {
     "complaint": "下面是微信小店顾客群里一位成员发的一条消息。它是不是在投诉本店的商品、物流或服务？只回答“是”或“否”。",
     "advert": "下面是微信小店顾客群里一位成员发的一条消息。它是不是广告、拉人、引流或诈骗信息？只回答“是”或“否”。",
 }
-LOOK_EVERY = dt.timedelta(milliseconds=250)  # how often the answer is looked for: a second at most added to it
-# Connecting and reading each have the timeout: an answer not in by then and this is not waited for.
+LOOK_EVERY = dt.timedelta(milliseconds=250)  # how often the answer is looked for: at most this added to its wait
+# urllib's timeout holds for connecting and for each read, not for the whole call: an answer that is not in by the
+# timeout and this much more is not waited for.
 LATE_AFTER_TIMEOUT = dt.timedelta(seconds=1)
 
 
