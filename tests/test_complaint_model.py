@@ -129,6 +129,7 @@ def test_questions_chat_and_praise_are_not_complaints(text):
 def test_the_rules_still_give_the_reason():
     assert complaint_detection.detect("快递一个星期了还没收到").reason == "物流"
     assert complaint_detection.detect("要的白色给我发成了黑色").reason == "发错货"
+    assert complaint_detection.detect("收到的绘本少了一本，套装里第三册没有").reason == "发错货", "missing, in books"
 
 
 def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_the_owner_confirms_it():
