@@ -98,7 +98,7 @@ def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
         if (open_id := _open_complaint_id(ctx, message.sender)) is not None:  # opened meanwhile: one complaint
             _gather(ctx, open_id, message.text)
         else:
-            open_complaint(ctx, message, doubt["reason"])
+            open_complaint(ctx, message, doubt["reason"], second_opinion=True)
 
 
 def _doubt(ctx: Context, message: Message, verdict: Verdict) -> None:
@@ -173,9 +173,11 @@ def _complaint_for_photo(ctx: Context, contact: str) -> int | None:
     return row[0] if row else None
 
 
-def open_complaint(ctx: Context, message: Message, reason: str) -> int:
+def open_complaint(ctx: Context, message: Message, reason: str, *, second_opinion: bool = False) -> int:
     """Open a complaint from the member's message, now: acknowledged where they wrote it, the owner alerted, and
-    the hour's reminder and overdue flag scheduled. Detected or opened by the owner's /complaint alike."""
+    the hour's reminder and overdue flag scheduled. Detected or opened by the owner's /complaint alike; the alert
+    says when it was the owner's configured model that decided (`second_opinion`), so the owner knows whose word
+    to check."""
     service = ctx.config.service
     starts = ctx.now if is_open(ctx.config, ctx.now) else next_opening(ctx.config, ctx.now) or ctx.now
     deadline = starts + dt.timedelta(minutes=service.complaint_deadline_minutes)
@@ -187,7 +189,8 @@ def open_complaint(ctx: Context, message: Message, reason: str) -> int:
     _gather(ctx, complaint_id, message.text)
     ctx.say("complaint_ack", "complaint_ack", room=message.room, to=message.sender, about=excerpt(message.text),
             opens=None if starts == ctx.now else starts)
-    ctx.tell_owner("complaint_alert", "complaint_alert", **_describe(ctx, _get(ctx, complaint_id)))
+    ctx.tell_owner("complaint_alert", "complaint_alert", second_opinion=second_opinion,
+                   **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)
     remind_owner.schedule(ctx, reminder_at, key=f"complaint:{complaint_id}:reminder", complaint=complaint_id)
     flag_overdue.schedule(ctx, deadline, key=f"complaint:{complaint_id}:overdue", complaint=complaint_id)

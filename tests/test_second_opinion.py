@@ -87,6 +87,7 @@ def test_a_yes_acknowledges_the_complaint_a_no_leaves_the_member_alone(service, 
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "@小店助手 " + DOUBTFUL)],
                          until="2026-11-25 10:05", config=config)
     assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)]
+    assert "您设置的第二意见认为是投诉；不是的话回复 /notcomplaint 1" in sent[1]["text"], "whose word it was"
     path, authorization, body = service.asked[0]
     assert path == "/v1/chat/completions" and authorization == "Bearer sk-test"
     sent_words = json.dumps(body, ensure_ascii=False)

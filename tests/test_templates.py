@@ -73,7 +73,7 @@ def test_a_missing_variable_is_an_error_not_an_empty_hole(template_dir):
 
 def test_a_members_words_arriving_through_a_variable_are_rendered_as_they_are():
     text = Templates().render("complaint_alert", SAMPLE_NOW, id=1, who="顶级吃货", where=None, reason="品控", text="绝对是坏的",
-                              deadline=SAMPLE_NOW + dt.timedelta(hours=1), follow_ups=0)
+                              deadline=SAMPLE_NOW + dt.timedelta(hours=1), follow_ups=0, second_opinion=False)
     assert "顶级吃货" in text and "绝对是坏的" in text
 
 
