@@ -118,12 +118,16 @@ def judge(rules: ComplaintRules, scorer: Scorer | None, bands: Bands | None, tex
     first RULES_READ_AT_MOST), the model's n-grams a microsecond, and almost every message is everyday (on the
     development data, reading every message took complaint detect()'s p99 to 0.35 ms)."""
     if scorer is None or bands is None:
-        reason = rules.reading(without_mentions(text)[:RULES_READ_AT_MOST]).reason
+        reason = _reason(rules, text)
         return Verdict(reason, "sure" if reason else None, 1.0 if reason else 0.0)
     probability = scorer.probability(model_text(text))
     if (band := bands.of(probability)) is None:
         return Verdict(None, None, probability)
-    return Verdict(rules.reading(without_mentions(text)[:RULES_READ_AT_MOST]).reason, band, probability)
+    return Verdict(_reason(rules, text), band, probability)
+
+
+def _reason(rules: ComplaintRules, text: str) -> str | None:
+    return rules.reading(without_mentions(text)[:RULES_READ_AT_MOST]).reason
 
 
 Judge = Callable[[str], Verdict]

@@ -106,14 +106,21 @@ def _yes_or_no(answer: str) -> bool | None:
     return None
 
 
-def calls_today(ctx: Context) -> int:
-    """How many questions went out today: /status says it, beside the day's budget."""
+def status(ctx: Context) -> dict | None:
+    """What /status says of it when it is on: the model asked, and today's questions against the day's budget."""
+    settings = ctx.config.second_opinion
+    if not settings.enabled:
+        return None
+    return {"model": settings.model, "asked": _calls_today(ctx), "daily": settings.daily_calls}
+
+
+def _calls_today(ctx: Context) -> int:
     return int(ctx.memo(MEMO).get(_today(ctx)) or 0)
 
 
 def _within_budget(ctx: Context, daily_calls: int) -> bool:
     """Count one call against today's budget; False once it is spent."""
-    made = calls_today(ctx)
+    made = _calls_today(ctx)
     if made >= daily_calls:
         return False
     ctx.memo(MEMO).set(_today(ctx), str(made + 1))
