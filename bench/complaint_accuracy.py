@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.learning import fit_pipeline  # noqa: E402
+from core.learning import Counted  # noqa: E402
 from handlers import complaint_detection, complaint_model  # noqa: E402
 from handlers.complaint_model import DATA, TEST, read_examples  # noqa: E402
 from handlers.complaint_rules import classify  # noqa: E402
@@ -144,9 +144,10 @@ def frozen_split_report() -> str:
 def _pipeline_proba(model) -> Callable[[str], float]:
     """scikit-learn's own predict_proba on one text, fitted the same way, for comparison."""
     training = complaint_detection._task().training()
-    pipeline = fit_pipeline([model.prepare(e.text) for e in training], [e.label for e in training],
-                            complaint_model.REGULARISATION)
-    return lambda text: pipeline.predict_proba([model.prepare(text)])[0, 1]
+    counted = Counted.of([model.prepare(e.text) for e in training])
+    fitted = counted.fit(range(len(training)), [e.label for e in training], complaint_model.REGULARISATION)
+    return lambda text: fitted.regression.predict_proba(
+        fitted.tfidf.transform(counted.vectorizer.transform([model.prepare(text)])))[0, 1]
 
 
 def main() -> None:

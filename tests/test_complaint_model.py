@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from core import learning
-from core.learning import fit_pipeline, threshold_for_false_alarms, threshold_for_precision, threshold_for_recall
+from core.learning import threshold_for_false_alarms, threshold_for_precision, threshold_for_recall
 from handlers import complaint_detection, everyday
 from handlers.complaint_model import DATA, TEST, TRAIN, VALIDATION, read_examples, without_mentions
 from tests.conftest import OWNER, replay_events, say, shop
@@ -46,10 +46,11 @@ def test_the_training_data_is_large_varied_and_apart_from_the_frozen_split():
 
 def test_the_direct_scorer_equals_predict_proba_on_the_whole_frozen_split():
     model, task = complaint_detection.current_model(), complaint_detection._task()
-    fitted = task.validation() + task.training()  # its bands are chosen out of fold: it is fitted on both
-    pipeline = fit_pipeline([task.prepare(e.text) for e in fitted], [e.label for e in fitted], task.regularisation)
+    examples = task.validation() + task.training()  # its bands are chosen out of fold: it is fitted on both
+    counted = learning.Counted.of([task.prepare(e.text) for e in examples])
+    fitted = counted.fit(range(len(examples)), [e.label for e in examples], task.regularisation)
     texts = [task.prepare(e.text) for e in task.frozen()]
-    expected = pipeline.predict_proba(texts)[:, 1]
+    expected = fitted.regression.predict_proba(fitted.tfidf.transform(counted.vectorizer.transform(texts)))[:, 1]
     assert max(abs(model.scorer.probability(text) - p) for text, p in zip(texts, expected)) < 1e-9
 
 
@@ -100,7 +101,7 @@ def test_the_bands_are_chosen_on_scores_of_writers_each_model_never_saw():
         example(f"杯子好看{n}", False, "a") for n in range(6)] + [example(f"差评{n}", True, "b") for n in range(6)] + [
         example(f"好评{n}", False, "b") for n in range(6)] + [example("差评", True, "")]  # the last: a correction
     texts = [e.text for e in examples]
-    out_of_fold = learning.out_of_fold(2, texts, examples, 1, 10.0)
+    out_of_fold = learning.out_of_fold(2, learning.Counted.of(texts), examples, 1, 10.0)
     assert len(out_of_fold) == len(examples) - 1, "a correction is fitted on, never judged"
     without_b = learning.fit(texts[:12] + texts[-1:], [e.label for e in examples[:12] + examples[-1:]], 10.0,
                              [1.0] * 12 + [learning.CORRECTION_WEIGHT])
