@@ -254,7 +254,7 @@ def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
 
 
 def _say_training() -> None:
-    print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需半分钟，以后启动不用等……",
+    print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需十几秒，以后启动不用等……",
           file=sys.stderr, flush=True)
 
 

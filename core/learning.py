@@ -403,7 +403,7 @@ class ModelFolders:
     shipped_data: Path | None = None  # models of the project's own data alone
     with_corrections: Path | None = None  # beside the store: they hold n-grams of members' words
     # Called once, before the first model this process trains rather than reads: a first start after an install or
-    # update trains for half a minute, and a silent console for that long looks hung.
+    # update trains for ten seconds or more, and a silent console for that long looks hung.
     before_training: Callable[[], None] | None = None
 
 
