@@ -71,10 +71,11 @@ def share(part: int, whole: int) -> str:
 
 
 def figures(rows: list[dict]) -> list[str]:
-    from handlers.complaint_detection import detect
+    from handlers.complaint_detection import detect, worth_a_second_opinion
     from handlers.shop_questions import is_shop_question
 
     verdicts = [detect(row["text"]) for row in rows]
+    only_second = [row["kind"] for row, v in zip(rows, verdicts) if v is None and worth_a_second_opinion(row["text"])]
     everyday = [(row, v) for row, v in zip(rows, verdicts) if row["kind"] in ("chat", "question")]
     complaints = sum(row["kind"] == "complaint" for row in rows)
     reached = [(row, v) for row, v in zip(rows, verdicts) if v is not None]
@@ -90,6 +91,9 @@ def figures(rows: list[dict]) -> list[str]:
                      f" in public: precision {share(public_hits, len(public))}, recall {share(public_hits, complaints)}")
         lines.append(f"  on the issue's mix of {MIX_COMPLAINTS} complaints in 100 messages: precision "
                      f"{mix_precision(hits / complaints, (len(reached) - hits) / (len(rows) - complaints)):.3f}")
+        lines.append(f"  under the doubtful band, asked of a second opinion alone when there is one: everyday messages "
+                     f"{share(sum(kind in ('chat', 'question') for kind in only_second), len(everyday))},"
+                     f" complaints {share(only_second.count('complaint'), complaints)}")
     questions = [row for row in rows if row["kind"] == "question"]
     chat = [row for row in rows if row["kind"] == "chat"]
     if questions:

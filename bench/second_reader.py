@@ -12,6 +12,11 @@ surely, each of those scored by a model that had not trained on its writer. Prin
 - of the model's worst false alarms, the share the second reader calls a complaint: were they wrong labels, or
   the model's mistakes? Multiplying the everyday messages the bot asks the owner about by it estimates what an
   equally good second opinion on the doubtful band ([second_opinion] in config.toml) would leave.
+
+data/second_reader/rounds_13_14.jsonl holds every message of held-out rounds 13 and 14 that the complaint model
+put in a band (each round scored by a model that had not seen it), and for the doubtful band and the one under it
+another blind reader's answer to the second opinion's own question. Printed, for each round: what reaches the
+owner with no second opinion, with one asked about the doubtful band, and with one asked about both.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-LABELS = Path(__file__).resolve().parent.parent / "data" / "second_reader" / "labels.jsonl"
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "data" / "second_reader" / "labels.jsonl"
+ROUNDS = ROOT / "data" / "second_reader" / "rounds_13_14.jsonl"
+TRAFFIC = ROOT / "data" / "traffic"
 MIX_COMPLAINTS = 2  # in 100 messages: a realistic day (issue #21)
 
 
-def rows() -> list[dict]:
-    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def rows(path: Path = LABELS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def share(part: int, whole: int) -> str:
@@ -56,6 +64,28 @@ def main() -> None:
     worst = by_sample.get("top_everyday", [])
     kept = sum(r["second_reader"] == "complaint" for r in worst)
     print(f"the model's surest false alarms the second reader calls a complaint: {share(kept, len(worst))}")
+    as_second_opinion()
+
+
+def as_second_opinion() -> None:
+    for round_number in (13, 14):
+        banded = [row for row in rows(ROUNDS) if row["round"] == round_number]
+        traffic = rows(TRAFFIC / f"holdout{round_number}_days.jsonl")
+        complaints, everyday = (sum(r["kind"] == "complaint" for r in traffic),
+                                sum(r["kind"] in ("chat", "question") for r in traffic))
+        print(f"round {round_number}, reaching the owner:")
+        for name, asked in (("the bot alone", ()), ("second opinion on the doubtful band", ("doubt",)),
+                            ("... and on the band under it", ("doubt", "consult"))):
+            reach = [r for r in banded if r["band"] == "sure" or (r["band"] == "doubt" and "doubt" not in asked)
+                     or (r["band"] in asked and r["second_reader"] == "complaint")]
+            hits = sum(r["kind"] == "complaint" for r in reach)
+            chat = sum(r["kind"] in ("chat", "question") for r in reach)
+            recall, alarms = hits / complaints, chat / everyday
+            found = MIX_COMPLAINTS * recall
+            print(f"  {name}: complaints {share(hits, complaints)}, everyday messages {share(chat, everyday)};"
+                  f" on a day of {MIX_COMPLAINTS} complaints in 100, precision "
+                  f"{found / (found + (100 - MIX_COMPLAINTS) * alarms):.2f}; questions to the service "
+                  f"{sum(r['band'] in asked for r in banded)}")
 
 
 if __name__ == "__main__":

@@ -363,7 +363,7 @@ class SecondOpinionConfig(Section):
     model: str = "qwen2.5:7b"
     api_key_env: str = "SECOND_OPINION_API_KEY"  # the environment variable that holds the key (none for Ollama)
     timeout_seconds: float = Field(3.0, gt=0, le=30)  # the bot waits no longer: the local decision stands
-    daily_calls: int = Field(200, ge=1, le=100_000)  # at most this many questions a day, whatever the traffic
+    daily_calls: int = Field(500, ge=1, le=100_000)  # at most this many questions a day, whatever the traffic
 
     @field_validator("base_url")
     @classmethod

@@ -275,10 +275,16 @@ def threshold_for_false_alarms(scores: Sequence[float], at_most: float) -> float
 
 @dataclass(frozen=True)
 class Bands:
-    """Where a probability falls: over `sure`, the detector acts in public; over `doubt`, the owner is asked."""
+    """Where a probability falls: over `sure`, the detector acts in public; over `doubt`, the owner is asked; over
+    `consult` (and not over `doubt`), only a second opinion is asked, when the owner has one: its yes makes the
+    message as good as sure, and without a yes the detector stays quiet as it would without one."""
 
     sure: float
     doubt: float
+    consult: float = 1.0  # none: a detector without this band
+
+    def consulted(self, probability: float) -> bool:
+        return self.consult < probability <= self.doubt
 
     def of(self, probability: float) -> str | None:
         if probability > self.sure:

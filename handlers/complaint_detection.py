@@ -71,12 +71,26 @@ def detect(text: str) -> Verdict | None:
     return verdict if verdict.band else None
 
 
+def worth_a_second_opinion(text: str) -> Verdict | None:
+    """The verdict "consult" on a message that is not a complaint to the model alone, but near enough for the
+    owner's second opinion, when there is one, to be asked (complaint_model.EVERYDAY_CONSULTED); None for another."""
+    model = current_model()
+    if model is None or not learning.without_mentions(text):
+        return None
+    verdict = complaint_model.consulted(RULES, model.scorer, model.bands, text)
+    return _named(verdict) if verdict else None
+
+
 def _verdict(model: Detector | None, text: str, rules: ComplaintRules = RULES) -> Verdict:
     # Mentions go first, for the rules as for the model (which was trained without them): a nickname is no
     # complaint ("@退款小能手"), and "@小店助手 说一下运费" is a question however the bot is addressed.
     if not learning.without_mentions(text):
         return Verdict(None, None, 0.0)  # a picture, or a mention alone: the model's prior is no verdict
-    verdict = judge(rules, model.scorer if model else None, model.bands if model else None, text)
+    return _named(judge(rules, model.scorer if model else None, model.bands if model else None, text))
+
+
+def _named(verdict: Verdict) -> Verdict:
+    """A complaint the rules give no reason for is the model's: 其他."""
     return verdict if verdict.reason or not verdict.band else Verdict(MODEL_ONLY_REASON, verdict.band,
                                                                         verdict.probability)
 

@@ -50,6 +50,13 @@ OWNER_RECALL = 0.97  # out of fold, of the complaints that reach the owner (in p
 # ... unless that asks the owner about more than this share of everyday messages: a bot that asks "可能是投诉？"
 # about one chat message in ten is muted by the second day, and then it reaches nobody.
 EVERYDAY_ASKED = 0.03
+# ... and with a second opinion, it alone is asked about the messages under the doubtful band down to this share of
+# everyday messages, out of fold: the cap above lets complaints under it pass unseen. A blind reader standing for the
+# second opinion, on held-out rounds 13 and 14 (each read by a model that had not seen it): complaints reaching the
+# owner recall 0.914 and 0.957 rather than 0.814 and 0.857 when it is asked about the doubtful band alone, everyday
+# messages 5 and 9 of 1,380 rather than 2 and 5, for 152 and 184 questions to the service in a week of 1,500
+# messages (bench/second_reader.py).
+EVERYDAY_CONSULTED = 0.10
 RULES_READ_AT_MOST = 100  # characters of a message the rules read (see `judge`)
 EVERYDAY = "everyday"  # the category of the everyday messages among the examples
 # complaint_data/'s messages were written over several rounds, their writers not told apart: one writer in the folds
@@ -85,9 +92,10 @@ def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
     everyday_scores = [p for p, e in zip(probabilities, examples) if e.category == EVERYDAY]
     sure = max(threshold_for_precision(probabilities, labels, PUBLIC_PRECISION),
                threshold_for_false_alarms(everyday_scores, EVERYDAY_APOLOGISED))
-    doubt = max(threshold_for_recall(probabilities, labels, OWNER_RECALL),
-                threshold_for_false_alarms(everyday_scores, EVERYDAY_ASKED))
-    return Bands(sure=sure, doubt=min(sure, doubt))
+    doubt = min(sure, max(threshold_for_recall(probabilities, labels, OWNER_RECALL),
+                          threshold_for_false_alarms(everyday_scores, EVERYDAY_ASKED)))
+    return Bands(sure=sure, doubt=doubt, consult=min(doubt, threshold_for_false_alarms(everyday_scores,
+                                                                                       EVERYDAY_CONSULTED)))
 
 
 def task(data: Path = DATA) -> Task:
@@ -108,6 +116,7 @@ class Verdict:
 
     reason: str | None  # the rules' reason, or None when only the model saw a complaint
     band: str | None  # "sure": acknowledged in public; "doubt": the owner is asked; None: not a complaint
+    # ("consult": only a second opinion is asked, see `consulted`)
     probability: float
 
 
@@ -124,6 +133,13 @@ def judge(rules: ComplaintRules, scorer: Scorer | None, bands: Bands | None, tex
     if (band := bands.of(probability)) is None:
         return Verdict(None, None, probability)
     return Verdict(_reason(rules, text), band, probability)
+
+
+def consulted(rules: ComplaintRules, scorer: Scorer, bands: Bands, text: str) -> Verdict | None:
+    """The verdict "consult" on a message under the doubtful band that a second opinion alone is asked about
+    (EVERYDAY_CONSULTED), or None."""
+    probability = scorer.probability(model_text(text))
+    return Verdict(_reason(rules, text), "consult", probability) if bands.consulted(probability) else None
 
 
 def _reason(rules: ComplaintRules, text: str) -> str | None:

@@ -33,7 +33,7 @@ from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
-from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction
+from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction, worth_a_second_opinion
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
 from handlers.members import named_member
@@ -73,6 +73,8 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 def take_complaint(ctx: Context, message: Message) -> bool | None:
     verdict = detect(message.text)
     if verdict is None:
+        if ctx.config.second_opinion.enabled and (nearly := worth_a_second_opinion(message.text)):
+            _ask_second_opinion(ctx, message, nearly)
         return None
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
         _gather(ctx, open_id, message.text)
@@ -80,20 +82,27 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if verdict.band == "sure":
         open_complaint(ctx, message, verdict.reason)
         return True
-    if not second_opinion.ask(ctx, "complaint", message.text, decide_on_second_opinion, room=message.room,
-                              sender=message.sender, text=message.text, mentions=list(message.mentions),
-                              reason=verdict.reason, probability=verdict.probability):
+    if not _ask_second_opinion(ctx, message, verdict):
         _doubt(ctx, message, verdict)
     return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
 
 
+def _ask_second_opinion(ctx: Context, message: Message, verdict: Verdict) -> bool:
+    return second_opinion.ask(ctx, "complaint", message.text, decide_on_second_opinion,
+                              wider=verdict.band == "consult", room=message.room, sender=message.sender,
+                              text=message.text, mentions=list(message.mentions), reason=verdict.reason,
+                              probability=verdict.probability, band=verdict.band)
+
+
 @job("complaint_second_opinion")
 def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
-    """The owner's configured model has answered about a doubtful message (handlers/second_opinion.py): yes opens
-    the complaint, no leaves the member and the owner alone, no answer leaves the doubt to the owner."""
+    """The owner's configured model has answered about a message (handlers/second_opinion.py): yes opens the
+    complaint, no leaves the member and the owner alone, no answer leaves a doubtful one to the owner, and one only
+    the second opinion was asked about (band "consult") as the model alone left it: not a complaint."""
     message = Message(doubt["sender"], doubt["text"], doubt["room"], tuple(doubt["mentions"]))
     if doubt["second"] is None:
-        _doubt(ctx, message, Verdict(doubt["reason"], "doubt", doubt["probability"]))
+        if doubt.get("band", "doubt") == "doubt":  # a question asked before the band was kept with it: in doubt
+            _doubt(ctx, message, Verdict(doubt["reason"], "doubt", doubt["probability"]))
     elif doubt["second"]:
         if (open_id := _open_complaint_id(ctx, message.sender)) is not None:  # opened meanwhile: one complaint
             _gather(ctx, open_id, message.text)

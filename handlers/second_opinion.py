@@ -2,9 +2,10 @@
 configures ([second_opinion] in config.toml: any OpenAI-compatible service, a local Ollama included).
 
 Off by default, and when on the README says plainly that the doubtful members' words leave the machine. Only the
-doubtful band is asked (a few messages a day, not the traffic), without the member's name or @-mentions, at most
-`daily_calls` times a day, and never longer than `timeout_seconds`: on a timeout, an error or an answer that is
-neither yes nor no, the local decision stands, so a slow or absent service changes nothing but the wait.
+doubtful band is asked, and for complaints the band under it (about one everyday message in ten, not the
+traffic), without the member's name or @-mentions, at most `daily_calls` times a day, and never longer than
+`timeout_seconds`: on a timeout, an error or an answer that is neither yes nor no, the local decision stands, so
+a slow or absent service changes nothing but the wait.
 The question goes out away from the bot's loop (Context.off_loop), and a job looks for the answer: a service that
 takes three seconds once held every group's messages for those three seconds. The answer is acted on by the
 detector's own job, named when asking. Plain urllib: one POST of JSON needs no client library.
@@ -34,18 +35,23 @@ QUESTIONS = {
     "complaint": "下面是微信小店顾客群里一位成员发的一条消息。它是不是在投诉本店的商品、物流或服务？只回答“是”或“否”。",
     "advert": "下面是微信小店顾客群里一位成员发的一条消息。它是不是广告、拉人、引流或诈骗信息？只回答“是”或“否”。",
 }
+# The messages under the doubtful band may spend this share of the day's calls, and no more: the rest is kept for the
+# doubtful ones, likelier to be complaints, each of which costs the owner a question when it cannot be asked.
+WIDER_SHARE = 0.75
 LOOK_EVERY = dt.timedelta(milliseconds=250)  # how often the answer is looked for: at most this added to its wait
 # urllib's timeout holds for connecting and for each read, not for the whole call: an answer that is not in by the
 # timeout and this much more is not waited for.
 LATE_AFTER_TIMEOUT = dt.timedelta(seconds=1)
 
 
-def ask(ctx: Context, detector: str, text: str, then: Job, /, **payload) -> bool:
+def ask(ctx: Context, detector: str, text: str, then: Job, /, *, wider: bool = False, **payload) -> bool:
     """Ask the owner's model whether a doubtful message is a complaint (an advert), away from the loop. Once it has
     answered, `then` runs with `payload` and `second`: True, False, or None (no answer in time, an error, neither
-    yes nor no). False when nothing is asked: the second opinion is off, or today's calls are spent."""
+    yes nor no). False when nothing is asked: the second opinion is off, or today's calls are spent. `wider`: a
+    message under the doubtful band (learning.Bands.consult), asked about only while WIDER_SHARE of the day's calls
+    is left unspent."""
     settings = ctx.config.second_opinion
-    if not settings.enabled or not _within_budget(ctx, settings.daily_calls):
+    if not settings.enabled or not _within_budget(ctx, int(settings.daily_calls * (WIDER_SHARE if wider else 1))):
         return False
     step = {"asking": f"second_opinion:{uuid.uuid4().hex}", "detector": detector, "text": text,
             "asked_at": to_db(ctx.now), "then": then.name, "payload": payload}
@@ -118,10 +124,10 @@ def _calls_today(ctx: Context) -> int:
     return int(ctx.memo(MEMO).get(_today(ctx)) or 0)
 
 
-def _within_budget(ctx: Context, daily_calls: int) -> bool:
-    """Count one call against today's budget; False once it is spent."""
+def _within_budget(ctx: Context, at_most: int) -> bool:
+    """Count one call against today's budget; False once `at_most` calls were made today."""
     made = _calls_today(ctx)
-    if made >= daily_calls:
+    if made >= at_most:
         return False
     ctx.memo(MEMO).set(_today(ctx), str(made + 1))
     return True

@@ -210,10 +210,14 @@ def test_the_model_is_trained_on_the_text_it_reads_a_mention_is_not_part_of_it()
 
 
 def test_praise_that_names_a_problem_to_deny_it_is_no_false_alarm_of_the_model():
-    assert complaint_detection.detect("一个烂的都没有") is None
-    # In doubt since the spent held-out rounds joined the data (pre-purchase questions about smells among them):
-    # the owner may be asked, the member is never apologised to.
-    assert complaint_detection.detect("东西没有异味").band == "doubt"
+    for text in ("一个烂的都没有，很新鲜", "快递没有破损，谢谢", "一点都不难吃"):
+        assert complaint_detection.detect(text) is None, text
+    # A bare denial is read less well: "东西没有异味" is in doubt since the spent held-out rounds joined the data
+    # (pre-purchase questions about smells among them), and "一个烂的都没有" at the edge of doubt since round 14
+    # did. The owner may be asked; the member is never apologised to.
+    for text in ("东西没有异味", "一个烂的都没有"):
+        verdict = complaint_detection.detect(text)
+        assert verdict is None or verdict.band == "doubt", text
 
 
 @pytest.mark.parametrize("typed, read", [

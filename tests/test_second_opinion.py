@@ -1,6 +1,6 @@
 """The optional second opinion on doubtful complaints: an OpenAI-compatible service, faked here on 127.0.0.1. Off by
-default; asked only in doubt, without the member's name; a timeout or an error leaves the local decision; a daily
-budget of calls."""
+default; asked only in doubt (for complaints, and in the band under it), without the member's name; a timeout or
+an error leaves the local decision; a daily budget of calls."""
 
 import concurrent.futures
 import json
@@ -18,6 +18,7 @@ from tests.conftest import OWNER, replay_events, say, shop
 DOUBTFUL = "颜色和图片差好多"  # the local detector is in doubt about it (asserted below)
 DOUBTFUL_QUESTION = "衣服洗了一次就起球了，正常吗？"  # ... and this too, a question to the shop
 SURE = "买的杯子收到就是碎的，质量太差了"
+NEARLY = "杯子收到有点小瑕疵"  # under the doubtful band: not a complaint to the model alone, but near enough to ask
 
 
 class FakeService:
@@ -74,6 +75,7 @@ def kinds(sent):
 def test_the_local_detector_is_in_doubt_about_the_message_these_tests_send():
     assert complaint_detection.detect(DOUBTFUL).band == complaint_detection.detect(DOUBTFUL_QUESTION).band == "doubt"
     assert complaint_detection.detect(SURE).band == "sure"
+    assert complaint_detection.detect(NEARLY) is None and complaint_detection.worth_a_second_opinion(NEARLY).band == "consult"
 
 
 def test_off_by_default_nothing_is_asked_and_the_owner_decides(service):
@@ -96,6 +98,27 @@ def test_a_yes_acknowledges_the_complaint_a_no_leaves_the_member_alone(service, 
     service.answer = "否。"
     assert replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", DOUBTFUL)], until="2026-11-25 10:05",
                          config=config) == []
+
+
+def test_under_the_doubtful_band_only_the_second_opinions_yes_reaches_anyone(service):
+    events = shop() + [say("2026-11-25 10:00", "wxid_a", NEARLY)]
+    assert replay_events(events, until="2026-11-25 10:05") == [] and service.asked == [], "off: the model alone"
+    sent = replay_events(events, until="2026-11-25 10:05", config=config_with(service))
+    assert kinds(sent) == [("complaint_ack", "wxid_a"), ("complaint_alert", OWNER)]
+    assert "第二意见认为是投诉" in sent[1]["text"]
+    for answer in ("否", "不好说"):
+        service.answer = answer
+        assert replay_events(events, until="2026-11-25 10:05", config=config_with(service)) == [], \
+            "no, or no clear answer: as the model alone left it, the owner is not asked"
+
+
+def test_the_band_under_doubt_leaves_a_quarter_of_the_days_calls_to_the_doubtful_one(service):
+    service.answer = "否"
+    events = shop() + [say(f"2026-11-25 10:0{minute}", "wxid_a", NEARLY) for minute in range(4)]
+    replay_events(events + [say("2026-11-25 10:05", "wxid_b", DOUBTFUL)], until="2026-11-25 10:10",
+                  config=config_with(service, daily_calls=4))
+    asked = [body["messages"][-1]["content"] for _, _, body in service.asked]
+    assert asked == [NEARLY] * 3 + [DOUBTFUL]
 
 
 def test_a_sure_complaint_or_everyday_chat_is_never_sent_out(service):
@@ -182,4 +205,4 @@ def test_status_says_when_it_is_on_and_how_many_questions_went_out_today(service
     bot.owner.says("/status")
     bot.advance(minutes=1)
     status = bot.texts(kind="command_reply")[-1]
-    assert "第二意见：qwen2.5:7b，今天问了 1 次（每天最多 200 次）；拿不准的消息原文会发给它\n待发消息" in status
+    assert "第二意见：qwen2.5:7b，今天问了 1 次（每天最多 500 次）；拿不准的消息原文会发给它\n待发消息" in status
