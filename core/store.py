@@ -432,11 +432,18 @@ def _campaign_results(db: Database) -> None:
     db.execute("CREATE INDEX room_members_by_contact ON room_members (contact, room)")
 
 
+def _dismissed_doubts(db: Database) -> None:
+    # The owner's /不是 N on a doubtful complaint (handlers/complaints.py): the doubt is settled, and its words are a
+    # correction like a withdrawn complaint's, kept by the doubt they came from (a doubt has no complaint number).
+    db.execute("ALTER TABLE doubts ADD COLUMN dismissed_at TEXT")
+    db.execute("ALTER TABLE complaint_corrections ADD COLUMN doubt INTEGER")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
-    _outbox_lanes_and_templates, _robot_channels, _campaign_results,
+    _outbox_lanes_and_templates, _robot_channels, _campaign_results, _dismissed_doubts,
 ]
 
 

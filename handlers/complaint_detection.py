@@ -95,21 +95,30 @@ def _named(verdict: Verdict) -> Verdict:
                                                                         verdict.probability)
 
 
-def record_correction(ctx: Context, complaint_id: int, text: str, *, is_complaint: bool) -> None:
-    """Keep the owner's verdict on a member's message, for the next training."""
+def record_correction(ctx: Context, complaint_id: int | None, text: str, *, is_complaint: bool,
+                      doubt: int | None = None) -> None:
+    """Keep the owner's verdict on a member's message, for the next training: on a complaint, or on a doubtful
+    message the owner said was none (`doubt`, no complaint)."""
     ctx.db.execute(
-        "INSERT INTO complaint_corrections (at, complaint, text, is_complaint) VALUES (?, ?, ?, ?)",
-        [to_db(ctx.now), complaint_id, text, int(is_complaint)],
+        "INSERT INTO complaint_corrections (at, complaint, doubt, text, is_complaint) VALUES (?, ?, ?, ?, ?)",
+        [to_db(ctx.now), complaint_id, doubt, text, int(is_complaint)],
     )
 
 
+def take_back_dismissal(ctx: Context, doubt: int) -> None:
+    """The owner's "not a complaint" on a doubtful message, taken back: they have confirmed it since."""
+    ctx.db.execute("DELETE FROM complaint_corrections WHERE doubt = ?", [doubt])
+
+
 def corrections(db, until: str | None = None) -> list[Example]:
-    """The owner's verdicts as training examples: the latest per complaint, since one opened by /complaint and
-    then withdrawn by /notcomplaint is the owner changing their mind, not two examples that cancel out.
+    """The owner's verdicts as training examples: the latest per complaint (or per doubtful message the owner
+    dismissed), since one opened by /complaint and then withdrawn by /notcomplaint is the owner changing their
+    mind, not two examples that cancel out.
     `until` (a stored time): the verdicts as they stood then, those a model trained then was given."""
     rows = db.execute(
         "SELECT text, is_complaint FROM complaint_corrections WHERE id IN"
-        " (SELECT max(id) FROM complaint_corrections WHERE at <= coalesce(?, at) GROUP BY complaint) ORDER BY id",
+        " (SELECT max(id) FROM complaint_corrections WHERE at <= coalesce(?, at) GROUP BY complaint, doubt)"
+        " ORDER BY id",
         [until],
     ).fetchall()
     return [Example(text, bool(is_complaint), CORRECTION) for text, is_complaint in rows]

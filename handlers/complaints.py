@@ -33,7 +33,9 @@ from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
-from handlers.complaint_detection import MODEL_ONLY_REASON, detect, record_correction, worth_a_second_opinion
+from handlers.complaint_detection import (
+    MODEL_ONLY_REASON, detect, record_correction, take_back_dismissal, worth_a_second_opinion,
+)
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
 from handlers.members import named_member
@@ -46,6 +48,8 @@ OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
+# "/不是投诉 N" may mean the doubtful message numbered N (待确认 N) rather than complaint #N while it is this recent
+UNDECIDED_FOR = dt.timedelta(days=7)
 DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
 CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
 CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
@@ -135,15 +139,14 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
 @command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
          aliases=("是投诉",), examples=("/confirm 3",))
 def confirm(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
-        raise UsageError("请写明“可能是投诉”提醒里的编号，例如 /是投诉 3")
-    doubt = next(ctx.db.query("SELECT * FROM doubts WHERE detector = 'complaint' AND id = ?", [int(args[0].lstrip("#"))]), None)
-    if doubt is None:
-        raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的“可能是投诉”提醒")
+    doubt = _doubt_from_args(ctx, args, "/是投诉 3")
     who = ctx.name_of(doubt["contact"])
     if doubt["complaint"] is not None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=doubt["complaint"], who=who)
         return
+    if doubt["dismissed_at"]:  # the owner changes their mind: the "not a complaint" they gave is taken back
+        ctx.db.execute("UPDATE doubts SET dismissed_at = NULL WHERE id = ?", [doubt["id"]])
+        take_back_dismissal(ctx, doubt["id"])
     if (open_id := _open_complaint_id(ctx, doubt["contact"])) is not None:
         _gather(ctx, open_id, doubt["text"])
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
@@ -152,6 +155,44 @@ def confirm(ctx: Context, args: list[str]) -> None:
                                   doubt["reason"] or MODEL_ONLY_REASON)
     ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [complaint_id, doubt["id"]])
     record_correction(ctx, complaint_id, doubt["text"], is_complaint=True)
+
+
+@command("dismiss", usage="/不是 编号（或 /dismiss 编号）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您",
+         aliases=("不是",), examples=("/dismiss 3",))
+def dismiss(ctx: Context, args: list[str]) -> None:
+    _dismiss(ctx, _doubt_from_args(ctx, args, "/不是 3"))
+
+
+def _dismiss(ctx: Context, doubt: dict) -> None:
+    who = ctx.name_of(doubt["contact"])
+    if doubt["complaint"] is not None:
+        raise UsageError(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
+                         f"/notcomplaint #{doubt['complaint']}")
+    if not doubt["dismissed_at"]:
+        ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt["id"]])
+        record_correction(ctx, None, doubt["text"], is_complaint=False, doubt=doubt["id"])
+    ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubt["id"], who=who)
+
+
+def _doubt_from_args(ctx: Context, args: list[str], example: str) -> dict:
+    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+        raise UsageError(f"请写明“可能是投诉”提醒里的编号，例如 {example}")
+    doubt = _doubt_numbered(ctx, int(args[0].lstrip("#")))
+    if doubt is None:
+        raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的“可能是投诉”提醒")
+    return doubt
+
+
+def _undecided_doubt(ctx: Context, doubt_id: int) -> dict | None:
+    """A doubtful complaint of the last UNDECIDED_FOR that the owner has neither confirmed nor dismissed."""
+    doubt = _doubt_numbered(ctx, doubt_id)
+    if doubt is None or doubt["complaint"] is not None or doubt["dismissed_at"]:
+        return None
+    return doubt if from_db(doubt["at"], ctx.config.tz) > ctx.now - UNDECIDED_FOR else None
+
+
+def _doubt_numbered(ctx: Context, doubt_id: int) -> dict | None:
+    return next(ctx.db.query("SELECT * FROM doubts WHERE detector = 'complaint' AND id = ?", [doubt_id]), None)
 
 
 @on_message(priority=11, rule=from_member & sends_picture)
@@ -370,6 +411,13 @@ def _chosen(ctx: Context, contact: str, number: int) -> dict:
          examples=("/notcomplaint 12",))
 def withdraw(ctx: Context, args: list[str]) -> None:
     _only_a_number(args)
+    if args and args[0].isdigit() and (doubt := _undecided_doubt(ctx, int(args[0]))) is not None:
+        # "/不是投诉 3" after "可能是投诉（待确认 3）" means that message, unless complaint #3 is open too
+        if (complaint := _get(ctx, doubt["id"])) is None or complaint["resolved_at"] or complaint["withdrawn_at"]:
+            _dismiss(ctx, doubt)
+            return
+        raise UsageError(f"编号 {doubt['id']} 既是“可能是投诉”提醒（待确认 {doubt['id']}），也是未结的投诉 #{doubt['id']}。"
+                         f"撤销投诉请回复 /notcomplaint #{doubt['id']}；提醒里的消息不是投诉请回复 /不是 {doubt['id']}")
     complaint = _complaint_from_args(ctx, args)
     ctx.db.execute("UPDATE complaints SET withdrawn_at = ? WHERE id = ?", [to_db(ctx.now), complaint["id"]])
     _stop_reminders(ctx, complaint["id"])

@@ -157,6 +157,35 @@ def test_a_doubtful_question_the_owner_confirms_is_a_complaint_and_no_question_w
     assert [m["kind"] for m in sent] == ["complaint_doubt", "complaint_alert", "complaint_ack"]
 
 
+def answer_to(bot, command: str) -> str:
+    """The bot's reply to the owner's command once the outbox has let it out."""
+    return [m for m in bot.owner.says(command) + bot.advance(minutes=1) if m["kind"] == "command_reply"][-1]["text"]
+
+
+def test_the_owner_says_a_doubtful_message_is_none_and_it_is_learned_until_the_owner_changes_their_mind(shop_bot):
+    text = "颜色和图片差好多"
+    bot = shop_bot()
+    bot.member("小王").says(text, room="普通会员群")
+    assert "不是请回复 /不是 1" in bot.texts(kind="complaint_doubt")[0]
+    dismissed = "好的，小王的这条（待确认 1）不是投诉：已记下，会用来改进投诉识别，以后类似的少问您。"
+    assert answer_to(bot, "/不是 1") == answer_to(bot, "/不是 1") == dismissed, "said twice: the same answer"
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(text, False)]
+    assert [m["kind"] for m in bot.owner.says("/是投诉 1") + bot.advance(minutes=1)] == ["complaint_alert", "complaint_ack"]
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(text, True)], \
+        "the owner's latest word"
+    assert "已经确认为投诉 #1" in answer_to(bot, "/不是 1")
+
+
+def test_notcomplaint_with_a_doubts_number_means_the_doubt_unless_an_open_complaint_has_that_number_too(shop_bot):
+    bot = shop_bot()
+    bot.member("小王").says("颜色和图片差好多", room="普通会员群")  # 待确认 1
+    bot.member("小李").says("买的杯子收到就是碎的，质量太差了", room="普通会员群")  # complaint #1
+    answer = answer_to(bot, "/不是投诉 1")
+    assert "既是“可能是投诉”提醒（待确认 1），也是未结的投诉 #1" in answer and "/notcomplaint #1" in answer
+    assert "已撤销投诉 #1（小李）" in answer_to(bot, "/notcomplaint #1")
+    assert "小王的这条（待确认 1）不是投诉" in answer_to(bot, "/不是投诉 1"), "only the doubt has that number now"
+
+
 def test_the_alert_a_confirmation_opens_answers_it_before_the_owners_next_commands():
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", "颜色和图片差好多")] + [
         say("2026-11-25 10:20", OWNER, command, room=None) for command in ("/是投诉 1", "/notcomplaint 1", "/complaints")
