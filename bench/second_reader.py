@@ -17,6 +17,8 @@ data/second_reader/rounds_13_14.jsonl holds every message of held-out rounds 13 
 put in a band (each round scored by a model that had not seen it), and for the doubtful band and the one under it
 another blind reader's answer to the second opinion's own question. Printed, for each round: what reaches the
 owner with no second opinion, with one asked about the doubtful band, and with one asked about both.
+data/second_reader/adverts_13_14.jsonl is the same for the advert detector (a doubtful advert reaches the owner in
+the day's summary; one the second opinion calls an advert is alerted).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "data" / "second_reader" / "labels.jsonl"
 ROUNDS = ROOT / "data" / "second_reader" / "rounds_13_14.jsonl"
+ADVERTS = ROOT / "data" / "second_reader" / "adverts_13_14.jsonl"
 TRAFFIC = ROOT / "data" / "traffic"
 MIX_COMPLAINTS = 2  # in 100 messages: a realistic day (issue #21)
 
@@ -68,24 +71,24 @@ def main() -> None:
 
 
 def as_second_opinion() -> None:
-    for round_number in (13, 14):
-        banded = [row for row in rows(ROUNDS) if row["round"] == round_number]
-        traffic = rows(TRAFFIC / f"holdout{round_number}_days.jsonl")
-        complaints, everyday = (sum(r["kind"] == "complaint" for r in traffic),
-                                sum(r["kind"] in ("chat", "question") for r in traffic))
-        print(f"round {round_number}, reaching the owner:")
-        for name, asked in (("the bot alone", ()), ("second opinion on the doubtful band", ("doubt",)),
-                            ("... and on the band under it", ("doubt", "consult"))):
-            reach = [r for r in banded if r["band"] == "sure" or (r["band"] == "doubt" and "doubt" not in asked)
-                     or (r["band"] in asked and r["second_reader"] == "complaint")]
-            hits = sum(r["kind"] == "complaint" for r in reach)
-            chat = sum(r["kind"] in ("chat", "question") for r in reach)
-            recall, alarms = hits / complaints, chat / everyday
-            found = MIX_COMPLAINTS * recall
-            print(f"  {name}: complaints {share(hits, complaints)}, everyday messages {share(chat, everyday)};"
-                  f" on a day of {MIX_COMPLAINTS} complaints in 100, precision "
-                  f"{found / (found + (100 - MIX_COMPLAINTS) * alarms):.2f}; questions to the service "
-                  f"{sum(r['band'] in asked for r in banded)}")
+    for path, kind, others in ((ROUNDS, "complaint", ("chat", "question")),
+                               (ADVERTS, "advert", ("chat", "question", "complaint"))):
+        for round_number in (13, 14):
+            banded = [row for row in rows(path) if row["round"] == round_number]
+            traffic = rows(TRAFFIC / f"holdout{round_number}_days.jsonl")
+            wanted, unwanted = sum(r["kind"] == kind for r in traffic), sum(r["kind"] in others for r in traffic)
+            print(f"round {round_number}, {kind}s reaching the owner:")
+            for name, asked in (("the bot alone", ()), ("second opinion on the doubtful band", ("doubt",)),
+                                ("... and on the band under it", ("doubt", "consult"))):
+                reach = [r for r in banded if r["band"] == "sure" or (r["band"] == "doubt" and "doubt" not in asked)
+                         or (r["band"] in asked and r["second_reader"] == kind)]
+                hits = sum(r["kind"] == kind for r in reach)
+                wrong = sum(r["kind"] in others for r in reach)
+                line = f"  {name}: {share(hits, wanted)}, other messages {share(wrong, unwanted)}"
+                if kind == "complaint":
+                    found, alarms = MIX_COMPLAINTS * hits / wanted, (100 - MIX_COMPLAINTS) * wrong / unwanted
+                    line += f"; on a day of {MIX_COMPLAINTS} complaints in 100, precision {found / (found + alarms):.2f}"
+                print(f"{line}; questions to the service {sum(r['band'] in asked for r in banded)}")
 
 
 if __name__ == "__main__":

@@ -55,10 +55,12 @@ def print_figures(name: str, verdicts: list[tuple[str | None, bool, bool]]) -> N
     for part, chosen in (("all", verdicts), ("newcomers", [v for v in verdicts if v[2]]),
                          ("established members", [v for v in verdicts if not v[2]])):
         alerts = Figures.of([band == "sure" for band, _, _ in chosen], [advert for _, advert, _ in chosen])
-        owner = Figures.of([band is not None for band, _, _ in chosen], [advert for _, advert, _ in chosen])
+        owner = Figures.of([band in ("sure", "doubt") for band, _, _ in chosen], [advert for _, advert, _ in chosen])
+        consulted = [advert for band, advert, _ in chosen if band == "consult"]
         print(f"  {name:<10} {part:<20} {len(chosen):5} messages, {alerts.positives:4} adverts | alerts: precision "
               f"{alerts.precision:.3f} recall {alerts.recall:.3f} ({alerts.flagged} alerted) | alert or summary: "
-              f"precision {owner.precision:.3f} recall {owner.recall:.3f} ({owner.flagged})")
+              f"precision {owner.precision:.3f} recall {owner.recall:.3f} ({owner.flagged}) | under the doubtful "
+              f"band, for a second opinion: {len(consulted)} ({sum(consulted)} adverts)")
 
 
 def example_rows(examples) -> list[tuple[str, bool, bool]]:

@@ -23,8 +23,8 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.learning import Bands, Example, Task, bounded, evened_marks, mark, threshold_for_precision, \
-    threshold_for_recall, without_mentions
+from core.learning import Bands, Example, Task, bounded, evened_marks, mark, threshold_for_false_alarms, \
+    threshold_for_precision, threshold_for_recall, without_mentions
 from handlers import everyday
 from handlers.spam_rules import READ_AT_MOST, read
 
@@ -35,6 +35,11 @@ NEWCOMER = mark("newcomer")
 DATA_SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
 ALERT_PRECISION = 0.97  # on validation, of the adverts alerted: the goal is 0.95 unseen
 OWNER_RECALL = 0.97  # on validation, of the adverts alerted or summarised: a summary line costs the owner a glance
+# With a second opinion, it alone is asked about the messages under the doubtful band down to this share of everyday
+# messages on validation: adverts by established members ("新开的奶茶店…大家去捧场哦") often score there. On held-out
+# rounds 13 and 14 (each read by a model that had not seen it) the band held 8 and 4 of their 50 adverts, and 6 and 5
+# of their 1,450 other messages.
+EVERYDAY_CONSULTED = 0.01
 # Everyday messages carry no sender: one in NEWCOMER_SHARE is given a newcomer's mark (by a hash of its text), so
 # that the model sees newcomers chatting too and does not learn the mark as an advert's.
 NEWCOMER_SHARE = 4
@@ -89,7 +94,10 @@ def prepare(text: str) -> str:
 def choose_bands(probabilities: list[float], examples: list[Example]) -> Bands:
     labels = [e.label for e in examples]
     sure = threshold_for_precision(probabilities, labels, ALERT_PRECISION)
-    return Bands(sure=sure, doubt=min(sure, threshold_for_recall(probabilities, labels, OWNER_RECALL)))
+    doubt = min(sure, threshold_for_recall(probabilities, labels, OWNER_RECALL))
+    everyday_scores = [p for p, e in zip(probabilities, examples) if e.category == "everyday"]
+    return Bands(sure=sure, doubt=doubt, consult=min(doubt, threshold_for_false_alarms(everyday_scores,
+                                                                                       EVERYDAY_CONSULTED)))
 
 
 def split(examples: list[Example], name: str) -> list[Example]:

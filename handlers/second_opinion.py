@@ -2,10 +2,10 @@
 configures ([second_opinion] in config.toml: any OpenAI-compatible service, a local Ollama included).
 
 Off by default, and when on the README says plainly that the doubtful members' words leave the machine. Only the
-doubtful band is asked, and for complaints the band under it (about one everyday message in ten, not the
-traffic), without the member's name or @-mentions, at most `daily_calls` times a day, and never longer than
-`timeout_seconds`: on a timeout, an error or an answer that is neither yes nor no, the local decision stands, so
-a slow or absent service changes nothing but the wait.
+doubtful band is asked, and the band under it (for complaints about one everyday message in ten, for adverts one
+in a hundred: not the traffic), without the member's name or @-mentions, at most `daily_calls` times a day, and
+never longer than `timeout_seconds`: on a timeout, an error or an answer that is neither yes nor no, the local
+decision stands, so a slow or absent service changes nothing but the wait.
 The question goes out away from the bot's loop (Context.off_loop), and a job looks for the answer: a service that
 takes three seconds once held every group's messages for those three seconds. The answer is acted on by the
 detector's own job, named when asking. Plain urllib: one POST of JSON needs no client library.

@@ -72,6 +72,7 @@ LEARNER = Learner("advert", advert_model.task, _alerted)
 @dataclass(frozen=True)
 class Verdict:
     band: str | None  # "sure": alerted; "doubt": kept for the day's summary; None: no advert
+    # ("consult": no advert either, but a second opinion, when the owner has one, is asked: advert_model.EVERYDAY_CONSULTED)
     reasons: tuple[str, ...]  # the sure signs found, or the model's reading and the marks the message holds
     probability: float = 1.0  # the model's; 1.0 for a sure sign
 
@@ -86,7 +87,7 @@ def judge(text: str, newcomer: bool, shop_links: tuple[str, ...] = (), model: De
     if model is None or not (marks or model_text.removeprefix(advert_model.NEWCOMER).strip()):
         return Verdict(None, (), 0.0)  # no model, or nothing to read ("❤️"): a newcomer's status alone is no advert
     probability = model.scorer.probability(model_text)
-    band = model.bands.of(probability)
+    band = model.bands.of(probability) or ("consult" if model.bands.consulted(probability) else None)
     return Verdict(band, (READS_AS_ADVERT, *(MARK_REASONS[name] for name in marks)) if band else (), probability)
 
 
@@ -112,7 +113,7 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
 def decide_on_second_opinion(ctx: Context, doubt: dict) -> None:
     """The owner's configured model has answered about a doubtful advert (handlers/second_opinion.py): yes alerts
     the owner now, and no takes it out of the day's summary; either way it is no longer a doubt. No answer leaves
-    it in the summary."""
+    it in the summary. A message under the doubtful band was kept nowhere: only a yes does anything."""
     if doubt["second"] is None:
         return
     ctx.db.execute("DELETE FROM doubts WHERE id = ?", [doubt["doubt"]])
@@ -185,11 +186,12 @@ def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: V
     if verdict.band == "sure":
         _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image)
         return True
-    if verdict.band == "doubt":
-        doubt = _keep_doubt(ctx, message, judged, newcomer, verdict)
-        second_opinion.ask(ctx, "advert", judged, decide_on_second_opinion, doubt=doubt, room=message.room,
-                           sender=message.sender, text=message.text, media=message.media, judged=judged,
-                           newcomer=newcomer, reasons=list(verdict.reasons), image=image)
+    if verdict.band in ("doubt", "consult"):  # under the doubtful band, only a second opinion's yes counts
+        doubt = _keep_doubt(ctx, message, judged, newcomer, verdict) if verdict.band == "doubt" else None
+        second_opinion.ask(ctx, "advert", judged, decide_on_second_opinion, wider=verdict.band == "consult",
+                           doubt=doubt, room=message.room, sender=message.sender, text=message.text,
+                           media=message.media, judged=judged, newcomer=newcomer, reasons=list(verdict.reasons),
+                           image=image)
     return None
 
 

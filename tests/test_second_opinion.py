@@ -161,6 +161,20 @@ def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_
     assert sent == [], "no alert, and no line in the day's summary"
 
 
+def test_an_advert_under_the_doubtful_band_is_alerted_on_a_yes_and_nowhere_without_one(service):
+    from handlers import spam
+
+    text = "楼下新开的火锅店不错，周末八折，推荐大家去"  # a member's friend's business: under the doubtful band
+    assert spam.judge(text, newcomer=False).band == "consult"
+    events = shop() + [say("2026-11-25 10:00", "wxid_a", text)]
+    assert replay_events(events, until="2026-11-26 10:00") == [] and service.asked == [], \
+        "off: no alert, and no line in the day's summary"
+    sent = replay_events(events, until="2026-11-25 10:05", config=config_with(service))
+    assert kinds(sent) == [("spam_alert", OWNER)] and "第二意见" in sent[0]["text"]
+    service.answer = "否"
+    assert replay_events(events, until="2026-11-26 10:00", config=config_with(service)) == []
+
+
 def test_the_bot_answers_other_members_while_the_service_thinks(service, shop_bot):
     # Live, the question goes out in a worker thread (core/runner.py), and a job looks for the answer: a service
     # that took its time once held every group's messages for as long.
