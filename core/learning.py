@@ -162,8 +162,9 @@ class Counted:
         rows_tfidf = fitted.tfidf.transform(self.counts[numpy.asarray(rows)])
         return fitted.regression.predict_proba(rows_tfidf)[:, 1].tolist()
 
-    def scorer(self, fitted: Fitted) -> Scorer:
+    def scorer(self, labels: Sequence[bool], regularisation: float, weights: Sequence[float] | None = None) -> Scorer:
         """The scorer of a model fitted on every row."""
+        fitted = self.fit(range(len(self)), labels, regularisation, weights)
         idf = fitted.tfidf.idf_
         return Scorer(self.vectorizer.vocabulary_, array("d", idf), array("d", idf * fitted.regression.coef_[0]),
                       float(fitted.regression.intercept_[0]))
@@ -186,9 +187,9 @@ def char_wb_ngrams(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Scorer:
-    """scikit-learn's predict_proba of a fitted model (`Counted.fit`) for one text, computed from its numbers directly. The numbers are
-    flat arrays by column, not a pair per n-gram: a start reads three models of about 150,000 n-grams, which took
-    0.1 s each to pair up, and the pairs held 40 MB."""
+    """scikit-learn's predict_proba of a fitted model (`Counted.fit`) for one text, computed from its numbers
+    directly. The numbers are flat arrays by column, not a pair per n-gram: a start reads three models of about
+    150,000 n-grams, which took 0.1 s each to pair up, and the pairs held 40 MB."""
 
     columns: dict[str, int]  # n-gram: its column
     idf: Sequence[float]  # by column
@@ -212,8 +213,7 @@ class Scorer:
 
 def fit(texts: Sequence[str], labels: Sequence[bool], regularisation: float = 10.0,
         weights: Sequence[float] | None = None) -> Scorer:
-    counted = Counted.of(texts)
-    return counted.scorer(counted.fit(range(len(counted)), labels, regularisation, weights))
+    return Counted.of(texts).scorer(labels, regularisation, weights)
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     counted = Counted.of([task.prepare(bounded(e.text)) for e in examples])
     labels = [e.label for e in examples]
     weights = [1.0] * (len(examples) - len(extra)) + [CORRECTION_WEIGHT] * len(extra)
-    scorer = counted.scorer(counted.fit(range(len(counted)), labels, task.regularisation, weights))
+    scorer = counted.scorer(labels, task.regularisation, weights)
     if task.writer_folds and bands is None:
         bands = task.choose_bands(out_of_fold(task.writer_folds, counted, examples, len(extra), task.regularisation),
                                   judged)
