@@ -71,8 +71,9 @@ LEARNER = Learner("advert", advert_model.task, _alerted)
 
 @dataclass(frozen=True)
 class Verdict:
-    band: str | None  # "sure": alerted; "doubt": kept for the day's summary; None: no advert
-    # ("consult": no advert either, but a second opinion, when the owner has one, is asked: advert_model.EVERYDAY_CONSULTED)
+    # "sure": alerted; "doubt": kept for the day's summary; None: no advert; "consult": no advert either, but a
+    # second opinion, when the owner has one, is asked (advert_model.EVERYDAY_CONSULTED)
+    band: str | None
     reasons: tuple[str, ...]  # the sure signs found, or the model's reading and the marks the message holds
     probability: float = 1.0  # the model's; 1.0 for a sure sign
 
