@@ -71,11 +71,12 @@ def share(part: int, whole: int) -> str:
 
 
 def figures(rows: list[dict]) -> list[str]:
-    from handlers.complaint_detection import detect, worth_a_second_opinion
+    from handlers.complaint_detection import read, worth_a_second_opinion
     from handlers.shop_questions import is_shop_question
 
-    verdicts = [detect(row["text"]) for row in rows]
-    only_second = [row["kind"] for row, v in zip(rows, verdicts) if v is None and worth_a_second_opinion(row["text"])]
+    readings = [read(row["text"]) for row in rows]
+    verdicts = [v if v.band else None for v in readings]
+    only_second = [row["kind"] for row, v in zip(rows, readings) if worth_a_second_opinion(v, row["text"])]
     everyday = [(row, v) for row, v in zip(rows, verdicts) if row["kind"] in ("chat", "question")]
     complaints = sum(row["kind"] == "complaint" for row in rows)
     reached = [(row, v) for row, v in zip(rows, verdicts) if v is not None]

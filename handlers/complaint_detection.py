@@ -67,18 +67,23 @@ def current_model() -> Detector | None:
 
 def detect(text: str) -> Verdict | None:
     """The verdict on a complaint ("sure" or "doubt", and its reason), or None when the message is not one."""
-    verdict = _verdict(current_model(), text)
+    verdict = read(text)
     return verdict if verdict.band else None
 
 
-def worth_a_second_opinion(text: str) -> Verdict | None:
-    """The verdict "consult" on a message that is not a complaint to the model alone, but near enough for the
-    owner's second opinion, when there is one, to be asked (complaint_model.EVERYDAY_CONSULTED); None for another."""
+def read(text: str) -> Verdict:
+    """The verdict on a message, band None included: its probability says whether a second opinion is worth it."""
+    return _verdict(current_model(), text)
+
+
+def worth_a_second_opinion(verdict: Verdict, text: str) -> Verdict | None:
+    """For a message the model alone puts in no band (`verdict`, read from `text`), the verdict "consult" when it is
+    near enough for the owner's second opinion, when there is one, to be asked (complaint_model.EVERYDAY_CONSULTED);
+    None for another. The probability read once is used again: no second scoring."""
     model = current_model()
-    if model is None or not learning.without_mentions(text):
+    if verdict.band or model is None or not model.bands.consulted(verdict.probability):
         return None
-    verdict = complaint_model.consulted(RULES, model.scorer, model.bands, text)
-    return _named(verdict) if verdict else None
+    return _named(complaint_model.consulted(RULES, verdict.probability, text))
 
 
 def _verdict(model: Detector | None, text: str, rules: ComplaintRules = RULES) -> Verdict:

@@ -135,11 +135,10 @@ def judge(rules: ComplaintRules, scorer: Scorer | None, bands: Bands | None, tex
     return Verdict(_reason(rules, text), band, probability)
 
 
-def consulted(rules: ComplaintRules, scorer: Scorer, bands: Bands, text: str) -> Verdict | None:
-    """The verdict "consult" on a message under the doubtful band that a second opinion alone is asked about
-    (EVERYDAY_CONSULTED), or None."""
-    probability = scorer.probability(model_text(text))
-    return Verdict(_reason(rules, text), "consult", probability) if bands.consulted(probability) else None
+def consulted(rules: ComplaintRules, probability: float, text: str) -> Verdict:
+    """The verdict "consult" on a message under the doubtful band (Bands.consulted) that a second opinion alone is
+    asked about (EVERYDAY_CONSULTED), with the rules' reason, read only for such a message as for the bands above."""
+    return Verdict(_reason(rules, text), "consult", probability)
 
 
 def _reason(rules: ComplaintRules, text: str) -> str | None:

@@ -34,7 +34,7 @@ from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
-    MODEL_ONLY_REASON, detect, record_correction, take_back_dismissal, worth_a_second_opinion,
+    MODEL_ONLY_REASON, read, record_correction, take_back_dismissal, worth_a_second_opinion,
 )
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
@@ -75,9 +75,9 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 
 @on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
-    verdict = detect(message.text)
-    if verdict is None:
-        if ctx.config.second_opinion.enabled and (nearly := worth_a_second_opinion(message.text)):
+    verdict = read(message.text)
+    if verdict.band is None:
+        if ctx.config.second_opinion.enabled and (nearly := worth_a_second_opinion(verdict, message.text)):
             _ask_second_opinion(ctx, message, nearly)
         return None
     if (open_id := _open_complaint_id(ctx, message.sender)) is not None:
