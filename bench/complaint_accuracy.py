@@ -147,7 +147,7 @@ def _pipeline_proba(model) -> Callable[[str], float]:
     counted = Counted.of([model.prepare(e.text) for e in training])
     fitted = counted.fit(range(len(training)), [e.label for e in training], complaint_model.REGULARISATION)
     return lambda text: fitted.regression.predict_proba(
-        fitted.tfidf.transform(counted.vectorizer.transform([model.prepare(text)])))[0, 1]
+        fitted.tfidf.transform(counted.transform([model.prepare(text)])))[0, 1]
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ def test_the_direct_scorer_equals_predict_proba_on_the_whole_frozen_split():
     counted = learning.Counted.of([task.prepare(e.text) for e in examples])
     fitted = counted.fit(range(len(examples)), [e.label for e in examples], task.regularisation)
     texts = [task.prepare(e.text) for e in task.frozen()]
-    expected = fitted.regression.predict_proba(fitted.tfidf.transform(counted.vectorizer.transform(texts)))[:, 1]
+    expected = fitted.regression.predict_proba(fitted.tfidf.transform(counted.transform(texts)))[:, 1]
     assert max(abs(model.scorer.probability(text) - p) for text, p in zip(texts, expected)) < 1e-9
 
 
@@ -274,15 +274,25 @@ def test_a_bare_problem_not_denied_and_real_complaints_with_a_negation_are_read_
     assert complaint_detection.RULES.reading(typed).text == typed
 
 
-def test_the_n_grams_read_are_scikit_learns_on_every_text_both_detectors_learn_from():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def test_the_n_grams_read_and_counted_are_scikit_learns_on_every_text_both_detectors_learn_from():
+    import numpy
+    from sklearn.feature_extraction.text import CountVectorizer
 
     from handlers import advert_model
 
-    analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=learning.NGRAMS).build_analyzer()
+    odd = ["A  b\tC ", "", "字", "İstanbul", "a\x00b", "\x00", "半个\ud83d表情", "全角　空格"]
     for task in (complaint_detection._task(), advert_model.task()):
-        texts = [task.prepare(learning.bounded(e.text)) for e in task.training() + task.validation()]
-        assert all(learning.char_wb_ngrams(text) == analyse(text) for text in texts + ["A  b\tC ", "", "字"])
+        texts = [task.prepare(learning.bounded(e.text)) for e in task.training() + task.validation()] + odd
+        vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=learning.NGRAMS)
+        theirs, counted = vectorizer.fit_transform(texts), learning.Counted.of(texts)
+        analyse = vectorizer.build_analyzer()
+        assert all(learning.char_wb_ngrams(text) == analyse(text) for text in texts)
+        columns = counted.columns()
+        assert columns.keys() == vectorizer.vocabulary_.keys()
+        in_their_columns = numpy.array([vectorizer.vocabulary_[gram] for gram in sorted(columns, key=columns.get)])
+        assert (counted.counts != theirs[:, in_their_columns]).nnz == 0
+        unseen = texts[:100] + ["从没见过的字词組合"]
+        assert (counted.transform(unseen) != vectorizer.transform(unseen)[:, in_their_columns]).nnz == 0
 
 
 def test_a_model_kept_in_bot_model_cache_scores_as_the_one_trained_and_other_examples_train_anew(monkeypatch, tmp_path):
