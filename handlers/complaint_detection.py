@@ -1,12 +1,12 @@
 """Is a member's message a complaint, and how sure is the bot: acknowledged in public, asked of the owner, or left.
 
-The rules (handlers/complaint_rules.py) give the reason and know negations and settled problems; the model
-(handlers/complaint_model.py, learning as core/learning.py does) reads the message as the rules read it, their
-verdict included, and gives the probability whose band decides. A complaint only the model sees is filed as 其他.
-When training fails (data missing or unreadable, scikit-learn missing) the bot keeps taking complaints on the
-rules alone and says so to the owner at every start (`complaint_model_missing`), rather than stop or fall silent.
+The model (handlers/complaint_model.py, learning as core/learning.py does) reads the message as the member typed
+it and gives the probability whose band decides; the rules (handlers/complaint_rules.py) name the reason of a
+message in a band, and a complaint they name none for is filed as 其他. When training fails (data missing or
+unreadable, scikit-learn missing) the bot keeps taking complaints on the rules alone and says so to the owner at
+every start (`complaint_model_missing`), rather than stop or fall silent.
 
-The owner's corrections (/complaint for a complaint the bot missed, /notcomplaint for a false alarm, in
+The owner's corrections (/complaint for a complaint the bot missed, /notcomplaint or /不是 for a false alarm, in
 handlers/complaints.py) are kept here with the member's text (complaint_corrections) and are extra training data
 the next time the model is trained: at start, and every night after the tiers (schedules/complaint_training.py).
 A model retrained with them replaces the one in use only when it is not worse on the frozen test split
@@ -14,9 +14,9 @@ A model retrained with them replaces the one in use only when it is not worse on
 data alone is trained once per process (`base_model`); a store without corrections uses it as it is.
 
 `trial` is the same training and the same gate for `bot.py train-complaints`, from another process and on a store
-opened read-only: it reports, and puts nothing in use. A model is never saved to a file (a file can be replaced,
-and unpickling it runs code), so a model trained there cannot be handed to a running bot; the bot's own next
-training (04:30, or its next start) repeats it on the same data with the same gate and comes to the same verdict.
+opened read-only: it reports, and puts nothing in use. The model it trains is kept as numbers beside the store
+(core/learning.py), and the bot's own next training (04:30, or its next start) reads it rather than training it
+again, and puts it through the same gate with the same verdict.
 """
 
 from __future__ import annotations
