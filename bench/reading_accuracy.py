@@ -16,6 +16,8 @@ Printed for each set:
   about 2 complaints and 1 advert in 100 messages: 0.90 / 0.95), and of the public ones, precision (goal 0.98);
 - questions to the shop that reach the owner (goal at least 0.90) and chat between members taken for a question
   (goal at most 0.10);
+- complaints labelled by reason (data/reasons/): how often the reason named agrees with the reader's, against the
+  rules alone;
 then the time one message costs each detector (p50 and p99; goal p99 under 0.3 ms), and the models' time at a
 first start (trained) and at a later one (read where they were kept; goal under 2 s together).
 """
@@ -42,21 +44,45 @@ def timed_training() -> dict[str, dict[str, float]]:
     """Seconds each detector takes at a first start (trained; scikit-learn's import counted in the first) and at
     every later one (its kept model read, core/learning.py)."""
     from core import learning
-    from handlers import complaint_detection, shop_questions, spam
+    from handlers import complaint_detection, complaint_reasons, shop_questions, spam
 
-    learners = {"complaints": complaint_detection.LEARNER, "adverts": spam.LEARNER, "questions": shop_questions.LEARNER}
+    models = {name: (learner.forget, learner.base) for name, learner in (
+        ("complaints", complaint_detection.LEARNER), ("adverts", spam.LEARNER), ("questions", shop_questions.LEARNER))}
+    models["complaint reasons"] = (complaint_reasons.model.cache_clear, complaint_reasons.model)
     seconds: dict[str, dict[str, float]] = {"first start": {}, "later start": {}}
     with tempfile.TemporaryDirectory() as folder:
         os.environ.pop(learning.MODEL_CACHE, None)
         learning.keep_models(Path(folder), None)
         for start, figures in seconds.items():
-            for name, learner in learners.items():
-                learner.forget()
+            for name, (forget, train) in models.items():
+                forget()
                 started = time.perf_counter()
-                learner.base()
+                train()
                 figures[name] = time.perf_counter() - started
         learning.keep_models(None, None)
     return seconds
+
+
+def reasons(labelled: list[tuple[str, str]]) -> str:
+    """How often the reason named agrees with the reader's, for the models and for the rules alone."""
+    from handlers import complaint_detection
+
+    named = [complaint_detection.reason_of(text) for text, _ in labelled]
+    by_rules = [complaint_detection.RULES.classify(text) or complaint_detection.OTHER_REASON for text, _ in labelled]
+    agree = [sum(one == reason for one, (_, reason) in zip(found, labelled)) for found in (named, by_rules)]
+    return (f"complaint reasons ({len(labelled)} complaints labelled by a reader): the reader's reason "
+            f"{share(agree[0], len(labelled))}, 其他 {share(named.count('其他'), len(labelled))}; the rules alone "
+            f"{share(agree[1], len(labelled))}, 其他 {share(by_rules.count('其他'), len(labelled))}")
+
+
+def reasons_labelled(round_number: int | None) -> list[tuple[str, str]]:
+    """The complaints labelled by reason: of a held-out round, or the frozen split of the development ones."""
+    from handlers import complaint_reasons, everyday
+
+    if round_number:
+        path = complaint_reasons.round_file(round_number)
+        return list(complaint_reasons.labelled(path)) if path.exists() else []
+    return [(text, reason) for text, reason in complaint_reasons.development() if everyday.split_of(text) == "frozen"]
 
 
 def mix_precision(recall: float, false_rate: float) -> float:
@@ -157,6 +183,8 @@ def main() -> None:
     for name, rows in (held_out_rows(args.held_out) if args.held_out else development_rows()).items():
         print(f"{name} ({len(rows)} messages)")
         print("\n".join(figures(rows)))
+    if labelled := reasons_labelled(args.held_out):
+        print(reasons(labelled))
     print("time one message costs")
     print("\n".join(timings()))
 

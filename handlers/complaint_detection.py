@@ -1,10 +1,10 @@
 """Is a member's message a complaint, and how sure is the bot: acknowledged in public, asked of the owner, or left.
 
 The model (handlers/complaint_model.py, learning as core/learning.py does) reads the message as the member typed
-it and gives the probability whose band decides; the rules (handlers/complaint_rules.py) name the reason of a
-message in a band, and a complaint they name none for is filed as 其他. When training fails (data missing or
-unreadable, scikit-learn missing) the bot keeps taking complaints on the rules alone and says so to the owner at
-every start (`complaint_model_missing`), rather than stop or fall silent.
+it and gives the probability whose band decides; the reason of a message in a band is learned too
+(handlers/complaint_reasons.py). When training fails (data missing or unreadable, scikit-learn missing) the bot
+keeps taking complaints on the rules (handlers/complaint_rules.py) alone, reasons and all, and says so to the owner
+at every start (`complaint_model_missing`), rather than stop or fall silent.
 
 The owner's corrections (/complaint for a complaint the bot missed, /notcomplaint or /不是 for a false alarm, in
 handlers/complaints.py) are kept here with the member's text (complaint_corrections) and are extra training data
@@ -32,7 +32,7 @@ from core.context import Context
 from core.learning import Detector, Example, Figures
 from core.memo import Memo
 from core.registry import on_start
-from handlers import complaint_model
+from handlers import complaint_model, complaint_reasons
 from handlers.complaint_model import DATA, Verdict, judge
 from handlers.complaint_rules import ComplaintRules, load_rules
 
@@ -41,7 +41,7 @@ MEMO = "complaint_model"  # the namespace of the notes on the model in use: when
 
 RULES = load_rules()
 TRAINING_RULES = RULES.remembering()  # the same rules, for the gate: each retraining reads the frozen split again
-MODEL_ONLY_REASON = "其他"  # the model says "a complaint", not what about
+OTHER_REASON = "其他"  # a complaint nothing names a reason for
 CORRECTION = "correction"  # the category of a correction as a training example
 
 
@@ -51,7 +51,7 @@ def _task() -> learning.Task:
 
 def _reaches_owner(model: Detector | None):
     """The verdict the gate compares: the owner hears of it, in public or asked."""
-    return lambda text: _verdict(model, text, TRAINING_RULES).band is not None
+    return lambda text: _judged(model, text, TRAINING_RULES).band is not None
 
 
 LEARNER = learning.Learner("complaint", _task, _reaches_owner)
@@ -73,7 +73,7 @@ def detect(text: str) -> Verdict | None:
 
 def read(text: str) -> Verdict:
     """The verdict on a message, band None included: its probability says whether a second opinion is worth it."""
-    return _verdict(current_model(), text)
+    return _named(_judged(current_model(), text, RULES), text)
 
 
 def worth_a_second_opinion(verdict: Verdict, text: str) -> Verdict | None:
@@ -83,21 +83,28 @@ def worth_a_second_opinion(verdict: Verdict, text: str) -> Verdict | None:
     model = current_model()
     if verdict.band or model is None or not model.bands.consulted(verdict.probability):
         return None
-    return _named(complaint_model.consulted(RULES, verdict.probability, text))
+    return _named(Verdict(None, "consult", verdict.probability), text)
 
 
-def _verdict(model: Detector | None, text: str, rules: ComplaintRules = RULES) -> Verdict:
+def reason_of(text: str, rules: ComplaintRules = RULES) -> str:
+    """Why a member complains: the reason the reason models find most probable (handlers/complaint_reasons.py);
+    without them the rules', and 其他 when they name none."""
+    return complaint_reasons.most_probable(text) or complaint_model.rules_reason(rules, text) or OTHER_REASON
+
+
+def _judged(model: Detector | None, text: str, rules: ComplaintRules) -> Verdict:
     # Mentions go first, for the rules as for the model (which was trained without them): a nickname is no
     # complaint ("@退款小能手"), and "@小店助手 说一下运费" is a question however the bot is addressed.
     if not learning.without_mentions(text):
         return Verdict(None, None, 0.0)  # a picture, or a mention alone: the model's prior is no verdict
-    return _named(judge(rules, model.scorer if model else None, model.bands if model else None, text))
+    return judge(rules, model.scorer if model else None, model.bands if model else None, text)
 
 
-def _named(verdict: Verdict) -> Verdict:
-    """A complaint the rules give no reason for is the model's: 其他."""
-    return verdict if verdict.reason or not verdict.band else Verdict(MODEL_ONLY_REASON, verdict.band,
-                                                                        verdict.probability)
+def _named(verdict: Verdict, text: str) -> Verdict:
+    """A message in a band with its reason named: only those are, as the reason costs a model a reason."""
+    if not verdict.band or verdict.reason:  # no complaint, or the rules decided alone (no model), reason and all
+        return verdict
+    return Verdict(reason_of(text), verdict.band, verdict.probability)
 
 
 def record_correction(ctx: Context, complaint_id: int | None, text: str, *, is_complaint: bool,
@@ -204,6 +211,7 @@ def trial(db) -> Trial:
 @on_start
 def train_complaint_model(ctx: Context) -> None:
     LEARNER.reset()  # this store's corrections, never another's: the base model is the one to beat
+    complaint_reasons.model()  # at start, not at the first complaint: a first start trains them
     _note_training(ctx, 0)
     if current_model() is None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")

@@ -12,7 +12,7 @@ it as the rules do (praise and settled phrases blanked out, a denied problem as 
 word), but measured on writers it had never seen (each of eight left out of the training in turn), the typed text
 did better: complaints found at 2 false alarms in 1,000 everyday messages 0.644 rather than 0.576, everyday messages
 taken for one at recall 0.95 6.4% rather than 7.1%. The rules' phrases fit the messages they were written from.
-The rules still name a complaint's reason, and decide alone when there is no model.
+A complaint's reason is learned too (handlers/complaint_reasons.py); the rules decide alone when there is no model.
 
 The bands are chosen on writers the model has not seen (WRITER_FOLDS, core/learning.py `out_of_fold`): a
 complaint is acknowledged in public only above `sure`, chosen for precision PUBLIC_PRECISION (an apology to
@@ -57,7 +57,7 @@ EVERYDAY_ASKED = 0.03
 # messages 5 and 9 of 1,380 rather than 2 and 5, for 152 and 184 questions to the service in a week of 1,500
 # messages (bench/second_reader.py).
 EVERYDAY_CONSULTED = 0.10
-RULES_READ_AT_MOST = 100  # characters of a message the rules read (see `judge`)
+RULES_READ_AT_MOST = 100  # characters of a message the rules read (see `rules_reason`)
 EVERYDAY = "everyday"  # the category of the everyday messages among the examples
 # complaint_data/'s messages were written over several rounds, their writers not told apart: one writer in the folds
 DATA_WRITERS = "complaint_data"
@@ -114,34 +114,25 @@ def task(data: Path = DATA) -> Task:
 class Verdict:
     """What the detector makes of one message."""
 
-    reason: str | None  # the rules' reason, or None when only the model saw a complaint
+    reason: str | None  # why (complaint_rules.REASONS): named for a message in a band (complaint_detection)
     band: str | None  # "sure": acknowledged in public; "doubt": the owner is asked; None: not a complaint
-    # ("consult": only a second opinion is asked, see `consulted`)
+    # ("consult": only a second opinion is asked, see complaint_detection.worth_a_second_opinion)
     probability: float
 
 
 def judge(rules: ComplaintRules, scorer: Scorer | None, bands: Bands | None, text: str) -> Verdict:
-    """One message's verdict: the model's band, the rules' reason. Without a model (`scorer` None) the rules decide
-    alone, and what they find is sure: that is how the bot worked before it learned. With one, the rules read only
-    a message the model puts in a band, for its reason: their phrases cost about 9 µs a character (they read the
-    first RULES_READ_AT_MOST), the model's n-grams a microsecond, and almost every message is everyday (on the
-    development data, reading every message took complaint detect()'s p99 to 0.35 ms)."""
+    """One message's verdict: the model's band, its reason left to be named (complaint_detection) for a message in a
+    band alone. Without a model (`scorer` None) the rules decide alone, reason and all, and what they find is sure:
+    that is how the bot worked before it learned."""
     if scorer is None or bands is None:
-        reason = _reason(rules, text)
+        reason = rules_reason(rules, text)
         return Verdict(reason, "sure" if reason else None, 1.0 if reason else 0.0)
     probability = scorer.probability(model_text(text))
-    if (band := bands.of(probability)) is None:
-        return Verdict(None, None, probability)
-    return Verdict(_reason(rules, text), band, probability)
+    return Verdict(None, bands.of(probability), probability)
 
 
-def consulted(rules: ComplaintRules, probability: float, text: str) -> Verdict:
-    """The verdict "consult" on a message under the doubtful band (Bands.consulted) that a second opinion alone is
-    asked about (EVERYDAY_CONSULTED), with the rules' reason, read only for such a message as for the bands above."""
-    return Verdict(_reason(rules, text), "consult", probability)
-
-
-def _reason(rules: ComplaintRules, text: str) -> str | None:
+def rules_reason(rules: ComplaintRules, text: str) -> str | None:
+    """The rules' reason: their phrases cost about 9 µs a character, so they read the first RULES_READ_AT_MOST."""
     return rules.reading(without_mentions(text)[:RULES_READ_AT_MOST]).reason
 
 

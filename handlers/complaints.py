@@ -34,7 +34,7 @@ from core.timewords import date_words, duration_words, moment_words
 from handlers import faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
-    MODEL_ONLY_REASON, read, record_correction, take_back_dismissal, worth_a_second_opinion,
+    OTHER_REASON, read, reason_of, record_correction, take_back_dismissal, worth_a_second_opinion,
 )
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
@@ -152,7 +152,7 @@ def confirm(ctx: Context, args: list[str]) -> None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
         return
     complaint_id = open_complaint(ctx, Message(doubt["contact"], doubt["text"], doubt["room"]),
-                                  doubt["reason"] or MODEL_ONLY_REASON)
+                                  doubt["reason"] or OTHER_REASON)
     ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [complaint_id, doubt["id"]])
     record_correction(ctx, complaint_id, doubt["text"], is_complaint=True)
 
@@ -351,7 +351,8 @@ def open_missed(ctx: Context, args: list[str]) -> None:
         return
     chosen = _chosen(ctx, contact, whole_number(numbers[0].lstrip("#＃"), "消息编号", at_most=CHOICES_SHOWN))
     shown = chosen["text"] or MEDIA_WORDS.get(chosen["media"], "")
-    complaint_id = open_complaint(ctx, Message(contact, shown, chosen["room"]), reasons[0] if reasons else MODEL_ONLY_REASON)
+    reason = reasons[0] if reasons else reason_of(chosen["text"]) if chosen["text"] else OTHER_REASON
+    complaint_id = open_complaint(ctx, Message(contact, shown, chosen["room"]), reason)
     if chosen["image"]:
         _keep_photo(ctx, complaint_id, chosen["room"], chosen["image"])
     if chosen["text"]:  # a picture or a voice message has no words to learn from

@@ -200,3 +200,13 @@ def test_corrections_the_gate_refuses_are_not_learned_and_the_owner_is_told_once
     bot.owner.says("/status")
     bot.advance(minutes=5)
     assert "含您的" not in bot.texts(kind="command_reply")[-1], "/status does not claim the correction was taken"
+
+
+def test_a_missed_complaint_filed_without_a_reason_gets_the_one_its_words_say(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(MISSED, room="普通会员群")
+    bot.owner.says("/complaint @小王")
+    bot.owner.says("/complaint @小王 1")
+    bot.advance(minutes=1)
+    assert complaint_detection.RULES.classify(MISSED) is None, "the rules would have filed it as 其他"
+    assert bot.texts(kind="complaint_alert")[0].startswith("新投诉 #1（品控）：小王在「普通会员群」说：“这次的没有上次的好吃”")
