@@ -48,7 +48,7 @@ def timed_training() -> dict[str, dict[str, float]]:
 
     models = {name: (learner.forget, learner.base) for name, learner in (
         ("complaints", complaint_detection.LEARNER), ("adverts", spam.LEARNER), ("questions", shop_questions.LEARNER))}
-    models["complaint reasons"] = (complaint_reasons.model.cache_clear, complaint_reasons.model)
+    models["complaint reasons"] = (complaint_reasons.base.cache_clear, complaint_reasons.base)
     seconds: dict[str, dict[str, float]] = {"first start": {}, "later start": {}}
     with tempfile.TemporaryDirectory() as folder:
         os.environ.pop(learning.MODEL_CACHE, None)

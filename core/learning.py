@@ -320,11 +320,13 @@ class OneOf:
 
 
 def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, str]], labels: Sequence[str],
-                 regularisation: float) -> OneOf:
-    """A model per label (its texts against the others') on these (text, label) examples, the n-grams counted once;
-    kept as numbers as `train` keeps its models, and read back at the next start. ValueError when a label has no
-    example, ImportError without scikit-learn."""
-    kept = _kept_file(0, "one of", [list(example) for example in examples], list(labels), regularisation)
+                 regularisation: float, corrections: Sequence[tuple[str, str]] = ()) -> OneOf:
+    """A model per label (its texts against the others') on these (text, label) examples and the owner's
+    `corrections` (each weighing CORRECTION_WEIGHT), the n-grams counted once; kept as numbers as `train` keeps its
+    models, and read back at the next start. ValueError when a label has no example, ImportError without
+    scikit-learn."""
+    kept = _kept_file(len(corrections), "one of", [list(example) for example in examples],
+                      [list(correction) for correction in corrections], list(labels), regularisation)
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
         return OneOf(dict(zip(numbers["grams"], range(len(numbers["grams"])))), _unpacked(numbers["idf"]),
@@ -332,8 +334,10 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     if missing := set(labels) - {label for _, label in examples}:
         raise ValueError(f"no example of {', '.join(sorted(missing))}")
     _before_training()
+    examples = [*examples, *corrections]
+    weights = [1.0] * (len(examples) - len(corrections)) + [CORRECTION_WEIGHT] * len(corrections)
     counted = Counted.of([prepare(bounded(text)) for text, _ in examples])
-    fits = {label: counted.fit(range(len(counted)), [of == label for _, of in examples], regularisation)
+    fits = {label: counted.fit(range(len(counted)), [of == label for _, of in examples], regularisation, weights)
             for label in labels}
     idf = fits[labels[0]].tfidf.idf_  # the same for every label: the same texts
     one_of = OneOf(counted.columns(), array("d", idf),
@@ -342,7 +346,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     if kept is not None:
         _write_kept(kept, {"grams": sorted(one_of.columns, key=one_of.columns.__getitem__), "idf": _packed(idf),
                            "weights": {label: _packed(weights) for label, weights in one_of.weights.items()},
-                           "intercepts": one_of.intercepts}, 0)
+                           "intercepts": one_of.intercepts}, len(corrections))
     return one_of
 
 

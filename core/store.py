@@ -439,11 +439,18 @@ def _dismissed_doubts(db: Database) -> None:
     db.execute("ALTER TABLE complaint_corrections ADD COLUMN doubt INTEGER")
 
 
+def _reason_corrections(db: Database) -> None:
+    # The owner's /reason N 原因 (handlers/complaints.py): the complaint's reason as the owner gives it, kept with the
+    # member's words for the reason models (handlers/complaint_reasons.py), the latest per complaint.
+    db.execute("""CREATE TABLE reason_corrections (complaint INTEGER PRIMARY KEY, at TEXT NOT NULL, text TEXT NOT NULL,
+        reason TEXT NOT NULL)""")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
-    _outbox_lanes_and_templates, _robot_channels, _campaign_results, _dismissed_doubts,
+    _outbox_lanes_and_templates, _robot_channels, _campaign_results, _dismissed_doubts, _reason_corrections,
 ]
 
 

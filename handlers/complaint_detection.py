@@ -210,10 +210,11 @@ def trial(db) -> Trial:
 
 @on_start
 def train_complaint_model(ctx: Context) -> None:
-    LEARNER.reset()  # this store's corrections, never another's: the base model is the one to beat
-    complaint_reasons.model()  # at start, not at the first complaint: a first start trains them
+    LEARNER.reset()  # this store's corrections, never another's: the base models are the ones to beat
+    complaint_reasons.reset()
     _note_training(ctx, 0)
     if current_model() is None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")
         return
     retrain(ctx)
+    complaint_reasons.retrain(ctx.db)  # at start, not at the first complaint: a first start trains them

@@ -31,7 +31,7 @@ from core.registry import UsageError, command, job, on_message
 from core.rules import from_member, sends_picture
 from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
-from handlers import faq, response_nudges, second_opinion
+from handlers import complaint_reasons, faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
     OTHER_REASON, read, reason_of, record_correction, take_back_dismissal, worth_a_second_opinion,
@@ -295,13 +295,13 @@ def flag_overdue(ctx: Context, payload: dict) -> None:
         ctx.tell_owner("complaint_overdue", "complaint_overdue", **_describe(ctx, complaint))
 
 
-def _complaint_from_args(ctx: Context, args: list[str]) -> dict:
+def _complaint_from_args(ctx: Context, args: list[str], resolved_too: bool = False) -> dict:
     if not args:
         raise UsageError("请写明投诉编号，例如 12（/complaints 列出未结的投诉和编号）")
     complaint = _get(ctx, whole_number(args[0].removeprefix("#"), "投诉编号", at_most=NUMBERS_AT_MOST))
     if complaint is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
-    if complaint["resolved_at"]:
+    if complaint["resolved_at"] and not resolved_too:
         raise UsageError(f"投诉 #{complaint['id']} 已经处理完毕")
     if complaint["withdrawn_at"]:
         raise UsageError(f"投诉 #{complaint['id']} 已撤销（不是投诉）")
@@ -457,6 +457,19 @@ def resolve(ctx: Context, args: list[str]) -> None:
     _stop_reminders(ctx, complaint["id"])
     ctx.reply("command_reply", "complaint_updated", id=complaint["id"], who=ctx.name_of(complaint["contact"]),
               resolved=True, compensation=compensation, amount=amount)
+
+
+@command("reason", usage="/reason 编号 物流|品控|发错货|退款|服务|其他", summary="改投诉的原因（每周按原因汇总）：以后类似的识别得更准",
+         aliases=("改原因",), examples=("/reason 12 物流",))
+def change_reason(ctx: Context, args: list[str]) -> None:
+    complaint = _complaint_from_args(ctx, args, resolved_too=True)  # a closed one still counts in the week's sums
+    if len(args) != 2 or args[1] not in REASONS:
+        raise UsageError(f"请写一个原因（{'、'.join(REASONS)}），例如 /reason {complaint['id']} 物流")
+    ctx.db["complaints"].update(complaint["id"], {"reason": args[1]})
+    if complaint["text"] not in MEDIA_WORDS.values():  # a picture or a voice message has no words to learn from
+        complaint_reasons.record(ctx, complaint["id"], complaint["text"], args[1])
+    ctx.reply("command_reply", "complaint_correction", outcome="reason", id=complaint["id"],
+              who=ctx.name_of(complaint["contact"]), reason=args[1], before=complaint["reason"])
 
 
 @command("complaints", usage="/complaints [week]", summary="未结的投诉（最早的在前），或 week：近7天汇总", aliases=("投诉",),

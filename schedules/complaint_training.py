@@ -1,8 +1,9 @@
 """Every night, the complaint model is retrained with the owner's corrections of the day (/complaint,
-/notcomplaint), after the tiers' recompute (03:30) and the store's care (04:00), when nobody writes.
+/notcomplaint, /不是), and the reason models with the owner's /reason, after the tiers' recompute (03:30) and the
+store's care (04:00), when nobody writes.
 
 Training takes about a second and holds no lock meanwhile; whether the new model replaces the one in use is
-decided in handlers/complaint_detection.py (not worse on the frozen test split).
+decided in handlers/complaint_detection.py and handlers/complaint_reasons.py (not worse on the frozen test split).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.context import Context
 from core.registry import recurring
+from handlers import complaint_reasons
 from handlers.complaint_detection import retrain
 
 HOUR, MINUTE = 4, 30
@@ -21,3 +23,4 @@ HOUR, MINUTE = 4, 30
 @recurring("complaint_training", trigger=lambda config: CronTrigger(hour=HOUR, minute=MINUTE, timezone=config.tz))
 def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
     retrain(ctx)
+    complaint_reasons.retrain(ctx.db)

@@ -7,7 +7,7 @@ import pytest
 from core import learning
 from core.context import Context
 from core.store import open_store
-from handlers import complaint_detection
+from handlers import complaint_detection, complaint_reasons
 from tests.conftest import OWNER
 from tests.test_media import png
 
@@ -210,3 +210,46 @@ def test_a_missed_complaint_filed_without_a_reason_gets_the_one_its_words_say(sh
     bot.advance(minutes=1)
     assert complaint_detection.RULES.classify(MISSED) is None, "the rules would have filed it as 其他"
     assert bot.texts(kind="complaint_alert")[0].startswith("新投诉 #1（品控）：小王在「普通会员群」说：“这次的没有上次的好吃”")
+
+
+def test_the_owner_changes_a_complaints_reason_open_or_closed_and_the_weeks_sums_follow(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("买的杯子收到就是碎的，质量太差了", room="普通会员群")
+    bot.advance(minutes=1)
+    assert "新投诉 #1（品控）" in bot.texts(kind="complaint_alert")[0]
+    for command in ("/reason 1 物流", "/complaints week", "/resolve 1 补发", "/改原因 1 物流", "/reason 1 快递",
+                    "/reason 1", "/reason 2 物流", "/reason"):
+        bot.owner.says(command)
+    bot.advance(minutes=5)
+    replies = bot.texts(kind="command_reply")
+    assert replies[0] == "投诉 #1（小王）的原因已从品控改为物流：每周汇总按新原因统计，以后类似的投诉识别得更准。"
+    assert "物流 1" in replies[1] and "品控" not in replies[1]
+    assert replies[3] == "投诉 #1（小王）的原因本来就是物流。", "a closed complaint still counts in the week"
+    assert replies[4].startswith("抱歉，请写一个原因（物流、品控、发错货、退款、服务、其他），例如 /reason 1 物流")
+    assert replies[5] == replies[4]
+    assert replies[6].startswith("抱歉，没有编号为 2 的投诉")
+    assert replies[7].startswith("抱歉，请写明投诉编号")
+    assert complaint_reasons.corrections(Context(bot.assistant).db) == [("买的杯子收到就是碎的，质量太差了", "物流")]
+
+
+def test_a_withdrawn_complaint_has_no_reason_to_change(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("买的杯子收到就是碎的，质量太差了", room="普通会员群")
+    bot.owner.says("/notcomplaint 1")
+    bot.owner.says("/reason 1 物流")
+    bot.advance(minutes=5)
+    assert bot.texts(kind="command_reply")[-1].startswith("抱歉，投诉 #1 已撤销（不是投诉）")
+    assert complaint_reasons.corrections(Context(bot.assistant).db) == []
+
+
+def test_after_the_night_a_complaint_like_one_the_owner_refiled_gets_the_owners_reason(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("这包装也太简陋了吧 送人拿不出手", room="普通会员群")
+    bot.owner.says("/reason 1 其他")  # this shop files plain packaging as 其他, the readers as 品控
+    alike = "包装太简陋了 送人都不好意思"
+    assert complaint_detection.detect(alike).reason == "品控", "not before the night"
+    bot.advance_to("2026-11-26 10:00")
+    bot.member("小李").says(alike, room="普通会员群")
+    bot.advance(minutes=1)
+    alerts = bot.texts(kind="complaint_alert")
+    assert "新投诉 #1（品控）" in alerts[0] and "新投诉 #2（其他）：小李" in alerts[1]

@@ -28,6 +28,7 @@ OWNERS = {
     "complaint_messages": {"handlers/complaints.py"},
     "complaint_photos": {"handlers/complaints.py"},
     "complaint_corrections": {"handlers/complaint_detection.py"},
+    "reason_corrections": {"handlers/complaint_reasons.py"},
     "faq_entries": {"handlers/faq.py"},
     "faq_keywords": {"handlers/faq.py"},
     "faq_answers": {"handlers/faq.py"},
