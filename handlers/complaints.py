@@ -463,8 +463,10 @@ def resolve(ctx: Context, args: list[str]) -> None:
          aliases=("改原因",), examples=("/reason 12 物流",))
 def change_reason(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args, resolved_too=True)  # a closed one still counts in the week's sums
-    if len(args) != 2 or args[1] not in REASONS:
+    if len(args) < 2 or args[1] not in REASONS:
         raise UsageError(f"请写一个原因（{'、'.join(REASONS)}），例如 /reason {complaint['id']} 物流")
+    if len(args) > 2:
+        raise UsageError(f"只需要编号和一个原因，后面的{quote(' '.join(args[2:]), 12)}请去掉")
     ctx.db["complaints"].update(complaint["id"], {"reason": args[1]})
     if complaint["text"] not in MEDIA_WORDS.values():  # a picture or a voice message has no words to learn from
         complaint_reasons.record(ctx, complaint["id"], complaint["text"], args[1])

@@ -218,7 +218,7 @@ def test_the_owner_changes_a_complaints_reason_open_or_closed_and_the_weeks_sums
     bot.advance(minutes=1)
     assert "新投诉 #1（品控）" in bot.texts(kind="complaint_alert")[0]
     for command in ("/reason 1 物流", "/complaints week", "/resolve 1 补发", "/改原因 1 物流", "/reason 1 快递",
-                    "/reason 1", "/reason 2 物流", "/reason"):
+                    "/reason 1", "/reason 2 物流", "/reason", "/reason 1 服务 谢谢"):
         bot.owner.says(command)
     bot.advance(minutes=5)
     replies = bot.texts(kind="command_reply")
@@ -229,6 +229,7 @@ def test_the_owner_changes_a_complaints_reason_open_or_closed_and_the_weeks_sums
     assert replies[5] == replies[4]
     assert replies[6].startswith("抱歉，没有编号为 2 的投诉")
     assert replies[7].startswith("抱歉，请写明投诉编号")
+    assert replies[8].startswith("抱歉，只需要编号和一个原因，后面的“谢谢”请去掉"), "and the reason stays 物流"
     assert complaint_reasons.corrections(Context(bot.assistant).db) == [("买的杯子收到就是碎的，质量太差了", "物流")]
 
 
