@@ -357,6 +357,8 @@ def open_missed(ctx: Context, args: list[str]) -> None:
         _keep_photo(ctx, complaint_id, chosen["room"], chosen["image"])
     if chosen["text"]:  # a picture or a voice message has no words to learn from
         record_correction(ctx, complaint_id, chosen["text"], is_complaint=True)
+        if reasons:  # the owner's reason, as /reason gives one
+            complaint_reasons.record(ctx, complaint_id, chosen["text"], reason)
     ctx.db.execute("DELETE FROM complaint_choices WHERE contact = ?", [contact])
 
 

@@ -210,6 +210,15 @@ def test_a_missed_complaint_filed_without_a_reason_gets_the_one_its_words_say(sh
     bot.advance(minutes=1)
     assert complaint_detection.RULES.classify(MISSED) is None, "the rules would have filed it as 其他"
     assert bot.texts(kind="complaint_alert")[0].startswith("新投诉 #1（品控）：小王在「普通会员群」说：“这次的没有上次的好吃”")
+    assert complaint_reasons.corrections(Context(bot.assistant).db) == [], "the reason is the models' own"
+
+
+def test_a_missed_complaint_filed_with_a_reason_teaches_the_reason_models(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(MISSED, room="普通会员群")
+    bot.owner.says("/complaint @小王")
+    bot.owner.says("/complaint @小王 服务 1")
+    assert complaint_reasons.corrections(Context(bot.assistant).db) == [(MISSED, "服务")]
 
 
 def test_the_owner_changes_a_complaints_reason_open_or_closed_and_the_weeks_sums_follow(shop_bot):
