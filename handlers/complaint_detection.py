@@ -86,10 +86,10 @@ def worth_a_second_opinion(verdict: Verdict, text: str) -> Verdict | None:
     return _named(Verdict(None, "consult", verdict.probability), text)
 
 
-def reason_of(text: str, rules: ComplaintRules = RULES) -> str:
+def reason_of(text: str) -> str:
     """Why a member complains: the reason the reason models find most probable (handlers/complaint_reasons.py);
     without them the rules', and 其他 when they name none."""
-    return complaint_reasons.most_probable(text) or complaint_model.rules_reason(rules, text) or OTHER_REASON
+    return complaint_reasons.most_probable(text) or complaint_model.rules_reason(RULES, text) or OTHER_REASON
 
 
 def _judged(model: Detector | None, text: str, rules: ComplaintRules) -> Verdict:
@@ -101,7 +101,7 @@ def _judged(model: Detector | None, text: str, rules: ComplaintRules) -> Verdict
 
 
 def _named(verdict: Verdict, text: str) -> Verdict:
-    """A message in a band with its reason named: only those are, as the reason costs a model a reason."""
+    """A message in a band, with its reason named: only those, as naming one costs the reason models a reading."""
     if not verdict.band or verdict.reason:  # no complaint, or the rules decided alone (no model), reason and all
         return verdict
     return Verdict(reason_of(text), verdict.band, verdict.probability)

@@ -6,6 +6,9 @@ data, they named a reason for fewer than half, and the rest were filed as 其他
 model per reason learns from those complaints, each labelled by what went wrong by readers who saw no rule or model
 (data/reasons/, whose README says how), and a complaint's reason is the one whose model finds it most probable.
 
+The owner's reasons (/reason, and /complaint with one: handlers/complaints.py) are kept here (reason_corrections)
+and trained with at the next start and every night (`retrain`).
+
 Each reason's model tells that reason from the others, learned as core/learning.py learns the rest (`OneOf`; kept as
 numbers, so a start reads rather than trains them), on the labelled complaints of the train and validation splits:
 with no band to choose, the frozen split is left for the test and the bench. The models alone name the reason: on
@@ -37,10 +40,10 @@ DEVELOPMENT = "development.jsonl"  # the complaints of data/traffic/'s developme
 # LogisticRegression's C. Each writer's complaints scored by models fitted without that writer (five folds): 10 and
 # 30 both 0.897 of reasons as the readers gave them, 3 0.892.
 REGULARISATION = 10.0
-# The owner's reasons are the shop's own (packaging may be 服务 to one shop, 其他 to the readers), and a correction
-# moves a text or two of the frozen split either way (one, 0.18%, for "这个包装太简陋了" filed as 其他 and for "杯子收到
-# 就是碎的" filed as 物流 alike): models retrained with them are used unless they agree with the readers less often by
-# more than this share, which only many corrections against the readers reach.
+# The owner's reasons are the shop's own (plain packaging may be 其他 to one shop where the models say 品控), and a
+# correction moves a text or two of the frozen split either way: one (0.18%) for "这个包装太简陋了" filed as 其他, and
+# as many for "杯子收到就是碎的" and two like it filed as 物流, against the readers. So models retrained with them are
+# used unless they agree with the readers less often by more than this share: a run of corrections, not one.
 AGREEMENT_GIVEN_UP = 0.01
 
 
