@@ -253,7 +253,10 @@ def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
                          _say_training if say_when_training else None)
 
 
-def _say_training() -> None:
+def _say_training(corrections: int) -> None:
+    if corrections:  # the base models were read: only those with corrections not yet trained with (at 04:30)
+        print("正在用您的新纠正重新学习识别投诉，约需几秒……", file=sys.stderr, flush=True)
+        return
     print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需十几秒，以后启动不用等……",
           file=sys.stderr, flush=True)
 

@@ -334,7 +334,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
                      {label: _unpacked(packed) for label, packed in numbers["weights"].items()}, numbers["intercepts"])
     if missing := set(labels) - {label for _, label in examples}:
         raise ValueError(f"no example of {', '.join(sorted(missing))}")
-    _before_training()
+    _before_training(len(corrections))
     examples = [*examples, *corrections]
     weights = [1.0] * (len(examples) - len(corrections)) + [CORRECTION_WEIGHT] * len(corrections)
     counted = Counted.of([prepare(bounded(text)) for text, _ in examples])
@@ -484,7 +484,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
         scorer = Scorer(dict(zip(numbers["grams"], range(len(numbers["grams"])))), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
-    _before_training()
+    _before_training(len(extra))
     if task.writer_folds:  # the bands are chosen on all but the corrections, which are fitted on as well
         judged = validation + examples[:len(examples) - len(extra)]
         examples = judged + list(extra)
@@ -551,24 +551,25 @@ class ModelFolders:
 
     shipped_data: Path | None = None  # models of the project's own data alone
     with_corrections: Path | None = None  # beside the store: they hold n-grams of members' words
-    # Called once, before the first model this process trains rather than reads: a first start after an install or
-    # update trains for ten seconds or more, and a silent console for that long looks hung.
-    before_training: Callable[[], None] | None = None
+    # Called once, before the first model this process trains rather than reads, with how many of its examples are
+    # the owner's corrections: a first start after an install or update trains for ten seconds or more, a start
+    # after the day's corrections for a few, and a silent console for that long looks hung.
+    before_training: Callable[[int], None] | None = None
 
 
 FOLDERS = ModelFolders()
 
 
 def keep_models(shipped_data: Path | None, with_corrections: Path | None,
-                before_training: Callable[[], None] | None = None) -> None:
+                before_training: Callable[[int], None] | None = None) -> None:
     """Set where this process keeps the models it trains (bot.py, once, at start)."""
     FOLDERS.shipped_data, FOLDERS.with_corrections = shipped_data, with_corrections
     FOLDERS.before_training = before_training
 
 
-def _before_training() -> None:
+def _before_training(corrections: int) -> None:
     if FOLDERS.before_training:
-        FOLDERS.before_training()
+        FOLDERS.before_training(corrections)
         FOLDERS.before_training = None
 
 

@@ -375,8 +375,21 @@ def test_the_owner_is_told_once_when_a_start_trains_rather_than_reads_its_models
     monkeypatch.delenv(learning.MODEL_CACHE)
     told = []
     for start in range(2):
-        learning.keep_models(tmp_path / "shipped", tmp_path / "shop", lambda: told.append(start))
+        learning.keep_models(tmp_path / "shipped", tmp_path / "shop",
+                             lambda corrections: told.append((start, corrections)))
         learning.train(tiny_task())
         learning.train(tiny_task(), [learning.Example("运费又收了一次", True)])
+    learning.keep_models(tmp_path / "shipped", tmp_path / "shop", lambda corrections: told.append((2, corrections)))
+    learning.train(tiny_task())  # read: trained at the first start
+    learning.train(tiny_task(), [learning.Example("运费又收了两次", True)])  # a new correction since
     learning.keep_models(None, None)
-    assert told == [0], "said once, before the first training; a later start reads what the first one kept"
+    assert told == [(0, 0), (2, 1)], "said once a start, before its first training; the second read all it needed"
+
+
+def test_a_start_that_trains_only_the_owners_new_corrections_says_so_not_first_start(capsys):
+    import bot
+
+    bot._say_training(3)
+    assert capsys.readouterr().err == "正在用您的新纠正重新学习识别投诉，约需几秒……\n"
+    bot._say_training(0)
+    assert capsys.readouterr().err.startswith("第一次启动（或更新后）：正在学习读懂群消息")
