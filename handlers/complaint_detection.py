@@ -153,19 +153,26 @@ def retrain(ctx: Context) -> bool:
         _note_training(ctx, len(extra))
         return True
     if LEARNER.refused:
-        _tell_not_taken(ctx, extra)
+        _tell_not_taken(ctx, "not_taken", [(e.text, e.label) for e in extra])
     return False
 
 
-def _tell_not_taken(ctx: Context, extra: list[Example]) -> None:
-    """The owner's corrections made the model worse on the frozen split, so it was not used: say so, once for these
-    corrections (every start and night trains with them again), or the owner believes the bot has learned them."""
+def retrain_reasons(ctx: Context) -> None:
+    """Train the reason models with the owner's /reason (handlers/complaint_reasons.py), at start and every night."""
+    extra = complaint_reasons.corrections(ctx.db)
+    if not complaint_reasons.retrain(extra) and complaint_reasons.IN_USE.refused:
+        _tell_not_taken(ctx, "reasons_not_taken", extra, reasons=True)
+
+
+def _tell_not_taken(ctx: Context, key: str, extra: list[tuple[str, object]], reasons: bool = False) -> None:
+    """The owner's corrections made the models worse on the frozen split, so they were not used: say so, once for
+    these corrections (every start and night trains with them again), or the owner believes the bot learned them."""
     notes = ctx.memo(MEMO)
-    these = hashlib.sha256(json.dumps([(e.text, e.label) for e in extra]).encode()).hexdigest()
-    if notes.get("not_taken") == these:
+    these = hashlib.sha256(json.dumps(extra).encode()).hexdigest()
+    if notes.get(key) == these:
         return
-    notes.set("not_taken", these)
-    ctx.tell_owner("correction_not_taken", "correction_not_taken", corrections=len(extra))
+    notes.set(key, these)
+    ctx.tell_owner("correction_not_taken", "correction_not_taken", corrections=len(extra), reasons=reasons)
 
 
 def _note_training(ctx: Context, corrected: int) -> None:
@@ -217,4 +224,4 @@ def train_complaint_model(ctx: Context) -> None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")
         return
     retrain(ctx)
-    complaint_reasons.retrain(ctx.db)  # at start, not at the first complaint: a first start trains them
+    retrain_reasons(ctx)  # at start, not at the first complaint: a first start trains them

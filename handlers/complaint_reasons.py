@@ -78,6 +78,7 @@ def development() -> list[tuple[str, str]]:
 class _InUse:
     with_corrections: OneOf | None = None  # trained with the owner's reasons, when the gate took it
     tried: tuple[tuple[str, str], ...] = ()  # the corrections last trained with, taken or not
+    refused: bool = False  # whether the gate refused the models trained with `tried`
 
 
 IN_USE = _InUse()
@@ -123,17 +124,17 @@ def corrections(db) -> list[tuple[str, str]]:
 
 def reset() -> None:
     """Back to the base models: a store's corrections, never another's, are trained with."""
-    IN_USE.with_corrections, IN_USE.tried = None, ()
+    IN_USE.with_corrections, IN_USE.tried, IN_USE.refused = None, (), False
 
 
-def retrain(db) -> bool:
-    """Train with the owner's reasons in `db` (at start and every night); the result replaces the models in use
-    unless it agrees with the readers on the frozen split less often by more than AGREEMENT_GIVEN_UP, so that hasty
-    corrections cannot make the reasons worse. Whether it did (False too without anything new)."""
-    extra = corrections(db)
+def retrain(extra: list[tuple[str, str]]) -> bool:
+    """Train with the owner's reasons (`corrections`, at start and every night); the result replaces the models in
+    use unless it agrees with the readers on the frozen split less often by more than AGREEMENT_GIVEN_UP, so that
+    hasty corrections cannot make the reasons worse (`IN_USE.refused` then). Whether it did (False too without
+    anything new)."""
     if base() is None or not extra or tuple(extra) == IN_USE.tried:  # base(): trained at start either way
         return False
-    IN_USE.tried = tuple(extra)
+    IN_USE.tried, IN_USE.refused = tuple(extra), False
     try:
         candidate = _trained(extra)
     except Exception:
@@ -142,6 +143,7 @@ def retrain(db) -> bool:
     if agreement(candidate) < agreement(base()) - AGREEMENT_GIVEN_UP:
         log.warning("complaint reason models retrained with %d corrections agree less on the frozen split: not used",
                     len(extra))
+        IN_USE.refused = True
         return False
     IN_USE.with_corrections = candidate
     return True

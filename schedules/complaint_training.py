@@ -14,8 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.context import Context
 from core.registry import recurring
-from handlers import complaint_reasons
-from handlers.complaint_detection import retrain
+from handlers.complaint_detection import retrain, retrain_reasons
 
 HOUR, MINUTE = 4, 30
 
@@ -23,4 +22,4 @@ HOUR, MINUTE = 4, 30
 @recurring("complaint_training", trigger=lambda config: CronTrigger(hour=HOUR, minute=MINUTE, timezone=config.tz))
 def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
     retrain(ctx)
-    complaint_reasons.retrain(ctx.db)
+    retrain_reasons(ctx)

@@ -263,3 +263,16 @@ def test_after_the_night_a_complaint_like_one_the_owner_refiled_gets_the_owners_
     bot.advance(minutes=1)
     alerts = bot.texts(kind="complaint_alert")
     assert "新投诉 #1（品控）" in alerts[0] and "新投诉 #2（其他）：小李" in alerts[1]
+
+
+def test_owners_reasons_that_would_make_the_reasons_worse_are_not_learned_and_the_owner_is_told_once(shop_bot,
+                                                                                                     monkeypatch):
+    monkeypatch.setattr(complaint_reasons, "AGREEMENT_GIVEN_UP", -1.0)  # every retrained model counts as worse
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("这包装也太简陋了吧 送人拿不出手", room="普通会员群")
+    bot.owner.says("/reason 1 其他")
+    bot.advance_to("2026-11-27 10:00")  # two nights
+    told = bot.texts(kind="correction_not_taken")
+    assert told == ["您改过的 1 条投诉原因（/reason）这次没有用来改进原因识别：用它们训练出的模型在固定测试集上差了不少，"
+                    "机器人仍按原来的方式判断原因（您改过的投诉仍按您改的原因统计）。请看看最近改的原因有没有弄错的。"]
+    assert complaint_detection.detect("包装太简陋了 送人都不好意思").reason == "品控"
