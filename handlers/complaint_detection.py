@@ -183,11 +183,13 @@ def _note_training(ctx: Context, corrected: int) -> None:
 
 
 def training_facts(ctx: Context) -> dict | None:
-    """When the model in use was trained and on how many corrections; None when the bot runs on the rules alone."""
+    """When the model in use was trained and on how many corrections, and on how many of the owner's reasons the
+    reason models in use were; None when the bot runs on the rules alone."""
     notes = ctx.memo(MEMO)
     if current_model() is None or notes.get("trained_at") is None:
         return None
-    return {"at": from_db(notes.get("trained_at"), ctx.config.tz), "corrections": int(notes.get("corrections") or 0)}
+    return {"at": from_db(notes.get("trained_at"), ctx.config.tz), "corrections": int(notes.get("corrections") or 0),
+            "reasons": complaint_reasons.IN_USE.taken}
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def development() -> list[tuple[str, str]]:
 @dataclass
 class _InUse:
     with_corrections: OneOf | None = None  # trained with the owner's reasons, when the gate took it
+    taken: int = 0  # how many of the owner's reasons those were trained with
     tried: tuple[tuple[str, str], ...] = ()  # the corrections last trained with, taken or not
     refused: bool = False  # whether the gate refused the models trained with `tried`
 
@@ -124,7 +125,7 @@ def corrections(db) -> list[tuple[str, str]]:
 
 def reset() -> None:
     """Back to the base models: a store's corrections, never another's, are trained with."""
-    IN_USE.with_corrections, IN_USE.tried, IN_USE.refused = None, (), False
+    IN_USE.with_corrections, IN_USE.taken, IN_USE.tried, IN_USE.refused = None, 0, (), False
 
 
 def retrain(extra: list[tuple[str, str]]) -> bool:
@@ -145,7 +146,7 @@ def retrain(extra: list[tuple[str, str]]) -> bool:
                     len(extra))
         IN_USE.refused = True
         return False
-    IN_USE.with_corrections = candidate
+    IN_USE.with_corrections, IN_USE.taken = candidate, len(extra)
     return True
 
 

@@ -260,9 +260,11 @@ def test_after_the_night_a_complaint_like_one_the_owner_refiled_gets_the_owners_
     assert complaint_detection.detect(alike).reason == "品控", "not before the night"
     bot.advance_to("2026-11-26 10:00")
     bot.member("小李").says(alike, room="普通会员群")
+    bot.owner.says("/status")
     bot.advance(minutes=1)
     alerts = bot.texts(kind="complaint_alert")
     assert "新投诉 #1（品控）" in alerts[0] and "新投诉 #2（其他）：小李" in alerts[1]
+    assert "；原因识别含您改过的 1 条原因" in bot.texts(kind="command_reply")[-1]
 
 
 def test_owners_reasons_that_would_make_the_reasons_worse_are_not_learned_and_the_owner_is_told_once(shop_bot,
