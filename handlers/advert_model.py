@@ -33,7 +33,12 @@ NEWCOMER = mark("newcomer")
 # The shop's own links in the labelled data ("店主发的链接 #小程序://好物小店/…"), as the data's shop named them: the
 # data is read with these, a member's message with config's [spam] shop_links.
 DATA_SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
-ALERT_PRECISION = 0.97  # on validation, of the adverts alerted: the goal is 0.95 unseen
+# On validation, of the adverts alerted: the goal itself (0.95 unseen). Chosen on validation, which holds the writers
+# trained on, the band was cautious on writers it had not seen: each of 19 writers with adverts left out in turn
+# (bench/advert_bands.py), 0.97 asked gave precision 0.986 and recall 0.913 on them (established members 0.806), 0.95
+# gave 0.973 and 0.943 (0.867); a missed advert stays in the group, and the price is 28 everyday messages alerted in
+# 19,319 rather than 14, each a private line the owner answers with /allow.
+ALERT_PRECISION = 0.95
 OWNER_RECALL = 0.97  # on validation, of the adverts alerted or summarised: a summary line costs the owner a glance
 # With a second opinion, it alone is asked about the messages under the doubtful band down to this share of everyday
 # messages on validation: adverts by established members ("新开的奶茶店…大家去捧场哦") often score there. On held-out

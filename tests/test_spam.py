@@ -415,7 +415,7 @@ def test_an_alert_names_only_what_the_message_holds():
     assert spam.judge("兼职日结，有意者私我", newcomer=True).reasons == ("读起来像广告",), "no id, number or link in it"
 
 
-DOUBTFUL = "姐妹们在家带娃也能有点收入，想了解的看过来"  # the model is in doubt (asserted below): no alert, a line in the summary
+DOUBTFUL = "想做副业的姐妹看过来"  # the model is in doubt (asserted below): no alert, a line in the summary
 
 
 def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of_the_working_day(shop_bot):
@@ -431,7 +431,7 @@ def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of
     summary, = bot.sent(kind="spam_alert")
     assert summary["to"] == OWNER and summary["at"].startswith("2026-11-25T18:00")
     assert summary["text"].startswith("今天可能的广告 2 条")
-    assert "小李在「普通会员群」：“姐妹们在家带娃也能有点收入，想了解的看过来！”（共 2 条）" in summary["text"]
+    assert "小李在「普通会员群」：“想做副业的姐妹看过来！”（共 2 条）" in summary["text"]
     assert "/remove @小李" in summary["text"] and "/allow @小李" in summary["text"]
 
 
@@ -466,7 +466,7 @@ def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_traini
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "动动手指在家也能赚点零花"
+    doubtful = "有没有宝妈想一起做点事的，在家就行"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
