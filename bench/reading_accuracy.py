@@ -46,18 +46,17 @@ def timed_training() -> dict[str, dict[str, float]]:
     from core import learning
     from handlers import complaint_detection, complaint_reasons, shop_questions, spam
 
-    models = {name: (learner.forget, learner.base) for name, learner in (
-        ("complaints", complaint_detection.LEARNER), ("adverts", spam.LEARNER), ("questions", shop_questions.LEARNER))}
-    models["complaint reasons"] = (complaint_reasons.base.cache_clear, complaint_reasons.base)
+    learners = {"complaints": complaint_detection.LEARNER, "adverts": spam.LEARNER, "questions": shop_questions.LEARNER,
+                "complaint reasons": complaint_reasons.LEARNER}
     seconds: dict[str, dict[str, float]] = {"first start": {}, "later start": {}}
     with tempfile.TemporaryDirectory() as folder:
         os.environ.pop(learning.MODEL_CACHE, None)
         learning.keep_models(Path(folder), None)
         for start, figures in seconds.items():
-            for name, (forget, train) in models.items():
-                forget()
+            for name, learner in learners.items():
+                learner.forget()
                 started = time.perf_counter()
-                train()
+                learner.base()
                 figures[name] = time.perf_counter() - started
         learning.keep_models(None, None)
     return seconds

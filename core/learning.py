@@ -162,9 +162,14 @@ class Counted:
         known = self.grams[columns] == grams
         return _count_matrix(rows[known], columns[known], len(texts), len(self.grams))
 
+    @functools.cached_property
+    def gram_texts(self) -> list[str]:
+        """The n-grams in column order: as a kept model lists them."""
+        return _ngram_texts(self.grams)
+
     def columns(self) -> dict[str, int]:
         """Each n-gram's column."""
-        return {gram: column for column, gram in enumerate(_ngram_texts(self.grams))}
+        return {gram: column for column, gram in enumerate(self.gram_texts)}
 
     def fit(self, rows: Sequence[int], labels: Sequence[bool], regularisation: float,
             weights: Sequence[float] | None = None) -> Fitted:
@@ -298,10 +303,6 @@ class Scorer:
         score = _score(*_tfidf_row(self.columns, self.idf, text), self.weights, self.intercept)
         return 1.0 / (1.0 + math.exp(-score))
 
-    def grams(self) -> list[str]:
-        """The n-grams in column order."""
-        return sorted(self.columns, key=self.columns.__getitem__)
-
 
 @dataclass(frozen=True)
 class OneOf:
@@ -330,7 +331,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
                       [list(correction) for correction in corrections], list(labels), regularisation)
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
-        return OneOf(dict(zip(numbers["grams"], range(len(numbers["grams"])))), _unpacked(numbers["idf"]),
+        return OneOf(_kept_columns(numbers), _unpacked(numbers["idf"]),
                      {label: _unpacked(packed) for label, packed in numbers["weights"].items()}, numbers["intercepts"])
     if missing := set(labels) - {label for _, label in examples}:
         raise ValueError(f"no example of {', '.join(sorted(missing))}")
@@ -345,7 +346,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
                    {label: array("d", idf * fitted.regression.coef_[0]) for label, fitted in fits.items()},
                    {label: float(fitted.regression.intercept_[0]) for label, fitted in fits.items()})
     if kept is not None:
-        _write_kept(kept, {"grams": sorted(one_of.columns, key=one_of.columns.__getitem__), "idf": _packed(idf),
+        _write_kept(kept, {"grams": counted.gram_texts, "idf": _packed(idf),
                            "weights": {label: _packed(weights) for label, weights in one_of.weights.items()},
                            "intercepts": one_of.intercepts}, len(corrections))
     return one_of
@@ -481,7 +482,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
                       task.writer_folds, bands and vars(bands))
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
-        scorer = Scorer(dict(zip(numbers["grams"], range(len(numbers["grams"])))), _unpacked(numbers["idf"]),
+        scorer = Scorer(_kept_columns(numbers), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
     _before_training(len(extra))
@@ -504,7 +505,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     detector = Detector(task.prepare, scorer, bands)
     if kept is not None:
         # Flat lists by column rather than a mapping of pairs, the numbers packed: read back in a fifth of the time
-        _write_kept(kept, {"grams": scorer.grams(), "idf": _packed(scorer.idf), "weights": _packed(scorer.weights),
+        _write_kept(kept, {"grams": counted.gram_texts, "idf": _packed(scorer.idf), "weights": _packed(scorer.weights),
                            "intercept": scorer.intercept, "bands": vars(detector.bands)}, len(extra))
     return detector
 
@@ -600,6 +601,11 @@ def _code_digest() -> bytes:
     for source in sorted([*CODE.glob("core/*.py"), *CODE.glob("handlers/**/*.py"), *CODE.glob("handlers/**/*.toml")]):
         digest.update(source.read_bytes())
     return digest.digest()
+
+
+def _kept_columns(numbers: dict) -> dict[str, int]:
+    """A kept model's n-grams, listed in column order, as the column of each."""
+    return {gram: column for column, gram in enumerate(numbers["grams"])}
 
 
 def _packed(numbers: Sequence[float]) -> str:
@@ -738,54 +744,61 @@ def shared_phrases(texts: Sequence[str], shortest: int, longest: int) -> Counter
     return held
 
 
-class Learner:
-    """A detector's model in use: trained on the task's data alone once per process (`base`), and retrained with
-    the owner's corrections, which replace the one in use only when `not_worse` lets them. `flags` turns a model
-    into the verdict the gate compares (e.g. "alerted"). Training that fails (data missing, scikit-learn missing)
-    leaves None, and the detector runs without a model."""
+class ModelInUse:
+    """A model in use: one trained on the shipped data alone once per process (`base`), and one retrained with the
+    owner's corrections, which replaces it only when the gate (`accepts`) lets it, so that a hasty correction cannot
+    make the bot read worse. Training that fails (data missing, scikit-learn missing) leaves None, and the feature
+    runs without a model. A subclass says how a model is fitted (`fit`) and what the gate compares (`accepts`)."""
 
-    def __init__(self, name: str, task: Callable[[], Task], flags: Callable[[Detector], Callable[[str], bool]]):
-        self.name, self._task, self._flags = name, task, flags
-        self._base: Detector | None = None
+    def __init__(self, name: str):
+        self.name = name
+        self._base: object | None = None
         self._base_tried = False
-        self.model: Detector | None = None  # one trained with corrections, when the gate took it
+        self.model: object | None = None  # one trained with corrections, when the gate took it
+        self.taken = 0  # how many corrections that one was trained with
         # The corrections last trained with, taken or not: a night without new ones would train the same model.
-        self.tried: tuple[Example, ...] = ()
+        self.tried: tuple = ()
         self.refused = False  # whether the gate refused the model trained with `tried`
 
-    def base(self) -> Detector | None:
+    def fit(self, extra: Sequence, base: object | None) -> object:
+        """The model trained with the corrections `extra` (none: the base model, `base` None)."""
+        raise NotImplementedError
+
+    def accepts(self, candidate: object, in_use: object | None) -> bool:
+        """Whether a model retrained with corrections may replace the one in use."""
+        raise NotImplementedError
+
+    def base(self) -> object | None:
         if not self._base_tried:
             self._base_tried = True
             try:
-                self._base = train(self._task())
-            except Exception:  # whatever the data or the library do, the detector still runs without a model
+                self._base = self.fit((), None)
+            except Exception:  # whatever the data or the library do, the feature still runs without a model
                 log.exception("%s model not trained", self.name)
         return self._base
 
-    def current(self) -> Detector | None:
+    def current(self) -> object | None:
         return self.model or self.base()
 
     def reset(self) -> None:
         """Back to the base model: a store's corrections, never another's, are trained with."""
-        self.model, self.tried, self.refused = None, (), False
+        self.model, self.taken, self.tried, self.refused = None, 0, (), False
 
     def forget(self) -> None:
         """Train the base model again at its next use: its data has changed (a test points the task elsewhere)."""
         self.reset()
         self._base, self._base_tried = None, False
 
-    def trained_with(self, extra: Sequence[Example]) -> Detector | None:
-        """The model trained with `extra` as `retrain` trains it: when its task chooses bands out of fold, with the
-        base model's bands (see `train`). The base model itself without `extra`."""
+    def trained_with(self, extra: Sequence) -> object | None:
+        """The model trained with `extra` as `retrain` trains it; the base model itself without `extra`."""
         base = self.base()
         if not extra or base is None:
             return base
-        task = self._task()
-        return train(task, extra, base.bands if task.writer_folds else None)
+        return self.fit(extra, base)
 
-    def retrain(self, extra: Sequence[Example]) -> bool:
+    def retrain(self, extra: Sequence) -> bool:
         """Train with `extra`; whether the result replaced the model in use (False without anything new)."""
-        if not extra or tuple(extra) == self.tried or self.base() is None:
+        if self.base() is None or not extra or tuple(extra) == self.tried:  # the base model first: at start either way
             return False
         self.tried, self.refused = tuple(extra), False
         try:
@@ -793,11 +806,28 @@ class Learner:
         except Exception:
             log.exception("%s model not retrained with %d corrections; the one in use stays", self.name, len(extra))
             return False
-        in_use = self.current()
-        if not not_worse(self._task(), self._flags(candidate), self._flags(in_use) if in_use else None):
+        if not self.accepts(candidate, self.current()):
             log.warning("%s model retrained with %d corrections is worse on the frozen split: not used",
                         self.name, len(extra))
             self.refused = True
             return False
-        self.model = candidate
+        self.model, self.taken = candidate, len(extra)
         return True
+
+
+class Learner(ModelInUse):
+    """A detector's model in use (`ModelInUse`), trained as `train` trains its task; the gate is `not_worse`, on
+    what `flags` makes of a model (e.g. "alerted")."""
+
+    def __init__(self, name: str, task: Callable[[], Task], flags: Callable[[Detector], Callable[[str], bool]]):
+        super().__init__(name)
+        self._task, self._flags = task, flags
+
+    def fit(self, extra: Sequence[Example], base: Detector | None) -> Detector:
+        """When the task chooses bands out of fold, a model retrained with corrections keeps the base model's bands
+        (see `train`)."""
+        task = self._task()
+        return train(task, extra, base.bands if base is not None and task.writer_folds else None)
+
+    def accepts(self, candidate: Detector, in_use: Detector | None) -> bool:
+        return not_worse(self._task(), self._flags(candidate), self._flags(in_use) if in_use else None)

@@ -160,7 +160,7 @@ def retrain(ctx: Context) -> bool:
 def retrain_reasons(ctx: Context) -> None:
     """Train the reason models with the owner's /reason (handlers/complaint_reasons.py), at start and every night."""
     extra = complaint_reasons.corrections(ctx.db)
-    if not complaint_reasons.retrain(extra) and complaint_reasons.IN_USE.refused:
+    if not complaint_reasons.LEARNER.retrain(extra) and complaint_reasons.LEARNER.refused:
         _tell_not_taken(ctx, "reasons_not_taken", extra, reasons=True)
 
 
@@ -189,7 +189,7 @@ def training_facts(ctx: Context) -> dict | None:
     if current_model() is None or notes.get("trained_at") is None:
         return None
     return {"at": from_db(notes.get("trained_at"), ctx.config.tz), "corrections": int(notes.get("corrections") or 0),
-            "reasons": complaint_reasons.IN_USE.taken}
+            "reasons": complaint_reasons.LEARNER.taken}
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def trial(db) -> Trial:
 @on_start
 def train_complaint_model(ctx: Context) -> None:
     LEARNER.reset()  # this store's corrections, never another's: the base models are the ones to beat
-    complaint_reasons.reset()
+    complaint_reasons.LEARNER.reset()
     _note_training(ctx, 0)
     if current_model() is None:
         ctx.tell_owner("complaint_model_missing", "complaint_model_missing")

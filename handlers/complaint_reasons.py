@@ -7,7 +7,7 @@ model per reason learns from those complaints, each labelled by what went wrong 
 (data/reasons/, whose README says how), and a complaint's reason is the one whose model finds it most probable.
 
 The owner's reasons (/reason, and /complaint with one: handlers/complaints.py) are kept here (reason_corrections)
-and trained with at the next start and every night (`retrain`).
+and trained with at the next start and every night (`LEARNER`, as core/learning.py's `ModelInUse`).
 
 Each reason's model tells that reason from the others, learned as core/learning.py learns the rest (`OneOf`; kept as
 numbers, so a start reads rather than trains them), on the labelled complaints of the train and validation splits:
@@ -22,7 +22,6 @@ import functools
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from core import learning
@@ -74,36 +73,24 @@ def development() -> list[tuple[str, str]]:
     return [row for path in (DATA / DEVELOPMENT, *rounds) if path.exists() for row in labelled(path)]
 
 
-@dataclass
-class _InUse:
-    with_corrections: OneOf | None = None  # trained with the owner's reasons, when the gate took it
-    taken: int = 0  # how many of the owner's reasons those were trained with
-    tried: tuple[tuple[str, str], ...] = ()  # the corrections last trained with, taken or not
-    refused: bool = False  # whether the gate refused the models trained with `tried`
+class _ReasonModels(learning.ModelInUse):
+    """The reason models in use: retrained with the owner's reasons unless they then agree with the readers on the
+    frozen split less often than the base models by more than AGREEMENT_GIVEN_UP."""
+
+    def fit(self, extra: Sequence[tuple[str, str]], base: OneOf | None) -> OneOf:
+        trained_on = [row for row in development() if everyday.split_of(row[0]) != "frozen"]
+        return learning.train_one_of(model_text, trained_on, REASONS, REGULARISATION, extra)
+
+    def accepts(self, candidate: OneOf, in_use: OneOf | None) -> bool:
+        return agreement(candidate) >= agreement(self.base()) - AGREEMENT_GIVEN_UP
 
 
-IN_USE = _InUse()
+LEARNER = _ReasonModels("complaint reason")
 
 
 def model() -> OneOf | None:
-    """The reasons' models in use: with the owner's corrections when the gate took them, else the base ones."""
-    return IN_USE.with_corrections or base()
-
-
-@functools.cache
-def base() -> OneOf | None:
-    """The models of the labelled data alone, trained (or read) once a process; None when they cannot be, and the
-    rules alone name reasons then, as before."""
-    try:
-        return _trained()
-    except Exception:  # whatever the data or the library do, complaints are still taken, their reasons the rules'
-        log.exception("complaint reason models not trained")
-        return None
-
-
-def _trained(corrections: Sequence[tuple[str, str]] = ()) -> OneOf:
-    trained_on = [row for row in development() if everyday.split_of(row[0]) != "frozen"]
-    return learning.train_one_of(model_text, trained_on, REASONS, REGULARISATION, corrections)
+    """The reason models in use; None when they cannot be trained, and the rules alone name reasons then."""
+    return LEARNER.current()
 
 
 def most_probable(text: str) -> str | None:
@@ -121,33 +108,6 @@ def record(ctx: Context, complaint_id: int, text: str, reason: str) -> None:
 def corrections(db) -> list[tuple[str, str]]:
     return [(text, reason) for text, reason in
             db.execute("SELECT text, reason FROM reason_corrections ORDER BY complaint").fetchall()]
-
-
-def reset() -> None:
-    """Back to the base models: a store's corrections, never another's, are trained with."""
-    IN_USE.with_corrections, IN_USE.taken, IN_USE.tried, IN_USE.refused = None, 0, (), False
-
-
-def retrain(extra: list[tuple[str, str]]) -> bool:
-    """Train with the owner's reasons (`corrections`, at start and every night); the result replaces the models in
-    use unless it agrees with the readers on the frozen split less often by more than AGREEMENT_GIVEN_UP, so that
-    hasty corrections cannot make the reasons worse (`IN_USE.refused` then). Whether it did (False too without
-    anything new)."""
-    if base() is None or not extra or tuple(extra) == IN_USE.tried:  # base(): trained at start either way
-        return False
-    IN_USE.tried, IN_USE.refused = tuple(extra), False
-    try:
-        candidate = _trained(extra)
-    except Exception:
-        log.exception("complaint reason models not retrained with %d corrections; those in use stay", len(extra))
-        return False
-    if agreement(candidate) < agreement(base()) - AGREEMENT_GIVEN_UP:
-        log.warning("complaint reason models retrained with %d corrections agree less on the frozen split: not used",
-                    len(extra))
-        IN_USE.refused = True
-        return False
-    IN_USE.with_corrections, IN_USE.taken = candidate, len(extra)
-    return True
 
 
 def agreement(models: OneOf) -> float:
