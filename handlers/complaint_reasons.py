@@ -19,7 +19,6 @@ each writer's complaints scored by models fitted without that writer (five folds
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,16 +54,12 @@ def round_file(round_number: int) -> Path:
 @functools.cache
 def labelled(path: Path) -> tuple[tuple[str, str], ...]:
     """(text, reason) of each complaint in one file. ValueError names a line that cannot be read."""
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            row = json.loads(line)
-            if row["reason"] not in REASONS:
-                raise ValueError(f"unknown reason {row['reason']!r}")
-            found.append((str(row["text"]), row["reason"]))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{path}:{number}: not a labelled complaint ({error})") from None
-    return tuple(found)
+    def reasoned(row: dict) -> tuple[str, str]:
+        if row["reason"] not in REASONS:
+            raise ValueError(f"unknown reason {row['reason']!r}")
+        return str(row["text"]), row["reason"]
+
+    return tuple(learning.json_lines(path, reasoned, "a labelled complaint"))
 
 
 def development() -> list[tuple[str, str]]:

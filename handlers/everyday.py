@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from pathlib import Path
+
+from core.learning import json_lines
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "traffic"
 DEVELOPMENT = "everyday_*.jsonl"  # each writer's file (data/traffic/README.md)
@@ -52,18 +53,12 @@ SPLITS = {"train": range(0, 14), "validation": range(14, 17), "frozen": range(17
 def rows(path: Path) -> tuple[dict, ...]:
     """The labelled messages of one file: {"text", "kind", "writer" (the file's name), …} each. ValueError names a
     line that cannot be read."""
-    found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row.get("text"), str) or not isinstance(row.get("kind"), str):
-                raise TypeError("text and kind must be strings")
-        except (json.JSONDecodeError, TypeError, AttributeError) as error:
-            raise ValueError(f"{path}:{number}: not a labelled message ({error})") from None
-        found.append({**row, "writer": path.stem})  # each file is one writer's (data/traffic/README.md)
-    return tuple(found)
+    def labelled(row: dict) -> dict:
+        if not isinstance(row.get("text"), str) or not isinstance(row.get("kind"), str):
+            raise TypeError("text and kind must be strings")
+        return {**row, "writer": path.stem}  # each file is one writer's (data/traffic/README.md)
+
+    return tuple(json_lines(path, labelled, "a labelled message"))
 
 
 def split_of(text: str) -> str:

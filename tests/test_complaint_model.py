@@ -231,10 +231,17 @@ def test_without_its_data_the_bot_runs_on_the_rules_and_tells_the_owner_at_start
     assert sent[0]["text"] == "投诉识别模型未加载，暂用关键词规则。"
 
 
-def test_unreadable_data_names_the_line(tmp_path):
-    (tmp_path / TRAIN).write_text('{"text": "快递没到", "complaint": true}\n{"text": 没引号}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"train.jsonl:2"):
-        read_examples(tmp_path / TRAIN)
+@pytest.mark.parametrize("read, good, bad", [
+    (read_examples, '{"text": "快递没到", "complaint": true}', '{"text": 没引号}'),
+    (everyday.rows, '{"text": "早上好", "kind": "chat"}', '{"text": "早上好", "kind": 3}'),
+    (everyday.rows, '{"text": "早上好", "kind": "chat"}', '["早上好", "chat"]'),
+    (complaint_reasons.labelled, '{"text": "快递没到", "reason": "物流"}', '{"text": "快递没到", "reason": "天气"}'),
+])
+def test_unreadable_data_names_the_line(tmp_path, read, good, bad):
+    path = tmp_path / "data.jsonl"
+    path.write_text(f"{good}\n\n{bad}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"data.jsonl:3: not a labelled"):
+        read(path)
 
 
 @pytest.mark.parametrize("typed, read", [
