@@ -7,7 +7,8 @@
     python bot.py doctor [--config FILE] [--wait SECONDS]   check the puppet service (sending nothing) and the owner's
         WeCom robot (one line, "连接测试")
     python bot.py train-complaints [--config FILE] [--db FILE]   retrain the complaint model with the owner's
-        corrections and compare it with the one in use on the frozen test split; reads the store, writes nothing
+        corrections and the reason models with the owner's reasons, and compare them with those in use on the frozen
+        test split; reads the store, writes nothing to it (the models trained are kept in models/ beside it)
 
 Options go before or after the command alike, and one that the command does not use is refused by name rather
 than ignored. Everything printed here is for the shop owner, so in Chinese, argparse's own wording included. Bad
@@ -43,7 +44,7 @@ from core.instance import AlreadyRunning, InstanceLock, claim
 from core.selfcheck import rehearse
 from core.runner import run_live
 from core.store import MIGRATIONS, StoreError, StoreUnusable, open_store, schema_version, store_problems
-from handlers import complaint_detection
+from handlers import complaint_detection, complaint_reasons
 from core.templates import TemplateProblem, Templates
 from handlers.order_book import unlinked_buyers
 from imports.orders import OrderFileError, read_orders, save_orders
@@ -66,8 +67,8 @@ COMMANDS = {
     "check-config": "检查配置文件和所有消息模板，然后退出",
     "import-orders": "导入小商店后台导出的订单（CSV 或 XLSX）",
     "doctor": "检查每个连接：微信服务（puppet 服务）登录、列出群，不发消息；店主群机器人发一条“连接测试”",
-    "train-complaints": "用您的投诉更正（/complaint、/notcomplaint）重新训练投诉识别模型，在固定测试集上和现在用的比较；"
-                        "只读数据库，不做改动",
+    "train-complaints": "用您的投诉更正（/complaint、/notcomplaint）和改过的原因（/reason）重新训练投诉识别模型，"
+                        "在固定测试集上和现在用的比较；只读数据库，不做改动",
 }
 
 
@@ -345,7 +346,7 @@ def _train_complaints(config: Config, args: argparse.Namespace) -> int:
     _keep_models(args.db or Path(config.store.path))
     db = _read_only_store(args.db or Path(config.store.path))
     try:
-        trial = complaint_detection.trial(db)
+        trial, reasons = complaint_detection.trial(db), complaint_reasons.trial(db)
     except (OSError, ValueError, ImportError) as error:
         print(f"投诉识别模型没有训练成功，机器人仍用现在的模型（或关键词规则）：{error}", file=sys.stderr)
         return BAD_INPUT
@@ -359,12 +360,29 @@ def _train_complaints(config: Config, args: argparse.Namespace) -> int:
     if not trial.corrections:
         print("数据库里还没有您的更正，新模型和现在用的一样。用 /complaint、/notcomplaint 更正后再训练。")
     elif trial.taken:
-        print(f"结论：采用。新模型不比现在的差。模型不存成文件，这里不改动正在运行的机器人：它在今晚 "
-              f"{NIGHTLY_TRAINING} 或下次启动时用同样的数据重新训练，就会用上它。")
+        print(f"结论：采用。新模型不比现在的差。这里不改动正在运行的机器人：新模型存在数据库旁的 {MODELS}/ 里，"
+              f"机器人今晚 {NIGHTLY_TRAINING} 或下次启动时直接读它用上。")
     else:
         print(f"结论：不采用。新模型在固定测试集上比现在的差（F1 {trial.after.f1:.3f}，现在 {trial.before.f1:.3f}），"
               f"今晚 {NIGHTLY_TRAINING} 的训练也不会换。请看看最近的 /complaint、/notcomplaint 有没有弄错的。")
+    _report_reasons(reasons)
     return 0
+
+
+def _report_reasons(trial: complaint_reasons.Trial | None) -> None:
+    """The reason models' part of `train-complaints`: the owner's /reason, trained with as the nightly job does."""
+    if trial is None:
+        print("\n投诉原因模型没有训练成功，原因暂由关键词规则判断。")
+        return
+    print(f"\n投诉原因（固定测试集上，和人工标注的原因一致的比例）：\n"
+          f"{'只用自带数据':<14}{trial.base:>7.3f}\n{f'含您改过的 {trial.corrections} 条原因':<12}{trial.after:>7.3f}")
+    if not trial.corrections:
+        print("数据库里还没有您改过的原因。用 /reason 编号 原因 改过后再训练。")
+    elif trial.taken:
+        print(f"结论：采用。机器人今晚 {NIGHTLY_TRAINING} 或下次启动时用上。")
+    else:
+        print(f"结论：不采用。和人工标注一致的比例降了 {trial.base - trial.after:.1%}，超过允许的 "
+              f"{complaint_reasons.AGREEMENT_GIVEN_UP:.0%}。请看看最近的 /reason 有没有改错的。")
 
 
 def _unknown_robot_groups(config: Config) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from core import learning
@@ -103,6 +104,27 @@ def record(ctx: Context, complaint_id: int, text: str, reason: str) -> None:
 def corrections(db) -> list[tuple[str, str]]:
     return [(text, reason) for text, reason in
             db.execute("SELECT text, reason FROM reason_corrections ORDER BY complaint").fetchall()]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What training the reason models with a store's reasons gives, beside the base models the gate holds it to."""
+
+    corrections: int  # the owner's reasons trained with
+    base: float  # `agreement` of the models of the shipped data alone
+    after: float  # and of those trained with the owner's reasons
+    taken: bool  # whether the gate lets them replace the base models
+
+
+def trial(db) -> Trial | None:
+    """Train with all of `db`'s reasons and judge the result as the nightly gate does, without putting it in use;
+    None when the reason models cannot be trained (the rules name reasons then)."""
+    base = LEARNER.base()
+    if base is None:
+        return None
+    extra = corrections(db)
+    candidate = LEARNER.trained_with(extra)
+    return Trial(len(extra), agreement(base), agreement(candidate), LEARNER.accepts(candidate, base))
 
 
 def agreement(models: OneOf) -> float:

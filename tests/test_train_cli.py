@@ -6,7 +6,7 @@ import pytest
 import bot
 from core import learning
 from core.instance import claim
-from handlers import complaint_detection
+from handlers import complaint_detection, complaint_reasons
 from tests.test_cli import cli
 from tests.test_complaint_corrections import FALSE_ALARM
 
@@ -15,6 +15,7 @@ from tests.test_complaint_corrections import FALSE_ALARM
 def base_model_afterwards():
     yield
     complaint_detection.LEARNER.reset()
+    complaint_reasons.LEARNER.reset()
 
 
 def corrected_store(shop_bot, tmp_path):
@@ -66,7 +67,37 @@ def test_without_corrections_it_says_there_is_nothing_new(shop_bot, tmp_path, ca
     path = tmp_path / "store.db"
     shop_bot("2026-11-25 10:00", db_path=path)
     status, out, _ = cli(capfd, "train-complaints", "--db", str(path))
-    assert status == 0 and "还没有您的更正" in out and "结论" not in out
+    assert status == 0 and "还没有您的更正" in out and "还没有您改过的原因" in out and "结论" not in out
+
+
+def refiled_store(shop_bot, tmp_path):
+    """A store whose owner filed one complaint under another reason than the one read."""
+    path = tmp_path / "store.db"
+    shop = shop_bot("2026-11-25 10:00", db_path=path)
+    shop.member("小王").says("杯子收到就是碎的，太失望了", room="普通会员群")
+    shop.owner.says("/reason 1 物流")
+    return path
+
+
+def reasons_part(out):
+    return out[out.index("投诉原因"):]
+
+
+def test_it_reports_the_reason_models_trained_with_the_owners_reasons_as_the_night_would(shop_bot, tmp_path, capfd):
+    path = refiled_store(shop_bot, tmp_path)
+    status, out, err = cli(capfd, "train-complaints", "--db", str(path))
+    part = reasons_part(out)
+    base, after = [float(line.split()[-1]) for line in part.splitlines()[1:3]]
+    assert status == 0, err
+    assert "含您改过的 1 条原因" in part and "结论：采用" in part
+    assert 0.8 < base < 1 and abs(after - base) <= complaint_reasons.AGREEMENT_GIVEN_UP
+
+
+def test_reasons_the_gate_refuses_are_reported_as_not_taken(shop_bot, tmp_path, capfd, monkeypatch):
+    path = refiled_store(shop_bot, tmp_path)
+    monkeypatch.setattr(complaint_reasons.LEARNER, "accepts", lambda candidate, in_use: False)
+    status, out, _ = cli(capfd, "train-complaints", "--db", str(path))
+    assert status == 0 and "结论：不采用" in reasons_part(out) and "/reason" in reasons_part(out)
 
 
 def test_a_missing_or_broken_store_is_a_clear_chinese_error_and_nothing_is_created(tmp_path, capfd):
