@@ -466,7 +466,7 @@ def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_traini
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "有没有宝妈想一起做点事的，在家就行"
+    doubtful = "在家带娃的宝妈可以一起做点事"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
