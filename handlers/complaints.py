@@ -121,9 +121,12 @@ def _doubt(ctx: Context, message: Message, verdict: Verdict) -> None:
 
 def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
     """A message that may be a complaint goes to the owner alone, never an apology in the group: "可能是投诉…". One
-    question per member an hour: a member who goes on in the same vein is the same doubt."""
+    question per member an hour while the owner has not answered it: a member who goes on in the same vein is the
+    same doubt. Once the owner has said it is none, the member's next doubtful message is a new question: it may be
+    a new problem ("快递也太慢了"), and the owner is there."""
     asked_lately = ctx.db.execute(
-        "SELECT 1 FROM doubts WHERE detector = 'complaint' AND contact = ? AND at > ? AND complaint IS NULL LIMIT 1",
+        "SELECT 1 FROM doubts WHERE detector = 'complaint' AND contact = ? AND at > ? AND complaint IS NULL"
+        " AND dismissed_at IS NULL LIMIT 1",
         [message.sender, to_db(ctx.now - DOUBT_ASKED_FOR)],
     ).fetchone()
     if asked_lately:

@@ -195,6 +195,21 @@ def test_the_owner_says_a_doubtful_message_is_none_and_it_is_learned_until_the_o
     assert "已经确认为投诉 #1" in answer_to(bot, "/不是 1")
 
 
+def test_a_members_doubts_are_one_question_until_the_owner_answers_it_then_a_new_doubt_is_asked(shop_bot):
+    bot = shop_bot()
+    wang = bot.member("小王")
+    assert complaint_detection.detect("颜色真的差好多").band == complaint_detection.detect("快递太慢了").band == "doubt"
+    wang.says("颜色和图片差好多", room="普通会员群")
+    bot.advance(minutes=5)
+    wang.says("颜色真的差好多", room="普通会员群")  # the same vein, the owner not asked twice
+    bot.advance(minutes=5)
+    assert len(bot.sent(kind="complaint_doubt")) == 1
+    answer_to(bot, "/不是 1")
+    wang.says("快递太慢了", room="普通会员群")  # within the hour, but the owner has answered the first
+    bot.advance(minutes=1)
+    assert [text.split("：")[0] for text in bot.texts(kind="complaint_doubt")] == ["可能是投诉（待确认 1）", "可能是投诉（待确认 2）"]
+
+
 def test_notcomplaint_with_a_doubts_number_means_the_doubt_unless_an_open_complaint_has_that_number_too(shop_bot):
     bot = shop_bot()
     bot.member("小王").says("颜色和图片差好多", room="普通会员群")  # 待确认 1
