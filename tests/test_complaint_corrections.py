@@ -6,6 +6,7 @@ import pytest
 
 from core import learning
 from core.context import Context
+from core.learning import Example
 from core.store import open_store
 from handlers import complaint_detection, complaint_reasons
 from tests.conftest import OWNER
@@ -162,6 +163,17 @@ def test_a_model_worse_on_the_frozen_split_is_not_taken(shop_bot, monkeypatch):
     assert complaint_detection.current_model() is in_use
     assert complaint_detection.detect(FALSE_ALARM) is not None
     assert "投诉识别：模型昨天10:00训练" in bot.texts(kind="command_reply")[-1]
+
+
+def test_the_gate_takes_one_sensible_correction_and_refuses_a_run_of_chat_called_complaints():
+    """The gate itself, on the frozen split: one correction moves a few of its texts by chance, either way, and must
+    not be refused for that; three everyday messages the owner called complaints make the model flag more chat."""
+    base = complaint_detection.LEARNER.base()
+    sensible = complaint_detection.LEARNER.trained_with([Example(FALSE_ALARM, False)])
+    absurd = complaint_detection.LEARNER.trained_with(
+        [Example(text, True) for text in ("今天天气不错 出去走走", "哈哈哈 笑死我了", "谢谢老板 收到了")])
+    assert complaint_detection.not_worse(sensible, base) and sensible.band(FALSE_ALARM) is None
+    assert not complaint_detection.not_worse(absurd, base)
 
 
 def test_a_complaint_opened_then_withdrawn_trains_as_the_owners_last_word(shop_bot):
