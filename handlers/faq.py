@@ -44,7 +44,7 @@ from core.rules import from_member, in_shop_group, mentions_bot, private, rule
 from core.templates import copy_problems
 from core.text import excerpt, quote
 from handlers import off_hours
-from handlers.addressing import RULES, automatic_reply
+from handlers.addressing import RULES, about_the_shop, automatic_reply
 from handlers.faq_matcher import Entry, Matcher, reading
 from handlers.opening_hours import is_open
 from handlers.periods import Period, last_days
@@ -81,9 +81,12 @@ def phrased_as_question(ctx: Context, message: Message) -> bool:
     return any(marker in message.text for marker in RULES["markers"])
 
 
-# In a group the keyword must come in a question (members chat about 运费 too); in private, or @-mentioning the
-# bot, the member is asking the shop whatever the phrasing.
-asks_a_question = from_member & ~automatic_reply & (private | (in_shop_group & (mentions_bot | phrased_as_question)))
+# In a group the keyword must come in a question (members chat about 运费 too): one with a question's marks, or one
+# the question model reads as asking the shop, as the nudge does ("寄到西藏要加钱不" has no mark, and it waited
+# for the owner beside the entry that answers it); in private, or @-mentioning the bot, the member is asking the
+# shop whatever the phrasing.
+asks_a_question = from_member & ~automatic_reply & (
+    private | (in_shop_group & (mentions_bot | phrased_as_question | about_the_shop)))
 
 
 @on_message(priority=50, rule=asks_a_question)

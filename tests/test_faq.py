@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.config import ConfigError, FaqConfig, load_config
+from handlers.shop_questions import is_shop_question
 from tests.conftest import OWNER, ROOT
 
 SHIPPING = "/faq add 运费,邮费、包邮 满99元包邮，不满99元运费8元"
@@ -65,6 +66,18 @@ def test_chat_about_the_keyword_is_not_a_question_and_an_at_mention_is(shop_bot)
     bot.member("小李").says("想了解一下包邮", room=GROUP, mentions_bot=True)
     bot.advance(minutes=2)
     assert [m["to"] for m in bot.sent(kind="faq_answer")] == [bot.ids["小李"]]
+
+
+def test_a_group_question_without_a_question_mark_is_answered_when_it_reads_as_asking_the_shop(shop_bot):
+    asked = "寄到西藏要加钱不"  # no 吗, no ？: the question model reads it as asking the shop, as the nudge does
+    assert is_shop_question(asked) and not is_shop_question("我上次买的也包邮，挺好")
+    bot = shop_bot("2026-11-25 10:00")
+    bot.owner.says("/faq add 运费,邮费 满99元包邮，新疆西藏另加10元 例：寄到新疆要加钱吗")
+    bot.member("小王").says(asked, room=GROUP)
+    bot.member("小李").says("我上次买的也包邮，挺好", room=GROUP)
+    bot.advance(minutes=20)
+    assert [m["to"] for m in bot.sent(kind="faq_answer")] == [bot.ids["小王"]]
+    assert bot.sent(kind="response_nudge") == [], "answered: it does not wait for the owner"
 
 
 def test_once_a_day_per_member_asking_again_later_goes_to_the_owner(shop_bot):
