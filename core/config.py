@@ -25,6 +25,7 @@ from pydantic import (AfterValidator, BeforeValidator, BaseModel, ConfigDict, Fi
                       model_validator)
 
 from core import logs, media
+from core.numbers import discount_problem
 from core.templates import SAMPLE_NOW, Templates, copy_problems
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
@@ -82,11 +83,18 @@ def _shop_copy(value: str) -> str:
     return value
 
 
+def _discount(value: str) -> str:
+    if problem := discount_problem(value):
+        raise ValueError(problem)
+    return value
+
+
 # Times are written as strings in config.toml and parsed here, so that "9:00" or "09:00-08:00" is refused by name.
 ClockTime = Annotated[dt.time, BeforeValidator(_parse_clock)]
 TimeRange = Annotated[tuple[dt.time, dt.time], BeforeValidator(_parse_range)]
 OpeningHours = Annotated[tuple[dt.time, dt.time] | None, BeforeValidator(_parse_hours)]
 ShopCopy = Annotated[str, AfterValidator(_shop_copy)]
+Discount = Annotated[ShopCopy, AfterValidator(_discount)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日")))
@@ -318,7 +326,7 @@ class FlashSaleConfig(Section):
     weekday: Weekday = "friday"
     time: ClockTime = "20:00"
     duration_hours: int = Field(2, ge=1, le=168)  # a week
-    discount: ShopCopy = "8折"
+    discount: Discount = "8折"
     products: list[ShopCopy] = []
     image: str = ""  # a product photo each post carries, relative to config.toml's folder; "" for none
 

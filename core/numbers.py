@@ -64,3 +64,15 @@ def money(typed: str, what: str, *, at_most: float, example: str) -> Decimal:
     if amount is None or not SMALLEST_AMOUNT <= amount <= Decimal(str(at_most)):
         raise UsageError(f"{quote(typed, 12)}记不了：{what}请写 0.01 到 {yuan(at_most)} 元之间的数字，最多两位小数，例如 {example}")
     return amount
+
+
+# A flash sale's discount says a price: 8折, 8.5折, 半价, 满199减30, 立减20元, 买一送一, 第二件0元, ¥59, 免运费.
+DISCOUNT_WORDS = ("折", "减", "送", "元", "价", "¥", "￥", "免", "%")
+
+
+def discount_problem(text: str) -> str | None:
+    """Why `text` cannot be a flash sale's discount, or None. It is posted as "…限时{discount}" to every group, and
+    a time typed in its place ("本周五晚八点半") made "精选保温杯限时八折限时本周五晚八点半"."""
+    if any(word in text for word in DISCOUNT_WORDS):
+        return None
+    return f"{quote(text)}不像折扣：折扣要写明价钱，例如 8折、8.5折、半价、满199减30、立减20元"

@@ -22,7 +22,7 @@ from core.clock import from_db, to_db
 from core.config import COUPON_AT_MOST, ROBOT_TEXT_BYTES, WEEKDAYS
 from core.context import Context
 from core.events import Message
-from core.numbers import money
+from core.numbers import discount_problem, money
 from core.registry import Action, UsageError, command, on_message
 from core.rules import from_owner, private, sends_picture
 from core.templates import copy_problems
@@ -287,6 +287,8 @@ def _details(kind: str, words: list[str]) -> dict:
     if problems := copy_problems(text):
         raise UsageError(f"这段文案{'；'.join(problems)}，请换个说法")
     if kind == "flash_sale":
+        if problem := discount_problem(words[0]):
+            raise UsageError(f"{problem}；写在时间后面，例如 {ADD_ACTIONS[kind].examples[0]}")
         products = [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
         return {"discount": words[0], "products": products, "duration_hours": 2}
     if kind == "member_day":

@@ -48,7 +48,7 @@ def test_the_owners_picture_goes_with_every_group_post_as_its_text_then_the_pict
         (bot.room_id("VIP福利群"), "text"), (bot.room_id("VIP福利群"), "image"),
         (bot.room_id("普通会员群"), "text"), (bot.room_id("普通会员群"), "image"),
     ], "each group gets the text, then the picture right after; VIP groups first"
-    assert sale[0]["text"].startswith("换季总纠结") and {m["image"] for m in sale[1::2]} == {picture}
+    assert sale[0]["text"].startswith("本周闪购日来了") and {m["image"] for m in sale[1::2]} == {picture}
     assert sale[0]["at"] == sale[1]["at"] and sale[2]["at"] == sale[3]["at"]
     assert bot.assistant.db.execute("SELECT count(*) FROM outbox WHERE kind = 'flash_sale'").fetchone()[0] == 2, \
         "one outbox message a group: one place in the per-minute cap"

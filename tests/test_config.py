@@ -86,6 +86,8 @@ def test_a_bad_value_is_named_with_its_line_key_and_what_is_expected(tmp_path, r
         (("coupon_value = 10", "coupon_value = 1e308"), "campaigns.member_day.coupon_value（会员日券面额）：最多 10000，现在是 1e+308"),
         (('ids = ["wxid_owner_placeholder"]', 'ids = [""]'), 'owner.ids[1]（店主微信号）：不能是空的，要写店主的微信号，如 "wxid_abc123"'),
         (('ids = ["wxid_owner_placeholder"]', 'ids = ["wxid_owner_placeholder", "  "]'), "owner.ids[2]（店主微信号）：不能是空的"),
+        (('discount = "8折"', 'discount = "本周五晚上"'),
+         "campaigns.flash_sale.discount（闪购折扣）：“本周五晚上”不像折扣：折扣要写明价钱，例如 8折"),
     ],
 )
 def test_a_number_out_of_its_sane_range_or_an_empty_owner_id_is_refused_at_load(tmp_path, replace, problem):
