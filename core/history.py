@@ -91,6 +91,12 @@ def messages_by_id(db: Database, ids: list[int]) -> dict[int, dict]:
     )}
 
 
+def watched_before(db: Database, moment: str) -> bool:
+    """Whether the log holds an event from before `moment` (a stored time): whether the bot watched the shop by
+    then, as far as the log still goes back (core/history.py keeps its last months)."""
+    return db.execute("SELECT 1 FROM events WHERE at < ? LIMIT 1", [moment]).fetchone() is not None
+
+
 def joined_at(db: Database, room: str, contact: str) -> str | None:
     """When `contact` last joined `room` while the bot watched (a join event), as a stored time; None when the
     log holds no join (a member since before the bot, or one who joined while it was offline)."""

@@ -9,6 +9,7 @@ import datetime as dt
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core import history
 from core.context import Context
 from core.registry import recurring
 from handlers import campaign_results, faq, slipping
@@ -28,8 +29,11 @@ def _weekly(config) -> CronTrigger:
 @recurring("weekly_review", trigger=_weekly)
 def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
     """The week's figures in words and its chart, both over the seven whole days before the review's day (its
-    own morning is not a day yet: it is next week's)."""
+    own morning is not a day yet: it is next week's). None for a week the bot did not see a moment of: installed on
+    a Monday morning, an owner got a review of the week before, all zeros, half an hour later."""
     week = days_before_today(ctx, WEEK_DAYS)
+    if not history.watched_before(ctx.db, week.end):
+        return
     posted, posts = campaign_results.for_review(ctx, week)
     ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week), **posted,
                    **faq.week_figures(ctx, week), image=chart_picture(ctx, week, posts=posts))

@@ -320,3 +320,10 @@ def test_a_photo_after_a_withdrawn_complaint_is_not_forwarded(shop_bot):
     wang.sends_picture(png(), room="普通会员群")
     bot.advance(minutes=1)
     assert bot.sent("complaint_photo") == []
+
+
+def test_no_weekly_review_of_a_week_the_bot_never_saw(shop_bot):
+    bot = shop_bot("2026-11-23 09:00")  # installed on a Monday morning: the week before happened without it
+    bot.advance_to("2026-11-30 09:31")
+    reviews = [m for m in bot.sent(kind="weekly_review") if "text" in m]
+    assert len(reviews) == 1 and reviews[0]["text"].startswith("每周回顾（11月23日 至 11月29日）")
