@@ -29,12 +29,14 @@ class FakeService:
         self.answer, self.delay, self.status, self.asked = "是", 0.0, 200, []
         self.answering = threading.Event()
         self.answering.set()
+        self.reached = threading.Event()  # set once a question has come in
         service = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 service.asked.append((self.path, self.headers.get("Authorization"),
                                       json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+                service.reached.set()
                 time.sleep(service.delay)
                 service.answering.wait(10)
                 body = json.dumps({"choices": [{"message": {"role": "assistant", "content": service.answer}}]})
@@ -200,6 +202,7 @@ def test_a_restart_while_the_service_thinks_loses_no_doubt(service, shop_bot, tm
     bot = shop_bot(config=config, db_path=tmp_path / "kept.db")
     bot.assistant.off_loop = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     bot.member("小王").says(DOUBTFUL, room="普通会员群")
+    assert service.reached.wait(10), "the question went out"  # on a busy machine the worker thread starts late
     bot.assistant.off_loop.shutdown(wait=False, cancel_futures=True)  # stopped while the service thinks
     service.answering.set()
     again = shop_bot(start="2026-11-25 10:01", config=config, db_path=tmp_path / "kept.db")
