@@ -141,9 +141,9 @@ def owner_answered(rows: list[dict]) -> list[str]:
     from handlers import complaint_detection
 
     first, later = rows[:len(rows) * 4 // 7], rows[len(rows) * 4 // 7:]
-    reached = [row for row in first if complaint_detection.read(row["text"]).band]
-    answers = [Example(row["text"], row["kind"] == "complaint") for row in reached
-               if complaint_detection.read(row["text"]).band == "doubt" or row["kind"] != "complaint"]
+    reached = [(row, band) for row in first if (band := complaint_detection.read(row["text"]).band)]
+    answers = [Example(row["text"], row["kind"] == "complaint") for row, band in reached
+               if band == "doubt" or row["kind"] != "complaint"]
     learner = complaint_detection.LEARNER
     retrained = learner.trained_with(answers)
     taken = complaint_detection.not_worse(retrained, learner.base())
@@ -210,11 +210,12 @@ def main() -> None:
     for start, trained in timed_training().items():
         print(f"models at a {start}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in trained.items())
               + f"; together {sum(trained.values()):.2f} s (goal: under 2 s)")
-    for name, rows in (held_out_rows(args.held_out) if args.held_out else development_rows()).items():
+    sets = held_out_rows(args.held_out) if args.held_out else development_rows()
+    for name, rows in sets.items():
         print(f"{name} ({len(rows)} messages)")
         print("\n".join(figures(rows)))
     if args.held_out:
-        days = max((rows for name, rows in held_out_rows(args.held_out).items() if "days" in name), key=len, default=[])
+        days = max((rows for name, rows in sets.items() if "days" in name), key=len, default=[])
         print("\n".join(owner_answered(days)) if days else "no week of days in this round")
     if labelled := reasons_labelled(args.held_out):
         print(reasons(labelled))
