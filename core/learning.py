@@ -36,9 +36,6 @@ import logging
 import math
 import os
 import re
-import struct
-import sys
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -52,7 +49,6 @@ T = TypeVar("T")
 # pastes 100,000 characters must not hold the bot. Every reading below is linear in what it is given.
 READ_AT_MOST = 300
 NGRAMS = (1, 3)
-WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's, for char_wb n-grams
 # How many examples an owner's correction counts for. The owner is the one judge of their own shop's messages, and
 # among 15,000 examples a correction counted once moved nothing ("电影太烂了，差评" withdrawn stayed in doubt); the
 # not-worse gate still refuses a model that hasty corrections made miss more.
@@ -172,21 +168,9 @@ class Counted:
 
     def transform(self, texts: Sequence[str]) -> object:
         """The counts of other texts in these columns, n-grams not among them left out (as CountVectorizer's)."""
-        import numpy
-
         rows, grams = _numbered_ngrams(texts)
-        columns = numpy.minimum(numpy.searchsorted(self.grams, grams), len(self.grams) - 1)
-        known = self.grams[columns] == grams
+        columns, known = _looked_up(self.grams, grams)
         return _count_matrix(rows[known], columns[known], len(texts), len(self.grams))
-
-    @functools.cached_property
-    def gram_texts(self) -> list[str]:
-        """The n-grams in column order: as a kept model lists them."""
-        return _ngram_texts(self.grams)
-
-    def columns(self) -> dict[str, int]:
-        """Each n-gram's column."""
-        return {gram: column for column, gram in enumerate(self.gram_texts)}
 
     def fit(self, rows: Sequence[int], labels: Sequence[bool], regularisation: float,
             weights: Sequence[float] | None = None) -> Fitted:
@@ -211,17 +195,16 @@ class Counted:
     def scorer(self, fitted: Fitted) -> Scorer:
         """The scorer of a model fitted on these columns."""
         idf = fitted.tfidf.idf_
-        return Scorer(self.columns(), array("d", idf), array("d", idf * fitted.regression.coef_[0]),
-                      float(fitted.regression.intercept_[0]))
+        return Scorer(self.grams, idf, idf * fitted.regression.coef_[0], float(fitted.regression.intercept_[0]))
 
 
 _POINT_BITS = 21  # a code point is under 0x110000; a point here is one more than its code point, 0 being none
 
 
 def _numbered_ngrams(texts: Sequence[str]) -> tuple[object, object]:
-    """Each n-gram of each text (those of `char_wb_ngrams`: every one of one to three characters within a word
-    padded with a space either side, lowercased) as its row and its number: the points of its characters, the first
-    in the highest bits."""
+    """Each n-gram of each text (those of scikit-learn's analyzer="char_wb": every one of one to three characters
+    within a word padded with a space either side, lowercased) as its row and its number: the points of its
+    characters, the first in the highest bits."""
     import numpy
 
     words, rows = [], []
@@ -252,20 +235,32 @@ def _numbered_ngrams(texts: Sequence[str]) -> tuple[object, object]:
     return numpy.concatenate(gram_rows), numpy.concatenate(grams)
 
 
-def _ngram_texts(grams: object) -> list[str]:
-    """The n-grams these numbers stand for (`_numbered_ngrams`)."""
+_PADDING = ord(" ") + 1
+
+
+def _ngrams_of(text: str) -> list[int]:
+    """The numbers of one text's n-grams, as `_numbered_ngrams` numbers them (tests hold the two equal): in plain
+    Python, which for one message of a few dozen characters takes a fifth of numpy's time, its calls' overhead."""
+    low, high = NGRAMS
+    numbers = []
+    for word in text.lower().split():
+        points = [_PADDING, *(ord(character) + 1 for character in word), _PADDING]
+        # shifted[offset]: each point where it stands in an n-gram it is the character `offset` of
+        shifted = [[point << _POINT_BITS * (high - 1 - offset) for point in points[offset:]] for offset in range(high)]
+        for size in range(low, high + 1):
+            grams = shifted[0][:len(points) - size + 1]
+            for offset in range(1, size):
+                grams = [gram | point for gram, point in zip(grams, shifted[offset])]
+            numbers += grams
+    return numbers
+
+
+def _looked_up(known: object, grams: object) -> tuple[object, object]:
+    """Where each of these n-gram numbers is among `known` (sorted), and whether it is there at all."""
     import numpy
 
-    high = NGRAMS[1]
-    mask = numpy.uint64((1 << _POINT_BITS) - 1)
-    points = numpy.stack([(grams >> numpy.uint64(_POINT_BITS * (high - 1 - offset))) & mask
-                          for offset in range(high)], axis=1)
-    # As numpy strings of `high` characters, 0 a missing one: numpy drops them at the end of each. A code point 0 (a
-    # NUL typed in a message) is dropped too, so those few are spelled out one by one.
-    texts = numpy.where(points > 0, points - 1, 0).astype(numpy.uint32).view(f"<U{high}").ravel().tolist()
-    for row in numpy.flatnonzero((points == 1).any(axis=1)):
-        texts[row] = "".join(chr(int(point) - 1) for point in points[row] if point)
-    return texts
+    columns = numpy.minimum(numpy.searchsorted(known, grams), len(known) - 1)
+    return columns, known[columns] == grams
 
 
 def _count_matrix(rows: object, columns: object, height: int, width: int) -> object:
@@ -277,47 +272,44 @@ def _count_matrix(rows: object, columns: object, height: int, width: int) -> obj
     return matrix
 
 
-def char_wb_ngrams(text: str) -> list[str]:
-    """The n-grams TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS) reads in a text, lowercased as it does:
-    each word padded with a space either side, short words counted once. Here rather than the vectorizer's own
-    analyzer, so that a model kept as numbers scores without scikit-learn; tests hold the two equal."""
-    low, high = NGRAMS
-    grams: list[str] = []
-    for word in WHITE_SPACES.sub(" ", text.lower()).split():
-        word = f" {word} "
-        for size in range(low, high + 1):
-            grams.extend(word[start:start + size] for start in range(max(len(word) - size, 0) + 1))
-            if len(word) <= size:
-                break
-    return grams
+@dataclass(frozen=True)
+class Row:
+    """One text as a model of these columns reads it: its n-grams' columns, their sublinear term frequency, and the
+    l2 norm of its tf-idf row (what TfidfTransformer(sublinear_tf=True) makes of it); n-grams outside the columns
+    left out."""
 
+    columns: object
+    frequencies: object
+    norm: float
 
-def _tfidf_row(columns: dict[str, int], idf: Sequence[float], text: str) -> tuple[dict[int, float], float]:
-    """A text's sublinear term frequency by column (n-grams outside the columns left out) and the l2 norm of its
-    tf-idf row: what TfidfTransformer(sublinear_tf=True) makes of it."""
-    counts = Counter(column for gram in char_wb_ngrams(text) if (column := columns.get(gram)) is not None)
-    frequencies = {column: 1.0 + math.log(count) for column, count in counts.items()}
-    return frequencies, math.sqrt(sum((tf * idf[column]) ** 2 for column, tf in frequencies.items()))
+    @classmethod
+    def of(cls, grams: object, idf: object, text: str) -> Row:
+        import numpy
 
+        columns, known = _looked_up(grams, numpy.array(_ngrams_of(text), dtype=numpy.uint64))
+        counts = Counter(columns[known].tolist())
+        columns = numpy.fromiter(counts, dtype=numpy.int64, count=len(counts))
+        frequencies = 1.0 + numpy.log(numpy.fromiter(counts.values(), dtype=numpy.float64, count=len(counts)))
+        return cls(columns, frequencies, float(numpy.linalg.norm(frequencies * idf[columns])))
 
-def _score(frequencies: dict[int, float], norm: float, weights: Sequence[float], intercept: float) -> float:
-    """The regression's decision function on a tf-idf row (`weights`: idf × coefficient, by column)."""
-    return intercept + (sum(tf * weights[column] for column, tf in frequencies.items()) / norm if norm else 0.0)
+    def score(self, weights: object, intercept: float) -> float:
+        """The regression's decision function on this row (`weights`: idf × coefficient, by column)."""
+        return intercept + (float(self.frequencies @ weights[self.columns]) / self.norm if self.norm else 0.0)
 
 
 @dataclass(frozen=True)
 class Scorer:
     """scikit-learn's predict_proba of a fitted model (`Counted.fit`) for one text, computed from its numbers
-    directly. The numbers are flat arrays by column, not a pair per n-gram: a start reads three models of about
-    150,000 n-grams, which took 0.1 s each to pair up, and the pairs held 40 MB."""
+    directly. The n-grams are the sorted numbers `Counted` counts them as, a column each, looked up by bisection:
+    as a dict of strings the four models' 940,000 n-grams held 190 MB, as numbers they hold 8 MB."""
 
-    columns: dict[str, int]  # n-gram: its column
-    idf: Sequence[float]  # by column
-    weights: Sequence[float]  # by column: idf × coefficient
+    grams: object  # a sorted numpy array: the number of each column's n-gram
+    idf: object  # a numpy array by column
+    weights: object  # a numpy array by column: idf × coefficient
     intercept: float
 
     def probability(self, text: str) -> float:
-        score = _score(*_tfidf_row(self.columns, self.idf, text), self.weights, self.intercept)
+        score = Row.of(self.grams, self.idf, text).score(self.weights, self.intercept)
         return 1.0 / (1.0 + math.exp(-score))
 
 
@@ -327,15 +319,14 @@ class OneOf:
     that all share their columns and idf, and a text's n-grams are read once for them all (read once per model, six
     models took a complaint's detect() p99 from 0.22 to 0.48 ms). The label whose model scores highest wins."""
 
-    columns: dict[str, int]
-    idf: Sequence[float]
-    weights: dict[str, Sequence[float]]  # by label, by column: idf × coefficient
+    grams: object
+    idf: object
+    weights: dict[str, object]  # by label, by column: idf × coefficient
     intercepts: dict[str, float]
 
     def label(self, text: str) -> str:
-        frequencies, norm = _tfidf_row(self.columns, self.idf, text)
-        return max(self.weights, key=lambda label: _score(frequencies, norm, self.weights[label],
-                                                          self.intercepts[label]))
+        row = Row.of(self.grams, self.idf, text)
+        return max(self.weights, key=lambda label: row.score(self.weights[label], self.intercepts[label]))
 
 
 def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, str]], labels: Sequence[str],
@@ -348,7 +339,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
                       [list(correction) for correction in corrections], list(labels), regularisation)
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
-        return OneOf(_kept_columns(numbers), _unpacked(numbers["idf"]),
+        return OneOf(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                      {label: _unpacked(packed) for label, packed in numbers["weights"].items()}, numbers["intercepts"])
     if missing := set(labels) - {label for _, label in examples}:
         raise ValueError(f"no example of {', '.join(sorted(missing))}")
@@ -359,11 +350,10 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     fits = {label: counted.fit(range(len(counted)), [of == label for _, of in examples], regularisation, weights)
             for label in labels}
     idf = fits[labels[0]].tfidf.idf_  # the same for every label: the same texts
-    one_of = OneOf(counted.columns(), array("d", idf),
-                   {label: array("d", idf * fitted.regression.coef_[0]) for label, fitted in fits.items()},
+    one_of = OneOf(counted.grams, idf, {label: idf * fitted.regression.coef_[0] for label, fitted in fits.items()},
                    {label: float(fitted.regression.intercept_[0]) for label, fitted in fits.items()})
     if kept is not None:
-        _write_kept(kept, {"grams": counted.gram_texts, "idf": _packed(idf),
+        _write_kept(kept, {"grams": _packed(counted.grams, GRAM), "idf": _packed(idf),
                            "weights": {label: _packed(weights) for label, weights in one_of.weights.items()},
                            "intercepts": one_of.intercepts}, len(corrections))
     return one_of
@@ -499,7 +489,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
                       task.writer_folds, bands and vars(bands))
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
-        scorer = Scorer(_kept_columns(numbers), _unpacked(numbers["idf"]),
+        scorer = Scorer(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
     _before_training(len(extra))
@@ -522,7 +512,8 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     detector = Detector(task.prepare, scorer, bands)
     if kept is not None:
         # Flat lists by column rather than a mapping of pairs, the numbers packed: read back in a fifth of the time
-        _write_kept(kept, {"grams": counted.gram_texts, "idf": _packed(scorer.idf), "weights": _packed(scorer.weights),
+        _write_kept(kept, {"grams": _packed(scorer.grams, GRAM), "idf": _packed(scorer.idf),
+                           "weights": _packed(scorer.weights),
                            "intercept": scorer.intercept, "bands": vars(detector.bands)}, len(extra))
     return detector
 
@@ -620,22 +611,21 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def _kept_columns(numbers: dict) -> dict[str, int]:
-    """A kept model's n-grams, listed in column order, as the column of each."""
-    return {gram: column for column, gram in enumerate(numbers["grams"])}
+GRAM, WEIGHT = "<u8", "<f8"  # how a kept model holds its n-grams' numbers and its weights: little-endian
 
 
-def _packed(numbers: Sequence[float]) -> str:
-    """Numbers as a kept model holds them: little-endian float64, base64. Every start reads three models of about
-    150,000 weights, which as JSON numbers took 0.4 s of it."""
-    return base64.b64encode(struct.pack(f"<{len(numbers)}d", *numbers)).decode("ascii")
+def _packed(numbers: object, kind: str = WEIGHT) -> str:
+    """Numbers as a kept model holds them: packed, base64. Every start reads four models of up to 340,000 n-grams,
+    which as JSON strings and numbers took 0.4 s of it and left 190 MB with the allocator."""
+    import numpy
+
+    return base64.b64encode(numpy.asarray(numbers, dtype=kind).tobytes()).decode("ascii")
 
 
-def _unpacked(packed: str) -> array:
-    numbers = array("d", base64.b64decode(packed, validate=True))
-    if sys.byteorder == "big":
-        numbers.byteswap()
-    return numbers
+def _unpacked(packed: str, kind: str = WEIGHT) -> object:
+    import numpy
+
+    return numpy.frombuffer(base64.b64decode(packed, validate=True), dtype=kind).astype(kind[1:])
 
 
 def _write_kept(kept: Path, numbers: dict, corrections: int) -> None:

@@ -315,6 +315,12 @@ def test_a_bare_problem_not_denied_and_real_complaints_with_a_negation_are_read_
     assert complaint_detection.RULES.reading(typed).text == typed
 
 
+def numbered(gram: str) -> int:
+    """An n-gram's number as `learning.Counted` counts it: each character's code point plus one, 21 bits each, the
+    first character in the highest bits."""
+    return sum((ord(character) + 1) << 21 * (learning.NGRAMS[1] - 1 - place) for place, character in enumerate(gram))
+
+
 def test_the_n_grams_read_and_counted_are_scikit_learns_on_every_text_both_detectors_learn_from():
     import numpy
     from sklearn.feature_extraction.text import CountVectorizer
@@ -326,11 +332,11 @@ def test_the_n_grams_read_and_counted_are_scikit_learns_on_every_text_both_detec
         texts = [task.prepare(learning.bounded(e.text)) for e in task.training() + task.validation()] + odd
         vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=learning.NGRAMS)
         theirs, counted = vectorizer.fit_transform(texts), learning.Counted.of(texts)
-        analyse = vectorizer.build_analyzer()
-        assert all(learning.char_wb_ngrams(text) == analyse(text) for text in texts)
-        columns = counted.columns()
-        assert columns.keys() == vectorizer.vocabulary_.keys()
-        in_their_columns = numpy.array([vectorizer.vocabulary_[gram] for gram in sorted(columns, key=columns.get)])
+        assert all(sorted(learning._ngrams_of(text)) == sorted(learning._numbered_ngrams([text])[1].tolist())
+                   for text in texts), "one message's n-grams (scoring) are those of many counted together (training)"
+        theirs_numbered = {numbered(gram): column for gram, column in vectorizer.vocabulary_.items()}
+        assert sorted(theirs_numbered) == counted.grams.tolist()
+        in_their_columns = numpy.array([theirs_numbered[number] for number in counted.grams.tolist()])
         assert (counted.counts != theirs[:, in_their_columns]).nnz == 0
         unseen = texts[:100] + ["从没见过的字词組合"]
         assert (counted.transform(unseen) != vectorizer.transform(unseen)[:, in_their_columns]).nnz == 0
