@@ -151,7 +151,7 @@ def test_the_daily_budget_of_calls_is_kept(service):
 def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_no(service):
     from handlers import spam
 
-    text = "想做副业的姐妹看过来"  # from a member of long standing: the model is in doubt
+    text = "宝妈在家也能赚钱啦"  # from a member of long standing: the model is in doubt
     assert spam.judge(text, newcomer=False).band == "doubt"
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:05",
                          config=config_with(service))
