@@ -57,6 +57,7 @@ GROUP_ONCE = dt.timedelta(minutes=10)  # one answer to an entry per group in thi
 LIFETIME = dt.timedelta(hours=1)  # an answer later than this is given up and reported, not sent
 REVIEW_DAYS = 7
 KEYWORDS_AT_MOST = 10
+LISTED_WORD_AT_MOST = 4  # characters of each part of an answer's first word that make it read as keywords
 PAGE = 10  # entries per page of /faq list
 SHOWN = 5  # entries and topics in the week's figures
 SEPARATORS = re.compile(r"[,，、;；]+")
@@ -305,7 +306,7 @@ def _add(ctx: Context, args: list[str]) -> None:
                              f"要改那条的答案，请用 /faq edit {keyword} 新答案")
     _create(ctx, keywords, answer, examples or [], "chat")
     ctx.reply("command_reply", "faq_changed", change="added", title=excerpt("、".join(keywords)), answer=excerpt(answer),
-              examples=_examples_shown(examples or []))
+              examples=_examples_shown(examples or []), keyword=keywords[0], more_keywords=_keywords_in_answer(args))
 
 
 def _edit(ctx: Context, entry: int, args: list[str]) -> None:
@@ -392,6 +393,19 @@ def _examples_shown(examples: list[str]) -> str | None:
 def _title(ctx: Context, entry: int) -> str:
     """An entry as the owner knows it: by its keywords."""
     return excerpt("、".join(_keywords_of(ctx, entry)))
+
+
+def _keywords_in_answer(args: list[str]) -> str | None:
+    """The keywords an answer begins with, when it reads as if the owner put a space among them ("/faq add 调弦
+    调音,弦距 弦距太高…": 调音 and 弦距 became the answer's first words). Added as typed all the same, with a hint:
+    an answer may well begin with a short list ("满99元包邮，新疆西藏补10元 …" does not read so: a part that long is
+    a phrase)."""
+    if len(args) < 3:
+        return None
+    parts = SEPARATORS.split(args[1])
+    if len(parts) < 2 or not all(0 < len(part) <= LISTED_WORD_AT_MOST and part.isalnum() for part in parts):
+        return None
+    return excerpt("、".join(parts))
 
 
 def _keywords(word: str) -> list[str]:

@@ -34,6 +34,19 @@ def test_the_owner_adds_an_entry_and_a_member_asking_in_private_gets_it_at_once(
     assert bot.sent(kind="response_nudge") == [], "answered: nothing waits for the owner"
 
 
+def test_keywords_typed_with_a_space_into_the_answer_are_pointed_out_and_a_list_in_an_answer_is_not(shop_bot):
+    bot = shop_bot()
+    bot.owner.says("/faq add 调弦 调音,弦距 弦距太高会打品，可以到店免费调整")
+    bot.owner.says("/faq add 运费 满99元包邮，新疆西藏补10元 其他地区不补")
+    bot.owner.says("/faq add 颜色 红、蓝、白")
+    bot.advance(minutes=1)
+    spaced, listed, short = replies(bot)[-3:]
+    assert "“调音、弦距”像是关键词" in spaced and "/faq del 调弦" in spaced
+    assert "像是关键词" not in listed and "像是关键词" not in short
+    answer, = bot.member("小王").says("调弦怎么弄")
+    assert answer["text"] == "调音,弦距 弦距太高会打品，可以到店免费调整", "added as typed: the owner decides"
+
+
 def test_an_answer_keeps_the_owners_line_breaks(shop_bot):
     bot = shop_bot()
     bot.owner.says("/faq add 发货 下单后48小时内发货。\n预售商品按页面写的时间发。")
