@@ -83,6 +83,22 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for run in reversed(runs) for item in run]
 
 
+# Adverts an established member might type, which the advert model reads in doubt or near it. Which of them falls in
+# the doubt band moves a little whenever the data grows, so the tests of doubt take the first that does.
+SUBTLE_ADVERTS = ("想做副业的姐妹看过来", "宝妈在家也能赚钱啦", "宝妈在家也能赚钱哦", "想赚钱的姐妹看过来", "想赚点钱的姐妹看过来",
+                  "宝妈们在家也能赚钱")
+
+
+@functools.cache
+def doubtful_advert() -> str:
+    """An established member's advert the advert model is in doubt about (no alert; a line in the day's summary)."""
+    from handlers import spam
+
+    in_doubt = [text for text in SUBTLE_ADVERTS if spam.judge(text, newcomer=False).band == "doubt"]
+    assert in_doubt, "none of SUBTLE_ADVERTS is in the advert model's doubt band now: add one that is"
+    return in_doubt[0]
+
+
 def at(text: str) -> str:
     """'2026-11-25 10:00' in Shanghai time, as a replay script writes it."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI).isoformat()

@@ -13,7 +13,7 @@ import pytest
 from core.config import load_config
 from handlers import complaint_detection
 from handlers.second_opinion import QUESTIONS as QUESTION_OF
-from tests.conftest import OWNER, replay_events, say, shop
+from tests.conftest import OWNER, doubtful_advert, replay_events, say, shop
 
 DOUBTFUL = "颜色和图片差好多"  # the local detector is in doubt about it (asserted below)
 DOUBTFUL_QUESTION = "衣服洗了一次就起球了，正常吗？"  # ... and this too, a question to the shop
@@ -149,10 +149,7 @@ def test_the_daily_budget_of_calls_is_kept(service):
 
 
 def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_no(service):
-    from handlers import spam
-
-    text = "宝妈在家也能赚钱啦"  # from a member of long standing: the model is in doubt
-    assert spam.judge(text, newcomer=False).band == "doubt"
+    text = doubtful_advert()  # from a member of long standing: the model is in doubt
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:05",
                          config=config_with(service))
     assert kinds(sent) == [("spam_alert", OWNER)] and "第二意见" in sent[0]["text"]

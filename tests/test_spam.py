@@ -19,7 +19,7 @@ from core.transport import SendRefused
 from handlers import spam
 from handlers.qr_codes import qr_texts
 from handlers.spam_rules import READ_AT_MOST
-from tests.conftest import OWNER, at, replay_events, say, shop
+from tests.conftest import OWNER, at, doubtful_advert, replay_events, say, shop
 
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
 
@@ -415,15 +415,12 @@ def test_an_alert_names_only_what_the_message_holds():
     assert spam.judge("兼职日结，有意者私我", newcomer=True).reasons == ("读起来像广告",), "no id, number or link in it"
 
 
-DOUBTFUL = "宝妈在家也能赚钱啦"  # the model is in doubt (asserted below): no alert, a line in the summary
-
-
 def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of_the_working_day(shop_bot):
-    assert spam.judge(DOUBTFUL, newcomer=False).band == "doubt"
+    doubtful = doubtful_advert()
     bot = qr_shop(shop_bot)  # a Wednesday: the shop closes at 18:00
-    bot.member("小李").says(DOUBTFUL, room="普通会员群")
+    bot.member("小李").says(doubtful, room="普通会员群")
     bot.advance(minutes=5)
-    bot.member("小李").says(DOUBTFUL, room="普通会员群")  # members repeat themselves
+    bot.member("小李").says(doubtful, room="普通会员群")  # members repeat themselves
     assert bot.sent(kind="spam_alert") == []
     bot.advance_to("2026-11-25 17:59")
     assert bot.sent(kind="spam_alert") == []
@@ -431,14 +428,14 @@ def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of
     summary, = bot.sent(kind="spam_alert")
     assert summary["to"] == OWNER and summary["at"].startswith("2026-11-25T18:00")
     assert summary["text"].startswith("今天可能的广告 2 条")
-    assert "小李在「普通会员群」：“宝妈在家也能赚钱啦”（共 2 条）" in summary["text"]
+    assert f"小李在「普通会员群」：“{doubtful}”（共 2 条）" in summary["text"]
     assert "/remove @小李" in summary["text"] and "/allow @小李" in summary["text"]
 
 
 def test_a_doubt_after_closing_time_waits_for_the_next_working_days_summary(shop_bot):
     bot = qr_shop(shop_bot)
     bot.advance_to("2026-11-25 19:00")
-    bot.member("小李").says(DOUBTFUL, room="普通会员群")
+    bot.member("小李").says(doubtful_advert(), room="普通会员群")
     bot.advance_to("2026-11-26 23:00")
     summary, = bot.sent(kind="spam_alert")
     assert summary["at"].startswith("2026-11-26T18:00") and "今天可能的广告 1 条" in summary["text"]
@@ -447,7 +444,8 @@ def test_a_doubt_after_closing_time_waits_for_the_next_working_days_summary(shop
 def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_training(shop_bot, tmp_path):
     db_path = tmp_path / "store.db"
     bot = shop_bot("2026-11-25 10:00", {"普通会员群": ["小王", "小李"]}, db_path=db_path)
-    bot.member("小李").says(DOUBTFUL, room="普通会员群")
+    doubtful = doubtful_advert()
+    bot.member("小李").says(doubtful, room="普通会员群")
     bot.member("小王").says("我的微信 wang_2024，大家加我", room="普通会员群")  # alerted: a member's own id
     bot.advance_to("2026-11-25 18:01")
     bot.owner.says("/remove @小李")
@@ -455,7 +453,7 @@ def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_traini
     bot.advance(minutes=1)
     store = open_store(db_path)
     assert [(r["contact"], r["text"], r["is_advert"]) for r in store["spam_corrections"].rows] == [
-        (bot.ids["小李"], DOUBTFUL, 1), (bot.ids["小王"], "我的微信 wang_2024，大家加我", 0)]
+        (bot.ids["小李"], doubtful, 1), (bot.ids["小王"], "我的微信 wang_2024，大家加我", 0)]
     store.close()
     before = spam.judge("我的微信 wang_2024，大家加我", newcomer=False).probability
     assert spam.LEARNER.tried == ()
