@@ -337,13 +337,14 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     scikit-learn."""
     kept = _kept_file(len(corrections), "one of", [list(example) for example in examples],
                       [list(correction) for correction in corrections], list(labels), regularisation)
+    if kept is None or not kept.exists():
+        _before_training(len(corrections))
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
         return OneOf(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                      {label: _unpacked(packed) for label, packed in numbers["weights"].items()}, numbers["intercepts"])
     if missing := set(labels) - {label for _, label in examples}:
         raise ValueError(f"no example of {', '.join(sorted(missing))}")
-    _before_training(len(corrections))
     examples = [*examples, *corrections]
     weights = [1.0] * (len(examples) - len(corrections)) + [CORRECTION_WEIGHT] * len(corrections)
     counted = Counted.of([prepare(bounded(text)) for text, _ in examples])
@@ -487,12 +488,13 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     kept = _kept_file(len(extra), [(e.text, e.label, e.writer) for e in examples],
                       [(e.text, e.label, e.writer) for e in validation], len(extra), task.regularisation,
                       task.writer_folds, bands and vars(bands))
+    if kept is None or not kept.exists():
+        _before_training(len(extra))
     if kept is not None and kept.exists():
         numbers = json.loads(kept.read_text(encoding="utf-8"))
         scorer = Scorer(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
-    _before_training(len(extra))
     if task.writer_folds:  # the bands are chosen on all but the corrections, which are fitted on as well
         judged = validation + examples[:len(examples) - len(extra)]
         examples = judged + list(extra)
@@ -560,13 +562,15 @@ class ModelFolders:
 
     shipped_data: Path | None = None  # models of the project's own data alone
     with_corrections: Path | None = None  # beside the store: they hold n-grams of members' words
-    # Called once, before the first model this process trains rather than reads, with how many of its examples are
-    # the owner's corrections: a first start after an install or update trains for ten seconds or more, a start
-    # after the day's corrections for a few, and a silent console for that long looks hung.
+    # Called once, before the first model this process would train rather than read, with how many of its examples
+    # are the owner's corrections: a first start after an install or update trains for ten seconds or more, a start
+    # after the day's corrections for a few, and a silent console for that long looks hung. It may have another
+    # process train and keep the models meanwhile (bot.py, at a first start): a model kept by then is read.
     before_training: Callable[[int], None] | None = None
 
 
 FOLDERS = ModelFolders()
+IN_USE: list[ModelInUse] = []  # every feature's model in use, as its module made it: for bot.py to train them apart
 
 
 def keep_models(shipped_data: Path | None, with_corrections: Path | None,
@@ -759,6 +763,7 @@ class ModelInUse:
     runs without a model. A subclass says how a model is fitted (`fit`) and what the gate compares (`accepts`)."""
 
     def __init__(self, name: str):
+        IN_USE.append(self)
         self.name = name
         self._base: object | None = None
         self._base_tried = False

@@ -350,7 +350,7 @@ def test_a_model_kept_in_bot_model_cache_scores_as_the_one_trained_and_other_exa
     trained = learning.train(task)
     kept, = tmp_path.glob("model-*.json")
     with monkeypatch.context() as patched:
-        patched.setattr(learning, "fit", lambda *args, **kwargs: pytest.fail("fitted again"))
+        patched.setattr(learning.Counted, "of", lambda texts: pytest.fail("trained again"))
         read = learning.train(task)  # from the file
     texts = [e.text for e in task.frozen()]
     assert [read.probability(t) for t in texts] == [trained.probability(t) for t in texts]
@@ -383,6 +383,25 @@ def test_a_model_of_the_shipped_data_is_kept_for_the_user_and_one_with_correctio
     assert len(list(shipped.glob("model-*.json"))) == 1
     kept, = beside_store.glob("model-*.json")
     assert kept.stat().st_mode & 0o777 == 0o600 and beside_store.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_model_another_process_kept_while_this_one_said_it_would_train_is_read_not_trained(model_folders,
+                                                                                            monkeypatch):
+    shipped, _ = model_folders
+    trained = learning.train(tiny_task())
+    kept, = shipped.glob("model-*.json")
+    numbers = kept.read_bytes()
+    kept.unlink()
+    told = []
+
+    def trained_by_a_child(corrections: int) -> None:  # as bot.py does at a first start
+        told.append(corrections)
+        kept.write_bytes(numbers)
+
+    learning.keep_models(*model_folders, before_training=trained_by_a_child)
+    monkeypatch.setattr(learning.Counted, "of", lambda texts: pytest.fail("trained here"))
+    read = learning.train(tiny_task())
+    assert told == [0] and read.probability("杯子碎了") == trained.probability("杯子碎了")
 
 
 def test_beside_the_store_only_the_newest_models_with_corrections_are_kept(model_folders):
