@@ -251,7 +251,14 @@ def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
     those of the shipped data alone in the user's cache, those with a store's corrections beside that store."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xiaodian" / "models"
     learning.keep_models(cache, Path(store).parent / MODELS if store else None,
-                         _say_training if say_when_training else None)
+                         _before_training if say_when_training else None)
+
+
+def _before_training(corrections: int) -> None:
+    """Said before the first model this start trains; at a first start, all of them are trained apart."""
+    _say_training(corrections)
+    if not corrections and (learning.FOLDERS.shipped_data or os.environ.get(learning.MODEL_CACHE)):
+        _train_apart()
 
 
 def _say_training(corrections: int) -> None:
@@ -260,8 +267,6 @@ def _say_training(corrections: int) -> None:
         return
     print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需十几秒，以后启动不用等……",
           file=sys.stderr, flush=True)
-    if learning.FOLDERS.shipped_data or os.environ.get(learning.MODEL_CACHE):
-        _train_apart()
 
 
 def _train_apart() -> None:

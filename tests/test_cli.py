@@ -8,6 +8,7 @@ import json
 import pytest
 
 import bot
+from core import learning
 from core.config import DEFAULT_CONFIG
 from core.store import open_store
 from tests.conftest import OWNER, replay_events, run_bot, say, shop
@@ -22,6 +23,8 @@ def cli(capfd, *argv: str) -> tuple[int, str, str]:
         status = bot.main(list(argv))
     except SystemExit as exit_:
         status = exit_.code
+    finally:
+        learning.keep_models(None, None)  # as a process that ends: its folders and start-up notice are not the next test's
     out, err = capfd.readouterr()
     return status, out, err
 
