@@ -257,7 +257,7 @@ def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
 def _before_training(corrections: int) -> None:
     """Said before the first model this start trains; at a first start, all of them are trained apart."""
     _say_training(corrections)
-    if not corrections and (learning.FOLDERS.shipped_data or os.environ.get(learning.MODEL_CACHE)):
+    if not corrections and learning.kept_folder(0):
         _train_apart()
 
 

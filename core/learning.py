@@ -586,12 +586,18 @@ def _before_training(corrections: int) -> None:
         FOLDERS.before_training = None
 
 
+def kept_folder(corrections: int) -> str | Path | None:
+    """Where models trained with this many of the owner's corrections are kept (None: nowhere): BOT_MODEL_CACHE when
+    set, else beside the store for models with corrections and the user's cache for the shipped data alone."""
+    return os.environ.get(MODEL_CACHE) or (FOLDERS.with_corrections if corrections else FOLDERS.shipped_data)
+
+
 def _kept_file(corrections: int, *trained_from: object) -> Path | None:
     """Where the model trained from these is kept (None when nowhere), `corrections` of its examples the owner's:
     named by a hash of what it was trained from (the examples, their writers and labels, how many are corrections,
     the regularisation, folds and bands given), the code and rules of core/ and handlers/ (how texts are prepared,
     how bands are chosen) and scikit-learn's version. A change to any of them names another file."""
-    folder = os.environ.get(MODEL_CACHE) or (FOLDERS.with_corrections if corrections else FOLDERS.shipped_data)
+    folder = kept_folder(corrections)
     if not folder:
         return None
     from importlib.metadata import version
