@@ -38,6 +38,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -61,6 +62,7 @@ CORRECTION_WEIGHT = 5.0
 # (by 0.0024 with round 19 in the data), five by 0.0017, ten by 0.0088: the gate stops a run of wrong corrections,
 # not a few; it cannot tell one wrong correction from a right one.
 F1_GIVEN_UP = 0.003
+FITS_AT_ONCE = 2  # at most, and no more than the machine has cores: the bot's machine may well have two
 MODEL_CACHE = "BOT_MODEL_CACHE"  # the environment variable naming the folder of trained models (see the top)
 KEPT_WITH_CORRECTIONS = 6  # models trained with a store's corrections kept beside it: the newest, one per night
 CODE = Path(__file__).resolve().parent.parent  # what a model's preparation and bands may be read by: core, handlers
@@ -180,6 +182,7 @@ class Counted:
         import numpy
         from sklearn.feature_extraction.text import TfidfTransformer
 
+        _blas_on_one_thread()
         counts = self.rows(rows)
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         held = numpy.bincount(counts.indices, minlength=counts.shape[1]) > 0
@@ -348,8 +351,10 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     examples = [*examples, *corrections]
     weights = [1.0] * (len(examples) - len(corrections)) + [CORRECTION_WEIGHT] * len(corrections)
     counted = Counted.of([prepare(bounded(text)) for text, _ in examples])
-    fits = {label: counted.fit(range(len(counted)), [of == label for _, of in examples], regularisation, weights)
-            for label in labels}
+    with fitting_pool() as pool:
+        fitting = {label: pool.submit(counted.fit, range(len(counted)), [of == label for _, of in examples],
+                                      regularisation, weights) for label in labels}
+        fits = {label: fitted.result() for label, fitted in fitting.items()}
     idf = fits[labels[0]].tfidf.idf_  # the same for every label: the same texts
     one_of = OneOf(counted.grams, idf, {label: idf * fitted.regression.coef_[0] for label, fitted in fits.items()},
                    {label: float(fitted.regression.intercept_[0]) for label, fitted in fits.items()})
@@ -503,11 +508,13 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     counted = Counted.of([task.prepare(bounded(e.text)) for e in examples])
     labels = [e.label for e in examples]
     weights = [1.0] * (len(examples) - len(extra)) + [CORRECTION_WEIGHT] * len(extra)
-    fitted = counted.fit(range(len(counted)), labels, task.regularisation, weights)
-    if task.writer_folds and bands is None:
-        bands = task.choose_bands(out_of_fold(task.writer_folds, counted, examples, len(extra), task.regularisation),
-                                  judged)
-    elif bands is None:
+    with fitting_pool() as pool:  # the model in use is fitted while the folds are
+        fitting = pool.submit(counted.fit, range(len(counted)), labels, task.regularisation, weights)
+        if task.writer_folds and bands is None:
+            bands = task.choose_bands(out_of_fold(task.writer_folds, counted, examples, len(extra),
+                                                  task.regularisation, pool), judged)
+        fitted = fitting.result()
+    if bands is None:
         judged_counts = counted.transform([task.prepare(bounded(e.text)) for e in judged])
         bands = task.choose_bands(fitted.probabilities(judged_counts), judged)
     scorer = counted.scorer(fitted)
@@ -532,8 +539,24 @@ def writer_folds(examples: Sequence[Example], folds: int) -> list[int]:
     return [fold_of[e.writer] for e in examples]
 
 
+def fitting_pool() -> ThreadPoolExecutor:
+    """Where regressions are fitted side by side: liblinear lets go of the GIL while it fits, and the complaint
+    model's five fits (its folds and the model in use) took 3.2 s one after another at a first start, 2.8 s so."""
+    return ThreadPoolExecutor(max_workers=min(FITS_AT_ONCE, os.cpu_count() or 1))
+
+
+@functools.cache
+def _blas_on_one_thread() -> None:
+    """OpenBLAS's threads on liblinear's vector sums made a fit slower (0.61 s rather than 0.55), took the core
+    another fit runs on (`fitting_pool`), and moved its probabilities by up to 5e-4 with how many they were. Held to
+    one for the process, every fit of the same examples gives the same model."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def out_of_fold(folds: int, counted: Counted, examples: list[Example], corrections: int,
-                regularisation: float) -> list[float]:
+                regularisation: float, pool: ThreadPoolExecutor) -> list[float]:
     """The probability of each example but the last `corrections` (the owner's, in every fold's training;
     `counted` holds the n-grams of all of them as the model reads them), from a model fitted without its writer's
     fold: how the model reads a writer it has never seen.
@@ -547,12 +570,16 @@ def out_of_fold(folds: int, counted: Counted, examples: list[Example], correctio
     fold_of = writer_folds(examples[:judged], folds)
     weights = [1.0] * judged + [CORRECTION_WEIGHT] * corrections
     probabilities = [0.0] * judged
-    for fold in range(folds):
+
+    def score_fold(fold: int) -> None:
         held = [i for i, f in enumerate(fold_of) if f == fold]
         fitted = [i for i, f in enumerate(fold_of) if f != fold] + list(range(judged, len(examples)))
         model = counted.fit(fitted, [examples[i].label for i in fitted], regularisation, [weights[i] for i in fitted])
         for i, probability in zip(held, model.probabilities(counted.rows(held))):
             probabilities[i] = probability
+
+    for scored in [pool.submit(score_fold, fold) for fold in range(folds)]:
+        scored.result()
     return probabilities
 
 

@@ -101,7 +101,8 @@ def test_the_bands_are_chosen_on_scores_of_writers_each_model_never_saw():
         example(f"杯子好看{n}", False, "a") for n in range(6)] + [example(f"差评{n}", True, "b") for n in range(6)] + [
         example(f"好评{n}", False, "b") for n in range(6)] + [example("差评", True, "")]  # the last: a correction
     texts = [e.text for e in examples]
-    out_of_fold = learning.out_of_fold(2, learning.Counted.of(texts), examples, 1, 10.0)
+    with learning.fitting_pool() as pool:
+        out_of_fold = learning.out_of_fold(2, learning.Counted.of(texts), examples, 1, 10.0, pool)
     assert len(out_of_fold) == len(examples) - 1, "a correction is fitted on, never judged"
     without_b = learning.fit(texts[:12] + texts[-1:], [e.label for e in examples[:12] + examples[-1:]], 10.0,
                              [1.0] * 12 + [learning.CORRECTION_WEIGHT])
