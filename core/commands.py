@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from core.clock import to_db
 from core.events import Message
-from core.registry import UsageError
+from core.registry import Refused, UsageError
 from core.text import excerpt
 
 if TYPE_CHECKING:  # a type name only: core/directory.py reads names with plain(), and the Context reads through it
@@ -85,7 +85,8 @@ def _answer(ctx: Context, name: str, args: list[str]) -> None:
     try:
         command.run(ctx, args)
     except UsageError as error:
-        ctx.reply("command_reply", "command_error", problem=str(error), usage=command.usage)
+        ctx.reply("command_reply", "command_error", problem=str(error),
+                  usage=None if isinstance(error, Refused) else command.usage)
 
 
 def _nearest_command(ctx: Context, typed: str) -> str | None:

@@ -29,6 +29,12 @@ class UsageError(Exception):
     """Raised by a command whose arguments do not fit: the owner gets the reason and the usage."""
 
 
+class Refused(UsageError):
+    """Raised by a command typed as it should be that cannot be done as things stand (待确认 3 is complaint #5
+    already, the campaign is cancelled, the picture is too old): the owner gets the reason alone, since the usage
+    would only repeat what they typed right."""
+
+
 @dataclass(frozen=True)
 class Action:
     """One of a command's sub-commands (`/campaign add …`), shown by /help with its own usage and examples."""

@@ -23,7 +23,7 @@ from core.config import COUPON_AT_MOST, ROBOT_TEXT_BYTES, WEEKDAYS
 from core.context import Context
 from core.events import Message
 from core.numbers import discount_problem, money
-from core.registry import Action, UsageError, command, on_message
+from core.registry import Action, command, on_message, Refused, UsageError
 from core.rules import from_owner, private, sends_picture
 from core.templates import copy_problems
 from core.text import quote
@@ -119,7 +119,7 @@ def _named(ctx: Context, action: str, rest: list[str]) -> Campaign:
         listed = "、".join(names[:NAMES_SHOWN]) + (" 等，/campaigns 可查看全部" if len(names) > NAMES_SHOWN else "")
         raise UsageError(f"没有名为{quote(rest[0], 20)}的活动。现有的活动：{listed or '还没有'}")
     if campaign.status == "off":
-        raise UsageError(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
+        raise Refused(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
     return campaign
 
 
@@ -157,7 +157,7 @@ def _refuse_a_taken_slot(ctx: Context, campaign: Campaign) -> None:
         state = f"已暂停，/campaign resume {taken.name} 可恢复"
     else:  # scheduled: it posts at its times, and is not posting now
         state = f"下次推送 {moment_words(planned, ctx.now)}" if (planned := planned_post(ctx, taken)) else "已排期"
-    raise UsageError(f"{taken.schedule_words()} 已经有 {taken.title}（{state}）。要换内容，请先 "
+    raise Refused(f"{taken.schedule_words()} 已经有 {taken.title}（{state}）。要换内容，请先 "
                      f"/campaign cancel {taken.name} 再添加；或者换个时间")
 
 
@@ -178,7 +178,7 @@ def _refuse_what_a_robot_cannot_post(ctx: Context, campaign: Campaign) -> None:
 def _confirm(ctx: Context) -> None:
     pending = ctx.memo(MEMO).get(PENDING)
     if pending is None:
-        raise UsageError("没有等待确认的活动")
+        raise Refused("没有等待确认的活动")
     ctx.memo(MEMO).forget(PENDING)
     _create(ctx, _load_dumped(pending))
 
@@ -222,12 +222,12 @@ def remember_picture(ctx: Context, message: Message) -> None:
 
 def _image(ctx: Context, campaign: Campaign, rest: list[str]) -> None:
     if campaign.status == "cancelled":
-        raise UsageError(f"{campaign.name} 已取消，请先 /campaign resume {campaign.name} 再配图")
+        raise Refused(f"{campaign.name} 已取消，请先 /campaign resume {campaign.name} 再配图")
     if rest and rest[0].lower() not in REMOVE_WORDS:
         raise UsageError(f"看不懂{quote(rest[0], 10)}：去掉配图请写 /campaign image {campaign.name} 删除")
     if rest:
         if campaign.image is None:
-            raise UsageError(f"{campaign.name} 还没有配图")
+            raise Refused(f"{campaign.name} 还没有配图")
         set_image(ctx, campaign, None, "command")
     else:
         set_image(ctx, campaign, _last_picture(ctx, campaign), "command")
@@ -239,14 +239,14 @@ def _last_picture(ctx: Context, campaign: Campaign) -> str:
     """The picture the owner typing the command last sent in private, if it is recent and still kept."""
     remembered = ctx.memo(PICTURES).get(ctx.event.sender)
     if remembered is None:
-        raise UsageError(f"请先把图片私聊发给我，再发 /campaign image {campaign.name}")
+        raise Refused(f"请先把图片私聊发给我，再发 /campaign image {campaign.name}")
     picture = json.loads(remembered)
     sent_at = from_db(picture["at"], ctx.config.tz)
     again = f"请把要用的图片再私聊发一次，然后发 /campaign image {campaign.name}"
     if sent_at < ctx.now - PICTURE_FRESH:
-        raise UsageError(f"您最近发给我的图片是{moment_words(sent_at, ctx.now)}收到的，超过一天了。为免配错图，{again}")
+        raise Refused(f"您最近发给我的图片是{moment_words(sent_at, ctx.now)}收到的，超过一天了。为免配错图，{again}")
     if not Path(picture["image"]).is_file():  # deleted from media/ by hand
-        raise UsageError(f"您最近发给我的图片已经不在了，{again}")
+        raise Refused(f"您最近发给我的图片已经不在了，{again}")
     return picture["image"]
 
 

@@ -27,7 +27,7 @@ from core.context import Context
 from core import directory
 from core.events import MEDIA_WORDS, Message
 from core.numbers import NUMBERS_AT_MOST, money, whole_number
-from core.registry import UsageError, command, job, on_message
+from core.registry import command, job, on_message, Refused, UsageError
 from core.rules import from_member, sends_picture
 from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
@@ -169,7 +169,7 @@ def dismiss(ctx: Context, args: list[str]) -> None:
 def _dismiss(ctx: Context, doubt: dict) -> None:
     who = ctx.name_of(doubt["contact"])
     if doubt["complaint"] is not None:
-        raise UsageError(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
+        raise Refused(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
                          f"/notcomplaint #{doubt['complaint']}")
     if not doubt["dismissed_at"]:
         ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt["id"]])
@@ -305,9 +305,9 @@ def _complaint_from_args(ctx: Context, args: list[str], resolved_too: bool = Fal
     if complaint is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的投诉")
     if complaint["resolved_at"] and not resolved_too:
-        raise UsageError(f"投诉 #{complaint['id']} 已经处理完毕")
+        raise Refused(f"投诉 #{complaint['id']} 已经处理完毕")
     if complaint["withdrawn_at"]:
-        raise UsageError(f"投诉 #{complaint['id']} 已撤销（不是投诉）")
+        raise Refused(f"投诉 #{complaint['id']} 已撤销（不是投诉）")
     return complaint
 
 
@@ -409,7 +409,7 @@ def _chosen(ctx: Context, contact: str, number: int) -> dict:
         raise UsageError(f"消息编号只有 1 到 {len(ids)}")
     chosen = history.messages_by_id(ctx.db, [ids[number - 1]]).get(ids[number - 1])
     if chosen is None:  # pruned meanwhile, by the store's retention
-        raise UsageError(f"那条消息已经过了保存期限：{again}")
+        raise Refused(f"那条消息已经过了保存期限：{again}")
     return chosen
 
 

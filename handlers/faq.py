@@ -39,7 +39,7 @@ from core.context import Context
 from core.events import Message
 from core.learning import groups, shared_phrases, without_mentions
 from core.numbers import page_number
-from core.registry import Action, UsageError, command, job, on_message, on_start
+from core.registry import Action, command, job, on_message, on_start, Refused, UsageError
 from core.rules import from_member, in_shop_group, mentions_bot, private, rule
 from core.templates import copy_problems
 from core.text import excerpt, quote
@@ -302,7 +302,7 @@ def _add(ctx: Context, args: list[str]) -> None:
         raise UsageError("请在例句前写出答案，例如 /faq add 运费 满99元包邮 例：包邮吗")
     for keyword in keywords:
         if (holder := _entry_holding(ctx, keyword)) is not None:
-            raise UsageError(f"关键词{quote(keyword, 20)}已在问答“{_title(ctx, holder)}”里。"
+            raise Refused(f"关键词{quote(keyword, 20)}已在问答“{_title(ctx, holder)}”里。"
                              f"要改那条的答案，请用 /faq edit {keyword} 新答案")
     _create(ctx, keywords, answer, examples or [], "chat")
     ctx.reply("command_reply", "faq_changed", change="added", title=excerpt("、".join(keywords)), answer=excerpt(answer),

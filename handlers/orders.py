@@ -11,7 +11,7 @@ from __future__ import annotations
 from core.text import excerpt, quote
 from core.context import Context
 from core.numbers import money
-from core.registry import UsageError, command
+from core.registry import command, Refused, UsageError
 from handlers import order_book
 from handlers.members import CLOSING_QUOTES, named_member
 from handlers.tiers import recompute, tell_changes, tier_of
@@ -31,7 +31,7 @@ def record_order(ctx: Context, args: list[str]) -> None:
     amount = money(rest[0], "金额", at_most=ctx.config.orders.max_order_amount, example="199.5")
     order_id = _order_id(rest[1]) if len(rest) == 2 else f"chat-{ctx.now:%Y%m%d%H%M%S}-{contact}"
     if order_book.has_order(ctx.db, order_id):
-        raise UsageError(f"订单号{quote(order_id)}已经记过了")
+        raise Refused(f"订单号{quote(order_id)}已经记过了")
     order_book.add_chat_order(ctx, order_id, contact, float(amount))
     # The tier follows the order at once, so that /tier never contradicts the spend it shows; the owner's answer
     # comes first, then the tier_change it caused.

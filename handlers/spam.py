@@ -36,7 +36,7 @@ from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
 from core.learning import Detector, Example, Learner
-from core.registry import UsageError, command, job, on_message, on_start, recurring
+from core.registry import command, job, on_message, on_start, recurring, Refused, UsageError
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote, shown_name
 from handlers import advert_model, order_book, second_opinion, welcome
@@ -374,7 +374,7 @@ def _room_to_leave(ctx: Context, contact: str) -> str:
     if latest and directory.topic_of(ctx.db, latest["room"]) in topics:
         return latest["room"]
     if not topics:
-        raise UsageError(f"{who} 已经不在任何群里了")
+        raise Refused(f"{who} 已经不在任何群里了")
     if len(topics) > 1:
         shown = sorted(topics)
         raise UsageError(f"{who} 在 {len(shown)} 个群里（{'、'.join(shown[:5])}），请加上群名，例如 /remove @{who} {shown[0]}")
