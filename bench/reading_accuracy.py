@@ -23,7 +23,8 @@ first start (trained) and at a later one (read where they were kept; goal under 
 
 With --held-out, the owner's second half-week too: the round's days are a week of one shop's groups, and an owner
 answers what reaches them. The first four days' messages that reached the owner are answered as the owner would
-(a doubt confirmed or dismissed, a public apology to chat withdrawn), the model retrained with those answers
+(a doubt confirmed, or dismissed or let pass: the same to the bot; a public apology to chat withdrawn), the model
+retrained with those answers
 through the nightly gate, and the last three days read by the model in use and by the retrained one.
 """
 

@@ -50,6 +50,10 @@ REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 # "/不是投诉 N" may mean the doubtful message numbered N (待确认 N) rather than complaint #N while it is this recent
 UNDECIDED_FOR = dt.timedelta(days=7)
+# A doubt the owner lets pass this long is settled as "not a complaint" and learned as /不是 is: the question says
+# so. Most owners answer "可能是投诉" they disagree with by not answering, and a bot that learned from /不是 alone
+# learned nothing from them (the README's complaint section has the figures).
+SILENCE_MEANS_NO = dt.timedelta(days=3)
 DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
 CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
 CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
@@ -136,7 +140,8 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
         [to_db(ctx.now), message.room, message.sender, message.text, verdict.reason, verdict.probability],
     ).lastrowid
     ctx.tell_owner("complaint_doubt", "complaint_doubt", id=doubt_id, who=ctx.name_of(message.sender),
-                   where=ctx.topic_of(message.room) if message.room else None, text=message.text)
+                   where=ctx.topic_of(message.room) if message.room else None, text=message.text,
+                   silent_days=SILENCE_MEANS_NO.days)
 
 
 @command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
@@ -184,6 +189,19 @@ def _doubt_from_args(ctx: Context, args: list[str], example: str) -> dict:
     if doubt is None:
         raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的“可能是投诉”提醒")
     return doubt
+
+
+def settle_silent_doubts(ctx: Context) -> None:
+    """The doubts the owner let pass for SILENCE_MEANS_NO, settled as "not a complaint" and kept as corrections for
+    the night's training, as /不是 keeps them. /是投诉 N still opens the complaint within UNDECIDED_FOR, taking the
+    "not a complaint" back as it does after /不是."""
+    silent = ctx.db.execute(
+        "SELECT id, text FROM doubts WHERE detector = 'complaint' AND complaint IS NULL AND dismissed_at IS NULL"
+        " AND at <= ?", [to_db(ctx.now - SILENCE_MEANS_NO)],
+    ).fetchall()
+    for doubt_id, text in silent:
+        ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt_id])
+        record_correction(ctx, None, text, is_complaint=False, doubt=doubt_id)
 
 
 def _undecided_doubt(ctx: Context, doubt_id: int) -> dict | None:

@@ -196,6 +196,22 @@ def test_the_owner_says_a_doubtful_message_is_none_and_it_is_learned_until_the_o
     assert "已经确认为投诉 #1" in answer_to(bot, "/不是 1")
 
 
+def test_a_doubt_the_owner_lets_pass_for_three_days_is_learned_as_none_until_the_owner_confirms_it(shop_bot):
+    text = "颜色和图片差好多"
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(text, room="普通会员群")
+    assert "不是请回复 /不是 1，或者不理会（3天后算作不是）" in bot.texts(kind="complaint_doubt")[0]
+    bot.advance_to("2026-11-28 09:00")  # three nights, not yet three days
+    assert complaint_detection.corrections(bot.assistant.db) == []
+    assert complaint_detection.detect(text).band == "doubt"
+    bot.advance_to("2026-11-29 09:00")  # the night after three days
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(text, False)]
+    assert complaint_detection.detect(text) is None, "learned: not asked about again"
+    assert [m["kind"] for m in bot.owner.says("/是投诉 1") + bot.advance(minutes=1)] == ["complaint_alert", "complaint_ack"]
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(text, True)], \
+        "the owner's word over their silence"
+
+
 def test_a_members_doubts_are_one_question_until_the_owner_answers_it_then_a_new_doubt_is_asked(shop_bot):
     bot = shop_bot()
     wang = bot.member("小王")
