@@ -15,7 +15,8 @@ owner's word, unless [spam] auto_remove is on: then a newcomer without an order 
 within 48 hours is removed at once, and the owner told.
 
 The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
-an advert, /allow that it was none. They are kept (spam_corrections) and trained with at start and every night; a
+an advert, /allow that it was none. A member taken out by hand in WeChat after one, or gone on their own, says what
+/remove says. They are kept (spam_corrections) and trained with at start and every night; a
 model retrained with them replaces the one in use only when it is not worse on the frozen split (core/learning.py).
 
 A picture is read for QR codes (handlers/qr_codes.py) only in a shop group and not a trusted member's: an invite is
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
@@ -34,9 +36,9 @@ from apscheduler.triggers.cron import CronTrigger
 from core import directory, history
 from core.clock import from_db, to_db
 from core.context import Context
-from core.events import Message
+from core.events import Leave, Message
 from core.learning import Detector, Example, Learner
-from core.registry import command, job, on_message, on_start, recurring, Refused, UsageError
+from core.registry import command, job, on_leave, on_message, on_start, recurring, Refused, UsageError
 from core.rules import from_member, in_shop_group
 from core.text import excerpt, quote, shown_name
 from handlers import advert_model, order_book, second_opinion, welcome
@@ -45,9 +47,11 @@ from handlers.opening_hours import hours_on, next_opening
 from handlers.qr_codes import qr_texts
 from handlers.spam_rules import MARK_REASONS, READS_AS_ADVERT, points_at_code, read_codes
 
+log = logging.getLogger(__name__)
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
 SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second sure advert within this
+GONE_AFTER_JUDGED = dt.timedelta(hours=48)  # a member gone this soon after an alert or doubt was gone for it
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
 QR_CODE = "发了二维码图片"
 SECOND_OPINION = "您设置的第二意见也认为是广告"
@@ -310,6 +314,29 @@ def _record_correction(ctx: Context, contact: str, is_advert: bool) -> None:
         "INSERT INTO spam_corrections (at, contact, source, text, newcomer, is_advert) VALUES (?, ?, ?, ?, ?, ?)",
         [to_db(ctx.now), contact, judged["source"], judged["text"], judged["newcomer"], int(is_advert)],
     )
+
+
+@on_leave
+def learn_from_a_removal_by_hand(ctx: Context, left: Leave) -> None:
+    """Most owners take an advertiser out by hand in WeChat rather than type /remove: a member whose message was
+    alerted or kept in doubt and who is gone from that group within GONE_AFTER_JUDGED, neither answered by the owner
+    nor removed by the bot, teaches the model as /remove would. An advertiser who leaves on their own after posting,
+    as many do, is one too."""
+    judged = _latest_judged(ctx, left.contact)
+    if (judged is None or judged["room"] != left.room
+            or from_db(judged["at"], ctx.config.tz) < ctx.now - GONE_AFTER_JUDGED
+            or _answered_or_removed_by_the_bot(ctx, judged["source"])):
+        return
+    _record_correction(ctx, left.contact, is_advert=True)
+    log.info("%s left %s after an advert was judged: learned as one", left.contact, left.room)
+
+
+def _answered_or_removed_by_the_bot(ctx: Context, source: str) -> bool:
+    kind, _, number = source.partition(":")
+    answered = ctx.db.execute("SELECT 1 FROM spam_corrections WHERE source = ? LIMIT 1", [source]).fetchone()
+    removed = kind == "hit" and ctx.db.execute("SELECT removal_queued FROM spam_hits WHERE id = ?",
+                                               [int(number)]).fetchone()[0]
+    return bool(answered or removed)
 
 
 def corrections(db) -> list[Example]:

@@ -463,6 +463,30 @@ def test_allow_and_remove_are_kept_as_corrections_and_learned_at_the_next_traini
         assert spam.judge("我的微信 wang_2024，大家加我", newcomer=False).probability < before
 
 
+def test_a_member_the_owner_takes_out_by_hand_after_an_alert_or_a_doubt_teaches_the_model_as_remove_would(shop_bot,
+                                                                                                           tmp_path):
+    db_path = tmp_path / "store.db"
+    bot = shop_bot("2026-11-25 10:00", {"普通会员群": ["小王", "小李", "小张", "阿芳"]}, db_path=db_path)
+    doubtful = doubtful_advert()
+    bot.member("小李").says(doubtful, room="普通会员群")  # kept for the day's summary
+    bot.member("小王").says("兼职日结，有意者加我v：wang_2024", room="普通会员群")  # alerted
+    bot.member("小张").says("我的微信 zhang_2024，大家加我", room="普通会员群")  # alerted, then allowed
+    bot.member("阿芳").says("想做副业的加我v：fang_2024", room="普通会员群")  # alerted, gone days later
+    bot.advance(minutes=5)
+    assert [text.count("/remove @") for text in bot.texts(kind="spam_alert")] == [1, 1, 1], "three alerts, one a member"
+    bot.owner.says("/allow @小张")
+    bot.advance(hours=2)
+    for name in ("小李", "小王", "小张"):  # taken out by the owner in WeChat, not with /remove
+        bot.member(name).leaves("普通会员群")
+    bot.advance_to("2026-11-28 10:00")
+    bot.member("阿芳").leaves("普通会员群")
+    store = open_store(db_path)
+    assert [(r["text"], r["is_advert"]) for r in store["spam_corrections"].rows] == [
+        ("我的微信 zhang_2024，大家加我", 0), (doubtful, 1), ("兼职日结，有意者加我v：wang_2024", 1)], \
+        "the owner's /allow stands; a member gone days after the alert teaches nothing"
+    store.close()
+
+
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
     doubtful = "在家带娃的宝妈可以一起做点事"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
