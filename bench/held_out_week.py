@@ -1,0 +1,144 @@
+"""A held-out round's week as the bot lives it, through `bot.py replay` (the public interface), for a round whose
+writer gave each message its sender (`member`). `bench/reading_accuracy.py --held-out N` judges each message
+alone; here the bot also knows who wrote what: a member's follow-ups go to their open complaint rather than open
+another, a member's doubtful messages within the hour are one question to the owner, and the owner, who answers
+nothing, lets every doubt pass, so that from the night three days after the first ones the model learns from that
+silence (handlers/complaints.py `SILENCE_MEANS_NO`).
+
+    .venv/bin/python bench/held_out_week.py N        (or --file WEEK.jsonl)
+
+The week: each shop's messages (members a… and b…) spread evenly over Monday 2026-11-23 to Sunday, 09:30 to 20:30,
+in the order written, in the config's two groups; a newcomer joins an hour before their first message. Printed:
+what reached the owner (public apologies, questions "可能是投诉", advert alerts), which messages they were, and how
+often the owner was asked in the first four days and in the last three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handlers.everyday import DATA, held_out_files, rows  # noqa: E402
+
+OWNER, BOT = "wxid_owner", "wxid_bot"
+ROOMS = {"a": ("a@chatroom", "普通会员群"), "b": ("b@chatroom", "VIP福利群")}
+MONDAY = dt.datetime(2026, 11, 23, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+DAY_FROM, DAY_MINUTES = dt.timedelta(hours=9, minutes=30), 11 * 60
+EVERYDAY = ("chat", "question")
+LAST_DAYS_FROM = 4  # Friday on: what the owner's silence on the first days' doubts has taught
+
+
+def week(messages: list[dict]) -> list[dict]:
+    """The messages with their times: each shop's spread evenly over the week's days, in the order written."""
+    timed = []
+    for shop in ROOMS:
+        theirs = [row for row in messages if row["member"].startswith(shop)]
+        for i, row in enumerate(theirs):
+            day, place = divmod(i * 7, len(theirs))
+            minute = place * DAY_MINUTES // len(theirs)
+            timed.append({**row, "at": MONDAY + dt.timedelta(days=day) + DAY_FROM + dt.timedelta(minutes=minute, seconds=i % 60)})
+    return sorted(timed, key=lambda row: row["at"])
+
+
+def script(timed: list[dict]) -> list[dict]:
+    """The replay's events: the bot's login, the members, the two groups, newcomers joining, the messages."""
+    start = MONDAY + dt.timedelta(hours=8)
+    members = sorted({row["member"] for row in timed})
+    newcomers = {}
+    for row in timed:
+        if row["newcomer"]:
+            newcomers.setdefault(row["member"], max(start, row["at"] - dt.timedelta(hours=1)))
+    events = [{"at": start, "type": "login", "id": BOT, "name": "小店助手"}]
+    events += [{"at": start, "type": "contact", "id": f"wxid_{m}", "name": m} for m in members]
+    events += [{"at": start, "type": "room", "id": room, "topic": topic,
+                "members": [f"wxid_{m}" for m in members if m.startswith(shop) and m not in newcomers]}
+               for shop, (room, topic) in ROOMS.items()]
+    events += [{"at": at, "type": "join", "room": ROOMS[m[0]][0], "contact": f"wxid_{m}"} for m, at in newcomers.items()]
+    events += [{"at": row["at"], "type": "message", "from": f"wxid_{row['member']}", "room": ROOMS[row["member"][0]][0],
+                "text": row["text"]} for row in timed]
+    events.sort(key=lambda event: event["at"])
+    return [{**event, "at": event["at"].isoformat()} for event in events]
+
+
+def replayed(events: list[dict], until: dt.datetime) -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "week.jsonl"
+        path.write_text("".join(json.dumps(event, ensure_ascii=False) + "\n" for event in events), encoding="utf-8")
+        done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "replay", str(path), "--owner", OWNER,
+                               "--until", until.isoformat()], capture_output=True, text=True, cwd=ROOT, check=True)
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def source(sent: dict, timed: list[dict]) -> dict | None:
+    """The member's message an alert or question quotes: "{who}在「{group}」说：“{text}”", the text cut at 80."""
+    text = sent["text"]
+    who = text.split("：", 1)[1].split("在「", 1)[0]
+    quoted = text.split("“", 1)[1].rsplit("”", 1)[0].removesuffix("...")
+    at = dt.datetime.fromisoformat(sent["at"])
+    candidates = [row for row in timed if row["member"] == who and row["at"] <= at and row["text"].startswith(quoted)]
+    return candidates[-1] if candidates else None
+
+
+def _after_one_heard(row: dict, reached: dict[str, list]) -> bool:
+    """Whether a member's message came after one of theirs that opened a complaint (the owner, answering nothing,
+    leaves it open: the bot gathers what they say next into it) or that the owner was asked about within the hour."""
+    return any(found and found["member"] == row["member"] and found["at"] <= row["at"]
+               and (kind == "complaint_alert" or row["at"] - found["at"] <= dt.timedelta(hours=1))
+               for kind, pairs in reached.items() for _, found in pairs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("round", type=int, nargs="?", help="a held-out round not run yet")
+    parser.add_argument("--file", type=Path, help="or any week of labelled messages with their senders")
+    args = parser.parse_args()
+    number = args.round or args.file
+    messages = list(rows(args.file.resolve())) if args.file else [
+        row for name in held_out_files(args.round) for row in rows(DATA / name)]
+    if not all("member" in row for row in messages):
+        print(f"round {number} does not say who wrote each message: nothing to replay")
+        return 2
+    timed = week(messages)
+    sent = replayed(script(timed), MONDAY + dt.timedelta(days=7, hours=6))
+    reached = {kind: [(m, source(m, timed)) for m in sent if m["kind"] == kind and m["to"] == OWNER]
+               for kind in ("complaint_alert", "complaint_doubt")}
+    everyday = [row for row in timed if row["kind"] in EVERYDAY]
+    complaints = [row for row in timed if row["kind"] == "complaint"]
+    print(f"round {number}, a week through bot.py replay: {len(timed)} messages, {len(everyday)} everyday, "
+          f"{len(complaints)} complaints; the owner answers nothing")
+    unmatched = sum(found is None for pairs in reached.values() for _, found in pairs)
+    for kind, pairs in reached.items():
+        kinds = Counter(found["kind"] if found else "?" for _, found in pairs)
+        print(f"  {kind}: {len(pairs)} ({', '.join(f'{k} {n}' for k, n in kinds.most_common())})")
+    heard = {id(found) for pairs in reached.values() for _, found in pairs if found}
+    quoted = sum(id(row) in heard for row in complaints)
+    followed = [row for row in complaints if id(row) not in heard and _after_one_heard(row, reached)]
+    print(f"  complaint messages the owner heard of: {quoted} quoted, {len(followed)} more by a member whose complaint "
+          f"was open or who had been asked about within the hour; {len(complaints) - quoted - len(followed)} not")
+    for label, days in (("Monday to Thursday", range(0, LAST_DAYS_FROM)), ("Friday to Sunday", range(LAST_DAYS_FROM, 7))):
+        theirs = [row for row in everyday if (row["at"] - MONDAY).days in days]
+        ids = {id(row) for row in theirs}
+        asked = sum(found is not None and id(found) in ids for _, found in reached["complaint_doubt"])
+        apologised = sum(found is not None and id(found) in ids for _, found in reached["complaint_alert"])
+        print(f"  {label}: everyday messages apologised to in public {apologised}/{len(theirs)}, "
+              f"asked about {asked}/{len(theirs)} ({asked / max(len(theirs), 1):.1%})")
+    for kind, pairs in reached.items():
+        for m, found in pairs:
+            if found is None or found["kind"] != "complaint":
+                print(f"    {kind}: {found['kind'] if found else '?'}: {(found or m)['text'][:60]}")
+    if unmatched:
+        print(f"  ({unmatched} messages to the owner whose source was not found)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
