@@ -246,7 +246,7 @@ def _claim(store: Path | str) -> InstanceLock:
         sys.exit(ALREADY_RUNNING)
 
 
-def _keep_models(store: Path | None, say_when_training: bool = False) -> None:
+def keep_models(store: Path | None, say_when_training: bool = False) -> None:
     """Where trained models are kept as numbers, so that a start reads them rather than trains (core/learning.py):
     those of the shipped data alone in the user's cache, those with a store's corrections beside that store."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xiaodian" / "models"
@@ -294,7 +294,7 @@ def _train_base_models(shipped_data: Path | None) -> None:
 
 def _run(config: Config, db_path: Path | None, pretend_time: dt.datetime | None) -> None:
     with _store(config, db_path, pretend_time) as (path, temporary), store_problems(path), _claim(path):
-        _keep_models(None if temporary else path, say_when_training=True)
+        keep_models(None if temporary else path, say_when_training=True)
         transport = make_transport(config, media.folder_for(path))
         assistant = Assistant(config, open_store(path), SystemClock(config.tz, pretend_time), features.load())
         # At the console, a closed input means "I am done typing", not "stop now": let the answers out first,
@@ -327,7 +327,7 @@ def _replay(config: Config, args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.owner:
         config = config.with_owners(args.owner)
-    _keep_models(args.db)
+    keep_models(args.db)
     with _claim(args.db) if args.db else contextlib.nullcontext():  # a fresh temporary store is ours alone
         run_script(config, features.load(), timeline, until=args.until, db_path=args.db, seed=args.seed)
     return 0
@@ -373,7 +373,7 @@ def _read_only_store(path: Path) -> sqlite3.Connection:
 
 
 def _train_complaints(config: Config, args: argparse.Namespace) -> int:
-    _keep_models(args.db or Path(config.store.path))
+    keep_models(args.db or Path(config.store.path))
     db = _read_only_store(args.db or Path(config.store.path))
     try:
         trial, reasons = complaint_detection.trial(db), complaint_reasons.trial(db)
@@ -438,7 +438,7 @@ def _check_config(config: Config, config_path: Path) -> int:
     # A month of a small shop on a throwaway store, every command's examples typed: the templates with the
     # variables the code really gives them, and every job on its way (core/selfcheck.py).
     today = SystemClock(config.tz).now().replace(hour=9, minute=0, second=0, microsecond=0)
-    _keep_models(None)  # the models the bot reads at start, not trained again: 20 s of the check's 24 were training
+    keep_models(None)  # the models the bot reads at start, not trained again: 20 s of the check's 24 were training
     if failures := rehearse(config, features.load(), today):
         print(f"用 {shown_path(config_path)} 试运行一个月时出了 {len(failures)} 个问题：", file=sys.stderr)
         print("\n".join(f"  - {failure}" for failure in failures), file=sys.stderr)

@@ -9,7 +9,8 @@ much of the bot's time is its own rather than the disk's.
 The aged run does the same on a store with a year of history behind it (1,000,000 sent messages, 5,000,000
 events), and also times the sends, whose pacing looks up the latest sends before each one; then it runs the
 night's pruning ([store] retention_days) and reports how long it took, its longest batch (the write lock is held
-that long), and the store's size before and after.
+that long), and the store's size before and after. The models are kept and read as `bot.py run` keeps them
+(trained in a child process at a first start), so that the peak memory is a running bot's, not training's.
 
     python bench/throughput.py [--messages N] [--rooms R] [--members M] [--aged-sent N] [--aged-events N]
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bot  # noqa: E402
 import features  # noqa: E402
 from core.assistant import Assistant  # noqa: E402
 from core.clock import VirtualClock, to_db  # noqa: E402
@@ -232,6 +234,7 @@ def run(
     messages: int = 20_000, rooms: int = 1_000, members: int = 100_000, bursts: tuple[int, ...] = (1, MAX_BURST),
     aged_sent: int = 1_000_000, aged_events: int = 5_000_000,
 ) -> dict:
+    bot.keep_models(None, say_when_training=True)  # as `bot.py run` does: trained apart at a first start, then read
     bots = []
     for burst in bursts:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
@@ -242,8 +245,8 @@ def run(
         floor = bench_floor(path, messages)
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         aged = bench_aged(Path(scratch) / "store.db", rooms, members, messages, aged_sent, aged_events)
-    for bot in bots:
-        bot["ratio_to_floor"] = bot["per_second"] / floor["per_second"]
+    for figures in bots:
+        figures["ratio_to_floor"] = figures["per_second"] / floor["per_second"]
     return {
         "bench": "throughput",
         "rooms": rooms,
@@ -258,11 +261,11 @@ def run(
 def report(result: dict) -> str:
     floor = result["floor"]
     lines = [f"throughput: {result['rooms']} rooms, {result['members']} members, {floor['rows']} messages"]
-    for bot in result["bot"]:
-        mode = "one transaction a message" if bot["burst"] == 1 else f"group commit of {bot['burst']}"
+    for figures in result["bot"]:
+        mode = "one transaction a message" if figures["burst"] == 1 else f"group commit of {figures['burst']}"
         lines.append(
-            f"  bot    {bot['per_second']:>8.0f} msg/s  {bot['ratio_to_floor']:>5.0%} of floor"
-            f"  p50 {bot['p50_ms']:6.2f} ms  p99 {bot['p99_ms']:6.2f} ms  ({mode}; {bot['replies_queued']} replies queued)"
+            f"  bot    {figures['per_second']:>8.0f} msg/s  {figures['ratio_to_floor']:>5.0%} of floor"
+            f"  p50 {figures['p50_ms']:6.2f} ms  p99 {figures['p99_ms']:6.2f} ms  ({mode}; {figures['replies_queued']} replies queued)"
         )
     lines.append(f"  floor  {floor['per_second']:>8.0f} rows/s (plain inserts, one transaction a row, same file and mode)")
     aged = result["aged"]

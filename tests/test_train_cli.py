@@ -120,10 +120,10 @@ def test_the_bot_keeps_models_of_the_shipped_data_in_the_users_cache_and_correct
         monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     try:
-        bot._keep_models(tmp_path / "shop" / "store.db")
+        bot.keep_models(tmp_path / "shop" / "store.db")
         assert learning.FOLDERS.shipped_data == tmp_path / "cache" / "xiaodian" / "models"
         assert learning.FOLDERS.with_corrections == tmp_path / "shop" / "models"
-        bot._keep_models(None)  # a temporary store: nothing of it outlives the run
+        bot.keep_models(None)  # a temporary store: nothing of it outlives the run
         assert learning.FOLDERS.with_corrections is None
     finally:
         learning.keep_models(None, None)
