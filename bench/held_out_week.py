@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.reading_accuracy import share  # noqa: E402
 from handlers.everyday import DATA, held_out_files, rows  # noqa: E402
 
 OWNER, BOT = "wxid_owner", "wxid_bot"
@@ -129,8 +130,8 @@ def main() -> int:
         ids = {id(row) for row in theirs}
         asked = sum(found is not None and id(found) in ids for _, found in reached["complaint_doubt"])
         apologised = sum(found is not None and id(found) in ids for _, found in reached["complaint_alert"])
-        print(f"  {label}: everyday messages apologised to in public {apologised}/{len(theirs)}, "
-              f"asked about {asked}/{len(theirs)} ({asked / max(len(theirs), 1):.1%})")
+        print(f"  {label}: everyday messages apologised to in public {share(apologised, len(theirs))}, "
+              f"asked about {share(asked, len(theirs))}")
     for kind, pairs in reached.items():
         for m, found in pairs:
             if found is None or found["kind"] != "complaint":
