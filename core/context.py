@@ -175,7 +175,7 @@ class Context:
         the owner is told should WeChat refuse it (the account is not the group's owner or an admin)."""
         return self._assistant.outbox.enqueue(now=self.now, kind=REMOVE_MEMBER, text="", room=room, to=contact)
 
-    def withdraw(self, kind: str, /, *, room: str, to: str) -> int:
+    def withdraw(self, kind: str, /, *, room: str | None, to: str) -> int:
         """Take back what this feature queued for `to` in `room` and no longer means to say (core/outbox.py)."""
         return self._assistant.outbox.withdraw(kind=kind, room=room, to=to)
 

@@ -412,12 +412,12 @@ class Outbox:
         self.db.execute("UPDATE outbox SET not_before = ? WHERE status = 'queued' AND attempts > 0 AND not_before > ?",
                         [to_db(now), to_db(now)])
 
-    def withdraw(self, *, kind: str, room: str, to: str) -> int:
+    def withdraw(self, *, kind: str, room: str | None, to: str) -> int:
         """Take back the queued messages of `kind` addressed to `to` in `room`, because what they say no longer
         holds (a welcome to a member who has left the group): 'withdrawn', neither sent nor reported as given up,
         since the owner has nothing to do about them. How many is returned, for the log."""
         return self.db.execute(
-            "UPDATE outbox SET status = 'withdrawn' WHERE status = 'queued' AND kind = ? AND room = ? AND to_contact = ?",
+            "UPDATE outbox SET status = 'withdrawn' WHERE status = 'queued' AND kind = ? AND room IS ? AND to_contact = ?",
             [kind, room, to],
         ).rowcount
 

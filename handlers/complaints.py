@@ -445,6 +445,9 @@ def withdraw(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
     ctx.db.execute("UPDATE complaints SET withdrawn_at = ? WHERE id = ?", [to_db(ctx.now), complaint["id"]])
     _stop_reminders(ctx, complaint["id"])
+    # An apology still queued behind other messages would reach the member after the owner said there was nothing
+    # to apologise for (a member has one open complaint: the queued one is this one's).
+    ctx.withdraw("complaint_ack", room=complaint["room"], to=complaint["contact"])
     record_correction(ctx, complaint["id"], complaint["text"], is_complaint=False)
     ctx.reply("command_reply", "complaint_correction", outcome="withdrawn", id=complaint["id"],
               who=ctx.name_of(complaint["contact"]))

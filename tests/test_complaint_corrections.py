@@ -126,6 +126,15 @@ def test_notcomplaint_stops_the_reminders_tells_the_member_nothing_and_leaves_th
     assert [(r["text"], r["is_complaint"]) for r in store["complaint_corrections"].rows] == [(FALSE_ALARM, 0)]
 
 
+def test_an_apology_still_queued_when_the_owner_withdraws_the_complaint_never_goes_out(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("买的杯子收到就是碎的，质量太差了", room="普通会员群")
+    bot.member("小李").says("等了十天还没发货，我要投诉", room="普通会员群")  # its apology waits behind the first's
+    sent = bot.owner.says("/notcomplaint 2") + bot.advance(minutes=5)
+    assert [(m["kind"], m["to"]) for m in sent if m["kind"] == "complaint_ack"] == [], "小李 is not apologised to"
+    assert "已撤销投诉 #2（小李）" in bot.texts(kind="command_reply")[0]
+
+
 def test_a_false_alarm_withdrawn_is_no_longer_taken_for_a_complaint_after_a_restart(shop_bot, tmp_path):
     db_path = tmp_path / "store.db"
     before = shop_bot("2026-11-25 10:00", db_path=db_path)
