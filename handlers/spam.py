@@ -16,7 +16,7 @@ within 48 hours is removed at once, and the owner told.
 
 The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
 an advert, /allow that it was none. A member taken out by hand in WeChat after one, or gone on their own, says what
-/remove says. They are kept (spam_corrections) and trained with at start and every night; a
+/remove says; a summary's line let pass for three days, what /allow says of the message (the member not trusted). They are kept (spam_corrections) and trained with at start and every night; a
 model retrained with them replaces the one in use only when it is not worse on the frozen split (core/learning.py).
 
 A picture is read for QR codes (handlers/qr_codes.py) only in a shop group and not a trusted member's: an invite is
@@ -52,6 +52,9 @@ NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
 SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second sure advert within this
 GONE_AFTER_JUDGED = dt.timedelta(hours=48)  # a member gone this soon after an alert or doubt was gone for it
+# A doubt listed in the day's summary that the owner lets pass this long, its writer still in the group, is learned
+# as no advert: the summary asks for /remove or /allow, and most owners answer one they let stand by not answering.
+SILENCE_MEANS_NO = dt.timedelta(days=3)
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
 QR_CODE = "发了二维码图片"
 SECOND_OPINION = "您设置的第二意见也认为是广告"
@@ -290,7 +293,8 @@ def summarise_doubts(ctx: Context, payload: dict) -> None:
         text, = ctx.db.execute("SELECT text FROM doubts WHERE id = ?", [latest]).fetchone()
         lines.append({**_who(ctx, contact, room), "text": excerpt(text), "times": times})
     ctx.db.execute("UPDATE doubts SET told_at = ? WHERE detector = ? AND told_at IS NULL", [to_db(ctx.now), DETECTOR])
-    ctx.tell_owner("spam_alert", "spam_doubts", count=sum(line["times"] for line in lines), doubts=lines)
+    ctx.tell_owner("spam_alert", "spam_doubts", count=sum(line["times"] for line in lines), doubts=lines,
+                   silent_days=SILENCE_MEANS_NO.days)
 
 
 # The owner's answers: commands, and what they teach the model.
@@ -310,9 +314,13 @@ def _record_correction(ctx: Context, contact: str, is_advert: bool) -> None:
     judged = _latest_judged(ctx, contact)
     if judged is None:  # a member removed or trusted without anything judged teaches nothing
         return
+    _keep_correction(ctx, contact, judged["source"], judged["text"], judged["newcomer"], is_advert)
+
+
+def _keep_correction(ctx: Context, contact: str, source: str, text: str, newcomer: int, is_advert: bool) -> None:
     ctx.db.execute(
         "INSERT INTO spam_corrections (at, contact, source, text, newcomer, is_advert) VALUES (?, ?, ?, ?, ?, ?)",
-        [to_db(ctx.now), contact, judged["source"], judged["text"], judged["newcomer"], int(is_advert)],
+        [to_db(ctx.now), contact, source, text, newcomer, int(is_advert)],
     )
 
 
@@ -329,6 +337,20 @@ def learn_from_a_removal_by_hand(ctx: Context, left: Leave) -> None:
         return
     _record_correction(ctx, left.contact, is_advert=True)
     log.info("%s left %s after an advert was judged: learned as one", left.contact, left.room)
+
+
+def settle_silent_doubts(ctx: Context) -> None:
+    """The doubts of the day's summaries let pass for SILENCE_MEANS_NO, learned as no advert (before the night's
+    training): none whose writer the owner has answered about since (/remove and /allow name a member's latest
+    message, a summary may list several) or who has left that group (taken out by hand: an advert, above)."""
+    silent = ctx.db.execute(
+        "SELECT id, room, contact, text, newcomer FROM doubts AS d WHERE detector = ? AND told_at IS NOT NULL"
+        " AND at <= ? AND NOT EXISTS (SELECT 1 FROM spam_corrections AS c WHERE c.contact = d.contact AND c.at >= d.at)",
+        [DETECTOR, to_db(ctx.now - SILENCE_MEANS_NO)],
+    ).fetchall()
+    for doubt_id, room, contact, text, newcomer in silent:
+        if directory.topic_of(ctx.db, room) in directory.rooms_of(ctx.db, contact):
+            _keep_correction(ctx, contact, f"doubt:{doubt_id}", text, newcomer, is_advert=False)
 
 
 def _answered_or_removed_by_the_bot(ctx: Context, source: str) -> bool:
@@ -366,6 +388,7 @@ def train_advert_model(ctx: Context) -> None:
 @recurring("advert_training", trigger=lambda config: CronTrigger(hour=TRAINING_AT[0], minute=TRAINING_AT[1],
                                                                   timezone=config.tz))
 def retrain_nightly(ctx: Context, due_at: dt.datetime) -> None:
+    settle_silent_doubts(ctx)
     retrain(ctx)
 
 

@@ -487,6 +487,26 @@ def test_a_member_the_owner_takes_out_by_hand_after_an_alert_or_a_doubt_teaches_
     store.close()
 
 
+def test_a_listed_doubt_the_owner_lets_pass_for_three_days_is_learned_as_no_advert_unless_they_answered(shop_bot,
+                                                                                                      tmp_path):
+    db_path = tmp_path / "store.db"
+    bot = shop_bot("2026-11-25 10:00", {"普通会员群": ["小王", "小李"]}, db_path=db_path)
+    doubtful = doubtful_advert()
+    bot.member("小李").says(doubtful, room="普通会员群")
+    bot.member("小王").says(doubtful + "，真的", room="普通会员群")
+    bot.member("小王").says(doubtful + "，谁要", room="普通会员群")  # two of 小王's listed, one /remove names the latest
+    bot.advance_to("2026-11-25 18:01")
+    assert "不回复的，3天后算作不是广告" in bot.texts(kind="spam_alert")[0]
+    bot.owner.says("/remove @小王")
+    bot.advance_to("2026-11-28 09:00")  # three nights, not yet three days
+    store = open_store(db_path)
+    assert [r["is_advert"] for r in store["spam_corrections"].rows] == [1]
+    bot.advance_to("2026-11-29 09:00")
+    assert [(r["contact"], r["text"], r["is_advert"]) for r in store["spam_corrections"].rows] == [
+        (bot.ids["小王"], doubtful + "，谁要", 1), (bot.ids["小李"], doubtful, 0)], "the owner's /remove stands"
+    store.close()
+
+
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
     doubtful = "在家带娃的宝妈可以一起做点事"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
