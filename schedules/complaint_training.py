@@ -1,6 +1,6 @@
 """Every night, the complaint model is retrained with the owner's corrections of the day (/complaint,
-/notcomplaint, /不是, and the doubts let pass long enough to mean "not a complaint"), and the reason models with the owner's /reason, after the tiers' recompute (03:30) and the
-store's care (04:00), when nobody writes.
+/notcomplaint, /不是, and the doubts let pass long enough to mean "not a complaint"), and the reason models with
+the owner's /reason, after the tiers' recompute (03:30) and the store's care (04:00), when nobody writes.
 
 Training takes about a second and holds no lock meanwhile; whether the new model replaces the one in use is
 decided in handlers/complaint_detection.py and handlers/complaint_reasons.py (not worse on the frozen test split; the
