@@ -277,11 +277,13 @@ def test_a_withdrawn_complaint_has_no_reason_to_change(shop_bot):
 def test_after_the_night_a_complaint_like_one_the_owner_refiled_gets_the_owners_reason(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says("这包装也太简陋了吧 送人拿不出手", room="普通会员群")
+    bot.owner.says("/是投诉 1")  # the rules name no problem in it: the owner is asked
     bot.owner.says("/reason 1 其他")  # this shop files plain packaging as 其他, the readers as 品控
     alike = "包装太简陋了 送人都不好意思"
     assert complaint_detection.detect(alike).reason == "品控", "not before the night"
     bot.advance_to("2026-11-26 10:00")
     bot.member("小李").says(alike, room="普通会员群")
+    bot.owner.says("/是投诉 2")
     bot.owner.says("/status")
     bot.advance(minutes=1)
     alerts = bot.texts(kind="complaint_alert")
@@ -294,6 +296,7 @@ def test_owners_reasons_that_would_make_the_reasons_worse_are_not_learned_and_th
     monkeypatch.setattr(complaint_reasons, "AGREEMENT_GIVEN_UP", -1.0)  # every retrained model counts as worse
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says("这包装也太简陋了吧 送人拿不出手", room="普通会员群")
+    bot.owner.says("/是投诉 1")
     bot.owner.says("/reason 1 其他")
     bot.advance_to("2026-11-27 10:00")  # two nights
     told = bot.texts(kind="correction_not_taken")

@@ -169,6 +169,15 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
     assert "/是投诉 1" in sent[0]["text"] and "（品控）" in sent[1]["text"], "not as pictured: the goods"
 
 
+def test_a_complaint_the_model_is_sure_of_but_the_rules_name_nothing_in_is_asked_of_the_owner_not_apologised_for():
+    text = "这包装也太简陋了吧 送人拿不出手"
+    model = complaint_detection.current_model()
+    assert model.probability(text) >= model.bands.sure and complaint_detection.RULES.classify(text) is None
+    sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:30")
+    assert [(m["kind"], m["to"]) for m in sent] == [("complaint_doubt", OWNER)], "nothing said in the group"
+    assert complaint_detection.detect("买的杯子收到就是碎的，质量太差了").band == "sure", "both read a problem"
+
+
 def test_a_doubtful_question_the_owner_confirms_is_a_complaint_and_no_question_waiting_any_more():
     text = "衣服洗了一次就起球了，正常吗？"  # in doubt, and a question to the shop: it would be nudged about at 10:15
     assert complaint_detection.detect(text).band == "doubt"
