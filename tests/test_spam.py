@@ -508,7 +508,7 @@ def test_a_listed_doubt_the_owner_lets_pass_for_three_days_is_learned_as_no_adve
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "在家带娃的宝妈可以一起做点事"
+    doubtful = "在家带娃的姐妹可以一起做点事"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
