@@ -80,13 +80,31 @@ def replayed(events: list[dict], until: dt.datetime) -> list[dict]:
 
 
 def source(sent: dict, timed: list[dict]) -> dict | None:
-    """The member's message an alert or question quotes: "{who}在「{group}」说：“{text}”", the text cut at 80."""
-    text = sent["text"]
-    who = text.split("：", 1)[1].split("在「", 1)[0]
-    quoted = text.split("“", 1)[1].rsplit("”", 1)[0].removesuffix("...")
-    at = dt.datetime.fromisoformat(sent["at"])
+    """The member's message an alert, a question or a nudge quotes: "…：{who}在「{group}」…“{text}”…", the text
+    cut short."""
+    return _quoted(sent["text"].split("：", 1)[1], dt.datetime.fromisoformat(sent["at"]), timed)
+
+
+def _quoted(line: str, at: dt.datetime, timed: list[dict]) -> dict | None:
+    who = line.split("在「", 1)[0]
+    quoted = line.split("“", 1)[1].rsplit("”", 1)[0].removesuffix("...").removesuffix("…")
     candidates = [row for row in timed if row["member"] == who and row["at"] <= at and row["text"].startswith(quoted)]
     return candidates[-1] if candidates else None
+
+
+def waiting(sent: list[dict], timed: list[dict]) -> list[dict]:
+    """The members' messages the owner was told wait for an answer: a nudge's in working hours, each line of the
+    list at opening of what waited overnight ("1. {who}在「{group}」…问：“{text}”"), and what the same member wrote
+    in between, which the owner finds under it."""
+    told = [(source(m, timed), dt.datetime.fromisoformat(m["at"])) for m in sent
+            if m["kind"] == "response_nudge" and m["to"] == OWNER]
+    for m in sent:
+        if m["kind"] == "night_questions" and m["to"] == OWNER:
+            at = dt.datetime.fromisoformat(m["at"])
+            told += [(_quoted(line.split(". ", 1)[1], at, timed), at) for line in m["text"].splitlines()
+                     if line[:1].isdigit() and "“" in line]
+    return [row for first, at in told if first for row in timed
+            if row["member"] == first["member"] and first["at"] <= row["at"] <= at]
 
 
 def _after_one_heard(row: dict, reached: dict[str, list]) -> bool:
@@ -123,8 +141,14 @@ def main() -> int:
     heard = {id(found) for pairs in reached.values() for _, found in pairs if found}
     quoted = sum(id(row) in heard for row in complaints)
     followed = [row for row in complaints if id(row) not in heard and _after_one_heard(row, reached)]
+    told_waiting = {id(row) for row in waiting(sent, timed)}
+    unheard = [row for row in complaints if id(row) not in heard and not any(row is f for f in followed)]
+    as_questions = [row for row in unheard if id(row) in told_waiting]
     print(f"  complaint messages the owner heard of: {quoted} quoted, {len(followed)} more by a member whose complaint "
-          f"was open or who had been asked about within the hour; {len(complaints) - quoted - len(followed)} not")
+          f"was open or who had been asked about within the hour; {len(as_questions)} more only as a question waiting "
+          f"for an answer (a nudge, or the list at opening); {len(unheard) - len(as_questions)} not")
+    for row in unheard:
+        print(f"    {'waiting' if id(row) in told_waiting else 'not heard'}: {row['text'][:60]}")
     for label, days in (("Monday to Thursday", range(0, LAST_DAYS_FROM)), ("Friday to Sunday", range(LAST_DAYS_FROM, 7))):
         theirs = [row for row in everyday if (row["at"] - MONDAY).days in days]
         ids = {id(row) for row in theirs}
