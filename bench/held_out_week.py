@@ -82,27 +82,32 @@ def replayed(events: list[dict], until: dt.datetime) -> list[dict]:
 def source(sent: dict, timed: list[dict]) -> dict | None:
     """The member's message an alert, a question or a nudge quotes: "…：{who}在「{group}」…“{text}”…", the text
     cut short."""
-    return _quoted(sent["text"].split("：", 1)[1], dt.datetime.fromisoformat(sent["at"]), timed)
+    line = sent["text"].split("：", 1)[1]
+    return _quoted(line.split("在「", 1)[0], line, dt.datetime.fromisoformat(sent["at"]), timed)
 
 
-def _quoted(line: str, at: dt.datetime, timed: list[dict]) -> dict | None:
-    who = line.split("在「", 1)[0]
+def _quoted(who: str, line: str, at: dt.datetime, timed: list[dict]) -> dict | None:
+    """The latest message of `who` by `at` that begins with what `line` quotes (“…”, cut short)."""
     quoted = line.split("“", 1)[1].rsplit("”", 1)[0].removesuffix("...").removesuffix("…")
     candidates = [row for row in timed if row["member"] == who and row["at"] <= at and row["text"].startswith(quoted)]
     return candidates[-1] if candidates else None
 
 
 def waiting(sent: list[dict], timed: list[dict]) -> list[dict]:
-    """The members' messages the owner was told wait for an answer: a nudge's in working hours, each line of the
-    list at opening of what waited overnight ("1. {who}在「{group}」…问：“{text}”"), and what the same member wrote
-    in between, which the owner finds under it."""
-    told = [(source(m, timed), dt.datetime.fromisoformat(m["at"])) for m in sent
-            if m["kind"] == "response_nudge" and m["to"] == OWNER]
-    for m in sent:
-        if m["kind"] == "night_questions" and m["to"] == OWNER:
-            at = dt.datetime.fromisoformat(m["at"])
-            told += [(_quoted(line.split(". ", 1)[1], at, timed), at) for line in m["text"].splitlines()
-                     if line[:1].isdigit() and "“" in line]
+    """The members' messages the owner was told wait for an answer: a nudge's in working hours, a member's asking
+    again ("{who}又在「{group}」问了…：“{text}”"), each line of the list at opening of what waited overnight
+    ("1. {who}在「{group}」…问：“{text}”"), and what the same member wrote in between, which the owner finds under
+    it."""
+    told = []
+    for m in (m for m in sent if m["to"] == OWNER):
+        at = dt.datetime.fromisoformat(m["at"])
+        if m["kind"] == "response_nudge":
+            told.append((source(m, timed), at))
+        elif m["kind"] == "response_chased":
+            told.append((_quoted(m["text"].split("又", 1)[0], m["text"], at, timed), at))
+        elif m["kind"] == "night_questions":
+            told += [(_quoted(line.split(". ", 1)[1].split("在「", 1)[0], line, at, timed), at)
+                     for line in m["text"].splitlines() if line[:1].isdigit() and "“" in line]
     return [row for first, at in told if first for row in timed
             if row["member"] == first["member"] and first["at"] <= row["at"] <= at]
 

@@ -446,11 +446,21 @@ def _reason_corrections(db: Database) -> None:
         reason TEXT NOT NULL)""")
 
 
+def _answered_nudges(db: Database) -> None:
+    # When the shop answered a question the owner was nudged about (handlers/response_nudges.py): one still
+    # unanswered that the member asks after again is a chase. Those nudged before this are taken as answered, so that
+    # no member's next question is taken for one.
+    db.execute("ALTER TABLE nudged_questions ADD COLUMN answered_at TEXT")
+    db.execute("UPDATE nudged_questions SET answered_at = at")
+    db.execute("CREATE INDEX nudged_questions_waiting ON nudged_questions (contact, room, at) WHERE answered_at IS NULL")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
     _outbox_lanes_and_templates, _robot_channels, _campaign_results, _dismissed_doubts, _reason_corrections,
+    _answered_nudges,
 ]
 
 

@@ -6,7 +6,13 @@ first words): what waits for the owner most is what the weekly review suggests a
 
 Outside working hours the member was promised an answer once service opens (handlers/off_hours.py), and a nudge
 at night would wake the owner for nothing: the night's questions are kept instead, and at opening the owner gets
-them in one list, oldest first. What the shop answered meanwhile (in that group, or to that member) is left off."""
+them in one list, oldest first. What the shop answered meanwhile (in that group, or to that member) is left off.
+
+A member who asks again while a question of theirs that the owner was nudged about (or that was listed at opening)
+still has no answer is chasing the shop, and the reason readers call that a complaint about service (data/reasons/):
+the owner hears of it at once, with since when and how many times ("…周一13:36起第4次，之前的还没人回复"), rather
+than as one more question 15 minutes later. Once an hour at most for one member in one chat: a member who keeps
+asking is otherwise nudged about as before."""
 
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ from handlers.opening_hours import next_opening, shop_open
 
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
 LISTED_AT_ONCE = 20  # lines of the list; the rest are counted (a chat message of 2,000 characters is not read)
+STILL_WAITING_FOR = dt.timedelta(days=3)  # a question unanswered for longer is not what a member's next one chases
+CHASE_TOLD_EVERY = dt.timedelta(hours=1)  # at most, for one member in one chat
 
 
 def _key(chat: str, sender: str = "") -> str:
@@ -34,9 +42,13 @@ def clear_when_the_shop_answers(ctx: Context, message: Message) -> None:
     if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
         ctx.cancel_all(_key(message.room))
         ctx.db.execute("DELETE FROM night_questions WHERE room = ?", [message.room])
+        ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE room = ? AND answered_at IS NULL",
+                       [to_db(ctx.now), message.room])
     elif message.to:  # answered in private from the shop's phone
         ctx.cancel_all(_key(message.to, message.to))
         ctx.db.execute("DELETE FROM night_questions WHERE contact = ?", [message.to])
+        ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE contact = ? AND answered_at IS NULL",
+                       [to_db(ctx.now), message.to])
 
 
 def seen_to(ctx: Context, room: str | None, contact: str) -> None:
@@ -44,16 +56,37 @@ def seen_to(ctx: Context, room: str | None, contact: str) -> None:
     owner is not nudged about it, nor is it listed at opening."""
     ctx.cancel_all(_key(room or contact, contact))
     ctx.db.execute("DELETE FROM night_questions WHERE room IS ? AND contact = ?", [room, contact])
+    ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE room IS ? AND contact = ? AND answered_at IS NULL",
+                   [to_db(ctx.now), room, contact])
 
 
 @on_message(priority=70, rule=asks_the_shop & shop_open)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
+    if _told_of_a_chase(ctx, message):
+        return
     key = _key(message.room or message.sender, message.sender)
     if ctx.is_scheduled(key):
         return  # the first unanswered question keeps its clock; later ones do not push it back
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
     nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.shown,
                          asked_at=to_db(ctx.now))
+
+
+def _told_of_a_chase(ctx: Context, message: Message) -> bool:
+    """Whether this question chases one the owner already heard of and nobody has answered: then the owner is told
+    at once (see the top), and it is kept as one that waited."""
+    waiting = ctx.db.execute(
+        "SELECT min(at), max(at), count(*) FROM nudged_questions WHERE room IS ? AND contact = ? AND answered_at IS NULL"
+        " AND at > ?", [message.room, message.sender, to_db(ctx.now - STILL_WAITING_FOR)],
+    ).fetchone()
+    first, latest, times = waiting
+    if not times or latest > to_db(ctx.now - CHASE_TOLD_EVERY):
+        return False
+    _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)
+    ctx.tell_owner("response_chased", "response_chased", who=ctx.name_of(message.sender),
+                   where=ctx.topic_of(message.room) if message.room else None, text=message.shown,
+                   first_asked_at=from_db(first, ctx.config.tz), times=times + 1)
+    return True
 
 
 @on_message(priority=70, rule=asks_the_shop & ~shop_open)

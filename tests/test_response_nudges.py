@@ -120,3 +120,51 @@ def test_a_nudge_held_up_in_the_outbox_says_the_day_and_the_wait_as_of_when_it_g
     after.advance(minutes=1)
     text, = after.texts(kind="response_nudge")
     assert "昨天17:40问" in text and "已等15小时25分钟" in text, text
+
+
+# A member asking again while a question the owner heard of still waits is chasing the shop.
+
+
+def test_a_member_who_asks_again_while_the_first_question_still_waits_is_told_of_at_once_with_since_when(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says("请问可以开发票吗？", room="普通会员群")
+    bot.advance(hours=2)  # the owner was nudged at 10:15, and nobody answered
+    chased, = wang.says("发票能开吗？财务在催了", room="普通会员群")
+    assert (chased["kind"], chased["to"]) == ("response_chased", OWNER)
+    assert chased["text"] == "小王又在「普通会员群」问了，今天10:00起第2次，之前的还没人回复：“发票能开吗？财务在催了”"
+    bot.advance(hours=2)
+    assert len(bot.sent(kind="response_nudge")) == 1, "not nudged about the second question as well"
+    told = wang.says("到底能不能开发票？", room="普通会员群") + bot.advance(minutes=1)  # a possible complaint too: asked
+    assert "今天10:00起第3次" in next(m["text"] for m in told if m["kind"] == "response_chased")
+
+
+def test_after_the_shop_answers_a_members_next_question_is_a_new_one(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says("请问可以开发票吗？", room="普通会员群")
+    bot.advance(hours=1)
+    bot.owner.says("可以的，下单备注抬头", room="普通会员群")
+    bot.advance(hours=1)
+    wang.says("请问专票也能开吗？", room="普通会员群")
+    bot.advance(hours=1)
+    assert bot.sent(kind="response_chased") == [] and len(bot.sent(kind="response_nudge")) == 2
+
+
+def test_asking_again_within_the_hour_of_the_nudge_is_nudged_about_as_before_and_other_members_are_apart(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("请问可以开发票吗？", room="普通会员群")
+    bot.advance(minutes=30)
+    bot.member("小王").says("发票能开吗？", room="普通会员群")
+    bot.member("小李").says("请问有灰色的吗？", room="普通会员群")
+    bot.advance(minutes=30)
+    assert bot.sent(kind="response_chased") == []
+    assert [m["at"][11:16] for m in bot.sent(kind="response_nudge")] == ["10:15", "10:45", "10:45"]
+
+
+def test_a_question_listed_at_opening_and_asked_again_later_that_morning_is_a_chase(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    bot.member("小王").says("请问我的订单什么时候发货？", room="普通会员群")
+    bot.advance_to("2026-11-26 10:30")  # listed at 09:00; nobody answered
+    chased, = bot.member("小王").says("发货了吗？", room="普通会员群")
+    assert "昨天22:00起第2次" in chased["text"] and chased["kind"] == "response_chased"

@@ -5,7 +5,9 @@ from sqlite_utils import Database
 
 from core.config import TiersConfig, load_config
 from core.directory import member_count
-from core.store import MIGRATIONS, StoreError, _member_count, _outbox_lanes_and_templates, open_store, schema_version
+from core.store import (
+    MIGRATIONS, StoreError, _answered_nudges, _member_count, _outbox_lanes_and_templates, open_store, schema_version,
+)
 from tests.conftest import OWNER, replay_events, say, shop
 from tests.test_outbox import drain
 
@@ -133,3 +135,15 @@ def test_messages_queued_before_the_outbox_had_lanes_go_out_in_the_new_order(tmp
     old.close()
     sent = drain(assistant_at("2026-11-25T10:00", db_path=tmp_path / "store.db"))
     assert [m["kind"] for m in sent] == ["command_reply", "faq_answer", "flash_sale", "light_content"]
+
+
+def test_questions_nudged_about_before_the_bot_knew_answers_are_taken_as_answered_so_no_next_question_is_a_chase(tmp_path):
+    old = Database(tmp_path / "store.db")
+    before = MIGRATIONS.index(_answered_nudges)
+    for migration in MIGRATIONS[:before]:
+        migration(old)
+    old.execute(f"PRAGMA user_version = {before}")
+    old["nudged_questions"].insert({"at": "2026-11-25T02:00:00", "room": "r1", "contact": "a", "text": "发票能开吗"})
+    old.close()
+    migrated = open_store(tmp_path / "store.db")
+    assert migrated.execute("SELECT count(*) FROM nudged_questions WHERE answered_at IS NULL").fetchone()[0] == 0
