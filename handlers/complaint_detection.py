@@ -76,6 +76,15 @@ def read(text: str) -> Verdict:
     return _named(_judged(current_model(), text, RULES), text)
 
 
+def surely_one(verdict: Verdict) -> bool:
+    """Whether the model alone would have acknowledged this doubtful message in public, had the rules named a problem
+    in it (complaint_model.judge): "很可能是投诉" to the owner, who may answer those first. On rounds 17 to 25, each
+    read by a model trained on the rounds before it, 136 of the 158 such messages among their everyday messages and
+    complaints were complaints, against 194 of the other 592 doubts."""
+    model = current_model()
+    return model is not None and verdict.probability >= model.bands.sure
+
+
 def worth_a_second_opinion(verdict: Verdict, text: str) -> Verdict | None:
     """For a message the model alone puts in no band (`verdict`, read from `text`), the verdict "consult" when it is
     near enough for the owner's second opinion, when there is one, to be asked (complaint_model.EVERYDAY_CONSULTED);

@@ -34,7 +34,7 @@ from core.timewords import date_words, duration_words, moment_words
 from handlers import complaint_reasons, faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
-    OTHER_REASON, read, reason_of, record_correction, take_back_dismissal, worth_a_second_opinion,
+    OTHER_REASON, read, reason_of, record_correction, surely_one, take_back_dismissal, worth_a_second_opinion,
 )
 from handlers.complaint_model import Verdict
 from handlers.complaint_rules import REASONS
@@ -141,7 +141,7 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
     ).lastrowid
     ctx.tell_owner("complaint_doubt", "complaint_doubt", id=doubt_id, who=ctx.name_of(message.sender),
                    where=ctx.topic_of(message.room) if message.room else None, text=message.text,
-                   silent_days=SILENCE_MEANS_NO.days)
+                   silent_days=SILENCE_MEANS_NO.days, likely=surely_one(verdict))
 
 
 @command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",

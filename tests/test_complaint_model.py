@@ -175,6 +175,7 @@ def test_a_complaint_the_model_is_sure_of_but_the_rules_name_nothing_in_is_asked
     assert model.probability(text) >= model.bands.sure and complaint_detection.RULES.classify(text) is None
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:30")
     assert [(m["kind"], m["to"]) for m in sent] == [("complaint_doubt", OWNER)], "nothing said in the group"
+    assert sent[0]["text"].startswith("很可能是投诉（待确认 1）"), "the model alone was sure: the owner may answer it first"
     assert complaint_detection.detect("买的杯子收到就是碎的，质量太差了").band == "sure", "both read a problem"
 
 
