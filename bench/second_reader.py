@@ -29,19 +29,17 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.reading_accuracy import MIX_COMPLAINTS, TRAFFIC, share  # noqa: E402
+
 LABELS = ROOT / "data" / "second_reader" / "labels.jsonl"
 ROUNDS = ROOT / "data" / "second_reader" / "rounds_13_14.jsonl"
 ADVERTS = ROOT / "data" / "second_reader" / "adverts_13_14.jsonl"
-TRAFFIC = ROOT / "data" / "traffic"
-MIX_COMPLAINTS = 2  # in 100 messages: a realistic day (issue #21)
 
 
 def rows(path: Path = LABELS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def share(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({part / whole:.3f})" if whole else "0/0"
 
 
 def main() -> None:
