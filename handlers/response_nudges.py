@@ -30,7 +30,7 @@ from handlers.opening_hours import next_opening, shop_open
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
 LISTED_AT_ONCE = 20  # lines of the list; the rest are counted (a chat message of 2,000 characters is not read)
 STILL_WAITING_FOR = dt.timedelta(days=3)  # a question unanswered for longer is not what a member's next one chases
-CHASE_TOLD_EVERY = dt.timedelta(hours=1)  # at most, for one member in one chat
+CHASE_TOLD_EVERY = dt.timedelta(hours=1)  # the owner is told of one member chasing in one chat at most this often
 
 
 def _key(chat: str, sender: str = "") -> str:
