@@ -120,6 +120,40 @@ def _after_one_heard(row: dict, reached: dict[str, list]) -> bool:
                for kind, pairs in reached.items() for _, found in pairs)
 
 
+def adverts_told(sent: list[dict], timed: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The members' messages the owner was alerted about ("广告提醒：{who}在「{group}」发了：“{text}”") and those listed
+    in a day's summary of possible adverts ("1. {who}在「{group}」：“{text}”")."""
+    alerted, listed = [], []
+    for m in (m for m in sent if m["to"] == OWNER and m["kind"] == "spam_alert"):
+        at = dt.datetime.fromisoformat(m["at"])
+        if m["text"].startswith("广告提醒："):
+            alerted.append(source(m, timed))
+        elif m["text"].startswith("今天可能的广告"):
+            listed += [_quoted(line.split(". ", 1)[1].split("在「", 1)[0], line, at, timed)
+                       for line in m["text"].splitlines() if line[:1].isdigit() and "“" in line]
+    return [row for row in alerted if row], [row for row in listed if row]
+
+
+def print_adverts(sent: list[dict], timed: list[dict]) -> None:
+    """Which adverts the owner heard of: alerted, listed in the day's summary, or written within the hour after one
+    of the member's that was (the owner hears of a member in a group once an hour: those lines are under it)."""
+    alerted, listed = adverts_told(sent, timed)
+    told = {id(row) for row in alerted + listed}
+    adverts = [row for row in timed if row["kind"] == "advert"]
+    after_one = [row for row in adverts if id(row) not in told and any(
+        first["member"] == row["member"] and dt.timedelta(0) <= row["at"] - first["at"] <= dt.timedelta(hours=1)
+        for first in alerted + listed)]
+    unheard = [row for row in adverts if id(row) not in told and not any(row is a for a in after_one)]
+    print(f"  adverts the owner heard of: {sum(id(r) in {id(a) for a in alerted} for r in adverts)} alerted, "
+          f"{sum(id(r) in {id(a) for a in listed} for r in adverts)} in a day's summary, {len(after_one)} more by a member "
+          f"told of within the hour before; {len(unheard)} not")
+    for row in unheard:
+        print(f"    not heard ({'newcomer' if row['newcomer'] else 'member'}): {row['text'][:60]}")
+    for row in alerted + listed:
+        if row["kind"] != "advert":
+            print(f"    {'alerted' if any(row is a for a in alerted) else 'in a summary'}: {row['kind']}: {row['text'][:60]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("round", type=int, nargs="?", help="a held-out round not run yet")
@@ -167,6 +201,7 @@ def main() -> int:
                 print(f"    {kind}: {found['kind'] if found else '?'}: {(found or m)['text'][:60]}")
     if unmatched:
         print(f"  ({unmatched} messages to the owner whose source was not found)")
+    print_adverts(sent, timed)
     return 0
 
 

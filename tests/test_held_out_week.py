@@ -13,13 +13,16 @@ def test_a_week_is_replayed_and_each_alert_traced_to_the_message_and_member_it_c
         {"text": "客服到现在都没回我，杯子碎成这样怎么用", "kind": "complaint", "newcomer": False, "member": "a02"},
         {"text": "请问保温杯有蓝色的吗", "kind": "question", "newcomer": True, "member": "b01"},
         {"text": "老板 我的发票开了吗 都问过了", "kind": "complaint", "newcomer": False, "member": "b02"},  # read as a question
+        {"text": "兼职日结，加我微信 abc12345 详聊", "kind": "advert", "newcomer": True, "member": "b03"},
     ]
     path = tmp_path / "week.jsonl"
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in week), encoding="utf-8")
     monkeypatch.setattr("sys.argv", ["held_out_week.py", "--file", str(path)])
     assert held_out_week.main() == 0
     printed = capsys.readouterr().out
-    assert "5 messages, 2 everyday, 3 complaints" in printed
+    assert "6 messages, 2 everyday, 3 complaints" in printed
+    assert "adverts the owner heard of: 1 alerted, 0 in a day's summary" in printed
+    assert "more by a member told of within the hour before; 0 not" in printed
     assert "complaint_alert: 1 (complaint 1)" in printed, "the first complaint opened one, quoted in the alert"
     assert "1 quoted, 1 more by a member whose complaint was open" in printed, "the second went to the open one"
     assert "1 more only as a question waiting for an answer" in printed and "; 0 not" in printed, "nudged about"
