@@ -8,9 +8,10 @@ silence (handlers/complaints.py `SILENCE_MEANS_NO`).
     .venv/bin/python bench/held_out_week.py N        (or --file WEEK.jsonl)
 
 The week: each shop's messages (members a… and b…) spread evenly over Monday 2026-11-23 to Sunday, 09:30 to 20:30,
-in the order written, in the config's two groups; a newcomer joins an hour before their first message. Printed:
-what reached the owner (public apologies, questions "可能是投诉", advert alerts), which messages they were, and how
-often the owner was asked in the first four days and in the last three.
+in the order written, in the config's two groups; a newcomer joins an hour before their first message; the bot runs
+on to the next Monday's close (the weekend's questions listed at opening, its possible adverts summarised). Printed:
+what reached the owner (public apologies, questions "可能是投诉", nudges, advert alerts and summaries), which
+messages they were, and how often the owner was asked in the first four days and in the last three.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ MONDAY = dt.datetime(2026, 11, 23, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DAY_FROM, DAY_MINUTES = dt.timedelta(hours=9, minutes=30), 11 * 60
 EVERYDAY = ("chat", "question")
 LAST_DAYS_FROM = 4  # Friday on: what the owner's silence on the first days' doubts has taught
+WEEK_SEEN_TO = dt.timedelta(days=7, hours=19)  # from the first Monday: the next one's close (see the top)
 
 
 def week(messages: list[dict]) -> list[dict]:
@@ -166,7 +168,7 @@ def main() -> int:
         print(f"round {number} does not say who wrote each message: nothing to replay")
         return 2
     timed = week(messages)
-    sent = replayed(script(timed), MONDAY + dt.timedelta(days=7, hours=6))
+    sent = replayed(script(timed), MONDAY + WEEK_SEEN_TO)
     reached = {kind: [(m, source(m, timed)) for m in sent if m["kind"] == kind and m["to"] == OWNER]
                for kind in ("complaint_alert", "complaint_doubt")}
     everyday = [row for row in timed if row["kind"] in EVERYDAY]

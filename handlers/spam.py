@@ -10,7 +10,8 @@ A sure sign, or the model's sure band, gets the owner a `spam_alert`: who, which
 the two answers: /remove @昵称 (out of that group, through the outbox: paced, kept across restarts, and the owner
 told plainly when the account is no group admin) and /allow @昵称 (trusted: never judged again). The model's doubt
 band is no alert: the message waits in the `doubts` table for one summary at the end of the working day, with the
-same two answers. The owner hears of a member in a group at most once an hour. Nobody is removed without the
+same two answers. The owner hears of a member in a group at most once an hour. A member alerted about and left
+standing (neither removed nor allowed) is read as a newcomer for a week there (ALERT_LEFT_STANDING). Nobody is removed without the
 owner's word, unless [spam] auto_remove is on: then a newcomer without an order whose advert is sure a second time
 within 48 hours is removed at once, and the owner told.
 
@@ -51,12 +52,17 @@ log = logging.getLogger(__name__)
 NEWCOMER_FOR = dt.timedelta(hours=48)
 ALERT_AT_MOST_EVERY = dt.timedelta(hours=1)  # per member and group
 SECOND_HIT_WITHIN = dt.timedelta(hours=48)  # auto_remove: a newcomer's second sure advert within this
+# A member alerted about this lately, neither removed nor allowed since, is read as a newcomer is, and what only a
+# second opinion would be asked about is listed in the day's summary: round 27's advertisers told their business
+# again days after an alert left standing, in words that read alone as chat ("芋泥蛋糕下周三 想要的今天之内告诉我哈").
+ALERT_LEFT_STANDING = dt.timedelta(days=7)
 GONE_AFTER_JUDGED = dt.timedelta(hours=48)  # a member gone this soon after an alert or doubt was gone for it
 # A doubt listed in the day's summary that the owner lets pass this long, its writer still in the group, is learned
 # as no advert: the summary asks for /remove or /allow, and most owners answer one they let stand by not answering.
 SILENCE_MEANS_NO = dt.timedelta(days=3)
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
 QR_CODE = "发了二维码图片"
+ALERTED_BEFORE = "这几天提醒过此人发广告，您还没处理"
 SECOND_OPINION = "您设置的第二意见也认为是广告"
 PICTURE = "[图片]"
 # memo namespace: a member's QR picture that was not enough alone, for the words that may point at it (one per
@@ -113,8 +119,29 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
     image, links = _picture_before(ctx, message) if points_at_code(message.text) else (None, ())
     judged = " ".join((message.text, *links))
     newcomer = _newcomer(ctx, message.room, message.sender)
-    verdict = judge(judged, newcomer, shop_links)
+    if not newcomer and _alerted_lately(ctx, message.room, message.sender):
+        verdict = _as_one_alerted(judge(judged, True, shop_links))
+    else:
+        verdict = judge(judged, newcomer, shop_links)
     return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
+
+
+def _alerted_lately(ctx: Context, room: str, contact: str) -> bool:
+    """Whether the owner was alerted about this member's advert in this group within ALERT_LEFT_STANDING (a member
+    allowed since is trusted and never judged; one removed writes no more there)."""
+    return ctx.db.execute(
+        "SELECT 1 FROM spam_hits WHERE contact = ? AND room = ? AND alerted = 1 AND at > ? LIMIT 1",
+        [contact, room, to_db(ctx.now - ALERT_LEFT_STANDING)],
+    ).fetchone() is not None
+
+
+def _as_one_alerted(verdict: Verdict) -> Verdict:
+    """A verdict on a member alerted about lately: the band under the doubtful one is listed too, and the owner told
+    why."""
+    if verdict.band is None:
+        return verdict
+    return Verdict("doubt" if verdict.band == "consult" else verdict.band, (*verdict.reasons, ALERTED_BEFORE),
+                   verdict.probability)
 
 
 @job("advert_second_opinion")

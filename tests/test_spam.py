@@ -524,3 +524,24 @@ def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop
 def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
     """So that its cost is bounded whatever a member pastes (bench/spam_accuracy.py prints what it costs)."""
     assert spam.judge(text, newcomer=True) == spam.judge(text[:READ_AT_MOST], newcomer=True)
+
+
+def test_a_member_alerted_about_and_left_standing_is_watched_for_a_week_their_next_lines_listed_in_the_summary(
+        shop_bot):
+    again = "我那边还有几份 要的说一声"  # read alone, an established member's chat
+    assert spam.judge(again, newcomer=False).band is None and spam.judge(again, newcomer=True).band == "consult"
+    bot = spam_shop(shop_bot)
+    wang, li = bot.member("小王"), bot.member("小李")
+    wang.says("我在做烘焙私房 周末有蛋糕预定 同城配送 想要的私聊我", room="普通会员群")
+    assert len(bot.sent(kind="spam_alert")) == 1, "alerted; the owner neither removes nor allows"
+    bot.advance_to("2026-11-27 10:00")
+    for member in (wang, li):
+        member.says(again, room="普通会员群")
+        member.says("早上好", room="普通会员群")
+    bot.advance_to("2026-11-27 18:00")
+    summary = bot.sent(kind="spam_alert")[-1]["text"]
+    assert summary.startswith("今天可能的广告 1 条") and f"小王在「普通会员群」：“{again}”" in summary, "小李: chat"
+    bot.advance_to("2026-12-03 10:00")  # a week after the alert
+    wang.says(again, room="普通会员群")
+    bot.advance_to("2026-12-04 10:00")
+    assert len(bot.sent(kind="spam_alert")) == 2, "no more watched"
