@@ -317,8 +317,9 @@ def summarise_doubts(ctx: Context, payload: dict) -> None:
         return
     lines = []
     for contact, room, times, latest in rows:
-        text, = ctx.db.execute("SELECT text FROM doubts WHERE id = ?", [latest]).fetchone()
-        lines.append({**_who(ctx, contact, room), "text": excerpt(text), "times": times})
+        text, reasons = ctx.db.execute("SELECT text, reason FROM doubts WHERE id = ?", [latest]).fetchone()
+        lines.append({**_who(ctx, contact, room), "text": excerpt(text), "times": times,
+                      "alerted_before": ALERTED_BEFORE in (reasons or "").split("；")})
     ctx.db.execute("UPDATE doubts SET told_at = ? WHERE detector = ? AND told_at IS NULL", [to_db(ctx.now), DETECTOR])
     ctx.tell_owner("spam_alert", "spam_doubts", count=sum(line["times"] for line in lines), doubts=lines,
                    silent_days=SILENCE_MEANS_NO.days)
