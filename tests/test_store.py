@@ -12,6 +12,16 @@ from tests.conftest import OWNER, replay_events, say, shop
 from tests.test_outbox import drain
 
 
+def store_from_before(migration, path) -> Database:
+    """A store as a bot from before `migration` left it: the migrations before it run, and its version says so."""
+    old = Database(path)
+    before = MIGRATIONS.index(migration)
+    for earlier in MIGRATIONS[:before]:
+        earlier(old)
+    old.execute(f"PRAGMA user_version = {before}")
+    return old
+
+
 def test_a_new_store_is_created_at_the_latest_schema_in_wal_mode(tmp_path):
     db = open_store(tmp_path / "sub" / "store.db")
     assert schema_version(db) == len(MIGRATIONS)
@@ -57,11 +67,7 @@ def test_every_chat_event_and_every_message_sent_is_recorded(tmp_path):
 
 
 def test_a_store_from_before_the_member_count_is_migrated_and_counts_its_members_by_the_shops_rule(tmp_path):
-    old = Database(tmp_path / "store.db")
-    before = MIGRATIONS.index(_member_count)
-    for migration in MIGRATIONS[:before]:
-        migration(old)
-    old.execute(f"PRAGMA user_version = {before}")
+    old = store_from_before(_member_count, tmp_path / "store.db")
     old["room_members"].insert_all(
         [{"room": room, "contact": contact, "joined_at": "2026-11-25T02:00:00"} for room, contact in
          [("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "wxid_owner")]]
@@ -118,11 +124,7 @@ def test_a_full_disk_while_running_keeps_the_events_tells_the_owner_once_and_cat
 
 
 def test_messages_queued_before_the_outbox_had_lanes_go_out_in_the_new_order(tmp_path, assistant_at):
-    old = Database(tmp_path / "store.db")
-    before = MIGRATIONS.index(_outbox_lanes_and_templates)
-    for migration in MIGRATIONS[:before]:
-        migration(old)
-    old.execute(f"PRAGMA user_version = {before}")
+    old = store_from_before(_outbox_lanes_and_templates, tmp_path / "store.db")
     queued = [("light_content", "r1@chatroom", None, 1), ("flash_sale", "r2@chatroom", None, 1),
               ("faq_answer", "r3@chatroom", "wxid_a", 0), ("command_reply", None, "wxid_owner", 0)]
     for kind, room, to, broadcast in queued:
@@ -138,11 +140,7 @@ def test_messages_queued_before_the_outbox_had_lanes_go_out_in_the_new_order(tmp
 
 
 def test_questions_nudged_about_before_the_bot_knew_answers_are_taken_as_answered_so_no_next_question_is_a_chase(tmp_path):
-    old = Database(tmp_path / "store.db")
-    before = MIGRATIONS.index(_answered_nudges)
-    for migration in MIGRATIONS[:before]:
-        migration(old)
-    old.execute(f"PRAGMA user_version = {before}")
+    old = store_from_before(_answered_nudges, tmp_path / "store.db")
     old["nudged_questions"].insert({"at": "2026-11-25T02:00:00", "room": "r1", "contact": "a", "text": "发票能开吗"})
     old.close()
     migrated = open_store(tmp_path / "store.db")
