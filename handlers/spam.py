@@ -11,9 +11,9 @@ the two answers: /remove @昵称 (out of that group, through the outbox: paced, 
 told plainly when the account is no group admin) and /allow @昵称 (trusted: never judged again). The model's doubt
 band is no alert: the message waits in the `doubts` table for one summary at the end of the working day, with the
 same two answers. The owner hears of a member in a group at most once an hour. A member alerted about and left
-standing (neither removed nor allowed) is read as a newcomer for a week there (ALERT_LEFT_STANDING). Nobody is removed without the
-owner's word, unless [spam] auto_remove is on: then a newcomer without an order whose advert is sure a second time
-within 48 hours is removed at once, and the owner told.
+standing (neither removed nor allowed) is read as a newcomer for a week there (ALERT_LEFT_STANDING). Nobody is
+removed without the owner's word, unless [spam] auto_remove is on: then a newcomer without an order whose advert is
+sure a second time within 48 hours is removed at once, and the owner told.
 
 The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
 an advert, /allow that it was none. A member taken out by hand in WeChat after one, or gone on their own, says what
@@ -119,19 +119,19 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
     image, links = _picture_before(ctx, message) if points_at_code(message.text) else (None, ())
     judged = " ".join((message.text, *links))
     newcomer = _newcomer(ctx, message.room, message.sender)
-    if not newcomer and _alerted_lately(ctx, message.room, message.sender):
+    if not newcomer and _alerted_within(ctx, message.room, message.sender, ALERT_LEFT_STANDING):
         verdict = _as_one_alerted(judge(judged, True, shop_links))
     else:
         verdict = judge(judged, newcomer, shop_links)
     return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
 
 
-def _alerted_lately(ctx: Context, room: str, contact: str) -> bool:
-    """Whether the owner was alerted about this member's advert in this group within ALERT_LEFT_STANDING (a member
-    allowed since is trusted and never judged; one removed writes no more there)."""
+def _alerted_within(ctx: Context, room: str, contact: str, within: dt.timedelta) -> bool:
+    """Whether the owner was alerted about this member's advert in this group within that time (a member allowed
+    since is trusted and never judged; one removed writes no more there)."""
     return ctx.db.execute(
         "SELECT 1 FROM spam_hits WHERE contact = ? AND room = ? AND alerted = 1 AND at > ? LIMIT 1",
-        [contact, room, to_db(ctx.now - ALERT_LEFT_STANDING)],
+        [contact, room, to_db(ctx.now - within)],
     ).fetchone() is not None
 
 
@@ -233,10 +233,7 @@ def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: V
 def _record_hit(ctx: Context, message: Message, judged: str, newcomer: bool, reasons: list[str],
                 image: str | None) -> None:
     room, contact = message.room, message.sender
-    alerted_lately = ctx.db.execute(
-        "SELECT 1 FROM spam_hits WHERE contact = ? AND room = ? AND alerted = 1 AND at > ? LIMIT 1",
-        [contact, room, to_db(ctx.now - ALERT_AT_MOST_EVERY)],
-    ).fetchone()
+    alerted_lately = _alerted_within(ctx, room, contact, ALERT_AT_MOST_EVERY)
     ctx.db.execute(
         "INSERT INTO spam_hits (room, contact, at, reasons, alerted, text, newcomer) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [room, contact, to_db(ctx.now), "；".join(reasons), int(not alerted_lately), judged, int(newcomer)],
