@@ -95,6 +95,13 @@ def _quoted(who: str, line: str, at: dt.datetime, timed: list[dict]) -> dict | N
     return candidates[-1] if candidates else None
 
 
+def _listed(sent: dict, timed: list[dict]) -> list[dict | None]:
+    """The members' messages a numbered list quotes, a line each ("1. {who}在「{group}」…“{text}”")."""
+    at = dt.datetime.fromisoformat(sent["at"])
+    return [_quoted(line.split(". ", 1)[1].split("在「", 1)[0], line, at, timed)
+            for line in sent["text"].splitlines() if line[:1].isdigit() and "“" in line]
+
+
 def waiting(sent: list[dict], timed: list[dict]) -> list[dict]:
     """The members' messages the owner was told wait for an answer: a nudge's in working hours, a member's asking
     again ("{who}又在「{group}」问了…：“{text}”"), each line of the list at opening of what waited overnight
@@ -108,8 +115,7 @@ def waiting(sent: list[dict], timed: list[dict]) -> list[dict]:
         elif m["kind"] == "response_chased":
             told.append((_quoted(m["text"].split("又", 1)[0], m["text"], at, timed), at))
         elif m["kind"] == "night_questions":
-            told += [(_quoted(line.split(". ", 1)[1].split("在「", 1)[0], line, at, timed), at)
-                     for line in m["text"].splitlines() if line[:1].isdigit() and "“" in line]
+            told += [(row, at) for row in _listed(m, timed)]
     return [row for first, at in told if first for row in timed
             if row["member"] == first["member"] and first["at"] <= row["at"] <= at]
 
@@ -127,12 +133,10 @@ def adverts_told(sent: list[dict], timed: list[dict]) -> tuple[list[dict], list[
     in a day's summary of possible adverts ("1. {who}在「{group}」：“{text}”")."""
     alerted, listed = [], []
     for m in (m for m in sent if m["to"] == OWNER and m["kind"] == "spam_alert"):
-        at = dt.datetime.fromisoformat(m["at"])
         if m["text"].startswith("广告提醒："):
             alerted.append(source(m, timed))
         elif m["text"].startswith("今天可能的广告"):
-            listed += [_quoted(line.split(". ", 1)[1].split("在「", 1)[0], line, at, timed)
-                       for line in m["text"].splitlines() if line[:1].isdigit() and "“" in line]
+            listed += _listed(m, timed)
     return [row for row in alerted if row], [row for row in listed if row]
 
 
