@@ -19,6 +19,7 @@ from handlers import second_opinion
 from handlers.campaigns import load_all, planned_post, target_rooms
 from handlers.complaint_detection import training_facts
 from handlers.complaints import open_complaint_counts
+from handlers.response_nudges import waiting_count
 
 ROOMS_NAMED = 3  # a campaign going to this many groups or fewer names them; more are counted
 
@@ -45,8 +46,8 @@ def _help_entry(found: Command) -> dict:
     return {"usage": found.usage, "summary": found.summary, "examples": list(found.examples), "actions": actions}
 
 
-@command("status", usage="/status", summary="查看机器人运行状态：微信连接、活动推送、投诉、待发消息、群和成员", aliases=("状态",),
-         examples=("/status",))
+@command("status", usage="/status", summary="查看机器人运行状态：微信连接、活动推送、投诉、待回复的提问、待发消息、群和成员",
+         aliases=("状态",), examples=("/status",))
 def show_status(ctx: Context, args: list[str]) -> None:
     if args:
         raise UsageError("/status 不需要参数")
@@ -64,6 +65,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         campaigns=_next_posts(ctx),
         complaints=open_complaints,
         overdue=overdue,
+        waiting=waiting_count(ctx),
         model={**model, "at": moment_words(model["at"], now)} if model else None,
         second_opinion=second_opinion.status(ctx),
         sent_today=ctx.sent_since(now.replace(hour=0, minute=0, second=0, microsecond=0)),

@@ -12,7 +12,10 @@ A member who asks again while a question of theirs that the owner was nudged abo
 still has no answer is chasing the shop, and the reason readers call that a complaint about service (data/reasons/):
 the owner hears of it at once, with since when and how many times ("…周一13:36起第4次，之前的还没人回复"), rather
 than as one more question 15 minutes later. Once an hour at most for one member in one chat: a member who keeps
-asking is otherwise nudged about as before."""
+asking is otherwise nudged about as before.
+
+/waiting lists what still waits, a page at a time: after a weekend the list at opening names the first
+LISTED_AT_ONCE members (a chat message is read, not scrolled) and counts the rest, which the owner finds there."""
 
 from __future__ import annotations
 
@@ -21,14 +24,15 @@ import datetime as dt
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
-from core.registry import job, on_message
+from core.numbers import page_number
+from core.registry import command, job, on_message
 from core.rules import from_shop
 from core.text import excerpt
 from handlers.addressing import asks_the_shop
 from handlers.opening_hours import next_opening, shop_open
 
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
-LISTED_AT_ONCE = 20  # lines of the list; the rest are counted (a chat message of 2,000 characters is not read)
+LISTED_AT_ONCE = 20  # lines of the list and of a page of /waiting (a chat message of 2,000 characters is not read)
 STILL_WAITING_FOR = dt.timedelta(days=3)  # a question unanswered for longer is not what a member's next one chases
 CHASE_TOLD_EVERY = dt.timedelta(hours=1)  # the owner is told of one member chasing in one chat at most this often
 
@@ -138,6 +142,34 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         text=question["text"],
         asked_at=asked_at,
     )
+
+
+@command("waiting", usage="/waiting [页码]", summary="还没人回复的顾客提问（近3天提醒过您的），最早的在前，每页20位",
+         aliases=("待回复",), examples=("/waiting", "/waiting 2"))
+def list_waiting(ctx: Context, args: list[str]) -> None:
+    page = page_number(args)
+    since = to_db(ctx.now - STILL_WAITING_FOR)
+    total = waiting_count(ctx)
+    rows = ctx.db.execute(
+        "SELECT room, contact, min(at), count(*), (SELECT text FROM nudged_questions f WHERE f.room IS q.room"
+        " AND f.contact = q.contact AND f.answered_at IS NULL AND f.at > ? ORDER BY at, id LIMIT 1)"
+        " FROM nudged_questions q WHERE answered_at IS NULL AND at > ? GROUP BY room, contact ORDER BY min(at), min(id)"
+        " LIMIT ? OFFSET ?", [since, since, LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE],
+    ).fetchall()
+    ctx.reply("command_reply", "waiting_questions", total=total, page=page,
+              pages=max(1, -(-total // LISTED_AT_ONCE)), first=(page - 1) * LISTED_AT_ONCE + 1, questions=[
+                  {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": text,
+                   "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
+                  for room, contact, asked_at, times, text in rows])
+
+
+def waiting_count(ctx: Context) -> int:
+    """How many members' questions (one a member and chat) the owner heard of and nobody has answered, of the last
+    STILL_WAITING_FOR: /waiting's, and /status's count."""
+    return ctx.db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM nudged_questions WHERE answered_at IS NULL AND at > ? GROUP BY room, contact)",
+        [to_db(ctx.now - STILL_WAITING_FOR)],
+    ).fetchone()[0]
 
 
 def nudged_between(ctx: Context, start: str, end: str) -> list[str]:

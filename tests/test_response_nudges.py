@@ -168,3 +168,43 @@ def test_a_question_listed_at_opening_and_asked_again_later_that_morning_is_a_ch
     bot.advance_to("2026-11-26 10:30")  # listed at 09:00; nobody answered
     chased, = bot.member("小王").says("发货了吗？", room="普通会员群")
     assert "昨天22:00起第2次" in chased["text"] and chased["kind"] == "response_chased"
+
+
+# What still waits, a page at a time: a weekend's questions outnumber one list's lines.
+
+
+def test_a_weekends_questions_beyond_the_list_at_opening_are_found_with_waiting_a_page_at_a_time(shop_bot):
+    bot = shop_bot("2026-11-28 17:00")  # a Saturday, closed from 16:00 to Monday 09:00
+    for n in range(1, 26):
+        bot.member(f"顾客{n}").says(f"请问{n}号款还有货吗？", room="普通会员群")
+        bot.advance(minutes=10)
+    night_list, = bot.advance_to("2026-11-30 09:00")
+    assert night_list["text"].count("请问") == 20 and "另有 5 位未列出：/waiting" in night_list["text"]
+    first = owner_asks(bot, "/waiting")
+    assert "还没人回复的问题共 25 位" in first and "第 1/2 页" in first
+    assert "1. 顾客1在「普通会员群」11月28日17:00问：“请问1号款还有货吗？”" in first and "下一页：/waiting 2" in first
+    second = owner_asks(bot, "/待回复 2")
+    assert [line.split("在「")[0] for line in second.splitlines() if line[:2].rstrip(".").isdigit()] == [
+        "21. 顾客21", "22. 顾客22", "23. 顾客23", "24. 顾客24", "25. 顾客25"]
+    assert "顾客20" not in second and "下一页" not in second
+
+
+def test_what_the_shop_answered_leaves_waiting_and_status_counts_what_is_left(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("请问可以开发票吗？", room="普通会员群")
+    bot.member("小李").says("还在吗？我想改一下收货地址")
+    bot.advance(minutes=20)
+    assert "顾客提问：2 位还没人回复，/waiting 查看" in owner_asks(bot, "/status")
+    bot.owner.says("可以开的，下单时备注抬头", room="普通会员群")
+    listed = owner_asks(bot, "/waiting")
+    assert "共 1 位" in listed and "小李私聊" in listed and "小王" not in listed
+    bot.shop_phone.says("地址已经帮您改好了", to="小李")
+    assert owner_asks(bot, "/waiting") == "没有待回复的顾客提问。"
+    assert "顾客提问：没有待回复的" in owner_asks(bot, "/status")
+    assert owner_asks(bot, "/waiting 2 3") == "抱歉，只需要写一个页码，例如 2。用法：/waiting [页码]"
+
+
+def owner_asks(bot, command: str) -> str:
+    """The bot's answer to the owner's command, once the outbox lets it out (it paces the owner's answers too)."""
+    answer, = bot.owner.says(command) + bot.advance(minutes=1)
+    return answer["text"]
