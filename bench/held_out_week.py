@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,8 +85,17 @@ def replayed(events: list[dict], until: dt.datetime) -> list[dict]:
 def source(sent: dict, timed: list[dict]) -> dict | None:
     """The member's message an alert, a question or a nudge quotes: "…：{who}在「{group}」…“{text}”…", the text
     cut short."""
-    line = sent["text"].split("：", 1)[1]
+    line = sent["text"].splitlines()[0].split("：", 1)[1]
     return _quoted(line.split("在「", 1)[0], line, dt.datetime.fromisoformat(sent["at"]), timed)
+
+
+def shown_before(sent: dict, timed: list[dict]) -> list[dict]:
+    """The member's lines an alert or a question shows under its quote as written just before it ("（之前：“…”、“…”）")."""
+    who = sent["text"].splitlines()[0].split("：", 1)[1].split("在「", 1)[0]
+    at = dt.datetime.fromisoformat(sent["at"])
+    lines = [line for line in sent["text"].splitlines() if line.startswith("（之前：")]
+    return [row for line in lines for piece in re.findall("“[^”]*”", line)
+            if (row := _quoted(who, piece, at, timed)) is not None]
 
 
 def _quoted(who: str, line: str, at: dt.datetime, timed: list[dict]) -> dict | None:
@@ -185,11 +195,14 @@ def main() -> int:
         print(f"  {kind}: {len(pairs)} ({', '.join(f'{k} {n}' for k, n in kinds.most_common())})")
     heard = {id(found) for pairs in reached.values() for _, found in pairs if found}
     quoted = sum(id(row) in heard for row in complaints)
+    heard |= {id(row) for pairs in reached.values() for m, _ in pairs for row in shown_before(m, timed)}
+    before = sum(id(row) in heard for row in complaints) - quoted
     followed = [row for row in complaints if id(row) not in heard and _after_one_heard(row, reached)]
     told_waiting = {id(row) for row in waiting(sent, timed)}
     unheard = [row for row in complaints if id(row) not in heard and not any(row is f for f in followed)]
     as_questions = [row for row in unheard if id(row) in told_waiting]
-    print(f"  complaint messages the owner heard of: {quoted} quoted, {len(followed)} more by a member whose complaint "
+    print(f"  complaint messages the owner heard of: {quoted} quoted, {before} shown as written just before one, "
+          f"{len(followed)} more by a member whose complaint "
           f"was open or who had been asked about within the hour; {len(as_questions)} more only as a question waiting "
           f"for an answer (a nudge, or the list at opening); {len(unheard) - len(as_questions)} not")
     for row in unheard:

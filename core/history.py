@@ -68,6 +68,17 @@ def latest_message(db: Database, contact: str) -> tuple[str | None, str, str] | 
     ).fetchone()
 
 
+def said_just_before(db: Database, contact: str, room: str | None, since: str, count: int) -> list[str]:
+    """What `contact` wrote in that chat (a group, or None: in private) from `since` (stored) until the message
+    being handled, which the log holds already: the latest `count` of those with words, oldest first."""
+    rows = db.execute(
+        "SELECT text FROM events WHERE contact = ? AND room IS ? AND type = 'message' AND at >= ? AND text != ''"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        [contact, room, since, count + 1],
+    ).fetchall()
+    return [text for (text,) in reversed(rows[1:])]
+
+
 # A logged message as a feature reads it: what it was (text messages are logged without a media) and its picture.
 _MESSAGE_COLUMNS = ("id, room, text, at, coalesce(json_extract(data, '$.media'), 'text') AS media,"
                     " json_extract(data, '$.image') AS image")

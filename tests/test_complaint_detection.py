@@ -259,3 +259,25 @@ def test_the_rules_own_words_in_talk_that_is_no_complaint(text):
 ])
 def test_complaints_in_the_same_words_are_still_found(text, reason):
     assert classify(text) == reason
+
+
+def test_the_owner_told_of_a_complaint_or_asked_about_one_sees_what_the_member_wrote_just_before(shop_bot):
+    """"要么补个新的 要么退钱" says what it is about only beside the line before it: the owner gets both."""
+    bot = shop_bot("2026-11-25 10:00")
+    wang, li = bot.member("小王"), bot.member("小李")
+    wang.says("早上好", room="普通会员群")
+    bot.advance(minutes=15)  # more than 10 minutes before: another conversation
+    wang.says("上周买的围巾今天到了", room="普通会员群")
+    li.says("我的也到了", room="普通会员群")
+    bot.advance(minutes=3)
+    asked, = wang.says("这运费也太离谱了", room="普通会员群")
+    assert asked["kind"] == "complaint_doubt" and asked["to"] == OWNER
+    assert asked["text"].splitlines()[1] == "（之前：“上周买的围巾今天到了”）", "小王's line, not 小李's nor the old one"
+    bot.advance(hours=2)
+    zhang = bot.member("小张")
+    zhang.says("我买了两个杯子", room="普通会员群")
+    zhang.says("[图片]", room="普通会员群")
+    sent = zhang.says("杯子收到是碎的，质量太差了", room="普通会员群") + bot.advance(minutes=1)
+    alert, = [m for m in sent if m["kind"] == "complaint_alert"]
+    assert "（之前：“我买了两个杯子”、“[图片]”）" in alert["text"]
+    assert "之前" not in next(m for m in sent if m["kind"] == "complaint_ack")["text"], "the group sees no more"

@@ -24,7 +24,18 @@ def test_a_week_is_replayed_and_each_alert_traced_to_the_message_and_member_it_c
     assert "adverts the owner heard of: 1 alerted, 0 in a day's summary" in printed
     assert "more by a member told of within the hour before; 0 not" in printed
     assert "complaint_alert: 1 (complaint 1)" in printed, "the first complaint opened one, quoted in the alert"
-    assert "1 quoted, 1 more by a member whose complaint was open" in printed, "the second went to the open one"
+    assert "1 quoted, 0 shown as written just before one, 1 more by a member whose complaint was open" in printed, \
+        "the second went to the open one"
     assert "1 more only as a question waiting for an answer" in printed and "; 0 not" in printed, "nudged about"
     assert "waiting: 老板 我的发票开了吗" in printed
     assert "apologised to in public 0/" in printed and "source was not found" not in printed
+
+
+def test_the_lines_an_alert_shows_as_written_just_before_it_are_traced_to_the_members_messages():
+    at = held_out_week.MONDAY
+    timed = [{"text": "我买了两个杯子", "member": "a02", "at": at},
+             {"text": "收到的杯子是碎的，另一个杯子也有裂纹，真是服了这个包装" * 2, "member": "a02", "at": at},
+             {"text": "我买了两个杯子", "member": "a03", "at": at}]
+    alert = {"at": at.isoformat(), "text": "新投诉 #1（品控）：a02在「普通会员群」说：“杯子收到是碎的”\n"
+             "（之前：“我买了两个杯子”、“收到的杯子是碎的，另一个杯子也有裂纹，真是服了这个包装收到的杯...”）\n请在…"}
+    assert held_out_week.shown_before(alert, timed) == timed[:2]
