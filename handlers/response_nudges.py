@@ -144,32 +144,34 @@ def nudge_owner(ctx: Context, question: dict) -> None:
     )
 
 
-@command("waiting", usage="/waiting [页码]", summary="还没人回复的顾客提问（近3天提醒过您的），最早的在前，每页20位",
+# What waits for an answer: the questions the owner was nudged about or had listed (three days at most), and those
+# kept overnight for the list at opening. The two never hold the same question: the list moves them over.
+_WAITING = ("WITH waiting AS (SELECT at, room, contact, text FROM nudged_questions WHERE answered_at IS NULL AND at > ?"
+            " UNION ALL SELECT at, room, contact, text FROM night_questions)")
+
+
+@command("waiting", usage="/waiting [页码]", summary="还没人回复的顾客提问（近3天的），最早的在前，每页20位",
          aliases=("待回复",), examples=("/waiting", "/waiting 2"))
 def list_waiting(ctx: Context, args: list[str]) -> None:
     page = page_number(args)
-    since = to_db(ctx.now - STILL_WAITING_FOR)
     total = waiting_count(ctx)
     rows = ctx.db.execute(
-        "SELECT room, contact, min(at), count(*), (SELECT text FROM nudged_questions f WHERE f.room IS q.room"
-        " AND f.contact = q.contact AND f.answered_at IS NULL AND f.at > ? ORDER BY at, id LIMIT 1)"
-        " FROM nudged_questions q WHERE answered_at IS NULL AND at > ? GROUP BY room, contact ORDER BY min(at), min(id)"
-        " LIMIT ? OFFSET ?", [since, since, LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE],
+        _WAITING + " SELECT room, contact, min(at), count(*), (SELECT text FROM waiting f WHERE f.room IS q.room"
+        " AND f.contact = q.contact ORDER BY at LIMIT 1) FROM waiting q GROUP BY room, contact ORDER BY min(at)"
+        " LIMIT ? OFFSET ?", [to_db(ctx.now - STILL_WAITING_FOR), LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE],
     ).fetchall()
     ctx.reply("command_reply", "waiting_questions", total=total, page=page,
               pages=max(1, -(-total // LISTED_AT_ONCE)), first=(page - 1) * LISTED_AT_ONCE + 1, questions=[
-                  {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": text,
+                  {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
                    "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
                   for room, contact, asked_at, times, text in rows])
 
 
 def waiting_count(ctx: Context) -> int:
-    """How many members' questions (one a member and chat) the owner heard of and nobody has answered, of the last
-    STILL_WAITING_FOR: /waiting's, and /status's count."""
-    return ctx.db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM nudged_questions WHERE answered_at IS NULL AND at > ? GROUP BY room, contact)",
-        [to_db(ctx.now - STILL_WAITING_FOR)],
-    ).fetchone()[0]
+    """How many members' questions (one a member and chat) nobody has answered (see _WAITING): /waiting's, and
+    /status's count."""
+    return ctx.db.execute(_WAITING + " SELECT count(*) FROM (SELECT 1 FROM waiting GROUP BY room, contact)",
+                          [to_db(ctx.now - STILL_WAITING_FOR)]).fetchone()[0]
 
 
 def nudged_between(ctx: Context, start: str, end: str) -> list[str]:

@@ -178,6 +178,7 @@ def test_a_weekends_questions_beyond_the_list_at_opening_are_found_with_waiting_
     for n in range(1, 26):
         bot.member(f"顾客{n}").says(f"请问{n}号款还有货吗？", room="普通会员群")
         bot.advance(minutes=10)
+    assert "还没人回复的问题共 25 位" in owner_asks(bot, "/waiting"), "kept for the list at opening, and waiting"
     night_list, = bot.advance_to("2026-11-30 09:00")
     assert night_list["text"].count("请问") == 20 and "另有 5 位未列出：/waiting" in night_list["text"]
     first = owner_asks(bot, "/waiting")
