@@ -5,7 +5,7 @@ another, a member's doubtful messages within the hour are one question to the ow
 nothing, lets every doubt pass, so that from the night three days after the first ones the model learns from that
 silence (handlers/complaints.py `SILENCE_MEANS_NO`).
 
-    .venv/bin/python bench/held_out_week.py N        (or --file WEEK.jsonl)
+    .venv/bin/python bench/held_out_week.py N        (or --file WEEK.jsonl, or --readers N: see bench/readers.py)
 
 The week: each shop's messages (members a… and b…) spread evenly over Monday 2026-11-23 to Sunday, 09:30 to 20:30,
 in the order written, in the config's two groups; a newcomer joins an hour before their first message; the bot runs
@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import readers  # noqa: E402
 from bench.reading_accuracy import share  # noqa: E402
 from handlers.everyday import DATA, held_out_files, rows  # noqa: E402
 
@@ -73,12 +74,17 @@ def script(timed: list[dict]) -> list[dict]:
     return [{**event, "at": event["at"].isoformat()} for event in events]
 
 
-def replayed(events: list[dict], until: dt.datetime) -> list[dict]:
+def replayed(events: list[dict], until: dt.datetime, trained_before: int | None = None) -> list[dict]:
+    """What `bot.py replay` sends for these events; with `trained_before`, its models trained on the held-out rounds
+    before that one alone, as when that round was run."""
+    bot = [str(ROOT / "bot.py")] if trained_before is None else ["-c", (
+        "import sys; from handlers import everyday; import bot; everyday.SPENT_ROUNDS = tuple(r for r in "
+        f"everyday.SPENT_ROUNDS if r < {int(trained_before)}); sys.exit(bot.main())")]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "week.jsonl"
         path.write_text("".join(json.dumps(event, ensure_ascii=False) + "\n" for event in events), encoding="utf-8")
-        done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "replay", str(path), "--owner", OWNER,
-                               "--until", until.isoformat()], capture_output=True, text=True, cwd=ROOT, check=True)
+        done = subprocess.run([sys.executable, *bot, "replay", str(path), "--owner", OWNER, "--until", until.isoformat()],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
@@ -174,15 +180,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("round", type=int, nargs="?", help="a held-out round not run yet")
     parser.add_argument("--file", type=Path, help="or any week of labelled messages with their senders")
+    parser.add_argument("--readers", type=int, choices=readers.rounds_read(), metavar="ROUND",
+                        help="or a round read again by two more readers (data/readers/), labelled by the majority of "
+                             "three, the bot trained on the rounds before it")
     args = parser.parse_args()
-    number = args.round or args.file
-    messages = list(rows(args.file.resolve())) if args.file else [
-        row for name in held_out_files(args.round) for row in rows(DATA / name)]
+    number = args.round or args.file or args.readers
+    if args.readers:
+        messages = readers.majority(*readers.labels(args.readers))
+    else:
+        messages = list(rows(args.file.resolve())) if args.file else [
+            row for name in held_out_files(args.round) for row in rows(DATA / name)]
     if not all("member" in row for row in messages):
         print(f"round {number} does not say who wrote each message: nothing to replay")
         return 2
     timed = week(messages)
-    sent = replayed(script(timed), MONDAY + WEEK_SEEN_TO)
+    sent = replayed(script(timed), MONDAY + WEEK_SEEN_TO, trained_before=args.readers)
     reached = {kind: [(m, source(m, timed)) for m in sent if m["kind"] == kind and m["to"] == OWNER]
                for kind in ("complaint_alert", "complaint_doubt")}
     everyday = [row for row in timed if row["kind"] in EVERYDAY]

@@ -39,3 +39,17 @@ def test_the_lines_an_alert_shows_as_written_just_before_it_are_traced_to_the_me
     alert = {"at": at.isoformat(), "text": "新投诉 #1（品控）：a02在「普通会员群」说：“杯子收到是碎的”\n"
              "（之前：“我买了两个杯子”、“收到的杯子是碎的，另一个杯子也有裂纹，真是服了这个包装收到的杯...”）\n请在…"}
     assert held_out_week.shown_before(alert, timed) == timed[:2]
+
+
+def test_a_week_replayed_by_the_bot_of_an_earlier_round_runs_bot_py_replay_all_the_same():
+    """--readers N replays with the models of round N's run (trained on the rounds before it); the replay itself is
+    the public one. Here no round is left out, so both answers are the same."""
+    from handlers.everyday import SPENT_ROUNDS
+
+    week = held_out_week.week([{"text": "杯子收到是碎的，质量太差了", "kind": "complaint", "newcomer": False, "member": "a01"}])
+    events = held_out_week.script(week)
+    until = held_out_week.MONDAY + held_out_week.WEEK_SEEN_TO
+    plain = held_out_week.replayed(events, until)
+    assert [m["kind"] for m in plain][:2] == ["complaint_ack", "complaint_alert"]
+    earlier = held_out_week.replayed(events, until, trained_before=max(SPENT_ROUNDS) + 1)
+    assert [(m["kind"], m.get("text")) for m in earlier] == [(m["kind"], m.get("text")) for m in plain]
