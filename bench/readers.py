@@ -55,7 +55,8 @@ def majority(week: list[dict], second: list[str], third: dict[str, bool]) -> lis
     for row, kind in zip(week, second):
         writer_says, second_says = row["kind"] == COMPLAINT, kind == COMPLAINT
         if writer_says != second_says and row["text"] not in third:
-            raise ValueError(f"a message the writer and the second reader disagree on has no third word: {row['text'][:10]}…")
+            raise ValueError("a message the writer and the second reader disagree on has no third word: "
+                             f"{row['text'][:10]}…")
         complaint = writer_says if writer_says == second_says else third[row["text"]]
         voted.append({**row, "kind": COMPLAINT if complaint else (kind if writer_says else row["kind"])})
     return voted
@@ -66,12 +67,18 @@ def agreement(week: list[dict], second: list[str], third: dict[str, bool]) -> li
     seconds = [kind == COMPLAINT for kind in second]
     disputed = [(w, row["text"]) for w, s, row in zip(writer, seconds, week) if w != s]
     agreed = [(w, row["text"]) for w, s, row in zip(writer, seconds, week) if w == s and row["text"] in third]
+
+    def third_says(pairs: list[tuple[bool, str]], writer_said: bool) -> str:
+        put = [text for w, text in pairs if w == writer_said]
+        return f"{sum(third[text] for text in put)} of {len(put)}"
+
     return [
-        f"  complaints: the writer's {sum(writer)}, the second reader's {sum(seconds)}, both {sum(w and s for w, s in zip(writer, seconds))}",
-        f"  disputed {len(disputed)}: the third reader called complaints {sum(third[t] for w, t in disputed if w)} of the writer's alone"
-        f" ({sum(w for w, _ in disputed)}), {sum(third[t] for w, t in disputed if not w)} of the second's alone ({sum(not w for w, _ in disputed)})",
-        f"  the third reader on messages the two agreed on: complaints {sum(third[t] for w, t in agreed if w)} of {sum(w for w, _ in agreed)},"
-        f" other messages {sum(third[t] for w, t in agreed if not w)} of {sum(not w for w, _ in agreed)}",
+        f"  complaints: the writer's {sum(writer)}, the second reader's {sum(seconds)},"
+        f" both {sum(w and s for w, s in zip(writer, seconds))}",
+        f"  disputed {len(disputed)}: the third reader called complaints {third_says(disputed, True)} of the writer's"
+        f" alone and {third_says(disputed, False)} of the second's alone",
+        f"  the third reader on messages the two agreed on: complaints {third_says(agreed, True)},"
+        f" other messages {third_says(agreed, False)}",
     ]
 
 

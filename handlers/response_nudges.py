@@ -107,21 +107,32 @@ def keep_night_questions(ctx: Context, message: Message) -> None:
 def list_night_questions(ctx: Context, payload: dict) -> None:
     """One list at opening of what waited overnight: a line per member and chat (their first question, and how
     many they asked), oldest first."""
-    rows = ctx.db.execute(
-        "SELECT room, contact, min(at), count(*), (SELECT text FROM night_questions f WHERE f.room IS q.room"
-        " AND f.contact = q.contact ORDER BY at, id LIMIT 1) FROM night_questions q WHERE at <= ?"
-        " GROUP BY room, contact ORDER BY min(at), min(id)", [to_db(ctx.now)],
-    ).fetchall()
+    rows = _by_member(ctx, "WITH waiting AS (SELECT id, at, room, contact, text FROM night_questions WHERE at <= ?)",
+                      [to_db(ctx.now)])
     ctx.db.execute("DELETE FROM night_questions WHERE at <= ?", [to_db(ctx.now)])
     if not rows:
         return
     for room, contact, asked_at, _, text in rows:
         _keep_nudged(ctx, asked_at, room, contact, text)
-    ctx.tell_owner("night_questions", "night_questions", more=max(len(rows) - LISTED_AT_ONCE, 0), questions=[
-        {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
-         "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
-        for room, contact, asked_at, times, text in rows[:LISTED_AT_ONCE]
-    ])
+    ctx.tell_owner("night_questions", "night_questions", more=max(len(rows) - LISTED_AT_ONCE, 0),
+                   questions=_lines(ctx, rows[:LISTED_AT_ONCE]))
+
+
+def _by_member(ctx: Context, waiting: str, params: list, limit: int = -1, offset: int = 0) -> list[tuple]:
+    """The questions of `waiting` (a WITH clause that names them so) a line per member and chat, oldest first:
+    (room, contact, when they first asked, how many, the first's text)."""
+    return ctx.db.execute(
+        waiting + " SELECT room, contact, min(at), count(*), (SELECT text FROM waiting f WHERE f.room IS q.room"
+        " AND f.contact = q.contact ORDER BY at, id LIMIT 1) FROM waiting q GROUP BY room, contact"
+        " ORDER BY min(at), min(id) LIMIT ? OFFSET ?", [*params, limit, offset],
+    ).fetchall()
+
+
+def _lines(ctx: Context, rows: list[tuple]) -> list[dict]:
+    """`_by_member`'s lines as the night list and /waiting say them."""
+    return [{"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
+             "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
+            for room, contact, asked_at, times, text in rows]
 
 
 def _keep_nudged(ctx: Context, asked_at: str, room: str | None, contact: str, text: str) -> None:
@@ -146,8 +157,8 @@ def nudge_owner(ctx: Context, question: dict) -> None:
 
 # What waits for an answer: the questions the owner was nudged about or had listed (three days at most), and those
 # kept overnight for the list at opening. The two never hold the same question: the list moves them over.
-_WAITING = ("WITH waiting AS (SELECT at, room, contact, text FROM nudged_questions WHERE answered_at IS NULL AND at > ?"
-            " UNION ALL SELECT at, room, contact, text FROM night_questions)")
+_WAITING = ("WITH waiting AS (SELECT id, at, room, contact, text FROM nudged_questions"
+            " WHERE answered_at IS NULL AND at > ? UNION ALL SELECT id, at, room, contact, text FROM night_questions)")
 
 
 @command("waiting", usage="/waiting [页码]", summary="还没人回复的顾客提问（近3天的），最早的在前，每页20位",
@@ -155,16 +166,9 @@ _WAITING = ("WITH waiting AS (SELECT at, room, contact, text FROM nudged_questio
 def list_waiting(ctx: Context, args: list[str]) -> None:
     page = page_number(args)
     total = waiting_count(ctx)
-    rows = ctx.db.execute(
-        _WAITING + " SELECT room, contact, min(at), count(*), (SELECT text FROM waiting f WHERE f.room IS q.room"
-        " AND f.contact = q.contact ORDER BY at LIMIT 1) FROM waiting q GROUP BY room, contact ORDER BY min(at)"
-        " LIMIT ? OFFSET ?", [to_db(ctx.now - STILL_WAITING_FOR), LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE],
-    ).fetchall()
-    ctx.reply("command_reply", "waiting_questions", total=total, page=page,
-              pages=max(1, -(-total // LISTED_AT_ONCE)), first=(page - 1) * LISTED_AT_ONCE + 1, questions=[
-                  {"who": ctx.name_of(contact), "where": ctx.topic_of(room) if room else None, "text": excerpt(text),
-                   "asked_at": from_db(asked_at, ctx.config.tz), "times": times}
-                  for room, contact, asked_at, times, text in rows])
+    rows = _by_member(ctx, _WAITING, [to_db(ctx.now - STILL_WAITING_FOR)], LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE)
+    ctx.reply("command_reply", "waiting_questions", total=total, page=page, pages=max(1, -(-total // LISTED_AT_ONCE)),
+              first=(page - 1) * LISTED_AT_ONCE + 1, questions=_lines(ctx, rows))
 
 
 def waiting_count(ctx: Context) -> int:
