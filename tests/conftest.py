@@ -91,10 +91,12 @@ SUBTLE_ADVERTS = ("想做副业的姐妹看过来", "宝妈在家也能赚钱啦
 
 @functools.cache
 def doubtful_advert() -> str:
-    """An established member's advert the advert model is in doubt about (no alert; a line in the day's summary)."""
+    """An established member's advert the advert model is in doubt about (no alert; a line in the day's summary),
+    and so with the endings tests give a member's other lines of it ("，真的", "，谁要")."""
     from handlers import spam
 
-    in_doubt = [text for text in SUBTLE_ADVERTS if spam.judge(text, newcomer=False).band == "doubt"]
+    in_doubt = [text for text in SUBTLE_ADVERTS
+                if all(spam.judge(text + ending, newcomer=False).band == "doubt" for ending in ("", "，真的", "，谁要"))]
     assert in_doubt, "none of SUBTLE_ADVERTS is in the advert model's doubt band now: add one that is"
     return in_doubt[0]
 
@@ -187,10 +189,11 @@ class Person:
     def __init__(self, bot: ShopBot, contact: str):
         self.bot, self.id = bot, contact
 
-    def says(self, text: str, *, room: str | None = None, mentions_bot: bool = False, to: str | None = None) -> list[dict]:
+    def says(self, text: str, *, room: str | None = None, mentions_bot: bool = False, mentions_owner: bool = False,
+             to: str | None = None) -> list[dict]:
         """Say `text` now, in private or in the group of that topic; `to` names whom the shop's phone wrote to in
         private. Returns what the bot sent in answer at once."""
-        mentions = (BOT,) if mentions_bot else ()
+        mentions = (BOT,) * mentions_bot + (OWNER,) * mentions_owner
         room_id = self.bot.room_id(room) if room else None
         return self.bot.handle(Message(self.id, text, room_id, mentions, to=self.bot.ids.get(to, to)))
 
