@@ -93,6 +93,7 @@ def in_shop_group(ctx: Context, event: object) -> bool:
 
 
 @rule
-def mentions_bot(ctx: Context, event: object) -> bool:
-    """A message that @-mentions the bot's account: a member addressing the shop in a group."""
-    return isinstance(event, Message) and ctx.bot_id is not None and ctx.bot_id in event.mentions
+def mentions_shop(ctx: Context, event: object) -> bool:
+    """A message that @-mentions the shop, the bot's account or an owner's: a member addressing the shop in a group.
+    "@店长 顺丰显示昨天下午签收 我家里没人" is for the shop whichever of its accounts the members call 店长."""
+    return isinstance(event, Message) and any(ctx.is_shop(person) for person in event.mentions)

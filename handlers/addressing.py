@@ -1,8 +1,8 @@
 """Is a message meant for the shop? Shared by the off-hours reply and the response nudges.
 
-A private message to the bot is; an @-mention of the bot is; a group message that asks the shop something is
-(learned: handlers/shop_questions.py). Chat between members is not, and neither is another account's automatic
-reply, which must never be answered (two bots would answer each other for ever).
+A private message to the bot is; an @-mention of the bot or of an owner is; a group message that asks the shop
+something is (learned: handlers/shop_questions.py). Chat between members is not, and neither is another account's
+automatic reply, which must never be answered (two bots would answer each other for ever).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.context import Context
 from core.events import Message
-from core.rules import from_member, mentions_bot, private, rule
+from core.rules import from_member, mentions_shop, private, rule
 from handlers.shop_questions import is_shop_question
 
 RULES = tomllib.loads((Path(__file__).parent / "rules" / "questions.toml").read_text(encoding="utf-8"))
@@ -33,6 +33,6 @@ def about_the_shop(ctx: Context, message: Message) -> bool:
     return is_shop_question(message.text)
 
 
-# A member (not the owner, not a bot) addressing the shop: in private, by @-mentioning the bot, or by asking the
-# shop a question in a group.
-asks_the_shop = from_member & ~automatic_reply & (private | mentions_bot | about_the_shop)
+# A member (not the owner, not a bot) addressing the shop: in private, by @-mentioning the bot or an owner, or by
+# asking the shop a question in a group.
+asks_the_shop = from_member & ~automatic_reply & (private | mentions_shop | about_the_shop)

@@ -40,7 +40,7 @@ from core.events import Message
 from core.learning import groups, shared_phrases, without_mentions
 from core.numbers import page_number
 from core.registry import Action, command, job, on_message, on_start, Refused, UsageError
-from core.rules import from_member, in_shop_group, mentions_bot, private, rule
+from core.rules import from_member, in_shop_group, mentions_shop, private, rule
 from core.templates import copy_problems
 from core.text import excerpt, quote
 from handlers import off_hours
@@ -87,7 +87,7 @@ def phrased_as_question(ctx: Context, message: Message) -> bool:
 # for the owner beside the entry that answers it); in private, or @-mentioning the bot, the member is asking the
 # shop whatever the phrasing.
 asks_a_question = from_member & ~automatic_reply & (
-    private | (in_shop_group & (mentions_bot | phrased_as_question | about_the_shop)))
+    private | (in_shop_group & (mentions_shop | phrased_as_question | about_the_shop)))
 
 
 @on_message(priority=50, rule=asks_a_question)

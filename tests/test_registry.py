@@ -9,7 +9,7 @@ import pytest
 
 from core.events import Message, RoomSeen
 from core.registry import Registry, command, job, on_message
-from core.rules import from_member, in_shop_group, mentions_bot
+from core.rules import from_member, in_shop_group, mentions_shop
 from handlers import complaints
 from tests.conftest import BOT, OWNER
 
@@ -55,7 +55,7 @@ def test_a_bot_with_only_the_complaint_feature_acknowledges_and_ignores_commands
 
 def test_a_handlers_rule_decides_whether_it_is_called(assistant_at):
     heard = []
-    listen = on_message(rule=from_member & in_shop_group & mentions_bot)(lambda ctx, message: heard.append(message.text))
+    listen = on_message(rule=from_member & in_shop_group & mentions_shop)(lambda ctx, message: heard.append(message.text))
     assistant = assistant_at("2026-11-25T10:00", features=Registry.collect([module("listener", listen=listen)]))
     assistant.handle(RoomSeen("r1", "普通会员群", (OWNER, "wxid_a", BOT)))
     assistant.handle(RoomSeen("r9", "家人群", ("wxid_a", BOT)))

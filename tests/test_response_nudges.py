@@ -209,3 +209,15 @@ def owner_asks(bot, command: str) -> str:
     """The bot's answer to the owner's command, once the outbox lets it out (it paces the owner's answers too)."""
     answer, = bot.owner.says(command) + bot.advance(minutes=1)
     return answer["text"]
+
+
+def test_a_member_who_at_mentions_the_owner_in_a_group_is_addressing_the_shop_even_without_a_question(shop_bot):
+    """Round 30's "@店长 顺丰显示昨天下午签收 我家里没人 也没放快递柜" asks nothing, and no one heard of it."""
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("@店长 我下午三点到店里取货", room="普通会员群", mentions_owner=True)
+    bot.member("小李").says("我下午三点到店里取货", room="普通会员群")  # to the group, not to the shop
+    nudge, = bot.advance(minutes=15)
+    assert nudge["kind"] == "response_nudge" and "小王" in nudge["text"]
+    night = shop_bot("2026-11-25 22:00")
+    reply, = night.member("小王").says("@店长 我明天上午到店里取货", room="普通会员群", mentions_owner=True)
+    assert reply["kind"] == "off_hours_reply"
