@@ -228,3 +228,13 @@ def test_file_sends_the_owners_order_export_which_is_imported_and_a_missing_path
     orders = open_store(tmp_path / "store.db").execute("SELECT id, counts FROM orders ORDER BY id").fetchall()
     assert orders == [("C1", 1), ("C2", 0)]
     assert [p.suffix for p in (tmp_path / "media").iterdir()] == [".csv"], "kept once, by its hash"
+
+
+def test_at_the_owners_name_in_a_members_line_is_an_at_mention_of_the_owner_as_at_the_bots_is_of_the_bot():
+    from core.config import load_config
+
+    console_transport = Console(load_config(), stdin=io.StringIO(), stdout=io.StringIO())
+    owner, bot = console_transport.owner_id, console_transport.parse("@普通会员群 小王: @小店助手 在吗").mentions[0]
+    assert console_transport.parse("@普通会员群 小王: @店主 我下午三点到店里取货").mentions == (owner,)
+    assert console_transport.parse("@普通会员群 小王: @店主 @小店助手 在吗").mentions == (bot, owner)
+    assert console_transport.parse("@普通会员群 小王: 我下午三点到店里取货").mentions == ()

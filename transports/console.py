@@ -34,7 +34,7 @@ SYNTAX = """\
 模拟微信（控制台）。每行一条消息：
   /status                         您（店主）私聊机器人发指令
   小王: 你好                       小王私聊机器人
-  @普通会员群 小王: 什么时候发货？    小王在群里发言（文字里写 @{bot} 即@机器人）
+  @普通会员群 小王: 什么时候发货？    小王在群里发言（文字里写 @{bot} 即@机器人，@{owner} 即@您）
   @普通会员群 店主: /status         您在群里发指令
   @普通会员群 +小张                 小张进群（一分钟后收到欢迎）；@普通会员群 -小张 退群
   /image 图片路径                   您私聊发一张图片；@普通会员群 小王: /image 图片路径 是小王在群里发图
@@ -59,8 +59,8 @@ class Console:
         self.stdin = stdin
         self.stdout = stdout
         self.owner_id = config.owner.ids[0]
-        self.bot_name = config.console.bot_name
-        self.ids = {config.console.owner_name: self.owner_id}  # name -> id, for everyone the console knows
+        self.bot_name, self.owner_name = config.console.bot_name, config.console.owner_name
+        self.ids = {self.owner_name: self.owner_id}  # name -> id, for everyone the console knows
         for room in config.console.rooms:
             for name in room.members:
                 self.ids.setdefault(name, f"console_{name}")
@@ -99,7 +99,8 @@ class Console:
         speaker = match["speaker"].strip()
         contact = self.ids.setdefault(speaker, f"console_{speaker}")
         self.names[contact] = speaker
-        mentions = (BOT_ID,) if f"@{self.bot_name}" in match["text"] else ()
+        mentions = tuple(person for name, person in ((self.bot_name, BOT_ID), (self.owner_name, self.owner_id))
+                         if f"@{name}" in match["text"])
         return self._message(contact, match["text"], room, mentions, sender_name=speaker)
 
     def _message(self, sender: str, text: str, room: str | None = None, mentions: tuple[str, ...] = (),
@@ -153,7 +154,7 @@ class Console:
         self._lines = self._start_reading()
         for event in self._demo_account():
             deliver(event)
-        self._print(SYNTAX.format(bot=self.bot_name, rooms="、".join(self.rooms)))
+        self._print(SYNTAX.format(bot=self.bot_name, owner=self.owner_name, rooms="、".join(self.rooms)))
         while line := await self._lines.get():
             self.take(line, deliver)
 
