@@ -84,8 +84,8 @@ def phrased_as_question(ctx: Context, message: Message) -> bool:
 
 # In a group the keyword must come in a question (members chat about 运费 too): one with a question's marks, or one
 # the question model reads as asking the shop, as the nudge does ("寄到西藏要加钱不" has no mark, and it waited
-# for the owner beside the entry that answers it); in private, or @-mentioning the bot, the member is asking the
-# shop whatever the phrasing.
+# for the owner beside the entry that answers it); in private, or @-mentioning the bot or an owner, the member is
+# asking the shop whatever the phrasing.
 asks_a_question = from_member & ~automatic_reply & (
     private | (in_shop_group & (mentions_shop | phrased_as_question | about_the_shop)))
 
