@@ -45,23 +45,25 @@ def _key(chat: str, sender: str = "") -> str:
 def clear_when_the_shop_answers(ctx: Context, message: Message) -> None:
     if message.room:  # the shop has spoken in the group: whatever waited there is being seen to
         ctx.cancel_all(_key(message.room))
-        ctx.db.execute("DELETE FROM night_questions WHERE room = ?", [message.room])
-        ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE room = ? AND answered_at IS NULL",
-                       [to_db(ctx.now), message.room])
+        _answered(ctx, "room = ?", [message.room])
     elif message.to:  # answered in private from the shop's phone
         ctx.cancel_all(_key(message.to, message.to))
-        ctx.db.execute("DELETE FROM night_questions WHERE contact = ?", [message.to])
-        ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE contact = ? AND answered_at IS NULL",
-                       [to_db(ctx.now), message.to])
+        _answered(ctx, "contact = ?", [message.to])
 
 
 def seen_to(ctx: Context, room: str | None, contact: str) -> None:
     """What a member asked is being seen to another way (a complaint opened for it, handlers/complaints.py): the
     owner is not nudged about it, nor is it listed at opening."""
     ctx.cancel_all(_key(room or contact, contact))
-    ctx.db.execute("DELETE FROM night_questions WHERE room IS ? AND contact = ?", [room, contact])
-    ctx.db.execute("UPDATE nudged_questions SET answered_at = ? WHERE room IS ? AND contact = ? AND answered_at IS NULL",
-                   [to_db(ctx.now), room, contact])
+    _answered(ctx, "room IS ? AND contact = ?", [room, contact])
+
+
+def _answered(ctx: Context, which: str, params: list) -> None:
+    """The questions `which` picks (a condition on room and contact) are answered: off the list at opening, and
+    what a member asks next chases none of them."""
+    ctx.db.execute(f"DELETE FROM night_questions WHERE {which}", params)
+    ctx.db.execute(f"UPDATE nudged_questions SET answered_at = ? WHERE {which} AND answered_at IS NULL",
+                   [to_db(ctx.now), *params])
 
 
 @on_message(priority=70, rule=asks_the_shop & shop_open)
