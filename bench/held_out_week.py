@@ -91,17 +91,23 @@ def replayed(events: list[dict], until: dt.datetime, trained_before: int | None 
 def source(sent: dict, timed: list[dict]) -> dict | None:
     """The member's message an alert, a question or a nudge quotes: "…：{who}在「{group}」…“{text}”…", the text
     cut short."""
-    line = sent["text"].splitlines()[0].split("：", 1)[1]
-    return _quoted(line.split("在「", 1)[0], line, dt.datetime.fromisoformat(sent["at"]), timed)
+    who, line = _quoting(sent)
+    return _quoted(who, line, dt.datetime.fromisoformat(sent["at"]), timed)
 
 
 def shown_before(sent: dict, timed: list[dict]) -> list[dict]:
     """The member's lines an alert or a question shows under its quote as written just before it ("（之前：“…”、“…”）")."""
-    who = sent["text"].splitlines()[0].split("：", 1)[1].split("在「", 1)[0]
+    who, _ = _quoting(sent)
     at = dt.datetime.fromisoformat(sent["at"])
     lines = [line for line in sent["text"].splitlines() if line.startswith("（之前：")]
     return [row for line in lines for piece in re.findall("“[^”]*”", line)
             if (row := _quoted(who, piece, at, timed)) is not None]
+
+
+def _quoting(sent: dict) -> tuple[str, str]:
+    """Whom a message to the owner quotes, and its first line from the name on: "…：{who}在「{group}」…"."""
+    line = sent["text"].splitlines()[0].split("：", 1)[1]
+    return line.split("在「", 1)[0], line
 
 
 def _quoted(who: str, line: str, at: dt.datetime, timed: list[dict]) -> dict | None:
@@ -160,20 +166,22 @@ def print_adverts(sent: list[dict], timed: list[dict]) -> None:
     """Which adverts the owner heard of: alerted, listed in the day's summary, or written within the hour after one
     of the member's that was (the owner hears of a member in a group once an hour: those lines are under it)."""
     alerted, listed = adverts_told(sent, timed)
-    told = {id(row) for row in alerted + listed}
+    alerted_ids, listed_ids = {id(row) for row in alerted}, {id(row) for row in listed}
+    told = alerted_ids | listed_ids
     adverts = [row for row in timed if row["kind"] == "advert"]
     after_one = [row for row in adverts if id(row) not in told and any(
         first["member"] == row["member"] and dt.timedelta(0) <= row["at"] - first["at"] <= dt.timedelta(hours=1)
         for first in alerted + listed)]
-    unheard = [row for row in adverts if id(row) not in told and not any(row is a for a in after_one)]
-    print(f"  adverts the owner heard of: {sum(id(r) in {id(a) for a in alerted} for r in adverts)} alerted, "
-          f"{sum(id(r) in {id(a) for a in listed} for r in adverts)} in a day's summary, {len(after_one)} more by a member "
+    heard = told | {id(row) for row in after_one}
+    unheard = [row for row in adverts if id(row) not in heard]
+    print(f"  adverts the owner heard of: {sum(id(r) in alerted_ids for r in adverts)} alerted, "
+          f"{sum(id(r) in listed_ids for r in adverts)} in a day's summary, {len(after_one)} more by a member "
           f"told of within the hour before; {len(unheard)} not")
     for row in unheard:
         print(f"    not heard ({'newcomer' if row['newcomer'] else 'member'}): {row['text'][:60]}")
     for row in alerted + listed:
         if row["kind"] != "advert":
-            print(f"    {'alerted' if any(row is a for a in alerted) else 'in a summary'}: {row['kind']}: {row['text'][:60]}")
+            print(f"    {'alerted' if id(row) in alerted_ids else 'in a summary'}: {row['kind']}: {row['text'][:60]}")
 
 
 def main() -> int:
