@@ -17,8 +17,9 @@ sure a second time within 48 hours is removed at once, and the owner told.
 
 The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
 an advert, /allow that it was none. A member taken out by hand in WeChat after one, or gone on their own, says what
-/remove says; a summary's line let pass for three days, what /allow says of the message (the member not trusted). They are kept (spam_corrections) and trained with at start and every night; a
-model retrained with them replaces the one in use only when it is not worse on the frozen split (core/learning.py).
+/remove says; a summary's line let pass for three days, what /allow says of the message (the member not trusted).
+They are kept (spam_corrections) and trained with at start and every night; a model retrained with them replaces
+the one in use only when it is not worse on the frozen split (core/learning.py).
 
 A picture is read for QR codes (handlers/qr_codes.py) only in a shop group and not a trusted member's: an invite is
 a sure sign; another code's link is read by the model with the words the member wrote within 10 minutes before it
