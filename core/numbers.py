@@ -54,6 +54,11 @@ def page_number(args: list[str], position: int = 0) -> int:
     return whole_number(args[position], "页码", at_most=PAGES_AT_MOST) if len(args) > position else 1
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages a listing of `total` rows takes, `per_page` a page: 1 when there are none ("第 1/1 页")."""
+    return max(1, -(-total // per_page))
+
+
 def money(typed: str, what: str, *, at_most: float, example: str) -> Decimal:
     """An amount of money typed in a command: 30, 30元, ¥30, ￥30, ３０, at most two decimals, from 0.01 to at_most
     yuan; UsageError naming `what` otherwise (1e308, nan, -5, 1.005)."""

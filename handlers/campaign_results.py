@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from core.clock import from_db, to_db
 from core.context import Context
 from core.history import writers
-from core.numbers import page_number
+from core.numbers import page_count, page_number
 from core.registry import UsageError
 from core.text import quote
 from core.timewords import clock_words
@@ -170,7 +170,7 @@ def show_stats(ctx: Context, args: list[str]) -> None:
         raise UsageError(f"没有名为{quote(name, 20)}的活动。现有的活动：{names or '还没有'}")
     page = page_number(args[1:] if named else args)
     found, total = occurrences(ctx.db, campaign=name, limit=PAGE, offset=(page - 1) * PAGE)
-    pages = max(1, -(-total // PAGE))
+    pages = page_count(total, PAGE)
     if not 1 <= page <= pages:
         raise UsageError(f"推送效果只有 {pages} 页")
     ctx.reply("command_reply", "campaign_stats", posts=[shown(result) for result in earned(ctx, found)], name=name,

@@ -38,7 +38,7 @@ from core.config import (
 from core.context import Context
 from core.events import Message
 from core.learning import groups, shared_phrases, without_mentions
-from core.numbers import page_number
+from core.numbers import page_count, page_number
 from core.registry import Action, command, job, on_message, on_start, Refused, UsageError
 from core.rules import from_member, in_shop_group, mentions_shop, private, rule
 from core.templates import copy_problems
@@ -339,7 +339,7 @@ def _delete(ctx: Context, entry: int, args: list[str]) -> None:
 def _list(ctx: Context, args: list[str]) -> None:
     page = page_number(args)
     total = ctx.db.execute("SELECT count(*) FROM faq_entries").fetchone()[0]
-    pages = max(1, -(-total // PAGE))
+    pages = page_count(total, PAGE)
     if not 1 <= page <= pages:
         raise UsageError(f"只有 {pages} 页")
     rows = ctx.db.execute("SELECT id, answer FROM faq_entries ORDER BY id LIMIT ? OFFSET ?", [PAGE, (page - 1) * PAGE])

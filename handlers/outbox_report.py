@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.given_up import SHOWN, WHY, describe
-from core.numbers import page_number
+from core.numbers import page_count, page_number
 from core.registry import command
 
 
@@ -20,5 +20,5 @@ def list_skipped(ctx: Context, args: list[str]) -> None:
         listed=[dict(describe(ctx, message), why=WHY[why]) for why, message in messages],
         total=total,
         page=page,
-        pages=max(1, -(-total // SHOWN)),
+        pages=page_count(total, SHOWN),
     )

@@ -24,7 +24,7 @@ import datetime as dt
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
-from core.numbers import page_number
+from core.numbers import page_count, page_number
 from core.registry import command, job, on_message
 from core.rules import from_shop
 from core.text import excerpt
@@ -169,7 +169,7 @@ def list_waiting(ctx: Context, args: list[str]) -> None:
     page = page_number(args)
     total = waiting_count(ctx)
     rows = _by_member(ctx, _WAITING, [to_db(ctx.now - STILL_WAITING_FOR)], LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE)
-    ctx.reply("command_reply", "waiting_questions", total=total, page=page, pages=max(1, -(-total // LISTED_AT_ONCE)),
+    ctx.reply("command_reply", "waiting_questions", total=total, page=page, pages=page_count(total, LISTED_AT_ONCE),
               first=(page - 1) * LISTED_AT_ONCE + 1, questions=_lines(ctx, rows))
 
 

@@ -13,7 +13,7 @@ import re
 
 from core.clock import to_db
 from core.context import Context
-from core.numbers import page_number, whole_number
+from core.numbers import page_count, page_number, whole_number
 from core.registry import UsageError, command
 from core import directory
 from core.directory import member_count
@@ -93,7 +93,7 @@ def group_activity(ctx: Context, page: int) -> dict:
     week = last_days(ctx, GROUP_WEEK)
     month = ctx.now.astimezone(ctx.config.tz).date() - dt.timedelta(days=SILENT_DAYS)
     rows, total = groups_by_activity(ctx, week, GROUPS_PAGE, (page - 1) * GROUPS_PAGE)
-    pages = max(1, -(-total // GROUPS_PAGE))
+    pages = page_count(total, GROUPS_PAGE)
     if not 1 <= page <= pages:
         raise UsageError(f"各群活跃只有 {pages} 页")
     groups = []
