@@ -22,6 +22,7 @@ from handlers import (
     response_nudges,
     second_opinion,
     shop_stats,
+    slipping,
     spam,
     tiers,
     welcome,
@@ -30,8 +31,8 @@ from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
     admin, campaign_commands, campaigns, complaint_detection, complaints, faq, link_watch, off_hours, order_files,
-    orders, outbox_report, response_nudges, second_opinion, shop_stats, spam, tiers, welcome, complaint_training,
-    maintenance, weekly_review,
+    orders, outbox_report, response_nudges, second_opinion, shop_stats, slipping, spam, tiers, welcome,
+    complaint_training, maintenance, weekly_review,
 )
 
 

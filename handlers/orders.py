@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from core.text import excerpt, quote
 from core.context import Context
-from core.numbers import money
+from core.numbers import money, page_count, page_number
 from core.registry import command, Refused, UsageError
 from handlers import order_book
 from handlers.members import CLOSING_QUOTES, named_member
@@ -49,12 +49,16 @@ def _order_id(typed: str) -> str:
     return typed
 
 
-@command("link", usage="/link [买家昵称 @昵称|微信号]", summary="把订单里的买家昵称对应到群成员；不带参数则列出待对应的昵称", aliases=("关联",),
-         examples=("/link", "/link 王小二 @小王", "/link 王小二 wxid_abc123"))
+@command("link", usage="/link [买家昵称 @昵称|微信号] 或 /link [页码]",
+         summary="把订单里的买家昵称对应到群成员；不带参数（或只写页码）则列出待对应的昵称", aliases=("关联",),
+         examples=("/link", "/link 2", "/link 王小二 @小王", "/link 王小二 wxid_abc123"))
 def link_buyer(ctx: Context, args: list[str]) -> None:
-    if not args:
+    if not args or (len(args) == 1 and args[0].isdigit()):  # a nickname alone links nobody: a page number
+        page = page_number(args)
         waiting = order_book.unlinked_buyers(ctx.db)
-        ctx.reply("command_reply", "buyers_unlinked", buyers=waiting[:UNLINKED_SHOWN], total=len(waiting))
+        start = (page - 1) * UNLINKED_SHOWN
+        ctx.reply("command_reply", "buyers_unlinked", buyers=waiting[start:start + UNLINKED_SHOWN], total=len(waiting),
+                  page=page, pages=page_count(len(waiting), UNLINKED_SHOWN))
         return
     if len(args) < 2:
         raise UsageError("请给出买家昵称和成员，例如 /link 小王 @小王")

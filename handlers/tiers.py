@@ -22,7 +22,7 @@ from core.context import Context
 from core.directory import (GROUP_MEMBERS, IN_ANY_GROUP, MEMBERS, ROOM_MEMBERS_SINCE, SHOP_MEMBERSHIPS, SHOP_ROOMS,
                             STILL_IN_ROOM, query_params)
 from core.events import Message
-from core.numbers import page_number
+from core.numbers import page_count, page_number
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
 from core.text import shown_name
@@ -30,8 +30,9 @@ from handlers import order_book
 from handlers.members import named_member
 from handlers.periods import Period
 
-NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip pages through them
+NAMES_SHOWN = 20  # per list in a tier_change message: the rest is counted, and /vip or /tiers pages through them
 VIP_PAGE = 20
+DROPPED_LISTED_FOR = dt.timedelta(days=7)  # /tiers dropped: the week's tier_change messages, all of their names
 ROOMS_SHOWN = 15  # the biggest groups, in /tiers
 TEMPORARY = ("spend", "active", "tiering")  # the recompute's working tables
 # Activity counts in the shop's groups (core/directory.py), not in the family group the shop's account also sits
@@ -196,19 +197,23 @@ def _vip_rooms_missing(ctx: Context, contact: str) -> list[str]:
 
 def _new_vip_room_outsiders(ctx: Context) -> list[dict]:
     """Members of a VIP group who are not VIP and of whom the owner has not been told yet (then marked told)."""
-    outsiders = _people(
-        ctx.db,
-        f"""SELECT g.contact, g.room, g.room_id FROM ({GROUP_MEMBERS}) g
-        WHERE coalesce((SELECT tier FROM member_tiers t WHERE t.contact = g.contact), 'regular') != 'vip'
+    outsiders = _people(ctx.db, _OUTSIDERS + """
           AND NOT EXISTS (SELECT 1 FROM vip_room_outsiders o WHERE o.room = g.room_id AND o.contact = g.contact)
-        ORDER BY g.room, g.contact""",
-        {"group_topics": json.dumps(ctx.config.tiers.vip_rooms), **query_params(ctx.config, ctx.bot_id)},
-    )
+        ORDER BY g.room, g.contact""", _outsider_params(ctx))
     ctx.db.conn.executemany(
         "INSERT INTO vip_room_outsiders (room, contact, told_at) VALUES (?, ?, ?)",
         [(p["room_id"], p["contact"], to_db(ctx.now)) for p in outsiders],
     )
     return outsiders
+
+
+# Members of the VIP groups (config's tiers.vip_rooms) who are not VIP now. Takes _outsider_params().
+_OUTSIDERS = f"""SELECT g.contact, g.room, g.room_id FROM ({GROUP_MEMBERS}) g
+        WHERE coalesce((SELECT tier FROM member_tiers t WHERE t.contact = g.contact), 'regular') != 'vip'"""
+
+
+def _outsider_params(ctx: Context) -> dict:
+    return {"group_topics": json.dumps(ctx.config.tiers.vip_rooms), **query_params(ctx.config, ctx.bot_id)}
 
 
 # Commands
@@ -249,14 +254,19 @@ def list_vips(ctx: Context, args: list[str]) -> None:
     )
     for vip in vips:
         vip["since"] = _local_day(ctx, vip["since"])
-    ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=max(1, -(-total // VIP_PAGE)))
+    ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=page_count(total, VIP_PAGE))
 
 
-@command("tiers", usage="/tiers [refresh]", summary="各等级人数和各群的 VIP 人数；refresh 立即重算等级",
-         examples=("/tiers", "/tiers refresh"))
+@command("tiers", usage="/tiers [refresh] 或 /tiers dropped|outsiders [页码]",
+         summary="各等级人数和各群的 VIP 人数；refresh 立即重算等级；dropped 近7天降为普通的会员，outsiders 在 VIP 群里但不是 VIP 的成员",
+         examples=("/tiers", "/tiers refresh", "/tiers dropped", "/tiers outsiders 2"))
 def show_tiers(ctx: Context, args: list[str]) -> None:
+    listing = _LISTINGS.get(args[0]) if args else None
+    if listing:
+        _list_people(ctx, listing, page_number(args, 1))
+        return
     if args not in ([], ["refresh"], ["刷新"]):
-        raise UsageError("只能跟 refresh")
+        raise UsageError("只能跟 refresh、dropped（降级）或 outsiders（非VIP）")
     refreshed = recompute(ctx) if args else None
     rooms = ctx.db.execute(
         f"""SELECT m.topic, count(*), coalesce(sum(t.tier = 'vip'), 0) FROM ({SHOP_MEMBERSHIPS}) m
@@ -273,6 +283,30 @@ def show_tiers(ctx: Context, args: list[str]) -> None:
     )
     if refreshed:  # the owner's answer first, then what it caused
         tell_changes(ctx, refreshed)
+
+
+# The lists a tier_change message counts beyond its NAMES_SHOWN: who dropped (still regular; newest first) and who
+# sits in a VIP group without being VIP, each a query of `contact` and what the list shows, and its parameters.
+_DROPPED = """SELECT c.contact, c.reason FROM tier_changes c JOIN member_tiers t USING (contact)
+        WHERE c.from_tier = 'vip' AND c.to_tier = 'regular' AND c.at >= :since AND t.tier = 'regular'
+          AND c.id = (SELECT max(id) FROM tier_changes l WHERE l.contact = c.contact)
+        ORDER BY c.at DESC, c.contact"""
+_LISTINGS = {
+    **dict.fromkeys(("dropped", "降级"), ("dropped", _DROPPED,
+                                         lambda ctx: {"since": to_db(ctx.now - DROPPED_LISTED_FOR)})),
+    **dict.fromkeys(("outsiders", "非VIP", "非vip"), ("outsiders", _OUTSIDERS + " ORDER BY g.room, g.contact",
+                                             _outsider_params)),
+}
+
+
+def _list_people(ctx: Context, listing: tuple, page: int) -> None:
+    kind, sql, params_of = listing
+    params = params_of(ctx)
+    total = ctx.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    people = _people(ctx.db, f"{sql} LIMIT :limit OFFSET :offset",
+                     {**params, "limit": VIP_PAGE, "offset": (page - 1) * VIP_PAGE})
+    ctx.reply("command_reply", "tier_list", kind=kind, people=people, total=total, page=page,
+              pages=page_count(total, VIP_PAGE), first=(page - 1) * VIP_PAGE + 1, vip_rooms=ctx.config.tiers.vip_rooms)
 
 
 def tier_counts(ctx: Context) -> dict[str, int]:

@@ -112,6 +112,21 @@ def test_nicknames_are_never_tied_to_a_member_silently_and_link_lists_them_with_
     assert open_store(db_path).execute("SELECT name, contact FROM buyer_links").fetchall() == [("小王", "wxid_c")]
 
 
+def test_link_pages_through_the_nicknames_waiting_ten_at_a_time(tmp_path):
+    db_path = tmp_path / "store.db"
+    buyers = [f"买家{n:02d}" for n in range(1, 13)]
+    rows = [[f"N{n}", "2026-11-20 10:00:00", name, "", str(100 - n), "已完成"] for n, name in enumerate(buyers)]
+    assert import_orders(write_csv(tmp_path, rows), db_path).returncode == 0
+    events = shop() + [say(f"2026-11-25 10:0{n}", OWNER, typed, room=None)
+                       for n, typed in enumerate(("/link", "/link 2", "/关联 3"), start=1)]
+    first, second, past_the_end = [m["text"] for m in replay_events(events, db_path=db_path)
+                                   if m["kind"] == "command_reply"]
+    assert first.startswith("待对应的买家昵称 12 个（订单里只有昵称，请确认是哪位成员；第 1/2 页）：\n· 买家01")
+    assert "买家10" in first and "买家11" not in first and first.endswith("下一页：/link 2")
+    assert "买家11" in second and "买家12" in second and "买家10" not in second and "下一页" not in second
+    assert past_the_end == "待对应的买家昵称 12 个，没有第 3 页（共 2 页）。"
+
+
 def write_csv(tmp_path, rows: list[list[str]]):
     path = tmp_path / "orders.csv"
     with path.open("w", encoding="utf-8", newline="") as file:

@@ -59,6 +59,18 @@ def test_slipping_vips_and_first_time_buyers_go_to_the_owner_in_private_once_a_w
     assert len(shop.sent("slipping_members")) == 1  # once a week, with the review
 
 
+def test_the_owner_asks_for_the_slipping_members_any_day_and_pages_through_each_list(shop):
+    for typed in ("/slipping", "/slipping vip", "/跟进 首单", "/slipping 首单 2", "/slipping 老客"):
+        shop.owner.says(typed)
+        shop.advance(minutes=1)  # the fixture's imports left the outbox busy
+    now, vips, first_timers, past_the_end, wrong = shop.texts(kind="command_reply")[-5:]
+    assert now.startswith("值得您亲自联系的顾客（仅您可见，不会发到群里）：\n1 位 VIP 已 60 天以上没有下单：\n· 陈姐")
+    assert vips == "久未下单的 VIP（60 天以上）共 1 位（第 1/1 页）：\n1. 陈姐：上次下单 2026-09-20（¥200.00），上次在群里发言 2026-11-29"
+    assert first_timers == "第一次购买、30 天以上还没有第二单的顾客共 1 位（第 1/1 页）：\n1. 小李：下单 2026-10-10（¥99.00），没在群里发过言"
+    assert past_the_end == "第一次购买、30 天以上还没有第二单的顾客共 1 位，没有第 2 页（共 1 页）。"
+    assert wrong.startswith("抱歉") and "只能跟 vip 或 首单" in wrong
+
+
 def test_the_config_goal_for_repurchase_is_checked_and_named(tmp_path):
     path = tmp_path / "config.toml"
     shipped = DEFAULT_CONFIG.read_text(encoding="utf-8")

@@ -158,3 +158,29 @@ def test_a_quote_left_open_says_which_is_missing(shop_bot):
     bot.owner.says("/tier “小 张")
     bot.advance(minutes=1)
     assert bot.texts(kind="command_reply")[0].startswith("抱歉，昵称的引号没有配对：“后面少了”。")
+
+
+def test_the_owner_pages_through_every_vip_group_outsider_and_every_member_who_dropped():
+    """A tier_change message names 20 a list and counts the rest: /tiers outsiders and /tiers dropped name them all."""
+    newcomers = [f"wxid_n{i:02d}" for i in range(1, 26)]
+    vip_room = {**VIP_ROOM, "members": [OWNER, *newcomers]}
+    events = shop("2026-11-01 10:00") + [
+        {"at": at("2026-11-01 10:00"), "type": "contact", "id": contact, "name": f"顾客{i:02d}"}
+        for i, contact in enumerate(newcomers, start=1)
+    ] + [{**vip_room, "at": at("2026-11-01 10:00")}, say("2026-11-01 10:01", OWNER, "/order 小王 600", room=None)] + [
+        say("2026-11-25 10:00", OWNER, command, room=None)
+        for command in ("/tiers outsiders 2", "/tiers dropped", "/tiers 非VIP", "/tiers outsiders 3", "/tiers 降级 x")
+    ]
+    sent = replay_events(events, until="2026-11-25 10:10", config=config_with(spend_window_days=7, grace_days=14))
+    first_night = [m["text"] for m in owner_messages(sent, "tier_change") if "VIP 群里" in m["text"]]
+    assert len(first_night) == 1 and "在 VIP 群里但不是 VIP 的成员 25 位" in first_night[0]
+    assert "顾客20" in first_night[0] and "顾客21" not in first_night[0]
+    assert "……另有 5 位，见 /tiers outsiders" in first_night[0]
+    page_two, dropped, page_one, past_the_end, bad_page = [m["text"] for m in owner_messages(sent, "command_reply")][-5:]
+    assert page_two.startswith("在 VIP 群里但不是 VIP 的成员共 25 位（第 2/2 页）：\n21. 顾客21（VIP福利群）")
+    assert "25. 顾客25（VIP福利群）" in page_two and "顾客20" not in page_two
+    assert dropped.startswith("近7天降为普通会员的共 1 位（第 1/1 页）：\n1. 小王：近7天消费¥0.00、0单")
+    assert page_one.startswith("在 VIP 群里但不是 VIP 的成员共 25 位（第 1/2 页）：\n1. 顾客01（VIP福利群）")
+    assert page_one.endswith("下一页：/tiers outsiders 2\n机器人不会移人，请您决定。")
+    assert past_the_end == "在 VIP 群里但不是 VIP 的成员共 25 位，没有第 3 页（共 2 页）。"
+    assert bad_page.startswith("抱歉") and "页码" in bad_page
