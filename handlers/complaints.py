@@ -64,6 +64,7 @@ PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's com
 # rather than ten minutes, the readers' complaint messages on rounds 26 to 30 that the owner heard of nowhere else
 # fell from 71 to 61 of 760 (`bench/held_out_week.py --readers N`), and the owner was asked no more often.
 SAID_BEFORE_WITHIN, SAID_BEFORE_SHOWN = dt.timedelta(minutes=30), 2
+FOLLOW_UPS_QUOTED = 2  # what a member added to an open complaint, quoted in the owner's reminder: the latest lines
 
 
 # The message path below uses plain SQL: it runs for every message (bench/throughput.py), and sqlite-utils'
@@ -300,6 +301,12 @@ def _describe(ctx: Context, complaint: dict) -> dict:
     follow_ups = ctx.db.execute(
         "SELECT count(*) - 1 FROM complaint_messages WHERE complaint = ?", [complaint["id"]]
     ).fetchone()[0]
+    # The member's latest additions, quoted: "顾客又补充了 2 条" alone sent the owner to the group to find them
+    latest = ctx.db.execute(
+        "SELECT text FROM complaint_messages WHERE complaint = :id"
+        " AND rowid > (SELECT min(rowid) FROM complaint_messages WHERE complaint = :id) ORDER BY rowid DESC LIMIT :shown",
+        {"id": complaint["id"], "shown": FOLLOW_UPS_QUOTED},
+    ).fetchall()
     photos = ctx.db.execute("SELECT count(*) FROM complaint_photos WHERE complaint = ?", [complaint["id"]]).fetchone()[0]
     return {
         "id": complaint["id"],
@@ -309,6 +316,7 @@ def _describe(ctx: Context, complaint: dict) -> dict:
         "text": complaint["text"],
         "deadline": deadline,  # a moment: the templates say it, and the time left, as of the send
         "follow_ups": max(follow_ups, 0),
+        "latest_follow_ups": [text for (text,) in reversed(latest)],
         "photos": photos,
     }
 

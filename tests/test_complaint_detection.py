@@ -293,4 +293,4 @@ def test_a_complainants_next_line_that_says_little_alone_joins_the_complaint(sho
     bot.advance(minutes=50)
     assert len(bot.sent(kind="complaint_alert")) == 1 and not bot.sent(kind="complaint_doubt")
     reminder, = bot.texts(kind="complaint_reminder")
-    assert "顾客又补充了 1 条消息" in reminder
+    assert "顾客又补充了 1 条消息：“还在揽件”。" in reminder

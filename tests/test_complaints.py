@@ -90,7 +90,12 @@ def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alert
     alerts = bot.texts(kind="complaint_alert")
     assert len(alerts) == 2 and "小李" in alerts[1] and "发错货" in alerts[1]
     reminders = [text for text in bot.texts(kind="complaint_reminder") if "#1" in text]
-    assert len(reminders) == 1 and "补充了 1 条" in reminders[0]
+    assert len(reminders) == 1 and "顾客又补充了 1 条消息：“而且快递还晚了三天，太差了”。" in reminders[0], "quoted, not only counted"
+    for line in ("还是没人联系我", "[图片]"):
+        bot.member("小王").says(line, room="普通会员群")
+    bot.advance_to("2026-11-25 11:05")
+    overdue, = [text for text in bot.texts(kind="complaint_overdue") if "#1" in text]
+    assert "另有 3 条补充（最近的：“还是没人联系我”、“[图片]”）" in overdue
 
 
 def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_auto_reply(shop_bot):
