@@ -528,7 +528,7 @@ def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
 
 def test_a_member_alerted_about_and_left_standing_is_watched_for_a_week_their_next_lines_listed_in_the_summary(
         shop_bot):
-    again = "我那边还有几份 要的说一声"  # read alone, an established member's chat
+    again = "还剩一点 谁要的"  # read alone, an established member's chat
     assert spam.judge(again, newcomer=False).band is None and spam.judge(again, newcomer=True).band == "consult"
     bot = spam_shop(shop_bot)
     wang, li = bot.member("小王"), bot.member("小李")
