@@ -77,18 +77,22 @@ def read(text: str) -> Verdict:
     return _named(_judged(current_model(), text, RULES), text)
 
 
-def complains_in_thread(text: str, before: Sequence[str]) -> bool:
-    """Whether a message in no band read alone is in one read after the member's lines just before it (`before`,
-    oldest first, in the same chat): "还在揽件" after "下单五天了" is the same complaint.
+def band_in_thread(text: str, before: Sequence[str]) -> str | None:
+    """The model's band for a message read after the member's lines just before it (`before`, oldest first, in the
+    same chat), the lines read together: "还在揽件" after "下单五天了" is a complaint, and "就是回来衣服上一股硫磺味 洗了
+    两遍还有" after "周末带爸妈去泡温泉" is not. None without a model.
 
-    Only a complaint already open takes such a line (handlers/complaints.py), never a new question to the owner:
-    on held-out rounds 26 to 30 as the bot lived them (`bench/held_out_week.py --readers N`), asking about such
-    lines too made 11 more questions "可能是投诉", 3 of them about a complaint, and 8 more everyday messages asked
-    about, for 7 more of the readers' 760 complaint messages heard of."""
-    if not before or not learning.without_mentions(text) or (model := current_model()) is None:
-        return False
+    handlers/complaints.py asks it twice. A line in no band alone that is in one after those lines joins the member's
+    open complaint, but opens no question of its own: on held-out rounds 26 to 30 as the bot lived them
+    (`bench/held_out_week.py --readers N`), asking about such lines too made 11 more questions "可能是投诉", 3 of them
+    about a complaint, for 7 more of the readers' 760 complaint messages heard of. And a line sure alone that is not
+    sure after those lines is asked of the owner rather than acknowledged in the group: on rounds 26 to 31 the
+    public acknowledgements went from 54 (one of them round 31's hot spring) to 47, all complaints, each of the
+    seven asked of the owner instead as "很可能是投诉"."""
+    if not learning.without_mentions(text) or (model := current_model()) is None:
+        return None
     thread = " ".join(learning.bounded(line) for line in [*before, text])
-    return model.bands.of(model.scorer.probability(complaint_model.model_text(thread))) is not None
+    return model.bands.of(model.scorer.probability(complaint_model.model_text(thread)))
 
 
 def surely_one(verdict: Verdict) -> bool:

@@ -34,7 +34,7 @@ from core.timewords import date_words, duration_words, moment_words
 from handlers import complaint_reasons, faq, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
-    OTHER_REASON, complains_in_thread, read, reason_of, record_correction, surely_one, take_back_dismissal,
+    OTHER_REASON, band_in_thread, read, reason_of, record_correction, surely_one, take_back_dismissal,
     worth_a_second_opinion,
 )
 from handlers.complaint_model import Verdict
@@ -87,9 +87,13 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 @on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
     verdict = read(message.text)
+    # An apology in public is for a complaint read in its thread too (complaint_detection.band_in_thread)
+    if (verdict.band == "sure" and (before := _said_before(ctx, message))
+            and band_in_thread(message.text, before) != "sure"):
+        verdict = Verdict(verdict.reason, "doubt", verdict.probability)
     if verdict.band is None:
         if ((open_id := _open_complaint_id(ctx, message.sender)) is not None
-                and complains_in_thread(message.text, _said_before(ctx, message))):
+                and (before := _said_before(ctx, message)) and band_in_thread(message.text, before)):
             _gather(ctx, open_id, message.text)  # and the other features still read it: it may ask something too
         elif ctx.config.second_opinion.enabled and (nearly := worth_a_second_opinion(verdict, message.text)):
             _ask_second_opinion(ctx, message, nearly)

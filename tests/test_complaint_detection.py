@@ -294,3 +294,17 @@ def test_a_complainants_next_line_that_says_little_alone_joins_the_complaint(sho
     assert len(bot.sent(kind="complaint_alert")) == 1 and not bot.sent(kind="complaint_doubt")
     reminder, = bot.texts(kind="complaint_reminder")
     assert "顾客又补充了 1 条消息：“还在揽件”。" in reminder
+
+
+def test_a_line_sure_alone_but_not_after_the_members_lines_before_is_asked_about_rather_than_apologised_for(shop_bot):
+    """"用了一次就坏了 插上没反应" reads as a complaint about what the shop sold; after "我家那位昨天网购了个电饭煲" and
+    "别家买的" it is about another shop's rice cooker. The group sees no apology, and the owner is asked."""
+    bot = shop_bot("2026-11-25 10:00")
+    wang, li = bot.member("小王"), bot.member("小李")
+    wang.says("我家那位昨天网购了个电饭煲", room="普通会员群")
+    wang.says("别家买的", room="普通会员群")
+    asked, = wang.says("用了一次就坏了 插上没反应", room="普通会员群")
+    assert asked["kind"] == "complaint_doubt" and asked["to"] == OWNER
+    assert asked["text"].startswith("很可能是投诉") and "（之前：“我家那位昨天网购了个电饭煲”、“别家买的”）" in asked["text"]
+    sent = li.says("用了一次就坏了 插上没反应", room="普通会员群") + bot.advance(minutes=1)
+    assert [m["kind"] for m in sent if m["room"]] == ["complaint_ack"], "the same words alone: acknowledged at once"
