@@ -132,11 +132,11 @@ def test_a_member_who_asks_again_while_the_first_question_still_waits_is_told_of
     bot.advance(hours=2)  # the owner was nudged at 10:15, and nobody answered
     chased, = wang.says("发票能开吗？财务在催了", room="普通会员群")
     assert (chased["kind"], chased["to"]) == ("response_chased", OWNER)
-    assert chased["text"] == "小王又在「普通会员群」问了，今天10:00起第2次，之前的还没人回复：“发票能开吗？财务在催了”"
+    assert chased["text"] == "小王又在「普通会员群」提问了：“发票能开吗？财务在催了”。这是今天10:00以来第2条，之前的都还没人回复。"
     bot.advance(hours=2)
     assert len(bot.sent(kind="response_nudge")) == 1, "not nudged about the second question as well"
     told = wang.says("到底能不能开发票？", room="普通会员群") + bot.advance(minutes=1)  # a possible complaint too: asked
-    assert "今天10:00起第3次" in next(m["text"] for m in told if m["kind"] == "response_chased")
+    assert "今天10:00以来第3条" in next(m["text"] for m in told if m["kind"] == "response_chased")
 
 
 def test_after_the_shop_answers_a_members_next_question_is_a_new_one(shop_bot):
@@ -167,7 +167,7 @@ def test_a_question_listed_at_opening_and_asked_again_later_that_morning_is_a_ch
     bot.member("小王").says("请问我的订单什么时候发货？", room="普通会员群")
     bot.advance_to("2026-11-26 10:30")  # listed at 09:00; nobody answered
     chased, = bot.member("小王").says("发货了吗？", room="普通会员群")
-    assert "昨天22:00起第2次" in chased["text"] and chased["kind"] == "response_chased"
+    assert "昨天22:00以来第2条" in chased["text"] and chased["kind"] == "response_chased"
 
 
 # What still waits, a page at a time: a weekend's questions outnumber one list's lines.
