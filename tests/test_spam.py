@@ -526,6 +526,22 @@ def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
     assert spam.judge(text, newcomer=True) == spam.judge(text[:READ_AT_MOST], newcomer=True)
 
 
+def test_a_pitch_told_over_two_lines_is_alerted_when_the_two_read_together_are_an_advert(shop_bot):
+    """"全家福 写真都拍 群里的优惠" alone may be talk of photos; after the same member's "我表弟开了个摄影工作室" ten
+    minutes earlier it is a pitch, and the owner is alerted. Another member's same words alone are left alone."""
+    opening, pitch = "我表弟开了个摄影工作室", "全家福 写真都拍 群里的优惠"
+    assert spam.judge(opening, newcomer=False).band == spam.judge(pitch, newcomer=False).band == "consult"
+    bot = spam_shop(shop_bot)
+    wang, li = bot.member("小王"), bot.member("小李")
+    assert li.says(pitch, room="普通会员群") == []
+    wang.says(opening, room="普通会员群")
+    bot.advance(minutes=10)
+    alert, = [m for m in wang.says(pitch, room="普通会员群") if m["kind"] == "spam_alert"]
+    assert alert["to"] == OWNER and "小王" in alert["text"] and "全家福" in alert["text"]
+    bot.advance_to("2026-11-25 18:00")
+    assert len(bot.sent(kind="spam_alert")) == 1, "no summary: nothing was left in doubt"
+
+
 def test_a_member_alerted_about_and_left_standing_is_watched_for_a_week_their_next_lines_listed_in_the_summary(
         shop_bot):
     again = "还剩一点 谁要的"  # read alone, an established member's chat
