@@ -171,7 +171,7 @@ def test_a_doubtful_complaint_goes_to_the_owner_alone_and_is_acknowledged_once_t
 
 
 def test_a_complaint_the_model_is_sure_of_but_the_rules_name_nothing_in_is_asked_of_the_owner_not_apologised_for():
-    text = "这包装也太简陋了吧 送人拿不出手"
+    text = "说好的礼盒装 结果就一个塑料袋"
     model = complaint_detection.current_model()
     assert model.probability(text) >= model.bands.sure and complaint_detection.RULES.classify(text) is None
     sent = replay_events(shop() + [say("2026-11-25 10:00", "wxid_a", text)], until="2026-11-25 10:30")
