@@ -59,11 +59,6 @@ DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within t
 CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
 CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
 PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
-# What a member wrote just before the message the owner is told of: "要么补个新的 要么退钱" says what it is about only
-# beside "折叠滤杯卡扣断的那个 昨天发了图 到现在没人回" six minutes earlier (held-out round 29). Within half an hour
-# rather than ten minutes, the readers' complaint messages on rounds 26 to 30 that the owner heard of nowhere else
-# fell from 71 to 61 of 760 (`bench/held_out_week.py --readers N`), and the owner was asked no more often.
-SAID_BEFORE_WITHIN, SAID_BEFORE_SHOWN = dt.timedelta(minutes=30), 2
 FOLLOW_UPS_QUOTED = 2  # what a member added to an open complaint, quoted in the owner's reminder: the latest lines
 
 
@@ -164,8 +159,7 @@ def _said_before(ctx: Context, message: Message) -> list[str]:
     owner confirms later was shown with them when asked)."""
     if ctx.event is not message:
         return []
-    return history.said_just_before(ctx.db, message.sender, message.room, to_db(ctx.now - SAID_BEFORE_WITHIN),
-                                    SAID_BEFORE_SHOWN)
+    return history.thread_before(ctx.db, message.sender, message.room, ctx.now)
 
 
 @command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",

@@ -61,7 +61,6 @@ GONE_AFTER_JUDGED = dt.timedelta(hours=48)  # a member gone this soon after an a
 # A doubt listed in the day's summary that the owner lets pass this long, its writer still in the group, is learned
 # as no advert: the summary asks for /remove or /allow, and most owners answer one they let stand by not answering.
 SILENCE_MEANS_NO = dt.timedelta(days=3)
-PITCH_WITHIN, PITCH_LINES = dt.timedelta(minutes=30), 2  # a member's lines read with the one in doubt (_as_a_pitch)
 WITH_PICTURE = dt.timedelta(minutes=10)  # words written this close to a QR picture are read together with it
 QR_CODE = "发了二维码图片"
 ALERTED_BEFORE = "这几天提醒过此人发广告，您还没处理"
@@ -137,7 +136,7 @@ def _as_a_pitch(ctx: Context, message: Message, judged: str, newcomer: bool,
     at once rather than listed in the evening's summary. As the bot lived held-out rounds 26 to 31, 8 adverts the
     summary had listed reached the owner at once instead (alerted, or written within the hour after an alert), 1
     more reached the owner at all, and no line that was no advert was alerted."""
-    before = history.said_just_before(ctx.db, message.sender, message.room, to_db(ctx.now - PITCH_WITHIN), PITCH_LINES)
+    before = history.thread_before(ctx.db, message.sender, message.room, ctx.now)
     if not before:
         return None
     pitch = judge(" ".join((*before, judged)), newcomer, shop_links)
