@@ -96,6 +96,8 @@ def test_follow_up_messages_gather_under_the_open_complaint_instead_of_new_alert
     bot.advance_to("2026-11-25 11:05")
     overdue, = [text for text in bot.texts(kind="complaint_overdue") if "#1" in text]
     assert "另有 3 条补充（最近的：“还是没人联系我”、“[图片]”）" in overdue
+    listing = bot.owner.says("/complaints") + bot.advance(minutes=1)
+    assert "补充 3 条" in next(m["text"] for m in listing if m["kind"] == "command_reply"), "/complaints counts them"
 
 
 def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_auto_reply(shop_bot):
