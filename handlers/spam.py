@@ -139,7 +139,9 @@ def _as_a_pitch(ctx: Context, message: Message, judged: str, newcomer: bool,
     before = history.thread_before(ctx.db, message.sender, message.room, ctx.now)
     if not before:
         return None
-    pitch = judge(" ".join((*before, judged)), newcomer, shop_links)
+    # The line in doubt first: a message is read up to READ_AT_MOST characters, and long lines before it must not
+    # crowd it out (the n-grams read do not depend on the order)
+    pitch = judge(" ".join((judged, *before)), newcomer, shop_links)
     return pitch if pitch.band == "sure" else None
 
 
