@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import NamedTuple
 
 from apscheduler.triggers.cron import CronTrigger
@@ -285,27 +286,33 @@ def show_tiers(ctx: Context, args: list[str]) -> None:
         tell_changes(ctx, refreshed)
 
 
-# The lists a tier_change message counts beyond its NAMES_SHOWN: who dropped (still regular; newest first) and who
-# sits in a VIP group without being VIP, each a query of `contact` and what the list shows, and its parameters.
+class Listing(NamedTuple):
+    """A list a tier_change message counts beyond its NAMES_SHOWN, which /tiers pages through whole."""
+
+    kind: str  # tier_list.j2's word for it
+    sql: str  # selects `contact` and what the list shows of each, in its order
+    params: Callable[[Context], dict]
+
+
+# Who dropped (and is still regular), newest first.
 _DROPPED = """SELECT c.contact, c.reason FROM tier_changes c JOIN member_tiers t USING (contact)
         WHERE c.from_tier = 'vip' AND c.to_tier = 'regular' AND c.at >= :since AND t.tier = 'regular'
           AND c.id = (SELECT max(id) FROM tier_changes l WHERE l.contact = c.contact)
         ORDER BY c.at DESC, c.contact"""
 _LISTINGS = {
-    **dict.fromkeys(("dropped", "降级"), ("dropped", _DROPPED,
-                                         lambda ctx: {"since": to_db(ctx.now - DROPPED_LISTED_FOR)})),
-    **dict.fromkeys(("outsiders", "非VIP", "非vip"), ("outsiders", _OUTSIDERS + " ORDER BY g.room, g.contact",
-                                             _outsider_params)),
+    **dict.fromkeys(("dropped", "降级"), Listing("dropped", _DROPPED,
+                                                lambda ctx: {"since": to_db(ctx.now - DROPPED_LISTED_FOR)})),
+    **dict.fromkeys(("outsiders", "非VIP", "非vip"), Listing("outsiders", _OUTSIDERS + " ORDER BY g.room, g.contact",
+                                                           _outsider_params)),
 }
 
 
-def _list_people(ctx: Context, listing: tuple, page: int) -> None:
-    kind, sql, params_of = listing
-    params = params_of(ctx)
-    total = ctx.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-    people = _people(ctx.db, f"{sql} LIMIT :limit OFFSET :offset",
+def _list_people(ctx: Context, listing: Listing, page: int) -> None:
+    params = listing.params(ctx)
+    total = ctx.db.execute(f"SELECT count(*) FROM ({listing.sql})", params).fetchone()[0]
+    people = _people(ctx.db, f"{listing.sql} LIMIT :limit OFFSET :offset",
                      {**params, "limit": VIP_PAGE, "offset": (page - 1) * VIP_PAGE})
-    ctx.reply("command_reply", "tier_list", kind=kind, people=people, total=total, page=page,
+    ctx.reply("command_reply", "tier_list", kind=listing.kind, people=people, total=total, page=page,
               pages=page_count(total, VIP_PAGE), first=(page - 1) * VIP_PAGE + 1, vip_rooms=ctx.config.tiers.vip_rooms)
 
 
