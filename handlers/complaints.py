@@ -82,13 +82,10 @@ def _gather(ctx: Context, complaint_id: int, text: str) -> None:
 @on_message(priority=10, rule=from_member & ~automatic_reply)
 def take_complaint(ctx: Context, message: Message) -> bool | None:
     verdict = read(message.text)
-    # An apology in public is for a complaint read in its thread too (complaint_detection.band_in_thread)
-    if (verdict.band == "sure" and (before := _said_before(ctx, message))
-            and band_in_thread(message.text, before) != "sure"):
-        verdict = Verdict(verdict.reason, "doubt", verdict.probability)
+    if verdict.band == "sure" and not _sure_in_its_thread(ctx, message):
+        verdict = Verdict(verdict.reason, "doubt", verdict.probability)  # asked of the owner, not apologised for
     if verdict.band is None:
-        if ((open_id := _open_complaint_id(ctx, message.sender)) is not None
-                and (before := _said_before(ctx, message)) and band_in_thread(message.text, before)):
+        if (open_id := _open_complaint_id(ctx, message.sender)) is not None and _complains_in_its_thread(ctx, message):
             _gather(ctx, open_id, message.text)  # and the other features still read it: it may ask something too
         elif ctx.config.second_opinion.enabled and (nearly := worth_a_second_opinion(verdict, message.text)):
             _ask_second_opinion(ctx, message, nearly)
@@ -102,6 +99,19 @@ def take_complaint(ctx: Context, message: Message) -> bool | None:
     if not _ask_second_opinion(ctx, message, verdict):
         _doubt(ctx, message, verdict)
     return None  # in doubt, it may be a question after all: the FAQ and the owner's nudge still see it
+
+
+def _sure_in_its_thread(ctx: Context, message: Message) -> bool:
+    """Whether a message sure alone is sure read after the member's thread too (complaint_detection.band_in_thread);
+    one without a thread is: an apology in public is for a complaint read where it was written."""
+    before = _said_before(ctx, message)
+    return not before or band_in_thread(message.text, before) == "sure"
+
+
+def _complains_in_its_thread(ctx: Context, message: Message) -> bool:
+    """Whether a message in no band alone is in one read after the member's thread ("还在揽件" after "下单五天了")."""
+    before = _said_before(ctx, message)
+    return bool(before) and band_in_thread(message.text, before) is not None
 
 
 def _ask_second_opinion(ctx: Context, message: Message, verdict: Verdict) -> bool:
