@@ -193,21 +193,36 @@ def confirm(ctx: Context, args: list[str]) -> None:
     record_correction(ctx, complaint_id, doubt["text"], is_complaint=True)
 
 
-@command("dismiss", usage="/不是 编号（或 /dismiss 编号）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您",
-         aliases=("不是",), examples=("/dismiss 3",))
+@command("dismiss", usage="/不是 编号…（或 /dismiss 编号…）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您；可一次写几个编号",
+         aliases=("不是",), examples=("/dismiss 3", "/不是 3 4 5"))
 def dismiss(ctx: Context, args: list[str]) -> None:
-    _dismiss(ctx, _doubt_from_args(ctx, args, "/不是 3"))
+    # A day's doubts are answered together ("/不是 3 4 5"); every number is checked before any is taken
+    if len(args) > LISTED_AT_ONCE:
+        raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
+    doubts = [_doubt_from_args(ctx, [number], "/不是 3 4 5") for number in args or [""]]
+    for doubt in doubts:
+        _not_confirmed(doubt)
+    for doubt in doubts:
+        _dismiss(ctx, doubt, answer=False)
+    ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubts[0]["id"],
+              who=ctx.name_of(doubts[0]["contact"]),
+              dismissed=[{"id": doubt["id"], "who": ctx.name_of(doubt["contact"])} for doubt in doubts])
 
 
-def _dismiss(ctx: Context, doubt: dict) -> None:
-    who = ctx.name_of(doubt["contact"])
+def _not_confirmed(doubt: dict) -> None:
     if doubt["complaint"] is not None:
         raise Refused(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
-                         f"/notcomplaint #{doubt['complaint']}")
+                      f"/notcomplaint #{doubt['complaint']}")
+
+
+def _dismiss(ctx: Context, doubt: dict, *, answer: bool = True) -> None:
+    _not_confirmed(doubt)
     if not doubt["dismissed_at"]:
         ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt["id"]])
         record_correction(ctx, None, doubt["text"], is_complaint=False, doubt=doubt["id"])
-    ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubt["id"], who=who)
+    if answer:
+        ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubt["id"],
+                  who=ctx.name_of(doubt["contact"]))
 
 
 def _doubt_from_args(ctx: Context, args: list[str], example: str) -> dict:

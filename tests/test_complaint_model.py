@@ -207,6 +207,20 @@ def test_the_owner_says_a_doubtful_message_is_none_and_it_is_learned_until_the_o
     assert "已经确认为投诉 #1" in answer_to(bot, "/不是 1")
 
 
+def test_the_owner_answers_several_doubts_at_once_and_a_wrong_number_among_them_takes_none(shop_bot):
+    bot = shop_bot()
+    for name, text in (("小王", "颜色和图片差好多"), ("小李", "快递太慢了"), ("小张", "颜色跟图片差太多了")):
+        bot.member(name).says(text, room="普通会员群")
+    bot.advance(minutes=2)
+    assert len(bot.sent(kind="complaint_doubt")) == 3
+    wrong = answer_to(bot, "/不是 1 9")
+    assert wrong.startswith("抱歉") and "没有编号为 9" in wrong
+    assert complaint_detection.corrections(bot.assistant.db) == [], "待确认 1 was not taken either"
+    assert answer_to(bot, "/不是 1 2 3") == ("好的，这 3 条都不是投诉：待确认 1（小王）、2（小李）、3（小张）。"
+                                           "已记下，会用来改进投诉识别，以后类似的少问您。")
+    assert len(complaint_detection.corrections(bot.assistant.db)) == 3
+
+
 def test_a_doubt_the_owner_lets_pass_for_three_days_is_learned_as_none_until_the_owner_confirms_it(shop_bot):
     text = "颜色和图片差好多"
     bot = shop_bot("2026-11-25 10:00")
