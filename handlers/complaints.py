@@ -194,7 +194,7 @@ def confirm(ctx: Context, args: list[str]) -> None:
 
 
 @command("dismiss", usage="/不是 编号…（或 /dismiss 编号…）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您；可一次写几个编号",
-         aliases=("不是",), examples=("/dismiss 3", "/不是 3 4 5"))
+         aliases=("不是",), examples=("/dismiss 3", "/dismiss 3 4 5"))
 def dismiss(ctx: Context, args: list[str]) -> None:
     # A day's doubts are answered together ("/不是 3 4 5"); every number is checked before any is taken
     if len(args) > LISTED_AT_ONCE:
