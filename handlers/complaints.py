@@ -196,33 +196,25 @@ def confirm(ctx: Context, args: list[str]) -> None:
 @command("dismiss", usage="/不是 编号…（或 /dismiss 编号…）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您；可一次写几个编号",
          aliases=("不是",), examples=("/dismiss 3", "/dismiss 3 4 5"))
 def dismiss(ctx: Context, args: list[str]) -> None:
-    # A day's doubts are answered together ("/不是 3 4 5"); every number is checked before any is taken
+    # A day's doubts are answered together ("/不是 3 4 5")
     if len(args) > LISTED_AT_ONCE:
         raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
-    doubts = [_doubt_from_args(ctx, [number], "/不是 3 4 5") for number in args or [""]]
+    _dismiss(ctx, [_doubt_from_args(ctx, [number], "/不是 3 4 5") for number in args or [""]])
+
+
+def _dismiss(ctx: Context, doubts: list[dict]) -> None:
+    """The owner's "not a complaint" on these doubts, kept once each as a correction, in one answer; every one is
+    checked before any is taken."""
     for doubt in doubts:
-        _not_confirmed(doubt)
+        if doubt["complaint"] is not None:
+            raise Refused(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
+                          f"/notcomplaint #{doubt['complaint']}")
     for doubt in doubts:
-        _dismiss(ctx, doubt, answer=False)
-    ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubts[0]["id"],
-              who=ctx.name_of(doubts[0]["contact"]),
-              dismissed=[{"id": doubt["id"], "who": ctx.name_of(doubt["contact"])} for doubt in doubts])
-
-
-def _not_confirmed(doubt: dict) -> None:
-    if doubt["complaint"] is not None:
-        raise Refused(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
-                      f"/notcomplaint #{doubt['complaint']}")
-
-
-def _dismiss(ctx: Context, doubt: dict, *, answer: bool = True) -> None:
-    _not_confirmed(doubt)
-    if not doubt["dismissed_at"]:
-        ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt["id"]])
-        record_correction(ctx, None, doubt["text"], is_complaint=False, doubt=doubt["id"])
-    if answer:
-        ctx.reply("command_reply", "complaint_correction", outcome="dismissed", id=doubt["id"],
-                  who=ctx.name_of(doubt["contact"]))
+        if not doubt["dismissed_at"]:
+            ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt["id"]])
+            record_correction(ctx, None, doubt["text"], is_complaint=False, doubt=doubt["id"])
+    named = [{"id": doubt["id"], "who": ctx.name_of(doubt["contact"])} for doubt in doubts]
+    ctx.reply("command_reply", "complaint_correction", outcome="dismissed", **named[0], dismissed=named)
 
 
 def _doubt_from_args(ctx: Context, args: list[str], example: str) -> dict:
@@ -488,7 +480,7 @@ def withdraw(ctx: Context, args: list[str]) -> None:
     if args and args[0].isdigit() and (doubt := _undecided_doubt(ctx, int(args[0]))) is not None:
         # "/不是投诉 3" after "可能是投诉（待确认 3）" means that message, unless complaint #3 is open too
         if (complaint := _get(ctx, doubt["id"])) is None or complaint["resolved_at"] or complaint["withdrawn_at"]:
-            _dismiss(ctx, doubt)
+            _dismiss(ctx, [doubt])
             return
         raise UsageError(f"编号 {doubt['id']} 既是“可能是投诉”提醒（待确认 {doubt['id']}），也是未结的投诉 #{doubt['id']}。"
                          f"撤销投诉请回复 /notcomplaint #{doubt['id']}；提醒里的消息不是投诉请回复 /不是 {doubt['id']}")
