@@ -124,25 +124,27 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
         verdict = _as_one_alerted(judge(judged, True, shop_links))
     else:
         verdict = judge(judged, newcomer, shop_links)
-    if verdict.band in ("doubt", "consult"):
-        verdict = _as_a_pitch(ctx, message, judged, newcomer, shop_links) or verdict
-    return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image)
+    said_before = []
+    if verdict.band in ("doubt", "consult") and (pitch := _as_a_pitch(ctx, message, judged, newcomer, shop_links)):
+        verdict, said_before = pitch
+    return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image, said_before)
 
 
 def _as_a_pitch(ctx: Context, message: Message, judged: str, newcomer: bool,
-                shop_links: tuple[str, ...]) -> Verdict | None:
-    """The verdict on a doubtful line read after the member's lines just before it in the group, when together they
-    are a sure advert: a pitch told over a thread ("我表弟开了个摄影工作室", then "全家福 写真都拍 群里的优惠") is alerted
-    at once rather than listed in the evening's summary. As the bot lived held-out rounds 26 to 31, 8 adverts the
-    summary had listed reached the owner at once instead (alerted, or written within the hour after an alert), 1
-    more reached the owner at all, and no line that was no advert was alerted."""
+                shop_links: tuple[str, ...]) -> tuple[Verdict, list[str]] | None:
+    """The verdict on a doubtful line read after the member's lines just before it in the group, and those lines,
+    when together they are a sure advert: a pitch told over a thread ("我表弟开了个摄影工作室", then "全家福 写真都拍 群里的
+    优惠") is alerted at once rather than listed in the evening's summary, the alert showing the lines before, as
+    what made it one. As the bot lived held-out rounds 26 to 31, 8 adverts the summary had listed reached the owner
+    at once instead (alerted, or written within the hour after an alert), 1 more reached the owner at all, and no
+    line that was no advert was alerted."""
     before = history.thread_before(ctx.db, message.sender, message.room, ctx.now)
     if not before:
         return None
     # The line in doubt first: a message is read up to READ_AT_MOST characters, and long lines before it must not
     # crowd it out (the n-grams read do not depend on the order)
     pitch = judge(" ".join((judged, *before)), newcomer, shop_links)
-    return pitch if pitch.band == "sure" else None
+    return (pitch, before) if pitch.band == "sure" else None
 
 
 def _alerted_within(ctx: Context, room: str, contact: str, within: dt.timedelta) -> bool:
@@ -236,9 +238,9 @@ def _newcomer(ctx: Context, room: str, contact: str) -> bool:
 
 
 def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict,
-         image: str | None) -> bool | None:
+         image: str | None, said_before: list[str] = ()) -> bool | None:
     if verdict.band == "sure":
-        _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image)
+        _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image, said_before)
         return True
     if verdict.band in ("doubt", "consult"):  # under the doubtful band, only a second opinion's yes counts
         doubt = _keep_doubt(ctx, message, judged, newcomer, verdict) if verdict.band == "doubt" else None
@@ -250,14 +252,15 @@ def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: V
 
 
 def _record_hit(ctx: Context, message: Message, judged: str, newcomer: bool, reasons: list[str],
-                image: str | None) -> None:
+                image: str | None, said_before: list[str] = ()) -> None:
     room, contact = message.room, message.sender
     alerted_lately = _alerted_within(ctx, room, contact, ALERT_AT_MOST_EVERY)
     ctx.db.execute(
         "INSERT INTO spam_hits (room, contact, at, reasons, alerted, text, newcomer) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [room, contact, to_db(ctx.now), "；".join(reasons), int(not alerted_lately), judged, int(newcomer)],
     )
-    details = {**_who(ctx, contact, room), "text": excerpt(message.shown), "reasons": reasons, "newcomer": newcomer,
+    details = {**_who(ctx, contact, room), "text": excerpt(message.shown), "said_before": list(said_before),
+               "reasons": reasons, "newcomer": newcomer,
                # the group must not see the shop greet someone the owner is told of; /allow sends it after all
                "welcome_held": welcome.hold(ctx, room, contact)}
     if ctx.config.spam.auto_remove and newcomer and _second_hit(ctx, room, contact):

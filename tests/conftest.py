@@ -86,7 +86,7 @@ def pytest_collection_modifyitems(config, items):
 # Adverts an established member might type, which the advert model reads in doubt or near it. Which of them falls in
 # the doubt band moves a little whenever the data grows, so the tests of doubt take the first that does.
 SUBTLE_ADVERTS = ("想做副业的姐妹看过来", "宝妈在家也能赚钱啦", "宝妈在家也能赚钱哦", "想赚钱的姐妹看过来", "想赚点钱的姐妹看过来",
-                  "宝妈们在家也能赚钱")
+                  "宝妈们在家也能赚钱", "想多赚点的 在家也能赚钱啦", "有空的姐妹有个赚钱的机会", "在家带娃的宝妈在家也能赚钱啦")
 
 
 @functools.cache

@@ -508,7 +508,7 @@ def test_a_listed_doubt_the_owner_lets_pass_for_three_days_is_learned_as_no_adve
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "在家带娃的姐妹可以一起做点事"
+    doubtful = "在家带娃的姐妹有空一起做点事"
     assert spam.judge(doubtful, newcomer=True).band == "doubt"
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
@@ -538,8 +538,18 @@ def test_a_pitch_told_over_two_lines_is_alerted_when_the_two_read_together_are_a
     bot.advance(minutes=10)
     alert, = [m for m in wang.says(pitch, room="普通会员群") if m["kind"] == "spam_alert"]
     assert alert["to"] == OWNER and "小王" in alert["text"] and "全家福" in alert["text"]
+    assert f"（之前：“{opening}”）" in alert["text"], "the owner sees what made it a pitch"
     bot.advance_to("2026-11-25 18:00")
     assert len(bot.sent(kind="spam_alert")) == 1, "no summary: nothing was left in doubt"
+
+
+def test_an_advert_sure_alone_is_alerted_without_the_members_lines_before(shop_bot):
+    bot = spam_shop(shop_bot)
+    wang = bot.member("小王")
+    wang.says("早上好", room="普通会员群")
+    bot.advance(minutes=5)
+    alert, = [m for m in wang.says("兼职日结，加我vx abc_123", room="普通会员群") if m["kind"] == "spam_alert"]
+    assert "加我vx" in alert["text"] and "之前" not in alert["text"]
 
 
 def test_a_member_alerted_about_and_left_standing_is_watched_for_a_week_their_next_lines_listed_in_the_summary(
