@@ -83,22 +83,30 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for run in reversed(runs) for item in run]
 
 
-# Adverts an established member might type, which the advert model reads in doubt or near it. Which of them falls in
-# the doubt band moves a little whenever the data grows, so the tests of doubt take the first that does.
-SUBTLE_ADVERTS = ("想做副业的姐妹看过来", "宝妈在家也能赚钱啦", "宝妈在家也能赚钱哦", "想赚钱的姐妹看过来", "想赚点钱的姐妹看过来",
-                  "宝妈们在家也能赚钱", "想多赚点的 在家也能赚钱啦", "有空的姐妹有个赚钱的机会", "在家带娃的宝妈在家也能赚钱啦")
+# Established members' soft offers, made of whom they call and what they offer. The advert model's doubt band is
+# narrow (0.56 to 0.64 with rounds 1 to 33 in the data) and moves as data comes in, so the tests of doubt take
+# whichever of these lie in it now.
+SUBTLE_CALLS = ("宝妈", "姐妹们", "想赚钱的姐妹", "想做副业的", "宝妈们", "想兼职的姐妹", "在家带娃的宝妈", "下班后", "有空的姐妹",
+                "想多赚点的", "平时闲着的姐妹", "上班族", "全职妈妈", "有时间的姐妹")
+SUBTLE_OFFERS = ("在家也能赚钱啦", "看过来", "也能有收入", "在家也能赚点", "也能赚零花钱", "可以了解一下", "有个赚钱的机会",
+                 "一起赚钱呀", "可以一起做", "多份收入", "手机上就能做", "赚点奶粉钱", "不耽误带娃", "在家就能做")
+SUBTLE_ADVERTS = tuple(call + joint + offer for call in SUBTLE_CALLS for offer in SUBTLE_OFFERS for joint in ("", " "))
 
 
 @functools.cache
-def doubtful_advert() -> str:
-    """An established member's advert the advert model is in doubt about (no alert; a line in the day's summary),
-    and so with the endings tests give a member's other lines of it ("，真的", "，谁要")."""
+def doubtful_adverts(count: int = 1, newcomer: bool = False) -> tuple[str, ...]:
+    """Adverts the advert model is in doubt about (no alert; a line in the day's summary), from an established member
+    or a newcomer. Read alone: a test that has a member say more than one keeps them over half an hour apart, or the
+    later ones are read after the earlier too (spam.py `_as_a_pitch`)."""
     from handlers import spam
 
-    in_doubt = [text for text in SUBTLE_ADVERTS
-                if all(spam.judge(text + ending, newcomer=False).band == "doubt" for ending in ("", "，真的", "，谁要"))]
-    assert in_doubt, "none of SUBTLE_ADVERTS is in the advert model's doubt band now: add one that is"
-    return in_doubt[0]
+    in_doubt = tuple(text for text in SUBTLE_ADVERTS if spam.judge(text, newcomer).band == "doubt")
+    assert len(in_doubt) >= count, "too few of SUBTLE_ADVERTS are in the advert model's doubt band now: add calls or offers"
+    return in_doubt[:count]
+
+
+def doubtful_advert() -> str:
+    return doubtful_adverts()[0]
 
 
 def at(text: str) -> str:

@@ -76,7 +76,7 @@ def test_group_askers_within_a_minute_get_one_answer_naming_them_and_none_for_te
 def test_chat_about_the_keyword_is_not_a_question_and_an_at_mention_is(shop_bot):
     bot = with_shipping(shop_bot)
     bot.member("小王").says("我上次买的也包邮，挺好", room=GROUP)
-    bot.member("小李").says("想了解一下包邮", room=GROUP, mentions_bot=True)
+    bot.member("小李").says("想问问包邮的事", room=GROUP, mentions_bot=True)
     bot.advance(minutes=2)
     assert [m["to"] for m in bot.sent(kind="faq_answer")] == [bot.ids["小李"]]
 

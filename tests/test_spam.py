@@ -19,7 +19,7 @@ from core.transport import SendRefused
 from handlers import spam
 from handlers.qr_codes import qr_texts
 from handlers.spam_rules import READ_AT_MOST
-from tests.conftest import OWNER, at, doubtful_advert, replay_events, say, shop
+from tests.conftest import OWNER, at, doubtful_advert, doubtful_adverts, replay_events, say, shop
 
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
 
@@ -419,7 +419,7 @@ def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of
     doubtful = doubtful_advert()
     bot = qr_shop(shop_bot)  # a Wednesday: the shop closes at 18:00
     bot.member("小李").says(doubtful, room="普通会员群")
-    bot.advance(minutes=5)
+    bot.advance(minutes=31)
     bot.member("小李").says(doubtful, room="普通会员群")  # members repeat themselves
     assert bot.sent(kind="spam_alert") == []
     bot.advance_to("2026-11-25 17:59")
@@ -491,10 +491,11 @@ def test_a_listed_doubt_the_owner_lets_pass_for_three_days_is_learned_as_no_adve
                                                                                                       tmp_path):
     db_path = tmp_path / "store.db"
     bot = shop_bot("2026-11-25 10:00", {"普通会员群": ["小王", "小李"]}, db_path=db_path)
-    doubtful = doubtful_advert()
+    doubtful, first, latest = doubtful_adverts(3)
     bot.member("小李").says(doubtful, room="普通会员群")
-    bot.member("小王").says(doubtful + "，真的", room="普通会员群")
-    bot.member("小王").says(doubtful + "，谁要", room="普通会员群")  # two of 小王's listed, one /remove names the latest
+    bot.member("小王").says(first, room="普通会员群")
+    bot.advance(minutes=31)  # each read alone, not as one pitch (spam._as_a_pitch)
+    bot.member("小王").says(latest, room="普通会员群")  # two of 小王's listed, one /remove names the latest
     bot.advance_to("2026-11-25 18:01")
     assert "不回复的，3天后算作不是广告" in bot.texts(kind="spam_alert")[0]
     bot.owner.says("/remove @小王")
@@ -503,19 +504,18 @@ def test_a_listed_doubt_the_owner_lets_pass_for_three_days_is_learned_as_no_adve
     assert [r["is_advert"] for r in store["spam_corrections"].rows] == [1]
     bot.advance_to("2026-11-29 09:00")
     assert [(r["contact"], r["text"], r["is_advert"]) for r in store["spam_corrections"].rows] == [
-        (bot.ids["小王"], doubtful + "，谁要", 1), (bot.ids["小李"], doubtful, 0)], "the owner's /remove stands"
+        (bot.ids["小王"], latest, 1), (bot.ids["小李"], doubtful, 0)], "the owner's /remove stands"
     store.close()
 
 
 def test_a_newcomers_second_doubtful_message_is_never_removed_automatically(shop_bot):
-    doubtful = "在家带娃的姐妹有空一起做点事"
-    assert spam.judge(doubtful, newcomer=True).band == "doubt"
+    doubtful, = doubtful_adverts(newcomer=True)
     bot = spam_shop(shop_bot, auto_remove=True)
     newcomer = bot.member("小张")
     newcomer.joins("普通会员群")
     for _ in range(3):
         newcomer.says(doubtful, room="普通会员群")
-    bot.advance(hours=1)
+        bot.advance(minutes=31)
     assert bot.sent(kind="remove_member") == []
 
 
