@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apscheduler.triggers.cron import CronTrigger
@@ -124,7 +125,7 @@ def catch_advertising(ctx: Context, message: Message) -> bool | None:
         verdict = _as_one_alerted(judge(judged, True, shop_links))
     else:
         verdict = judge(judged, newcomer, shop_links)
-    said_before = []
+    said_before: Sequence[str] = ()
     if verdict.band in ("doubt", "consult") and (pitch := _as_a_pitch(ctx, message, judged, newcomer, shop_links)):
         verdict, said_before = pitch
     return _act(ctx, message, judged, newcomer, _with_picture(verdict) if image else verdict, image, said_before)
@@ -238,7 +239,7 @@ def _newcomer(ctx: Context, room: str, contact: str) -> bool:
 
 
 def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: Verdict,
-         image: str | None, said_before: list[str] = ()) -> bool | None:
+         image: str | None, said_before: Sequence[str] = ()) -> bool | None:
     if verdict.band == "sure":
         _record_hit(ctx, message, judged, newcomer, list(verdict.reasons), image, said_before)
         return True
@@ -252,7 +253,7 @@ def _act(ctx: Context, message: Message, judged: str, newcomer: bool, verdict: V
 
 
 def _record_hit(ctx: Context, message: Message, judged: str, newcomer: bool, reasons: list[str],
-                image: str | None, said_before: list[str] = ()) -> None:
+                image: str | None, said_before: Sequence[str] = ()) -> None:
     room, contact = message.room, message.sender
     alerted_lately = _alerted_within(ctx, room, contact, ALERT_AT_MOST_EVERY)
     ctx.db.execute(
