@@ -18,7 +18,7 @@ from core.timewords import moment_words
 from handlers import second_opinion
 from handlers.campaigns import load_all, planned_post, target_rooms
 from handlers.complaint_detection import training_facts
-from handlers.complaints import open_complaint_counts
+from handlers.complaints import open_complaint_counts, waiting_doubt_count
 from handlers.response_nudges import waiting_count
 
 ROOMS_NAMED = 3  # a campaign going to this many groups or fewer names them; more are counted
@@ -65,6 +65,7 @@ def show_status(ctx: Context, args: list[str]) -> None:
         campaigns=_next_posts(ctx),
         complaints=open_complaints,
         overdue=overdue,
+        doubts=waiting_doubt_count(ctx),
         waiting=waiting_count(ctx),
         model={**model, "at": moment_words(model["at"], now)} if model else None,
         second_opinion=second_opinion.status(ctx),

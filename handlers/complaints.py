@@ -46,6 +46,8 @@ from handlers.periods import Period, last_days
 # What the owner may record as compensation: the words accepted after /resolve N, and whether an amount follows.
 # A withdrawn complaint (/notcomplaint: a false alarm) is neither open nor counted; it stays on record.
 OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
+# A question "可能是投诉" the owner has neither confirmed nor said no to (silence says no after SILENCE_MEANS_NO)
+WAITING_DOUBTS = "detector = 'complaint' AND complaint IS NULL AND dismissed_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
@@ -148,8 +150,7 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
     same doubt. Once the owner has said it is none, the member's next doubtful message is a new question: it may be
     a new problem ("快递也太慢了"), and the owner is there."""
     asked_lately = ctx.db.execute(
-        "SELECT 1 FROM doubts WHERE detector = 'complaint' AND contact = ? AND at > ? AND complaint IS NULL"
-        " AND dismissed_at IS NULL LIMIT 1",
+        f"SELECT 1 FROM doubts WHERE {WAITING_DOUBTS} AND contact = ? AND at > ? LIMIT 1",
         [message.sender, to_db(ctx.now - DOUBT_ASKED_FOR)],
     ).fetchone()
     if asked_lately:
@@ -231,8 +232,7 @@ def settle_silent_doubts(ctx: Context) -> None:
     the night's training, as /不是 keeps them. /是投诉 N still opens the complaint within UNDECIDED_FOR, taking the
     "not a complaint" back as it does after /不是."""
     silent = ctx.db.execute(
-        "SELECT id, text FROM doubts WHERE detector = 'complaint' AND complaint IS NULL AND dismissed_at IS NULL"
-        " AND at <= ?", [to_db(ctx.now - SILENCE_MEANS_NO)],
+        f"SELECT id, text FROM doubts WHERE {WAITING_DOUBTS} AND at <= ?", [to_db(ctx.now - SILENCE_MEANS_NO)],
     ).fetchall()
     for doubt_id, text in silent:
         ctx.db.execute("UPDATE doubts SET dismissed_at = ? WHERE id = ?", [to_db(ctx.now), doubt_id])
@@ -542,8 +542,8 @@ def change_reason(ctx: Context, args: list[str]) -> None:
               who=ctx.name_of(complaint["contact"]), reason=args[1], before=complaint["reason"])
 
 
-@command("complaints", usage="/complaints [week]", summary="未结的投诉（最早的在前），或 week：近7天汇总", aliases=("投诉",),
-         examples=("/complaints", "/complaints week"))
+@command("complaints", usage="/complaints [week]", summary="未结的投诉和待您确认的“可能是投诉”（最早的在前），或 week：近7天汇总",
+         aliases=("投诉",), examples=("/complaints", "/complaints week"))
 def list_complaints(ctx: Context, args: list[str]) -> None:
     if args == ["week"] or args == ["周"]:
         ctx.reply("command_reply", "complaints_week", **week_figures(ctx, last_days(ctx, REVIEW_DAYS)))
@@ -553,7 +553,23 @@ def list_complaints(ctx: Context, args: list[str]) -> None:
     total = ctx.db.execute(f"SELECT count(*) FROM complaints WHERE {OPEN}").fetchone()[0]
     rows = ctx.db.query(f"SELECT * FROM complaints WHERE {OPEN} ORDER BY opened_at, id LIMIT ?", [LISTED_AT_ONCE])
     complaints = [{**_describe(ctx, row), "contacted": bool(row["contacted_at"])} for row in rows]
-    ctx.reply("command_reply", "complaints_open", complaints=complaints, total=total)
+    doubts_total, doubts = _waiting_doubts(ctx)
+    ctx.reply("command_reply", "complaints_open", complaints=complaints, total=total, doubts=doubts,
+              doubts_total=doubts_total, silent_days=SILENCE_MEANS_NO.days)
+
+
+def _waiting_doubts(ctx: Context) -> tuple[int, list[dict]]:
+    """The questions "可能是投诉" the owner has not answered yet (how many, and the oldest LISTED_AT_ONCE): the day's
+    are answered together (/不是 3 4 5), and a question scrolled past in the chat is found here."""
+    rows = ctx.db.query(f"SELECT * FROM doubts WHERE {WAITING_DOUBTS} ORDER BY at, id LIMIT ?", [LISTED_AT_ONCE])
+    return waiting_doubt_count(ctx), [{"id": row["id"], "who": ctx.name_of(row["contact"]),
+                    "where": ctx.topic_of(row["room"]) if row["room"] else None, "text": row["text"],
+                    "asked_at": from_db(row["at"], ctx.config.tz)} for row in rows]
+
+
+def waiting_doubt_count(ctx: Context) -> int:
+    """How many questions "可能是投诉" wait for the owner's word (/complaints lists them, /status counts them)."""
+    return ctx.db.execute(f"SELECT count(*) FROM doubts WHERE {WAITING_DOUBTS}").fetchone()[0]
 
 
 def open_complaint_counts(ctx: Context) -> tuple[int, int]:

@@ -221,6 +221,22 @@ def test_the_owner_answers_several_doubts_at_once_and_a_wrong_number_among_them_
     assert len(complaint_detection.corrections(bot.assistant.db)) == 3
 
 
+def test_complaints_lists_the_doubts_the_owner_has_not_answered_until_they_are(shop_bot):
+    """A day's questions "可能是投诉" scroll past in the chat; /complaints finds the ones still waiting for a word."""
+    bot = shop_bot()
+    for name, text in (("小王", "颜色和图片差好多"), ("小李", "快递太慢了"), ("小张", "颜色跟图片差太多了")):
+        bot.member(name).says(text, room="普通会员群")
+        bot.advance(minutes=10)
+    listed = answer_to(bot, "/complaints")
+    assert listed.startswith("目前没有未结的投诉。\n待您确认的“可能是投诉” 3 条（最早的在前）：")
+    assert "待确认 1 小王（普通会员群），今天10:00：“颜色和图片差好多”" in listed
+    assert "待确认 3 小张" in listed and "/不是 编号" in listed
+    answer_to(bot, "/不是 1 3")
+    bot.owner.says("/是投诉 2")
+    listed = answer_to(bot, "/complaints")
+    assert listed.startswith("未结投诉 1 条") and "#1 小李" in listed and "待确认" not in listed
+
+
 def test_a_doubt_the_owner_lets_pass_for_three_days_is_learned_as_none_until_the_owner_confirms_it(shop_bot):
     text = "颜色和图片差好多"
     bot = shop_bot("2026-11-25 10:00")
