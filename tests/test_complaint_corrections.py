@@ -176,12 +176,13 @@ def test_a_model_worse_on_the_frozen_split_is_not_taken(shop_bot, monkeypatch):
 
 def test_the_gate_takes_one_sensible_correction_and_refuses_a_run_of_chat_called_complaints():
     """The gate itself, on the frozen split: one correction moves a few of its texts by chance, either way, and must
-    not be refused for that; ten everyday messages the owner called complaints make the model flag more chat."""
+    not be refused for that; fifteen everyday messages the owner called complaints make the model flag more chat
+    (core/learning.py F1_GIVEN_UP: with rounds 1 to 34 in the data, ten are not enough)."""
     base = complaint_detection.LEARNER.base()
     sensible = complaint_detection.LEARNER.trained_with([Example(FALSE_ALARM, False)])
     absurd = complaint_detection.LEARNER.trained_with([Example(text, True) for text in (
         "今天天气不错 出去走走", "哈哈哈 笑死我了", "谢谢老板 收到了", "早上好各位", "收到啦 很喜欢", "周末愉快", "晚安",
-        "好的 谢谢", "这个颜色好看", "我也买了一个")])
+        "好的 谢谢", "这个颜色好看", "我也买了一个", "吃饭了吗", "明天见", "好的 收到", "我家孩子也喜欢", "周末去公园了")])
     assert complaint_detection.not_worse(sensible, base) and sensible.band(FALSE_ALARM) is None
     assert not complaint_detection.not_worse(absurd, base)
 

@@ -527,9 +527,9 @@ def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
 
 
 def test_a_pitch_told_over_two_lines_is_alerted_when_the_two_read_together_are_an_advert(shop_bot):
-    """"全家福 写真都拍 群里的优惠" alone may be talk of photos; after the same member's "我表弟开了个摄影工作室" ten
+    """"全家福 写真都拍 群里的优惠" alone may be talk of photos; after the same member's "我弟开了个摄影工作室" ten
     minutes earlier it is a pitch, and the owner is alerted. Another member's same words alone are left alone."""
-    opening, pitch = "我表弟开了个摄影工作室", "全家福 写真都拍 群里的优惠"
+    opening, pitch = "我弟开了个摄影工作室", "全家福 写真都拍 群里的优惠"
     assert spam.judge(opening, newcomer=False).band == spam.judge(pitch, newcomer=False).band == "consult"
     bot = spam_shop(shop_bot)
     wang, li = bot.member("小王"), bot.member("小李")
@@ -554,7 +554,7 @@ def test_an_advert_sure_alone_is_alerted_without_the_members_lines_before(shop_b
 
 def test_a_member_alerted_about_and_left_standing_is_watched_for_a_week_their_next_lines_listed_in_the_summary(
         shop_bot):
-    again = "还剩一点 谁要的"  # read alone, an established member's chat
+    again = "还有一点 谁要"  # read alone, an established member's chat
     assert spam.judge(again, newcomer=False).band is None and spam.judge(again, newcomer=True).band == "consult"
     bot = spam_shop(shop_bot)
     wang, li = bot.member("小王"), bot.member("小李")
