@@ -562,9 +562,10 @@ def _waiting_doubts(ctx: Context) -> tuple[int, list[dict]]:
     """The questions "可能是投诉" the owner has not answered yet (how many, and the oldest LISTED_AT_ONCE): the day's
     are answered together (/不是 3 4 5), and a question scrolled past in the chat is found here."""
     rows = ctx.db.query(f"SELECT * FROM doubts WHERE {WAITING_DOUBTS} ORDER BY at, id LIMIT ?", [LISTED_AT_ONCE])
-    return waiting_doubt_count(ctx), [{"id": row["id"], "who": ctx.name_of(row["contact"]),
-                    "where": ctx.topic_of(row["room"]) if row["room"] else None, "text": row["text"],
-                    "asked_at": from_db(row["at"], ctx.config.tz)} for row in rows]
+    listed = [{"id": row["id"], "who": ctx.name_of(row["contact"]), "text": row["text"],
+               "where": ctx.topic_of(row["room"]) if row["room"] else None,
+               "asked_at": from_db(row["at"], ctx.config.tz)} for row in rows]
+    return waiting_doubt_count(ctx), listed
 
 
 def waiting_doubt_count(ctx: Context) -> int:

@@ -231,6 +231,7 @@ def test_complaints_lists_the_doubts_the_owner_has_not_answered_until_they_are(s
     assert listed.startswith("目前没有未结的投诉。\n待您确认的“可能是投诉” 3 条（最早的在前）：")
     assert "待确认 1 小王（普通会员群），今天10:00：“颜色和图片差好多”" in listed
     assert "待确认 3 小张" in listed and "/不是 编号" in listed
+    assert "投诉：没有未结的投诉，“可能是投诉”待您确认 3 条，/complaints 查看" in answer_to(bot, "/status")
     answer_to(bot, "/不是 1 3")
     bot.owner.says("/是投诉 2")
     listed = answer_to(bot, "/complaints")
