@@ -481,6 +481,10 @@ class Task:
     # fitted on them all. Each writer types differently, and bands chosen on a validation split of the writers
     # trained on were over-confident on a new one (see `train`).
     writer_folds: int = 0
+    # The files its training and validation examples are read from, when they are read from files: a kept model is
+    # then named by those files' bytes, not by the examples, so that a start that reads it never reads the examples.
+    # Held for the process, the parsed data was 50 MB of the 158 the four models' start took, and a second of it.
+    sources: Callable[[], Sequence[Path]] | None = None
 
 
 def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None) -> Detector:
@@ -490,11 +494,8 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     barely move how the model reads unseen writers, and bands chosen again jittered enough for the not-worse gate
     to refuse the model a correction had put right. OSError or ValueError when the data cannot be read, ImportError
     without scikit-learn."""
-    examples = task.training() + list(extra)
-    validation = task.validation()
-    kept = _kept_file(len(extra), [(e.text, e.label, e.writer) for e in examples],
-                      [(e.text, e.label, e.writer) for e in validation], len(extra), task.regularisation,
-                      task.writer_folds, bands and vars(bands))
+    kept = _kept_file(len(extra), *_trained_from(task, extra), len(extra), task.regularisation, task.writer_folds,
+                      bands and vars(bands))
     if kept is None or not kept.exists():
         _before_training(len(extra), kept)
     if kept is not None and kept.exists():
@@ -502,6 +503,8 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
         scorer = Scorer(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
+    examples = task.training() + list(extra)
+    validation = task.validation()
     if task.writer_folds:  # the bands are chosen on all but the corrections, which are fitted on as well
         judged = validation + examples[:len(examples) - len(extra)]
         examples = judged + list(extra)
@@ -527,6 +530,21 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
                            "weights": _packed(scorer.weights),
                            "intercept": scorer.intercept, "bands": vars(detector.bands)}, len(extra))
     return detector
+
+
+def _trained_from(task: Task, extra: Sequence[Example]) -> list:
+    """What names the model of a task and corrections where it is kept (`_kept_file`): the files the task reads and
+    which task reads them (its preparation and bands: the code of core/ and handlers/ is named too), or, for a task
+    not read from files, its examples themselves."""
+    corrections = [(e.text, e.label, e.writer) for e in extra]
+    if task.sources is None:
+        return [[(e.text, e.label, e.writer) for e in task.training()] + corrections,
+                [(e.text, e.label, e.writer) for e in task.validation()]]
+    read = hashlib.sha256()
+    for source in task.sources():
+        read.update(source.name.encode() + b"\0" + (source.read_bytes() if source.exists() else b"(none)") + b"\0")
+    return [read.hexdigest(), [f"{job.__module__}.{job.__qualname__}" for job in (task.prepare, task.choose_bands)],
+            corrections]
 
 
 def writer_folds(examples: Sequence[Example], folds: int) -> list[int]:
@@ -632,9 +650,10 @@ def kept_folder(corrections: int) -> str | Path | None:
 
 def _kept_file(corrections: int, *trained_from: object) -> Path | None:
     """Where the model trained from these is kept (None when nowhere), `corrections` of its examples the owner's:
-    named by a hash of what it was trained from (the examples, their writers and labels, how many are corrections,
-    the regularisation, folds and bands given), the code and rules of core/ and handlers/ (how texts are prepared,
-    how bands are chosen) and scikit-learn's version. A change to any of them names another file."""
+    named by a hash of what it was trained from (the examples, their writers and labels, or the files they are read
+    from; how many are corrections, the regularisation, folds and bands given), the code and rules of core/ and
+    handlers/ (how texts are prepared, how bands are chosen) and scikit-learn's version. A change to any of them
+    names another file."""
     folder = kept_folder(corrections)
     if not folder:
         return None

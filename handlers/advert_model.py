@@ -65,7 +65,7 @@ def labelled(files: Iterable[Path] | None = None) -> list[Example]:
     """The labelled messages of the CSV files (text, label spam|ok|ham, joined_recently, has_orders), a
     newcomer's with the mark; category "newcomer" or "member". ValueError names a row that cannot be read."""
     examples = []
-    for path in files or sorted(FIXTURES.glob("spam_*.csv")):
+    for path in labelled_files(files):
         with path.open(encoding="utf-8", newline="") as file:
             for number, row in enumerate(csv.DictReader(file), 2):
                 try:
@@ -74,6 +74,10 @@ def labelled(files: Iterable[Path] | None = None) -> list[Example]:
                 except (KeyError, TypeError) as error:
                     raise ValueError(f"{path}:{number}: not a labelled message ({error})") from None
     return examples
+
+
+def labelled_files(files: Iterable[Path] | None = None) -> list[Path]:
+    return list(files or sorted(FIXTURES.glob("spam_*.csv")))
 
 
 def as_example(text: str, newcomer: bool, advert: bool, category: str | None = None) -> Example:
@@ -129,4 +133,5 @@ def task(files: Iterable[Path] | None = None) -> Task:
         frozen=lambda: split(labelled(files), "frozen") + traffic_examples("frozen"),
         choose_bands=choose_bands,
         regularisation=REGULARISATION,
+        sources=lambda: [*labelled_files(files), *everyday.source_files(), *everyday.source_files(ADVERTS_IN_TRAFFIC)],
     )

@@ -117,6 +117,8 @@ def task(data: Path = DATA) -> Task:
         choose_bands=choose_bands,
         regularisation=REGULARISATION,
         writer_folds=WRITER_FOLDS,
+        sources=lambda: [data / TRAIN, data / VALIDATION, *everyday.source_files(),
+                         *everyday.source_files(COMPLAINTS_IN_TRAFFIC)],
     )
 
 

@@ -89,8 +89,12 @@ def messages(split: str, kinds: tuple[str, ...] = EVERYDAY_KINDS, data: Path = D
              files: str | None = None) -> list[dict]:
     """The development messages of one split ("train", "validation" or "frozen") and of those kinds: of the
     everyday files and the spent rounds, or of other development files of data/traffic/ (`files`: a glob)."""
-    paths = sorted(data.glob(files)) if files else development_files(data)
-    return [row for path in paths for row in splits(path)[split] if row["kind"] in kinds]
+    return [row for path in source_files(files, data) for row in splits(path)[split] if row["kind"] in kinds]
+
+
+def source_files(files: str | None = None, data: Path = DATA) -> list[Path]:
+    """The files `messages` reads: the everyday files and the spent rounds, or those of the glob `files`."""
+    return sorted(data.glob(files)) if files else development_files(data)
 
 
 @functools.cache

@@ -53,6 +53,7 @@ TASK = Task(
     frozen=lambda: _examples("frozen", TEST),
     choose_bands=choose_bands,
     regularisation=REGULARISATION,
+    sources=lambda: [*everyday.source_files(), COMPLAINT_DATA / TRAIN, COMPLAINT_DATA / VALIDATION],
 )
 
 

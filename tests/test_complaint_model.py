@@ -463,6 +463,20 @@ def test_a_model_another_process_kept_while_this_one_said_it_would_train_is_read
     assert told == [0] and read.probability("杯子碎了") == trained.probability("杯子碎了")
 
 
+def test_a_model_of_a_task_read_from_files_is_named_by_their_bytes_and_read_back_without_reading_them(model_folders,
+                                                                                                       tmp_path):
+    shipped, _ = model_folders
+    source = tmp_path / "examples.jsonl"
+    source.write_text("the first version", encoding="utf-8")
+    task = dataclasses.replace(tiny_task(), sources=lambda: [source])
+    trained = learning.train(task)
+    unread = dataclasses.replace(task, training=lambda: pytest.fail("read"), validation=lambda: pytest.fail("read"))
+    assert learning.train(unread).probability("杯子碎了") == trained.probability("杯子碎了")
+    source.write_text("the second version", encoding="utf-8")
+    learning.train(task)
+    assert len(list(shipped.glob("model-*.json"))) == 2, "other bytes, another model"
+
+
 def test_beside_the_store_only_the_newest_models_with_corrections_are_kept(model_folders):
     _, beside_store = model_folders
     for night in range(learning.KEPT_WITH_CORRECTIONS + 2):
