@@ -163,20 +163,24 @@ def adverts_told(sent: list[dict], timed: list[dict]) -> tuple[list[dict], list[
 
 
 def print_adverts(sent: list[dict], timed: list[dict]) -> None:
-    """Which adverts the owner heard of: alerted, listed in the day's summary, or written within the hour after one
-    of the member's that was (the owner hears of a member in a group once an hour: those lines are under it)."""
+    """Which adverts the owner heard of: alerted, listed in the day's summary, shown as written just before an
+    alert's line ("（之前：…）": a pitch told over a thread), or written within the hour after one of the member's
+    that was (the owner hears of a member in a group once an hour: those lines are under it)."""
     alerted, listed = adverts_told(sent, timed)
     alerted_ids, listed_ids = {id(row) for row in alerted}, {id(row) for row in listed}
     told = alerted_ids | listed_ids
     adverts = [row for row in timed if row["kind"] == "advert"]
-    after_one = [row for row in adverts if id(row) not in told and any(
+    shown = {id(row) for m in sent if m["to"] == OWNER and m.get("text", "").startswith("广告提醒：")
+             for row in shown_before(m, timed)} - told
+    after_one = [row for row in adverts if id(row) not in told | shown and any(
         first["member"] == row["member"] and dt.timedelta(0) <= row["at"] - first["at"] <= dt.timedelta(hours=1)
         for first in alerted + listed)]
-    heard = told | {id(row) for row in after_one}
+    heard = told | shown | {id(row) for row in after_one}
     unheard = [row for row in adverts if id(row) not in heard]
     print(f"  adverts the owner heard of: {sum(id(r) in alerted_ids for r in adverts)} alerted, "
-          f"{sum(id(r) in listed_ids for r in adverts)} in a day's summary, {len(after_one)} more by a member "
-          f"told of within the hour before; {len(unheard)} not")
+          f"{sum(id(r) in listed_ids for r in adverts)} in a day's summary, {sum(id(r) in shown for r in adverts)} "
+          f"shown as written just before an alert's, {len(after_one)} more by a member told of within the hour "
+          f"before; {len(unheard)} not")
     for row in unheard:
         print(f"    not heard ({'newcomer' if row['newcomer'] else 'member'}): {row['text'][:60]}")
     for row in alerted + listed:
