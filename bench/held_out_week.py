@@ -150,15 +150,17 @@ def _after_one_heard(row: dict, reached: dict[str, list]) -> bool:
                for kind, pairs in reached.items() for _, found in pairs)
 
 
+def advert_alerts(sent: list[dict]) -> list[dict]:
+    """The owner's alerts about a member's advert ("广告提醒：{who}在「{group}」发了：“{text}”")."""
+    return [m for m in sent if m["to"] == OWNER and m["kind"] == "spam_alert" and m["text"].startswith("广告提醒：")]
+
+
 def adverts_told(sent: list[dict], timed: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The members' messages the owner was alerted about ("广告提醒：{who}在「{group}」发了：“{text}”") and those listed
-    in a day's summary of possible adverts ("1. {who}在「{group}」：“{text}”")."""
-    alerted, listed = [], []
-    for m in (m for m in sent if m["to"] == OWNER and m["kind"] == "spam_alert"):
-        if m["text"].startswith("广告提醒："):
-            alerted.append(source(m, timed))
-        elif m["text"].startswith("今天可能的广告"):
-            listed += _listed(m, timed)
+    """The members' messages the owner was alerted about and those listed in a day's summary of possible adverts
+    ("1. {who}在「{group}」：“{text}”")."""
+    alerted = [source(m, timed) for m in advert_alerts(sent)]
+    listed = [row for m in sent if m["to"] == OWNER and m["kind"] == "spam_alert"
+              and m["text"].startswith("今天可能的广告") for row in _listed(m, timed)]
     return [row for row in alerted if row], [row for row in listed if row]
 
 
@@ -170,8 +172,7 @@ def print_adverts(sent: list[dict], timed: list[dict]) -> None:
     alerted_ids, listed_ids = {id(row) for row in alerted}, {id(row) for row in listed}
     told = alerted_ids | listed_ids
     adverts = [row for row in timed if row["kind"] == "advert"]
-    shown = {id(row) for m in sent if m["to"] == OWNER and m.get("text", "").startswith("广告提醒：")
-             for row in shown_before(m, timed)} - told
+    shown = {id(row) for m in advert_alerts(sent) for row in shown_before(m, timed)} - told
     after_one = [row for row in adverts if id(row) not in told | shown and any(
         first["member"] == row["member"] and dt.timedelta(0) <= row["at"] - first["at"] <= dt.timedelta(hours=1)
         for first in alerted + listed)]
