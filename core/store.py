@@ -455,12 +455,18 @@ def _answered_nudges(db: Database) -> None:
     db.execute("CREATE INDEX nudged_questions_waiting ON nudged_questions (contact, room, at) WHERE answered_at IS NULL")
 
 
+def _resolution_notes(db: Database) -> None:
+    # What the owner adds when closing a complaint ("/resolve 3 补发 顺丰SF123"): the parcel's number, what was agreed,
+    # read again in /tier before the owner next talks to that member (handlers/complaints.py).
+    db.execute("ALTER TABLE complaints ADD COLUMN note TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _foundation, _customer_service, _welcomes, _member_count, _tiers, _campaigns, _outbox_history, _broadcast_lane,
     _complaint_corrections, _pictures, _spam_alerts, _faq, _campaign_and_complaint_pictures, _doubts,
     _faq_by_meaning, _advert_corrections, _complaint_choices, _night_questions, _held_welcomes,
     _outbox_lanes_and_templates, _robot_channels, _campaign_results, _dismissed_doubts, _reason_corrections,
-    _answered_nudges,
+    _answered_nudges, _resolution_notes,
 ]
 
 

@@ -49,6 +49,9 @@ OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 # A question "可能是投诉" the owner has neither confirmed nor said no to (silence says no after SILENCE_MEANS_NO)
 WAITING_DOUBTS = "detector = 'complaint' AND complaint IS NULL AND dismissed_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
+AMOUNT_UNITS = ("元", "块")
+NOTE_AT_MOST = 40  # characters of the owner's note on a closed complaint: a parcel's number, what was agreed
+MEMBER_COMPLAINTS_SHOWN = 3  # in /tier: the latest, with how each was settled
 REVIEW_DAYS = 7
 LISTED_AT_ONCE = 10  # a chat message listing more is not read; the oldest, most urgent ones come first
 # "/不是投诉 N" may mean the doubtful message numbered N (待确认 N) rather than complaint #N while it is this recent
@@ -495,24 +498,29 @@ def withdraw(ctx: Context, args: list[str]) -> None:
               who=ctx.name_of(complaint["contact"]))
 
 
-@command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无", summary="结案并记录补偿方式", aliases=("结案",),
-         examples=("/resolve 12 补发", "/resolve 12 券 10", "/resolve 12 退款 59.9"))
+@command("resolve", usage="/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无 [备注]",
+         summary="结案并记录补偿方式，可加备注（如快递单号）", aliases=("结案",),
+         examples=("/resolve 12 补发 顺丰SF1234567890", "/resolve 12 券 10", "/resolve 12 退款 59.9 已原路退回"))
 def resolve(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
-    # Owners write "退款30元" as often as "退款 30 元": the way is read off the front, the amount is what follows.
     written = " ".join(args[1:])
     way = next((way for way in sorted(COMPENSATIONS, key=len, reverse=True) if written.startswith(way)), None)
     if way is None:
         raise UsageError(f"请写明补偿方式（{'、'.join(COMPENSATIONS)}）")
-    compensation, amount_typed = ("券" if way == "优惠券" else way), written.removeprefix(way).strip()
+    compensation, rest = ("券" if way == "优惠券" else way), written.removeprefix(way).split()
     amount = None
     if COMPENSATIONS[way]:
-        if not amount_typed:
+        if not rest:
             raise UsageError(f"{way}需要写金额，例如 /resolve {complaint['id']} {way} 10")
+        # Owners write "退款30元" as often as "退款 30 元": the amount is the first word, with its unit if apart.
+        typed = rest.pop(0)
+        if rest and rest[0] in AMOUNT_UNITS:
+            typed += rest.pop(0)
         # A coupon or a refund above the largest order the shop takes is a typo, as such an order would be.
-        amount = float(money(amount_typed, f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
-    elif amount_typed:
-        raise UsageError(f"{way}后面不需要金额")
+        amount = float(money(typed, f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
+    note = " ".join(rest)
+    if len(note) > NOTE_AT_MOST:
+        raise UsageError(f"备注请写短一些（{NOTE_AT_MOST}字以内），例如快递单号")
     ctx.db["complaints"].update(
         complaint["id"],
         {
@@ -520,11 +528,12 @@ def resolve(ctx: Context, args: list[str]) -> None:
             "resolved_at": to_db(ctx.now),
             "compensation": compensation,
             "coupon_value": amount,
+            "note": note or None,
         },
     )
     _stop_reminders(ctx, complaint["id"])
     ctx.reply("command_reply", "complaint_updated", id=complaint["id"], who=ctx.name_of(complaint["contact"]),
-              resolved=True, compensation=compensation, amount=amount)
+              resolved=True, compensation=compensation, amount=amount, noted=bool(note))
 
 
 @command("reason", usage="/reason 编号 物流|品控|发错货|退款|服务|其他", summary="改投诉的原因（每周按原因汇总）：以后类似的识别得更准",
@@ -579,6 +588,22 @@ def open_complaint_counts(ctx: Context) -> tuple[int, int]:
         f"SELECT count(*), coalesce(sum(contacted_at IS NULL AND deadline_at <= ?), 0) FROM complaints WHERE {OPEN}",
         [to_db(ctx.now)],
     ).fetchone()
+
+
+def member_complaints(ctx: Context, contact: str) -> dict:
+    """A member's complaints, for /tier: how many and how many still open, and the latest few with how each was
+    settled and the owner's note, so that the owner knows what was promised before writing to them again."""
+    total, still_open = ctx.db.execute(
+        f"SELECT count(*), coalesce(sum({OPEN}), 0) FROM complaints WHERE contact = ? AND withdrawn_at IS NULL",
+        [contact]).fetchone()
+    rows = ctx.db.query("SELECT * FROM complaints WHERE contact = ? AND withdrawn_at IS NULL"
+                        " ORDER BY opened_at DESC, id DESC LIMIT ?", [contact, MEMBER_COMPLAINTS_SHOWN])
+    today = ctx.now.astimezone(ctx.config.tz).date()
+    latest = [{"id": row["id"], "reason": row["reason"], "resolved": bool(row["resolved_at"]),
+               "day": date_words(from_db(row["opened_at"], ctx.config.tz).date(), today),
+               "compensation": row["compensation"], "amount": row["coupon_value"], "note": row["note"]}
+              for row in rows]
+    return {"total": total, "open": still_open, "latest": latest}
 
 
 def week_figures(ctx: Context, period: Period) -> dict:

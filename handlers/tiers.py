@@ -27,7 +27,7 @@ from core.numbers import page_count, page_number
 from core.registry import UsageError, command, on_message, recurring
 from core.rules import from_member, in_group
 from core.text import shown_name
-from handlers import order_book
+from handlers import complaints, order_book
 from handlers.members import named_member
 from handlers.periods import Period
 
@@ -219,7 +219,7 @@ def _outsider_params(ctx: Context) -> dict:
 
 # Commands
 
-@command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单和活跃度", aliases=("等级",),
+@command("tier", usage="/tier @昵称|微信号", summary="查看某位成员的等级、消费、订单、活跃度和投诉", aliases=("等级",),
          examples=("/tier @小王", "/tier wxid_abc123"))
 def show_tier(ctx: Context, args: list[str]) -> None:
     contact, rest = named_member(ctx, args)
@@ -241,6 +241,7 @@ def show_tier(ctx: Context, args: list[str]) -> None:
         reason=tier.reason if tier else None,
         spend=spend, orders=orders, spend_days=rules.spend_window_days,
         days=days, messages=messages, active_days=rules.activity_window_days,
+        complaints=complaints.member_complaints(ctx, contact),
     )
 
 

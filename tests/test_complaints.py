@@ -131,9 +131,9 @@ def test_bad_resolve_commands_say_what_is_wrong(shop_bot):
         bot.owner.says(command)
     bot.advance(minutes=1)
     assert bot.texts(kind="command_reply") == [
-        "抱歉，没有编号为 99 的投诉。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
-        "抱歉，券需要写金额，例如 /resolve 1 券 10。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
-        "抱歉，请写明补偿方式（补发、换货、券、优惠券、退款、道歉、无）。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无",
+        "抱歉，没有编号为 99 的投诉。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无 [备注]",
+        "抱歉，券需要写金额，例如 /resolve 1 券 10。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无 [备注]",
+        "抱歉，请写明补偿方式（补发、换货、券、优惠券、退款、道歉、无）。用法：/resolve 编号 补发|换货|券 金额|退款 金额|道歉|无 [备注]",
         "抱歉，请写明投诉编号，例如 12（/complaints 列出未结的投诉和编号）。用法：/contacted 编号",
         "抱歉，只需要一个投诉编号，后面的“2”请去掉。用法：/contacted 编号",
     ]
@@ -146,6 +146,40 @@ def test_a_refund_is_read_as_owners_write_it(shop_bot, typed):
     bot.owner.says(f"/resolve 1 {typed}")
     bot.advance(minutes=1)
     assert bot.texts(kind="command_reply") == ["投诉 #1（小王）已结案，补偿：退款 ¥30.00。"]
+
+
+def test_a_note_on_the_resolution_is_kept_and_shown_with_the_members_complaints_in_tier(shop_bot):
+    """"/resolve 1 补发 顺丰SF…" was refused ("补发后面不需要金额") though the owner had typed a parcel number, not an
+    amount; now it is kept, and /tier shows the member's complaints with how each was settled."""
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.owner.says("/resolve 1 补发 顺丰SF1234567890")
+    bot.advance(days=1)
+    wang.says("快递五天了还没到，物流一直不动，怎么回事", room="普通会员群")
+    bot.owner.says("/resolve 2 退款 30 元 已原路退回")
+    bot.advance(days=1)
+    wang.says("收到的盘子边上有个缺口，质量太差了，我要退货", room="普通会员群")
+    bot.owner.says("/tier @小王")
+    bot.owner.says("/tier @小李")
+    bot.advance(minutes=1)
+    closed_first, closed_second, wang_tier, li_tier = bot.texts(kind="command_reply")
+    assert closed_first == "投诉 #1（小王）已结案，补偿：补发，备注已记下（/tier 查看该成员时可见）。"
+    assert closed_second.startswith("投诉 #2（小王）已结案，补偿：退款 ¥30.00，备注已记下")
+    assert "投诉：共 3 次，未结 1 次：\n#3 11月27日 品控，未结\n#2 11月26日 物流，已结案，补偿：退款 ¥30.00，备注：已原路退回\n" \
+           "#1 11月25日 品控，已结案，补偿：补发，备注：顺丰SF1234567890" in wang_tier
+    assert "投诉：没有" in li_tier
+
+
+def test_a_note_too_long_for_a_note_is_refused_and_the_complaint_stays_open(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.owner.says("/resolve 1 补发 " + "顺丰" * 30)
+    bot.owner.says("/complaints")
+    bot.advance(minutes=1)
+    refused, listed = bot.texts(kind="command_reply")
+    assert refused.startswith("抱歉，备注请写短一些（40字以内）") and "顺丰顺丰" not in refused
+    assert "#1 小王" in listed
 
 
 def test_a_follow_up_within_the_minute_is_not_called_late(shop_bot):
