@@ -176,10 +176,18 @@ def _said_before(ctx: Context, message: Message) -> list[str]:
     return history.thread_before(ctx.db, message.sender, message.room, ctx.now)
 
 
-@command("confirm", usage="/是投诉 编号（或 /confirm 编号）", summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起",
-         aliases=("是投诉",), examples=("/confirm 3",))
+@command("confirm", usage="/是投诉 编号…（或 /confirm 编号…）",
+         summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起；可一次写几个编号",
+         aliases=("是投诉",), examples=("/confirm 3", "/confirm 3 4"))
 def confirm(ctx: Context, args: list[str]) -> None:
-    doubt = _doubt_from_args(ctx, args, "/是投诉 3")
+    # Answered together as "/不是 3 4 5" is: every number is checked before any member is apologised to
+    if len(args) > LISTED_AT_ONCE:
+        raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
+    for doubt in [_doubt_from_args(ctx, [number], "/是投诉 3") for number in args or [""]]:
+        _confirm(ctx, doubt)
+
+
+def _confirm(ctx: Context, doubt: dict) -> None:
     who = ctx.name_of(doubt["contact"])
     if doubt["complaint"] is not None:
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=doubt["complaint"], who=who)

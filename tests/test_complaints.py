@@ -182,6 +182,25 @@ def test_a_note_too_long_for_a_note_is_refused_and_the_complaint_stays_open(shop
     assert "#1 小王" in listed
 
 
+def test_two_doubts_are_confirmed_in_one_answer_and_a_wrong_number_confirms_none(shop_bot):
+    """"/是投诉 1 2" was refused ("请写明…编号") as if no number had been written, where "/不是 1 2" took both."""
+    bot = shop_bot("2026-11-25 10:00")
+    zheng, lin = bot.member("小郑"), bot.member("小林")
+    zheng.says("上次买的盘子边上有个小缺口 不知道是不是我自己磕的", room="普通会员群")
+    lin.says("你们这个马克杯是不是有毒啊 一股怪味", room="普通会员群")
+    bot.advance(minutes=1)
+    assert [m["kind"] for m in bot.sent()] == ["complaint_doubt", "complaint_doubt"], "two doubts to answer"
+    bot.owner.says("/是投诉 1 9")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="command_reply") == ["抱歉，没有编号为 9 的“可能是投诉”提醒。用法：/是投诉 编号…（或 /confirm 编号…）"]
+    assert not bot.sent(kind="complaint_ack"), "a wrong number among them confirms none"
+    bot.owner.says("/是投诉 1 2")
+    bot.advance(minutes=1)
+    assert [(m["to"], m["room"]) for m in bot.sent(kind="complaint_ack")] == [
+        (zheng.id, bot.room_id("普通会员群")), (lin.id, bot.room_id("普通会员群"))]
+    assert len(bot.sent(kind="complaint_alert")) == 2
+
+
 def test_a_follow_up_within_the_minute_is_not_called_late(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says(COMPLAINT, room="普通会员群")
