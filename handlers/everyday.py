@@ -61,6 +61,7 @@ HELD_OUT_ROUNDS = {
     32: ("holdout32_days.jsonl",),
     33: ("holdout33_days.jsonl",),
     34: ("holdout34_days.jsonl",),
+    35: ("holdout35_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 35))
