@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from collections import Counter
 
@@ -49,7 +50,11 @@ OPEN = "resolved_at IS NULL AND withdrawn_at IS NULL"
 # A question "可能是投诉" the owner has neither confirmed nor said no to (silence says no after SILENCE_MEANS_NO)
 WAITING_DOUBTS = "detector = 'complaint' AND complaint IS NULL AND dismissed_at IS NULL"
 COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": True, "退款": True, "道歉": False, "无": False}
-AMOUNT_UNITS = ("元", "块")
+# How owners also write "无": "/resolve 3 无需补偿 顾客说是自己磕的" is no compensation and a note, not "需补偿 …"
+WRITTEN_FOR_NONE = ("无需补偿", "不用补偿", "无补偿", "不补偿")
+# An amount at the front of what follows a coupon or a refund, the note after it with or without a space
+# ("30元已原路退回", "30 元 已原路退回", "￥３０"); money() reads the amount and says what is wrong with it.
+AMOUNT_FIRST = re.compile(r"([¥￥]?\s*[0-9０-９][0-9０-９,，.．]*(?:\s*[元块])?)\s*(.*)", re.S)
 NOTE_AT_MOST = 40  # characters of the owner's note on a closed complaint: a parcel's number, what was agreed
 MEMBER_COMPLAINTS_SHOWN = 3  # in /tier: the latest, with how each was settled
 REVIEW_DAYS = 7
@@ -512,21 +517,21 @@ def withdraw(ctx: Context, args: list[str]) -> None:
 def resolve(ctx: Context, args: list[str]) -> None:
     complaint = _complaint_from_args(ctx, args)
     written = " ".join(args[1:])
-    way = next((way for way in sorted(COMPENSATIONS, key=len, reverse=True) if written.startswith(way)), None)
+    way = next((way for way in sorted([*COMPENSATIONS, *WRITTEN_FOR_NONE], key=len, reverse=True)
+                if written.startswith(way)), None)
     if way is None:
         raise UsageError(f"请写明补偿方式（{'、'.join(COMPENSATIONS)}）")
-    compensation, rest = ("券" if way == "优惠券" else way), written.removeprefix(way).split()
-    amount = None
-    if COMPENSATIONS[way]:
+    compensation = "券" if way == "优惠券" else "无" if way in WRITTEN_FOR_NONE else way
+    rest, amount = written.removeprefix(way).strip(), None
+    if COMPENSATIONS[compensation]:
         if not rest:
             raise UsageError(f"{way}需要写金额，例如 /resolve {complaint['id']} {way} 10")
-        # Owners write "退款30元" as often as "退款 30 元": the amount is the first word, with its unit if apart.
-        typed = rest.pop(0)
-        if rest and rest[0] in AMOUNT_UNITS:
-            typed += rest.pop(0)
+        written_first = AMOUNT_FIRST.fullmatch(rest)
+        typed, rest = (written_first[1], written_first[2]) if written_first else (rest.split()[0], "")
         # A coupon or a refund above the largest order the shop takes is a typo, as such an order would be.
-        amount = float(money(typed, f"{compensation}金额", at_most=ctx.config.orders.max_order_amount, example="10"))
-    note = " ".join(rest)
+        amount = float(money(typed.replace("块", "元"), f"{compensation}金额",
+                             at_most=ctx.config.orders.max_order_amount, example="10"))
+    note = " ".join(rest.split())
     if len(note) > NOTE_AT_MOST:
         raise UsageError(f"备注请写短一些（{NOTE_AT_MOST}字以内），例如快递单号")
     ctx.db["complaints"].update(

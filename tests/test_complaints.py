@@ -171,6 +171,20 @@ def test_a_note_on_the_resolution_is_kept_and_shown_with_the_members_complaints_
     assert "投诉：没有" in li_tier
 
 
+@pytest.mark.parametrize("typed, settled, note", [
+    ("退款30元已原路退回", "退款 ¥30.00", "已原路退回"), ("券 10块 下次可用", "券 ¥10.00", "下次可用"),
+    ("无需补偿 顾客说是自己磕的", "无", "顾客说是自己磕的"), ("补发顺丰", "补发", "顺丰")])
+def test_a_note_is_told_from_the_compensation_as_owners_write_them(shop_bot, typed, settled, note):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says(COMPLAINT, room="普通会员群")
+    bot.owner.says(f"/resolve 1 {typed}")
+    bot.owner.says("/tier @小王")
+    bot.advance(minutes=1)
+    closed, tier = bot.texts(kind="command_reply")
+    assert closed == f"投诉 #1（小王）已结案，补偿：{settled}，备注已记下（/tier 查看该成员时可见）。"
+    assert tier.endswith(f"#1 11月25日 品控，已结案，补偿：{settled}，备注：{note}")
+
+
 def test_a_note_too_long_for_a_note_is_refused_and_the_complaint_stays_open(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says(COMPLAINT, room="普通会员群")
