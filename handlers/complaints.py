@@ -53,8 +53,9 @@ COMPENSATIONS = {"补发": False, "换货": False, "券": True, "优惠券": Tru
 # How owners also write "无": "/resolve 3 无需补偿 顾客说是自己磕的" is no compensation and a note, not "需补偿 …"
 WRITTEN_FOR_NONE = ("无需补偿", "不用补偿", "无补偿", "不补偿")
 # An amount at the front of what follows a coupon or a refund, the note after it with or without a space
-# ("30元已原路退回", "30 元 已原路退回", "￥３０"); money() reads the amount and says what is wrong with it.
-AMOUNT_FIRST = re.compile(r"([¥￥]?\s*[0-9０-９][0-9０-９,，.．]*(?:\s*[元块])?)\s*(.*)", re.S)
+# ("30元已原路退回", "30 元 已原路退回", "￥３０"); money() reads the amount and says what is wrong with it. A letter
+# right after the digits is no note: "1e308" is one word, refused whole rather than read as 1 and "e308".
+AMOUNT_FIRST = re.compile(r"([¥￥]?\s*[0-9０-９][0-9０-９,，.．]*(?:\s*[元块])?)(?![0-9A-Za-zＡ-Ｚａ-ｚ])\s*(.*)", re.S)
 NOTE_AT_MOST = 40  # characters of the owner's note on a closed complaint: a parcel's number, what was agreed
 MEMBER_COMPLAINTS_SHOWN = 3  # in /tier: the latest, with how each was settled
 REVIEW_DAYS = 7

@@ -130,8 +130,9 @@ def test_a_member_who_asks_again_while_the_first_question_still_waits_is_told_of
     wang = bot.member("小王")
     wang.says("请问可以开发票吗？", room="普通会员群")
     bot.advance(hours=2)  # the owner was nudged at 10:15, and nobody answered
-    chased, = wang.says("发票能开吗？财务在催了", room="普通会员群")
-    assert (chased["kind"], chased["to"]) == ("response_chased", OWNER)
+    told = wang.says("发票能开吗？财务在催了", room="普通会员群") + bot.advance(minutes=1)  # a possible complaint too
+    chased, = [m for m in told if m["kind"] == "response_chased"]
+    assert chased["to"] == OWNER
     assert chased["text"] == "小王又在「普通会员群」提问了：“发票能开吗？财务在催了”。这是今天10:00以来第2条，之前的都还没人回复。"
     bot.advance(hours=2)
     assert len(bot.sent(kind="response_nudge")) == 1, "not nudged about the second question as well"
