@@ -170,7 +170,8 @@ def list_waiting(ctx: Context, args: list[str]) -> None:
     total = waiting_count(ctx)
     rows = _by_member(ctx, _WAITING, [to_db(ctx.now - STILL_WAITING_FOR)], LISTED_AT_ONCE, (page - 1) * LISTED_AT_ONCE)
     ctx.reply("command_reply", "waiting_questions", total=total, page=page, pages=page_count(total, LISTED_AT_ONCE),
-              first=(page - 1) * LISTED_AT_ONCE + 1, questions=_lines(ctx, rows))
+              first=(page - 1) * LISTED_AT_ONCE + 1, questions=_lines(ctx, rows),
+              nudge_minutes=ctx.config.service.response_nudge_minutes)
 
 
 def waiting_count(ctx: Context) -> int:

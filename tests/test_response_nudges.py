@@ -201,7 +201,7 @@ def test_what_the_shop_answered_leaves_waiting_and_status_counts_what_is_left(sh
     listed = owner_asks(bot, "/waiting")
     assert "共 1 位" in listed and "小李私聊" in listed and "小王" not in listed
     bot.shop_phone.says("地址已经帮您改好了", to="小李")
-    assert owner_asks(bot, "/waiting") == "没有待回复的顾客提问。"
+    assert owner_asks(bot, "/waiting") == "没有待回复的顾客提问（刚问的要等15分钟没人回复才算，那时会提醒您）。"
     assert "顾客提问：没有待回复的" in owner_asks(bot, "/status")
     assert owner_asks(bot, "/waiting 2 3") == "抱歉，只需要写一个页码，例如 2。用法：/waiting [页码]"
 
