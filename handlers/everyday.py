@@ -62,6 +62,7 @@ HELD_OUT_ROUNDS = {
     33: ("holdout33_days.jsonl",),
     34: ("holdout34_days.jsonl",),
     35: ("holdout35_days.jsonl",),
+    36: ("holdout36_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 36))
