@@ -63,6 +63,7 @@ HELD_OUT_ROUNDS = {
     34: ("holdout34_days.jsonl",),
     35: ("holdout35_days.jsonl",),
     36: ("holdout36_days.jsonl",),
+    37: ("holdout37_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 37))
