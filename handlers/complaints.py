@@ -186,10 +186,7 @@ def _said_before(ctx: Context, message: Message) -> list[str]:
          summary="确认“可能是投诉”的消息是投诉：向顾客致歉，一小时跟进从现在算起；可一次写几个编号",
          aliases=("是投诉",), examples=("/confirm 3", "/confirm 3 4"))
 def confirm(ctx: Context, args: list[str]) -> None:
-    # Answered together as "/不是 3 4 5" is: every number is checked before any member is apologised to
-    if len(args) > LISTED_AT_ONCE:
-        raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
-    for doubt in [_doubt_from_args(ctx, [number], "/是投诉 3") for number in args or [""]]:
+    for doubt in _doubts_from_args(ctx, args, "/是投诉 3"):
         _confirm(ctx, doubt)
 
 
@@ -214,10 +211,7 @@ def _confirm(ctx: Context, doubt: dict) -> None:
 @command("dismiss", usage="/不是 编号…（或 /dismiss 编号…）", summary="“可能是投诉”的消息不是投诉：记下来，以后类似的少问您；可一次写几个编号",
          aliases=("不是",), examples=("/dismiss 3", "/dismiss 3 4 5"))
 def dismiss(ctx: Context, args: list[str]) -> None:
-    # A day's doubts are answered together ("/不是 3 4 5")
-    if len(args) > LISTED_AT_ONCE:
-        raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
-    _dismiss(ctx, [_doubt_from_args(ctx, [number], "/不是 3 4 5") for number in args or [""]])
+    _dismiss(ctx, _doubts_from_args(ctx, args, "/不是 3 4 5"))
 
 
 def _dismiss(ctx: Context, doubts: list[dict]) -> None:
@@ -235,12 +229,19 @@ def _dismiss(ctx: Context, doubts: list[dict]) -> None:
     ctx.reply("command_reply", "complaint_correction", outcome="dismissed", **named[0], dismissed=named)
 
 
-def _doubt_from_args(ctx: Context, args: list[str], example: str) -> dict:
-    if len(args) != 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+def _doubts_from_args(ctx: Context, args: list[str], example: str) -> list[dict]:
+    """The doubts a day's answer names ("/不是 3 4 5", "/是投诉 3 4"), every number checked before any is acted on."""
+    if len(args) > LISTED_AT_ONCE:
+        raise UsageError(f"一次最多写 {LISTED_AT_ONCE} 个编号")
+    return [_doubt_typed(ctx, number, example) for number in args or [""]]
+
+
+def _doubt_typed(ctx: Context, typed: str, example: str) -> dict:
+    if not typed.lstrip("#").isdigit() or len(typed) > 9:
         raise UsageError(f"请写明“可能是投诉”提醒里的编号，例如 {example}")
-    doubt = _doubt_numbered(ctx, int(args[0].lstrip("#")))
+    doubt = _doubt_numbered(ctx, int(typed.lstrip("#")))
     if doubt is None:
-        raise UsageError(f"没有编号为 {excerpt(args[0], 12)} 的“可能是投诉”提醒")
+        raise UsageError(f"没有编号为 {excerpt(typed, 12)} 的“可能是投诉”提醒")
     return doubt
 
 
