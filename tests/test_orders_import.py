@@ -254,6 +254,20 @@ def test_link_takes_nicknames_with_spaces_emoji_or_invisible_characters(tmp_path
     assert "所有订单都已对应到成员" in listing
 
 
+def test_a_buyer_nickname_no_order_holds_is_linked_for_later_orders_and_the_owner_told_so(tmp_path):
+    """"/link 会员033 @小王" with no order of 会员033 said "0 单，共 ¥0.00，计入 小王 的消费", as if it had worked: a
+    nickname mistyped would leave the real one unlinked without a word."""
+    events = shop() + [say("2026-11-25 10:01", OWNER, "/link 王小二 @小王", room=None)]
+    linked, = [m["text"] for m in replay_events(events, db_path=tmp_path / "store.db")]
+    assert linked == ("已把买家昵称“王小二”对应到 小王（wxid_a）。订单里还没有这个买家昵称：以后导入的订单里有它时，计入 小王 的消费；"
+                      "如果是写错了，回复 /unlink 王小二，再用 /link 看待对应的昵称。")
+    rows = [["A1", "2026-11-26 10:00:00", "王小二", "", "88", "已完成"]]
+    assert import_orders(write_csv(tmp_path, rows), tmp_path / "store.db").returncode == 0
+    tier, = [m["text"] for m in replay_events([say("2026-11-26 11:00", OWNER, "/tier @小王", room=None)],
+                                              db_path=tmp_path / "store.db")]
+    assert "消费 ¥88.00，1 单" in tier, "the order imported later counts for the member linked before"
+
+
 @pytest.mark.parametrize(
     "name, content, reason",
     [
