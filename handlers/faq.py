@@ -43,12 +43,11 @@ from core.registry import Action, command, job, on_message, on_start, Refused, U
 from core.rules import from_member, in_shop_group, mentions_shop, private, rule
 from core.templates import copy_problems
 from core.text import excerpt, quote
-from handlers import off_hours
+from handlers import off_hours, response_nudges
 from handlers.addressing import RULES, about_the_shop, automatic_reply
 from handlers.faq_matcher import Entry, Matcher, reading
 from handlers.opening_hours import is_open
 from handlers.periods import Period, last_days
-from handlers.response_nudges import nudged_between
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +125,10 @@ def post_group_answer(ctx: Context, payload: dict) -> None:
 
 def _send(ctx: Context, entry: int, room: str | None, askers: list[str], closed: bool, *, about: str) -> None:
     answer = _answer_of(ctx, entry)
-    if answer is None:
-        return  # the owner deleted the entry within the minute: it is no longer the shop's answer
+    if answer is None:  # the owner deleted the entry within the minute: it is no longer the shop's answer, and the
+        for asker in askers:  # question is not dropped: it waits for the shop as any other does
+            response_nudges.wait_for_an_answer(ctx, Message(asker, about, room))
+        return
     several = len(askers) > 1  # one person is @-mentioned by the transport; several are named in the text
     ctx.say("faq_answer", "faq_answer", room=room, to=None if several else askers[0], about=about,
             expires_at=ctx.now + LIFETIME, answer=answer, closed=closed,
@@ -509,7 +510,7 @@ def week_figures(ctx: Context, period: Period) -> dict:
         """SELECT entry, count(*) FROM faq_answers WHERE at >= ? AND at < ? AND entry IN (SELECT id FROM faq_entries)
         GROUP BY entry ORDER BY 2 DESC, entry""", [period.start, period.end]
     ).fetchall()
-    waited = nudged_between(ctx, period.start, period.end)
+    waited = response_nudges.nudged_between(ctx, period.start, period.end)
     return {
         "faq_entries": ctx.db.execute("SELECT count(*) FROM faq_entries").fetchone()[0],
         "faq_answered_total": sum(times for _, times in answered),

@@ -105,6 +105,12 @@ def keep_night_questions(ctx: Context, message: Message) -> None:
     list_night_questions.schedule(ctx, opening, key=NIGHT_LIST)
 
 
+def wait_for_an_answer(ctx: Context, message: Message) -> None:
+    """A question another feature took to answer and then could not (an FAQ entry deleted in the minute its group
+    answer waited to gather askers) waits for the shop as any question does: nudged about, or listed at opening."""
+    (watch_for_unanswered_questions if shop_open(ctx, message) else keep_night_questions)(ctx, message)
+
+
 @job("night_questions")
 def list_night_questions(ctx: Context, payload: dict) -> None:
     """One list at opening of what waited overnight: a line per member and chat (their first question, and how

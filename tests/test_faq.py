@@ -176,6 +176,18 @@ def test_edit_and_delete_change_what_members_get(shop_bot):
     assert "已删除问答“运费、邮费、包邮”" in replies(bot)[-1]
 
 
+def test_a_group_question_whose_entry_is_deleted_before_the_answer_goes_still_reaches_the_owner(shop_bot):
+    """A group answer waits a minute to gather askers; an entry deleted in that minute sent nothing, and the
+    question, taken by the FAQ, was neither answered nor nudged about: dropped without a word."""
+    bot = with_shipping(shop_bot, groups={GROUP: ["小王"]})
+    bot.member("小王").says("请问运费多少？", room=GROUP)
+    bot.owner.says("/faq del 运费")
+    bot.advance(minutes=20)
+    assert bot.sent(kind="faq_answer") == []
+    nudge, = bot.texts(kind="response_nudge")
+    assert "小王" in nudge and "请问运费多少" in nudge
+
+
 def test_a_long_list_is_paged(shop_bot):
     bot = shop_bot()
     for n in range(12):
