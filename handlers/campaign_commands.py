@@ -38,6 +38,9 @@ KIND_WORDS = {"闪购": "flash_sale", "闪购日": "flash_sale", "会员日": "m
               "直播": "live_notice", "直播预告": "live_notice"}
 MONTHLY = re.compile(r"^每月(\d{1,2})日?$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+# A discount and nothing else: 8折, 8.5折, 八折, 半价, 满199减30, 立减20元, ¥59, 第二件半价, 买一送一, 免运费, 20%.
+ONLY_A_DISCOUNT = re.compile(r"^(\d+(\.\d+)?折|[一二三四五六七八九]折|半价|满\d+减\d+元?|立减\d+元?|[¥￥]\d+(\.\d+)?|\d+(\.\d+)?元"
+                             r"|第二件\S{1,3}|买\S送\S|免运费|\d+%)$")
 USAGE = "/campaign add 闪购|会员日|轻内容|直播 周五|每月18 20:00 内容"
 MEMO, PENDING = "campaign_commands", "pending"  # ctx.memo: a campaign waiting for the owner's /campaign confirm
 HOLDS_A_SLOT = ("active", "paused")  # a cancelled campaign gives its day and time up; a paused one keeps them
@@ -287,16 +290,25 @@ def _details(kind: str, words: list[str]) -> dict:
     if problems := copy_problems(text):
         raise UsageError(f"这段文案{'；'.join(problems)}，请换个说法")
     if kind == "flash_sale":
-        if problem := discount_problem(words[0]):
-            raise UsageError(f"{problem}；写在时间后面，例如 {ADD_ACTIONS[kind].examples[0]}")
-        products = [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
-        return {"discount": words[0], "products": products, "duration_hours": 2}
+        discount, products = _discount_and_products(words)
+        return {"discount": discount, "products": products, "duration_hours": 2}
     if kind == "member_day":
         value = money(words[0], "券面额", at_most=COUPON_AT_MOST, example="10")
         return {"coupon_value": float(value), "coupon_condition": " ".join(words[1:]) or "无门槛", "private_to_vip": False}
     if kind == "light_content":
         return {"text": text}
     return {"topic": text}
+
+
+def _discount_and_products(words: list[str]) -> tuple[str, list[str]]:
+    """The discount goes first, but owners also write it last ("精选马克杯 8折"): a last word that is nothing but a
+    discount is taken as one. A last word with more in it ("精选保温杯限时八折") is not split: guessed wrong, the
+    post every group gets would read "本周五晚八点半限时…"."""
+    if len(words) > 1 and discount_problem(words[0]) and ONLY_A_DISCOUNT.match(words[-1]):
+        words = [words[-1], *words[:-1]]
+    if problem := discount_problem(words[0]):
+        raise UsageError(f"{problem}；写在时间后面，例如 {ADD_ACTIONS['flash_sale'].examples[0]}")
+    return words[0], [p for p in re.split(r"[,，、]", " ".join(words[1:])) if p]
 
 
 def _new_name(ctx: Context, kind: str) -> str:

@@ -294,11 +294,14 @@ def test_campaign_copy_typed_in_chat_is_linted_and_kept_short_and_a_coupon_is_an
     commands = ["/campaign add 轻内容 周三 12:30 全网最低价，手慢无", "/campaign add 轻内容 周三 12:30 " + "好" * 600,
                 "/campaign add 会员日 每月18 20:00 1e30 满99可用", "/campaign add 会员日 每月18 20:00 nan 满99可用",
                 "/campaign add 闪购 周五 20:30 本周五晚八点半 精选保温杯限时八折",  # a time where the discount goes
-                "/campaign add 闪购 周五 20:30 满199减30 保温杯"]
+                "/campaign add 闪购 周五 20:30 满199减30 保温杯",
+                "/campaign add 闪购 周六 20:30 精选马克杯,保温杯 8.5折",  # the discount typed after the products
+                "/campaign preview 闪购2"]
     sent = replay_events(shop() + [say("2026-11-25 10:0" + str(n), OWNER, text, room=None) for n, text in enumerate(commands)])
-    lint, long, huge, nan, not_a_discount, added = [m["text"] for m in sent]
+    lint, long, huge, nan, not_a_discount, added, added_last, preview = [m["text"] for m in sent]
     assert "“本周五晚八点半”不像折扣" in not_a_discount and "/campaign add 闪购" in not_a_discount
-    assert added.startswith("已添加 闪购1")
+    assert added.startswith("已添加 闪购1") and added_last.startswith("已添加 闪购2")
+    assert "精选马克杯、保温杯限时8.5折" in preview, preview
     assert "最低价" in lint and "手慢无" in lint and "请换个说法" in lint
     assert "内容太长（600 字）" in long and len(long) < 200
     assert "券面额请写 0.01 到 10000 元之间" in huge and "券面额请写" in nan
