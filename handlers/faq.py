@@ -365,11 +365,12 @@ def _not(ctx: Context, args: list[str]) -> None:
     if len(args) != 1 or not args[0].isdigit():
         raise UsageError("请写出回答的编号，例如 /faq not 12（/faq recent 可查看编号）")
     row = ctx.db.execute(
-        "SELECT entry, question FROM faq_answers WHERE id = ? AND entry IN (SELECT id FROM faq_entries)", [int(args[0])]
+        """SELECT entry, question, contact, room FROM faq_answers WHERE id = ? AND entry IN (SELECT id FROM faq_entries)""",
+        [int(args[0])]
     ).fetchone()
     if row is None:
         raise UsageError(f"没有编号 {int(args[0])} 的回答，/faq recent 可查看最近的回答")
-    entry, question = row
+    entry, question, contact, room = row
     if not question:
         raise UsageError(f"编号 {int(args[0])} 的回答是升级前记下的，没有留下问题，记不了")
     taken = ctx.db.execute("INSERT OR IGNORE INTO faq_counterexamples (answer, entry, text, at) VALUES (?, ?, ?, ?)",
@@ -377,7 +378,21 @@ def _not(ctx: Context, args: list[str]) -> None:
     if taken:
         _changed(ctx)
     ctx.reply("command_reply", "faq_corrected", question=excerpt(question, 12), title=_title(ctx, entry),
-              again=not taken)
+              again=not taken, held_back=_hold_back(ctx, entry, room, contact, question))
+
+
+def _hold_back(ctx: Context, entry: int, room: str | None, asker: str, question: str) -> bool:
+    """A group answer still gathering askers leaves out the one the owner says it must not answer, whose question
+    then waits for the shop as any other does. Whether there was such an answer."""
+    gathering = ctx.timer(_key(room, entry)) if room else None
+    if gathering is None or asker not in gathering.payload["askers"]:
+        return False
+    if askers := [other for other in gathering.payload["askers"] if other != asker]:
+        post_group_answer.schedule(ctx, gathering.due_at, key=gathering.key, **{**gathering.payload, "askers": askers})
+    else:
+        ctx.cancel_all(gathering.key)
+    response_nudges.wait_for_an_answer(ctx, Message(asker, question, room))
+    return True
 
 
 def _examples_of(ctx: Context, entry: int) -> list[str]:

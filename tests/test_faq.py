@@ -188,6 +188,21 @@ def test_a_group_question_whose_entry_is_deleted_before_the_answer_goes_still_re
     assert "小王" in nudge and "请问运费多少" in nudge
 
 
+def test_a_wrong_group_answer_corrected_before_it_goes_leaves_that_member_out(shop_bot):
+    """/faq recent numbers an answer as soon as it is taken, while it still waits a minute to gather askers: a
+    correction then must keep it from the member it was wrong for, whose question waits for the shop."""
+    bot = with_shipping(shop_bot, groups={GROUP: ["小王", "小李"]})
+    bot.member("小王").says("运费险怎么买", room=GROUP)
+    bot.member("小李").says("运费多少", room=GROUP)
+    bot.owner.says("/faq not 1")
+    bot.advance(minutes=20)
+    answer, = bot.sent(kind="faq_answer")
+    assert answer["to"] == bot.member("小李").id and "@" not in answer["text"]
+    assert "已撤下" in replies(bot)[-1]
+    nudge, = bot.texts(kind="response_nudge")
+    assert "小王" in nudge and "运费险怎么买" in nudge
+
+
 def test_a_long_list_is_paged(shop_bot):
     bot = shop_bot()
     for n in range(12):
