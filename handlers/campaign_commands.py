@@ -117,13 +117,24 @@ def _named(ctx: Context, action: str, rest: list[str]) -> Campaign:
     if not 1 <= len(rest) <= (2 if action == "image" else 1):
         raise UsageError(f"请给出活动名称，例如 /campaign {action} 闪购日")
     campaign = load(ctx.db, rest[0])
+    if campaign is None and len(meant := _of_its_kind(ctx, rest[0])) == 1:
+        campaign = meant[0]
     if campaign is None:
-        names = [c.name for c in load_all(ctx.db)]
+        names = [c.name for c in meant or load_all(ctx.db)]
         listed = "、".join(names[:NAMES_SHOWN]) + (" 等，/campaigns 可查看全部" if len(names) > NAMES_SHOWN else "")
+        if meant:
+            raise UsageError(f"{rest[0]}有 {len(names)} 个：{listed}。请写明是哪一个，例如 /campaign {action} {names[0]}")
         raise UsageError(f"没有名为{quote(rest[0], 20)}的活动。现有的活动：{listed or '还没有'}")
     if campaign.status == "off":
         raise Refused(f"{campaign.name} 在 config.toml 里关闭了（enabled = false），请在那里打开")
     return campaign
+
+
+def _of_its_kind(ctx: Context, word: str) -> list[Campaign]:
+    """"/campaign pause 闪购" names a kind the way /campaign add does: the campaigns of that kind it may mean, the
+    cancelled ones only when there is no other."""
+    of_kind = [c for c in load_all(ctx.db) if c.kind == KIND_WORDS.get(word)]
+    return [c for c in of_kind if c.status != "cancelled"] or of_kind
 
 
 def _add(ctx: Context, args: list[str]) -> None:

@@ -183,7 +183,7 @@ def test_owner_adds_a_campaign_outside_its_window_confirms_the_suggestion_previe
         say("2026-11-25 10:01", OWNER, "/campaign add 轻内容 周四 20:00 围巾的三种系法", room=None),
         say("2026-11-25 10:02", OWNER, "/campaign confirm", room=None),
         say("2026-11-25 10:03", OWNER, "/campaign preview 会员日", room=None),
-        say("2026-11-25 10:04", OWNER, "/campaign pause 闪购日", room=None),
+        say("2026-11-25 10:04", OWNER, "/campaign pause 闪购", room=None),  # the kind, as /campaign add names it
         say("2026-11-25 10:05", OWNER, "/campaigns", room=None),
         say("2026-11-25 10:06", OWNER, "/campaign add 闪购 周八 20:00 8折", room=None),
     ]
@@ -260,9 +260,11 @@ def test_a_second_campaign_in_a_slot_already_taken_is_refused_naming_the_first()
         "/campaign resume 轻内容1",
         "/campaign add 轻内容 周四 12:30 帽子",
         "/campaign add 闪购 每月18 20:00 9折 袜子",
+        "/campaign pause 轻内容",  # two of that kind in use (轻内容1 is cancelled): which one is not guessed
     ], start=1)]
     replies = owner_told(replay_events(events), "command_reply")
-    flash, added, paused, same_paused, suggested_taken, cancelled, readded, resumed, other_time, other_day = replies
+    flash, added, paused, same_paused, suggested_taken, cancelled, readded, resumed, other_time, other_day, which = replies
+    assert "轻内容有 2 个：轻内容2、轻内容3。请写明是哪一个，例如 /campaign pause 轻内容2" in which, which
     assert flash.startswith("抱歉，每周五 20:00 已经有 闪购日（下次推送 周五20:00）") and "/campaign cancel 闪购日" in flash
     assert added.startswith("已添加 轻内容1")
     assert "每周四 12:00 已经有 轻内容1（已暂停，/campaign resume 轻内容1 可恢复）" in same_paused
