@@ -12,7 +12,7 @@ from handlers import complaint_detection, complaint_reasons
 from tests.conftest import OWNER
 from tests.test_media import png
 
-MISSED = "这次的没有上次的好吃"  # the rules and the model let it pass (asserted below)
+MISSED = "这回的没有上次的好吃"  # the rules and the model let it pass (asserted below)
 FALSE_ALARM = "电影院的座位是坏的，质量太差了"  # about a cinema, not the shop: the detector is sure it is a complaint; the owner says it is not
 
 
@@ -232,7 +232,7 @@ def test_a_missed_complaint_filed_without_a_reason_gets_the_one_its_words_say(sh
     bot.owner.says("/complaint @小王 1")
     bot.advance(minutes=1)
     assert complaint_detection.RULES.classify(MISSED) is None, "the rules would have filed it as 其他"
-    assert bot.texts(kind="complaint_alert")[0].startswith("新投诉 #1（品控）：小王在「普通会员群」说：“这次的没有上次的好吃”")
+    assert bot.texts(kind="complaint_alert")[0].startswith("新投诉 #1（品控）：小王在「普通会员群」说：“这回的没有上次的好吃”")
     assert complaint_reasons.corrections(Context(bot.assistant).db) == [], "the reason is the models' own"
 
 

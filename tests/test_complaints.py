@@ -118,9 +118,13 @@ def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_au
 
 def test_praise_and_negations_are_not_complaints(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
+    for n, praise in enumerate(["完全没有破损，包装很好，好评！", "一点都不漏，好评", "没有任何质量问题，好评！"]):
+        bot.member(f"成员{n}").says(praise, room="普通会员群")
+    # "质量…差" reads close to a complaint to the model (round 38 in its data: 0.484, the doubt band from 0.48):
+    # the owner may be asked about it in private, the group never hears an apology
     bot.member("小王").says("质量一点都不差，没有任何问题，好评！", room="普通会员群")
     bot.advance(hours=2)
-    assert bot.sent() == []
+    assert all(m["kind"] == "complaint_doubt" and m["to"] == OWNER and "小王" in m["text"] for m in bot.sent())
 
 
 def test_bad_resolve_commands_say_what_is_wrong(shop_bot):
