@@ -71,8 +71,10 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     if _told_of_a_chase(ctx, message):
         return
     key = _key(message.room or message.sender, message.sender)
-    if ctx.is_scheduled(key):
-        return  # the first unanswered question keeps its clock; later ones do not push it back
+    if (waiting := ctx.timer(key)) is not None:  # the first unanswered question keeps its clock, and the owner
+        later = [*waiting.payload.get("later", []), [to_db(ctx.now), message.shown]]  # hears of the later ones with it
+        nudge_owner.schedule(ctx, waiting.due_at, key=key, **{**waiting.payload, "later": later})
+        return
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
     nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.shown,
                          asked_at=to_db(ctx.now))
@@ -152,7 +154,9 @@ def _keep_nudged(ctx: Context, asked_at: str, room: str | None, contact: str, te
 @job("response_nudge")
 def nudge_owner(ctx: Context, question: dict) -> None:
     asked_at = from_db(question["asked_at"], ctx.config.tz)
-    _keep_nudged(ctx, question["asked_at"], question["room"], question["sender"], question["text"])
+    later = question.get("later", [])  # a timer set before later questions were kept has none
+    for at, text in [[question["asked_at"], question["text"]], *later]:
+        _keep_nudged(ctx, at, question["room"], question["sender"], text)
     ctx.tell_owner(
         "response_nudge",
         "response_nudge",
@@ -160,6 +164,7 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         where=ctx.topic_of(question["room"]) if question["room"] else None,
         text=question["text"],
         asked_at=asked_at,
+        later=[text for _, text in later],
     )
 
 

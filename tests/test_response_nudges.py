@@ -42,6 +42,24 @@ def test_repeated_questions_from_one_member_nudge_once_from_the_first(shop_bot):
     assert [m["at"][:16] for m in bot.sent(kind="response_nudge")] == ["2026-11-25T10:15"]
 
 
+def test_a_members_other_questions_while_the_first_waits_are_in_its_nudge(shop_bot):
+    """Nudged only about the first, the owner never heard of what the member asked next ("昨天买的多久能发出来"
+    after "周五闪购是几点开始呀"), and /waiting counted one question."""
+    bot = shop_bot("2026-11-25 10:00")
+    zhou = bot.member("小周")
+    zhou.says("周五闪购是几点开始呀", room="普通会员群")
+    bot.advance(minutes=3)
+    zhou.says("昨天买的多久能发出来", room="普通会员群")
+    bot.advance(minutes=3)
+    zhou.says("保温杯能装热汤吗", room="普通会员群")
+    bot.advance(minutes=20)
+    nudge, = bot.texts(kind="response_nudge")
+    assert "“周五闪购是几点开始呀”，已等15分钟" in nudge and "之后又问了 2 条，最近一条：“保温杯能装热汤吗”" in nudge
+    bot.owner.says("/waiting")
+    bot.advance(minutes=1)
+    assert "共3条" in bot.texts(kind="command_reply")[-1].replace(" ", "")
+
+
 def test_a_question_after_hours_gets_the_auto_reply_not_a_nudge():
     sent = replay_events(shop("2026-11-25 20:00") + [say("2026-11-25 20:00", "wxid_a", "发货了吗？")], until="2026-11-25 21:00")
     assert [m["kind"] for m in sent] == ["off_hours_reply"]
