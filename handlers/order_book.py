@@ -55,6 +55,11 @@ def save_import(db, rows: list[tuple]) -> tuple[int, int]:
     return new, updated
 
 
+def has_counted_orders(db) -> bool:
+    """Whether any order counts toward spend: an empty VIP list then means nobody qualifies, not nothing imported."""
+    return db.execute("SELECT 1 FROM orders WHERE counts = 1 LIMIT 1").fetchone() is not None
+
+
 def has_order(db, order_id: str) -> bool:
     """Whether an order of this id is recorded: an id is recorded once, imported or typed."""
     return db.execute("SELECT 1 FROM orders WHERE id = ?", [order_id]).fetchone() is not None

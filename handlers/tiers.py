@@ -242,7 +242,15 @@ def show_tier(ctx: Context, args: list[str]) -> None:
         spend=spend, orders=orders, spend_days=rules.spend_window_days,
         days=days, messages=messages, active_days=rules.activity_window_days,
         complaints=complaints.member_complaints(ctx, contact),
+        same_name_buyer=_same_name_buyer(ctx, contact),
     )
+
+
+def _same_name_buyer(ctx: Context, contact: str) -> dict | None:
+    """An order nickname not yet linked that this member alone is named: their spend may be sitting there (an
+    export with nicknames only is the usual case), and /tier would say ¥0.00 as if they had bought nothing."""
+    return next((buyer for buyer in order_book.unlinked_buyers(ctx.db)
+                 if buyer["name"] == ctx.name_of(contact) and buyer["members"] == [contact]), None)
 
 
 @command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）", examples=("/vip", "/vip 2"))
@@ -256,7 +264,9 @@ def list_vips(ctx: Context, args: list[str]) -> None:
     )
     for vip in vips:
         vip["since"] = _local_day(ctx, vip["since"])
-    ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=page_count(total, VIP_PAGE))
+    ctx.reply("command_reply", "vip_list", vips=vips, total=total, page=page, pages=page_count(total, VIP_PAGE),
+              unlinked=len(order_book.unlinked_buyers(ctx.db)) if not total else 0,
+              orders=not total and order_book.has_counted_orders(ctx.db))
 
 
 @command("tiers", usage="/tiers [refresh] 或 /tiers dropped|outsiders [页码]",

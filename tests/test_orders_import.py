@@ -268,6 +268,32 @@ def test_a_buyer_nickname_no_order_holds_is_linked_for_later_orders_and_the_owne
     assert "消费 ¥88.00，1 单" in tier, "the order imported later counts for the member linked before"
 
 
+NICKNAMED = [["A1", "2026-11-20 10:00:00", "小王", "", "699", "已完成"], ["A2", "2026-11-21 10:00:00", "小李", "", "59", "已完成"]]
+
+
+def owner_replies_after_import(tmp_path, rows: list[list[str]], typed: list[str]) -> list[str]:
+    db_path = tmp_path / "store.db"
+    assert import_orders(write_csv(tmp_path, rows), db_path).returncode == 0
+    events = shop() + [say(f"2026-11-25 10:0{n}", OWNER, text, room=None) for n, text in enumerate(typed, start=1)]
+    return [m["text"] for m in replay_events(events, db_path=db_path) if m["kind"] == "command_reply"]
+
+
+def test_an_empty_vip_list_and_a_members_tier_point_to_the_nicknames_waiting_for_a_link(tmp_path):
+    """Right after the order file, nobody is VIP because the export names buyers by nickname only: "/vip" told the
+    owner to send the order file they had just sent, and "/tier @小王" said ¥0.00 with 小王's ¥699 order beside it."""
+    unlinked, tier, _, _, linked_tier, _, listed = owner_replies_after_import(tmp_path, NICKNAMED, [
+        "/vip", "/tier @小王", "/link 小王 wxid_a", "/link 小李 @小李", "/tier @小李", "/tiers refresh", "/vip"])
+    assert "订单里有 2 个买家昵称还没对应到成员" in unlinked and "/link" in unlinked and "订单文件" not in unlinked
+    assert "消费 ¥0.00，0 单" in tier and "订单里同名的买家昵称“小王”（1 单 ¥699.00）还没对应到成员：是这位的话，回复 /link 小王 wxid_a" in tier
+    assert "同名的买家昵称" not in linked_tier and "消费 ¥59.00，1 单" in linked_tier
+    assert "VIP 共 1 位" in listed and "小王" in listed
+
+
+def test_an_empty_vip_list_with_every_order_linked_says_nobody_qualifies_yet(tmp_path):
+    *_, none_qualify = owner_replies_after_import(tmp_path, NICKNAMED[1:], ["/link 小李 @小李", "/tiers refresh", "/vip"])
+    assert "还没有成员达到 VIP 的条件" in none_qualify and "订单文件" not in none_qualify
+
+
 @pytest.mark.parametrize(
     "name, content, reason",
     [
