@@ -119,11 +119,12 @@ def list_night_questions(ctx: Context, payload: dict) -> None:
     many they asked), oldest first."""
     rows = _by_member(ctx, "WITH waiting AS (SELECT id, at, room, contact, text FROM night_questions WHERE at <= ?)",
                       [to_db(ctx.now)])
+    for asked_at, room, contact, text in ctx.db.execute(  # each of them, as /waiting counts a member's questions
+            "SELECT at, room, contact, text FROM night_questions WHERE at <= ? ORDER BY id", [to_db(ctx.now)]).fetchall():
+        _keep_nudged(ctx, asked_at, room, contact, text)
     ctx.db.execute("DELETE FROM night_questions WHERE at <= ?", [to_db(ctx.now)])
     if not rows:
         return
-    for room, contact, asked_at, _, text in rows:
-        _keep_nudged(ctx, asked_at, room, contact, text)
     ctx.tell_owner("night_questions", "night_questions", more=max(len(rows) - LISTED_AT_ONCE, 0),
                    questions=_lines(ctx, rows[:LISTED_AT_ONCE]))
 

@@ -100,6 +100,9 @@ def test_at_opening_the_owner_gets_one_list_of_the_nights_questions_oldest_first
     assert "小王在「普通会员群」昨天22:00问：“请问我的订单什么时候发货？”（共 2 条）" in lines[1]
     assert "小李私聊昨天22:50问：“还在吗？我想改一下收货地址”" in lines[2]
     assert bot.advance(hours=2) == [], "no nudge about them as well, and no second list"
+    bot.owner.says("/waiting")
+    bot.advance(minutes=1)
+    assert "（共 2 条）" in bot.texts(kind="command_reply")[-1], "/waiting counts them as the list did"
 
 
 def test_a_question_the_shop_answered_at_night_is_left_off_the_list(shop_bot):
