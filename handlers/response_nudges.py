@@ -35,6 +35,7 @@ NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however
 LISTED_AT_ONCE = 20  # lines of the list and of a page of /waiting (a chat message of 2,000 characters is not read)
 STILL_WAITING_FOR = dt.timedelta(days=3)  # a question unanswered for longer is not what a member's next one chases
 CHASE_TOLD_EVERY = dt.timedelta(hours=1)  # the owner is told of one member chasing in one chat at most this often
+LATER_KEPT = 10  # a member's later questions a nudge keeps (counting the rest): a flood of them stays a small timer
 
 
 def _key(chat: str, sender: str = "") -> str:
@@ -73,7 +74,8 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     key = _key(message.room or message.sender, message.sender)
     if (waiting := ctx.timer(key)) is not None:  # the first unanswered question keeps its clock, and the owner
         later = [*waiting.payload.get("later", []), [to_db(ctx.now), message.shown]]  # hears of the later ones with it
-        nudge_owner.schedule(ctx, waiting.due_at, key=key, **{**waiting.payload, "later": later})
+        nudge_owner.schedule(ctx, waiting.due_at, key=key, **{**waiting.payload, "later": later[-LATER_KEPT:],
+                                                                "asked_later": waiting.payload.get("asked_later", 0) + 1})
         return
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
     nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.shown,
@@ -166,6 +168,7 @@ def nudge_owner(ctx: Context, question: dict) -> None:
         text=question["text"],
         asked_at=asked_at,
         later=[text for _, text in later],
+        asked_later=question.get("asked_later", len(later)),
     )
 
 

@@ -60,6 +60,16 @@ def test_a_members_other_questions_while_the_first_waits_are_in_its_nudge(shop_b
     assert "共3条" in bot.texts(kind="command_reply")[-1].replace(" ", "")
 
 
+def test_a_flood_of_questions_is_counted_in_the_nudge_not_carried_whole(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    for n in range(40):
+        bot.member("小周").says(f"请问{n}号款还有货吗", room="普通会员群")
+    assert len(bot.assistant.timers.get("nudge:" + bot.room_id("普通会员群") + ":" + bot.member("小周").id).payload["later"]) == 10
+    bot.advance(minutes=20)
+    nudge, = bot.texts(kind="response_nudge")
+    assert "“请问0号款还有货吗”" in nudge and "之后又问了 39 条，最近一条：“请问39号款还有货吗”" in nudge
+
+
 def test_a_question_after_hours_gets_the_auto_reply_not_a_nudge():
     sent = replay_events(shop("2026-11-25 20:00") + [say("2026-11-25 20:00", "wxid_a", "发货了吗？")], until="2026-11-25 21:00")
     assert [m["kind"] for m in sent] == ["off_hours_reply"]
