@@ -249,8 +249,11 @@ def show_tier(ctx: Context, args: list[str]) -> None:
 def _same_name_buyer(ctx: Context, contact: str) -> dict | None:
     """An order nickname not yet linked that this member alone is named: their spend may be sitting there (an
     export with nicknames only is the usual case), and /tier would say ¥0.00 as if they had bought nothing."""
-    return next((buyer for buyer in order_book.unlinked_buyers(ctx.db)
-                 if buyer["name"] == ctx.name_of(contact) and buyer["members"] == [contact]), None)
+    name = ctx.name_of(contact)
+    orders, spend = order_book.nickname_orders(ctx.db, [name])
+    if not orders or order_book.linked_to(ctx.db, [name]) or directory.contacts_named(ctx.db, [name]).get(name) != [contact]:
+        return None
+    return {"name": name, "orders": orders, "spend": spend}
 
 
 @command("vip", usage="/vip [页码]", summary="列出 VIP 成员（每页20位）", examples=("/vip", "/vip 2"))
