@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # only for type names: the registry must not import the core 
     from core.config import Config
     from core.context import Context
     from core.rules import Rule
+    from core.timers import Timer
 
 MARK = "__bot_feature__"  # the attribute a decorator leaves on what it declares
 
@@ -85,6 +86,11 @@ class Job:
         """Run this job at `at` with `payload`. Scheduling the same key again moves the timer (default key: the
         job's name and payload) instead of adding a twin."""
         ctx.schedule(key or f"{self.name}:{sorted(payload.items())}", self.name, at, **payload)
+
+    def amend(self, ctx: Context, timer: Timer, /, **changes: Any) -> None:
+        """Change what a pending timer of this job runs with, not when: a burst gathered into the first one's
+        timer (askers of one FAQ answer, a member's later questions) keeps the first one's time."""
+        self.schedule(ctx, timer.due_at, key=timer.key, **{**timer.payload, **changes})
 
 
 @dataclass(frozen=True)

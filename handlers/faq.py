@@ -108,9 +108,8 @@ def answer_from_faq(ctx: Context, message: Message) -> bool | None:
         post_group_answer.schedule(ctx, ctx.now + GATHER, key=_key(message.room, entry), room=message.room,
                                    entry=entry, askers=[message.sender], closed=closed, about=excerpt(message.text))
     elif (gathering := ctx.timer(_key(message.room, entry))) is not None:  # named in the answer about to go
-        payload = gathering.payload
-        post_group_answer.schedule(ctx, gathering.due_at, key=gathering.key, **{
-            **payload, "askers": [*payload["askers"], message.sender], "closed": payload["closed"] or closed})
+        post_group_answer.amend(ctx, gathering, askers=[*gathering.payload["askers"], message.sender],
+                                closed=gathering.payload["closed"] or closed)
     return True
 
 
@@ -388,7 +387,7 @@ def _hold_back(ctx: Context, entry: int, room: str | None, asker: str, question:
     if gathering is None or asker not in gathering.payload["askers"]:
         return False
     if askers := [other for other in gathering.payload["askers"] if other != asker]:
-        post_group_answer.schedule(ctx, gathering.due_at, key=gathering.key, **{**gathering.payload, "askers": askers})
+        post_group_answer.amend(ctx, gathering, askers=askers)
     else:
         ctx.cancel_all(gathering.key)
     response_nudges.wait_for_an_answer(ctx, Message(asker, question, room))

@@ -74,8 +74,7 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     key = _key(message.room or message.sender, message.sender)
     if (waiting := ctx.timer(key)) is not None:  # the first unanswered question keeps its clock, and the owner
         later = [*waiting.payload.get("later", []), [to_db(ctx.now), message.shown]]  # hears of the later ones with it
-        nudge_owner.schedule(ctx, waiting.due_at, key=key, **{**waiting.payload, "later": later[-LATER_KEPT:],
-                                                                "asked_later": waiting.payload.get("asked_later", 0) + 1})
+        nudge_owner.amend(ctx, waiting, later=later[-LATER_KEPT:], asked_later=waiting.payload.get("asked_later", 0) + 1)
         return
     wait = dt.timedelta(minutes=ctx.config.service.response_nudge_minutes)
     nudge_owner.schedule(ctx, ctx.now + wait, key=key, room=message.room, sender=message.sender, text=message.shown,
