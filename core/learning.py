@@ -12,7 +12,7 @@ how it prepares a text, its thresholds and its wording; this module has the rest
   change to the data, the code or the corrections names another file, so a stale model is never read. Models of
   the shipped data alone are kept for the user (`keep_models`, bot.py: ~/.cache/xiaodian/models); models with the
   owner's corrections hold n-grams of members' words, so they are kept beside the store (models/, 0700, files
-  0600) and pruned to the newest few. The environment variable BOT_MODEL_CACHE, when set, names one folder for
+  0600); both folders are pruned to the most lately used few. The environment variable BOT_MODEL_CACHE, when set, names one folder for
   both (the test suite's hundred-odd bots share one).
 - Scoring from the fitted weights (`Scorer`): scikit-learn checks its input on every call, 0.4-0.7 ms for one
   message, more than the whole message path may spend; the vocabulary, idf and coefficients are all a score
@@ -67,6 +67,10 @@ F1_GIVEN_UP = 0.003
 FITS_AT_ONCE = 2  # at most, and no more than the machine has cores: the bot's machine may well have two
 MODEL_CACHE = "BOT_MODEL_CACHE"  # the environment variable naming the folder of trained models (see the top)
 KEPT_WITH_CORRECTIONS = 6  # models trained with a store's corrections kept beside it: the newest, one per night
+# Models of the shipped data kept in the user's cache: the most lately used. Each update trains four of them (40-50
+# MB together), and unpruned they piled up: 140 of them, 1.4 GB, on the development machine. Twelve keep those
+# of the version in use and of two others (another shop's install on the same machine, or the one updated from).
+KEPT_SHIPPED = 12
 CODE = Path(__file__).resolve().parent.parent  # what a model's preparation and bands may be read by: core, handlers
 # "?" and "？" are one sign, and so are "？？？" and "？": how many marks a member types says little.
 MARK_TABLE = str.maketrans({"?": "？", "!": "！", ",": "，"})
@@ -345,7 +349,7 @@ def train_one_of(prepare: Callable[[str], str], examples: Sequence[tuple[str, st
     if kept is None or not kept.exists():
         _before_training(len(corrections), kept)
     if kept is not None and kept.exists():
-        numbers = json.loads(kept.read_text(encoding="utf-8"))
+        numbers = _read_kept(kept)
         return OneOf(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                      {label: _unpacked(packed) for label, packed in numbers["weights"].items()}, numbers["intercepts"])
     if missing := set(labels) - {label for _, label in examples}:
@@ -499,7 +503,7 @@ def train(task: Task, extra: Sequence[Example] = (), bands: Bands | None = None)
     if kept is None or not kept.exists():
         _before_training(len(extra), kept)
     if kept is not None and kept.exists():
-        numbers = json.loads(kept.read_text(encoding="utf-8"))
+        numbers = _read_kept(kept)
         scorer = Scorer(_unpacked(numbers["grams"], GRAM), _unpacked(numbers["idf"]),
                         _unpacked(numbers["weights"]), numbers["intercept"])
         return Detector(task.prepare, scorer, Bands(**numbers["bands"]))
@@ -695,9 +699,20 @@ def _unpacked(packed: str, kind: str = WEIGHT) -> object:
     return numpy.frombuffer(base64.b64decode(packed, validate=True), dtype=kind).astype(kind[1:])
 
 
+def _read_kept(kept: Path) -> dict:
+    """A kept model's numbers, the file marked as just used: the pruning after a write keeps the most lately used."""
+    numbers = json.loads(kept.read_text(encoding="utf-8"))
+    try:
+        os.utime(kept)
+    except OSError:  # another user's cache read but not owned: it is pruned by its owner's bot, not this one
+        pass
+    return numbers
+
+
 def _write_kept(kept: Path, numbers: dict, corrections: int) -> None:
     """Written whole, then renamed: another process reads all of it or none. 0600: the owner's corrections are
-    members' words, and their n-grams are in it. Beside a store, only the newest few are kept."""
+    members' words, and their n-grams are in it. In the user's cache and beside a store, only the most lately used
+    are kept (BOT_MODEL_CACHE is not pruned: the test suite's workers share it)."""
     partial = kept.with_name(f"{kept.name}.{os.getpid()}")
     try:
         with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as file:
@@ -708,9 +723,21 @@ def _write_kept(kept: Path, numbers: dict, corrections: int) -> None:
         partial.unlink(missing_ok=True)
         return
     if corrections and kept.parent == FOLDERS.with_corrections:
-        older = sorted(kept.parent.glob("model-*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for stale in older[KEPT_WITH_CORRECTIONS:]:
-            stale.unlink(missing_ok=True)
+        _prune(kept.parent, KEPT_WITH_CORRECTIONS)
+    elif not corrections and kept.parent == FOLDERS.shipped_data:
+        _prune(kept.parent, KEPT_SHIPPED)
+
+
+def _prune(folder: Path, keeping: int) -> None:
+    """All but the `keeping` most lately written or read models of the folder removed."""
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # pruned by another process meanwhile
+            return 0.0
+
+    for stale in sorted(folder.glob("model-*.json"), key=used, reverse=True)[keeping:]:
+        stale.unlink(missing_ok=True)
 
 
 def frozen_figures(task: Task, flags: Callable[[str], bool]) -> Figures:

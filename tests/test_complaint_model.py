@@ -484,6 +484,30 @@ def test_beside_the_store_only_the_newest_models_with_corrections_are_kept(model
     assert len(list(beside_store.glob("model-*.json"))) == learning.KEPT_WITH_CORRECTIONS
 
 
+def test_the_users_cache_keeps_the_models_of_the_versions_lately_used_not_every_update_ever(model_folders, tmp_path):
+    shipped, _ = model_folders
+    source = tmp_path / "examples.jsonl"
+    task = dataclasses.replace(tiny_task(), sources=lambda: [source])
+
+    def start(version: int) -> None:
+        source.write_text(f"version {version}", encoding="utf-8")
+        learning.train(task)
+
+    start(0)
+    start(1)
+    for version in range(2, learning.KEPT_SHIPPED + 3):
+        start(version)
+        if version == 5:
+            start(0)  # another install on this machine, still on the first version, started: read, not trained
+    kept = {path.name for path in shipped.glob("model-*.json")}
+    assert len(kept) == learning.KEPT_SHIPPED
+    start(0)
+    assert {path.name for path in shipped.glob("model-*.json")} == kept, "read, not trained again"
+    start(1)
+    after = {path.name for path in shipped.glob("model-*.json")}
+    assert after != kept and len(after) == learning.KEPT_SHIPPED, "the second version, pruned, trained again"
+
+
 def test_a_folder_that_cannot_be_made_costs_a_training_not_the_model(model_folders, tmp_path):
     blocked = tmp_path / "a file"
     blocked.write_text("")
