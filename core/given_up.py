@@ -31,6 +31,7 @@ KIND_WORDS = {
     "welcome": "欢迎",
     "off_hours_reply": "下班自动回复",
     "faq_answer": "常见问题回答",
+    "campaign_when": "活动时间回答",
     "complaint_ack": "投诉回复",
     "complaint_alert": "投诉提醒",
     "complaint_reminder": "投诉催办",

@@ -216,6 +216,33 @@ def next_post(ctx: Context, kind: str) -> dt.datetime | None:
     return min((at for at in planned if at), default=None)
 
 
+@dataclass(frozen=True)
+class Showing:
+    """A campaign as a member asking "when is it" means it: on now (posted, not over yet), or its next post."""
+
+    campaign: Campaign
+    at: dt.datetime  # when its post went out today or goes out next
+    on_now: bool
+    ends: dt.datetime | None  # a sale's end, a member day's midnight; None for a post not yet made
+
+
+def on_or_next(ctx: Context, kind: str) -> Showing | None:
+    """The campaign of this kind on now, else the one whose post comes first; None when none is active. A flash
+    sale is on for its hours after its first group post, a member day and a live stream's notice for that day."""
+    active = [c for c in load_all(ctx.db) if c.kind == kind and c.status == "active"]
+    start_of_day = dt.datetime.combine(ctx.now.date(), dt.time(), ctx.now.tzinfo)
+    for campaign in active:
+        hours = campaign.details.get("duration_hours")
+        since = ctx.now - dt.timedelta(hours=hours) if hours else start_of_day
+        posted, _ = occurrences(ctx.db, campaign=campaign.name, since=to_db(since), limit=1)
+        if posted:
+            at = from_db(posted[0].queued_at, ctx.config.tz)
+            ends = at + dt.timedelta(hours=hours) if hours else start_of_day + dt.timedelta(days=1)
+            return Showing(campaign, at, True, ends)
+    planned = sorted((at, campaign.name, campaign) for campaign in active if (at := planned_post(ctx, campaign)))
+    return Showing(planned[0][2], planned[0][0], False, None) if planned else None
+
+
 def _post_key(campaign: Campaign) -> str:
     return f"campaign:{campaign.name}:post"
 
@@ -368,7 +395,9 @@ def post_variables(ctx: Context, campaign: Campaign, room: str | None, window: W
                 "until": "今天24:00"}
     if campaign.kind == "light_content":
         return {"text": details["text"]}
-    return {"topic": details["topic"], "starts": details.get("starts") or f"{window.start:%H:%M}"}
+    # The stream starts at the time the owner gave it (/campaign add 直播 周六 15:30 …), not at its window's start:
+    # a notice posted at 15:30 said "今天15:00直播".
+    return {"topic": details["topic"], "starts": details.get("starts") or f"{campaign.time:%H:%M}"}
 
 
 def _issue_coupon(ctx: Context, campaign: Campaign, occurrence: str, *, room: str | None = None,
