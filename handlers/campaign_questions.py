@@ -33,8 +33,9 @@ RULES = tomllib.loads((Path(__file__).parent / "rules" / "campaign_questions.tom
 KIND_OF_WORD = {word: kind for kind, words in RULES["kinds"].items() for word in words}
 KIND_WORDS = "|".join(map(re.escape, sorted(KIND_OF_WORD, key=len, reverse=True)))
 NAMES_A_CAMPAIGN = re.compile(KIND_WORDS)
+DAYS = "|".join(map(re.escape, RULES["asks_whether_on"]))
 ASKS_WHEN = re.compile("|".join(map(re.escape, RULES["asks_when"]))
-                       + f"|(?:{'|'.join(map(re.escape, RULES['asks_whether_on']))})(?:有没有|有|是)(?:{KIND_WORDS})")
+                       + f"|(?:{DAYS})(?:有没有|有|是)(?:{KIND_WORDS})|(?:{KIND_WORDS})(?:是不是|是|在)(?:{DAYS})")
 ABOUT_AN_ORDER = re.compile("|".join(map(re.escape, RULES["about_an_order"])))
 GROUP_ONCE = dt.timedelta(minutes=10)  # one answer a kind a group in this span
 LIFETIME = dt.timedelta(hours=1)  # an answer later than this is given up and reported, not sent
