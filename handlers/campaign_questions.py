@@ -21,6 +21,7 @@ from pathlib import Path
 from core.clock import from_db, to_db
 from core.context import Context
 from core.events import Message
+from core.learning import without_mentions
 from core.registry import on_message
 from core.rules import from_member, in_shop_group, private
 from core.text import excerpt
@@ -37,6 +38,7 @@ DAYS = "|".join(map(re.escape, RULES["asks_whether_on"]))
 ASKS_WHEN = re.compile("|".join(map(re.escape, RULES["asks_when"]))
                        + f"|(?:{DAYS})(?:有没有|有|是)(?:{KIND_WORDS})|(?:{KIND_WORDS})(?:是不是|是|在)(?:{DAYS})")
 ABOUT_AN_ORDER = re.compile("|".join(map(re.escape, RULES["about_an_order"])))
+ONLY_A_CAMPAIGN = re.compile(f"\\s*(?:{KIND_WORDS})\\s*(?:{'|'.join(map(re.escape, RULES['bare_asking']))})*\\s*")
 GROUP_ONCE = dt.timedelta(minutes=10)  # one answer a kind a group in this span
 LIFETIME = dt.timedelta(hours=1)  # an answer later than this is given up and reported, not sent
 MEMO = "campaign_questions"  # ctx.memo: when each group was last answered about each kind
@@ -44,7 +46,9 @@ MEMO = "campaign_questions"  # ctx.memo: when each group was last answered about
 
 def kinds_asked_when(text: str) -> list[str]:
     """The kinds of campaign `text` asks the time of, in the order it names them; none for anything else."""
-    if not ASKS_WHEN.search(text) or ABOUT_AN_ORDER.search(text):
+    text = without_mentions(text)
+    asks = ASKS_WHEN.search(text) or ONLY_A_CAMPAIGN.fullmatch(text)
+    if not asks or ABOUT_AN_ORDER.search(text):
         return []
     return list(dict.fromkeys(KIND_OF_WORD[word] for word in NAMES_A_CAMPAIGN.findall(text)))
 
