@@ -91,8 +91,9 @@ def list_campaigns(ctx: Context, args: list[str]) -> None:
          summary="添加、暂停、恢复、取消、预览活动推送，给推送配图，看推送效果",
          examples=tuple(example for action in ACTIONS for example in action.examples), actions=ACTIONS)
 def change_campaign(ctx: Context, args: list[str]) -> None:
-    if not args:
-        raise UsageError("请写明要做什么：add、confirm、pause、resume、cancel、preview、image 或 stats")
+    if not args or args == ["list"] or args == ["列表"]:  # what an owner types to see them: /campaigns
+        list_campaigns(ctx, [])
+        return
     action, rest = args[0].lower(), args[1:]
     if action == "add":
         _add(ctx, rest)

@@ -185,10 +185,12 @@ def test_owner_adds_a_campaign_outside_its_window_confirms_the_suggestion_previe
         say("2026-11-25 10:03", OWNER, "/campaign preview 会员日", room=None),
         say("2026-11-25 10:04", OWNER, "/campaign pause 闪购", room=None),  # the kind, as /campaign add names it
         say("2026-11-25 10:05", OWNER, "/campaigns", room=None),
+        say("2026-11-25 10:05:30", OWNER, "/campaign", room=None),  # bare, as an owner looking for the list types it
         say("2026-11-25 10:06", OWNER, "/campaign add 闪购 周八 20:00 8折", room=None),
     ]
     sent = replay_events(events, until="2026-11-28 23:00")
-    refused, added, preview, paused, listing, bad = owner_told(sent, "command_reply")
+    refused, added, preview, paused, listing, bare, bad = owner_told(sent, "command_reply")
+    assert bare == listing
     assert "20:00 不在轻内容的推送时段（12:00-14:00）内" in refused and "/campaign confirm" in refused
     assert "已添加 轻内容1：每周四 12:00" in added
     assert "【VIP群】" in preview and "示例券码" in preview and "【普通群】" not in preview
