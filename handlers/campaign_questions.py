@@ -86,6 +86,7 @@ def _shown(showing: Showing) -> dict:
     """What the template says of one campaign: its kind, whether it is on, its moments and its own details."""
     details = showing.campaign.details
     shown = {"kind": showing.campaign.kind, "on_now": showing.on_now, "at": showing.at, "ends": showing.ends,
+             "ended": showing.ended,
              "products": details.get("products") or [], "discount": details.get("discount"),
              "hours": details.get("duration_hours"), "topic": details.get("topic")}
     return shown

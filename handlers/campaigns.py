@@ -221,26 +221,39 @@ class Showing:
     """A campaign as a member asking "when is it" means it: on now (posted, not over yet), or its next post."""
 
     campaign: Campaign
-    at: dt.datetime  # when its post went out today or goes out next
+    at: dt.datetime  # when its post went out, or goes out next
     on_now: bool
     ends: dt.datetime | None  # a sale's end, a member day's midnight; None for a post not yet made
+    ended: dt.datetime | None = None  # for the next post: when the last one of its kind ended, if within a day
 
 
 def on_or_next(ctx: Context, kind: str) -> Showing | None:
     """The campaign of this kind on now, else the one whose post comes first; None when none is active. A flash
     sale is on for its hours after its first group post, a member day and a live stream's notice for that day."""
     active = [c for c in load_all(ctx.db) if c.kind == kind and c.status == "active"]
-    start_of_day = dt.datetime.combine(ctx.now.date(), dt.time(), ctx.now.tzinfo)
+    ended = None
     for campaign in active:
-        hours = campaign.details.get("duration_hours")
-        since = ctx.now - dt.timedelta(hours=hours) if hours else start_of_day
-        posted, _ = occurrences(ctx.db, campaign=campaign.name, since=to_db(since), limit=1)
-        if posted:
-            at = from_db(posted[0].queued_at, ctx.config.tz)
-            ends = at + dt.timedelta(hours=hours) if hours else start_of_day + dt.timedelta(days=1)
+        if (last := _last_showing(ctx, campaign)) is None:
+            continue
+        at, ends = last
+        if ends > ctx.now:
             return Showing(campaign, at, True, ends)
+        ended = max(ended or ends, ends)
     planned = sorted((at, campaign.name, campaign) for campaign in active if (at := planned_post(ctx, campaign)))
-    return Showing(planned[0][2], planned[0][0], False, None) if planned else None
+    return Showing(planned[0][2], planned[0][0], False, None, ended) if planned else None
+
+
+def _last_showing(ctx: Context, campaign: Campaign) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the campaign's latest post went out and when what it offers ends, if it ended a day ago or later."""
+    hours = campaign.details.get("duration_hours")
+    span = dt.timedelta(hours=hours) if hours else dt.timedelta(days=1)
+    posted, _ = occurrences(ctx.db, campaign=campaign.name, since=to_db(ctx.now - span - dt.timedelta(days=1)),
+                            limit=1)
+    if not posted:
+        return None
+    at = from_db(posted[0].queued_at, ctx.config.tz)
+    ends = at + span if hours else dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(), at.tzinfo)
+    return (at, ends) if ends > ctx.now - dt.timedelta(days=1) else None
 
 
 def _post_key(campaign: Campaign) -> str:

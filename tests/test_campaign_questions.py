@@ -33,6 +33,10 @@ def test_during_the_sale_its_end_is_said_and_off_hours_the_answer_carries_the_of
     bot.member("小李").says("我上周买的围巾能开发票吗")  # the off-hours line was already given this night
     bot.advance(minutes=5)
     assert [m["kind"] for m in bot.sent(to="小李")] == ["campaign_when"]
+    bot.advance_to("2026-11-28 10:30")
+    bot.member("小王").says("闪购结束了吗")
+    bot.advance(minutes=1)
+    assert bot.texts(kind="campaign_when", to="小王")[-1].startswith("上一场闪购日昨天22:00已结束；下一场闪购日：下周五20:00开始")
 
 
 def test_a_group_gets_one_answer_in_ten_minutes_however_many_ask(shop_bot):
