@@ -88,6 +88,7 @@ def test_a_live_stream_is_said_at_the_owners_time_in_the_answer_and_in_its_notic
 
 @pytest.mark.parametrize("text, kinds", [
     ("今晚有直播吗", ["live_notice"]), ("直播是不是今天", ["live_notice"]), ("闪购在周末吗", ["flash_sale"]), ("秒杀几点", ["flash_sale"]), ("会员日和闪购都是啥时候", ["member_day", "flash_sale"]),
+    ("昨晚秒杀的订单什么时候发", []), ("秒杀的蟹什么时候发 今天能发吗", []), ("@店主 上次直播说的那个抽奖 什么时候开奖", []),
     ("会员日？", ["member_day"]), ("@小店助手\u2005闪购呢", ["flash_sale"]), ("闪购结束了吗", ["flash_sale"]),
     ("闪购", ["flash_sale"]), ("会员日的券怎么领", []), ("直播的链接什么时候寄出", []), ("今天天气好", []), ("几点 " + "闪购" * 50_000, ["flash_sale"]),
 ])
