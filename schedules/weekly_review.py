@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from core import history
 from core.context import Context
 from core.registry import recurring
-from handlers import campaign_results, faq, slipping
+from handlers import campaign_questions, campaign_results, faq, slipping
 from handlers.charts import chart_picture
 from handlers.complaints import week_figures
 from handlers.periods import days_before_today
@@ -36,5 +36,6 @@ def send_weekly_review(ctx: Context, due_at: dt.datetime) -> None:
         return
     posted, posts = campaign_results.for_review(ctx, week)
     ctx.tell_owner("weekly_review", "weekly_review", **week_figures(ctx, week), **shop_figures(ctx, week), **posted,
-                   **faq.week_figures(ctx, week), image=chart_picture(ctx, week, posts=posts))
+                   **faq.week_figures(ctx, week), **campaign_questions.week_figures(ctx, week),
+                   image=chart_picture(ctx, week, posts=posts))
     slipping.tell_owner_weekly(ctx)

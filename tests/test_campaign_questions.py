@@ -94,3 +94,16 @@ def test_a_live_stream_is_said_at_the_owners_time_in_the_answer_and_in_its_notic
 ])
 def test_what_counts_as_asking_when(text, kinds):
     assert kinds_asked_when(text) == kinds
+
+
+def test_the_weekly_review_says_how_many_were_told_a_campaigns_time(shop_bot):
+    bot = shop_bot("2026-11-24 10:00")  # a Tuesday: the review of the week to Sunday goes out Monday 09:30
+    bot.member("小王").says("会员日是几号？")
+    bot.member("小李").says("闪购几点开始", room="普通会员群")
+    bot.advance(minutes=3)
+    bot.member("小王").says("闪购什么时候", room="普通会员群")  # the group's answer is just above: not another
+    bot.advance_to("2026-11-30 10:00")
+    review, = bot.texts(kind="weekly_review")
+    assert "问活动时间的（如“周五闪购几点开始”）：按活动排期回答了 2 次" in review
+    bot.advance_to("2026-12-07 10:00")
+    assert "问活动时间" not in bot.texts(kind="weekly_review")[-1], "last week's answers are not this week's"
