@@ -31,9 +31,9 @@ from handlers import (
 from schedules import complaint_training, maintenance, weekly_review
 
 MODULES = (
-    admin, campaign_commands, campaign_questions, campaigns, complaint_detection, complaints, faq, link_watch, off_hours, order_files,
-    orders, outbox_report, response_nudges, second_opinion, shop_stats, slipping, spam, tiers, welcome,
-    complaint_training, maintenance, weekly_review,
+    admin, campaign_commands, campaign_questions, campaigns, complaint_detection, complaints, faq, link_watch,
+    off_hours, order_files, orders, outbox_report, response_nudges, second_opinion, shop_stats, slipping, spam, tiers,
+    welcome, complaint_training, maintenance, weekly_review,
 )
 
 

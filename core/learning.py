@@ -12,8 +12,8 @@ how it prepares a text, its thresholds and its wording; this module has the rest
   change to the data, the code or the corrections names another file, so a stale model is never read. Models of
   the shipped data alone are kept for the user (`keep_models`, bot.py: ~/.cache/xiaodian/models); models with the
   owner's corrections hold n-grams of members' words, so they are kept beside the store (models/, 0700, files
-  0600); both folders are pruned to the most lately used few. The environment variable BOT_MODEL_CACHE, when set, names one folder for
-  both (the test suite's hundred-odd bots share one).
+  0600); both folders are pruned to the most lately used few. The environment variable BOT_MODEL_CACHE, when set,
+  names one folder for both (the test suite's hundred-odd bots share one).
 - Scoring from the fitted weights (`Scorer`): scikit-learn checks its input on every call, 0.4-0.7 ms for one
   message, more than the whole message path may spend; the vocabulary, idf and coefficients are all a score
   needs. Tests hold it equal to predict_proba.

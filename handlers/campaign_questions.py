@@ -8,7 +8,8 @@ hand: both wait for the owner as before). The answer is the campaign on now (a f
 day or a live stream's notice that day), else the next post planned; with no such campaign active, the question
 waits for the owner too. The owner's own FAQ entry, if one answers it, goes first (handlers/faq.py runs before).
 A group gets one answer a kind in ten minutes: whoever asks meanwhile has it just above. Off hours the answer
-carries the off-hours line, one message rather than two, as an FAQ answer does.
+carries the off-hours line, one message rather than two, as an FAQ answer does. The weekly review says how many
+were answered: what the bot said on the shop's behalf.
 """
 
 from __future__ import annotations
@@ -106,8 +107,6 @@ def _answered_lately(ctx: Context, room: str, kind: str) -> bool:
 def _shown(showing: Showing) -> dict:
     """What the template says of one campaign: its kind, whether it is on, its moments and its own details."""
     details = showing.campaign.details
-    shown = {"kind": showing.campaign.kind, "on_now": showing.on_now, "at": showing.at, "ends": showing.ends,
-             "ended": showing.ended,
-             "products": details.get("products") or [], "discount": details.get("discount"),
-             "hours": details.get("duration_hours"), "topic": details.get("topic")}
-    return shown
+    return {"kind": showing.campaign.kind, "on_now": showing.on_now, "at": showing.at, "ends": showing.ends,
+            "ended": showing.ended, "products": details.get("products") or [], "discount": details.get("discount"),
+            "hours": details.get("duration_hours"), "topic": details.get("topic")}
