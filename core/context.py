@@ -265,9 +265,9 @@ class Context:
         went only."""
         return self._assistant.outbox.sent_moments(message_ids, self.now)
 
-    def sent_since(self, moment: dt.datetime) -> int:
-        """How many messages the bot has sent since `moment`."""
-        return self._assistant.outbox.sent_since(moment)
+    def sent_since(self, moment: dt.datetime, *, until: dt.datetime | None = None, kind: str | None = None) -> int:
+        """How many messages the bot has sent since `moment` (and before `until`), of one kind or all."""
+        return self._assistant.outbox.sent_since(moment, until=until, kind=kind)
 
     def given_up(self, *, limit: int, offset: int = 0) -> tuple[list[tuple[str, Outgoing]], int]:
         """A page of the messages that did not go out, newest first, each with why; and how many there are."""

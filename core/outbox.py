@@ -235,9 +235,13 @@ class Outbox:
         self.db.execute("UPDATE outbox SET text = ? WHERE id = ?", [text, row["id"]])
         return {**row, "text": text}
 
-    def sent_since(self, moment: dt.datetime) -> int:
-        """How many messages went out since `moment`: /status's sends of the day."""
-        return self.db.execute("SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?", [to_db(moment)]).fetchone()[0]
+    def sent_since(self, moment: dt.datetime, *, until: dt.datetime | None = None, kind: str | None = None) -> int:
+        """How many messages went out since `moment` (and before `until`), of one kind or all: /status's sends of
+        the day, the week's answers of a feature for the weekly review."""
+        return self.db.execute(
+            """SELECT count(*) FROM outbox
+            WHERE status = 'sent' AND sent_at >= ? AND sent_at < ? AND coalesce(kind = ?, 1)""",
+            [to_db(moment), to_db(until) if until else "9999", kind]).fetchone()[0]
 
     def queued_count(self) -> int:
         """How many messages wait: what a campaign's fit and the drain at shutdown must allow for."""

@@ -15,7 +15,6 @@ were answered: what the bot said on the shop's behalf.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -44,9 +43,7 @@ ABOUT_AN_ORDER = re.compile("|".join(map(re.escape, RULES["about_an_order"])))
 ONLY_A_CAMPAIGN = re.compile(f"\\s*(?:{KIND_WORDS})\\s*(?:{'|'.join(map(re.escape, RULES['bare_asking']))})*\\s*")
 GROUP_ONCE = dt.timedelta(minutes=10)  # one answer a kind a group in this span
 LIFETIME = dt.timedelta(hours=1)  # an answer later than this is given up and reported, not sent
-MEMO = "campaign_questions"  # ctx.memo: when each group was last answered about each kind; answers by day
-ANSWERED = "answered"  # the memo key of the answers by day
-ANSWERS_KEPT = dt.timedelta(days=14)
+MEMO = "campaign_questions"  # ctx.memo: when each group was last answered about each kind
 
 
 def kinds_asked_when(text: str) -> list[str]:
@@ -74,24 +71,13 @@ def answer_when(ctx: Context, message: Message) -> bool | None:
     ctx.say("campaign_when", "campaign_when", room=message.room, to=message.sender, about=excerpt(message.text),
             expires_at=ctx.now + LIFETIME, campaigns=[_shown(s) for s in showing], closed=closed,
             **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
-    _count_answer(ctx)
     return True
 
 
-def _count_answer(ctx: Context) -> None:
-    """One more answer today, for the weekly review: the owner hears what the bot said on the shop's behalf. The
-    days counted are kept for a fortnight, a week's review and the one before it."""
-    days = json.loads(ctx.memo(MEMO).get(ANSWERED) or "{}")
-    today = ctx.now.date().isoformat()
-    days[today] = days.get(today, 0) + 1
-    kept = {day: count for day, count in days.items() if day > (ctx.now.date() - ANSWERS_KEPT).isoformat()}
-    ctx.memo(MEMO).set(ANSWERED, json.dumps(kept))
-
-
 def week_figures(ctx: Context, period: Period) -> dict:
-    """How many members were told a campaign's time in the period (a week)."""
-    days = json.loads(ctx.memo(MEMO).get(ANSWERED) or "{}")
-    return {"campaign_answers": sum(days.get(day.isoformat(), 0) for day in period.days)}
+    """How many members were told a campaign's time in the period (a week), as the outbox sent it."""
+    start, end = (from_db(moment, ctx.config.tz) for moment in (period.start, period.end))
+    return {"campaign_answers": ctx.sent_since(start, until=end, kind="campaign_when")}
 
 
 def _answered_lately(ctx: Context, room: str, kind: str) -> bool:
