@@ -29,7 +29,6 @@ from core.text import excerpt
 from handlers import off_hours
 from handlers.addressing import automatic_reply
 from handlers.campaigns import Showing, on_or_next
-from handlers.opening_hours import is_open
 from handlers.periods import Period
 
 RULES = tomllib.loads((Path(__file__).parent / "rules" / "campaign_questions.toml").read_text(encoding="utf-8"))
@@ -65,12 +64,9 @@ def answer_when(ctx: Context, message: Message) -> bool | None:
         if not fresh:
             return True  # the answer is just above
         showing = fresh
-    closed = not is_open(ctx.config, ctx.now)
-    if closed:
-        off_hours.told_in_another_answer(ctx, message.sender)
     ctx.say("campaign_when", "campaign_when", room=message.room, to=message.sender, about=excerpt(message.text),
-            expires_at=ctx.now + LIFETIME, campaigns=[_shown(s) for s in showing], closed=closed,
-            **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
+            expires_at=ctx.now + LIFETIME, campaigns=[_shown(s) for s in showing],
+            **off_hours.line_words(ctx, off_hours.carries_the_line(ctx, message.sender)))
     return True
 
 

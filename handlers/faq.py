@@ -46,7 +46,6 @@ from core.text import excerpt, quote
 from handlers import complaint_detection, off_hours, response_nudges
 from handlers.addressing import RULES, about_the_shop, automatic_reply
 from handlers.faq_matcher import Entry, Matcher, reading
-from handlers.opening_hours import is_open
 from handlers.periods import Period, last_days
 
 log = logging.getLogger(__name__)
@@ -97,9 +96,7 @@ def answer_from_faq(ctx: Context, message: Message) -> bool | None:
     if (last := _last_answered_today(ctx, message.sender, entry)) is not None:
         # Asked again at once: the answer is on its way or just above. Later that day: it did not settle it.
         return True if last > to_db(ctx.now - GROUP_ONCE) else None
-    closed = not is_open(ctx.config, ctx.now)
-    if closed:
-        off_hours.told_in_another_answer(ctx, message.sender)
+    closed = off_hours.carries_the_line(ctx, message.sender)
     leads = message.room is None or not (ctx.is_scheduled(_key(message.room, entry)) or _posted_lately(ctx, message.room, entry))
     _record(ctx, entry, message, leads=leads)
     if message.room is None:
@@ -130,9 +127,8 @@ def _send(ctx: Context, entry: int, room: str | None, askers: list[str], closed:
         return
     several = len(askers) > 1  # one person is @-mentioned by the transport; several are named in the text
     ctx.say("faq_answer", "faq_answer", room=room, to=None if several else askers[0], about=about,
-            expires_at=ctx.now + LIFETIME, answer=answer, closed=closed,
-            names=" ".join(f"@{ctx.name_of(asker)}" for asker in askers) if several else None,
-            **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
+            expires_at=ctx.now + LIFETIME, answer=answer, **off_hours.line_words(ctx, closed),
+            names=" ".join(f"@{ctx.name_of(asker)}" for asker in askers) if several else None)
 
 
 def answers(ctx: Context, message: Message) -> bool:

@@ -2,7 +2,7 @@
 
 Once per person per closed period, so that a member who writes five messages at night is not answered five times;
 never to the owner, never to another account's automatic reply. A feature that answers a member off hours itself
-(the FAQ) carries the same line in its own message instead (closed_words, told_in_another_answer): one message.
+(the FAQ) carries the same line in its own message instead (carries_the_line, line_words): one message.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from core.context import Context
 from core.events import Message
 from core.registry import on_message
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import next_opening, shop_open
+from handlers.opening_hours import is_open, next_opening, shop_open
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
@@ -29,10 +29,18 @@ def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     )
 
 
-def told_in_another_answer(ctx: Context, contact: str) -> None:
-    """Another feature's answer off hours carries the off-hours line (closed_words) for `contact`: the period's
-    reply counts as given, so that the member does not get a second message saying the same thing."""
-    _first_this_period(ctx, contact)
+def carries_the_line(ctx: Context, contact: str) -> bool:
+    """Whether another feature's answer to `contact` now carries the off-hours line (line_words): the shop is closed.
+    The period's reply then counts as given, so that the member does not get a second message saying the same."""
+    closed = not is_open(ctx.config, ctx.now)
+    if closed:
+        _first_this_period(ctx, contact)
+    return closed
+
+
+def line_words(ctx: Context, closed: bool) -> dict:
+    """The variables of an answer that carries the off-hours line when `closed` (templates/closed_note.j2)."""
+    return {"closed": closed, **(closed_words(ctx) if closed else {"opens": None, "phone": None})}
 
 
 def closed_words(ctx: Context) -> dict:

@@ -30,7 +30,7 @@ from core.media import MAX_BYTES
 from core.registry import job, on_message
 from core.rules import from_member, from_owner, in_group, private, rule
 from handlers import off_hours, order_book
-from handlers.opening_hours import is_open, next_opening
+from handlers.opening_hours import next_opening
 from handlers.tiers import NAMES_SHOWN, recompute
 from imports.orders import NotAnOrderExport, NotATable, OrderFile, OrderFileError, read_orders, save_orders
 
@@ -170,13 +170,10 @@ def explain_to_member(ctx: Context, message: Message) -> None:
         return
     told.set(message.sender, to_db(ctx.now))
     expires_at = ctx.now + MEMBER_TOLD_EVERY
-    closed = not is_open(ctx.config, ctx.now)
-    if closed:  # one message off hours: this answer carries the off-hours line, as the FAQ's do
-        off_hours.told_in_another_answer(ctx, message.sender)
-        opening = next_opening(ctx.config, ctx.now)
-        expires_at = min(expires_at, opening) if opening else expires_at
-    ctx.reply("file_reply", "file_reply", expires_at=expires_at, closed=closed,
-              **(off_hours.closed_words(ctx) if closed else {"opens": None, "phone": None}))
+    closed = off_hours.carries_the_line(ctx, message.sender)  # one message off hours, as the FAQ's answers
+    if closed and (opening := next_opening(ctx.config, ctx.now)):
+        expires_at = min(expires_at, opening)
+    ctx.reply("file_reply", "file_reply", expires_at=expires_at, **off_hours.line_words(ctx, closed))
 
 
 def _refuse(ctx: Context, owner: str, why: str, **details) -> None:
