@@ -171,7 +171,9 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
     ctx.tell_owner("complaint_doubt", "complaint_doubt", id=doubt_id, who=ctx.name_of(message.sender),
                    where=ctx.topic_of(message.room) if message.room else None, text=message.text,
                    said_before=_said_before(ctx, message), silent_days=SILENCE_MEANS_NO.days,
-                   likely=surely_one(verdict))
+                   likely=surely_one(verdict),
+                   unanswered=response_nudges.still_unanswered(ctx, message.room, message.sender))
+    response_nudges.shown_to_owner(ctx, message)
 
 
 def _said_before(ctx: Context, message: Message) -> list[str]:

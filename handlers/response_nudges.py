@@ -13,6 +13,8 @@ still has no answer is chasing the shop, and the reason readers call that a comp
 the owner hears of it at once, with since when and how many times ("…周一13:36起第4次，之前的还没人回复"), rather
 than as one more question 15 minutes later. Once an hour at most for one member in one chat: a member who keeps
 asking is otherwise nudged about as before.
+A line the owner is asked about as a possible complaint is told of in that one message, which says what of the
+member's still waits: it is neither told of as a chase nor nudged about as well.
 
 /waiting lists what still waits, a page at a time: after a weekend the list at opening names the first
 LISTED_AT_ONCE members (a chat message is read, not scrolled) and counts the rest, which the owner finds there."""
@@ -29,7 +31,7 @@ from core.registry import command, job, on_message
 from core.rules import from_shop
 from core.text import excerpt
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import next_opening, shop_open
+from handlers.opening_hours import is_open, next_opening, shop_open
 
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
 LISTED_AT_ONCE = 20  # lines of the list and of a page of /waiting (a chat message of 2,000 characters is not read)
@@ -67,9 +69,25 @@ def _answered(ctx: Context, which: str, params: list) -> None:
                    [to_db(ctx.now), *params])
 
 
+def shown_to_owner(ctx: Context, message: Message) -> None:
+    """The owner has just been shown this message another way (asked whether it is a complaint, with what of the
+    member's still waits: handlers/complaints.py), in working hours: it is kept as a question they heard of (for
+    /waiting, and for what the member asks next to chase) rather than nudged about 15 minutes later or told of as a
+    chase as well, each of which told the owner of one line twice."""
+    if is_open(ctx.config, ctx.now):
+        _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)
+
+
+def _shown_already(ctx: Context, message: Message) -> bool:
+    return ctx.db.execute(
+        "SELECT 1 FROM nudged_questions WHERE at = ? AND room IS ? AND contact = ? AND text = ? LIMIT 1",
+        [to_db(ctx.now), message.room, message.sender, excerpt(message.shown)],
+    ).fetchone() is not None
+
+
 @on_message(priority=70, rule=asks_the_shop & shop_open)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
-    if _told_of_a_chase(ctx, message):
+    if _shown_already(ctx, message) or _told_of_a_chase(ctx, message):
         return
     key = _key(message.room or message.sender, message.sender)
     if (waiting := ctx.timer(key)) is not None:  # the first unanswered question keeps its clock, and the owner
@@ -81,14 +99,26 @@ def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
                          asked_at=to_db(ctx.now))
 
 
+def _heard_of(ctx: Context, room: str | None, contact: str) -> tuple[str | None, str | None, int]:
+    """The member's questions in that chat the owner heard of and nobody has answered: when the first and the
+    latest were asked (stored times), and how many."""
+    return ctx.db.execute(
+        "SELECT min(at), max(at), count(*) FROM nudged_questions WHERE room IS ? AND contact = ? AND answered_at IS NULL"
+        " AND at > ?", [room, contact, to_db(ctx.now - STILL_WAITING_FOR)],
+    ).fetchone()
+
+
+def still_unanswered(ctx: Context, room: str | None, contact: str) -> tuple[dt.datetime, int] | None:
+    """Since when the member has waited in that chat for an answer the owner heard of, and how many questions: what
+    another message to the owner about them says (a possible complaint that chases), or None."""
+    first, _, times = _heard_of(ctx, room, contact)
+    return (from_db(first, ctx.config.tz), times) if times else None
+
+
 def _told_of_a_chase(ctx: Context, message: Message) -> bool:
     """Whether this question chases one the owner already heard of and nobody has answered: then the owner is told
     at once (see the top), and it is kept as one that waited."""
-    waiting = ctx.db.execute(
-        "SELECT min(at), max(at), count(*) FROM nudged_questions WHERE room IS ? AND contact = ? AND answered_at IS NULL"
-        " AND at > ?", [message.room, message.sender, to_db(ctx.now - STILL_WAITING_FOR)],
-    ).fetchone()
-    first, latest, times = waiting
+    first, latest, times = _heard_of(ctx, message.room, message.sender)
     if not times or latest > to_db(ctx.now - CHASE_TOLD_EVERY):
         return False
     _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)

@@ -161,14 +161,28 @@ def test_a_member_who_asks_again_while_the_first_question_still_waits_is_told_of
     wang = bot.member("小王")
     wang.says("请问可以开发票吗？", room="普通会员群")
     bot.advance(hours=2)  # the owner was nudged at 10:15, and nobody answered
-    told = wang.says("发票能开吗？财务在催了", room="普通会员群") + bot.advance(minutes=1)  # a possible complaint too
-    chased, = [m for m in told if m["kind"] == "response_chased"]
-    assert chased["to"] == OWNER
-    assert chased["text"] == "小王又在「普通会员群」提问了：“发票能开吗？财务在催了”。这是今天10:00以来第2条，之前的都还没人回复。"
+    chased, = wang.says("发票能开吗？", room="普通会员群") + bot.advance(minutes=1)
+    assert (chased["kind"], chased["to"]) == ("response_chased", OWNER)
+    assert chased["text"] == "小王又在「普通会员群」提问了：“发票能开吗？”。这是今天10:00以来第2条，之前的都还没人回复。"
     bot.advance(hours=2)
     assert len(bot.sent(kind="response_nudge")) == 1, "not nudged about the second question as well"
-    told = wang.says("到底能不能开发票？", room="普通会员群") + bot.advance(minutes=1)  # a possible complaint too: asked
-    assert "今天10:00以来第3条" in next(m["text"] for m in told if m["kind"] == "response_chased")
+    chased, = wang.says("请问发票可以开吗", room="普通会员群") + bot.advance(minutes=1)
+    assert "今天10:00以来第3条" in chased["text"]
+
+
+def test_a_chase_that_may_be_a_complaint_is_one_message_to_the_owner_saying_both(shop_bot):
+    """Asked "可能是投诉" about a member's line, the owner was also told of the same line as a chase, or nudged about
+    it 15 minutes later: two messages about one line."""
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says("请问可以开发票吗？", room="普通会员群")
+    bot.advance(hours=2)  # the owner was nudged at 10:15, and nobody answered
+    told = wang.says("发票能开吗？财务在催了", room="普通会员群") + bot.advance(hours=1)
+    asked, = told
+    assert asked["kind"] == "complaint_doubt" and "小王今天10:00问的还没人回复。" in asked["text"]
+    bot.owner.says("/waiting")
+    bot.advance(minutes=1)
+    assert "共2条" in bot.texts(kind="command_reply")[-1].replace(" ", ""), "still waiting, both of them"
 
 
 def test_after_the_shop_answers_a_members_next_question_is_a_new_one(shop_bot):
