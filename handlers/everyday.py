@@ -68,6 +68,7 @@ HELD_OUT_ROUNDS = {
     39: ("holdout39_days.jsonl",),
     40: ("holdout40_days.jsonl",),
     41: ("holdout41_days.jsonl",),
+    42: ("holdout42_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 42))
