@@ -89,6 +89,17 @@ def test_no_reply_to_the_owner_to_member_chat_or_to_another_bots_auto_reply(shop
     assert bot.sent() == []
 
 
+def test_members_asking_each_other_at_night_are_not_told_when_service_opens(shop_bot):
+    """"几点了" and "你们几点睡" at night got "客服明天9:00上线" in the group (data/traffic/README.md, writer q)."""
+    bot = shop_bot("2026-11-25 22:00", groups={"普通会员群": ["小王", "小李", "小张"]})
+    bot.advance(hours=1)
+    bot.member("小王").says("几点了 你们还没睡啊", room="普通会员群")
+    bot.member("小李").says("你们几点睡", room="普通会员群")
+    bot.member("小张").says("请问羊毛围巾还有灰色的吗", room="普通会员群")
+    bot.advance(minutes=1)
+    assert [m["to"] for m in bot.sent(kind="off_hours_reply")] == [bot.member("小张").id]
+
+
 def test_a_mention_of_the_bot_counts_as_asking_the_shop(shop_bot):
     bot = shop_bot("2026-11-25 22:00")
     bot.advance(hours=1)
