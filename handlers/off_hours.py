@@ -1,6 +1,8 @@
 """Outside working hours, a member who asks the shop gets one polite reply: when service opens, and whom to call.
 
-Once per person per closed period, so that a member who writes five messages at night is not answered five times;
+A group message gets it only when the question model is sure it asks the shop (handlers/addressing.py): a
+doubtful one is kept for the owner's list at opening, unanswered in the group. Once per person per closed period,
+so that a member who writes five messages at night is not answered five times;
 never to the owner, never to another account's automatic reply. A feature that answers a member off hours itself
 (the FAQ) carries the same line in its own message instead (carries_the_line, line_words): one message.
 """
@@ -11,13 +13,13 @@ from core.clock import to_db
 from core.context import Context
 from core.events import Message
 from core.registry import on_message
-from handlers.addressing import asks_the_shop
+from handlers.addressing import surely_asks_the_shop
 from handlers.opening_hours import is_open, next_opening, shop_open
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
 
-@on_message(priority=60, rule=asks_the_shop & ~shop_open)
+@on_message(priority=60, rule=surely_asks_the_shop & ~shop_open)
 def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     if not _first_this_period(ctx, message.sender):
         return

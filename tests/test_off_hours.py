@@ -100,6 +100,17 @@ def test_members_asking_each_other_at_night_are_not_told_when_service_opens(shop
     assert [m["to"] for m in bot.sent(kind="off_hours_reply")] == [bot.member("小张").id]
 
 
+def test_a_group_message_that_may_not_be_for_the_shop_is_listed_for_the_owner_not_answered_in_the_group(shop_bot):
+    """Doubt goes to the owner, not to the group: "今天几号" may ask the shop or the others, and "客服明天9:00上线"
+    under it would be read by everyone."""
+    bot = shop_bot("2026-11-25 22:00")
+    bot.advance(hours=1)
+    told = bot.member("小王").says("今天几号", room="普通会员群") + bot.advance(minutes=1)
+    assert told == [], "nothing in the group"
+    listed, = bot.advance_to("2026-11-26 09:01")
+    assert listed["kind"] == "night_questions" and "小王" in listed["text"] and "今天几号" in listed["text"]
+
+
 def test_a_mention_of_the_bot_counts_as_asking_the_shop(shop_bot):
     bot = shop_bot("2026-11-25 22:00")
     bot.advance(hours=1)
