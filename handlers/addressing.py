@@ -1,8 +1,9 @@
 """Is a message meant for the shop? Shared by the off-hours reply and the response nudges.
 
 A private message to the bot is; an @-mention of the bot or of an owner is; a group message that asks the shop
-something is (learned: handlers/shop_questions.py), and is answered in the group only when the model is sure. Chat between members is not, and neither is another account's
-automatic reply, which must never be answered (two bots would answer each other for ever).
+something is (learned: handlers/shop_questions.py), and is answered in the group only when the model is sure. Chat
+between members is not, and neither is another account's automatic reply, which must never be answered (two bots
+would answer each other for ever).
 """
 
 from __future__ import annotations

@@ -79,15 +79,19 @@ def by_the_rule(text: str) -> bool:
 
 def is_shop_question(text: str) -> bool:
     """Whether a group message asks the shop something: the owner hears of it if nobody answers."""
-    if not without_mentions(text):
-        return False
-    detector = model()
-    return detector.band(text) is not None if detector else by_the_rule(text)
+    return _band(text) is not None
 
 
 def is_surely_a_shop_question(text: str) -> bool:
     """Whether a group message surely asks the shop something: it may be answered in the group itself."""
+    return _band(text) == "sure"
+
+
+def _band(text: str) -> str | None:
+    """The model's band for a group message ("sure", "doubt" or None), or the rule's word taken as sure."""
     if not without_mentions(text):
-        return False
+        return None
     detector = model()
-    return detector.band(text) == "sure" if detector else by_the_rule(text)
+    if detector:
+        return detector.band(text)
+    return "sure" if by_the_rule(text) else None
