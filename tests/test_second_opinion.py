@@ -164,7 +164,7 @@ def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_
 def test_an_advert_under_the_doubtful_band_is_alerted_on_a_yes_and_nowhere_without_one(service):
     from handlers import spam
 
-    text = "小区门口的水果店周末打折，想吃的可以去"  # a business near home: under the doubtful band
+    text = "楼下水果店今天打折 想吃的可以去看看"  # a business near home: under the doubtful band
     assert spam.judge(text, newcomer=False).band == "consult"
     events = shop() + [say("2026-11-25 10:00", "wxid_a", text)]
     assert replay_events(events, until="2026-11-26 10:00") == [] and service.asked == [], \
