@@ -78,16 +78,12 @@ def shown_to_owner(ctx: Context, message: Message) -> None:
         _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)
 
 
-def _shown_already(ctx: Context, message: Message) -> bool:
-    return ctx.db.execute(
-        "SELECT 1 FROM nudged_questions WHERE at = ? AND room IS ? AND contact = ? AND text = ? LIMIT 1",
-        [to_db(ctx.now), message.room, message.sender, excerpt(message.shown)],
-    ).fetchone() is not None
-
-
 @on_message(priority=70, rule=asks_the_shop & shop_open)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
-    if _shown_already(ctx, message) or _told_of_a_chase(ctx, message):
+    heard = _heard_of(ctx, message.room, message.sender)
+    if heard[1] == to_db(ctx.now):  # kept this moment: the owner was just shown it (shown_to_owner)
+        return
+    if _told_of_a_chase(ctx, message, heard):
         return
     key = _key(message.room or message.sender, message.sender)
     if (waiting := ctx.timer(key)) is not None:  # the first unanswered question keeps its clock, and the owner
@@ -115,10 +111,10 @@ def still_unanswered(ctx: Context, room: str | None, contact: str) -> tuple[dt.d
     return (from_db(first, ctx.config.tz), times) if times else None
 
 
-def _told_of_a_chase(ctx: Context, message: Message) -> bool:
-    """Whether this question chases one the owner already heard of and nobody has answered: then the owner is told
-    at once (see the top), and it is kept as one that waited."""
-    first, latest, times = _heard_of(ctx, message.room, message.sender)
+def _told_of_a_chase(ctx: Context, message: Message, heard: tuple[str | None, str | None, int]) -> bool:
+    """Whether this question chases one the owner already heard of (`heard`: `_heard_of` the member) and nobody has
+    answered: then the owner is told at once (see the top), and it is kept as one that waited."""
+    first, latest, times = heard
     if not times or latest > to_db(ctx.now - CHASE_TOLD_EVERY):
         return False
     _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)
