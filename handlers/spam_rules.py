@@ -41,7 +41,7 @@ MARK_REASONS = {"id": "留了私下联系的账号", "phone": "留了手机号",
 # Look-alikes advertisers write to slip past filters (加薇, ➕V, ν信); NFKC has folded Ⓥ and ｖ already. Hearts
 # inside a word go, and traditional characters of advertisers' words become simplified, one for one.
 _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "+", "叩": "扣", "ν": "v",
-                              **dict.fromkeys("❤♥♡💕💗💖💓🉐\ufe0f", None),
+                              **dict.fromkeys("❤♥♡💕💗💖💓💚💙💜🧡💛🤍🖤🤎❣🉐\ufe0f", None),
                               **dict(zip("領費郵試裝數額資賺錢職結號聯係掃碼進關購買賣贈獎薦貸險會員單現紅優體驗價萬點這個們來讓為說話時間",
                                          "领费邮试装数额资赚钱职结号联系扫码进关购买卖赠奖荐贷险会员单现红优体验价万点这个们来让为说话时间"))})
 # A number spelled to slip past ("1 8 6 二 五 七 九 3 4 0 8", "扣扣三二九五七八一零四"): a run of seven numerals or
@@ -49,6 +49,10 @@ _CONFUSABLES = str.maketrans({"薇": "微", "威": "微", "徽": "微", "➕": "
 # order's tail that way.
 _NUMERALS = re.compile(r"[0-9零〇一二三四五六七八九幺]{7,}")
 _DIGITS = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+# The formal numerals of receipts and cheques ("扣扣加我 叁叁捌柒贰陆"): five or more in a row, without 拾 or 佰 between
+# them, are a number spelled to slip past, never an amount.
+_FORMAL_NUMERALS = re.compile(r"[零壹贰叁肆伍陆柒捌玖]{5,}")
+_FORMAL_DIGITS = str.maketrans("零壹贰叁肆伍陆柒捌玖", "0123456789")
 # What the squeezed reading drops: all but letters, digits, Chinese characters and +, in one pass.
 _NOT_SQUEEZED = re.compile(r"[^\w+]|_")
 
@@ -79,9 +83,11 @@ _GROUP_NUMBER = re.compile(r"(?:qq|扣扣|企鹅|q|微信|vx|wx)群号?[:：是�
 # An id after the words that offer it: "vx: abc_123", "加V 13812345678", "扣扣 123456789", another platform's
 # account ("抖音号 abc123"); 微 or 加 alone only right before it ("薇❤:", "加❤️：hs_99887"), 搜 ("v信搜 …"), WeChat
 # by its nicknames ("绿泡泡").
-_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加v|加微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣|qq号?"
-             r"|q号|q|企鹅|绿泡泡|绿色(?:聊天)?软件|(?:抖音|快手|小红书|视频)号)")
-_OFFERED_ID = re.compile(rf"(?=[vw微加+扣kq企绿抖快小视])((?:{_ID_WORDS})(?:联系|搜索?)?\+?[:：是为]? ?)(?:[a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
+_ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加我?v|加我?微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣"
+             r"|qq号?|q号|q|企鹅|绿泡泡|绿色(?:聊天)?软件|(?:抖音|快手|小红书|视频)号)"
+             # v or w alone, before the id it offers, where a heart stood between them ("w💚 lan66902")
+             r"|(?<![a-z0-9])[vw](?= [a-z])")
+_OFFERED_ID = re.compile(rf"(?=[vw微加+扣kq企绿抖快小视])((?:{_ID_WORDS})(?:联系|搜索?|加我)?\+?[:：是为]? ?)(?:[a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 # Eleven digits of a mobile number, spaced or dotted as people write them ("139 1234 0000"): separators and digits
 # cannot overlap, so each place is tried once.
 _PHONE = re.compile(r"(?<!\d)1[3-9](?:[ \-.·_*]{0,3}\d){9}(?!\d)")
@@ -108,6 +114,7 @@ def _spelled_number(run: re.Match) -> str:
 
 def _folded(text: str) -> str:
     folded = plain(bounded(text, READ_AT_MOST)).lower().translate(_CONFUSABLES)
+    folded = _FORMAL_NUMERALS.sub(lambda run: run[0].translate(_FORMAL_DIGITS), folded)
     return _NUMERALS.sub(_spelled_number, folded)
 
 

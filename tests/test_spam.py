@@ -18,7 +18,7 @@ from core.store import open_store
 from core.transport import SendRefused
 from handlers import spam
 from handlers.qr_codes import qr_texts
-from handlers.spam_rules import READ_AT_MOST
+from handlers.spam_rules import READ_AT_MOST, read
 from tests.conftest import OWNER, at, doubtful_advert, doubtful_adverts, replay_events, say, shop
 
 SHOP_LINKS = ("haowu.example.cn", "#小程序://好物小店")
@@ -402,6 +402,8 @@ def test_a_sure_sign_alerts_from_anyone_whatever_the_words_around_it(shop_bot, t
     ("ｗｘ：ｈｏｎｇ１２３４５ 免费领面膜", "留了私下联系的账号"),
     ("想省钱的宝子 ν信搜 jh-haojia2025 每天上新", "留了私下联系的账号"),
     ("绿泡泡 1 8 6 二 五 七 九 3 4 0 8，有好项目一起做", "留了手机号"),
+    ("在家带娃也能赚钱 有意向扣扣加我 叁叁捌柒贰陆", "留了私下联系的账号"),
+    ("在家带娃也能赚钱的宝妈看过来 w💚 lan66902", "留了私下联系的账号"),
 ])
 def test_an_id_or_number_in_disguise_is_read_and_named_in_the_alert(shop_bot, text, reason):
     bot = qr_shop(shop_bot)
@@ -411,8 +413,29 @@ def test_an_id_or_number_in_disguise_is_read_and_named_in_the_alert(shop_bot, te
     assert reason in alert.split("原因：")[1]
 
 
+@pytest.mark.parametrize("text", ["发票金额写壹万贰仟伍佰元整可以吗", "买了个w 100000的预算够吗", "❤ v 好看"])
+def test_an_amount_in_formal_numerals_or_a_lone_letter_offers_no_id(text):
+    assert read(text).marks == ()
+
+
 def test_an_alert_names_only_what_the_message_holds():
     assert spam.judge("兼职日结，有意者私我", newcomer=True).reasons == ("读起来像广告",), "no id, number or link in it"
+
+
+def test_a_newcomer_asking_the_shop_for_a_bulk_price_is_a_question_that_waits_not_an_advert_alert(shop_bot):
+    bot = spam_shop(shop_bot)
+    buyer, advertiser = bot.member("王总"), bot.member("小张")
+    buyer.joins("普通会员群")
+    advertiser.joins("普通会员群")
+    buyer.says("我们公司想团购五十套 有没有优惠 可以加个微信聊吗", room="普通会员群")
+    advertiser.says("有没有宝妈想在家带娃赚点零花钱的 不用囤货", room="普通会员群")
+    alert, = bot.sent(kind="spam_alert")
+    assert "小张" in alert["text"] and "王总" not in alert["text"], "the offer worded as a question is still alerted"
+    nudge, = [m for m in bot.advance(minutes=15) if m["kind"] == "response_nudge"]
+    assert "王总" in nudge["text"] and "团购五十套" in nudge["text"], "the buyer's question reaches the owner in time"
+    bot.advance_to("2026-11-25 18:01")
+    summary = bot.sent(kind="spam_alert")[-1]["text"]
+    assert summary.startswith("今天可能的广告 1 条") and "王总" in summary and "也像是在向店里询价或提问" in summary
 
 
 def test_a_doubtful_advert_is_no_alert_but_one_line_in_the_summary_at_the_end_of_the_working_day(shop_bot):
