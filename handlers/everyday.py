@@ -72,6 +72,7 @@ HELD_OUT_ROUNDS = {
     43: ("holdout43_days.jsonl",),
     44: ("holdout44_days.jsonl",),
     45: ("holdout45_days.jsonl",),
+    46: ("holdout46_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 46))
