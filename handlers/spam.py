@@ -10,10 +10,11 @@ A sure sign, or the model's sure band, gets the owner a `spam_alert`: who, which
 the two answers: /remove @昵称 (out of that group, through the outbox: paced, kept across restarts, and the owner
 told plainly when the account is no group admin) and /allow @昵称 (trusted: never judged again). The model's doubt
 band is no alert: the message waits in the `doubts` table for one summary at the end of the working day, with the
-same two answers. The owner hears of a member in a group at most once an hour. A member alerted about and left
-standing (neither removed nor allowed) is read as a newcomer for a week there (ALERT_LEFT_STANDING). Nobody is
-removed without the owner's word, unless [spam] auto_remove is on: then a newcomer without an order whose advert is
-sure a second time within 48 hours is removed at once, and the owner told.
+same two answers; so does a buyer's question that reads as an advert (`judge`). The owner hears of a member in a
+group at most once an hour. A member alerted about and left standing (neither removed nor allowed) is read as a
+newcomer for a week there (ALERT_LEFT_STANDING). Nobody is removed without the owner's word, unless [spam]
+auto_remove is on: then a newcomer without an order whose advert is sure a second time within 48 hours is removed at
+once, and the owner told.
 
 The owner's answers teach the model: /remove after an alert or a summary says the member's last judged message was
 an advert, /allow that it was none. A member taken out by hand in WeChat after one, or gone on their own, says what
