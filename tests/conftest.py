@@ -93,16 +93,58 @@ SUBTLE_OFFERS = ("在家也能赚钱啦", "看过来", "也能有收入", "在�
 SUBTLE_ADVERTS = tuple(call + joint + offer for call in SUBTLE_CALLS for offer in SUBTLE_OFFERS for joint in ("", " "))
 
 
+# A relative's or a friend's business, opened in one line and offered in the next: each alone may be talk, the two
+# together a pitch. Leftovers offered again by a member: chat from an established member, a doubt from a newcomer.
+RELATIVES = ("我表妹", "我老同学", "我同学", "我姐", "我表哥", "我弟", "我闺蜜", "我小姨")
+BUSINESSES = ("开了家眼镜店", "开了家花店", "开了个摄影工作室", "开了个宠物店", "开了家面馆", "开了个美甲店")
+OFFERS_IN_A_THREAD = ("配镜验光都做 价格公道", "儿童照拍得好 群里的优惠", "猫狗洗澡美容都做 有空去看看", "全家福 写真都拍 群里的便宜点",
+                      "牛肉面一绝 群里的便宜点", "证件照写真都能拍 有空去看看", "全家福 写真都拍 群里的优惠")
+LEFTOVERS = ("还有一点 谁要", "还有几份 谁要", "还有最后一点 谁要", "还剩一点 谁要", "就剩一点了 谁要", "还有几个 谁要")
+
+
 @functools.cache
+def adverts_in_band(band: str | None, newcomer: bool = False, texts: tuple[str, ...] = SUBTLE_ADVERTS) -> tuple[str, ...]:
+    """Those of `texts` the advert model reads in that band now ("sure", "doubt", "consult" or None)."""
+    from handlers import spam
+
+    return tuple(text for text in texts if spam.judge(text, newcomer).band == band)
+
+
 def doubtful_adverts(count: int = 1, newcomer: bool = False) -> tuple[str, ...]:
     """Adverts the advert model is in doubt about (no alert; a line in the day's summary), from an established member
     or a newcomer. Read alone: a test that has a member say more than one keeps them over half an hour apart, or the
     later ones are read after the earlier too (spam.py `_as_a_pitch`)."""
-    from handlers import spam
-
-    in_doubt = tuple(text for text in SUBTLE_ADVERTS if spam.judge(text, newcomer).band == "doubt")
+    in_doubt = adverts_in_band("doubt", newcomer)
     assert len(in_doubt) >= count, "too few of SUBTLE_ADVERTS are in the advert model's doubt band now: add calls or offers"
     return in_doubt[:count]
+
+
+def business_near_home() -> str:
+    """An established member's line about a relative's business, under the doubtful band: no alert, no summary."""
+    under_doubt = adverts_in_band("consult", False, tuple(who + what for who in RELATIVES for what in BUSINESSES))
+    assert under_doubt, "none of RELATIVES × BUSINESSES is under the advert model's doubtful band now: add some"
+    return under_doubt[0]
+
+
+@functools.cache
+def pitch_in_two_lines() -> tuple[str, str]:
+    """An established member's opening and offer, each under the doubtful band alone, a sure advert read together
+    (spam.py `_as_a_pitch`)."""
+    from handlers import spam
+
+    openings = adverts_in_band("consult", False, tuple(who + what for who in RELATIVES for what in BUSINESSES))
+    offers = adverts_in_band("consult", False, OFFERS_IN_A_THREAD)
+    pair = next(((opening, offer) for opening in openings for offer in offers
+                 if spam.judge(" ".join((offer, opening)), False).band == "sure"), None)
+    assert pair, "no opening and offer under the doubtful band make a sure advert together now: add some"
+    return pair
+
+
+def leftovers_offered() -> str:
+    """A line an established member's chat reads as, and a newcomer's as under the doubtful band."""
+    found = [text for text in adverts_in_band(None, False, LEFTOVERS) if text in adverts_in_band("consult", True, LEFTOVERS)]
+    assert found, "none of LEFTOVERS is chat from a member and under the doubtful band from a newcomer now: add some"
+    return found[0]
 
 
 def doubtful_advert() -> str:

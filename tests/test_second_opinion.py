@@ -13,7 +13,7 @@ import pytest
 from core.config import load_config
 from handlers import complaint_detection
 from handlers.second_opinion import QUESTIONS as QUESTION_OF
-from tests.conftest import OWNER, doubtful_advert, replay_events, say, shop
+from tests.conftest import OWNER, business_near_home, doubtful_advert, replay_events, say, shop
 
 DOUBTFUL = "颜色和图片差好多"  # the local detector is in doubt about it (asserted below)
 DOUBTFUL_QUESTION = "衣服洗了一次就起球了，正常吗？"  # ... and this too, a question to the shop
@@ -162,10 +162,7 @@ def test_a_doubtful_advert_is_alerted_on_a_yes_and_left_out_of_the_summary_on_a_
 
 
 def test_an_advert_under_the_doubtful_band_is_alerted_on_a_yes_and_nowhere_without_one(service):
-    from handlers import spam
-
-    text = "楼下水果店今天打折 想吃的可以去看看"  # a business near home: under the doubtful band
-    assert spam.judge(text, newcomer=False).band == "consult"
+    text = business_near_home()
     events = shop() + [say("2026-11-25 10:00", "wxid_a", text)]
     assert replay_events(events, until="2026-11-26 10:00") == [] and service.asked == [], \
         "off: no alert, and no line in the day's summary"
