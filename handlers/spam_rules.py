@@ -15,7 +15,7 @@ here is what a pattern says better than a model:
   vx" and "店主，我微信是" both carry one).
 - Disguises read through (`read`): full-width letters and look-alikes ("ｗｘ", "薇", "➕V"), hearts and emoji put
   inside words ("薇❤信", "兼🉐职"), traditional characters, spaces and dots between characters ("加 V", "兼.职"),
-  and digits spelled in Chinese numerals or mixed forms ("1 8 6 二 五 七 九 …").
+  and digits spelled in Chinese numerals, formal ones ("叁叁捌柒贰陆") or mixed forms ("1 8 6 二 五 七 九 …").
 
 Everything reads a bounded text (core/learning.py: READ_AT_MOST characters) with patterns that cannot backtrack
 over it: each repetition is bounded or its pieces cannot overlap, so the work is linear in the text.
@@ -85,7 +85,7 @@ _GROUP_NUMBER = re.compile(r"(?:qq|扣扣|企鹅|q|微信|vx|wx)群号?[:：是�
 # by its nicknames ("绿泡泡").
 _ID_WORDS = (r"(?<![a-z])(?:vx|wx|v信|微信号?|加我?v|加我?微|\+v|\+微|v(?=[:：])|加(?=[:：])|微(?=[:：a-z0-9])|扣扣|kou扣|扣"
              r"|qq号?|q号|q|企鹅|绿泡泡|绿色(?:聊天)?软件|(?:抖音|快手|小红书|视频)号)"
-             # v or w alone, before the id it offers, where a heart stood between them ("w💚 lan66902")
+             # v or w alone before an id, as a heart taken out of "w💚 lan66902" leaves it
              r"|(?<![a-z0-9])[vw](?= [a-z])")
 _OFFERED_ID = re.compile(rf"(?=[vw微加+扣kq企绿抖快小视])((?:{_ID_WORDS})(?:联系|搜索?|加我)?\+?[:：是为]? ?)(?:[a-z][-_a-z0-9]{{5,19}}|\d{{5,12}})(?![a-z0-9])")
 # Eleven digits of a mobile number, spaced or dotted as people write them ("139 1234 0000"): separators and digits
