@@ -97,6 +97,7 @@ SUBTLE_ADVERTS = tuple(call + joint + offer for call in SUBTLE_CALLS for offer i
 # together a pitch. Leftovers offered again by a member: chat from an established member, a doubt from a newcomer.
 RELATIVES = ("我表妹", "我老同学", "我同学", "我姐", "我表哥", "我弟", "我闺蜜", "我小姨")
 BUSINESSES = ("开了家眼镜店", "开了家花店", "开了个摄影工作室", "开了个宠物店", "开了家面馆", "开了个美甲店")
+OPENINGS = tuple(who + what for who in RELATIVES for what in BUSINESSES)
 OFFERS_IN_A_THREAD = ("配镜验光都做 价格公道", "儿童照拍得好 群里的优惠", "猫狗洗澡美容都做 有空去看看", "全家福 写真都拍 群里的便宜点",
                       "牛肉面一绝 群里的便宜点", "证件照写真都能拍 有空去看看", "全家福 写真都拍 群里的优惠")
 LEFTOVERS = ("还有一点 谁要", "还有几份 谁要", "还有最后一点 谁要", "还剩一点 谁要", "就剩一点了 谁要", "还有几个 谁要")
@@ -121,8 +122,8 @@ def doubtful_adverts(count: int = 1, newcomer: bool = False) -> tuple[str, ...]:
 
 def business_near_home() -> str:
     """An established member's line about a relative's business, under the doubtful band: no alert, no summary."""
-    under_doubt = adverts_in_band("consult", False, tuple(who + what for who in RELATIVES for what in BUSINESSES))
-    assert under_doubt, "none of RELATIVES × BUSINESSES is under the advert model's doubtful band now: add some"
+    under_doubt = adverts_in_band("consult", False, OPENINGS)
+    assert under_doubt, "none of OPENINGS is under the advert model's doubtful band now: add relatives or businesses"
     return under_doubt[0]
 
 
@@ -132,9 +133,8 @@ def pitch_in_two_lines() -> tuple[str, str]:
     (spam.py `_as_a_pitch`)."""
     from handlers import spam
 
-    openings = adverts_in_band("consult", False, tuple(who + what for who in RELATIVES for what in BUSINESSES))
     offers = adverts_in_band("consult", False, OFFERS_IN_A_THREAD)
-    pair = next(((opening, offer) for opening in openings for offer in offers
+    pair = next(((opening, offer) for opening in adverts_in_band("consult", False, OPENINGS) for offer in offers
                  if spam.judge(" ".join((offer, opening)), False).band == "sure"), None)
     assert pair, "no opening and offer under the doubtful band make a sure advert together now: add some"
     return pair

@@ -551,8 +551,9 @@ def test_a_message_of_any_length_is_judged_on_its_beginning_alone(text):
 
 
 def test_a_pitch_told_over_two_lines_is_alerted_when_the_two_read_together_are_an_advert(shop_bot):
-    """"全家福 写真都拍 群里的优惠" alone may be talk of photos; after the same member's "我弟开了个摄影工作室" ten
-    minutes earlier it is a pitch, and the owner is alerted. Another member's same words alone are left alone."""
+    """An offer like "全家福 写真都拍 群里的优惠" alone may be talk of photos; after the same member's opening ten
+    minutes earlier ("我弟开了个摄影工作室") it is a pitch, and the owner is alerted. Another member's same words alone
+    are left alone."""
     opening, pitch = pitch_in_two_lines()
     bot = spam_shop(shop_bot)
     wang, li = bot.member("小王"), bot.member("小李")
