@@ -79,6 +79,7 @@ REPEATED_MARK = re.compile(r"([？！。，])\1+")
 # mention with U+2005, wherever it stands and whatever spaces the nickname holds; the console and replay scripts
 # write "@name " at the start or after a space. "@了好几次都不搭理" (no space after) is words, and stays.
 MENTION = re.compile(r"(?:[@＠][^@＠\u2005\n]{1,30}\u2005\s*|(?<!\S)[@＠][^\s@＠]+\s+)+")  # a run of them is one gap
+ONE_MENTION = re.compile(r"[@＠]([^@＠\u2005\n]{1,30})\u2005|(?<!\S)[@＠]([^\s@＠]+)(?=\s)")
 
 
 def bounded(text: str, at_most: int = READ_AT_MOST) -> str:
@@ -88,6 +89,11 @@ def bounded(text: str, at_most: int = READ_AT_MOST) -> str:
 
 def without_mentions(text: str) -> str:
     return MENTION.sub(" ", bounded(text)).strip()
+
+
+def mentioned(text: str) -> list[str]:
+    """The names a message @-mentions in what a detector reads of it, as they stand in its text."""
+    return [name or spaced for name, spaced in ONE_MENTION.findall(bounded(text))]
 
 
 def evened_marks(text: str) -> str:

@@ -33,6 +33,15 @@ def test_a_private_question_and_an_at_mention_are_watched_but_member_chat_is_not
     assert nudged == {(True, False), (False, True)}, "小王 in private and 小李's @, not 小李's chat"
 
 
+def test_a_question_put_to_another_member_by_name_waits_for_them_not_the_shop(shop_bot):
+    bot = shop_bot("2026-11-25 10:00", groups={"普通会员群": ["小王", "阿珍", "小李"]})
+    bot.member("小王").says("@阿珍 你说的那款座椅多少钱", room="普通会员群")
+    bot.member("小李").says("@阿珍 @店长 座椅多少钱", room="普通会员群")
+    bot.advance(hours=1)
+    nudge, = bot.texts(kind="response_nudge")
+    assert "小李" in nudge and "小王" not in nudge
+
+
 def test_repeated_questions_from_one_member_nudge_once_from_the_first(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says("发货了吗？", room="普通会员群")
