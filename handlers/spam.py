@@ -105,7 +105,8 @@ def judge(text: str, newcomer: bool, shop_links: tuple[str, ...] = (), model: De
     id, number or link offered) that the question model is sure asks the shop is a doubt: listed in the day's
     summary, and read meanwhile as the question it is. With each of the held-out rounds 36 to 45 left out of both
     models in turn, the 3 questions alerted on (a quote for wholesale, "买十个以上有没有优惠价 可以私聊", eighty
-    printed gift boxes) became doubts, and none of the 425 adverts alerted on by their words alone did."""
+    printed gift boxes) became doubts, and none of the 425 adverts alerted on by their words alone did. A doubt
+    the question model is sure of says so in the summary too: it was read meanwhile as the question it also is."""
     model_text, sure, marks = advert_model.model_text(text, newcomer, shop_links)
     if sure:
         return Verdict("sure", sure)
@@ -114,7 +115,7 @@ def judge(text: str, newcomer: bool, shop_links: tuple[str, ...] = (), model: De
         return Verdict(None, (), 0.0)  # no model, or nothing to read ("❤️"): a newcomer's status alone is no advert
     probability = model.scorer.probability(model_text)
     band = model.bands.of(probability) or ("consult" if model.bands.consulted(probability) else None)
-    if band == "sure" and not marks and shop_questions.is_surely_a_shop_question(text):
+    if band in ("sure", "doubt") and not marks and shop_questions.is_surely_a_shop_question(text):
         return Verdict("doubt", (READS_AS_ADVERT, ASKS_THE_SHOP), probability)
     return Verdict(band, (READS_AS_ADVERT, *(MARK_REASONS[name] for name in marks)) if band else (), probability)
 
