@@ -141,7 +141,8 @@ def figures(rows: list[dict]) -> list[str]:
     questions = [row for row in rows if row["kind"] == "question"]
     chat = [row for row in rows if row["kind"] == "chat"]
     if questions:
-        lines.append(f"  questions to the shop reaching the owner {share(sum(asks(r['text']) for r in questions), len(questions))},"
+        reached = sum(asks(r["text"]) for r in questions)
+        lines.append(f"  questions to the shop reaching the owner {share(reached, len(questions))},"
                      f" chat taken for a question {share(sum(asks(r['text']) for r in chat), len(chat))}")
         lines.append(f"  off hours, told in the group when service opens: questions "
                      f"{share(sum(surely_asks(r['text']) for r in questions), len(questions))},"

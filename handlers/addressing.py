@@ -68,4 +68,5 @@ def surely_about_the_shop(ctx: Context, message: Message) -> bool:
 asks_the_shop = from_member & ~automatic_reply & (private | mentions_shop | (about_the_shop & ~to_members))
 # The same, answered in the group itself: a group question only when the question model is sure of it. A reply to
 # chat there ("明天降温吗" → "客服明天9:00上线") is seen by everyone; a doubtful question waits for the owner.
-surely_asks_the_shop = from_member & ~automatic_reply & (private | mentions_shop | (surely_about_the_shop & ~to_members))
+surely_asks_the_shop = from_member & ~automatic_reply & (
+    private | mentions_shop | (surely_about_the_shop & ~to_members))
