@@ -78,8 +78,9 @@ REPEATED_MARK = re.compile(r"([？！。，])\1+")
 # An @-mention says whom a message is for, not what it says: "@小店助手 说一下运费" is "说一下运费". WeChat ends a
 # mention with U+2005, wherever it stands and whatever spaces the nickname holds; the console and replay scripts
 # write "@name " at the start or after a space. "@了好几次都不搭理" (no space after) is words, and stays.
-MENTION = re.compile(r"(?:[@＠][^@＠\u2005\n]{1,30}\u2005\s*|(?<!\S)[@＠][^\s@＠]+\s+)+")  # a run of them is one gap
-ONE_MENTION = re.compile(r"[@＠]([^@＠\u2005\n]{1,30})\u2005|(?<!\S)[@＠]([^\s@＠]+)(?=\s)")
+_ENDED, _SPACED = r"[@＠]([^@＠\u2005\n]{1,30})\u2005", r"(?<!\S)[@＠]([^\s@＠]+)(?=\s)"  # the name is the group
+ONE_MENTION = re.compile(f"{_ENDED}|{_SPACED}")
+MENTION = re.compile(rf"(?:{_ENDED}\s*|{_SPACED}\s+)+")  # a run of them is one gap
 
 
 def bounded(text: str, at_most: int = READ_AT_MOST) -> str:
