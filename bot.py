@@ -267,7 +267,7 @@ def _say_training(corrections: int) -> None:
     if corrections:  # the base models were read: only those with corrections not yet trained with (at 04:30)
         print("正在用您的新纠正重新学习识别投诉，约需几秒……", file=sys.stderr, flush=True)
         return
-    print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需十几秒，以后启动不用等……",
+    print("第一次启动（或更新后）：正在学习读懂群消息（投诉、广告、顾客提问），约需半分钟，以后启动不用等……",
           file=sys.stderr, flush=True)
 
 
