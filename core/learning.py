@@ -251,9 +251,6 @@ def _numbered_ngrams(texts: Sequence[str]) -> tuple[object, object]:
     return numpy.concatenate(gram_rows), numpy.concatenate(grams)
 
 
-_PADDING = ord(" ") + 1
-
-
 def _ngrams_of(text: str) -> list[int]:
     """The numbers of one text's n-grams, as `_numbered_ngrams` numbers them (tests hold the two equal): in plain
     Python, which for one message of a few dozen characters takes a fifth of numpy's time, its calls' overhead.
