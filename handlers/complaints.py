@@ -67,6 +67,9 @@ UNDECIDED_FOR = dt.timedelta(days=7)
 # learned nothing from them (the README's complaint section has the figures).
 SILENCE_MEANS_NO = dt.timedelta(days=3)
 DOUBT_ASKED_FOR = dt.timedelta(hours=1)  # a member's doubtful messages within this are one question to the owner
+# A member's complaint closed this recently is named when the owner is asked about their next doubtful line: after a
+# /resolve, "店主回我了 说明天补寄 行吧 那就这样" reads as a complaint again, and is most often how it was settled.
+SETTLED_LATELY = dt.timedelta(days=3)
 CHOICES_SHOWN = 5  # /complaint @小王 lists her last messages, to pick the complaint from
 CHOICES_KEPT = dt.timedelta(days=1)  # a listing older than this is not picked from: the owner lists again
 PHOTO_AFTER = dt.timedelta(minutes=10)  # a photo this soon after a member's complaint belongs to it, even closed
@@ -171,9 +174,19 @@ def _ask_owner(ctx: Context, message: Message, verdict: Verdict) -> None:
     ctx.tell_owner("complaint_doubt", "complaint_doubt", id=doubt_id, who=ctx.name_of(message.sender),
                    where=ctx.topic_of(message.room) if message.room else None, text=message.text,
                    said_before=_said_before(ctx, message), silent_days=SILENCE_MEANS_NO.days,
-                   likely=surely_one(verdict),
+                   likely=surely_one(verdict), settled=_settled_lately(ctx, message.sender),
                    unanswered=response_nudges.still_unanswered(ctx, message.room, message.sender))
     response_nudges.shown_to_owner(ctx, message)
+
+
+def _settled_lately(ctx: Context, contact: str) -> tuple[int, dt.datetime] | None:
+    """The member's complaint closed within SETTLED_LATELY, its number and when: the owner asked about the member's
+    next doubtful line sees at once whether it may be about how that one was settled. The line is still asked
+    about: "补发的这个也漏" is a new problem."""
+    row = ctx.db.execute(
+        "SELECT id, resolved_at FROM complaints WHERE contact = ? AND withdrawn_at IS NULL AND resolved_at > ?"
+        " ORDER BY resolved_at DESC LIMIT 1", [contact, to_db(ctx.now - SETTLED_LATELY)]).fetchone()
+    return (row[0], from_db(row[1], ctx.config.tz)) if row else None
 
 
 def _said_before(ctx: Context, message: Message) -> list[str]:
