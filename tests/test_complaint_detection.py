@@ -283,7 +283,6 @@ def test_the_owner_told_of_a_complaint_or_asked_about_one_sees_what_the_member_w
     assert "之前" not in next(m for m in sent if m["kind"] == "complaint_ack")["text"], "the group sees no more"
 
 
-
 def test_the_owner_asked_about_a_line_soon_after_closing_that_members_complaint_is_told_it_was_closed(shop_bot):
     """After /resolve, the member's "店主回我了 说明天补寄 行吧 那就这样" reads as a complaint again, and is most often
     how it was settled: the question says that complaint was closed and when. It is still asked (it may be a new
@@ -304,6 +303,7 @@ def test_the_owner_asked_about_a_line_soon_after_closing_that_members_complaint_
     assert [text.split("说")[0] for text in later] == ["可能是投诉（待确认 2）：小李在「普通会员群」",
                                                        "可能是投诉（待确认 3）：小王在「普通会员群」"]
     assert not any("已结案" in text for text in later)
+
 
 def test_a_complainants_next_line_that_says_little_alone_joins_the_complaint(shop_bot):
     """"还在揽件" alone is no complaint; after "下单五天了 还没发" it is the same one: gathered under it, no second
