@@ -32,7 +32,7 @@ from core.registry import command, job, on_message, Refused, UsageError
 from core.rules import from_member, sends_picture
 from core.text import excerpt, quote
 from core.timewords import date_words, duration_words, moment_words
-from handlers import complaint_reasons, faq, response_nudges, second_opinion
+from handlers import complaint_reasons, faq, off_hours, response_nudges, second_opinion
 from handlers.addressing import automatic_reply
 from handlers.complaint_detection import (
     OTHER_REASON, band_in_thread, read, reason_of, record_correction, surely_one, take_back_dismissal,
@@ -326,8 +326,10 @@ def open_complaint(ctx: Context, message: Message, reason: str, *, second_opinio
         [message.sender, message.room, reason, message.text, to_db(ctx.now), to_db(starts), to_db(deadline)],
     ).lastrowid
     _gather(ctx, complaint_id, message.text)
+    closed = starts != ctx.now
+    with_phone = closed and off_hours.said_by_a_complaint_ack(ctx, message.room, message.sender)
     ctx.say("complaint_ack", "complaint_ack", room=message.room, to=message.sender, about=excerpt(message.text),
-            opens=None if starts == ctx.now else starts)
+            opens=starts if closed else None, phone=ctx.config.owner.emergency_phone if with_phone else None)
     ctx.tell_owner("complaint_alert", "complaint_alert", second_opinion=second_opinion,
                    said_before=_said_before(ctx, message), **_describe(ctx, _get(ctx, complaint_id)))
     reminder_at = starts + dt.timedelta(minutes=service.complaint_reminder_minutes)

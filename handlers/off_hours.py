@@ -40,6 +40,15 @@ def carries_the_line(ctx: Context, contact: str) -> bool:
     return closed
 
 
+def said_by_a_complaint_ack(ctx: Context, room: str | None, contact: str) -> bool:
+    """A complaint acknowledged off hours tells `contact` when the owner comes: their reply for this closed period
+    is given, and one still queued for them in `room` is taken back, since queued behind the acknowledgement
+    (core/outbox.py's lanes) it would only say it again. Whether the acknowledgement is to carry the phone too:
+    the member has not been told it this period."""
+    first = _first_this_period(ctx, contact)
+    return ctx.withdraw("off_hours_reply", room=room, to=contact) > 0 or first
+
+
 def line_words(ctx: Context, closed: bool) -> dict:
     """The variables of an answer that carries the off-hours line when `closed` (templates/closed_note.j2)."""
     return {"closed": closed, **(closed_words(ctx) if closed else {"opens": None, "phone": None})}

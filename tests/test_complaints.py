@@ -116,6 +116,39 @@ def test_a_complaint_at_night_is_due_an_hour_after_opening_and_gets_no_second_au
     assert "明天9:00上线后一小时内" in ack and "明天10:00" in alert
 
 
+def test_a_question_then_a_complaint_at_night_get_one_answer_saying_when_the_owner_comes_and_the_phone(shop_bot):
+    # The off-hours reply to 小王's question queues behind the others'; the complaint's acknowledgement goes ahead
+    # of them all (an urgent lane). Sent after it, the reply would only say again when service opens
+    bot = shop_bot("2026-11-25 22:00")
+    bot.advance(hours=1)
+    for n in range(4):
+        bot.member(f"成员{n}").says(f"请问{n + 2}号链接的杯子还有货吗？", room="普通会员群")
+    wang = bot.member("小王")
+    wang.says("请问我的订单什么时候发货？", room="普通会员群")
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=10)
+    wang.says("你们客服到底几点上班？", room="普通会员群")
+    bot.advance(minutes=10)
+    ack, = bot.sent(to=wang.id)
+    assert ack["kind"] == "complaint_ack"
+    assert "明天9:00上线后一小时内" in ack["text"] and "紧急问题可拨打电话400-000-0000" in ack["text"]
+    assert len(bot.sent(kind="off_hours_reply")) == 4, "the others are told as before"
+
+
+def test_a_complaint_after_the_off_hours_reply_was_sent_does_not_give_the_phone_again(shop_bot):
+    bot = shop_bot("2026-11-25 22:00")
+    wang = bot.member("小王")
+    bot.advance(hours=1)
+    wang.says("请问我的订单什么时候发货？", room="普通会员群")
+    bot.advance(minutes=5)
+    wang.says(COMPLAINT, room="普通会员群")
+    bot.advance(minutes=5)
+    reply, ack = bot.sent(to=wang.id)
+    assert (reply["kind"], ack["kind"]) == ("off_hours_reply", "complaint_ack")
+    assert "400-000-0000" in reply["text"] and "明天9:00上线后一小时内" in ack["text"]
+    assert "400-000-0000" not in ack["text"]
+
+
 def test_praise_and_negations_are_not_complaints(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     for n, praise in enumerate(["完全没有破损，包装很好，好评！", "一点都不漏，好评", "没有任何质量问题，好评！"]):
