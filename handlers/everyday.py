@@ -81,6 +81,7 @@ HELD_OUT_ROUNDS = {
     52: ("holdout52_days.jsonl",),
     53: ("holdout53_days.jsonl",),
     54: ("holdout54_days.jsonl",),
+    55: ("holdout55_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 55))
