@@ -82,6 +82,7 @@ HELD_OUT_ROUNDS = {
     53: ("holdout53_days.jsonl",),
     54: ("holdout54_days.jsonl",),
     55: ("holdout55_days.jsonl",),
+    56: ("holdout56_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 56))
