@@ -214,7 +214,11 @@ def _confirm(ctx: Context, doubt: dict) -> None:
         ctx.db.execute("UPDATE doubts SET dismissed_at = NULL WHERE id = ?", [doubt["id"]])
         take_back_dismissal(ctx, doubt["id"])
     if (open_id := _open_complaint_id(ctx, doubt["contact"])) is not None:
+        # the line joins the complaint the member has open, answered: no longer waiting for the owner's word, nor
+        # learned as none once three days pass
         _gather(ctx, open_id, doubt["text"])
+        ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [open_id, doubt["id"]])
+        record_correction(ctx, open_id, doubt["text"], is_complaint=True, doubt=doubt["id"])
         ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
         return
     complaint_id = open_complaint(ctx, Message(doubt["contact"], doubt["text"], doubt["room"]),

@@ -269,6 +269,22 @@ def test_a_members_doubts_are_one_question_until_the_owner_answers_it_then_a_new
     assert [text.split("：")[0] for text in bot.texts(kind="complaint_doubt")] == ["可能是投诉（待确认 1）", "可能是投诉（待确认 2）"]
 
 
+def test_a_doubt_confirmed_while_the_member_has_a_complaint_open_joins_it_and_waits_no_more(shop_bot):
+    doubtful = "颜色和图片差好多"
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(doubtful, room="普通会员群")
+    bot.advance(minutes=5)
+    wang.says("买的杯子收到就是碎的，质量太差了，我要投诉！", room="普通会员群")
+    bot.advance(minutes=5)
+    assert answer_to(bot, "/是投诉 1") == "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。"
+    assert "待确认" not in answer_to(bot, "/complaints"), "answered: no longer waiting for the owner's word"
+    assert answer_to(bot, "/是投诉 1") == "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。"
+    bot.advance_to("2026-11-29 09:00")  # past the three days after which a doubt left unanswered counts as none
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(doubtful, True)]
+    assert len(bot.sent(kind="complaint_ack")) == 1, "the member is apologised to once"
+
+
 def test_notcomplaint_with_a_doubts_number_means_the_doubt_unless_an_open_complaint_has_that_number_too(shop_bot):
     bot = shop_bot()
     bot.member("小王").says("颜色和图片差好多", room="普通会员群")  # 待确认 1
