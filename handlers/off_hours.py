@@ -4,7 +4,8 @@ A group message gets it only when the question model is sure it asks the shop (h
 doubtful one is kept for the owner's list at opening, unanswered in the group. Once per person per closed period,
 so that a member who writes five messages at night is not answered five times;
 never to the owner, never to another account's automatic reply. A feature that answers a member off hours itself
-(the FAQ) carries the same line in its own message instead (carries_the_line, line_words): one message.
+(the FAQ) carries the same line in its own message instead (carries_the_line, line_words): one message. A
+complaint acknowledged off hours says when the owner comes, and takes the reply's place (said_by_a_complaint_ack).
 """
 
 from __future__ import annotations
