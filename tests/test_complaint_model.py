@@ -188,6 +188,9 @@ def test_a_doubtful_question_the_owner_confirms_is_a_complaint_and_no_question_w
     assert [m["kind"] for m in sent] == ["complaint_doubt", "complaint_alert", "complaint_ack"]
 
 
+DOUBTFUL = "颜色和图片差好多"  # in the doubt band: the owner is asked
+
+
 def answer_to(bot, command: str) -> str:
     """The bot's reply to the owner's command once the outbox has let it out."""
     return [m for m in bot.owner.says(command) + bot.advance(minutes=1) if m["kind"] == "command_reply"][-1]["text"]
@@ -269,34 +272,34 @@ def test_a_members_doubts_are_one_question_until_the_owner_answers_it_then_a_new
     assert [text.split("：")[0] for text in bot.texts(kind="complaint_doubt")] == ["可能是投诉（待确认 1）", "可能是投诉（待确认 2）"]
 
 
-def test_a_doubt_confirmed_while_the_member_has_a_complaint_open_joins_it_and_waits_no_more(shop_bot):
-    doubtful = "颜色和图片差好多"
+def doubt_then_complaint(shop_bot, minutes_between: int):
+    """小王's doubtful "颜色和图片差好多" (待确认 1), then her plain complaint (#1) `minutes_between` later."""
     bot = shop_bot("2026-11-25 10:00")
     wang = bot.member("小王")
-    wang.says(doubtful, room="普通会员群")
-    bot.advance(minutes=5)
+    wang.says(DOUBTFUL, room="普通会员群")
+    bot.advance(minutes=minutes_between)
     wang.says("买的杯子收到就是碎的，质量太差了，我要投诉！", room="普通会员群")
     bot.advance(minutes=5)
+    return bot
+
+
+def test_a_doubt_confirmed_while_the_member_has_a_complaint_open_joins_it_and_waits_no_more(shop_bot):
+    bot = doubt_then_complaint(shop_bot, minutes_between=90)
+    assert "待确认 1" in answer_to(bot, "/complaints"), "asked more than an hour before the complaint: still waiting"
     assert answer_to(bot, "/是投诉 1") == "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。"
     assert "待确认" not in answer_to(bot, "/complaints"), "answered: no longer waiting for the owner's word"
     assert answer_to(bot, "/是投诉 1") == "小王已有未结的投诉 #1，没有再开新的；/complaints 查看。"
     bot.advance_to("2026-11-29 09:00")  # past the three days after which a doubt left unanswered counts as none
-    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(doubtful, True)]
+    assert [(e.text, e.label) for e in complaint_detection.corrections(bot.assistant.db)] == [(DOUBTFUL, True)]
     assert len(bot.sent(kind="complaint_ack")) == 1, "the member is apologised to once"
 
 
 def test_a_doubt_before_the_members_complaint_within_the_hour_is_part_of_it_not_left_to_silence(shop_bot):
     # In held-out rounds 53 to 58, each read by a model trained without it, all 15 doubtful lines followed by a sure
     # complaint of the same member were complaints: silence three days later would have taught the model otherwise
-    doubtful = "颜色和图片差好多"
-    bot = shop_bot("2026-11-25 10:00")
-    wang = bot.member("小王")
-    wang.says(doubtful, room="普通会员群")
-    bot.advance(minutes=20)
-    wang.says("买的杯子收到就是碎的，质量太差了，我要投诉！", room="普通会员群")
-    bot.advance(minutes=5)
+    bot = doubt_then_complaint(shop_bot, minutes_between=20)
     alert = next(m["text"] for m in bot.sent(kind="complaint_alert"))
-    assert doubtful in alert, "the owner sees the line under the alert"
+    assert DOUBTFUL in alert, "the owner sees the line under the alert"
     assert "待确认" not in answer_to(bot, "/complaints")
     assert answer_to(bot, "/不是 1").startswith("抱歉，待确认 1 已算作投诉 #1")
     bot.advance_to("2026-11-29 09:00")
