@@ -85,6 +85,7 @@ HELD_OUT_ROUNDS = {
     56: ("holdout56_days.jsonl",),
     57: ("holdout57_days.jsonl",),
     58: ("holdout58_days.jsonl",),
+    59: ("holdout59_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 59))
