@@ -66,7 +66,7 @@ def answer_when(ctx: Context, message: Message) -> bool | None:
         showing = fresh
     ctx.say("campaign_when", "campaign_when", room=message.room, to=message.sender, about=excerpt(message.text),
             expires_at=ctx.now + LIFETIME, campaigns=[_shown(s) for s in showing],
-            **off_hours.line_words(ctx, off_hours.carries_the_line(ctx, message.sender)))
+            **off_hours.line_words(ctx, off_hours.carries_the_line(ctx, message)))
     return True
 
 

@@ -50,6 +50,8 @@ ANSWERS_SHARE = 0.1  # of a window's sends, kept for answers to people and notic
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
 CONFIG_NAMES = {"flash_sale": "闪购日", "member_day": "会员日"}
+SALES = ("flash_sale", "member_day")  # the posts that ask members to bring their questions (sale_running)
+LONGEST_WINDOW = dt.timedelta(days=1)  # no window of [windows] is longer: a post before that is no sale running
 MEMO = "campaigns"  # ctx.memo: the fit warnings given, so that the post does not repeat them
 
 log = logging.getLogger(__name__)
@@ -254,6 +256,28 @@ def _last_showing(ctx: Context, campaign: Campaign) -> tuple[dt.datetime, dt.dat
     at = from_db(posted[0].queued_at, ctx.config.tz)
     ends = at + span if hours else dt.datetime.combine(at.date() + dt.timedelta(days=1), dt.time(), at.tzinfo)
     return (at, ends) if ends > ctx.now - dt.timedelta(days=1) else None
+
+
+def sale_running(ctx: Context, room: str) -> bool:
+    """Whether a sale (a flash sale or a member day) was posted in this group and the window it was posted in
+    (handlers/windows.py) is not over, nor the sale's own hours: the post asks members to bring their questions to
+    the group ("在群里问我们就好"), and the owner who runs an evening sale is there for it. Off hours too, the group
+    is then staffed for questions (handlers/off_hours.py `staffed`): a question about an evening sale answered at
+    the next opening is answered after the sale ended."""
+    for name, queued_at in ctx.db.execute(
+            f"SELECT campaign, queued_at FROM campaign_posts WHERE queued_at > ? AND room = ? AND {GROUP_POSTS}",
+            [to_db(ctx.now - LONGEST_WINDOW), room]).fetchall():
+        campaign = load(ctx.db, name)
+        if campaign is None or campaign.kind not in SALES or campaign.status != "active":
+            continue
+        posted = from_db(queued_at, ctx.config.tz)
+        window = window_at(ctx.config, campaign.kind, posted)
+        if window is None:  # [windows] changed since
+            continue
+        hours = campaign.details.get("duration_hours")
+        if ctx.now < (min(window.end, posted + dt.timedelta(hours=hours)) if hours else window.end):
+            return True
+    return False
 
 
 def _post_key(campaign: Campaign) -> str:

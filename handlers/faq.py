@@ -96,7 +96,7 @@ def answer_from_faq(ctx: Context, message: Message) -> bool | None:
     if (last := _last_answered_today(ctx, message.sender, entry)) is not None:
         # Asked again at once: the answer is on its way or just above. Later that day: it did not settle it.
         return True if last > to_db(ctx.now - GROUP_ONCE) else None
-    closed = off_hours.carries_the_line(ctx, message.sender)
+    closed = off_hours.carries_the_line(ctx, message)
     leads = message.room is None or not (ctx.is_scheduled(_key(message.room, entry)) or _posted_lately(ctx, message.room, entry))
     _record(ctx, entry, message, leads=leads)
     if message.room is None:

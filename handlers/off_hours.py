@@ -6,6 +6,11 @@ so that a member who writes five messages at night is not answered five times;
 never to the owner, never to another account's automatic reply. A feature that answers a member off hours itself
 (the FAQ) carries the same line in its own message instead (carries_the_line, line_words): one message. A
 complaint acknowledged off hours says when the owner comes, and takes the reply's place (said_by_a_complaint_ack).
+
+A group where the bot posted a sale that is still running is staffed, off hours too: the post asked members to
+bring their questions there, and an evening flash sale's questions answered at tomorrow's opening are answered
+after it ended. Its questions get no off-hours reply and wait for the owner as in working hours
+(handlers/response_nudges.py); a complaint there is still acknowledged with when the owner comes.
 """
 
 from __future__ import annotations
@@ -14,13 +19,26 @@ from core.clock import to_db
 from core.context import Context
 from core.events import Message
 from core.registry import on_message
+from core.rules import rule
+from handlers import campaigns  # a module, not its names: campaigns → tiers → complaints → faq → here
 from handlers.addressing import surely_asks_the_shop
-from handlers.opening_hours import is_open, next_opening, shop_open
+from handlers.opening_hours import next_opening, shop_open
 
 NO_OPENING = "none"  # the period key when the shop stays closed beyond the search horizon
 
 
-@on_message(priority=60, rule=surely_asks_the_shop & ~shop_open)
+@rule
+def in_a_running_sale(ctx: Context, event: Message) -> bool:
+    """A message in a group where a sale the bot posted is running (handlers/campaigns.py sale_running)."""
+    return event.room is not None and campaigns.sale_running(ctx, event.room)
+
+
+# Whether a member's question is answered now rather than at the next opening: in working hours, or in a group
+# where a sale the bot posted is running (the post asked for questions there: handlers/campaigns.py sale_running).
+staffed = shop_open | in_a_running_sale
+
+
+@on_message(priority=60, rule=surely_asks_the_shop & ~staffed)
 def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     if not _first_this_period(ctx, message.sender):
         return
@@ -32,12 +50,13 @@ def reply_outside_working_hours(ctx: Context, message: Message) -> None:
     )
 
 
-def carries_the_line(ctx: Context, contact: str) -> bool:
-    """Whether another feature's answer to `contact` now carries the off-hours line (line_words): the shop is closed.
-    The period's reply then counts as given, so that the member does not get a second message saying the same."""
-    closed = not is_open(ctx.config, ctx.now)
+def carries_the_line(ctx: Context, message: Message) -> bool:
+    """Whether another feature's answer to this message now carries the off-hours line (line_words): it is not
+    `staffed`. The period's reply then counts as given, so that the member does not get a second message saying
+    the same."""
+    closed = not staffed(ctx, message)
     if closed:
-        _first_this_period(ctx, contact)
+        _first_this_period(ctx, message.sender)
     return closed
 
 

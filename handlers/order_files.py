@@ -170,7 +170,7 @@ def explain_to_member(ctx: Context, message: Message) -> None:
         return
     told.set(message.sender, to_db(ctx.now))
     expires_at = ctx.now + MEMBER_TOLD_EVERY
-    closed = off_hours.carries_the_line(ctx, message.sender)  # one message off hours, as the FAQ's answers
+    closed = off_hours.carries_the_line(ctx, message)  # one message off hours, as the FAQ's answers
     if closed and (opening := next_opening(ctx.config, ctx.now)):
         expires_at = min(expires_at, opening)
     ctx.reply("file_reply", "file_reply", expires_at=expires_at, **off_hours.line_words(ctx, closed))

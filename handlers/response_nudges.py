@@ -7,6 +7,8 @@ first words): what waits for the owner most is what the weekly review suggests a
 Outside working hours the member was promised an answer once service opens (handlers/off_hours.py), and a nudge
 at night would wake the owner for nothing: the night's questions are kept instead, and at opening the owner gets
 them in one list, oldest first. What the shop answered meanwhile (in that group, or to that member) is left off.
+A group where a sale the bot posted is running is staffed, off hours too (handlers/off_hours.py `staffed`): its
+questions are nudged about as in working hours.
 
 A member who asks again while a question of theirs that the owner was nudged about (or that was listed at opening)
 still has no answer is chasing the shop, and the reason readers call that a complaint about service (data/reasons/):
@@ -31,7 +33,8 @@ from core.registry import command, job, on_message
 from core.rules import from_shop
 from core.text import excerpt
 from handlers.addressing import asks_the_shop
-from handlers.opening_hours import is_open, next_opening, shop_open
+from handlers.off_hours import staffed
+from handlers.opening_hours import next_opening
 
 NIGHT_LIST = "night_questions"  # the timer of the list at opening: one, however many questions wait
 LISTED_AT_ONCE = 20  # lines of the list and of a page of /waiting (a chat message of 2,000 characters is not read)
@@ -74,11 +77,11 @@ def shown_to_owner(ctx: Context, message: Message) -> None:
     member's still waits: handlers/complaints.py), in working hours: it is kept as a question they heard of (for
     /waiting, and for what the member asks next to chase) rather than nudged about 15 minutes later or told of as a
     chase as well, each of which told the owner of one line twice."""
-    if is_open(ctx.config, ctx.now):
+    if staffed(ctx, message):
         _keep_nudged(ctx, to_db(ctx.now), message.room, message.sender, message.shown)
 
 
-@on_message(priority=70, rule=asks_the_shop & shop_open)
+@on_message(priority=70, rule=asks_the_shop & staffed)
 def watch_for_unanswered_questions(ctx: Context, message: Message) -> None:
     heard = _heard_of(ctx, message.room, message.sender)
     if heard[1] == to_db(ctx.now):  # kept this moment: the owner was just shown it (shown_to_owner)
@@ -124,7 +127,7 @@ def _told_of_a_chase(ctx: Context, message: Message, heard: tuple[str | None, st
     return True
 
 
-@on_message(priority=70, rule=asks_the_shop & ~shop_open)
+@on_message(priority=70, rule=asks_the_shop & ~staffed)
 def keep_night_questions(ctx: Context, message: Message) -> None:
     opening = next_opening(ctx.config, ctx.now)
     if opening is None:  # closed beyond the calendar's horizon: no opening to list them at, nor was one promised
@@ -137,7 +140,7 @@ def keep_night_questions(ctx: Context, message: Message) -> None:
 def wait_for_an_answer(ctx: Context, message: Message) -> None:
     """A question another feature took to answer and then could not (an FAQ entry deleted in the minute its group
     answer waited to gather askers) waits for the shop as any question does: nudged about, or listed at opening."""
-    (watch_for_unanswered_questions if shop_open(ctx, message) else keep_night_questions)(ctx, message)
+    (watch_for_unanswered_questions if staffed(ctx, message) else keep_night_questions)(ctx, message)
 
 
 @job("night_questions")

@@ -23,16 +23,19 @@ def test_a_question_about_an_order_or_stock_or_chat_naming_the_sale_is_not_answe
     assert bot.sent(kind="campaign_when") == []
 
 
-def test_during_the_sale_its_end_is_said_and_off_hours_the_answer_carries_the_off_hours_line(shop_bot):
+def test_during_the_sale_its_end_is_said_and_off_hours_the_line_only_where_no_sale_runs(shop_bot):
     bot = shop_bot("2026-11-27 19:00")  # Friday; service closes at 18:00
     bot.advance_to("2026-11-27 20:30")
     assert bot.sent(kind="flash_sale"), "the sale was posted"
     answer, = bot.member("小李").says("闪购开始了吗", room="普通会员群")
-    assert answer["text"].startswith("闪购日正在进行：") and "今天22:00前有效" in answer["text"]
-    assert "客服明天10:00上线" in answer["text"]
-    bot.member("小李").says("我上周买的围巾能开发票吗")  # the off-hours line was already given this night
+    assert answer["text"] == "闪购日正在进行：店里精选好物限时8折，今天22:00前有效。", "its group is staffed while it runs"
+    bot.member("小李").says("我上周买的围巾能开发票吗")  # in private, where no sale runs
     bot.advance(minutes=5)
-    assert [m["kind"] for m in bot.sent(to="小李")] == ["campaign_when"]
+    assert [m["kind"] for m in bot.sent(to="小李")] == ["campaign_when", "off_hours_reply"]
+    bot.advance_to("2026-11-27 22:30")
+    bot.member("小王").says("闪购结束了吗", room="普通会员群")
+    bot.advance(minutes=1)
+    assert "客服明天10:00上线" in bot.texts(kind="campaign_when", to="小王")[-1], "the sale is over: closed again"
     bot.advance_to("2026-11-28 10:30")
     bot.member("小王").says("闪购结束了吗")
     bot.advance(minutes=1)

@@ -142,3 +142,32 @@ def test_in_working_hours_there_is_no_auto_reply(shop_bot):
     bot.member("小王").says("什么时候发货？", room="普通会员群")
     bot.advance(minutes=1)
     assert bot.sent(kind="off_hours_reply") == []
+
+
+def test_while_an_evening_sale_runs_its_groups_questions_wait_for_the_owner_as_in_working_hours(shop_bot):
+    bot = shop_bot("2026-11-27 19:00")  # Friday; the flash sale is posted at 20:00 and runs to 22:00
+    bot.advance_to("2026-11-27 20:05")
+    assert bot.texts(kind="flash_sale")[0].endswith("有什么拿不准的，在群里问我们就好。")
+    bot.member("小李").says("8折是全场吗 保温杯参加不", room="普通会员群")
+    bot.advance(minutes=16)
+    assert bot.sent(kind="off_hours_reply") == [], "not told the shop is closed by the sale that asked her to ask"
+    nudge, = bot.texts(kind="response_nudge")
+    assert "小李" in nudge and "保温杯参加不" in nudge
+    bot.advance_to("2026-11-27 22:10")
+    bot.member("小王").says("请问保温杯还有货吗", room="普通会员群")
+    bot.advance(minutes=20)
+    assert [m["to"] for m in bot.sent(kind="off_hours_reply")] == [bot.member("小王").id], "the sale is over"
+    bot.advance_to("2026-11-28 10:01")
+    listed, = bot.texts(kind="night_questions")
+    assert "小王" in listed and "小李" not in listed, "the owner heard of 小李's during the sale"
+
+
+def test_a_member_day_staffs_only_the_vip_groups_it_is_posted_to(shop_bot):
+    bot = shop_bot("2026-11-18 19:00", groups={"普通会员群": ["小王"], "VIP福利群": ["陈姐"]})  # a Wednesday
+    bot.advance_to("2026-11-18 20:10")
+    assert bot.sent(kind="member_day"), "posted at 20:00 in the VIP group"
+    bot.member("陈姐").says("会员券能和满减一起用吗", room="VIP福利群")
+    bot.member("小王").says("请问保温杯还有货吗", room="普通会员群")
+    bot.advance(minutes=20)
+    assert [m["to"] for m in bot.sent(kind="off_hours_reply")] == [bot.member("小王").id]
+    assert [m["to"] for m in bot.sent(kind="response_nudge")] == [OWNER]
