@@ -1,5 +1,8 @@
 """The owner's basic commands: what the bot can do (/help) and how the shop's assistant is doing (/status).
 
+The owner who writes to the bot in words ("帮我看看今天有几个投诉") is pointed to the commands: nothing else
+answers the owner's words in private, and an owner who gets no answer takes the bot for broken.
+
 /status answers what the owner checks at a glance, in words: whether the bot is connected to WeChat and since
 when, when each campaign posts next and where, the complaints waiting (and overdue), when the complaint model was
 trained and on how many of the owner's corrections, the outbox, the groups.
@@ -10,9 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.clock import from_db, to_db
 from core.context import Context
 from core.directory import member_count, shop_room_count
-from core.registry import Command, UsageError, command
+from core.events import Message
+from core.registry import Command, UsageError, command, on_message
+from core.rules import from_owner, private, rule
 from core.text import excerpt
 from core.timewords import moment_words
 from handlers import second_opinion
@@ -22,6 +28,9 @@ from handlers.complaints import open_complaint_counts, waiting_doubt_count
 from handlers.response_nudges import waiting_count
 
 ROOMS_NAMED = 3  # a campaign going to this many groups or fewer names them; more are counted
+HINTED_EVERY = dt.timedelta(hours=1)  # the owner writing several lines in a row is pointed to the commands once
+SUGGESTED = 2  # commands named after "您要的可能是"
+MEMO = "admin"  # ctx.memo: when the owner was last pointed to the commands
 
 
 @command("help", usage="/help [指令名]", summary="列出全部指令，或查看某个指令的用法和例子", aliases=("帮助",),
@@ -97,3 +106,32 @@ def _next_posts(ctx: Context) -> list[dict]:
         shown.append({"title": campaign.title, "at": moment_words(at, ctx.now), "rooms": len(topics),
                       "named": topics if len(topics) <= ROOMS_NAMED else []})
     return shown
+
+
+@rule
+def in_words(ctx: Context, event: Message) -> bool:
+    """Text typed, not a picture, a file or a voice message (other features answer those)."""
+    return event.media == "text" and bool(event.text.strip())
+
+
+@on_message(priority=90, rule=from_owner & private & in_words)
+def point_to_the_commands(ctx: Context, message: Message) -> None:
+    notes = ctx.memo(MEMO)
+    last = notes.get("hinted_at")
+    if last and from_db(last, ctx.config.tz) > ctx.now - HINTED_EVERY:
+        return
+    notes.set("hinted_at", to_db(ctx.now))
+    ctx.reply("command_reply", "command_hint", commands=[_help_entry(c) for c in _named_in(ctx, message.text)])
+
+
+def _named_in(ctx: Context, text: str) -> list[Command]:
+    """The commands whose Chinese names (aliases: 投诉, 状态, 待回复 …) the owner's words hold, the longest name first
+    ("不是投诉" is /notcomplaint, not /complaints), at most SUGGESTED."""
+    names = sorted(((alias, found) for found in ctx.commands() for alias in found.aliases if not alias.isascii()),
+                   key=lambda pair: -len(pair[0]))
+    named: list[Command] = []
+    for alias, found in names:
+        if alias in text and found not in named:
+            named.append(found)
+            text = text.replace(alias, " ")
+    return named[:SUGGESTED]

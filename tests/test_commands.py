@@ -308,3 +308,17 @@ def test_money_that_no_shop_means_is_refused_and_the_complaint_stays_open(shop_b
     assert answer.startswith("抱歉") and "退款金额请写 0.01 到 100000 元之间的数字，最多两位小数" in answer
     assert "/resolve 编号" in answer
     assert "#1" in owner_answer(bot, "/complaints")[0]["text"], "still open"
+
+
+def test_the_owner_writing_words_in_private_is_pointed_to_the_commands_once_an_hour(shop_bot):
+    bot = shop_bot()
+    reply, = bot.owner.says("帮我看看今天有几个投诉")
+    assert reply["text"].startswith("这里只认以 / 开头的指令。您要的可能是：\n/complaints [week]　未结的投诉")
+    assert bot.owner.says("在吗") == [], "once an hour: not a reply to every line"
+    bot.advance(hours=1, minutes=1)
+    reply, = bot.owner.says("这条不是投诉")
+    assert reply["text"].startswith("这里只认以 / 开头的指令。您要的可能是：\n/notcomplaint 编号"), "the longest name"
+    bot.advance(hours=1, minutes=1)
+    reply, = bot.owner.says("在吗")
+    assert "/status 看运行状态" in reply["text"] and reply["text"].endswith("全部指令：/help")
+    assert bot.owner.says("大家好", room="普通会员群") == [], "in a group the owner talks to members"
