@@ -104,7 +104,7 @@ def share(part: int, whole: int) -> str:
 
 def figures(rows: list[dict]) -> list[str]:
     from core.learning import mentioned
-    from handlers.addressing import for_members_only
+    from handlers.addressing import calls_the_shop, for_members_only
     from handlers.complaint_detection import read, worth_a_second_opinion
     from handlers.shop_questions import is_shop_question, is_surely_a_shop_question
 
@@ -112,7 +112,7 @@ def figures(rows: list[dict]) -> list[str]:
         return for_members_only(mentioned(text), lambda name: True)
 
     def asks(text: str) -> bool:  # as the bot reads a group message: not one for the members it @-mentions
-        return is_shop_question(text) and not to_members(text)
+        return (is_shop_question(text) or calls_the_shop(text)) and not to_members(text)
 
     def surely_asks(text: str) -> bool:
         return is_surely_a_shop_question(text) and not to_members(text)

@@ -23,6 +23,15 @@ def test_the_owner_answering_in_the_group_clears_it(shop_bot):
     assert bot.sent(kind="response_nudge") == []
 
 
+def test_a_member_calling_the_shop_by_name_waits_for_it_though_no_question(shop_bot):
+    bot = shop_bot("2026-11-25 10:00")
+    bot.member("小王").says("店主 我下午三点以后才在家", room="普通会员群")
+    bot.member("小李").says("店主说下午三点以后才发", room="普通会员群")  # about the shop, to the others
+    bot.advance(minutes=16)
+    nudge, = bot.texts(kind="response_nudge")
+    assert "小王" in nudge and "三点以后才在家" in nudge
+
+
 def test_a_private_question_and_an_at_mention_are_watched_but_member_chat_is_not(shop_bot):
     bot = shop_bot("2026-11-25 10:00")
     bot.member("小王").says("你好，在吗")
