@@ -87,6 +87,7 @@ HELD_OUT_ROUNDS = {
     58: ("holdout58_days.jsonl",),
     59: ("holdout59_days.jsonl",),
     60: ("holdout60_days.jsonl",),
+    61: ("holdout61_days.jsonl",),
 }
 # Run once each, on the versions they were written for: development data now
 SPENT_ROUNDS = tuple(range(1, 61))
