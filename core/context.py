@@ -307,3 +307,13 @@ class Context:
     def memo(self, namespace: str) -> Memo:
         """A feature's own notes in the store (core/memo.py): namespace is the feature's, e.g. "campaigns"."""
         return Memo(self.db, namespace)
+
+    def first_in(self, namespace: str, key: str, span: dt.timedelta) -> bool:
+        """Whether nothing was done under `key` in the last `span` (a reply given at most once an hour, a group
+        answered about a campaign once in ten minutes); if so, it is noted as done now."""
+        notes = self.memo(namespace)
+        last = notes.get(key)
+        if last is not None and from_db(last, self.config.tz) > self.now - span:
+            return False
+        notes.set(key, to_db(self.now))
+        return True

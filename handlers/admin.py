@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.clock import from_db, to_db
 from core.context import Context
 from core.directory import member_count, shop_room_count
 from core.events import Message
@@ -116,11 +115,8 @@ def in_words(ctx: Context, event: Message) -> bool:
 
 @on_message(priority=90, rule=from_owner & private & in_words)
 def point_to_the_commands(ctx: Context, message: Message) -> None:
-    notes = ctx.memo(MEMO)
-    last = notes.get("hinted_at")
-    if last and from_db(last, ctx.config.tz) > ctx.now - HINTED_EVERY:
+    if not ctx.first_in(MEMO, "hinted_at", HINTED_EVERY):
         return
-    notes.set("hinted_at", to_db(ctx.now))
     ctx.reply("command_reply", "command_hint", commands=[_help_entry(c) for c in _named_in(ctx, message.text)])
 
 

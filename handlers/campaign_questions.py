@@ -19,7 +19,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from core.clock import from_db, to_db
+from core.clock import from_db
 from core.context import Context
 from core.events import Message
 from core.learning import without_mentions
@@ -78,12 +78,7 @@ def week_figures(ctx: Context, period: Period) -> dict:
 
 def _answered_lately(ctx: Context, room: str, kind: str) -> bool:
     """Whether this group was answered about this kind within GROUP_ONCE; if not, it is now."""
-    memo = ctx.memo(MEMO)
-    last = memo.get(f"{room}:{kind}")
-    if last is not None and from_db(last, ctx.config.tz) > ctx.now - GROUP_ONCE:
-        return True
-    memo.set(f"{room}:{kind}", to_db(ctx.now))
-    return False
+    return not ctx.first_in(MEMO, f"{room}:{kind}", GROUP_ONCE)
 
 
 def _shown(showing: Showing) -> dict:

@@ -164,11 +164,8 @@ def owners_table_in_a_group(ctx: Context, message: Message) -> None:
 def explain_to_member(ctx: Context, message: Message) -> None:
     """A member's file in private: the bot reads none, so the member is asked to write instead, at most once an
     hour (a member sending five photos as files gets one answer). Nothing is forwarded to the owner."""
-    told = ctx.memo(MEMBER_TOLD)
-    last = told.get(message.sender)
-    if last and from_db(last, ctx.config.tz) > ctx.now - MEMBER_TOLD_EVERY:
+    if not ctx.first_in(MEMBER_TOLD, message.sender, MEMBER_TOLD_EVERY):
         return
-    told.set(message.sender, to_db(ctx.now))
     expires_at = ctx.now + MEMBER_TOLD_EVERY
     closed = off_hours.carries_the_line(ctx, message)  # one message off hours, as the FAQ's answers
     if closed and (opening := next_opening(ctx.config, ctx.now)):
